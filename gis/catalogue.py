@@ -1,0 +1,253 @@
+"""The layer catalogue: every layer and table of a county store, its fields and code lists.
+
+This module is the single source of layer and field names. ``layers/README.md`` is the
+user-facing version of the same content (tests check they agree).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gis._errors import UnknownNameError
+
+# Code lists: code -> (中文, English).
+LEVELS = {"county": ("县级", "county"), "township": ("镇乡级", "township"), "village": ("村级", "village")}
+ADMIN_LEVELS = {"county": ("县", "county"), "township": ("镇乡", "township"), "village": ("村", "village")}
+RESERVOIR_SCALES = {
+    "large": ("大型", "large"),
+    "medium": ("中型", "medium"),
+    "small1": ("小(1)型", "small (1)"),
+    "small2": ("小(2)型", "small (2)"),
+}
+SOURCE_TYPES = {"river": ("河流型", "river"), "reservoir": ("湖库型", "reservoir"), "groundwater": ("地下水型", "groundwater")}
+ZONE_LEVELS = {"level1": ("一级保护区", "level 1"), "level2": ("二级保护区", "level 2"), "quasi": ("准保护区", "quasi")}
+ZONE_ORIGINS = {"official": ("已批复", "official"), "proposed": ("建议划定", "proposed")}
+STRUCTURE_KINDS = {
+    "bridge": ("桥梁", "bridge"),
+    "dam": ("大坝", "dam"),
+    "sluice": ("水闸", "sluice"),
+    "gauging_station": ("水文站", "gauging station"),
+    "ferry": ("渡口", "ferry"),
+    "intake": ("取水口", "intake"),
+}
+BRIDGE_TYPES = {"road": ("公路桥", "road"), "rail": ("铁路桥", "rail")}
+BRIDGE_CLASSES = {
+    "extra_large": ("特大桥", "extra-large"),
+    "large": ("大桥", "large"),
+    "medium": ("中桥", "medium"),
+    "small": ("小桥", "small"),
+}
+QUARRY_STATUS = {
+    "operating": ("开采中", "operating"),
+    "suspended": ("停采", "suspended"),
+    "closed": ("已关停", "closed"),
+    "unlicensed": ("无证", "unlicensed"),
+}
+MINING_ZONE_KINDS = {"permitted": ("可采区", "permitted"), "prohibited": ("禁采区", "prohibited"), "reserved": ("保留区", "reserved")}
+TARGET_TYPES = {"river": ("河流", "river"), "reservoir": ("水库", "reservoir")}
+COORD_SYSTEMS = {"wgs84": ("WGS84", "WGS84"), "cgcs2000": ("CGCS2000", "CGCS2000"), "gcj02": ("GCJ-02 火星坐标", "GCJ-02"), "bd09": ("BD-09 百度坐标", "BD-09")}
+
+DTYPES = ("str", "int", "float", "bool", "date", "datetime")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One attribute of a layer."""
+
+    name: str
+    dtype: str
+    required: bool
+    zh: str
+    en: str
+    codes: dict[str, tuple[str, str]] | None = None
+
+    def __post_init__(self) -> None:
+        if self.dtype not in DTYPES:
+            raise ValueError(f"field {self.name}: dtype must be one of {DTYPES}")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer (geometry is not None) or attribute table (geometry is None)."""
+
+    name: str
+    geometry: str | None
+    key: str
+    zh: str
+    en: str
+    fields: tuple[Field, ...]
+    example: dict = field(default_factory=dict)
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise UnknownNameError(f"field of layer {self.name}", name, self.field_names)
+
+
+def _f(name, dtype, required, zh, en, codes=None) -> Field:
+    return Field(name, dtype, required, zh, en, codes)
+
+
+LAYERS: tuple[Layer, ...] = (
+    Layer("admin_units", "MultiPolygon", "admin_code", "行政区划", "Admin units: county, townships and villages", (
+        _f("admin_code", "str", True, "行政区划代码", "GB/T 2260-style code: 6 digits county, 9 township, 12 village"),
+        _f("name", "str", True, "名称", "name"),
+        _f("level", "str", True, "级别", "level", ADMIN_LEVELS),
+        _f("parent_code", "str", False, "上级代码", "code of the unit it belongs to"),
+    ), {"admin_code": "512099101", "name": "青龙镇", "level": "township", "parent_code": "512099"}),
+    Layer("rivers", "LineString", "river_code", "河流", "Rivers, digitised from source to mouth", (
+        _f("river_code", "str", True, "河流编码", "river code"),
+        _f("name", "str", True, "河流名称", "river name"),
+        _f("management_level", "str", True, "管理级别", "level that manages the river", LEVELS),
+        _f("in_register", "bool", True, "列入名录", "in the provincial/municipal/county register (名录)"),
+        _f("flows_into", "str", False, "汇入河流", "code of the river it joins; empty where it leaves the county"),
+    ), {"river_code": "512099R001", "name": "清江", "management_level": "county", "in_register": True, "flows_into": None}),
+    Layer("reservoirs", "MultiPolygon", "reservoir_code", "水库", "Reservoirs at normal water level", (
+        _f("reservoir_code", "str", True, "水库编码", "reservoir code"),
+        _f("name", "str", True, "水库名称", "name"),
+        _f("scale", "str", True, "规模", "scale class by storage", RESERVOIR_SCALES),
+        _f("storage_m3", "float", True, "总库容(m³)", "storage in cubic metres"),
+        _f("normal_level_m", "float", False, "正常蓄水位(m)", "normal water level, metres"),
+        _f("river_code", "str", False, "所在河流", "river it dams"),
+    ), {"reservoir_code": "512099K001", "name": "白鹤水库", "scale": "medium", "storage_m3": 1.52e7, "normal_level_m": 412.0, "river_code": "512099R007"}),
+    Layer("water_sources", "Point", "source_code", "饮用水水源", "Drinking-water sources (intakes and wells)", (
+        _f("source_code", "str", True, "水源编码", "source code"),
+        _f("name", "str", True, "水源名称", "name"),
+        _f("source_type", "str", True, "水源类型", "type", SOURCE_TYPES),
+        _f("population_served", "int", True, "供水人口", "people served"),
+        _f("has_official_zone", "bool", True, "已划定保护区", "an official protection zone exists"),
+        _f("supply_m3_per_day", "float", False, "日供水量(m³/d)", "abstraction per day"),
+        _f("river_code", "str", False, "所在河流", "river, for river-type sources"),
+        _f("reservoir_code", "str", False, "所在水库", "reservoir, for reservoir-type sources"),
+    ), {"source_code": "512099S001", "name": "青龙镇水厂", "source_type": "river", "population_served": 8200, "has_official_zone": True}),
+    Layer("protection_zones", "MultiPolygon", "zone_id", "水源保护区", "Drinking-water-source protection zones", (
+        _f("zone_id", "str", True, "保护区编号", "zone id"),
+        _f("source_code", "str", True, "水源编码", "source the zone protects"),
+        _f("level", "str", True, "级别", "level", ZONE_LEVELS),
+        _f("origin", "str", True, "来源", "official or proposed", ZONE_ORIGINS),
+        _f("rule", "str", False, "依据", "rule set used"),
+        _f("notes", "str", False, "备注", "notes"),
+    ), {"zone_id": "512099S001-L1", "source_code": "512099S001", "level": "level1", "origin": "official"}),
+    Layer("structures", "Point", "structure_id", "涉河建筑物", "Structures: bridges, dams, sluices, gauging stations, ferries, intakes", (
+        _f("structure_id", "str", True, "编号", "structure id"),
+        _f("kind", "str", True, "类型", "kind", STRUCTURE_KINDS),
+        _f("name", "str", True, "名称", "name"),
+        _f("river_code", "str", False, "所在河流", "river"),
+        _f("bridge_type", "str", False, "桥梁类别", "road or rail (bridges)", BRIDGE_TYPES),
+        _f("bridge_class", "str", False, "桥梁等级", "class (road bridges)", BRIDGE_CLASSES),
+        _f("length_m", "float", False, "长度(m)", "length (bridges), metres"),
+    ), {"structure_id": "512099B001", "kind": "bridge", "name": "清江大桥", "river_code": "512099R001", "bridge_type": "road", "bridge_class": "large", "length_m": 320.0}),
+    Layer("quarries", "Point", "quarry_id", "采砂场", "Sand quarries", (
+        _f("quarry_id", "str", True, "编号", "quarry id"),
+        _f("name", "str", True, "名称", "name"),
+        _f("permit_no", "str", False, "采砂许可证号", "mining permit number; empty if none"),
+        _f("permit_valid_from", "date", False, "许可起始", "permit valid from"),
+        _f("permit_valid_to", "date", False, "许可截止", "permit valid to"),
+        _f("status", "str", True, "状态", "status", QUARRY_STATUS),
+        _f("closure_date", "date", False, "关停日期", "date a closure was ordered"),
+        _f("has_weighbridge", "bool", True, "地磅", "weighbridge installed"),
+        _f("has_video", "bool", True, "视频监控", "video surveillance installed"),
+        _f("river_code", "str", False, "所在河流", "river"),
+    ), {"quarry_id": "512099Q001", "name": "清江1号砂场", "permit_no": "川采砂(2025)001", "status": "operating", "has_weighbridge": True, "has_video": True}),
+    Layer("mining_zones", "MultiPolygon", "zone_id", "采砂分区", "Sand-mining plan zones", (
+        _f("zone_id", "str", True, "分区编号", "zone id"),
+        _f("kind", "str", True, "分区类型", "kind", MINING_ZONE_KINDS),
+        _f("river_code", "str", True, "所在河流", "river"),
+        _f("from_m", "float", False, "起点桩号(m)", "start chainage, metres"),
+        _f("to_m", "float", False, "终点桩号(m)", "end chainage, metres"),
+        _f("closed_season_start", "str", False, "禁采期起(MM-DD)", "closed season start, MM-DD"),
+        _f("closed_season_end", "str", False, "禁采期止(MM-DD)", "closed season end, MM-DD"),
+    ), {"zone_id": "512099M001", "kind": "permitted", "river_code": "512099R001", "from_m": 5064.0, "to_m": 5420.0, "closed_season_start": "06-01", "closed_season_end": "09-30"}),
+    Layer("management_ranges", "MultiPolygon", "range_id", "河道管理范围", "River management ranges (划界成果)", (
+        _f("range_id", "str", True, "编号", "range id"),
+        _f("river_code", "str", True, "所在河流", "river"),
+        _f("source", "str", False, "划界依据", "survey or document"),
+    ), {"range_id": "512099G001", "river_code": "512099R001", "source": "县河道管理范围划界成果(示例)"}),
+    Layer("signboards", "Point", "board_id", "河长公示牌", "River-chief signboards", (
+        _f("board_id", "str", True, "编号", "board id"),
+        _f("placed_by", "str", True, "设立层级", "who put it up", {"county": ("县级", "county"), "township": ("镇乡", "township")}),
+        _f("river_code", "str", False, "河流", "river"),
+        _f("reservoir_code", "str", False, "水库", "reservoir"),
+        _f("admin_code", "str", False, "行政区划", "admin unit of the reach"),
+        _f("chief_name", "str", True, "公示河长", "chief named on the board"),
+        _f("chief_phone", "str", True, "公示电话", "phone shown on the board"),
+    ), {"board_id": "512099P001", "placed_by": "county", "river_code": "512099R001", "admin_code": "512099", "chief_name": "王建国", "chief_phone": "100-0000-0001"}),
+    Layer("chiefs", None, "chief_id", "河长", "River chiefs and patrollers", (
+        _f("chief_id", "str", True, "河长编号", "chief id"),
+        _f("name", "str", True, "姓名", "name"),
+        _f("level", "str", True, "级别", "level", LEVELS),
+        _f("post", "str", True, "职务", "post"),
+        _f("phone", "str", False, "联系电话", "phone"),
+        _f("admin_code", "str", True, "所辖区划", "jurisdiction: the admin unit the chief belongs to"),
+    ), {"chief_id": "512099C001", "name": "王建国", "level": "county", "post": "县委书记", "phone": "100-0000-0001", "admin_code": "512099"}),
+    Layer("assignments", None, "assignment_id", "河长责任", "Chief X is responsible for river R (or reservoir) within admin unit A at level L", (
+        _f("assignment_id", "str", True, "编号", "assignment id"),
+        _f("chief_id", "str", True, "河长编号", "chief"),
+        _f("level", "str", True, "级别", "level", LEVELS),
+        _f("target_type", "str", True, "对象类型", "river or reservoir", TARGET_TYPES),
+        _f("river_code", "str", False, "河流编码", "river"),
+        _f("reservoir_code", "str", False, "水库编码", "reservoir"),
+        _f("admin_code", "str", True, "行政区划", "admin unit the responsibility lies in"),
+        _f("shared_admin_code", "str", False, "共管区划", "other unit, for an agreed boundary reach (界河)"),
+        _f("from_m", "float", False, "起点桩号(m)", "start chainage from the source; empty for the whole river in the unit"),
+        _f("to_m", "float", False, "终点桩号(m)", "end chainage"),
+    ), {"assignment_id": "512099A0001", "chief_id": "512099C001", "level": "county", "target_type": "river", "river_code": "512099R001", "admin_code": "512099"}),
+    Layer("patrols", "MultiLineString", "patrol_id", "巡河记录", "Patrols: one track per patrol", (
+        _f("patrol_id", "str", True, "巡河编号", "patrol id"),
+        _f("chief_id", "str", True, "河长编号", "chief"),
+        _f("start_time", "datetime", False, "开始时间", "start"),
+        _f("end_time", "datetime", False, "结束时间", "end"),
+        _f("coords", "str", False, "原始坐标系", "coordinate system of the recording", COORD_SYSTEMS),
+    ), {"patrol_id": "P000001", "chief_id": "512099C101", "start_time": "2026-10-08T09:00:00", "coords": "gcj02"}),
+    Layer("patrol_points", "Point", "point_id", "巡河轨迹点", "Patrol GPS points", (
+        _f("point_id", "str", True, "点编号", "point id"),
+        _f("patrol_id", "str", True, "巡河编号", "patrol"),
+        _f("seq", "int", True, "序号", "order in the track"),
+        _f("time", "datetime", False, "时间", "time"),
+    ), {"point_id": "P000001-0001", "patrol_id": "P000001", "seq": 1, "time": "2026-10-08T09:00:05"}),
+    Layer("answer_key", None, "item_id", "示范数据答案", "Demo only: what the generator planted, for tests and training", (
+        _f("item_id", "str", True, "编号", "item id"),
+        _f("kind", "str", True, "类别", "what was planted or measured"),
+        _f("layer", "str", True, "图层", "layer it concerns"),
+        _f("ref_id", "str", False, "对象编号", "id of the feature or row"),
+        _f("river_code", "str", False, "河流编码", "river"),
+        _f("admin_code", "str", False, "行政区划", "admin unit"),
+        _f("level", "str", False, "级别", "level"),
+        _f("detail", "str", False, "说明", "details"),
+        _f("value", "float", False, "数值", "a measured value (metres, count)"),
+    ), {"item_id": "K0001", "kind": "unassigned_reach", "layer": "assignments", "river_code": "512099R031", "admin_code": "512099105", "level": "township"}),
+)
+
+_BY_NAME = {layer.name: layer for layer in LAYERS}
+LAYER_NAMES: tuple[str, ...] = tuple(_BY_NAME)
+
+#: Register headers in Chinese (and common English variants) -> catalogue field or helper column.
+#: Helper columns (``*_name``, ``lon``, ``lat``) are resolved against the store during import.
+HEADER_SYNONYMS: dict[str, str] = {
+    "姓名": "name", "河长姓名": "name", "名称": "name",
+    "职务": "post", "职位": "post",
+    "联系电话": "phone", "电话": "phone", "手机": "phone", "手机号码": "phone",
+    "河流名称": "river_name", "河流": "river_name", "河名": "river_name",
+    "河流编码": "river_code", "河段": "reach", "起点桩号": "from_m", "终点桩号": "to_m",
+    "乡镇": "township_name", "镇乡": "township_name", "所在乡镇": "township_name",
+    "村": "village_name", "村名": "village_name", "所在村": "village_name",
+    "级别": "level", "河长级别": "level", "行政区划代码": "admin_code",
+    "经度": "lon", "纬度": "lat", "lon": "lon", "lng": "lon", "longitude": "lon", "x": "lon",
+    "lat": "lat", "latitude": "lat", "y": "lat",
+}
+#: Chinese level words -> level codes, for registers.
+LEVEL_WORDS = {"县级": "county", "县": "county", "镇级": "township", "乡级": "township", "镇乡级": "township",
+               "乡镇级": "township", "镇": "township", "村级": "village", "村": "village", "巡河员": "village"}
+
+
+def get_layer(name: str) -> Layer:
+    """The catalogue entry for ``name``; the error lists the valid names."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise UnknownNameError("layer", name, LAYER_NAMES) from None

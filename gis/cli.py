@@ -1,0 +1,142 @@
+"""The ``riverchief`` command line: a thin face over the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from gis import catalogue, datasets
+from gis._errors import RiverChiefError
+
+
+def _default_data() -> str:
+    return os.environ.get("RIVERCHIEF_DATA") or str(datasets.get_path("demo"))
+
+
+def _pairs(items: list[str] | None, option: str) -> dict[str, str]:
+    out = {}
+    for item in items or []:
+        if "=" not in item:
+            raise RiverChiefError(f"{option} takes SRC=DST pairs, got '{item}'. Fix: write it like 河流名称=name")
+        k, v = item.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def cmd_summary(args) -> int:
+    from gis.inventory import SUMMARY_KEYS, summarize
+    from gis.store import GeoPackageStore
+
+    store = GeoPackageStore(args.data)
+    if not store.exists():
+        raise RiverChiefError(f"no store at {args.data}. Fix: pass --data PATH.gpkg, or run 'riverchief demo'")
+    result = summarize(store)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    meta = store.meta()
+    print(f"{meta.get('county_name', '')} {meta.get('county_code', '')}  ({args.data})")
+    for k, v in result.items():
+        zh, en = SUMMARY_KEYS[k]
+        print(f"  {zh:<16}{en:<34}{v:>10}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from gis.io.importer import import_file, report_json
+
+    report = import_file(args.file, args.layer, data=args.data, crs=args.crs, encoding=args.encoding,
+                         field_map=_pairs(args.field_map, "--field-map"), defaults=_pairs(args.default, "--default"),
+                         mode=args.mode, swap_xy=args.swap_xy, allow_outside_china=args.allow_outside_china,
+                         source_layer=args.source_layer, rejects=args.rejects)
+    print(report_json(report) if args.json else report.format())
+    return report.exit_code
+
+
+def cmd_demo(args) -> int:
+    from gis.demo import generate
+
+    path = generate(seed=args.seed, out=args.out, progress=lambda m: print(f"[demo] {m}", file=sys.stderr))
+    print(path)
+    return 0
+
+
+def cmd_layers(args) -> int:
+    layers = [catalogue.get_layer(args.name)] if args.name else catalogue.LAYERS
+    for layer in layers:
+        print(f"{layer.name} ({layer.geometry or 'table'}): {layer.zh} / {layer.en}")
+        if args.name:
+            for f in layer.fields:
+                codes = f" [{', '.join(f.codes)}]" if f.codes else ""
+                print(f"  {f.name:<22}{f.dtype:<9}{'required' if f.required else 'optional':<10}{f.zh} / {f.en}{codes}")
+    return 0
+
+
+def cmd_app(args) -> int:
+    app = Path(__file__).resolve().parents[1] / "app.py"
+    env = dict(os.environ, RIVERCHIEF_DATA=str(Path(args.data).resolve()))
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+           "--server.headless", "true" if args.headless else "false", "--browser.gatherUsageStats", "false"]
+    return subprocess.call(cmd, env=env, cwd=app.parent)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="riverchief", description="River Chief GIS (河长制 GIS): county data, checks and map.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("summary", help="county inventory computed from the data")
+    s.add_argument("--data", default=_default_data(), help="county GeoPackage (default: the demo county)")
+    s.add_argument("--json", action="store_true", help="print JSON with stable keys")
+    s.set_defaults(func=cmd_summary)
+
+    s = sub.add_parser("import", help="import a file into a layer, with a row-by-row validation report")
+    s.add_argument("file")
+    s.add_argument("--layer", required=True, choices=catalogue.LAYER_NAMES, metavar="NAME",
+                   help=f"target layer: {', '.join(catalogue.LAYER_NAMES)}")
+    s.add_argument("--data", default=_default_data(), help="county GeoPackage; created if it does not exist")
+    s.add_argument("--crs", help="CRS when the file has none, e.g. EPSG:4490")
+    s.add_argument("--encoding", help="text encoding, e.g. GBK (detected when omitted)")
+    s.add_argument("--field-map", nargs="+", metavar="SRC=DST", help="map source columns to layer fields")
+    s.add_argument("--default", nargs="+", metavar="FIELD=VALUE", help="value for a field the file lacks")
+    s.add_argument("--mode", choices=["append", "replace"], default="append")
+    s.add_argument("--swap-xy", action="store_true", help="the file has lat where lon belongs")
+    s.add_argument("--allow-outside-china", action="store_true", help="accept foreign reference data")
+    s.add_argument("--source-layer", help="layer or sheet inside the file")
+    s.add_argument("--rejects", help="where to write rejected rows (CSV)")
+    s.add_argument("--json", action="store_true", help="print the report as JSON")
+    s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("demo", help="regenerate the demo county (deterministic)")
+    s.add_argument("--seed", type=int, default=2024)
+    s.add_argument("--out", default=str(datasets.DEMO_DIR))
+    s.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("layers", help="list the layer catalogue, or one layer's fields")
+    s.add_argument("name", nargs="?")
+    s.set_defaults(func=cmd_layers)
+
+    s = sub.add_parser("app", help="open the map app")
+    s.add_argument("--data", default=_default_data())
+    s.add_argument("--port", type=int, default=8501)
+    s.add_argument("--headless", action="store_true", help="do not open a browser")
+    s.set_defaults(func=cmd_app)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except RiverChiefError as exc:
+        print(f"riverchief: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""Check a raw frame against the catalogue, row by row, and say exactly what is wrong.
+
+Nothing is dropped silently: each row is accepted, accepted after a reported repair,
+or rejected with its row number, field, reason and fix.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon
+
+from gis import catalogue
+from gis._errors import CRSError, InputError
+from gis.crs import CHINA_BOUNDS, STORAGE_EPSG, in_china, zone_prefixed_epsg
+from gis.io.readers import RawData
+from gis.io.tables import parse_angle
+
+
+@dataclass
+class Problem:
+    """One thing found about one row (or the whole file when row is None)."""
+
+    row: int | None
+    field: str | None
+    reason: str
+    fix: str | None = None
+    action: str = "rejected"  # or "repaired"
+
+    def text(self, row_word: str = "row") -> str:
+        where = ", ".join(x for x in (f"{row_word} {self.row}" if self.row is not None else "",
+                                       f"field '{self.field}'" if self.field else "") if x)
+        return f"{where}: {self.reason}" + (f". Fix: {self.fix}" if self.fix else "")
+
+
+_FAMILY = {"Point": "Point", "MultiPoint": "Point", "LineString": "Line", "MultiLineString": "Line",
+           "Polygon": "Polygon", "MultiPolygon": "Polygon"}
+_TRUE = {"1", "true", "t", "yes", "y", "是", "有", "√", "✓", "已", "已划定", "已安装"}
+_FALSE = {"0", "false", "f", "no", "n", "否", "无", "×", "✗", "未", "未划定", "未安装"}
+_OCR = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
+
+
+def map_columns(df: pd.DataFrame, layer: catalogue.Layer, field_map: dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
+    """Rename source columns to catalogue fields: --field-map first, then known headers."""
+    notes, rename = [], {}
+    lower_fields = {f.lower(): f for f in layer.field_names}
+    for col in df.columns:
+        key = str(col).strip()
+        if key in field_map:
+            rename[col] = field_map[key]
+        elif key in layer.field_names:
+            continue
+        elif key.lower() in lower_fields:
+            rename[col] = lower_fields[key.lower()]
+        elif key in catalogue.HEADER_SYNONYMS or key.lower() in catalogue.HEADER_SYNONYMS:
+            target = catalogue.HEADER_SYNONYMS.get(key) or catalogue.HEADER_SYNONYMS[key.lower()]
+            if target not in df.columns and target not in rename.values():
+                rename[col] = target
+    unknown = [k for k in field_map if k not in map(str, df.columns)]
+    if unknown:
+        raise InputError(f"--field-map names columns the file does not have: {unknown}",
+                         fix=f"use column names from the file: {[str(c) for c in df.columns][:30]}")
+    if rename:
+        notes.append("columns mapped: " + ", ".join(f"{k}→{v}" for k, v in rename.items()))
+    return df.rename(columns=rename), notes
+
+
+def coerce(field: catalogue.Field, value):
+    """(value, repair note or None); raises ValueError with the reason."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if field.dtype in ("int", "float"):
+        if isinstance(value, bool):
+            raise ValueError(f"'{value}' is not a number")
+        if isinstance(value, int | float | np.integer | np.floating):
+            num, note = float(value), None
+        else:
+            text = str(value).strip().replace(",", "")
+            try:
+                num, note = float(text), None
+            except ValueError:
+                fixed = text.translate(_OCR)
+                try:
+                    num, note = float(fixed), f"read '{text}' as {fixed} (OCR look-alike letters)"
+                except ValueError:
+                    raise ValueError(f"'{value}' is not a number") from None
+        if not math.isfinite(num):
+            raise ValueError(f"'{value}' is not a finite number")
+        if field.dtype == "int":
+            if num != int(num):
+                raise ValueError(f"'{value}' is not a whole number")
+            return int(num), note
+        return num, note
+    if field.dtype == "bool":
+        if isinstance(value, bool | np.bool_):
+            return bool(value), None
+        text = str(value).strip().lower()
+        if text in _TRUE:
+            return True, None
+        if text in _FALSE:
+            return False, None
+        raise ValueError(f"'{value}' is not yes/no (use 是/否, 1/0 or true/false)")
+    if field.dtype in ("date", "datetime"):
+        if isinstance(value, datetime | date | pd.Timestamp):
+            ts = pd.Timestamp(value)
+        else:
+            text = re.sub(r"[年月/.]", "-", str(value).strip()).replace("日", "")
+            try:
+                ts = pd.Timestamp(text)
+            except (ValueError, OverflowError):
+                raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD)") from None
+        return (ts.date().isoformat() if field.dtype == "date" else ts.isoformat()), None
+    text = str(value).strip()
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))  # codes read from Excel as 512099.0
+    if field.codes is not None:
+        if text in field.codes:
+            return text, None
+        for code, (zh, en) in field.codes.items():
+            if text in (zh, en) or text.lower() == en.lower():
+                return code, None
+        if text in catalogue.LEVEL_WORDS and catalogue.LEVEL_WORDS[text] in field.codes:
+            return catalogue.LEVEL_WORDS[text], None
+        allowed = ", ".join(f"{c} ({zh})" for c, (zh, _) in field.codes.items())
+        raise ValueError(f"'{value}' is not in the code list: {allowed}")
+    return text, None
+
+
+def resolve_crs(raw: RawData, crs: str | None, file: str) -> tuple[pyproj.CRS, list[str]]:
+    """The CRS to read the geometries in, or a CRSError that says how to find it."""
+    notes = []
+    if crs:
+        try:
+            given = pyproj.CRS.from_user_input(crs)
+        except pyproj.exceptions.CRSError as exc:
+            raise CRSError(f"--crs '{crs}' is not a CRS PROJ knows", file=file, field="--crs",
+                           fix="give an EPSG code such as EPSG:4490 (CGCS2000) or EPSG:4544 (GK CM 105°E)") from exc
+        if raw.crs is not None and not pyproj.CRS(raw.crs).equals(given):
+            notes.append(f"--crs {crs} overrides the file's own CRS ({pyproj.CRS(raw.crs).name})")
+        return given, notes
+    if raw.crs is None:
+        raise CRSError("the file has no CRS (no .prj or CRS definition)", file=file,
+                       fix=_crs_guess(raw.frame) + "; pass it with --crs")
+    found = pyproj.CRS(raw.crs)
+    datum = found.datum.name if found.datum else ""
+    if "unknown" in datum.lower() or "unknown" in found.name.lower():
+        notes.append(f"the file's datum is not named ('{datum or found.name}'); its ellipsoid is "
+                     f"{found.ellipsoid.name if found.ellipsoid else 'unknown'}; read as given")
+    return found, notes
+
+
+def _crs_guess(frame: pd.DataFrame) -> str:
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
+        return "find out which CRS the data was made in"
+    x0, y0, x1, y1 = frame.total_bounds
+    if -180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90:
+        return "the numbers look like degrees: CGCS2000 is EPSG:4490, WGS84 is EPSG:4326"
+    if x0 > 1e7:
+        epsg = zone_prefixed_epsg(x0)
+        return (f"the eastings carry a zone prefix ({int(x0 // 1e6)}): CGCS2000 zone-prefixed GK is EPSG:{epsg}"
+                if epsg else "the eastings are very large: a zone-prefixed Gauss-Krüger CRS")
+    if 1e5 <= x0 <= x1 <= 9e5 and 1e6 <= y0 <= 6e6:
+        return "the numbers look like Gauss-Krüger metres: CGCS2000 3-degree zones are EPSG:4534-4554 (4544 is CM 105°E)"
+    return "find out which CRS the data was made in"
+
+
+def points_from_table(df: pd.DataFrame, rows: list[int], swap_xy: bool) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """Point geometries from lon/lat columns (decimal or DMS)."""
+    problems, geoms = [], []
+    for i, (lon_v, lat_v) in enumerate(zip(df["lon"], df["lat"], strict=True)):
+        try:
+            lon, lat = parse_angle(lon_v), parse_angle(lat_v)
+        except ValueError as exc:
+            which = "lon" if _bad(lon_v) else "lat"
+            problems.append(Problem(rows[i], which, f"coordinate {exc}", "write decimal degrees like 105.2345 or DMS like 105°12′30″"))
+            geoms.append(None)
+            continue
+        geoms.append(Point(lat, lon) if swap_xy else Point(lon, lat))
+    return gpd.GeoDataFrame(df.drop(columns=["lon", "lat"]), geometry=geoms, crs=STORAGE_EPSG), problems
+
+
+def _bad(v) -> bool:
+    try:
+        parse_angle(v)
+        return False
+    except ValueError:
+        return True
+
+
+def fit_geometry(geom, target: str):
+    """(geometry in the layer's type, repair note or None); raises ValueError."""
+    if geom is None or geom.is_empty:
+        raise ValueError("the feature has no geometry")
+    family = _FAMILY.get(geom.geom_type)
+    want = _FAMILY[target]
+    note = None
+    if not geom.is_valid:
+        reason = shapely.is_valid_reason(geom)
+        fixed = shapely.make_valid(geom, method="structure", keep_collapsed=False) if want == "Polygon" else shapely.make_valid(geom)
+        fixed = _only(fixed, want)
+        if fixed is None or fixed.is_empty:
+            raise ValueError(f"invalid geometry ({reason}) that cannot be repaired")
+        geom, family, note = fixed, want, f"invalid geometry repaired ({reason})"
+    if family != want:
+        raise ValueError(f"geometry is {geom.geom_type}; layer needs {target}")
+    if target == "LineString" and geom.geom_type == "MultiLineString":
+        merged = shapely.line_merge(geom)
+        if merged.geom_type != "LineString":
+            raise ValueError(f"a multi-part line ({len(geom.geoms)} parts) that does not join into one line")
+        geom = merged
+    if target == "Point" and geom.geom_type == "MultiPoint":
+        if len(geom.geoms) != 1:
+            raise ValueError(f"a multi-point with {len(geom.geoms)} points; the layer needs one point per row")
+        geom = geom.geoms[0]
+    if target == "MultiPolygon" and isinstance(geom, Polygon):
+        geom = MultiPolygon([geom])
+    if target == "MultiLineString" and isinstance(geom, LineString):
+        geom = MultiLineString([geom])
+    return geom, note
+
+
+def _only(geom, family: str):
+    parts = [g for g in getattr(geom, "geoms", [geom]) if _FAMILY.get(g.geom_type) == family]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else shapely.union_all(parts)
+
+
+def check_location(geom) -> tuple[str, str] | None:
+    """(reason, fix) when a geometry in EPSG:4490 is not in China, else None."""
+    x0, y0, x1, y1 = geom.bounds
+    if not all(map(math.isfinite, (x0, y0, x1, y1))):
+        return "coordinates are not finite after reprojection", "check the CRS of the file"
+    if in_china(x0, y0) and in_china(x1, y1):
+        return None
+    if in_china(y0, x0) and in_china(y1, x1):
+        return (f"longitude and latitude look swapped ({x0:.4f}, {y0:.4f})",
+                "swap them in the source, or re-run with --swap-xy")
+    lo = CHINA_BOUNDS
+    return (f"outside China ({x0:.4f}, {y0:.4f}; China is lon {lo[0]}–{lo[2]}, lat {lo[1]}–{lo[3]})",
+            "check the CRS (--crs); for reference data from abroad use --allow-outside-china")
