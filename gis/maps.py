@@ -1,0 +1,181 @@
+"""Folium maps of the county, built only from local assets (no CDN, no tiles).
+
+Nothing here imports streamlit: the app, notebooks and scripts share these builders.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+from jinja2 import Template
+
+from gis.i18n import t
+from gis.store import Store
+
+#: Where the app serves vendored assets (Streamlit static serving of ./static).
+STATIC_URL = "/app/static/vendor"
+
+RIVER_STYLE = {"county": ("#0b4f9c", 3.2), "township": ("#2b83d6", 1.8), "village": ("#74b4ea", 0.9)}
+SIMPLIFY_M = {"admin": 25.0, "rivers": 15.0, "polygons": 10.0}
+
+
+def use_offline_assets(base_url: str = STATIC_URL) -> None:
+    """Point folium at the vendored Leaflet and drop the CDN-only extras we do not use.
+
+    folium's class-level lists name CDNs (jsdelivr, cdnjs, code.jquery.com); on a network
+    with no internet the map would stay blank. Only Leaflet itself is needed for the
+    layers built here (no awesome-markers, Bootstrap or jQuery).
+    """
+    folium.Map.default_js = [("leaflet", f"{base_url}/leaflet/leaflet.js")]
+    folium.Map.default_css = [("leaflet_css", f"{base_url}/leaflet/leaflet.css")]
+    for cls in (folium.GeoJson, folium.LayerControl, folium.raster_layers.ImageOverlay):
+        cls.default_js, cls.default_css = [], []
+
+
+def _simplified(gdf: gpd.GeoDataFrame, metres: float, metric_crs) -> gpd.GeoDataFrame:
+    """Simplify in metres (never in degrees), return in EPSG:4326 for Leaflet."""
+    out = gdf.to_crs(metric_crs)
+    out["geometry"] = out.geometry.simplify(metres, preserve_topology=True)
+    return out.to_crs(4326)
+
+
+def overview_layers(store: Store) -> dict[str, gpd.GeoDataFrame]:
+    """The overview's layers, read, simplified in metres and put in EPSG:4326.
+
+    This is the heavy part; callers cache it (the app keys it on path and mtime).
+    """
+    from gis.crs import metric_crs
+
+    admin = store.read("admin_units")
+    gk = metric_crs(admin)
+    out: dict[str, gpd.GeoDataFrame] = {}
+    for level in ("county", "township", "village"):
+        out[f"admin_{level}"] = _simplified(admin[admin["level"] == level][["admin_code", "name", "geometry"]], SIMPLIFY_M["admin"], gk)
+    zones = store.read("protection_zones")
+    for level in ("level2", "level1"):
+        out[f"zones_{level}"] = _simplified(zones[zones["level"] == level][["zone_id", "source_code", "level", "geometry"]], SIMPLIFY_M["polygons"], gk)
+    rivers = store.read("rivers")
+    for level in RIVER_STYLE:
+        out[f"rivers_{level}"] = _simplified(rivers[rivers["management_level"] == level][["river_code", "name", "geometry"]], SIMPLIFY_M["rivers"], gk)
+    out["reservoirs"] = _simplified(store.read("reservoirs")[["reservoir_code", "name", "scale", "geometry"]], SIMPLIFY_M["polygons"], gk)
+    for name, cols in POINT_LAYERS.items():
+        df = store.read(name)
+        out[name] = df.to_crs(4326)[cols + ["geometry"]]
+    return {k: _json_safe(v) for k, v in out.items()}
+
+
+POINT_LAYERS = {"water_sources": ["name", "source_type", "population_served"], "quarries": ["name", "status"],
+                "signboards": ["board_id", "chief_name"]}
+POINT_COLORS = {"water_sources": "#00a087", "quarries": "#e64b35", "signboards": "#7e6148"}
+
+
+def _json_safe(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """folium cannot serialise timestamps or pandas NA: make attributes plain strings."""
+    gdf = gdf.copy()
+    for col in gdf.columns:
+        if col != "geometry":
+            gdf[col] = gdf[col].astype(object).where(gdf[col].notna(), None).map(lambda v: v if v is None else str(v))
+    return gdf
+
+
+def county_map(layers: dict[str, gpd.GeoDataFrame], *, lang: str = "zh", hillshade: Path | None = None,
+               hillshade_bounds: Path | None = None) -> folium.Map:
+    """The overview map from :func:`overview_layers`: hillshade, admin units, rivers by
+    level, reservoirs, sources, zones, quarries and signboards, with layer control and legend.
+
+    Cheap to call: build it afresh on every run (a folium map must not be rendered twice).
+    """
+    frame = layers["admin_county"] if len(layers["admin_county"]) else layers["admin_township"]
+    b = frame.total_bounds
+    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, zoom_control=True, zoom_snap=0.25)
+    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    if hillshade and hillshade.exists() and hillshade_bounds and hillshade_bounds.exists():
+        data = base64.b64encode(hillshade.read_bytes()).decode()
+        folium.raster_layers.ImageOverlay(
+            f"data:image/png;base64,{data}", bounds=json.loads(hillshade_bounds.read_text())["bounds"],
+            name=t("hillshade", lang), opacity=0.85, zindex=1,
+        ).add_to(m)
+
+    def add(gdf, name, style, tooltip=None, show=True):
+        if gdf is None or len(gdf) == 0:
+            return
+        fields = [f for f in (tooltip or []) if f in gdf.columns]
+        folium.GeoJson(gdf, name=name, style_function=lambda _f, s=style: s,
+                       tooltip=folium.GeoJsonTooltip(fields) if fields else None, show=show,
+                       marker=folium.CircleMarker(radius=style.get("radius", 4), fill=True)).add_to(m)
+
+    add(layers["admin_village"], t("villages", lang), {"color": "#8c8c8c", "weight": 0.5, "fillOpacity": 0, "dashArray": "2 3"}, ["name"], show=False)
+    add(layers["admin_township"], t("townships", lang), {"color": "#6b4f1d", "weight": 1.6, "fillOpacity": 0}, ["name", "admin_code"])
+    for level, color in (("level2", "#f0a500"), ("level1", "#d7301f")):
+        add(layers[f"zones_{level}"], f"{t('protection_zones', lang)} ({level[-1]})",
+            {"color": color, "weight": 1, "fillColor": color, "fillOpacity": 0.25}, ["zone_id", "source_code", "level"])
+    for level, (color, weight) in RIVER_STYLE.items():
+        add(layers[f"rivers_{level}"], t(f"rivers_{level}", lang), {"color": color, "weight": weight}, ["name", "river_code"])
+    add(layers["reservoirs"], t("reservoirs", lang), {"color": "#08519c", "weight": 1, "fillColor": "#4292c6", "fillOpacity": 0.7}, ["name", "scale"])
+    for name, cols in POINT_LAYERS.items():
+        color = POINT_COLORS[name]
+        add(layers[name], t(name, lang), {"color": color, "fillColor": color, "fillOpacity": 0.9, "weight": 1,
+                                          "radius": 2.5 if name == "signboards" else 3.5}, cols, show=name != "signboards")
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.add_child(Legend(_legend_html(lang)))
+    return stable_ids(m)
+
+
+def _legend_html(lang: str) -> str:
+    rows = [(RIVER_STYLE["county"][0], "line", t("rivers_county", lang)), (RIVER_STYLE["township"][0], "line", t("rivers_township", lang)),
+            (RIVER_STYLE["village"][0], "line", t("rivers_village", lang)), ("#4292c6", "box", t("reservoirs", lang)),
+            ("#6b4f1d", "line", t("townships", lang)), ("#d7301f", "box", t("protection_zones", lang)),
+            ("#00a087", "dot", t("water_sources", lang)), ("#e64b35", "dot", t("quarries", lang))]
+    items = "".join(
+        f'<div><span style="display:inline-block;width:18px;height:{3 if k == "line" else 10}px;background:{c};'
+        f'{"border-radius:5px;" if k == "dot" else ""}margin-right:6px;vertical-align:middle"></span>{label}</div>'
+        for c, k, label in rows)
+    return (f'<div style="background:white;padding:6px 8px;font:12px sans-serif;border:1px solid #999;border-radius:4px">'
+            f'<b>{t("legend", lang)}</b>{items}</div>')
+
+
+class Legend(folium.MacroElement):
+    """A legend as a Leaflet control, so it travels with the map script (st_folium keeps
+    only the map's script, not extra HTML on the page)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function() {
+                var div = L.DomUtil.create("div", "rc-legend");
+                div.innerHTML = {{ this.html|tojson }};
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html
+
+
+def stable_ids(m: folium.Map) -> folium.Map:
+    """Give every element an id from its position, not a random uuid.
+
+    The same data then yields the same JavaScript on every run, so st_folium does not
+    remount (and flicker) the map on a rerun.
+    """
+    counter = 0
+
+    def walk(el):
+        nonlocal counter
+        el._id = f"rc{counter:05d}"
+        counter += 1
+        for child in list(el._children.values()):
+            walk(child)
+
+    walk(m)
+    return m
