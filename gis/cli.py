@@ -66,6 +66,11 @@ def cmd_demo(args) -> int:
 
 
 def cmd_layers(args) -> int:
+    if args.markdown:
+        from gis.catalogue_doc import to_markdown
+
+        print(to_markdown())
+        return 0
     layers = [catalogue.get_layer(args.name)] if args.name else catalogue.LAYERS
     for layer in layers:
         print(f"{layer.name} ({layer.geometry or 'table'}): {layer.zh} / {layer.en}")
@@ -117,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("layers", help="list the layer catalogue, or one layer's fields")
     s.add_argument("name", nargs="?")
+    s.add_argument("--markdown", action="store_true", help="print the bilingual catalogue (layers/README.md)")
     s.set_defaults(func=cmd_layers)
 
     s = sub.add_parser("app", help="open the map app")

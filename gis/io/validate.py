@@ -60,6 +60,9 @@ def map_columns(df: pd.DataFrame, layer: catalogue.Layer, field_map: dict[str, s
             continue
         elif key.lower() in lower_fields:
             rename[col] = lower_fields[key.lower()]
+        elif len(key) == 10 and len([f for f in layer.field_names if f.startswith(key.lower())]) == 1:
+            # DBF cuts field names to 10 characters: population_served -> population
+            rename[col] = next(f for f in layer.field_names if f.startswith(key.lower()))
         elif key in catalogue.HEADER_SYNONYMS or key.lower() in catalogue.HEADER_SYNONYMS:
             target = catalogue.HEADER_SYNONYMS.get(key) or catalogue.HEADER_SYNONYMS[key.lower()]
             if target not in df.columns and target not in rename.values():
@@ -198,7 +201,7 @@ def _bad(v) -> bool:
 def fit_geometry(geom, target: str):
     """(geometry in the layer's type, repair note or None); raises ValueError."""
     if geom is None or geom.is_empty:
-        raise ValueError("the feature has no geometry")
+        raise ValueError("the feature has no geometry (empty, or cut off in a truncated file)")
     family = _FAMILY.get(geom.geom_type)
     want = _FAMILY[target]
     note = None

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# README command two: set up, make sure Debian's Chromium is there for the browser
+# tests, lint, then run the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test: installing Debian chromium (and CJK fonts for readable screenshots)" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+  else
+    echo "test: the browser tests need Debian's chromium: sudo apt-get install chromium fonts-noto-cjk" >&2
+    exit 1
+  fi
+fi
+.venv/bin/ruff check .
+exec .venv/bin/python -m pytest "$@"
