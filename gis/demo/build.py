@@ -540,7 +540,7 @@ def _people(land, rng, names, key, rids, code, rname, t_code, t_name, v_code, re
                 key.add("hole", "assignments", river_code=code[rid], admin_code=v_code[v], level="village",
                         detail=f"{a:.1f}-{gap_end:.1f}", value=gap_end - a)
                 a = gap_end
-            assignment(pats[k % len(pats)], "village", v_code[v], rid, *((None, None) if whole else (a, b)))
+            assignment(pats[k % len(pats)], "village", v_code[v], rid, c0=None if whole else a, c1=None if whole else b)
     # planted: the same village stretch given to a second patroller
     dup = next(a for a in assign if a["level"] == "village" and a["from_m"] is None)
     other = next(c for c in chiefs if c["level"] == "village" and c["admin_code"] == dup["admin_code"] and c["chief_id"] != dup["chief_id"]) \

@@ -115,7 +115,7 @@ def build_landscape(rng: np.random.Generator) -> Landscape:
     mask = county_mask(rng)
     raw = make_terrain(rng, mask)
     dem = terrain.breach_depressions(raw, mask)
-    direction = terrain.d8_directions(dem, mask)
+    direction = terrain.uncross_diagonals(terrain.d8_directions(dem, mask), dem)
     down = terrain.downstream_index(direction)
     acc = terrain.accumulation(dem, down, mask)
     rivers = hydro.extract_rivers(acc, down, CHANNEL_CELLS)

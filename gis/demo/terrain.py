@@ -129,6 +129,29 @@ def d8_directions(filled: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.where(mask, out, -2)
 
 
+def uncross_diagonals(direction: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Remove D8 flows that cross inside a 2x2 block (a→d with b→c, or with c→b).
+
+    Crossing diagonals would make two rivers cross without meeting. The higher of the
+    two source cells is sent into the lower one instead: an orthogonal, downhill step.
+    """
+    d = direction.copy()
+    ny, nx = d.shape
+    # index of the D8 offsets: 3 = SE, 5 = SW, 1 = NE, 7 = NW
+    se, sw, ne, nw = 3, 5, 1, 7
+    to_k = {(-1, 0): 0, (0, 1): 2, (1, 0): 4, (0, -1): 6}
+    for r in range(ny - 1):
+        for c in range(nx - 1):
+            a, b, cc, dd = (r, c), (r, c + 1), (r + 1, c), (r + 1, c + 1)
+            main = a if d[a] == se else dd if d[dd] == nw else None  # along the a-d diagonal
+            anti = b if d[b] == sw else cc if d[cc] == ne else None  # along the b-c diagonal
+            if main is None or anti is None:
+                continue
+            hi, lo = (main, anti) if z[main] > z[anti] else (anti, main)
+            d[hi] = to_k[(lo[0] - hi[0], lo[1] - hi[1])]
+    return d
+
+
 def downstream_index(direction: np.ndarray) -> np.ndarray:
     """Flat index of each cell's downstream cell, -1 where it drains out or is outside."""
     ny, nx = direction.shape
