@@ -1,0 +1,25 @@
+"""The overview map: built from local assets only, with every layer, under 5 MB."""
+
+from __future__ import annotations
+
+import re
+
+from gis import datasets, maps
+from gis.store import GeoPackageStore
+
+
+def test_overview_map_is_offline_and_small(demo_path):
+    maps.use_offline_assets()
+    layers = maps.overview_layers(GeoPackageStore(demo_path))
+    assert len(layers["rivers_county"]) == 24 and len(layers["admin_township"]) == 63
+    m = maps.county_map(layers, hillshade=datasets.get_path("demo_hillshade"),
+                        hillshade_bounds=datasets.get_path("demo_hillshade_bounds"))
+    html = m.get_root().render()
+    urls = set(re.findall(r"""(?:src|href)=["'](https?://[^"']+)""", html))
+    assert not urls, f"remote assets: {urls}"
+    assert "/app/static/vendor/leaflet/leaflet.js" in html
+    assert len(html.encode()) < 5 * 2**20
+    # the same data gives the same JavaScript (no st_folium remount on rerun)
+    again = maps.county_map(layers, hillshade=datasets.get_path("demo_hillshade"),
+                            hillshade_bounds=datasets.get_path("demo_hillshade_bounds")).get_root().render()
+    assert again == html
