@@ -82,10 +82,18 @@ def cmd_layers(args) -> int:
 
 
 def cmd_app(args) -> int:
+    import threading
+    import webbrowser
+
     app = Path(__file__).resolve().parents[1] / "app.py"
     env = dict(os.environ, RIVERCHIEF_DATA=str(Path(args.data).resolve()))
+    # always headless: a non-headless first run asks for an e-mail address on stdin
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
-           "--server.headless", "true" if args.headless else "false", "--browser.gatherUsageStats", "false"]
+           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    url = f"http://localhost:{args.port}"
+    print(f"River Chief GIS: open {url}  (data: {args.data}; Ctrl+C stops)", file=sys.stderr)
+    if not args.headless:
+        threading.Timer(3.0, lambda: webbrowser.open(url)).start()
     return subprocess.call(cmd, env=env, cwd=app.parent)
 
 
