@@ -289,3 +289,15 @@ def test_generator_is_deterministic_and_matches_the_shipped_files(tmp_path):
         assert a.drop(columns="geometry", errors="ignore").equals(b.drop(columns="geometry", errors="ignore")), name
         if "geometry" in a:
             assert a.geometry.geom_equals_exact(b.geometry, tolerance=1e-9).all(), name
+
+
+def test_reservoirs_sit_on_their_river_behind_a_dam(demo, rivers_gk):
+    res = demo["reservoirs"].to_crs(GK).set_index("reservoir_code")
+    dams = demo["structures"].query("kind == 'dam'").to_crs(GK)
+    assert len(dams) == len(res) == 101
+    for _, dam in dams.iterrows():
+        code = dam["structure_id"].replace("D", "K")
+        river = rivers_gk.geometry[res.loc[code, "river_code"]]
+        assert river.distance(dam.geometry) < 1.0  # the dam stands on the channel
+        assert res.geometry[code].distance(dam.geometry) < 150  # at the foot of its pool
+        assert river.intersection(res.geometry[code]).length > 50  # the river runs through the pool

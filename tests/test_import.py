@@ -297,3 +297,42 @@ def test_lines_are_not_points(tmp_path):
     g.to_file(tmp_path / "l.geojson")
     rep = import_file(tmp_path / "l.geojson", "water_sources", data=tmp_path / "s.gpkg")
     assert rep.rejected[0].reason == "geometry is LineString; layer needs Point"
+
+
+def test_damaged_geopackage_is_salvaged_record_by_record(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "damaged.gpkg"
+    _sources(10).to_file(path, layer="src")
+    con = sqlite3.connect(path)
+    for (name,) in con.execute("select name from sqlite_master where type='trigger'").fetchall():
+        con.execute(f'drop trigger "{name}"')  # the rtree triggers need SpatiaLite functions
+    con.execute("update src set name = CAST(X'FFFE41' AS TEXT) where fid = 7")  # not UTF-8: bulk read fails
+    con.execute("update src set geom = X'4750000100000000DEADBEEF' where fid = 4")  # a broken geometry blob
+    con.commit()
+    con.close()
+    with pytest.raises(UnicodeDecodeError):
+        pyogrio.read_dataframe(path)
+    rep = import_file(path, "water_sources", data=tmp_path / "s.gpkg")
+    assert any("salvaging record by record" in n and "--encoding" in n for n in rep.notes)
+    assert rep.read == 10 and rep.accepted == 8
+    assert [(p.row, p.field) for p in rep.rejected] == [(4, "geometry"), (7, "name")]
+    got = GeoPackageStore(tmp_path / "s.gpkg").read("water_sources")["source_code"].tolist()
+    assert got == ["S000", "S001", "S002", "S004", "S005", "S007", "S008", "S009"]  # fid = row, S-codes count from 0
+
+
+def test_kml_points(tmp_path):
+    kml = tmp_path / "boards.kml"
+    kml.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document>
+<Placemark><name>P1</name><ExtendedData><Data name="placed_by"><value>township</value></Data>
+<Data name="chief_name"><value>王建国</value></Data><Data name="chief_phone"><value>100-0000-0001</value></Data></ExtendedData>
+<Point><coordinates>105.3000,30.3000,0</coordinates></Point></Placemark>
+<Placemark><name>P2</name><ExtendedData><Data name="placed_by"><value>镇乡</value></Data>
+<Data name="chief_name"><value>李华</value></Data><Data name="chief_phone"><value>100-0000-0002</value></Data></ExtendedData>
+<Point><coordinates>30.3100,105.3100,0</coordinates></Point></Placemark>
+</Document></kml>""", encoding="utf-8")
+    rep = import_file(kml, "signboards", data=tmp_path / "s.gpkg", field_map={"Name": "board_id"})
+    assert rep.accepted == 1 and rep.rejected[0].row == 2 and "swapped" in rep.rejected[0].reason
+    got = GeoPackageStore(tmp_path / "s.gpkg").read("signboards").iloc[0]
+    assert (got.board_id, got.chief_name, got.geometry.x, got.geometry.y) == ("P1", "王建国", 105.3, 30.3)

@@ -104,7 +104,8 @@ def build(seed: int = 2024) -> Demo:
         r["name"] = names.place("水库")
         res_rows.append({"reservoir_code": rc, "name": r["name"], "scale": r["scale"], "storage_m3": r["storage_m3"],
                          "normal_level_m": r["normal_level_m"], "river_code": code[r["rid"]], "geometry": r["poly"]})
-        dam_pt = _cell_point(land, r["dam_cell"])
+        line = land.lines[r["rid"]]
+        dam_pt = line.interpolate(line.project(_cell_point(land, r["dam_cell"])))  # on the (smoothed) channel
         structures.append({"structure_id": f"{COUNTY_CODE}D{i + 1:03d}", "kind": "dam", "name": r["name"] + "大坝",
                            "river_code": code[r["rid"]], "geometry": dam_pt})
     L["reservoirs"] = gpd.GeoDataFrame(res_rows, crs=GK_EPSG)

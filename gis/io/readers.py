@@ -60,7 +60,8 @@ def read_vector(path: Path, *, source_layer: str | None = None, encoding: str | 
         crs = gdf.crs
         return RawData(gdf, list(range(1, len(gdf) + 1)), "feature", crs, notes)
     except Exception as exc:
-        notes.append(f"bulk reader failed ({_short(exc)}); salvaging record by record")
+        hint = "; text that is not UTF-8 may need --encoding GBK" if isinstance(exc, UnicodeDecodeError) else ""
+        notes.append(f"bulk reader failed ({_short(exc)}); salvaging record by record{hint}")
     return _salvage(path, layer, encoding, name, notes)
 
 
