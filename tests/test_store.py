@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -125,7 +126,7 @@ def test_meta_round_trip(tmp_path):
 def test_layers_readme_is_the_generated_catalogue():
     from gis.catalogue_doc import to_markdown
 
-    text = (store.Path(__file__).resolve().parents[1] / "layers" / "README.md").read_text()
+    text = (Path(__file__).resolve().parents[1] / "layers" / "README.md").read_text()
     assert text.strip() == to_markdown().strip(), "regenerate: riverchief layers --markdown > layers/README.md"
     for layer in catalogue.LAYERS:
         assert f"`{layer.name}`" in text, layer.name

@@ -13,7 +13,8 @@ from PIL import Image
 
 from gis.crs import STORAGE_EPSG
 from gis.demo import terrain
-from gis.demo.build import AS_OF, COUNTY_CODE, COUNTY_NAME, GK_EPSG, Demo
+from gis.demo.build import Demo
+from gis.demo.plan import AS_OF, COUNTY_CODE, COUNTY_NAME, GK_EPSG
 from gis.store import GeoPackageStore
 
 GPKG_NAME, DEM_NAME, HILLSHADE_NAME = "demo_county.gpkg", "dem.npz", "hillshade.png"

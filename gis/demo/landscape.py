@@ -198,3 +198,10 @@ def _polygonal(g):
         return g
     parts = [p for p in getattr(g, "geoms", []) if p.geom_type in ("Polygon", "MultiPolygon")]
     return shapely.union_all(parts)
+
+
+def cell_point(land: Landscape, cell: int) -> Point:
+    """Centre of a flat cell index, in the GK zone."""
+    r, c = np.unravel_index(cell, land.mask.shape)
+    x, y = land.grid.center(r, c)
+    return Point(float(x), float(y))

@@ -135,7 +135,7 @@ def import_file(
         else:
             inner, display = src, name
         raw = _read(inner, display, source_layer, encoding)
-        report = ImportReport(display, layer, raw.row_word, read=len(raw.frame) + 0, notes=list(raw.notes), lost=raw.lost)
+        report = ImportReport(display, layer, raw.row_word, read=len(raw.frame), notes=list(raw.notes), lost=raw.lost)
         accepted = _validate(raw, spec, store, report, crs=crs, field_map=field_map or {}, defaults=defaults or {},
                              mode=mode, swap_xy=swap_xy, allow_outside=allow_outside_china)
     report.accepted = len(accepted)
@@ -264,16 +264,23 @@ def _validate(raw, spec, store, report, *, crs, field_map, defaults, mode, swap_
                 rejected.setdefault(i, Problem(rows[i], spec.key, f"id '{k}' already exists in the store",
                                                "use --mode replace to replace the layer, or give new ids"))
             seen.add(k)
-    extra = [c for c in df.columns if c not in spec.field_names and c != getattr(df, "_geometry_column_name", None)
-             and c not in ("geometry", "river_name", "township_name", "village_name", "reach")]
-    for c in extra:
+    geom_col = df.geometry.name if isinstance(df, gpd.GeoDataFrame) else None
+    extra = [c for c in df.columns if c not in spec.field_names and c != geom_col and c not in _HELPER_COLUMNS]
+    for c in extra:  # the source's own columns travel along rather than being lost
         out_cols[c] = df[c].tolist()
+    if extra:
+        report.notes.append(f"kept {len(extra)} columns the catalogue does not define: {', '.join(map(str, extra[:10]))}"
+                            + (" …" if len(extra) > 10 else ""))
     keep = [i for i in range(len(df)) if i not in rejected]
     report.rejected = [rejected[i] for i in sorted(rejected)]
     frame = pd.DataFrame({k: [v[i] for i in keep] for k, v in out_cols.items()})
     if spec.geometry is not None:
         return gpd.GeoDataFrame(frame, geometry=[df.geometry.iloc[i] for i in keep], crs=STORAGE_EPSG)
     return frame
+
+
+# register columns that are turned into codes (or points) and not stored themselves
+_HELPER_COLUMNS = {"river_name", "township_name", "village_name", "reach", "lon", "lat"}
 
 
 def _resolve_names(df, spec, store, report):

@@ -44,7 +44,7 @@ def read_vector(path: Path, *, source_layer: str | None = None, encoding: str | 
     if path.suffix.lower() == ".shp" and encoding is None:
         encoding, how = enc_mod.dbf_encoding(path)
         notes.append(f"encoding: {encoding or 'as declared'} ({how})")
-        if path.with_suffix(".prj").exists() is False and path.with_suffix(".PRJ").exists() is False:
+        if not (path.with_suffix(".prj").exists() or path.with_suffix(".PRJ").exists()):
             notes.append("no .prj file: the CRS is unknown")
     try:
         layers = [row[0] for row in pyogrio.list_layers(path)]
