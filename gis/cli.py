@@ -57,6 +57,31 @@ def cmd_import(args) -> int:
     return report.exit_code
 
 
+def cmd_gaps(args) -> int:
+    from gis.coverage import analyse
+    from gis.coverage_io import write_findings
+    from gis.store import GeoPackageStore
+
+    store = GeoPackageStore(args.data)
+    if not store.exists():
+        raise RiverChiefError(f"no store at {args.data}. Fix: pass --data PATH.gpkg")
+    print("[gaps] cutting rivers into reaches and checking every assignment ...", file=sys.stderr)
+    cov = analyse(store, level=args.level)
+    if args.out:
+        for f in write_findings(cov.tables(), args.out):
+            print(f"[gaps] wrote {f}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(cov.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    by = cov.unassigned_length_m_by_level()
+    print(f"unassigned reaches: {len(cov.unassigned)}  ("
+          + ", ".join(f"{k} {v / 1000:.2f} km" for k, v in by.items()) + ")")
+    for name in ("holes", "mismatches", "duplicates", "orphan_chiefs", "reservoirs_without_chief",
+                 "boundary_reaches_unagreed", "signboard_issues"):
+        print(f"{name}: {len(getattr(cov, name))}")
+    return 0
+
+
 def cmd_demo(args) -> int:
     from gis.demo import generate
 
@@ -122,6 +147,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--rejects", help="where to write rejected rows (CSV)")
     s.add_argument("--json", action="store_true", help="print the report as JSON")
     s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("gaps", help="coverage analysis: reaches with no chief, holes, mismatches, signboards")
+    s.add_argument("--data", default=_default_data())
+    s.add_argument("--level", choices=["county", "township", "village", "all"], default="all")
+    s.add_argument("--out", help="write the findings: FILE.gpkg (layers), FILE.xlsx (sheets) or FILE.csv (one file per table)")
+    s.add_argument("--json", action="store_true", help="print JSON with stable keys")
+    s.set_defaults(func=cmd_gaps)
 
     s = sub.add_parser("demo", help="regenerate the demo county (deterministic)")
     s.add_argument("--seed", type=int, default=2024)

@@ -182,7 +182,8 @@ def build_people(land, rng, names, key, rids, code, rname, t_code, t_name, v_cod
         by_v.setdefault(r.unit, []).append(r)
     n_v = len(land.villages)
     vcounts = np.array([len(by_v.get(v, [])) for v in range(n_v)], dtype=float)
-    vshare = allocate(N_PATROLLERS, np.maximum(vcounts, 0.5), np.where(vcounts > 0, 12, 1), np.where(vcounts > 0, 1, 1))
+    # a village with no river gets no patroller (he would have nothing to walk)
+    vshare = allocate(N_PATROLLERS, np.maximum(vcounts, 1e-9), np.where(vcounts > 0, 12, 0), np.where(vcounts > 0, 1, 0))
     # planted: one whole village stretch that nobody patrols
     drop_v = next(v for v in range(n_v) if len(by_v.get(v, [])) >= 2 and max(r.length for r in by_v[v]) > 600)
     drop_r = max(by_v[drop_v], key=lambda r: r.length)
@@ -197,8 +198,10 @@ def build_people(land, rng, names, key, rids, code, rname, t_code, t_name, v_cod
             pieces += [(rid, a, mid, False), (rid, mid, b, False)]
         v_pieces.append(pieces)
     hole_done = False
+    v_pats: list[list[str]] = []
     for v in range(n_v):
         pats = [chief("village", VILLAGE_POSTS[k % len(VILLAGE_POSTS)], v_code[v]) for k in range(vshare[v])]
+        v_pats.append(pats)
         for k, (rid, a, b, whole) in enumerate(v_pieces[v]):
             if not hole_done and not whole and b - a > 800:
                 # planted: a chainage hole between two patrollers' ranges
@@ -207,6 +210,12 @@ def build_people(land, rng, names, key, rids, code, rname, t_code, t_name, v_cod
                         detail=f"{a:.1f}-{gap_end:.1f}", value=gap_end - a)
                 a = gap_end
             assignment(pats[k % len(pats)], "village", v_code[v], rid, c0=None if whole else a, c1=None if whole else b)
+    # boundary streams between villages: every one has an agreed patroller
+    for st in boundary_stretches(land.lines, land.villages):
+        own, other = (st["a"], st["b"]) if v_pats[st["a"]] else (st["b"], st["a"])
+        assignment(v_pats[own][0], "village", v_code[own], st["rid"], c0=st["c0"], c1=st["c1"], shared=v_code[other])
+        key.add("boundary_agreed", "assignments", river_code=code[st["rid"]], admin_code=v_code[own], level="village",
+                detail=f"{v_code[st['a']]}|{v_code[st['b']]}", value=st["length"])
     # planted: the same village stretch given to a second patroller
     dup = next(a for a in assign if a["level"] == "village" and a["from_m"] is None)
     other = next(c for c in chiefs if c["level"] == "village" and c["admin_code"] == dup["admin_code"] and c["chief_id"] != dup["chief_id"]) \

@@ -1,0 +1,244 @@
+"""Jurisdiction coverage: which reaches have no chief, holes, mismatches, duplicates,
+unagreed boundary reaches, reservoirs without a chief, and the signboard audit.
+
+Pure functions over frames; the CLI, app and notebook call :func:`analyse`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from gis import reaches as reaches_mod
+from gis.store import Store
+
+LEVELS = ("county", "township", "village")
+
+
+@dataclass(frozen=True)
+class CoverageRules:
+    """Tolerances of the analysis (metres). Unknown keys are refused."""
+
+    boundary_tolerance: float = 30.0
+    min_boundary_m: float = 300.0
+    sliver_m: float = 20.0
+    hole_min_m: float = 50.0  # above two merged slivers, so sliver merging never makes a hole
+    overlap_min_m: float = 1.0
+    signboard_distance_m: float = 5000.0
+    signboard_min_reach_m: float = 3000.0  # township reaches at least this long need a board
+
+    @classmethod
+    def from_dict(cls, values: dict) -> CoverageRules:
+        unknown = set(values) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise KeyError(f"unknown coverage rule(s) {sorted(unknown)}; valid: {sorted(cls.__dataclass_fields__)}")
+        return cls(**values)
+
+
+@dataclass
+class Coverage:
+    """Every finding, as frames; :meth:`to_json` gives the stable JSON of ``riverchief gaps``."""
+
+    reaches: gpd.GeoDataFrame
+    unassigned: gpd.GeoDataFrame
+    holes: pd.DataFrame
+    mismatches: pd.DataFrame
+    duplicates: pd.DataFrame
+    orphan_chiefs: pd.DataFrame
+    reservoirs_without_chief: pd.DataFrame
+    boundary_reaches_unagreed: gpd.GeoDataFrame
+    signboard_issues: pd.DataFrame
+    by_township: pd.DataFrame
+    slivers: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def unassigned_length_m_by_level(self) -> dict[str, float]:
+        s = self.unassigned.groupby("level")["length_m"].sum() if len(self.unassigned) else pd.Series(dtype=float)
+        return {lv: round(float(s.get(lv, 0.0)), 1) for lv in LEVELS}
+
+    def to_json(self) -> dict:
+        cols = ["reach_id", "river_code", "river_name", "level", "admin_code", "length_m"]
+        return {
+            "unassigned": _records(self.unassigned[cols]),
+            "unassigned_length_m_by_level": self.unassigned_length_m_by_level(),
+            "holes": _records(self.holes),
+            "mismatches": _records(self.mismatches),
+            "duplicates": _records(self.duplicates),
+            "orphan_chiefs": _records(self.orphan_chiefs),
+            "reservoirs_without_chief": _records(self.reservoirs_without_chief),
+            "boundary_reaches_unagreed": _records(self.boundary_reaches_unagreed.drop(columns="geometry")),
+            "signboard_issues": _records(self.signboard_issues),
+            "by_township": _records(self.by_township),
+        }
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every finding as a named table (for GeoPackage layers, sheets or CSV files)."""
+        return {"unassigned": self.unassigned, "holes": self.holes, "mismatches": self.mismatches,
+                "duplicates": self.duplicates, "orphan_chiefs": self.orphan_chiefs,
+                "reservoirs_without_chief": self.reservoirs_without_chief,
+                "boundary_reaches_unagreed": self.boundary_reaches_unagreed,
+                "signboard_issues": self.signboard_issues, "by_township": self.by_township}
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    out = df.astype(object).where(df.notna(), None)
+    return [{k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items()} for r in out.to_dict("records")]
+
+
+def build_reaches(rivers, admin, rules: CoverageRules, levels=LEVELS) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Reaches at the given levels, in one frame (county: whole county-managed rivers)."""
+    parts, slivers = [], [pd.DataFrame(columns=["river_code", "admin_code", "from_m", "to_m", "merged_into", "level"])]
+    if "county" in levels:
+        parts.append(reaches_mod.county_reaches(rivers[rivers["management_level"] == "county"], admin))
+    for level in [lv for lv in ("township", "village") if lv in levels]:
+        r, s = reaches_mod.segment(rivers, admin, level=level, boundary_tolerance=rules.boundary_tolerance,
+                                   min_boundary_m=rules.min_boundary_m, sliver_m=rules.sliver_m)
+        parts.append(r)
+        slivers.append(s.assign(level=level))
+    return pd.concat(parts, ignore_index=True), pd.concat(slivers, ignore_index=True)
+
+
+def analyse(store: Store, *, level: str = "all", rules: CoverageRules | None = None) -> Coverage:
+    """Run the coverage analysis on a county store."""
+    rules = rules or CoverageRules()
+    rivers, admin = store.read("rivers"), store.read("admin_units")
+    if level != "all" and level not in LEVELS:
+        raise KeyError(f"unknown level '{level}'; valid: all, {', '.join(LEVELS)}")
+    reaches, slivers = build_reaches(rivers, admin, rules, LEVELS if level == "all" else (level,))
+    return coverage_of(reaches, store.read("assignments"), store.read("chiefs"), rivers=rivers,
+                       reservoirs=store.read("reservoirs"), signboards=store.read("signboards"),
+                       admin=admin, rules=rules, slivers=slivers)
+
+
+def coverage_of(reaches, assignments, chiefs, *, rivers, reservoirs, signboards, admin, rules, slivers=None) -> Coverage:
+    """The analysis proper, on reaches already built (a partition of a province works too)."""
+    names = dict(zip(rivers["river_code"], rivers["name"], strict=True))
+    a = assignments[assignments["target_type"] == "river"].copy()
+    a["lo"] = a["from_m"].astype(float).fillna(-np.inf)
+    a["hi"] = a["to_m"].astype(float).fillna(np.inf)
+    agreements = a[a["shared_admin_code"].notna()]
+    plain = a[a["shared_admin_code"].isna()]
+    by_key = {k: g for k, g in plain.groupby(["level", "river_code", "admin_code"])}
+    agree_key: dict[tuple, pd.DataFrame] = {}
+    for k, g in agreements.groupby(["level", "river_code"]):
+        agree_key[k] = g
+    unassigned, unagreed, holes, dups, covered_ids = [], [], [], [], []
+    for r in reaches.itertuples():
+        shared = not pd.isna(r.shared_admin_code)
+        if not shared:
+            cand = by_key.get((r.level, r.river_code, r.admin_code))
+        else:
+            g = agree_key.get((r.level, r.river_code))
+            pair = {r.admin_code, r.shared_admin_code}
+            cand = None if g is None else g[[{x, y} == pair for x, y in zip(g["admin_code"], g["shared_admin_code"], strict=True)]]
+        spans = [] if cand is None else [(max(lo, r.from_m), min(hi, r.to_m), cid) for lo, hi, cid in
+                                          zip(cand["lo"], cand["hi"], cand["chief_id"], strict=True) if min(hi, r.to_m) - max(lo, r.from_m) > rules.overlap_min_m]
+        if not spans:
+            (unagreed if shared else unassigned).append(r.Index)
+            continue
+        covered_ids.append(r.Index)
+        for gap in _gaps(r.from_m, r.to_m, [(s[0], s[1]) for s in spans], rules.hole_min_m):
+            holes.append({"reach_id": r.reach_id, "river_code": r.river_code, "level": r.level, "admin_code": r.admin_code,
+                          "from_m": round(gap[0], 1), "to_m": round(gap[1], 1), "length_m": round(gap[1] - gap[0], 1)})
+        for i in range(len(spans)):
+            for j in range(i + 1, len(spans)):
+                (a0, a1, ca), (b0, b1, cb) = spans[i], spans[j]
+                if ca != cb and min(a1, b1) - max(a0, b0) > rules.overlap_min_m:
+                    dups.append({"reach_id": r.reach_id, "river_code": r.river_code, "level": r.level, "admin_code": r.admin_code,
+                                 "chief_ids": f"{ca}|{cb}", "from_m": round(max(a0, b0), 1), "to_m": round(min(a1, b1), 1)})
+    un = reaches.loc[unassigned].copy()
+    un["river_name"] = un["river_code"].map(names)
+    unagreed_df = reaches.loc[unagreed].copy()
+    unagreed_df["river_name"] = unagreed_df["river_code"].map(names)
+    chiefs_i = chiefs.set_index("chief_id")
+    mism = []
+    for x in assignments.itertuples():
+        if x.chief_id not in chiefs_i.index:
+            mism.append({"assignment_id": x.assignment_id, "chief_id": x.chief_id, "kind": "unknown_chief", "detail": "no such chief"})
+            continue
+        c = chiefs_i.loc[x.chief_id]
+        if c["level"] != x.level:
+            mism.append({"assignment_id": x.assignment_id, "chief_id": x.chief_id, "kind": "level",
+                         "detail": f"a {c['level']} chief holds a {x.level} assignment"})
+        if c["admin_code"] != x.admin_code:
+            mism.append({"assignment_id": x.assignment_id, "chief_id": x.chief_id, "kind": "outside_jurisdiction",
+                         "detail": f"chief of {c['admin_code']} assigned in {x.admin_code}"})
+    orphans = chiefs[~chiefs["chief_id"].isin(assignments["chief_id"])][["chief_id", "name", "level", "admin_code"]]
+    res_cov = set(assignments["reservoir_code"].dropna())
+    no_chief = reservoirs[~reservoirs["reservoir_code"].isin(res_cov)][["reservoir_code", "name", "scale"]]
+    return Coverage(
+        reaches=reaches, unassigned=un, holes=pd.DataFrame(holes), mismatches=pd.DataFrame(mism),
+        duplicates=pd.DataFrame(dups), orphan_chiefs=orphans.reset_index(drop=True),
+        reservoirs_without_chief=pd.DataFrame(no_chief).reset_index(drop=True),
+        boundary_reaches_unagreed=unagreed_df,
+        signboard_issues=signboard_audit(reaches, a, chiefs, signboards, reservoirs, assignments, rules),
+        by_township=township_summary(reaches, un, admin), slivers=slivers if slivers is not None else pd.DataFrame(),
+    )
+
+
+def _gaps(lo: float, hi: float, spans: list[tuple[float, float]], min_len: float) -> list[tuple[float, float]]:
+    out, cur = [], lo
+    for a, b in sorted(spans):
+        if a - cur >= min_len:
+            out.append((cur, a))
+        cur = max(cur, b)
+    if hi - cur >= min_len:
+        out.append((cur, hi))
+    return out
+
+
+def signboard_audit(reaches, river_assign, chiefs, signboards, reservoirs, assignments, rules) -> pd.DataFrame:
+    """Boards that show someone other than the current chief, and long reaches without a board."""
+    rows = []
+    people = chiefs.set_index("chief_id")
+    boards = signboards.to_crs(reaches.crs) if len(signboards) else signboards
+    for b in boards.itertuples():
+        if isinstance(b.reservoir_code, str):
+            cur = assignments[assignments["reservoir_code"] == b.reservoir_code]["chief_id"]
+            if cur.empty:
+                continue  # no chief at all: reported under reservoirs_without_chief
+        else:
+            level = "county" if b.placed_by == "county" else "township"
+            sel = river_assign[(river_assign["river_code"] == b.river_code) & (river_assign["admin_code"] == b.admin_code)
+                               & (river_assign["level"] == level)]
+            cur = sel["chief_id"]
+            if cur.empty:
+                rows.append({"board_id": b.board_id, "kind": "no_current_chief", "river_code": b.river_code,
+                             "admin_code": b.admin_code, "detail": f"the reach has no {level} chief"})
+                continue
+        current = people.loc[people.index.intersection(cur)]
+        if not ((current["name"] == b.chief_name) & (current["phone"] == b.chief_phone)).any():
+            rows.append({"board_id": b.board_id, "kind": "stale_chief", "river_code": b.river_code,
+                         "admin_code": b.admin_code,
+                         "detail": f"board shows {b.chief_name} {b.chief_phone}; current: {', '.join(current['name'])}"})
+    need = reaches[((reaches["level"] == "county")
+                    | ((reaches["level"] == "township") & (reaches["length_m"] >= rules.signboard_min_reach_m)))]
+    if len(need) and len(boards):
+        import shapely
+
+        tree = shapely.STRtree(boards.geometry.values)
+        for r in need.itertuples():
+            if not len(tree.query(r.geometry, predicate="dwithin", distance=rules.signboard_distance_m)):
+                rows.append({"board_id": None, "kind": "no_signboard_nearby", "river_code": r.river_code,
+                             "admin_code": r.admin_code, "detail": f"{r.reach_id}: no board within {rules.signboard_distance_m:.0f} m"})
+    return pd.DataFrame(rows, columns=["board_id", "kind", "river_code", "admin_code", "detail"])
+
+
+def township_summary(reaches, unassigned, admin) -> pd.DataFrame:
+    """Per township: river length, share assigned at township and village level, unassigned km."""
+    names = dict(zip(admin["admin_code"], admin["name"], strict=True))
+    rows = []
+    sub = reaches[reaches["level"].isin(["township", "village"])]
+    for town, g in sub.groupby("township_code"):
+        row = {"township_code": town, "township_name": names.get(town)}
+        t_len = g[g["level"] == "township"]["length_m"].sum()
+        row["river_length_km"] = round(t_len / 1000, 2)
+        for lv in ("township", "village"):
+            total = g[g["level"] == lv]["length_m"].sum()
+            miss = unassigned[(unassigned["level"] == lv) & (unassigned["township_code"] == town)]["length_m"].sum()
+            row[f"assigned_pct_{lv}"] = round(100 * (1 - miss / total), 1) if total else None
+            row[f"unassigned_km_{lv}"] = round(miss / 1000, 2)
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,58 @@
+"""Write coverage findings to GeoPackage (layers), XLSX (sheets) or CSV (one file per table)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from gis._errors import InputError
+
+FORMATS = (".gpkg", ".xlsx", ".csv")
+
+
+def write_findings(tables: dict[str, pd.DataFrame], out: str | Path) -> list[Path]:
+    """Write every table; returns the files written. CSV writes ``<stem>.<table>.csv``."""
+    path = Path(out)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError(f"unsupported output type '{suffix}'", file=str(path), field="--out",
+                         fix=f"end the file name with one of {', '.join(FORMATS)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".gpkg":
+        tmp = path.with_name(f".{path.name}.tmp.gpkg")
+        tmp.unlink(missing_ok=True)
+        for name, df in tables.items():
+            frame = df.to_crs(4490) if isinstance(df, gpd.GeoDataFrame) else _plain(df)
+            if isinstance(frame, gpd.GeoDataFrame) and len(frame) == 0:
+                frame = _plain(pd.DataFrame(frame.drop(columns="geometry")))
+            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
+        tmp.replace(path)
+        return [path]
+    if suffix == ".xlsx":
+        with pd.ExcelWriter(path) as xl:
+            for name, df in tables.items():
+                _plain(df).to_excel(xl, sheet_name=name[:31], index=False)
+        return [path]
+    written = []
+    for name, df in tables.items():
+        f = path.with_name(f"{path.stem}.{name}.csv")
+        _plain(df).to_csv(f, index=False, encoding="utf-8-sig")
+        written.append(f)
+    return written
+
+
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """Without geometry (sheets and CSV keep WKT in a 'wkt' column), with a column if empty."""
+    out = pd.DataFrame(df).copy()
+    if "geometry" in out.columns:
+        geo = gpd.GeoSeries(out["geometry"], crs=getattr(df, "crs", None))
+        if geo.crs is not None:
+            geo = geo.to_crs(4490)
+        out = out.drop(columns="geometry")
+        out["wkt"] = geo.to_wkt().to_numpy() if len(geo) else []
+    if out.shape[1] == 0:
+        out["none"] = []
+    return out
