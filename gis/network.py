@@ -203,6 +203,7 @@ def build_network(lines: gpd.GeoDataFrame, *, snap_tolerance: float = 1.0, dem=N
         flip = _reversed_by_topology(a, b, len(node_xy), gdf.length.to_numpy())
     src, dst = np.where(flip, b, a), np.where(flip, a, b)
     issues += _topology_issues(gdf, a, b, node_xy, near_miss)
+    issues += _disconnected(a, b, len(node_xy), gdf.length.to_numpy(), node_xy)
     net = Network(gdf, src, dst, node_xy, np.nonzero(flip)[0],
                   pd.DataFrame(issues, columns=["kind", "edge", "x", "y", "detail"]))
     for e in np.nonzero(flip)[0]:
@@ -319,6 +320,23 @@ def _topology_issues(gdf, a, b, node_xy, near_miss) -> list[tuple]:
             for p in getattr(x, "geoms", [x]):
                 if p.geom_type == "Point":
                     out.append(("crossing_without_node", int(i), p.x, p.y, f"crosses line {j} with no node"))
+    return out
+
+
+def _disconnected(a, b, n_nodes, lengths, node_xy) -> list[tuple]:
+    """Every connected piece but the longest, reported: a river that joins nothing."""
+    n = len(a)
+    adj = coo_matrix((np.ones(n), (a, b)), shape=(n_nodes, n_nodes))
+    n_comp, comp = connected_components(adj, directed=False)
+    if n_comp < 2:
+        return []
+    per = np.bincount(comp[a], weights=lengths, minlength=n_comp)
+    main = int(np.argmax(per))
+    out = []
+    for c in range(n_comp):
+        if c != main and per[c] > 0:
+            e = int(np.nonzero(comp[a] == c)[0][0])
+            out.append(("disconnected_piece", e, *node_xy[a[e]], f"{per[c]:.0f} m of lines not connected to the main network"))
     return out
 
 

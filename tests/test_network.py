@@ -154,3 +154,13 @@ def test_demo_rivers_split_at_confluences_into_a_tree(demo_path):
         elif net.lines["source_row"].iloc[down] != row:
             assert codes[net.lines["source_row"].iloc[down]] == rivers["flows_into"].iloc[row]
     assert len(net.headwaters()) == 337  # one source per river
+
+
+def test_dem_decides_flow_and_disconnected_pieces_are_reported():
+    # drawn from the mouth up; a DEM rising to the east says the water flows west
+    g = _lines([(503000, 3400000), (500000, 3400000)], [(510000, 3410000), (511000, 3410000)])
+    net = build_network(g, dem=lambda x, y: (x - 500000) / 10.0)
+    assert net.reversed_edges.tolist() == [1]  # line 0 is drawn east->west: with the flow
+    assert net.outlets().tolist() == [0, 1]
+    pieces = net.issues[net.issues["kind"] == "disconnected_piece"]
+    assert pieces["edge"].tolist() == [1] and "1000 m" in pieces["detail"].iloc[0]

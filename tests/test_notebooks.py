@@ -19,3 +19,12 @@ def test_county_inventory_notebook(tmp_path):
     assert "1784" in text and "河流总长(km)" in text
     assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
     assert (tmp_path / "county-map.png").stat().st_size > 10_000
+
+
+def test_coverage_gaps_notebook(tmp_path):
+    nb = nbformat.read(NB / "02-coverage-gaps.ipynb", as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    text = "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+                     for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "unassigned: 6; holes: 1; unagreed boundary reaches: 3" in text
+    assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
