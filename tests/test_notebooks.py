@@ -1,4 +1,4 @@
-"""The notebooks run top to bottom and show the computed inventory."""
+"""The notebooks run top to bottom and show the computed results."""
 
 from __future__ import annotations
 
@@ -10,21 +10,23 @@ from nbclient import NotebookClient
 NB = Path(__file__).resolve().parents[1] / "notebooks"
 
 
+def _run(name: str, workdir: Path) -> tuple[str, bool]:
+    """Execute a notebook; return its text output and whether it drew an image."""
+    nb = nbformat.read(NB / name, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    text = "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for o in outputs)
+    return text, any("image/png" in o.get("data", {}) for o in outputs)
+
+
 def test_county_inventory_notebook(tmp_path):
-    nb = nbformat.read(NB / "01-county-inventory.ipynb", as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    text = "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
-                     for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    text, image = _run("01-county-inventory.ipynb", tmp_path)
     assert "inventory matches the seed report" in text
     assert "1784" in text and "河流总长(km)" in text
-    assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
-    assert (tmp_path / "county-map.png").stat().st_size > 10_000
+    assert image and (tmp_path / "county-map.png").stat().st_size > 10_000
 
 
 def test_coverage_gaps_notebook(tmp_path):
-    nb = nbformat.read(NB / "02-coverage-gaps.ipynb", as_version=4)
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    text = "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
-                     for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    text, image = _run("02-coverage-gaps.ipynb", tmp_path)
     assert "unassigned: 6; holes: 1; unagreed boundary reaches: 3" in text
-    assert any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    assert image
