@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from gis import reaches as reaches_mod
 from gis.store import Store
@@ -216,8 +217,6 @@ def signboard_audit(reaches, river_assign, chiefs, signboards, reservoirs, assig
     need = reaches[((reaches["level"] == "county")
                     | ((reaches["level"] == "township") & (reaches["length_m"] >= rules.signboard_min_reach_m)))]
     if len(need) and len(boards):
-        import shapely
-
         tree = shapely.STRtree(boards.geometry.values)
         for r in need.itertuples():
             if not len(tree.query(r.geometry, predicate="dwithin", distance=rules.signboard_distance_m)):

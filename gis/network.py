@@ -204,10 +204,9 @@ def build_network(lines: gpd.GeoDataFrame, *, snap_tolerance: float = 1.0, dem=N
     src, dst = np.where(flip, b, a), np.where(flip, a, b)
     issues += _topology_issues(gdf, a, b, node_xy, near_miss)
     issues += _disconnected(a, b, len(node_xy), gdf.length.to_numpy(), node_xy)
+    issues += [("digitised_upstream", int(e), *node_xy[a[e]], "line drawn against the flow") for e in np.nonzero(flip)[0]]
     net = Network(gdf, src, dst, node_xy, np.nonzero(flip)[0],
                   pd.DataFrame(issues, columns=["kind", "edge", "x", "y", "detail"]))
-    for e in np.nonzero(flip)[0]:
-        net.issues.loc[len(net.issues)] = ("digitised_upstream", int(e), *node_xy[a[e]], "line drawn against the flow")
     net.main_downstream = _main_paths(net, None if main_path is None else np.asarray(main_path, dtype=bool))
     return net
 

@@ -7,7 +7,6 @@ province can be processed partition by partition.
 from __future__ import annotations
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 from shapely.ops import substring
@@ -154,10 +153,3 @@ def county_reaches(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame) -> gpd.Geo
                      "shared_admin_code": None, "county_code": code, "township_code": None, "from_m": 0.0,
                      "to_m": round(r.geometry.length, 2), "length_m": round(inside.length, 2), "geometry": r.geometry})
     return gpd.GeoDataFrame(rows, columns=REACH_COLUMNS, geometry="geometry", crs=crs)
-
-
-def lengths_by(reaches: gpd.GeoDataFrame, key: str) -> pd.Series:
-    return reaches.groupby(key)["length_m"].sum() if len(reaches) else pd.Series(dtype=float)
-
-
-__all__ = ["REACH_COLUMNS", "county_reaches", "segment", "np"]
