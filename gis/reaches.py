@@ -7,6 +7,7 @@ province can be processed partition by partition.
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.ops import substring
@@ -51,19 +52,15 @@ def segment(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame, *, level: str, bo
     parent = dict(zip(units["admin_code"], units["parent_code"], strict=True))
     ugeo = units.geometry.values
     tree = shapely.STRtree(ugeo)
-    outer = shapely.union_all(ugeo).boundary if len(ugeo) else None
+    codes = units["admin_code"].to_numpy()
+    edges: dict[tuple[int, int], object] = {}  # shared-edge bands, computed once per unit pair
     rows, slivers = [], []
     for r in lines.itertuples():
         line = r.geometry
         hits = tree.query(line, predicate="intersects")
-        pieces = []  # (from, to, admin, shared)
-        for u in hits:
-            part = line.intersection(ugeo[u])
-            for g in getattr(part, "geoms", [part]):
-                if g.geom_type == "LineString" and g.length > 0:
-                    a, b = sorted((line.project(shapely.Point(g.coords[0])), line.project(shapely.Point(g.coords[-1]))))
-                    pieces.append((a, b, units["admin_code"].iat[u], None))
-        pieces += _boundary_pieces(line, hits, ugeo, units, outer, boundary_tolerance, min_boundary_m)
+        parts = shapely.intersection(line, ugeo[hits])
+        pieces = _chainages(line, parts, [(codes[u], None) for u in hits])
+        pieces += _boundary_pieces(line, hits, ugeo, codes, edges, boundary_tolerance, min_boundary_m)
         for a, b, code, shared in _resolve(pieces, line.length, sliver_m, slivers, r.river_code):
             township = code if level == "township" else parent.get(code)
             rows.append({"reach_id": f"{r.river_code}/{level[0].upper()}/{a:.0f}", "river_code": r.river_code,
@@ -74,24 +71,36 @@ def segment(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame, *, level: str, bo
     return reaches, pd.DataFrame(slivers, columns=["river_code", "admin_code", "from_m", "to_m", "merged_into"])
 
 
-def _boundary_pieces(line, hits, ugeo, units, outer, tol, min_len):
+def _chainages(line, geoms, labels) -> list[tuple]:
+    """(from, to, *label) for every line part of ``geoms[i]`` (one bulk projection)."""
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    keep = (shapely.get_type_id(parts) == 1) & (shapely.length(parts) > 0)  # LineStrings only
+    parts, owner = parts[keep], owner[keep]
+    if not len(parts):
+        return []
+    ends = np.concatenate([shapely.get_point(parts, 0), shapely.get_point(parts, -1)])
+    at = shapely.line_locate_point(line, ends).reshape(2, -1)
+    lo, hi = np.minimum(at[0], at[1]), np.maximum(at[0], at[1])
+    return [(float(a), float(b), *labels[o]) for a, b, o in zip(lo, hi, owner, strict=True)]
+
+
+def _boundary_pieces(line, hits, ugeo, codes, edges, tol, min_len):
     """Stretches that run along the shared edge of two units: (from, to, a, b)."""
-    out = []
+    bands, labels = [], []
     for i, a in enumerate(hits):
         for b in hits[i + 1:]:
-            edge = shapely.intersection(ugeo[a].boundary, ugeo[b].boundary)
-            if edge.is_empty or edge.length < min_len:
-                continue
-            along = line.intersection(edge.buffer(tol, cap_style="flat"))
-            if along.length < min_len:  # the river follows this boundary too briefly
-                continue
-            for g in getattr(along, "geoms", [along]):
-                if g.geom_type != "LineString" or g.length <= 0:
-                    continue
-                s, e = sorted((line.project(shapely.Point(g.coords[0])), line.project(shapely.Point(g.coords[-1]))))
-                ca, cb = sorted((units["admin_code"].iat[a], units["admin_code"].iat[b]))
-                out.append((s, e, ca, cb))
-    return out
+            key = (min(a, b), max(a, b))
+            if key not in edges:
+                edge = shapely.intersection(ugeo[a].boundary, ugeo[b].boundary)
+                edges[key] = None if edge.is_empty or edge.length < min_len else edge.buffer(tol, cap_style="flat")
+            if edges[key] is not None:
+                bands.append(edges[key])
+                labels.append(tuple(sorted((codes[a], codes[b]))))
+    if not bands:
+        return []
+    along = shapely.intersection(line, np.array(bands, dtype=object))
+    ok = shapely.length(along) >= min_len  # the river follows this boundary long enough
+    return _chainages(line, along[ok], [lab for lab, k in zip(labels, ok, strict=True) if k])
 
 
 def _resolve(pieces, length, sliver_m, slivers, river_code):
@@ -99,17 +108,20 @@ def _resolve(pieces, length, sliver_m, slivers, river_code):
     in; adjacent equal labels merge; slivers join their longer neighbour."""
     if not pieces:
         return []
-    cuts = sorted({0.0, length, *(p[0] for p in pieces), *(p[1] for p in pieces)})
+    cuts = np.unique(np.array([0.0, length] + [p[0] for p in pieces] + [p[1] for p in pieces]))
+    lo = np.array([p[0] for p in pieces]) - 1e-6
+    hi = np.array([p[1] for p in pieces]) + 1e-6
+    is_shared = np.array([p[3] is not None for p in pieces])
+    mids = (cuts[:-1] + cuts[1:]) / 2
+    cover = (lo[None, :] <= mids[:, None]) & (mids[:, None] <= hi[None, :])  # spans × pieces
+    # boundary stretches win over the unit the river is in
+    pick = np.where((cover & is_shared).any(axis=1), np.argmax(cover & is_shared, axis=1), np.argmax(cover, axis=1))
     spans = []
-    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
-        if b - a <= 1e-6:
-            continue
-        mid = (a + b) / 2
-        cover = [p for p in pieces if p[0] - 1e-6 <= mid <= p[1] + 1e-6]
-        shared = [p for p in cover if p[3] is not None]
-        label = (shared[0][2], shared[0][3]) if shared else ((cover[0][2], None) if cover else None)
-        if label is None:
-            continue  # outside every unit (beyond the county)
+    for k, (a, b) in enumerate(zip(cuts[:-1], cuts[1:], strict=True)):
+        if b - a <= 1e-6 or not cover[k].any():
+            continue  # a zero-length cut, or outside every unit (beyond the county)
+        p = pieces[pick[k]]
+        label = (p[2], p[3])
         if spans and spans[-1][2] == label and abs(spans[-1][1] - a) < 1e-6:
             spans[-1][1] = b
         else:
