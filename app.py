@@ -40,6 +40,11 @@ def load_summary(path: str, mtime: float) -> dict:
 
 
 @st.cache_data(show_spinner=False)
+def load_meta(path: str, mtime: float) -> dict:
+    return GeoPackageStore(path).meta()
+
+
+@st.cache_data(show_spinner=False)
 def load_layers(path: str, mtime: float) -> dict:
     # the heavy part (read + simplify); the folium map itself is rebuilt every run,
     # identically (stable ids), because a folium element must not be rendered twice
@@ -53,7 +58,7 @@ def build_map(path: str, mtime: float, lang: str):
     return maps.county_map(load_layers(path, mtime), lang=lang, hillshade=hill, hillshade_bounds=bounds)
 
 
-meta = GeoPackageStore(DATA).meta()
+meta = load_meta(str(DATA), mtime)
 st.subheader(f"{meta.get('county_name', '')} {meta.get('county_code', '')} · {t('overview', lang)}")
 summary = load_summary(str(DATA), mtime)
 left, right = st.columns([1, 2.2])

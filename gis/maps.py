@@ -6,6 +6,7 @@ Nothing here imports streamlit: the app, notebooks and scripts share these build
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from pathlib import Path
 
@@ -41,6 +42,12 @@ def _simplified(gdf: gpd.GeoDataFrame, metres: float, metric_crs) -> gpd.GeoData
     out = gdf.to_crs(metric_crs)
     out["geometry"] = out.geometry.simplify(metres, preserve_topology=True)
     return out.to_crs(4326)
+
+
+@functools.lru_cache(maxsize=4)
+def _data_url(path: str, mtime: float) -> str:
+    """The PNG as a data URL, encoded once per file version (not on every app rerun)."""
+    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode()
 
 
 def overview_layers(store: Store) -> dict[str, gpd.GeoDataFrame]:
@@ -94,9 +101,8 @@ def county_map(layers: dict[str, gpd.GeoDataFrame], *, lang: str = "zh", hillsha
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, zoom_control=True, zoom_snap=0.25)
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     if hillshade and hillshade.exists() and hillshade_bounds and hillshade_bounds.exists():
-        data = base64.b64encode(hillshade.read_bytes()).decode()
         folium.raster_layers.ImageOverlay(
-            f"data:image/png;base64,{data}", bounds=json.loads(hillshade_bounds.read_text())["bounds"],
+            _data_url(str(hillshade), hillshade.stat().st_mtime), bounds=json.loads(hillshade_bounds.read_text())["bounds"],
             name=t("hillshade", lang), opacity=0.85, zindex=1,
         ).add_to(m)
 
