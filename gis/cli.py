@@ -59,7 +59,7 @@ def cmd_import(args) -> int:
 
 def cmd_gaps(args) -> int:
     from gis.coverage import analyse
-    from gis.coverage_io import write_findings
+    from gis.io.findings import write_findings
     from gis.store import GeoPackageStore
 
     store = GeoPackageStore(args.data)
@@ -79,6 +79,97 @@ def cmd_gaps(args) -> int:
     for name in ("holes", "mismatches", "duplicates", "orphan_chiefs", "reservoirs_without_chief",
                  "boundary_reaches_unagreed", "signboard_issues"):
         print(f"{name}: {len(getattr(cov, name))}")
+    return 0
+
+
+def _store(path: str):
+    from gis.store import GeoPackageStore
+
+    store = GeoPackageStore(path)
+    if not store.exists():
+        raise RiverChiefError(f"no store at {path}. Fix: pass --data PATH.gpkg, or run 'riverchief demo'")
+    return store
+
+
+def cmd_zones_delineate(args) -> int:
+    from gis.zones import delineate, write_proposals
+
+    store = _store(args.data)
+    if not args.source and not args.missing:
+        raise RiverChiefError("say which sources. Fix: pass --source CODE ... or --missing")
+    overrides = _pairs(args.rules, "--rules")
+    aquifers = json.loads(Path(args.aquifers).read_text(encoding="utf-8")) if args.aquifers else None
+    print("[zones] walking the network from each intake ...", file=sys.stderr)
+    d = delineate(store, sources=args.source, missing=args.missing, rule_overrides=overrides, dem=args.dem,
+                  tolerance=args.tolerance, aquifers=aquifers, material=args.material)
+    if args.write and len(d.zones):
+        n = write_proposals(store, d.zones)
+        print(f"[zones] saved {n} proposed zones into {args.data}", file=sys.stderr)
+    elif len(d.zones):
+        print("[zones] nothing saved (add --write to save the proposals)", file=sys.stderr)
+    for p in d.problems:
+        print(f"[zones] {p['source_code']}: {p['reason']}. Fix: {p['fix']}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(d.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for r in d.zones.itertuples():
+            print(f"{r.source_code}  {r.level}  {r.area_m2 / 1e4:10.2f} ha  {r.notes or ''}")
+    return 1 if d.problems else 0
+
+
+def cmd_zones_query(args) -> int:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from gis.zones.query import parse_point, zones_at
+
+    store = _store(args.data)
+    if bool(args.point) == bool(args.layer):
+        raise RiverChiefError("give one of --point LON,LAT or --layer FILE")
+    if args.point:
+        x, y = parse_point(args.point)
+        geoms = gpd.GeoSeries([Point(x, y)], crs=args.crs or 4490)
+    else:
+        from gis.io.readers import read_vector
+
+        raw = read_vector(Path(args.layer))
+        if raw.crs is None and not args.crs:
+            raise RiverChiefError(f"{args.layer} has no CRS. Fix: pass --crs EPSG:XXXX (EPSG:4490 for lon/lat)")
+        geoms = gpd.GeoSeries(raw.frame.geometry.values, crs=args.crs or raw.crs)
+    found = zones_at(store, geoms)
+    strip = [[{k: z[k] for k in ("source_code", "level", "origin")} for z in f] for f in found]
+    if args.point:
+        out = {"point": [x, y], "zones": strip[0]}
+    else:
+        out = {"features": [{"row": i + 1, "zones": z} for i, z in enumerate(strip)]}
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        for i, f in enumerate(found):
+            where = args.point or f"feature {i + 1}"
+            names = ", ".join(f"{z['zone_id']} ({z['level']}, {z['origin']})" for z in f) or "in no protection zone"
+            print(f"{where}: {names}")
+    return 0
+
+
+def cmd_quarries(args) -> int:
+    from gis.io.findings import write_findings
+    from gis.quarries import check_quarries
+
+    store = _store(args.data)
+    print("[quarries] measuring along the channel from every structure ...", file=sys.stderr)
+    report = check_quarries(store, rule_override=args.rules, as_of=args.as_of, tolerance=args.tolerance)
+    if args.out:
+        for f in write_findings(report.tables(), args.out):
+            print(f"[quarries] wrote {f}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    for q in report.quarries.itertuples():
+        for v in q.violations:
+            print(f"{q.quarry_id} {q.name}  {v['rule']}: {v['detail']}")
+    s = report.summary()
+    print(f"{s['quarries_with_violations']} of {s['quarries']} quarries break a rule (rule set {report.rule_set})")
     return 0
 
 
@@ -154,6 +245,37 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", help="write the findings: FILE.gpkg (layers), FILE.xlsx (sheets) or FILE.csv (one file per table)")
     s.add_argument("--json", action="store_true", help="print JSON with stable keys")
     s.set_defaults(func=cmd_gaps)
+
+    s = sub.add_parser("zones", help="drinking-water protection zones: delineate proposals, query places")
+    zsub = s.add_subparsers(dest="zones_command", required=True)
+    z = zsub.add_parser("delineate", help="propose zones by HJ 338-2018 (saved only with --write)")
+    z.add_argument("--data", default=_default_data())
+    z.add_argument("--source", nargs="+", metavar="CODE", help="source codes")
+    z.add_argument("--missing", action="store_true", help="every source without an official zone")
+    z.add_argument("--write", action="store_true", help="save the proposals into the store")
+    z.add_argument("--json", action="store_true", help="print JSON: {proposals: [...]}")
+    z.add_argument("--dem", help="DEM .npz: clip land at the watershed divide (demo: layers/demo/dem.npz)")
+    z.add_argument("--rules", nargs="+", metavar="TABLE=CSV", help="county overrides of rule tables")
+    z.add_argument("--tolerance", type=float, default=100.0, help="max distance (m) from an intake to its river")
+    z.add_argument("--aquifers", help="JSON file: {source_code: {K, I, n}} for wells")
+    z.add_argument("--material", default="medium_sand", help="aquifer material for wells without K, I, n")
+    z.set_defaults(func=cmd_zones_delineate)
+    z = zsub.add_parser("query", help="which zones a point or each feature of a file falls in")
+    z.add_argument("--data", default=_default_data())
+    z.add_argument("--point", help="LON,LAT (or X,Y in --crs)")
+    z.add_argument("--layer", help="a GIS file of points, lines or polygons")
+    z.add_argument("--crs", help="CRS of --point or of a file without one, e.g. EPSG:4544")
+    z.add_argument("--json", action="store_true")
+    z.set_defaults(func=cmd_zones_query)
+
+    s = sub.add_parser("quarries", help="sand-quarry compliance: every rule broken, with the distance")
+    s.add_argument("--data", default=_default_data())
+    s.add_argument("--out", help="write quarries and violations: FILE.gpkg, FILE.xlsx or FILE.csv")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--rules", help="county CSV overriding sand_mining_distances")
+    s.add_argument("--as-of", help="judge permits and closures at this ISO date (default: the store's as_of)")
+    s.add_argument("--tolerance", type=float, default=200.0, help="max distance (m) from a quarry to its river")
+    s.set_defaults(func=cmd_quarries)
 
     s = sub.add_parser("demo", help="regenerate the demo county (deterministic)")
     s.add_argument("--seed", type=int, default=2024)

@@ -8,30 +8,10 @@ flow accumulation.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
 
 import numpy as np
 
-# D8 neighbour offsets (row, col); index 0..7. -1 means "drains out of the county".
-D8 = np.array([(-1, 0), (-1, 1), (0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1)])
-D8_DIST = np.hypot(D8[:, 0], D8[:, 1])
-
-
-@dataclass
-class Grid:
-    """A north-up raster: row 0 is the northern edge; x0, y0 is the top-left corner."""
-
-    x0: float
-    y0: float
-    cell: float
-    shape: tuple[int, int]
-
-    def center(self, rows, cols):
-        return self.x0 + (np.asarray(cols) + 0.5) * self.cell, self.y0 - (np.asarray(rows) + 0.5) * self.cell
-
-    def index(self, x, y):
-        return (np.floor((self.y0 - np.asarray(y)) / self.cell).astype(int),
-                np.floor((np.asarray(x) - self.x0) / self.cell).astype(int))
+from gis.dem import D8, D8_DIST, Grid, d8_directions, downstream_index  # noqa: F401  (re-exported)
 
 
 def fractal_surface(shape: tuple[int, int], rng: np.random.Generator, *, beta: float = 2.3) -> np.ndarray:
@@ -114,21 +94,6 @@ def breach_depressions(dem: np.ndarray, mask: np.ndarray, *, eps: float = 1e-3) 
     return z
 
 
-def d8_directions(filled: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Steepest-descent D8 direction index per cell; -1 drains out, -2 outside the mask."""
-    ny, nx = filled.shape
-    big = np.where(mask, filled, np.inf)
-    padded = np.pad(big, 1, constant_values=np.inf)
-    slopes = np.full((8, ny, nx), -np.inf)
-    for k, (dr, dc) in enumerate(D8):
-        nb = padded[1 + dr: 1 + dr + ny, 1 + dc: 1 + dc + nx]
-        slopes[k] = np.where(np.isfinite(nb), (filled - nb) / D8_DIST[k], -np.inf)
-    best = slopes.argmax(axis=0)
-    has_lower = slopes.max(axis=0) > 0
-    out = np.where(has_lower, best, -1)
-    return np.where(mask, out, -2)
-
-
 def uncross_diagonals(direction: np.ndarray, z: np.ndarray) -> np.ndarray:
     """Remove D8 flows that cross inside a 2x2 block (a→d with b→c, or with c→b).
 
@@ -150,16 +115,6 @@ def uncross_diagonals(direction: np.ndarray, z: np.ndarray) -> np.ndarray:
             hi, lo = (main, anti) if z[main] > z[anti] else (anti, main)
             d[hi] = to_k[(lo[0] - hi[0], lo[1] - hi[1])]
     return d
-
-
-def downstream_index(direction: np.ndarray) -> np.ndarray:
-    """Flat index of each cell's downstream cell, -1 where it drains out or is outside."""
-    ny, nx = direction.shape
-    rows, cols = np.indices(direction.shape)
-    k = np.clip(direction, 0, 7)
-    rr, cc = rows + D8[k, 0], cols + D8[k, 1]
-    flat = rr * nx + cc
-    return np.where(direction >= 0, flat, -1).ravel()
 
 
 def accumulation(filled: np.ndarray, down: np.ndarray, mask: np.ndarray) -> np.ndarray:

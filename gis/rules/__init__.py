@@ -16,6 +16,11 @@ from gis._errors import InputError, UnknownNameError
 
 TABLES = {
     "sand_mining_distances": "Prohibited sand-mining distances along the river from structures (DOMAIN §3.3)",
+    "river_zone_distances": "River-type protection zones: distances along the channel and land widths (HJ 338-2018)",
+    "channel_half_width": "Channel half-width by river management level, the water zone of a line-only network",
+    "reservoir_zones": "Reservoir-type protection zones by scale class (HJ 338-2018)",
+    "groundwater_travel_time": "Groundwater wells: travel time and safety factor per level for R = α·K·I·T/n",
+    "groundwater_empirical_radius": "Groundwater wells: radius by aquifer material when K, I and n are unknown",
 }
 
 
@@ -35,13 +40,33 @@ def load(name: str, *, override: str | Path | None = None) -> pd.DataFrame:
     if override is None:
         default.attrs["rule_set"] = f"default:{name}"
         return default
-    table = pd.read_csv(override, keep_default_na=False)
+    try:
+        table = pd.read_csv(override, keep_default_na=False)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"cannot read rule table override: {exc}", file=str(override),
+                         fix="give a UTF-8 CSV file with a header row") from exc
     missing = [c for c in default.columns if c not in table.columns]
     if missing:
         raise InputError(f"rule table override lacks columns {missing}", file=str(override),
                          fix=f"use the columns of the default table: {list(default.columns)}")
+    # a number column must stay numeric: a typo like "1OOO" would otherwise compare as text
+    for col in default.columns:
+        if pd.api.types.is_numeric_dtype(default[col]) and not pd.api.types.is_numeric_dtype(table[col]):
+            bad = pd.to_numeric(table[col], errors="coerce").isna()
+            row = int(bad.to_numpy().argmax()) + 2
+            raise InputError(f"'{table[col].iloc[row - 2]}' is not a number", file=str(override), row=row,
+                             field=col, fix="write plain numbers in metres or days")
     table.attrs["rule_set"] = f"override:{override}"
     return table
+
+
+def row(table: pd.DataFrame, column: str, value: str) -> pd.Series:
+    """The row of ``table`` whose ``column`` equals ``value``; names the valid values if none."""
+    hit = table[table[column].astype(str) == str(value)]
+    if hit.empty:
+        raise UnknownNameError(f"{column} in rule set {table.attrs.get('rule_set', '?')}", str(value),
+                               table[column].astype(str).tolist())
+    return hit.iloc[0]
 
 
 def sand_mining_distance(table: pd.DataFrame, structure: dict) -> tuple[float, float] | None:

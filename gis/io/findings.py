@@ -1,4 +1,4 @@
-"""Write coverage findings to GeoPackage (layers), XLSX (sheets) or CSV (one file per table)."""
+"""Write findings (any named tables) to GeoPackage (layers), XLSX (sheets) or CSV (one file per table)."""
 
 from __future__ import annotations
 

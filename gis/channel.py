@@ -1,0 +1,163 @@
+"""Distances along the channel: walk a river network up or down from a point.
+
+Protection zones and sand-mining rules measure along the river, not in a straight line:
+"1000 m upstream of the intake, every tributary included". A walk returns the stretches
+it covers as ``(edge, a, b)`` pieces, where ``a`` and ``b`` are metres along the edge in
+the direction of flow, and the places it had to stop early (a source, the end of the
+network, the county border).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from shapely.geometry import Point
+from shapely.ops import substring
+
+from gis._errors import InputError
+from gis.network import Network
+
+
+@dataclass(frozen=True)
+class Spot:
+    """A point on the network: edge, metres along it in the flow direction, offset."""
+
+    edge: int
+    at_m: float
+    offset_m: float
+
+
+@dataclass
+class Walk:
+    """Stretches covered by a walk, and where it stopped short of the distance asked."""
+
+    pieces: list[tuple[int, float, float]] = field(default_factory=list)
+    stops: list[dict] = field(default_factory=list)
+
+    @property
+    def length_m(self) -> float:
+        return float(sum(b - a for _, a, b in self.pieces))
+
+
+class Channel:
+    """A :class:`~gis.network.Network` made walkable: locate points, walk, measure.
+
+    Parameters
+    ----------
+    net : Network
+        The river network (metric CRS).
+    border : shapely geometry, optional
+        The county outline in the same CRS. A walk that runs off the network within
+        ``border_tolerance`` metres of it is recorded as stopped at the county border.
+    """
+
+    def __init__(self, net: Network, *, border=None, border_tolerance: float = 200.0) -> None:
+        self.net = net
+        self.geoms = net.lines.geometry.values
+        self.lengths = np.array([g.length for g in self.geoms])
+        self.flipped = np.zeros(net.n, dtype=bool)
+        self.flipped[net.reversed_edges] = True
+        self.tree = shapely.STRtree(self.geoms)
+        self.border = None if border is None else border.boundary
+        self.border_tolerance = border_tolerance
+
+    # --- locating ---------------------------------------------------------------------
+    def locate(self, point: Point, *, tolerance: float, river: str | None = None,
+               key: str = "river_code", what: str = "point") -> Spot:
+        """The network spot nearest ``point``; InputError if none is within ``tolerance`` m.
+
+        ``river`` restricts the search to the edges whose ``key`` column equals it, so a
+        point near a confluence lands on its own river rather than the tributary.
+        """
+        if river is not None and key in self.net.lines.columns:
+            cands = np.nonzero(self.net.lines[key].astype(str).to_numpy() == str(river))[0]
+        else:
+            cands = np.array([], dtype=int)
+        if len(cands):
+            dist = shapely.distance(self.geoms[cands], point)
+            e, near = int(cands[dist.argmin()]), float(dist.min())
+        else:
+            hit = self.tree.query_nearest(point, max_distance=tolerance, all_matches=False)
+            e = int(hit[0]) if len(hit) else int(self.tree.nearest(point))
+            near = float(self.geoms[e].distance(point))
+        if near > tolerance:
+            on = f"river {river}" if len(cands) else "the nearest river"
+            raise InputError(f"{what} is {near:.0f} m from {on}, more than the tolerance of {tolerance:.0f} m",
+                             field="geometry",
+                             fix="check its coordinates (CRS, swapped lon/lat) or raise the tolerance")
+        g = self.geoms[e]
+        along = g.project(point)
+        return Spot(e, self._flow(e, along), float(g.distance(point)))
+
+    def _flow(self, e: int, along_geometry: float) -> float:
+        """Metres in the flow direction from metres along the drawn line."""
+        return float(self.lengths[e] - along_geometry) if self.flipped[e] else float(along_geometry)
+
+    # --- walking ----------------------------------------------------------------------
+    def upstream(self, spot: Spot, *, start_m: float, end_m: float) -> Walk:
+        """The channel between ``start_m`` and ``end_m`` upstream of ``spot``, into every
+        tributary that joins within that distance."""
+        walk = Walk()
+        todo = [(spot.edge, spot.at_m, 0.0)]  # edge, position on it, distance walked to there
+        while todo:
+            e, p, d = todo.pop()
+            a, b = max(0.0, p - (end_m - d)), min(p, p - (start_m - d))
+            if b > a:
+                walk.pieces.append((e, a, b))
+            if p - (end_m - d) < 0:
+                ups = self.net.upstream(e)
+                if not ups:
+                    walk.stops.append(self._stop(self.net.src[e], "source", e, d + p, end_m))
+                todo.extend((u, self.lengths[u], d + p) for u in ups)
+        return walk
+
+    def downstream(self, spot: Spot, *, start_m: float, end_m: float) -> Walk:
+        """The channel between ``start_m`` and ``end_m`` downstream of ``spot`` (every branch
+        at a split: water goes both ways)."""
+        walk = Walk()
+        todo = [(spot.edge, spot.at_m, 0.0)]
+        while todo:
+            e, p, d = todo.pop()
+            length = self.lengths[e]
+            a, b = max(p, p + (start_m - d)), min(length, p + (end_m - d))
+            if b > a:
+                walk.pieces.append((e, a, b))
+            if p + (end_m - d) > length:
+                downs = self.net.downstream(e)
+                if not downs:
+                    walk.stops.append(self._stop(self.net.dst[e], "network_end", e, d + length - p, end_m))
+                todo.extend((n, 0.0, d + length - p) for n in downs)
+        return walk
+
+    def _stop(self, node: int, kind: str, edge: int, walked: float, wanted: float) -> dict:
+        x, y = self.net.node_xy[node]
+        if self.border is not None and self.border.distance(Point(x, y)) <= self.border_tolerance:
+            kind = "county_border"
+        return {"kind": kind, "edge": int(edge), "x": float(x), "y": float(y),
+                "walked_m": round(float(walked), 1), "wanted_m": float(wanted)}
+
+    # --- measuring --------------------------------------------------------------------
+    def offset(self, a: Spot, b: Spot) -> float | None:
+        """Metres along the channel from ``a`` down to ``b``; negative when ``b`` lies
+        upstream of ``a``; None when neither is downstream of the other."""
+        for src, dst, sign in ((a, b, 1.0), (b, a, -1.0)):
+            walked, e, p = 0.0, src.edge, src.at_m
+            seen = set()
+            while e is not None and e not in seen:
+                if e == dst.edge and dst.at_m >= p:
+                    return sign * (walked + dst.at_m - p)
+                seen.add(e)
+                walked += self.lengths[e] - p
+                e, p = self.net.next_downstream(e), 0.0
+        return None
+
+    def geometry(self, pieces) -> shapely.Geometry:
+        """The stretches of ``pieces`` as one (Multi)LineString in the network's CRS."""
+        parts = []
+        for e, a, b in pieces:
+            if self.flipped[e]:
+                a, b = self.lengths[e] - b, self.lengths[e] - a
+            parts.append(substring(self.geoms[e], a, b))
+        return shapely.union_all(parts) if parts else shapely.GeometryCollection()
