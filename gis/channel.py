@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry import Point
 from shapely.ops import substring
@@ -62,6 +63,7 @@ class Channel:
         self.tree = shapely.STRtree(self.geoms)
         self.border = None if border is None else border.boundary
         self.border_tolerance = border_tolerance
+        self._by_key: dict[str, dict[str, np.ndarray]] = {}
 
     # --- locating ---------------------------------------------------------------------
     def locate(self, point: Point, *, tolerance: float, river: str | None = None,
@@ -71,10 +73,7 @@ class Channel:
         ``river`` restricts the search to the edges whose ``key`` column equals it, so a
         point near a confluence lands on its own river rather than the tributary.
         """
-        if river is not None and key in self.net.lines.columns:
-            cands = np.nonzero(self.net.lines[key].astype(str).to_numpy() == str(river))[0]
-        else:
-            cands = np.array([], dtype=int)
+        cands = self._edges_of(key).get(str(river), np.array([], dtype=int)) if river is not None else ()
         if len(cands):
             dist = shapely.distance(self.geoms[cands], point)
             e, near = int(cands[dist.argmin()]), float(dist.min())
@@ -90,6 +89,13 @@ class Channel:
         g = self.geoms[e]
         along = g.project(point)
         return Spot(e, self._flow(e, along), float(g.distance(point)))
+
+    def _edges_of(self, key: str) -> dict[str, np.ndarray]:
+        """Edge ids per value of column ``key``, built once (a province has 10^5 edges)."""
+        if key not in self._by_key:
+            col = self.net.lines[key].astype(str) if key in self.net.lines.columns else pd.Series(dtype=str)
+            self._by_key[key] = {k: v.to_numpy() for k, v in pd.Series(np.arange(len(col)), index=col.to_numpy()).groupby(level=0)}
+        return self._by_key[key]
 
     def _flow(self, e: int, along_geometry: float) -> float:
         """Metres in the flow direction from metres along the drawn line."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import folium
 import geopandas as gpd
+import pandas as pd
 from jinja2 import Template
 
 from gis.i18n import t
@@ -131,11 +132,52 @@ def county_map(layers: dict[str, gpd.GeoDataFrame], *, lang: str = "zh", hillsha
     return stable_ids(m)
 
 
+def quarry_map(layers: dict[str, gpd.GeoDataFrame], quarries: gpd.GeoDataFrame, violations: pd.DataFrame, *,
+               lang: str = "zh", hillshade: Path | None = None, hillshade_bounds: Path | None = None) -> folium.Map:
+    """Quarries coloured by compliance over townships and rivers; the tooltip names the
+    rules broken. ``violations`` is :meth:`gis.quarries.QuarryReport.violations`."""
+    frame = layers["admin_county"] if len(layers["admin_county"]) else layers["admin_township"]
+    b = frame.total_bounds
+    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.25)
+    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    if hillshade and hillshade.exists() and hillshade_bounds and hillshade_bounds.exists():
+        folium.raster_layers.ImageOverlay(
+            _data_url(str(hillshade), hillshade.stat().st_mtime), bounds=json.loads(hillshade_bounds.read_text())["bounds"],
+            name=t("hillshade", lang), opacity=0.85, zindex=1).add_to(m)
+    folium.GeoJson(layers["admin_township"], name=t("townships", lang),
+                   style_function=lambda _f: {"color": "#6b4f1d", "weight": 1.2, "fillOpacity": 0}).add_to(m)
+    for level, (color, weight) in RIVER_STYLE.items():
+        if len(layers[f"rivers_{level}"]):
+            folium.GeoJson(layers[f"rivers_{level}"], name=t(f"rivers_{level}", lang),
+                           style_function=lambda _f, c=color, w=weight: {"color": c, "weight": w},
+                           tooltip=folium.GeoJsonTooltip(["name", "river_code"])).add_to(m)
+    rules_of = violations.groupby("quarry_id")["rule"].apply(lambda r: "; ".join(t(f"rule_{x}", lang) for x in r))
+    q = quarries.to_crs(4326)[["quarry_id", "name", "status", "geometry"]].copy()
+    q["rules"] = q["quarry_id"].map(rules_of).fillna(t("quarries_compliant", lang))
+    q["bad"] = q["quarry_id"].isin(rules_of.index)
+    for bad, color, label in ((False, "#2ca25f", t("quarries_compliant", lang)), (True, "#de2d26", t("quarries_violating", lang))):
+        part = _json_safe(q[q["bad"] == bad].drop(columns="bad"))
+        if len(part):
+            folium.GeoJson(part, name=label, marker=folium.CircleMarker(radius=7, fill=True),
+                           style_function=lambda _f, c=color: {"color": "#333", "weight": 1, "fillColor": c, "fillOpacity": 0.95},
+                           tooltip=folium.GeoJsonTooltip(["quarry_id", "name", "status", "rules"])).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    rows = [("#de2d26", "dot", t("quarries_violating", lang)), ("#2ca25f", "dot", t("quarries_compliant", lang)),
+            (RIVER_STYLE["county"][0], "line", t("rivers_county", lang)), ("#6b4f1d", "line", t("townships", lang))]
+    m.add_child(Legend(_legend_rows(rows, lang)))
+    return stable_ids(m)
+
+
 def _legend_html(lang: str) -> str:
     rows = [(RIVER_STYLE["county"][0], "line", t("rivers_county", lang)), (RIVER_STYLE["township"][0], "line", t("rivers_township", lang)),
             (RIVER_STYLE["village"][0], "line", t("rivers_village", lang)), ("#4292c6", "box", t("reservoirs", lang)),
             ("#6b4f1d", "line", t("townships", lang)), ("#d7301f", "box", t("protection_zones", lang)),
             ("#00a087", "dot", t("water_sources", lang)), ("#e64b35", "dot", t("quarries", lang))]
+    return _legend_rows(rows, lang)
+
+
+def _legend_rows(rows: list[tuple[str, str, str]], lang: str) -> str:
+    """Legend HTML from (colour, 'line' | 'box' | 'dot', label) rows."""
     items = "".join(
         f'<div><span style="display:inline-block;width:18px;height:{3 if k == "line" else 10}px;background:{c};'
         f'{"border-radius:5px;" if k == "dot" else ""}margin-right:6px;vertical-align:middle"></span>{label}</div>'

@@ -194,13 +194,18 @@ class GeoPackageStore:
             raise StoreError(f"writing {self.path} failed, the store is unchanged: {exc}") from exc
 
     def _prepare(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
-        layer = catalogue.get_layer(name)
-        if layer.geometry is not None:
-            if not isinstance(df, gpd.GeoDataFrame) or df.crs is None:
-                raise StoreError(f"layer '{name}' needs a GeoDataFrame with a CRS")
-            if not df.crs.equals(pyproj.CRS.from_epsg(STORAGE_EPSG)):
-                raise StoreError(f"layer '{name}' is in {df.crs.to_string()}; the store keeps EPSG:{STORAGE_EPSG}. Fix: call to_crs({STORAGE_EPSG}) first")
-        return conform(df, name)
+        return _prepare(name, df)
+
+
+def _prepare(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Check the CRS and conform the columns of a frame about to be stored."""
+    layer = catalogue.get_layer(name)
+    if layer.geometry is not None:
+        if not isinstance(df, gpd.GeoDataFrame) or df.crs is None:
+            raise StoreError(f"layer '{name}' needs a GeoDataFrame with a CRS")
+        if not df.crs.equals(pyproj.CRS.from_epsg(STORAGE_EPSG)):
+            raise StoreError(f"layer '{name}' is in {df.crs.to_string()}; the store keeps EPSG:{STORAGE_EPSG}. Fix: call to_crs({STORAGE_EPSG}) first")
+    return conform(df, name)
 
 
 def _concat(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
@@ -217,3 +222,40 @@ def _write_layer(path: Path, name: str, df: pd.DataFrame) -> None:
         kwargs["geometry_type"] = geom_type
         kwargs["promote_to_multi"] = geom_type.startswith("Multi")
     pyogrio.write_dataframe(df, path, layer=name, driver="GPKG", layer_options={"OVERWRITE": "YES"}, **kwargs)
+
+
+class MemoryStore:
+    """The :class:`Store` interface over frames held in memory: a province partition
+    handed to a worker, a benchmark, or a what-if that must not touch the file."""
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame] | None = None, *, meta: Mapping[str, str] | None = None) -> None:
+        self._tables: dict[str, pd.DataFrame] = {}
+        self._meta = dict(meta or {})
+        if tables:
+            self.write(tables)
+
+    def layers(self) -> list[str]:
+        return list(self._tables)
+
+    def read(self, name: str, *, bbox: tuple[float, float, float, float] | None = None) -> pd.DataFrame:
+        catalogue.get_layer(name)  # unknown names raise, listing the valid ones
+        df = self._tables.get(name)
+        if df is None:
+            return empty_frame(name)
+        if bbox is not None and isinstance(df, gpd.GeoDataFrame):
+            df = df.cx[bbox[0]:bbox[2], bbox[1]:bbox[3]]
+        return df.copy()
+
+    def write(self, tables: Mapping[str, pd.DataFrame], *, mode: str = "replace",
+              meta: Mapping[str, str] | None = None) -> None:
+        if mode not in ("replace", "append"):
+            raise StoreError(f"unknown write mode '{mode}'. Fix: use 'replace' or 'append'")
+        prepared = {}
+        for name, df in tables.items():
+            prepared[name] = _prepare(name, df)  # the same checks as the file store
+        for name, df in prepared.items():
+            self._tables[name] = _concat(self.read(name), df) if mode == "append" and name in self._tables else df
+        self._meta.update(meta or {})
+
+    def meta(self) -> dict[str, str]:
+        return dict(self._meta)

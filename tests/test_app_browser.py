@@ -130,3 +130,28 @@ def test_english_switch(app_url, browser):
     page.screenshot(path=str(ARTIFACTS / "overview-en.png"), full_page=True)
     assert not external and not errors
     page.close()
+
+
+def test_quarries_page_shows_the_computed_violations(app_url, browser, demo_path):
+    from gis.quarries import check_quarries
+
+    report = check_quarries(GeoPackageStore(demo_path))
+    page, frame, external, errors, ready = _open(browser, app_url + "/quarries")
+    page.wait_for_timeout(1000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "quarries-zh.png"), full_page=True)
+    metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+    s = report.summary()
+    assert metrics == [str(s["quarries"]), str(s["quarries_with_violations"]), str(s["quarries"] - s["quarries_with_violations"])]
+    table = page.locator("[data-testid='stTable']").first.inner_text()
+    v = report.violations()
+    for qid in v["quarry_id"]:
+        assert qid in table
+    assert "桥梁下游禁采距离内" in table and f"{v.set_index('quarry_id').distance_m['512099Q001']:,.0f}" in table
+    # one marker per quarry, and a legend
+    assert frame.locator(".leaflet-overlay-pane path.leaflet-interactive, .leaflet-overlay-pane canvas").count() >= 1
+    assert "存在违规" in frame.locator(".rc-legend").inner_text()
+    assert not external, f"requests left the machine: {external[:5]}"
+    assert not errors, errors
+    (ARTIFACTS / "timings.txt").open("a").write(f"quarries-zh ready in {ready:.2f}s\n")
+    page.close()

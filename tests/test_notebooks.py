@@ -30,3 +30,11 @@ def test_coverage_gaps_notebook(tmp_path):
     text, image = _run("02-coverage-gaps.ipynb", tmp_path)
     assert "unassigned: 6; holes: 1; unagreed boundary reaches: 3" in text
     assert image
+
+
+def test_protection_zones_notebook(tmp_path):
+    text, image = _run("03-protection-zones.ipynb", tmp_path)
+    assert "sources without an official zone: 19; proposed polygons: 38 for 19 sources; problems: 0" in text
+    assert "14 of 23 quarries break a rule" in text
+    assert "matches the planted answer key: True" in text
+    assert image and (tmp_path / "protection-zones.png").stat().st_size > 10_000

@@ -133,3 +133,22 @@ def test_layers_readme_is_the_generated_catalogue():
         assert layer.zh in text, layer.zh
         for f in layer.fields:
             assert f"`{f.name}`" in text, (layer.name, f.name)
+
+
+def test_memory_store_has_the_same_interface_and_checks(demo_path):
+    import pytest
+
+    from gis._errors import StoreError, UnknownNameError
+    from gis.store import GeoPackageStore, MemoryStore
+
+    demo = GeoPackageStore(demo_path)
+    rivers = demo.read("rivers")
+    mem = MemoryStore({"rivers": rivers}, meta={"county_code": "512099"})
+    assert mem.layers() == ["rivers"] and mem.meta()["county_code"] == "512099"
+    assert len(mem.read("rivers")) == 337 and mem.read("quarries").empty
+    mem.write({"rivers": rivers.iloc[:10]}, mode="append")
+    assert len(mem.read("rivers")) == 347
+    with pytest.raises(StoreError, match="to_crs"):
+        mem.write({"rivers": rivers.to_crs(4544)})
+    with pytest.raises(UnknownNameError):
+        mem.read("no_such_layer")

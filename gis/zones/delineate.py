@@ -6,6 +6,7 @@ saved only by :func:`write_proposals`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,6 +140,15 @@ class _Context:
             self.half_width = np.array([float(widths.get(lv, default)) for lv in levels])
         return self._channel
 
+    @functools.cached_property
+    def river_rule_text(self) -> dict[str, str]:
+        table = self.tables["river_zone_distances"]
+        return {r["level"]: _rule_text(table, r) for r in table.to_dict("records")}
+
+    @functools.cache  # noqa: B019  (one context per call; the cache dies with it)
+    def reservoir_rule(self, scale: str) -> pd.Series:
+        return rules.row(self.tables["reservoir_zones"], "scale", scale)
+
     @property
     def reservoirs(self) -> gpd.GeoDataFrame:
         if self._reservoirs is None:
@@ -174,8 +184,7 @@ def _one(ctx: _Context, src, aquifers, material, stops) -> list[list]:
         probe = river_zones(ctx.channel, spot, table, lambda e: ctx.half_width[e])
         clip = ctx.catchment_of(shapely.union_all([probe["level1"]["lines"], probe["level2"]["lines"]]))
         parts = river_zones(ctx.channel, spot, table, lambda e: ctx.half_width[e], clip=clip) if clip else probe
-        rule = {lv: _rule_text(table, table.set_index("level").loc[lv].to_dict() | {"level": lv})
-                for lv in ("level1", "level2")}
+        rule = ctx.river_rule_text
         notes = {lv: _stop_notes(ctx.channel, parts[lv]["stops"]) + (["land clipped at the watershed divide (DEM)"] if clip else [])
                  for lv in parts}
         for lv in parts:
@@ -187,7 +196,7 @@ def _one(ctx: _Context, src, aquifers, material, stops) -> list[list]:
                              fix="fill in reservoir_code with a code from the reservoirs layer")
         res = ctx.reservoirs.loc[rc]
         table = ctx.tables["reservoir_zones"]
-        rrow = rules.row(table, "scale", res["scale"])
+        rrow = ctx.reservoir_rule(res["scale"])
         water = res.geometry
         parts = reservoir_zones(water, src.geometry, rrow, catchment=ctx.catchment_of(water))
         rule = {lv: _rule_text(table, rrow) for lv in parts}

@@ -1,0 +1,2 @@
+"""Streamlit helpers shared by the app's pages (the only place besides the pages that
+imports streamlit; all analysis stays in ``gis``)."""
