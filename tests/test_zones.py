@@ -251,3 +251,28 @@ def test_zone_index_equals_sjoin():
 def test_zones_at_needs_a_crs(demo_path):
     with pytest.raises(InputError, match="no CRS"):
         zones_at(GeoPackageStore(demo_path), gpd.GeoSeries([Point(105.3, 30.2)]))
+
+
+def test_zones_delineate_cli_json_and_write(demo_copy, capsys):
+    assert main(["zones", "delineate", "--data", str(demo_copy), "--missing", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["proposals"]) == 38
+    assert set(out["proposals"][0]) == {"source_code", "level", "area_m2", "rule", "notes"}
+    assert len(GeoPackageStore(demo_copy).read("protection_zones")) == 106  # nothing saved without --write
+    assert main(["zones", "delineate", "--data", str(demo_copy), "--source", "512099S070", "--write"]) == 0
+    zones = GeoPackageStore(demo_copy).read("protection_zones")
+    assert sorted(zones.loc[zones.origin == "proposed", "zone_id"]) == ["512099S070-L1-proposed", "512099S070-L2-proposed"]
+    capsys.readouterr()
+    assert main(["zones", "delineate", "--data", str(demo_copy), "--source", "512099S999"]) == 2
+    assert "unknown source code '512099S999'" in capsys.readouterr().err
+
+
+def test_zones_query_cli_layer_file(demo_path, tmp_path, capsys):
+    store = GeoPackageStore(demo_path)
+    q = store.read("quarries").set_index("quarry_id").loc[["512099Q007", "512099Q012"]]
+    path = tmp_path / "sites.geojson"
+    q.reset_index()[["quarry_id", "geometry"]].to_file(path, driver="GeoJSON")
+    assert main(["zones", "query", "--data", str(demo_path), "--layer", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [f["row"] for f in out["features"]] == [1, 2]
+    assert out["features"][0]["zones"][0]["source_code"] == "512099S001" and out["features"][1]["zones"] == []
