@@ -132,10 +132,8 @@ def county_map(layers: dict[str, gpd.GeoDataFrame], *, lang: str = "zh", hillsha
     return stable_ids(m)
 
 
-def quarry_map(layers: dict[str, gpd.GeoDataFrame], quarries: gpd.GeoDataFrame, violations: pd.DataFrame, *,
-               lang: str = "zh", hillshade: Path | None = None, hillshade_bounds: Path | None = None) -> folium.Map:
-    """Quarries coloured by compliance over townships and rivers; the tooltip names the
-    rules broken. ``violations`` is :meth:`gis.quarries.QuarryReport.violations`."""
+def _base_map(layers, lang, hillshade, hillshade_bounds) -> folium.Map:
+    """Hillshade, townships and rivers by level: the ground every feature page draws on."""
     frame = layers["admin_county"] if len(layers["admin_county"]) else layers["admin_township"]
     b = frame.total_bounds
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.25)
@@ -151,6 +149,49 @@ def quarry_map(layers: dict[str, gpd.GeoDataFrame], quarries: gpd.GeoDataFrame, 
             folium.GeoJson(layers[f"rivers_{level}"], name=t(f"rivers_{level}", lang),
                            style_function=lambda _f, c=color, w=weight: {"color": c, "weight": w},
                            tooltip=folium.GeoJsonTooltip(["name", "river_code"])).add_to(m)
+    return m
+
+
+def zone_map(layers: dict[str, gpd.GeoDataFrame], *, proposal: gpd.GeoDataFrame | None = None,
+             point: tuple[float, float] | None = None, lang: str = "zh", hillshade: Path | None = None,
+             hillshade_bounds: Path | None = None) -> folium.Map:
+    """Protection zones by level, sources, an optional proposal and the queried point."""
+    m = _base_map(layers, lang, hillshade, hillshade_bounds)
+    for level, color in (("level2", "#f0a500"), ("level1", "#d7301f")):
+        z = layers[f"zones_{level}"]
+        if len(z):
+            folium.GeoJson(z, name=f"{t('protection_zones', lang)} ({level[-1]})",
+                           style_function=lambda _f, c=color: {"color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.3},
+                           tooltip=folium.GeoJsonTooltip(["zone_id", "source_code", "level"])).add_to(m)
+    if proposal is not None and len(proposal):
+        p = _json_safe(proposal.to_crs(4326)[["zone_id", "source_code", "level", "area_m2", "geometry"]])
+        folium.GeoJson(p, name=t("proposal", lang),
+                       style_function=lambda f: {"color": "#6a3d9a", "weight": 2, "dashArray": "5 4", "fillColor": "#cab2d6",
+                                                 "fillOpacity": 0.55 if f["properties"]["level"] == "level1" else 0.3},
+                       tooltip=folium.GeoJsonTooltip(["zone_id", "level", "area_m2"])).add_to(m)
+        b = p.total_bounds
+        m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    src = layers["water_sources"]
+    if len(src):
+        folium.GeoJson(src, name=t("water_sources", lang), marker=folium.CircleMarker(radius=4, fill=True),
+                       style_function=lambda _f: {"color": "#00a087", "fillColor": "#00a087", "fillOpacity": 0.9, "weight": 1},
+                       tooltip=folium.GeoJsonTooltip(["name", "source_type"])).add_to(m)
+    if point is not None:
+        folium.CircleMarker([point[1], point[0]], radius=8, color="#000", weight=2, fill=True, fill_color="#ffff33",
+                            fill_opacity=1, tooltip=f"{point[0]:.5f}, {point[1]:.5f}").add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    rows = [("#d7301f", "box", f"{t('protection_zones', lang)} 1"), ("#f0a500", "box", f"{t('protection_zones', lang)} 2"),
+            ("#cab2d6", "box", t("proposal", lang)), ("#00a087", "dot", t("water_sources", lang)),
+            ("#ffff33", "dot", t("query_point", lang))]
+    m.add_child(Legend(_legend_rows(rows, lang)))
+    return stable_ids(m)
+
+
+def quarry_map(layers: dict[str, gpd.GeoDataFrame], quarries: gpd.GeoDataFrame, violations: pd.DataFrame, *,
+               lang: str = "zh", hillshade: Path | None = None, hillshade_bounds: Path | None = None) -> folium.Map:
+    """Quarries coloured by compliance over townships and rivers; the tooltip names the
+    rules broken. ``violations`` is :meth:`gis.quarries.QuarryReport.violations`."""
+    m = _base_map(layers, lang, hillshade, hillshade_bounds)
     rules_of = violations.groupby("quarry_id")["rule"].apply(lambda r: "; ".join(t(f"rule_{x}", lang) for x in r))
     q = quarries.to_crs(4326)[["quarry_id", "name", "status", "geometry"]].copy()
     q["rules"] = q["quarry_id"].map(rules_of).fillna(t("quarries_compliant", lang))

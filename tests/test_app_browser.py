@@ -155,3 +155,33 @@ def test_quarries_page_shows_the_computed_violations(app_url, browser, demo_path
     assert not errors, errors
     (ARTIFACTS / "timings.txt").open("a").write(f"quarries-zh ready in {ready:.2f}s\n")
     page.close()
+
+
+def test_zones_page_answers_a_typed_point(app_url, browser, demo_path):
+    from playwright.sync_api import expect
+
+    q7 = GeoPackageStore(demo_path).read("quarries").set_index("quarry_id").geometry.loc["512099Q007"]
+    page, frame, external, errors, ready = _open(browser, app_url + "/zones")
+    body = page.inner_text("body")
+    assert "尚未划定保护区的水源 (19)" in body  # computed: 72 sources, 53 with official zones
+    assert frame.locator(".rc-legend").count() == 1
+    # a click on the map queries the clicked place
+    container = frame.locator(".leaflet-container")
+    size = container.bounding_box()
+    page.wait_for_timeout(1000)
+    container.click(position={"x": size["width"] * 0.3, "y": size["height"] * 0.75})
+    expect(page.get_by_text("(CGCS2000)")).to_be_visible(timeout=30_000)
+    # typed coordinates: the quarry planted in source S001's level 2 zone
+    page.get_by_label("坐标 经度,纬度").fill(f"{q7.x:.7f},{q7.y:.7f}")
+    page.get_by_role("button", name="查询位置").click()
+    expect(page.get_by_text("(CGCS2000)")).to_contain_text(f"{q7.x:.6f}", timeout=30_000)
+    expect(page.locator("[data-testid='stTable']").first).to_contain_text("512099S001-L2", timeout=30_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "zones-zh.png"), full_page=True)
+    assert not page.locator("[data-testid='stException']").count()
+    assert not external, f"requests left the machine: {external[:5]}"
+    assert not errors, errors
+    (ARTIFACTS / "timings.txt").open("a").write(f"zones-zh ready in {ready:.2f}s\n")
+    page.close()
