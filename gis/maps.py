@@ -187,6 +187,27 @@ def zone_map(layers: dict[str, gpd.GeoDataFrame], *, proposal: gpd.GeoDataFrame 
     return stable_ids(m)
 
 
+GAP_COLORS = {"county": "#e31a1c", "township": "#ff7f00", "village": "#984ea3"}
+
+
+def gaps_map(layers: dict[str, gpd.GeoDataFrame], unassigned: gpd.GeoDataFrame, *, lang: str = "zh",
+             hillshade: Path | None = None, hillshade_bounds: Path | None = None) -> folium.Map:
+    """Reaches with no chief, coloured by the level that lacks one, over the rivers."""
+    m = _base_map(layers, lang, hillshade, hillshade_bounds)
+    for level, color in GAP_COLORS.items():
+        part = unassigned[unassigned["level"] == level]
+        if len(part):
+            g = _json_safe(part.to_crs(4326)[["reach_id", "river_name", "level", "length_m", "geometry"]])
+            folium.GeoJson(g, name=f"{t('unassigned', lang)} · {t(f'level_{level}', lang)}",
+                           style_function=lambda _f, c=color: {"color": c, "weight": 7, "opacity": 0.9},
+                           tooltip=folium.GeoJsonTooltip(["reach_id", "river_name", "level", "length_m"])).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    rows = [(c, "line", f"{t('unassigned', lang)} · {t(f'level_{lv}', lang)}") for lv, c in GAP_COLORS.items()]
+    rows += [(RIVER_STYLE["county"][0], "line", t("rivers_county", lang)), ("#6b4f1d", "line", t("townships", lang))]
+    m.add_child(Legend(_legend_rows(rows, lang)))
+    return stable_ids(m)
+
+
 def quarry_map(layers: dict[str, gpd.GeoDataFrame], quarries: gpd.GeoDataFrame, violations: pd.DataFrame, *,
                lang: str = "zh", hillshade: Path | None = None, hillshade_bounds: Path | None = None) -> folium.Map:
     """Quarries coloured by compliance over townships and rivers; the tooltip names the

@@ -185,3 +185,30 @@ def test_zones_page_answers_a_typed_point(app_url, browser, demo_path):
     assert not errors, errors
     (ARTIFACTS / "timings.txt").open("a").write(f"zones-zh ready in {ready:.2f}s\n")
     page.close()
+
+
+def test_gaps_page_lists_the_unassigned_reaches_and_downloads(app_url, browser, demo_path):
+    from gis.coverage import analyse
+
+    cov = analyse(GeoPackageStore(demo_path))
+    page, frame, external, errors, ready = _open(browser, app_url + "/gaps")
+    metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+    by = cov.unassigned_length_m_by_level()
+    assert metrics == [str(len(cov.unassigned))] + [f"{by[lv] / 1000:.2f}" for lv in ("county", "township", "village")]
+    table = page.locator("[data-testid='stTable']").first.inner_text()
+    for rid in cov.unassigned["reach_id"]:
+        assert rid in table
+    assert frame.locator(".leaflet-overlay-pane path.leaflet-interactive, .leaflet-overlay-pane canvas").count() >= 1
+    assert "无河长河段" in frame.locator(".rc-legend").inner_text()
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="XLSX").click()
+    import pandas as pd
+
+    sheets = pd.read_excel(dl.value.path(), sheet_name=None)
+    assert len(sheets["unassigned"]) == len(cov.unassigned) and "by_township" in sheets
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "gaps-zh.png"), full_page=True)
+    assert not external, f"requests left the machine: {external[:5]}"
+    assert not errors, errors
+    (ARTIFACTS / "timings.txt").open("a").write(f"gaps-zh ready in {ready:.2f}s\n")
+    page.close()

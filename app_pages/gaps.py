@@ -1,0 +1,84 @@
+"""Coverage gaps: reaches with no chief on the map, a table filterable by township, and
+the findings as GeoPackage, XLSX or CSV (zipped) downloads."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from gis import maps
+from gis.coverage import analyse
+from gis.i18n import t
+from gis.io.findings import write_findings
+from gis.linref import format_k
+from gis.store import GeoPackageStore
+from ui.common import DATA, hillshade, lang, load_layers, mtime
+
+
+@st.cache_data(show_spinner=False)
+def load_coverage(path: str, mtime: float) -> tuple:
+    cov = analyse(GeoPackageStore(path))
+    admin = GeoPackageStore(path).read("admin_units")
+    names = dict(zip(admin["admin_code"], admin["name"], strict=True))
+    return cov.tables(), cov.unassigned_length_m_by_level(), names
+
+
+@st.cache_data(show_spinner=False)
+def findings_file(path: str, mtime: float, suffix: str) -> bytes:
+    """The whole analysis written as ``suffix``; CSV's one-file-per-table comes zipped."""
+    tables = load_coverage(path, mtime)[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        files = write_findings(tables, Path(tmp) / f"gaps{suffix}")
+        if suffix != ".csv":
+            return files[0].read_bytes()
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for f in files:
+                z.write(f, f.name)
+        return buf.getvalue()
+
+
+lg, path, mt = lang(), str(DATA), mtime()
+st.subheader(t("page_gaps", lg))
+with st.spinner("…"):
+    tables, by_level, names = load_coverage(path, mt)
+unassigned, holes = tables["unassigned"], tables["holes"]
+cols = st.columns(4)
+cols[0].metric(t("unassigned", lg), f"{len(unassigned)}")
+for col, level in zip(cols[1:], ("county", "township", "village"), strict=True):
+    col.metric(f"{t(f'level_{level}', lg)} · {t('unassigned_km', lg)}", f"{by_level[level] / 1000:.2f}")
+
+townships = sorted(unassigned["township_code"].dropna().unique())
+choice = st.selectbox(t("township", lg), [t("all", lg)] + [f"{names.get(c, c)} {c}" for c in townships])
+shown = unassigned if choice == t("all", lg) else unassigned[unassigned["township_code"] == choice.split()[-1]]
+
+left, right = st.columns([1.3, 1])
+with left:
+    maps.use_offline_assets()
+    hill, bounds = hillshade(path)
+    st_folium(maps.gaps_map(load_layers(path, mt), shown, lang=lg, hillshade=hill, hillshade_bounds=bounds),
+              height=600, use_container_width=True, returned_objects=[], key="gaps-map")
+with right:
+    st.markdown(f"**{t('unassigned', lg)}** ({len(shown)})")
+    st.table(pd.DataFrame({
+        t("reach_id", lg): shown["reach_id"], t("river", lg): shown["river_name"],
+        t("level", lg): [t(f"level_{v}", lg) for v in shown["level"]],
+        t("township", lg): [names.get(c, c) for c in shown["township_code"]],
+        t("chainage", lg): [f"{format_k(a)} – {format_k(b)}" for a, b in zip(shown["from_m"], shown["to_m"], strict=True)],
+        t("length_m", lg): [f"{v:,.0f}" for v in shown["length_m"]],
+    }).set_index(t("reach_id", lg)))
+    st.markdown(f"**{t('holes', lg)}**: {len(holes)}")
+    st.markdown(f"**{t('download', lg)}**")
+    d1, d2, d3 = st.columns(3)
+    for col, suffix, mime in ((d1, ".gpkg", "application/geopackage+sqlite3"),
+                              (d2, ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                              (d3, ".csv", "application/zip")):
+        name = "gaps.csv.zip" if suffix == ".csv" else f"gaps{suffix}"
+        col.download_button(suffix[1:].upper(), data=findings_file(path, mt, suffix), file_name=name, mime=mime,
+                            key=f"dl{suffix}")
