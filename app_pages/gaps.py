@@ -80,5 +80,6 @@ with right:
                               (d2, ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                               (d3, ".csv", "application/zip")):
         name = "gaps.csv.zip" if suffix == ".csv" else f"gaps{suffix}"
-        col.download_button(suffix[1:].upper(), data=findings_file(path, mt, suffix), file_name=name, mime=mime,
-                            key=f"dl{suffix}")
+        # deferred: the file is written when the button is clicked, not on every page load
+        col.download_button(suffix[1:].upper(), data=lambda s=suffix: findings_file(path, mt, s), file_name=name,
+                            mime=mime, key=f"dl{suffix}")
