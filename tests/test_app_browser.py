@@ -93,6 +93,14 @@ def _open(browser, url, lang=None):
     return page, frame, external, errors, ready
 
 
+def _finish(page, name, external, errors, ready):
+    """Every page: nothing left the machine, no script error; record the load time."""
+    assert not external, f"requests left the machine: {external[:5]}"
+    assert not errors, errors
+    (ARTIFACTS / "timings.txt").open("a").write(f"{name} ready in {ready:.2f}s\n")
+    page.close()
+
+
 def test_overview_renders_offline_with_computed_figures(app_url, browser, demo_path):
     page, frame, external, errors, ready = _open(browser, app_url)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -155,10 +163,7 @@ def test_quarries_page_shows_the_computed_violations(app_url, browser, demo_path
     # one marker per quarry, and a legend
     assert frame.locator(".leaflet-overlay-pane path.leaflet-interactive, .leaflet-overlay-pane canvas").count() >= 1
     assert "存在违规" in frame.locator(".rc-legend").inner_text()
-    assert not external, f"requests left the machine: {external[:5]}"
-    assert not errors, errors
-    (ARTIFACTS / "timings.txt").open("a").write(f"quarries-zh ready in {ready:.2f}s\n")
-    page.close()
+    _finish(page, "quarries-zh", external, errors, ready)
 
 
 def test_zones_page_answers_a_typed_point(app_url, browser, demo_path):
@@ -185,10 +190,7 @@ def test_zones_page_answers_a_typed_point(app_url, browser, demo_path):
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "zones-zh.png"), full_page=True)
     assert not page.locator("[data-testid='stException']").count()
-    assert not external, f"requests left the machine: {external[:5]}"
-    assert not errors, errors
-    (ARTIFACTS / "timings.txt").open("a").write(f"zones-zh ready in {ready:.2f}s\n")
-    page.close()
+    _finish(page, "zones-zh", external, errors, ready)
 
 
 def test_gaps_page_lists_the_unassigned_reaches_and_downloads(app_url, browser, demo_path):
@@ -212,7 +214,4 @@ def test_gaps_page_lists_the_unassigned_reaches_and_downloads(app_url, browser, 
     assert len(sheets["unassigned"]) == len(cov.unassigned) and "by_township" in sheets
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "gaps-zh.png"), full_page=True)
-    assert not external, f"requests left the machine: {external[:5]}"
-    assert not errors, errors
-    (ARTIFACTS / "timings.txt").open("a").write(f"gaps-zh ready in {ready:.2f}s\n")
-    page.close()
+    _finish(page, "gaps-zh", external, errors, ready)

@@ -276,3 +276,32 @@ def test_zones_query_cli_layer_file(demo_path, tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert [f["row"] for f in out["features"]] == [1, 2]
     assert out["features"][0]["zones"][0]["source_code"] == "512099S001" and out["features"][1]["zones"] == []
+
+
+def test_dem_keeps_land_inside_the_catchment(demo_path, tmp_path):
+    from gis import datasets
+    from gis.dem import Dem
+
+    store = GeoPackageStore(demo_path)
+    dem = Dem.load(datasets.get_path("demo_dem"))
+    plain = delineate(store, sources=["512099S022", "512099S049"]).zones.set_index("zone_id")
+    clipped = delineate(store, sources=["512099S022", "512099S049"], dem=dem).zones.set_index("zone_id")
+    river_l2 = "512099S022-L2-proposed"
+    # same channel, less land: the band stops at the divide
+    assert clipped.loc[river_l2, "water_area_m2"] == pytest.approx(plain.loc[river_l2, "water_area_m2"])
+    assert clipped.loc[river_l2, "land_area_m2"] < plain.loc[river_l2, "land_area_m2"]
+    assert "watershed divide" in clipped.loc[river_l2, "notes"]
+    # a small reservoir's level 2 land is its catchment: all of it drains to the reservoir
+    assert "upstream catchment" in clipped.loc["512099S049-L2-proposed", "notes"]
+    assert "band stands in" in plain.loc["512099S049-L2-proposed", "notes"]
+    # a 3×3 DEM draining to its centre: the centre's catchment is all nine 100 m cells
+    z = np.array([[3, 2, 3], [2, 1, 2], [3, 2, 3]], dtype=float)
+    from gis.dem import Grid
+
+    bowl = Dem(z, np.ones_like(z, dtype=bool), Grid(0.0, 300.0, 100.0, z.shape), GK)
+    assert bowl.catchment([150.0], [150.0]).area == pytest.approx(9 * 100**2)
+    assert bowl.catchment([50.0], [250.0]).area == pytest.approx(100**2)
+    bad = tmp_path / "bad_dem.npz"
+    np.savez(bad, dem=np.zeros((2, 2)))
+    with pytest.raises(InputError, match="lacks"):
+        Dem.load(bad)

@@ -181,9 +181,12 @@ def _one(ctx: _Context, src, aquifers, material, stops) -> list[list]:
         spot = ctx.channel.locate(src.geometry, tolerance=ctx.tolerance,
                                   river=src.river_code, what=what)
         table = ctx.tables["river_zone_distances"]
-        probe = river_zones(ctx.channel, spot, table, lambda e: ctx.half_width[e])
-        clip = ctx.catchment_of(shapely.union_all([probe["level1"]["lines"], probe["level2"]["lines"]]))
-        parts = river_zones(ctx.channel, spot, table, lambda e: ctx.half_width[e], clip=clip) if clip else probe
+        parts = river_zones(ctx.channel, spot, table, lambda e: ctx.half_width[e])
+        # land never crosses the watershed divide: keep it inside the catchment of the zone's channel
+        clip = ctx.catchment_of(shapely.union_all([parts["level1"]["lines"], parts["level2"]["lines"]]))
+        if clip is not None:
+            for part in parts.values():
+                part["land"] = part["land"].intersection(clip)
         rule = ctx.river_rule_text
         notes = {lv: _stop_notes(ctx.channel, parts[lv]["stops"]) + (["land clipped at the watershed divide (DEM)"] if clip else [])
                  for lv in parts}

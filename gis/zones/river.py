@@ -12,8 +12,8 @@ from gis.channel import Channel, Spot, Walk
 QUAD_SEGS = 32  # round joins close enough to circles for 0.5% area checks
 
 
-def river_zones(channel: Channel, intake: Spot, distances: pd.DataFrame, half_width: Callable[[int], float],
-                *, clip=None) -> dict[str, dict]:
+def river_zones(channel: Channel, intake: Spot, distances: pd.DataFrame,
+                half_width: Callable[[int], float]) -> dict[str, dict]:
     """Level 1 and level 2 zones of a river intake.
 
     Parameters
@@ -26,8 +26,6 @@ def river_zones(channel: Channel, intake: Spot, distances: pd.DataFrame, half_wi
         The ``river_zone_distances`` rule table: one row per level.
     half_width : callable
         Channel half-width in metres of an edge: the water zone of a line-only network.
-    clip : geometry, optional
-        The catchment draining to the zone: land zones never cross the watershed divide.
 
     Returns
     -------
@@ -46,8 +44,6 @@ def river_zones(channel: Channel, intake: Spot, distances: pd.DataFrame, half_wi
     water2 = _band(channel, walks2, half_width, 0.0).difference(total1)
     total2 = _band(channel, walks1 + walks2, half_width, land2).union(water2).difference(total1)
     land_1, land_2 = total1.difference(water1), total2.difference(water2)
-    if clip is not None:
-        land_1, land_2 = land_1.intersection(clip), land_2.intersection(clip)
     return {
         "level1": {"water": water1, "land": land_1, "lines": _lines(channel, walks1), "stops": _stops(walks1, 1)},
         "level2": {"water": water2, "land": land_2, "lines": _lines(channel, walks2), "stops": _stops(walks2, 2)},
