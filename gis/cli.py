@@ -213,6 +213,129 @@ def cmd_app(args) -> int:
     return subprocess.call(cmd, env=env, cwd=app.parent)
 
 
+def _date(text: str, option: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise RiverChiefError(f"{option} '{text}' is not a date. Fix: write it as YYYY-MM-DD, e.g. 2026-07-01") from None
+
+
+def cmd_patrols_import(args) -> int:
+    from gis.patrols import CleanOptions, import_tracks, network_from_store
+
+    store = _store(args.data) if not args.dry_run or Path(args.data).exists() else None
+    opt = CleanOptions(coords=args.coords, chief=args.chief, swap_xy=args.swap_xy, gap_minutes=args.gap_minutes)
+    print(f"[patrols] reading {len(args.files)} file(s) ...", file=sys.stderr)
+    net = network_from_store(store) if store is not None and not args.no_offset_check else None
+    res = import_tracks(args.files, store, options=opt, net=net, write=not args.dry_run)
+    if args.issues and res.cleaned is not None:
+        res.cleaned.issues().to_csv(args.issues, index=False, encoding="utf-8-sig")
+        print(f"[patrols] point issues written to {args.issues}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(res.to_json(), ensure_ascii=False, indent=2, default=str))
+        return res.exit_code
+    for e in res.file_errors:
+        print(f"{e['file']}: {e['reason']}. Fix: {e['fix']}")
+    for n in res.file_notes:
+        print(f"{n['file']}: {n['note']}")
+    if res.cleaned is not None:
+        for r in res.cleaned.counts().to_dict("records"):
+            extra = ", ".join(f"{k} {v}" for k, v in r.items() if k not in ("file", "read", "kept", "dropped") and v)
+            print(f"{r['file']}: {r['read']} points read, {r['kept']} kept, {r['dropped']} dropped" + (f" ({extra})" if extra else ""))
+    for r in res.refused_patrols:
+        print(f"refused {r['patrol_id']}: {r['reason']}. Fix: {r['fix']}")
+    for w in res.warnings:
+        print(f"warning {w['patrol_id']}: {w['warning']}. Fix: {w['fix']}")
+    verb = "would write" if args.dry_run else "wrote"
+    print(f"{verb} {res.written if not args.dry_run else 0} patrols into {args.data}")
+    return res.exit_code
+
+
+def cmd_patrols_report(args) -> int:
+    from gis.io.findings import write_findings
+    from gis.patrols import analyse
+
+    store = _store(args.data)
+    tracks = args.tracks
+    if tracks is None and "patrol_points" not in store.layers():
+        if Path(args.data).resolve() != datasets.get_path("demo").resolve():
+            raise RiverChiefError(f"{args.data} has no patrols. Fix: import tracks with 'riverchief patrols import', or pass --tracks")
+        from gis.demo import patrols as demo_patrols
+
+        print("[patrols] the demo store has no patrols: using the simulated demo quarter", file=sys.stderr)
+        tracks = demo_patrols.ensure(progress=lambda f: print(f"[patrols] simulating the demo quarter {f:.0%}", file=sys.stderr))
+    start, end = _date(args.start, "--from"), _date(args.end, "--to")
+    report, _ = analyse(store, start=start, end=end, rule_set=args.rules, tracks=tracks,
+                        progress=lambda m: print(f"[patrols] {m} ...", file=sys.stderr),
+                        rule_overrides=_pairs(args.rule_table, "--rule-table"))
+    if args.out:
+        for f in write_findings(report.tables(), args.out):
+            print(f"[patrols] wrote {f}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    ch = report.chiefs
+    print(f"{start} to {end}, rule set {report.rule_set}")
+    for level, g in ch.groupby("level"):
+        print(f"  {level:<9} chiefs {len(g):>5}  compliant {int(g['compliant'].sum()):>5} ({g['compliant'].mean():.0%})"
+              f"  valid patrols {int(g['valid'].sum()):>6}")
+    print(f"  reaches never patrolled: {int(report.reaches['never_patrolled'].sum())} of {len(report.reaches)}")
+    print(f"  suspicious patrols: {len(report.suspicious)}")
+    return 0
+
+
+def cmd_patrols_demo(args) -> int:
+    from gis.demo import patrols as demo_patrols
+
+    out = Path(args.out)
+    if out.exists() and args.force:
+        out.unlink()
+    path = demo_patrols.ensure(out, progress=lambda f: print(f"[patrols] simulating {f:.0%}", file=sys.stderr))
+    print(path)
+    return 0
+
+
+def cmd_coords_convert(args) -> int:
+    import numpy as np
+    import pandas as pd
+
+    from gis import coords
+
+    if args.file:
+        from gis.patrols.read import HEADERS
+        from gis.patrols.read import _table as table_of
+
+        src = Path(args.file)
+        from gis.io import tables
+
+        raw = tables.read_csv(src) if src.suffix.lower() != ".xlsx" else tables.read_xlsx(src)
+        pts, _ = table_of(raw, str(src))
+        lon = pd.to_numeric(pts["lon"], errors="coerce").to_numpy(dtype=float)
+        lat = pd.to_numeric(pts["lat"], errors="coerce").to_numpy(dtype=float)
+        bad = ~(np.isfinite(lon) & np.isfinite(lat))
+        if bad.any():
+            row = int(pts["point"].to_numpy()[bad][0])
+            raise RiverChiefError(f"{src}: row {row}: lon/lat is not a number ({int(bad.sum())} rows). "
+                                  f"Fix: the {'/'.join(HEADERS['lon'][:2])} and {'/'.join(HEADERS['lat'][:2])} columns must hold decimal degrees")
+        x, y = coords.convert(lon, lat, src=args.src, dst=args.dst)
+        out = raw.frame.copy()
+        out[f"lon_{args.dst}"], out[f"lat_{args.dst}"] = np.round(x, 9), np.round(y, 9)
+        dest = args.out or str(src.with_name(f"{src.stem}.{args.dst}.csv"))
+        out.to_csv(dest, index=False, encoding="utf-8-sig")
+        print(f"[coords] {len(out)} rows converted {args.src} -> {args.dst}: {dest}", file=sys.stderr)
+        return 0
+    if args.lon is None or args.lat is None:
+        raise RiverChiefError("give LON LAT, or --file FILE.csv. Fix: riverchief coords convert --from gcj02 --to wgs84 116.404 39.915")
+    x, y = coords.convert(args.lon, args.lat, src=args.src, dst=args.dst)
+    if args.json:
+        print(json.dumps({"lon": float(x), "lat": float(y)}))
+    else:
+        print(f"{float(x):.9f} {float(y):.9f}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="riverchief", description="River Chief GIS (河长制 GIS): county data, checks and map.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -276,6 +399,48 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--as-of", help="judge permits and closures at this ISO date (default: the store's as_of)")
     s.add_argument("--tolerance", type=float, default=200.0, help="max distance (m) from a quarry to its river")
     s.set_defaults(func=cmd_quarries)
+
+    s = sub.add_parser("patrols", help="patrol tracks: import, and the compliance report")
+    psub = s.add_subparsers(dest="patrols_command", required=True)
+    z = psub.add_parser("import", help="import GPX, KML, GeoJSON, CSV or XLSX tracks (all or nothing per patrol)")
+    z.add_argument("files", nargs="+", metavar="FILE")
+    z.add_argument("--data", default=_default_data())
+    z.add_argument("--chief", help="chief id for tracks whose file names none")
+    z.add_argument("--coords", choices=["wgs84", "cgcs2000", "gcj02", "bd09"], default="wgs84",
+                   help="system the tracks were recorded in (Chinese phone apps: usually gcj02)")
+    z.add_argument("--swap-xy", action="store_true", help="the file has lat where lon belongs")
+    z.add_argument("--gap-minutes", type=float, default=10.0, help="a longer pause splits the track")
+    z.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
+    z.add_argument("--issues", help="write every point with a problem to this CSV")
+    z.add_argument("--no-offset-check", action="store_true", help="skip the GCJ-02/BD-09 offset check")
+    z.add_argument("--json", action="store_true")
+    z.set_defaults(func=cmd_patrols_import)
+    z = psub.add_parser("report", help="compliance per chief, reach and township; suspicious patrols")
+    z.add_argument("--data", default=_default_data())
+    z.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD (Beijing time)")
+    z.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+    z.add_argument("--rules", default="guangzhou", help="patrol validity rule set: akqi, guangzhou, dinghu")
+    z.add_argument("--rule-table", nargs="+", metavar="TABLE=CSV", help="county overrides: patrol_validity, patrol_checks, patrol_frequency")
+    z.add_argument("--tracks", help="GeoParquet of raw points instead of the store's patrols")
+    z.add_argument("--json", action="store_true")
+    z.add_argument("--out", help="FILE.gpkg, FILE.xlsx or FILE.csv")
+    z.set_defaults(func=cmd_patrols_report)
+    z = psub.add_parser("demo", help="simulate the demo county's quarter of patrols (about 4 M points)")
+    z.add_argument("--out", default=str(datasets.get_path("demo_patrols")))
+    z.add_argument("--force", action="store_true", help="simulate again even if the file exists")
+    z.set_defaults(func=cmd_patrols_demo)
+
+    s = sub.add_parser("coords", help="coordinate conversion between WGS84/CGCS2000, GCJ-02 and BD-09")
+    csub = s.add_subparsers(dest="coords_command", required=True)
+    z = csub.add_parser("convert", help="convert one point, or every row of a CSV/XLSX file")
+    z.add_argument("--from", dest="src", required=True, choices=["wgs84", "cgcs2000", "gcj02", "bd09"])
+    z.add_argument("--to", dest="dst", required=True, choices=["wgs84", "cgcs2000", "gcj02", "bd09"])
+    z.add_argument("lon", nargs="?", type=float)
+    z.add_argument("lat", nargs="?", type=float)
+    z.add_argument("--file", help="CSV or XLSX with 经度/纬度 (lon/lat) columns")
+    z.add_argument("--out", help="output CSV (default: FILE.<to>.csv)")
+    z.add_argument("--json", action="store_true", help='print {"lon": x, "lat": y}')
+    z.set_defaults(func=cmd_coords_convert)
 
     s = sub.add_parser("demo", help="regenerate the demo county (deterministic)")
     s.add_argument("--seed", type=int, default=2024)

@@ -7,16 +7,15 @@ EPSG:4554). Never measure in degrees or Web Mercator.
 
 from __future__ import annotations
 
-import math
-
 import geopandas as gpd
 import pyproj
 
+from gis import coords
 from gis._errors import CRSError
 
 STORAGE_EPSG = 4490
 #: Rough extent of China's territory (lon_min, lat_min, lon_max, lat_max), for sanity checks.
-CHINA_BOUNDS = (73.4, 3.5, 135.2, 53.6)
+CHINA_BOUNDS = coords.CHINA_BOUNDS
 # 3-degree GK zones with CGCS2000: EPSG:4534 has CM 75°E, then one code per 3 degrees.
 _GK3_FIRST_EPSG, _GK3_FIRST_CM, _GK3_LAST_CM = 4534, 75, 135
 # Zone-prefixed variant (false easting carries the zone number): EPSG:4513 is zone 25.
@@ -81,63 +80,28 @@ def to_metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf if gdf.crs.equals(target) else gdf.to_crs(target)
 
 
-# --- GCJ-02 / BD-09 -------------------------------------------------------------------
-# Public formulas; Krasovsky ellipsoid constants as used by the GCJ-02 obfuscation.
-_A = 6378245.0
-_EE = 0.00669342162296594323
-_X_PI = math.pi * 3000.0 / 180.0
-
-
-def _gcj_delta(lon: float, lat: float) -> tuple[float, float]:
-    x, y = lon - 105.0, lat - 35.0
-    dlat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
-    dlat += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
-    dlat += (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
-    dlat += (160.0 * math.sin(y / 12.0 * math.pi) + 320 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0
-    dlon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
-    dlon += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
-    dlon += (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
-    dlon += (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
-    rad = lat / 180.0 * math.pi
-    magic = 1 - _EE * math.sin(rad) ** 2
-    sq = math.sqrt(magic)
-    dlat = (dlat * 180.0) / ((_A * (1 - _EE)) / (magic * sq) * math.pi)
-    dlon = (dlon * 180.0) / (_A / sq * math.cos(rad) * math.pi)
-    return dlon, dlat
+# --- GCJ-02 / BD-09: scalar conveniences over the vectorised gis.coords ----------------
 
 
 def wgs84_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
     """Forward GCJ-02 obfuscation. Outside China the input is returned unchanged."""
-    if not in_china(lon, lat):
-        return lon, lat
-    dlon, dlat = _gcj_delta(lon, lat)
-    return lon + dlon, lat + dlat
+    x, y = coords.wgs84_to_gcj02(lon, lat)
+    return float(x), float(y)
 
 
-def gcj02_to_wgs84(lon: float, lat: float, *, tol_deg: float = 1e-9) -> tuple[float, float]:
+def gcj02_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
     """Iterative inverse of :func:`wgs84_to_gcj02` (converges far below 1e-7 degrees)."""
-    if not in_china(lon, lat):
-        return lon, lat
-    wlon, wlat = lon, lat
-    for _ in range(30):
-        glon, glat = wgs84_to_gcj02(wlon, wlat)
-        dx, dy = glon - lon, glat - lat
-        wlon, wlat = wlon - dx, wlat - dy
-        if abs(dx) < tol_deg and abs(dy) < tol_deg:
-            break
-    return wlon, wlat
+    x, y = coords.gcj02_to_wgs84(lon, lat)
+    return float(x), float(y)
 
 
 def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
     """GCJ-02 to Baidu BD-09."""
-    z = math.sqrt(lon * lon + lat * lat) + 0.00002 * math.sin(lat * _X_PI)
-    theta = math.atan2(lat, lon) + 0.000003 * math.cos(lon * _X_PI)
-    return z * math.cos(theta) + 0.0065, z * math.sin(theta) + 0.006
+    x, y = coords.gcj02_to_bd09(lon, lat)
+    return float(x), float(y)
 
 
 def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
     """Baidu BD-09 to GCJ-02."""
-    x, y = lon - 0.0065, lat - 0.006
-    z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * _X_PI)
-    theta = math.atan2(y, x) - 0.000003 * math.cos(x * _X_PI)
-    return z * math.cos(theta), z * math.sin(theta)
+    x, y = coords.bd09_to_gcj02(lon, lat)
+    return float(x), float(y)

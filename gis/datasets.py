@@ -15,6 +15,7 @@ _FILES = {
     "demo_dem": "dem.npz",
     "demo_hillshade": "hillshade.png",
     "demo_hillshade_bounds": "hillshade.json",
+    "demo_patrols": "demo_patrols.parquet",  # generated on demand: riverchief patrols demo
 }
 
 

@@ -53,6 +53,9 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
             geo = geo.to_crs(4490)
         out = out.drop(columns="geometry")
         out["wkt"] = geo.to_wkt().to_numpy() if len(geo) else []
+    for col in out.columns:  # spreadsheets have no time zones: write Beijing time as ISO text
+        if isinstance(out[col].dtype, pd.DatetimeTZDtype):
+            out[col] = out[col].dt.tz_convert("Asia/Shanghai").map(lambda t: None if pd.isna(t) else t.isoformat(timespec="seconds"))
     if out.shape[1] == 0:
         out["none"] = []
     return out

@@ -21,6 +21,9 @@ TABLES = {
     "reservoir_zones": "Reservoir-type protection zones by scale class (HJ 338-2018)",
     "groundwater_travel_time": "Groundwater wells: travel time and safety factor per level for R = α·K·I·T/n",
     "groundwater_empirical_radius": "Groundwater wells: radius by aquifer material when K, I and n are unknown",
+    "patrol_frequency": "Minimum patrols per period by chief level (DOMAIN §3.2)",
+    "patrol_validity": "Named rule sets: minimum duration and distance of one valid patrol by level (DOMAIN §3.2)",
+    "patrol_checks": "Thresholds of the suspicious-patrol checks (vehicle, stationary, off-river, teleport)",
 }
 
 

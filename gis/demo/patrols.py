@@ -1,0 +1,226 @@
+"""A simulated quarter of patrols for the demo county, with planted fakes and an answer key.
+
+Patrollers walk their assigned reaches (there and back within the stretch) at 1.0-1.5 m/s,
+sampled every 5-10 s with correlated GPS noise of 3-15 m. Some phones record GCJ-02; some
+tracks have a GPS jump or a pause. Planted fakes: car speed, stationary, off-river,
+duplicate (a track submitted again a week later) and too short. Deterministic by seed.
+The tracks are generated on demand (about 4 M points) rather than shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+from scipy.signal import lfilter
+
+from gis import coords as coords_mod
+from gis.patrols.network import PatrolNetwork
+
+QUARTER_START = "2026-07-01"  # Q3 2026: the last full quarter before today
+WEEKS = 13
+FAKES = ("vehicle_speed", "stationary", "off_river", "duplicate", "too_short")
+WALK_KM = {"village": (1.4, 2.8), "township": (2.0, 4.5), "county": (3.0, 6.0)}
+PLAN = {"village": ("week", 13, 0.80), "township": ("month", 3, 0.85), "county": ("quarter", 1, 0.9)}
+RAW_COLUMNS = ["file", "track", "segment", "track_name", "chief", "patrol_ref", "point", "time_text", "lon", "lat", "coords"]
+
+
+def simulate(net: PatrolNetwork, rivers: gpd.GeoDataFrame, *, seed: int = 20260701, per_fake: int = 8,
+             progress: Callable[[float], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Raw points of a quarter of patrols (as :func:`gis.patrols.read.read_tracks` gives them)
+    and the answer key (patrol_ref, kind)."""
+    rng = np.random.default_rng(seed)
+    # walks are laid out on the whole river (chainage), so a patroller whose stretch is
+    # short walks on past its ends, as people do, instead of pacing a few metres
+    rv = rivers.to_crs(net.crs).set_index("river_code")
+    river_line = rv.geometry
+    codes = net.reaches["river_code"].to_numpy()
+    r0 = net.reaches["from_m"].to_numpy(dtype=float)
+    a = net.assigned[net.assigned["hi"] - net.assigned["lo"] >= 50].copy()
+    a["river"] = codes[a["reach"].to_numpy()]
+    a["lo"] = a["lo"] + r0[a["reach"].to_numpy()]
+    a["hi"] = a["hi"] + r0[a["reach"].to_numpy()]
+    rlen = river_line.length.reindex(a["river"]).to_numpy()
+    mid = ((a["lo"] + a["hi"]) / 2).to_numpy()
+    short = ((a["hi"] - a["lo"]) < 600).to_numpy()
+    a.loc[short, "lo"] = np.maximum(0, mid - 300)[short]
+    a.loc[short, "hi"] = np.minimum(rlen, mid + 300)[short]
+    river_no = {c: i for i, c in enumerate(river_line.index)}
+    lines = river_line.to_numpy()
+    by_chief = {c: (g["river"].map(river_no).to_numpy(), g["lo"].to_numpy(), g["hi"].to_numpy(),
+                    (g["hi"] - g["lo"]).to_numpy() / (g["hi"] - g["lo"]).sum()) for c, g in a.groupby("chief_id")}
+    chiefs = net.chiefs[net.chiefs["chief_id"].isin(by_chief)].sort_values("chief_id")
+    town_rate = {t: rng.uniform(0.75, 1.0) for t in sorted(chiefs["township_code"].dropna().unique())}
+    gcj_phone = set(chiefs["chief_id"][rng.random(len(chiefs)) < 0.2])
+    t0 = pd.Timestamp(QUARTER_START, tz="Asia/Shanghai")
+    plans = []  # (chief, level, start time)
+    for c in chiefs.itertuples():
+        period, n, base = PLAN[c.level]
+        rate = base if c.level == "county" else min(0.995, town_rate.get(c.township_code, base) + (base - 0.8))
+        days = {"week": 7, "month": 30, "quarter": 88}[period]
+        for i in range(n):
+            if rng.random() < rate or i == 0 and c.level == "county":
+                day = i * days + int(rng.integers(0, days - 1))
+                plans.append((c.chief_id, c.level, t0 + pd.Timedelta(days=day, hours=float(rng.uniform(8, 17)))))
+    fakes = {}
+    fake_idx = rng.choice(len(plans), size=per_fake * len(FAKES), replace=False)
+    for j, i in enumerate(fake_idx):
+        fakes[int(i)] = FAKES[j // per_fake]
+    parts: dict[str, list] = {k: [] for k in ("track", "reach", "along", "dx", "dy", "secs", "start")}
+    key: list = []
+    first_of: dict[str, int] = {}
+    copies = []  # (track number, original track number)
+    for i, (chief, level, start) in enumerate(plans):
+        kind = fakes.get(i)
+        if kind == "duplicate" and chief in first_of:
+            copies.append((i + 1, first_of[chief]))
+            key.append((f"DP{i + 1:06d}", chief, kind, f"DP{first_of[chief]:06d}"))
+            continue
+        if kind == "duplicate":  # nothing to copy yet for this chief: plant a too-short one instead
+            kind = "too_short"
+        reach, lo, hi, w = by_chief[chief]
+        pick = int(rng.choice(len(w), p=w))
+        along, secs = _walk(rng, level, lo[pick], hi[pick], kind)
+        d = _noise(rng, len(along))
+        if kind == "off_river":
+            ang = rng.uniform(0, 2 * np.pi)
+            d += 1500 * np.array([np.cos(ang), np.sin(ang)])
+        keep = np.ones(len(along), bool)
+        if kind is None and rng.random() < 0.05:  # a single GPS jump, for the cleaner to remove
+            d[int(rng.integers(1, len(d) - 1)), 0] += rng.uniform(400, 900)
+        if kind is None and rng.random() < 0.10:  # a short signal loss
+            j = int(rng.integers(0, max(1, len(along) - 20)))
+            keep[j:j + int(rng.integers(8, 20))] = False
+        n = int(keep.sum())
+        for name, v in (("track", np.full(n, i + 1)), ("reach", np.full(n, int(reach[pick]))), ("along", along[keep]),
+                        ("dx", d[keep, 0]), ("dy", d[keep, 1]), ("secs", secs[keep]),
+                        ("start", np.full(n, start.tz_convert("UTC").value))):
+            parts[name].append(v)
+        if kind:
+            key.append((f"DP{i + 1:06d}", chief, kind, None))
+        else:
+            first_of.setdefault(chief, i + 1)
+        if progress and i % 1000 == 0:
+            progress(0.8 * i / len(plans))
+    a = {k: np.concatenate(v) for k, v in parts.items()}
+    xy = _interpolate(lines, a["reach"], a["along"])
+    pts = pd.DataFrame({"track": a["track"], "x": xy[:, 0] + a["dx"], "y": xy[:, 1] + a["dy"],
+                        "time": a["start"] + (a["secs"] * 1e9).astype(np.int64)})
+    if copies:  # duplicates: the same points as the original, submitted a week later
+        by_track = pts.groupby("track").indices
+        dup = []
+        for new, orig in copies:
+            c = pts.iloc[by_track[orig]].copy()
+            c["track"], c["time"] = new, c["time"] + 7 * 86400 * 10**9
+            dup.append(c)
+        pts = pd.concat([pts, *dup], ignore_index=True).sort_values(["track"], kind="stable", ignore_index=True)
+    tr = pts["track"].to_numpy()
+    chief_of = np.array([c for c, _, _ in plans], dtype=object)
+    pts["chief"] = chief_of[tr - 1]
+    refs = np.array([f"DP{t:06d}" for t in range(len(plans) + 1)], dtype=object)
+    pts["patrol_ref"] = refs[tr]
+    pts["time_text"] = pd.to_datetime(pts["time"], utc=True)
+    pts["coords"] = np.where(pd.Series(pts["chief"]).isin(gcj_phone), "gcj02", "wgs84")
+    lon, lat = pyproj.Transformer.from_crs(net.crs, 4490, always_xy=True).transform(pts["x"].to_numpy(), pts["y"].to_numpy())
+    g = pts["coords"].to_numpy() == "gcj02"
+    glon, glat = coords_mod.wgs84_to_gcj02(lon[g], lat[g])
+    lon[g], lat[g] = glon, glat
+    pts["lon"], pts["lat"] = np.round(lon, 7), np.round(lat, 7)  # what a phone app stores
+    pts["point"] = pts.groupby("track").cumcount() + 1
+    pts["file"], pts["segment"], pts["track_name"] = "demo-quarter", 1, None
+    answer = pd.DataFrame(key, columns=["patrol_ref", "chief_id", "kind", "copy_of"])
+    if progress:
+        progress(1.0)
+    return pts[RAW_COLUMNS], answer
+
+
+def _interpolate(lines, which: np.ndarray, along: np.ndarray) -> np.ndarray:
+    """Points at ``along`` metres on ``lines[which]``, vectorised over cumulative vertex
+    distances (shapely's interpolate walks the line once per point)."""
+    xy, owner = shapely.get_coordinates(lines, return_index=True)
+    step = np.r_[0.0, np.hypot(*np.diff(xy, axis=0).T)]
+    step[np.r_[True, owner[1:] != owner[:-1]]] = 0.0
+    cum = np.cumsum(step)
+    first = np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1]
+    length = np.r_[cum[first[1:] - 1], cum[-1]] - cum[first]
+    # lay the lines end to end with a gap, so one sorted array serves every line
+    offset = np.r_[0.0, np.cumsum(length + 1.0)[:-1]]
+    key = cum - cum[first][owner] + offset[owner]
+    q = offset[which] + np.clip(along, 0.0, length[which])
+    j = np.clip(np.searchsorted(key, q, side="right"), first[which] + 1, np.r_[first[1:], len(key)][which] - 1)
+    seg = key[j] - key[j - 1]
+    f = np.where(seg > 0, (q - key[j - 1]) / np.where(seg > 0, seg, 1.0), 0.0)[:, None]
+    return xy[j - 1] + f * (xy[j] - xy[j - 1])
+
+
+def _walk(rng, level: str, lo: float, hi: float, kind: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Along-reach positions and seconds from the start of one patrol."""
+    span = hi - lo
+    if kind == "stationary":
+        n = int(rng.integers(200, 300))
+        dt = rng.uniform(5, 10, n)
+        return np.full(n, lo + rng.uniform(0, span)), np.r_[0, np.cumsum(dt[1:])]
+    length = {"too_short": rng.uniform(150, 350)}.get(kind, rng.uniform(*WALK_KM[level]) * 1000)
+    speed = rng.uniform(8, 14) if kind == "vehicle_speed" else rng.uniform(1.0, 1.5)
+    if kind == "vehicle_speed":
+        length = rng.uniform(5000, 9000)
+    n = max(3, int(length / (speed * 7.5)))
+    dt = rng.uniform(5, 10, n)
+    secs = np.r_[0, np.cumsum(dt[1:])]
+    s = rng.uniform(0, span) + speed * secs * rng.uniform(0.9, 1.1)
+    tri = np.abs((s % (2 * span)) - span)  # there and back within the stretch
+    return lo + (span - tri), secs
+
+
+def _noise(rng, n: int) -> np.ndarray:
+    """Correlated GPS error: AR(1) with a stationary sigma of 3-15 m."""
+    sigma = rng.uniform(3, 15)
+    rho = 0.95
+    e = rng.normal(0, sigma * np.sqrt(1 - rho * rho), (n, 2))
+    e[0] = rng.normal(0, sigma, 2)
+    return lfilter([1.0], [1.0, -rho], e, axis=0)
+
+
+def write(points: pd.DataFrame, answer: pd.DataFrame, path) -> None:
+    """Save the raw points as GeoParquet (geometry = the recorded lon/lat) and the key beside it."""
+    gdf = gpd.GeoDataFrame(points, geometry=gpd.points_from_xy(points["lon"], points["lat"]), crs=4490)
+    gdf.to_parquet(path, compression="zstd", index=False)
+    answer.to_csv(_key_path(path), index=False)
+
+
+def read(path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The raw points and answer key written by :func:`write`."""
+    pts = pd.DataFrame(gpd.read_parquet(path).drop(columns="geometry"))
+    return pts, pd.read_csv(_key_path(path), keep_default_na=False).replace({"": None})
+
+
+def _key_path(path):
+    from pathlib import Path
+
+    p = Path(path)
+    return p.with_name(p.stem + "_answer_key.csv")
+
+
+def ensure(path=None, *, store=None, progress: Callable[[float], None] | None = None):
+    """The demo quarter's track file, generated (about 30 s) if it is not there yet."""
+    from pathlib import Path
+
+    from gis import datasets
+    from gis.patrols.network import network_from_store
+    from gis.store import GeoPackageStore
+
+    path = Path(path or datasets.get_path("demo_patrols"))
+    if path.exists() and _key_path(path).exists():
+        return path
+    store = store or GeoPackageStore(datasets.get_path("demo"))
+    pts, key = simulate(network_from_store(store), store.read("rivers"), progress=progress)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    write(pts, key, tmp)
+    _key_path(tmp).replace(_key_path(path))
+    tmp.replace(path)
+    return path

@@ -1,0 +1,55 @@
+"""Patrol tracks: read, clean, match to reaches, judge, and report compliance.
+
+The usual path is :func:`analyse`: raw points (from the store or a track file) ->
+:func:`~gis.patrols.clean.clean` -> :func:`~gis.patrols.assess.assess` ->
+:func:`~gis.patrols.report.compliance`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from gis.patrols.assess import DEFAULT_RULE_SET, FLAGS, Assessment, assess
+from gis.patrols.clean import Cleaned, CleanOptions, clean
+from gis.patrols.io import ImportResult, import_tracks, load_raw, offset_warnings
+from gis.patrols.match import ReachIndex, build_index, match_points
+from gis.patrols.network import PatrolNetwork, network_from_store
+from gis.patrols.read import read_tracks
+from gis.patrols.report import PatrolReport, compliance
+
+__all__ = ["DEFAULT_RULE_SET", "FLAGS", "Assessment", "Cleaned", "CleanOptions", "ImportResult", "PatrolNetwork",
+           "PatrolReport", "ReachIndex", "analyse", "assess", "build_index", "clean", "compliance", "import_tracks",
+           "load_raw", "match_points", "network_from_store", "offset_warnings", "read_tracks"]
+
+
+def analyse(store, *, start: dt.date, end: dt.date, rule_set: str = DEFAULT_RULE_SET, tracks: str | Path | None = None,
+            net: PatrolNetwork | None = None, progress: Callable[[str], None] | None = None,
+            rule_overrides: dict | None = None) -> tuple[PatrolReport, Assessment]:
+    """Clean, match, judge and report the patrols of ``store`` (or of a GeoParquet ``tracks`` file).
+
+    Parameters
+    ----------
+    rule_overrides : dict, optional
+        County CSVs for ``patrol_validity``, ``patrol_checks`` and ``patrol_frequency``.
+    """
+    from gis.demo import patrols as demo_patrols
+
+    say = progress or (lambda _msg: None)
+    ov = rule_overrides or {}
+    unknown = set(ov) - {"patrol_validity", "patrol_checks", "patrol_frequency"}
+    if unknown:
+        raise KeyError(f"unknown rule table(s) {sorted(unknown)}; valid: patrol_validity, patrol_checks, patrol_frequency")
+    say("reading tracks")
+    raw = demo_patrols.read(tracks)[0] if tracks else load_raw(store)
+    say(f"cleaning {len(raw):,} points")
+    cleaned = clean(raw)
+    if net is None:
+        say("cutting rivers into village reaches")
+        net = network_from_store(store)
+    say(f"matching {int(cleaned.points['kept'].sum()):,} points and judging {len(cleaned.patrols):,} patrols")
+    a = assess(cleaned, net, rule_set=rule_set, validity_override=ov.get("patrol_validity"),
+               checks_override=ov.get("patrol_checks"))
+    say("compliance per chief, reach and township")
+    return compliance(a, net, start=start, end=end, frequency_override=ov.get("patrol_frequency")), a
