@@ -49,32 +49,47 @@ def validity_rules(rule_set: str = DEFAULT_RULE_SET, *, override=None) -> pd.Dat
     return t[t["rule_set"] == rule_set].set_index("level")
 
 
-def assess(cleaned: Cleaned, net: PatrolNetwork, *, rule_set: str = DEFAULT_RULE_SET,
+def assess(cleaned: Cleaned, net: PatrolNetwork | None, *, rule_set: str = DEFAULT_RULE_SET,
            validity_override=None, checks_override=None) -> Assessment:
-    """Measure, match and flag every patrol in ``cleaned``."""
+    """Measure, match and flag every patrol in ``cleaned``.
+
+    With ``net=None`` (tracks without a county store) only the track's own measures and
+    flags are computed: no coverage, and no off-river check.
+    """
     chk = checks_table(checks_override)
     valid_rules = validity_rules(rule_set, override=validity_override)
     k = cleaned.points[cleaned.points["kept"]].reset_index(drop=True)
-    tr = pyproj.Transformer.from_crs(4490, net.crs, always_xy=True)
-    x, y = tr.transform(k["lon"].to_numpy(), k["lat"].to_numpy())
-    reach, dist, along = match_points(x, y, net.index)
+    if net is None:  # tracks alone (no county store): measures and track-only flags
+        x, y = k["x"].to_numpy(), k["y"].to_numpy()
+        reach, dist, along = np.full(len(k), -1, np.int32), np.full(len(k), np.nan), np.full(len(k), np.nan)
+    else:
+        tr = pyproj.Transformer.from_crs(4490, net.crs, always_xy=True)
+        x, y = tr.transform(k["lon"].to_numpy(), k["lat"].to_numpy())
+        reach, dist, along = match_points(x, y, net.index)
     codes, uniq = pd.factorize(k["patrol_id"])
     pt = pd.DataFrame({"patrol": codes, "patrol_id": k["patrol_id"].to_numpy(), "chief_id": k["chief"].to_numpy(),
                        "seg": k["seg"].to_numpy(), "x": x, "y": y, "reach": reach, "dist": dist, "along": along,
                        "t": _seconds(k["time"])})
-    pt["on_target"] = _on_target(pt, net, chk["match_tolerance"])
+    pt["on_target"] = _on_target(pt, net, chk["match_tolerance"]) if net is not None else False
     m = _measures(pt, len(uniq), chk)
     visits = _coverage(pt, chk["match_tolerance"])
     patrols = cleaned.patrols.set_index("patrol_id").loc[uniq].reset_index()
     for col, values in m.items():
         patrols[col] = values
-    patrols = _covered_share(patrols, visits, net)
-    patrols["has_target"] = patrols["assigned_m"].notna() | patrols["chief_id"].isin(net.reservoirs.index)
-    patrols = patrols.merge(net.chiefs[["chief_id", "level", "name", "township_code"]], on="chief_id", how="left")
+    if net is None:
+        for col in ("covered_assigned_m", "assigned_m", "covered_share"):
+            patrols[col] = np.nan
+        patrols["reaches_visited"], patrols["has_target"] = 0, False
+        for col in ("level", "name", "township_code"):
+            patrols[col] = None
+    else:
+        patrols = _covered_share(patrols, visits, net)
+        patrols["has_target"] = patrols["assigned_m"].notna() | patrols["chief_id"].isin(net.reservoirs.index)
+        patrols = patrols.merge(net.chiefs[["chief_id", "level", "name", "township_code"]], on="chief_id", how="left")
     patrols["duration_s"] = patrols["duration_s"].where(patrols["times_valid"])
     patrols["mean_speed_ms"] = patrols["mean_speed_ms"].where(patrols["times_valid"])
     _flag(patrols, valid_rules, chk)
-    visits["reach_id"] = net.reaches["reach_id"].to_numpy()[visits["reach"].to_numpy()]
+    visits["reach_id"] = net.reaches["reach_id"].to_numpy()[visits["reach"].to_numpy()] if net is not None else None
     visits["patrol_id"] = uniq[visits["patrol"].to_numpy()]
     return Assessment(patrols, visits, pt, rule_set, chk)
 
@@ -193,4 +208,4 @@ def _flag(p: pd.DataFrame, valid_rules: pd.DataFrame, chk: dict) -> None:
     fv = f[list(FLAGS)].fillna(False).to_numpy(dtype=bool)
     p["flags"] = [[name for name, on in zip(FLAGS, row, strict=True) if on] for row in fv]
     p["valid"] = p["flags"].map(len) == 0
-    p.drop(columns="fingerprint", inplace=True)
+    del p["fingerprint"]

@@ -105,10 +105,11 @@ def clean(raw: pd.DataFrame, *, options: CleanOptions | None = None, now: pd.Tim
     lon, lat = _numbers(p["lon"], p, "bad_coordinate"), _numbers(p["lat"], p, "bad_coordinate")
     if opt.swap_xy:
         lon, lat = lat, lon
-    bad_range = (np.abs(lon) > 180) | (np.abs(lat) > 90)
-    _mark(p, bad_range, "out_of_range")
+    # swapped first: a Chinese latitude of 105 is also out of range, but swapping is the fix
     swapped = ~coords_mod.in_china(lon, lat) & coords_mod.in_china(lat, lon)
     _mark(p, swapped, "lon_lat_swapped")
+    bad_range = (np.abs(lon) > 180) | (np.abs(lat) > 90)
+    _mark(p, bad_range, "out_of_range")
     p["raw_lon"], p["raw_lat"] = lon, lat
     # a per-row system (mixed phone apps) wins over the option for the whole import
     given = p["coords"] if "coords" in p else pd.Series(None, index=p.index, dtype=object)

@@ -89,7 +89,7 @@ def compliance(assessment: Assessment, net: PatrolNetwork, *, start: dt.date, en
 
 def _reach_table(a: Assessment, net: PatrolNetwork, valid: pd.DataFrame) -> pd.DataFrame:
     r = net.reaches
-    length = r.geometry.length.to_numpy()
+    length = np.round(r.geometry.length.to_numpy(), 1)  # the length shown is the one judged
     v = a.visits[a.visits["patrol_id"].isin(valid["patrol_id"])]
     v = v.groupby(["patrol_id", "reach"], as_index=False)["covered_m"].sum()
     need = np.minimum(a.checks["visit_min_m"], 0.5 * length[v["reach"].to_numpy()])
@@ -98,7 +98,7 @@ def _reach_table(a: Assessment, net: PatrolNetwork, valid: pd.DataFrame) -> pd.D
     g = v.groupby("reach")
     out = pd.DataFrame({"reach_id": r["reach_id"].to_numpy(), "river_code": r["river_code"].to_numpy(),
                         "admin_code": r["admin_code"].to_numpy(), "township_code": r["township_code"].to_numpy(),
-                        "length_m": np.round(length, 1)})
+                        "length_m": length})
     out["patrols"] = g.size().reindex(range(len(r))).fillna(0).astype(int).to_numpy()
     last = g["date"].max().reindex(range(len(r)))
     out["last_patrol"] = [d.isoformat() if isinstance(d, dt.date) else None for d in last]
