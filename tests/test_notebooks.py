@@ -38,3 +38,10 @@ def test_protection_zones_notebook(tmp_path):
     assert "14 of 23 quarries break a rule" in text
     assert "matches the planted answer key: True" in text
     assert image and (tmp_path / "protection-zones.png").stat().st_size > 10_000
+
+
+def test_patrols_notebook(tmp_path):
+    text, image = _run("04-patrols.ipynb", tmp_path)
+    assert "every planted fake flagged with its kind: True" in text
+    assert "planted fakes: 40" in text
+    assert image and (tmp_path / "patrols.png").stat().st_size > 10_000

@@ -107,7 +107,7 @@ def simulate(net: PatrolNetwork, rivers: gpd.GeoDataFrame, *, seed: int = 202607
         if progress and i % 1000 == 0:
             progress(0.8 * i / len(plans))
     a = {k: np.concatenate(v) for k, v in parts.items()}
-    xy = _interpolate(lines, a["reach"], a["along"])
+    xy = points_along(lines, a["reach"], a["along"])
     pts = pd.DataFrame({"track": a["track"], "x": xy[:, 0] + a["dx"], "y": xy[:, 1] + a["dy"],
                         "time": a["start"] + (a["secs"] * 1e9).astype(np.int64)})
     if copies:  # duplicates: the same points as the original, submitted a week later
@@ -138,7 +138,7 @@ def simulate(net: PatrolNetwork, rivers: gpd.GeoDataFrame, *, seed: int = 202607
     return pts[RAW_COLUMNS], answer
 
 
-def _interpolate(lines, which: np.ndarray, along: np.ndarray) -> np.ndarray:
+def points_along(lines, which: np.ndarray, along: np.ndarray) -> np.ndarray:
     """Points at ``along`` metres on ``lines[which]``, vectorised over cumulative vertex
     distances (shapely's interpolate walks the line once per point)."""
     xy, owner = shapely.get_coordinates(lines, return_index=True)

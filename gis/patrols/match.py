@@ -18,6 +18,8 @@ import numpy as np
 import shapely
 from numba import njit, prange
 
+MAX_CELLS = 60_000_000  # grid cells at most (240 MB of int32 offsets): a province at ~100 m cells
+
 
 @dataclass(frozen=True)
 class ReachIndex:
@@ -54,12 +56,16 @@ def build_index(reaches: gpd.GeoDataFrame, *, tolerance: float = 50.0, cell: flo
     tolerance : float
         Largest point-to-reach distance that counts as a match (m).
     cell : float, optional
-        Grid cell size (m); defaults to the tolerance.
+        Grid cell size (m); defaults to the tolerance, or larger when the extent would
+        need more than :data:`MAX_CELLS` cells.
     """
     if reaches.crs is not None and not reaches.crs.is_projected:
         raise ValueError("reaches are in degrees; project them first with gis.crs.to_metric()")
-    cell = float(cell or tolerance)
     geoms = reaches.geometry.values
+    if cell is None:  # the tolerance, unless a province-sized extent would need too many cells
+        x0_, y0_, x1_, y1_ = reaches.total_bounds if len(reaches) else (0, 0, 1, 1)
+        cell = max(tolerance, float(np.sqrt((x1_ - x0_ + 2 * tolerance) * (y1_ - y0_ + 2 * tolerance) / MAX_CELLS)))
+    cell = float(cell)
     coords, owner = shapely.get_coordinates(geoms, return_index=True)
     same = owner[1:] == owner[:-1]  # a segment joins two consecutive vertices of one line
     a, b, seg_reach = coords[:-1][same], coords[1:][same], owner[:-1][same].astype(np.int32)
@@ -83,10 +89,11 @@ def build_index(reaches: gpd.GeoDataFrame, *, tolerance: float = 50.0, cell: flo
     cy = iy0[seg] + k // wx[seg]
     cells = cy * nx + cx
     order = seg[np.argsort(cells, kind="stable")]
-    start = np.zeros(nx * ny + 1, dtype=np.int64)
-    np.add.at(start, cells + 1, 1)
+    start = np.bincount(cells + 1, minlength=nx * ny + 1)
+    # int32 offsets halve the largest array (one per cell) whenever the items allow it
+    start = np.cumsum(start, dtype=np.int64).astype(np.int32 if len(cells) < 2**31 else np.int64)
     items = np.column_stack([a[order], b[order], seg_m0[order]])
-    return ReachIndex(items, seg_reach[order], float(x0), float(y0), cell, nx, ny, np.cumsum(start),
+    return ReachIndex(items, seg_reach[order], float(x0), float(y0), cell, nx, ny, start,
                       float(tolerance), reaches.crs)
 
 
