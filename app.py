@@ -25,5 +25,6 @@ st.sidebar.caption(f"{t('data_file', lang)}: `{DATA.name}`")
 pages = [st.Page("app_pages/overview.py", title=t("overview", lang), url_path="overview", default=True),
          st.Page("app_pages/gaps.py", title=t("page_gaps", lang), url_path="gaps"),
          st.Page("app_pages/zones.py", title=t("page_zones", lang), url_path="zones"),
-         st.Page("app_pages/quarries.py", title=t("page_quarries", lang), url_path="quarries")]
+         st.Page("app_pages/quarries.py", title=t("page_quarries", lang), url_path="quarries"),
+         st.Page("app_pages/patrols.py", title=t("page_patrols", lang), url_path="patrols")]
 st.navigation(pages).run()

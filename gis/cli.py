@@ -256,20 +256,23 @@ def cmd_patrols_import(args) -> int:
 def cmd_patrols_report(args) -> int:
     from gis.io.findings import write_findings
     from gis.patrols import analyse
+    from gis.patrols.io import tracks_for
 
     store = _store(args.data)
-    tracks = args.tracks
-    if tracks is None and "patrol_points" not in store.layers():
-        if Path(args.data).resolve() != datasets.get_path("demo").resolve():
-            raise RiverChiefError(f"{args.data} has no patrols. Fix: import tracks with 'riverchief patrols import', or pass --tracks")
-        from gis.demo import patrols as demo_patrols
-
-        print("[patrols] the demo store has no patrols: using the simulated demo quarter", file=sys.stderr)
-        tracks = demo_patrols.ensure(progress=lambda f: print(f"[patrols] simulating the demo quarter {f:.0%}", file=sys.stderr))
+    tracks = tracks_for(store, tracks=args.tracks,
+                        progress=lambda f: print(f"[patrols] simulating the demo quarter {f:.0%}", file=sys.stderr))
+    if tracks is not None and args.tracks is None:
+        print(f"[patrols] the demo store has no patrols: using the simulated demo quarter {tracks}", file=sys.stderr)
     start, end = _date(args.start, "--from"), _date(args.end, "--to")
-    report, _ = analyse(store, start=start, end=end, rule_set=args.rules, tracks=tracks,
+    report, a = analyse(store, start=start, end=end, rule_set=args.rules, tracks=tracks,
                         progress=lambda m: print(f"[patrols] {m} ...", file=sys.stderr),
                         rule_overrides=_pairs(args.rule_table, "--rule-table"))
+    if report.chiefs["submitted"].sum() == 0 and a.patrols["start"].notna().any():
+        from gis.patrols.clean import LOCAL_TZ
+
+        local = a.patrols["start"].dt.tz_convert(LOCAL_TZ)
+        print(f"[patrols] warning: no patrol started between {start} and {end}; the tracks run from "
+              f"{local.min().date()} to {local.max().date()}. Fix: choose --from/--to inside that range", file=sys.stderr)
     if args.out:
         for f in write_findings(report.tables(), args.out):
             print(f"[patrols] wrote {f}", file=sys.stderr)

@@ -36,6 +36,12 @@ def use_offline_assets(base_url: str = STATIC_URL) -> None:
     folium.Map.default_css = [("leaflet_css", f"{base_url}/leaflet/leaflet.css")]
     for cls in (folium.GeoJson, folium.LayerControl, folium.raster_layers.ImageOverlay):
         cls.default_js, cls.default_css = [], []
+    # the patrols page's time slider: leaflet.timeline and moment, vendored
+    from folium.plugins import Timeline, TimelineSlider
+
+    for cls in (Timeline, TimelineSlider):
+        cls.default_js = [("timeline", f"{base_url}/leaflet.timeline/leaflet.timeline.js"),
+                          ("moment", f"{base_url}/moment/moment.min.js")]
 
 
 def _simplified(gdf: gpd.GeoDataFrame, metres: float, metric_crs) -> gpd.GeoDataFrame:
@@ -255,7 +261,7 @@ class Legend(folium.MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function() {
-            var legend = L.control({position: "bottomleft"});
+            var legend = L.control({position: {{ this.position|tojson }}});
             legend.onAdd = function() {
                 var div = L.DomUtil.create("div", "rc-legend");
                 div.innerHTML = {{ this.html|tojson }};
@@ -266,10 +272,11 @@ class Legend(folium.MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, html: str) -> None:
+    def __init__(self, html: str, *, position: str = "bottomleft") -> None:
         super().__init__()
         self._name = "Legend"
         self.html = html
+        self.position = position
 
 
 def stable_ids(m: folium.Map) -> folium.Map:

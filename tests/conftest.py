@@ -31,3 +31,18 @@ def demo_copy(tmp_path, demo_path) -> Path:
     out = tmp_path / "county.gpkg"
     shutil.copy(demo_path, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def demo_quarter(demo_path):
+    """The simulated demo quarter (generated once, ~15 s) analysed for 2026-07-01..09-30:
+    (report, assessment, answer key). Shared by the patrol and browser tests."""
+    import datetime as dt
+
+    from gis.demo import patrols as demo_patrols
+    from gis.patrols import analyse
+    from gis.store import GeoPackageStore
+
+    path = demo_patrols.ensure()
+    report, a = analyse(GeoPackageStore(demo_path), start=dt.date(2026, 7, 1), end=dt.date(2026, 9, 30), tracks=path)
+    return report, a, demo_patrols.read(path)[1]

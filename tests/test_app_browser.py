@@ -8,6 +8,7 @@ machine (offline first).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -73,14 +74,14 @@ def browser():
         b.close()
 
 
-def _open(browser, url, lang=None):
+def _open(browser, url, lang=None, timeout=60_000):
     page = browser.new_page(viewport={"width": 1500, "height": 1000})
     external, errors = [], []
     page.on("request", lambda r: external.append(r.url) if urlparse(r.url).hostname not in ("127.0.0.1", "localhost", None) and not r.url.startswith("data:") else None)
     page.on("pageerror", lambda e: errors.append(f"{e} {e.stack[:600] if e.stack else ''}"))
     t0 = time.time()
     page.goto(url)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
     if lang == "en":
         page.get_by_text("English").click()
         page.wait_for_timeout(500)
@@ -215,3 +216,33 @@ def test_gaps_page_lists_the_unassigned_reaches_and_downloads(app_url, browser, 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "gaps-zh.png"), full_page=True)
     _finish(page, "gaps-zh", external, errors, ready)
+
+
+@pytest.mark.slow
+def test_patrols_page_shows_the_report_and_replays_tracks(app_url, browser, demo_quarter):
+    from playwright.sync_api import expect
+
+    report, a, _key = demo_quarter  # the library's report for 2026-07-01..09-30, the page's default period
+    # the first visit cleans, matches and judges 3.95 M points (about a minute)
+    page, frame, external, errors, ready = _open(browser, app_url + "/patrols", timeout=300_000)
+    ch, reaches = report.chiefs, report.reaches
+    metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+    assert metrics == [f"{int(ch['compliant'].sum())} / {len(ch)}", f"{int(ch['valid'].sum()):,}",
+                       f"{len(report.suspicious):,}", f"{int(reaches['never_patrolled'].sum())} / {len(reaches)}"]
+    # the chief shown first is the one with the most suspicious patrols (ties: lowest id)
+    n = report.suspicious.groupby("chief_id").size()
+    top = n[n == n.max()].index.min()
+    expect(page.get_by_role("combobox", name="查看河长轨迹")).to_have_value(re.compile(f"{top}$"))
+    # the map: reaches by recency, the chief's tracks, and a working time slider
+    assert "最近巡河: 期内未巡" in frame.locator(".rc-legend").inner_text()
+    slider = frame.locator(".leaflet-timeline-control")
+    expect(slider).to_have_count(1)
+    first = slider.locator("output.time-text").inner_text()
+    for _ in range(3):
+        slider.locator("button.next").click()
+    assert slider.locator("output.time-text").inner_text() != first
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 1500, "height": 2600})
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "patrols-zh.png"))
+    _finish(page, "patrols-zh", external, errors, ready)

@@ -23,6 +23,7 @@ from gis.patrols import (
     assess,
     build_index,
     clean,
+    compliance,
     import_tracks,
     match_points,
     read_tracks,
@@ -314,15 +315,6 @@ def test_cli_patrols_import_json_and_unknown_chief(demo_copy, tmp_path, capsys):
 
 # --- the demo quarter: every planted fake, and few false alarms -----------------------
 
-@pytest.fixture(scope="session")
-def demo_quarter(demo_path):
-    from gis.demo import patrols as demo_patrols
-
-    path = demo_patrols.ensure()
-    report, a = analyse(GeoPackageStore(demo_path), start=dt.date(2026, 7, 1), end=dt.date(2026, 9, 30), tracks=path)
-    return report, a, demo_patrols.read(path)[1]
-
-
 @pytest.mark.slow
 def test_demo_every_planted_fake_is_flagged_and_few_genuine(demo_quarter):
     report, a, key = demo_quarter
@@ -361,3 +353,56 @@ def test_demo_report_json_keys_and_consistency(demo_quarter):
     tw = report.by_township
     assert tw["chiefs"].sum() == (report.chiefs["level"] != "county").sum()  # county chiefs sit above townships
     assert (tw["compliance_rate"] == (100 * tw["compliant"] / tw["chiefs"]).round(1)).all()
+
+
+# --- lines and the patrols map ------------------------------------------------------------
+
+def test_track_pieces_keep_the_walk_and_its_times():
+    from gis.patrols.lines import track_pieces
+
+    net = _network([LineString([(500000, 3400000), (502000, 3400000)])])
+    x = np.arange(500000, 501200.1, 8.0)  # 151 points, 6 s apart, from 09:00 Beijing
+    raw = pd.concat([_raw(np.column_stack([x, np.full(len(x), 3400010.0)])).assign(track=1),
+                     _raw(np.column_stack([x, np.full(len(x), 3400020.0)]), start="2026-07-07T09:00:00+08:00").assign(track=2)],
+                    ignore_index=True)
+    a = assess(clean(raw), net)
+    first = a.patrols["patrol_id"].iloc[0]
+    pieces = track_pieces(a, [first], net.crs, pieces=10)
+    assert set(pieces["patrol_id"]) == {first} and len(pieces) == 10  # 151 points: 10 pieces of 16 steps (last shorter)
+    # the pieces, joined, are the walk: 1,200 m along y = 3,400,010
+    walked = gpd.GeoSeries(pieces.geometry, crs=4326).to_crs(GK)
+    assert walked.length.sum() == pytest.approx(1200, abs=0.05)
+    assert walked.get_coordinates()["y"].to_numpy() == pytest.approx(3400010, abs=1e-3)
+    t0 = pd.Timestamp("2026-07-06T09:00:00+08:00").value // 10**6
+    assert pieces["start"].min() == t0 and (pieces["end"] == t0 + 150 * 6000).all()
+    assert pieces["start"].is_monotonic_increasing and pieces["start"].iloc[1] == t0 + 16 * 6000
+    assert track_pieces(a, ["nope"], net.crs).empty
+
+
+def test_recency_buckets_count_days_back_from_the_period_end():
+    from gis.patrols.lines import recency
+
+    r = pd.DataFrame({"last_patrol": ["2026-09-30", "2026-09-23", "2026-09-22", "2026-08-31", "2026-08-30", None]})
+    assert recency(r, dt.date(2026, 9, 30)).tolist() == ["recent", "recent", "month", "month", "older", "never"]
+
+
+def test_patrol_map_draws_reaches_by_recency_and_a_timeline_offline(demo_path):
+    from gis import maps
+    from gis.patrol_map import patrol_map, reach_layer
+    from gis.patrols.lines import recency, track_pieces
+
+    net = _network([LineString([(500000, 3400000), (502000, 3400000)]), LineString([(500000, 3402000), (502000, 3402000)])])
+    x = np.arange(500000, 501200.1, 8.0)
+    a = assess(clean(_raw(np.column_stack([x, np.full(len(x), 3400010.0)]))), net)
+    report = compliance(a, net, start=dt.date(2026, 7, 1), end=dt.date(2026, 7, 31))
+    assert report.reaches["patrols"].tolist() == [1, 0]
+    reaches = reach_layer(net.reaches, report.reaches, recency(report.reaches, dt.date(2026, 7, 31)))
+    assert reaches["recency"].tolist() == ["month", "never"]  # 25 days before the end; never
+    maps.use_offline_assets()
+    layers = maps.overview_layers(GeoPackageStore(demo_path))
+    html = patrol_map(layers, reaches, track_pieces(a, a.patrols["patrol_id"], net.crs)).get_root().render()
+    assert "L.timeline(" in html and "L.timelineSliderControl(" in html
+    assert "/app/static/vendor/leaflet.timeline/leaflet.timeline.js" in html and "/app/static/vendor/moment/moment.min.js" in html
+    assert not re.search(r"https?://(?!localhost)", html.split("<script>")[0].split("<body>")[0].split("</head>")[0]
+                         .replace("http://www.w3.org", ""))  # no CDN in the head
+    assert "R1-V1" in html and json.dumps("最近巡河")[1:-1] in html  # the never-patrolled reach; the zh legend

@@ -7,6 +7,7 @@ invalidates them, a rerun does not recompute.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -42,3 +43,22 @@ def hillshade(path: str) -> tuple[Path | None, Path | None]:
     if Path(path).resolve() == datasets.get_path("demo").resolve():
         return datasets.get_path("demo_hillshade"), datasets.get_path("demo_hillshade_bounds")
     return None, None
+
+
+_RESOURCES: dict[str, tuple[tuple, object]] = {}
+_LOCK = threading.Lock()
+
+
+def keyed_resource(name: str, key: tuple, build):
+    """One shared object per ``name``, rebuilt when ``key`` (path, mtime, ...) changes.
+
+    Like ``st.cache_resource`` but ``build`` may write progress to the page: Streamlit
+    replays elements drawn inside a cached function, which breaks for placeholders.
+    The lock makes concurrent sessions wait for one build instead of starting another.
+    """
+    with _LOCK:
+        hit = _RESOURCES.get(name)
+        if hit is None or hit[0] != key:
+            _RESOURCES.pop(name, None)  # free the old version before building the new one
+            _RESOURCES[name] = (key, build())
+        return _RESOURCES[name][1]

@@ -20,19 +20,21 @@ from gis.patrols.read import read_tracks
 from gis.patrols.report import PatrolReport, compliance
 
 __all__ = ["DEFAULT_RULE_SET", "FLAGS", "Assessment", "Cleaned", "CleanOptions", "ImportResult", "PatrolNetwork",
-           "PatrolReport", "ReachIndex", "analyse", "assess", "build_index", "clean", "compliance", "import_tracks",
+           "PatrolReport", "ReachIndex", "analyse", "assess", "assess_tracks", "build_index", "clean", "compliance", "import_tracks",
            "load_raw", "match_points", "network_from_store", "offset_warnings", "read_tracks"]
 
 
-def analyse(store, *, start: dt.date, end: dt.date, rule_set: str = DEFAULT_RULE_SET, tracks: str | Path | None = None,
-            net: PatrolNetwork | None = None, progress: Callable[[str], None] | None = None,
-            rule_overrides: dict | None = None) -> tuple[PatrolReport, Assessment]:
-    """Clean, match, judge and report the patrols of ``store`` (or of a GeoParquet ``tracks`` file).
+def assess_tracks(store, *, rule_set: str = DEFAULT_RULE_SET, tracks: str | Path | None = None,
+                  net: PatrolNetwork | None = None, progress: Callable[[str], None] | None = None,
+                  rule_overrides: dict | None = None) -> tuple[Assessment, PatrolNetwork]:
+    """Clean, match and judge every patrol of ``store`` (or of a GeoParquet ``tracks``
+    file), whatever its date: the part of :func:`analyse` that does not depend on the period.
 
     Parameters
     ----------
     rule_overrides : dict, optional
-        County CSVs for ``patrol_validity``, ``patrol_checks`` and ``patrol_frequency``.
+        County CSVs for ``patrol_validity`` and ``patrol_checks`` (``patrol_frequency`` is
+        used by :func:`~gis.patrols.report.compliance`).
     """
     from gis.demo import patrols as demo_patrols
 
@@ -45,11 +47,27 @@ def analyse(store, *, start: dt.date, end: dt.date, rule_set: str = DEFAULT_RULE
     raw = demo_patrols.read(tracks)[0] if tracks else load_raw(store)
     say(f"cleaning {len(raw):,} points")
     cleaned = clean(raw)
+    del raw
     if net is None:
         say("cutting rivers into village reaches")
         net = network_from_store(store)
     say(f"matching {int(cleaned.points['kept'].sum()):,} points and judging {len(cleaned.patrols):,} patrols")
     a = assess(cleaned, net, rule_set=rule_set, validity_override=ov.get("patrol_validity"),
                checks_override=ov.get("patrol_checks"))
-    say("compliance per chief, reach and township")
-    return compliance(a, net, start=start, end=end, frequency_override=ov.get("patrol_frequency")), a
+    return a, net
+
+
+def analyse(store, *, start: dt.date, end: dt.date, rule_set: str = DEFAULT_RULE_SET, tracks: str | Path | None = None,
+            net: PatrolNetwork | None = None, progress: Callable[[str], None] | None = None,
+            rule_overrides: dict | None = None) -> tuple[PatrolReport, Assessment]:
+    """Clean, match, judge and report the patrols of ``store`` (or of a GeoParquet ``tracks`` file).
+
+    Parameters
+    ----------
+    rule_overrides : dict, optional
+        County CSVs for ``patrol_validity``, ``patrol_checks`` and ``patrol_frequency``.
+    """
+    a, net = assess_tracks(store, rule_set=rule_set, tracks=tracks, net=net, progress=progress,
+                           rule_overrides=rule_overrides)
+    (progress or (lambda _msg: None))("compliance per chief, reach and township")
+    return compliance(a, net, start=start, end=end, frequency_override=(rule_overrides or {}).get("patrol_frequency")), a
