@@ -1,0 +1,85 @@
+"""Every app page under Streamlit's AppTest: no exception, and the figures it shows equal
+the library's results for the demo county. (The browser test covers the maps.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gis.store import GeoPackageStore
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(page: str, *, lang: str = "zh", timeout: float = 120) -> AppTest:
+    at = AppTest.from_file(str(ROOT / page), default_timeout=timeout)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _metrics(at: AppTest) -> list[str]:
+    return [m.value for m in at.metric]
+
+
+def test_app_shell_runs_the_overview_by_default():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == "河长制 GIS"
+    assert at.sidebar.radio[0].options == ["中文", "English"]
+
+
+def test_overview_table_is_the_library_summary(demo_path):
+    from gis.inventory import SUMMARY_KEYS, summarize
+
+    summary = summarize(GeoPackageStore(demo_path))
+    table = _run("app_pages/overview.py").table[0].value
+    shown = dict(zip(table.index, table.iloc[:, 0], strict=True))
+    for key, value in summary.items():
+        expected = f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
+        assert shown[SUMMARY_KEYS[key][0]] == expected, key
+
+
+def test_gaps_figures_equal_the_coverage_analysis(demo_path):
+    from gis.coverage import analyse
+
+    cov = analyse(GeoPackageStore(demo_path))
+    by = cov.unassigned_length_m_by_level()
+    at = _run("app_pages/gaps.py")
+    assert _metrics(at) == [str(len(cov.unassigned))] + [f"{by[lv] / 1000:.2f}" for lv in ("county", "township", "village")]
+    assert sorted(at.table[0].value.index) == sorted(cov.unassigned["reach_id"])
+
+
+def test_quarry_figures_equal_the_checks_in_both_languages(demo_path):
+    from gis.quarries import check_quarries
+
+    s = check_quarries(GeoPackageStore(demo_path)).summary()
+    expected = [str(s["quarries"]), str(s["quarries_with_violations"]), str(s["quarries"] - s["quarries_with_violations"])]
+    zh, en = _run("app_pages/quarries.py"), _run("app_pages/quarries.py", lang="en")
+    assert _metrics(zh) == _metrics(en) == expected
+    assert [m.label for m in zh.metric][1] == "存在违规" and [m.label for m in en.metric][1] == "With violations"
+
+
+def test_zone_query_by_typed_coordinates_names_the_zone(demo_path):
+    q7 = GeoPackageStore(demo_path).read("quarries").set_index("quarry_id").geometry.loc["512099Q007"]
+    at = _run("app_pages/zones.py")
+    assert any("尚未划定保护区的水源" in m.value and m.value.endswith("(19)") for m in at.markdown)  # 72 sources, 53 zoned
+    at.text_input[0].input(f"{q7.x:.7f},{q7.y:.7f}")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "512099S001-L2" in at.table[0].value.to_string()  # the quarry planted in S001's level-2 zone
+
+
+@pytest.mark.slow
+def test_patrols_figures_equal_the_report(demo_quarter):
+    report, _a, _key = demo_quarter
+    at = _run("app_pages/patrols.py", timeout=400)
+    ch, reaches = report.chiefs, report.reaches
+    assert _metrics(at) == [f"{int(ch['compliant'].sum())} / {len(ch)}", f"{int(ch['valid'].sum()):,}",
+                            f"{len(report.suspicious):,}", f"{int(reaches['never_patrolled'].sum())} / {len(reaches)}"]
+    assert [d.value for d in at.date_input] == [report.start, report.end]
+    sus = at.dataframe[-1].value
+    assert sorted(sus.iloc[:, 0]) == sorted(report.suspicious["patrol_id"])
