@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from gis import maps
 from gis.coverage import analyse
@@ -18,7 +17,7 @@ from gis.i18n import t
 from gis.io.findings import write_findings
 from gis.linref import format_k
 from gis.store import GeoPackageStore
-from ui.common import DATA, hillshade, lang, load_layers, mtime
+from ui.common import DATA, hillshade, lang, load_layers, mtime, show_map
 
 
 @st.cache_data(show_spinner=False)
@@ -62,8 +61,8 @@ left, right = st.columns([1.3, 1])
 with left:
     maps.use_offline_assets()
     hill, bounds = hillshade(path)
-    st_folium(maps.gaps_map(load_layers(path, mt), shown, lang=lg, hillshade=hill, hillshade_bounds=bounds),
-              height=600, use_container_width=True, returned_objects=[], key="gaps-map")
+    show_map(maps.gaps_map(load_layers(path, mt), shown, lang=lg, hillshade=hill, hillshade_bounds=bounds),
+             height=600, key="gaps-map")
 with right:
     st.markdown(f"**{t('unassigned', lg)}** ({len(shown)})")
     st.table(pd.DataFrame({

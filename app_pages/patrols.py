@@ -7,7 +7,6 @@ import datetime as dt
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from gis import maps
 from gis.i18n import t
@@ -17,7 +16,7 @@ from gis.patrols.clean import LOCAL_TZ
 from gis.patrols.io import tracks_for
 from gis.patrols.lines import recency, track_pieces
 from gis.store import GeoPackageStore
-from ui.common import DATA, hillshade, keyed_resource, lang, load_layers, mtime
+from ui.common import DATA, hillshade, keyed_resource, lang, load_layers, mtime, show_map
 
 
 def load_assessment(path: str, tracks: str | None, say):
@@ -111,7 +110,7 @@ with left:
     hill, bounds = hillshade(path)
     m = patrol_map(load_layers(path, mt), reach_gdf, load_tracks(path, mt, *tk, ids, a, net), lang=lg,
                    hillshade=hill, hillshade_bounds=bounds)
-    st_folium(m, height=620, use_container_width=True, returned_objects=[], key="patrol-map")
+    show_map(m, height=620, key="patrol-map")
 
 g1, g2 = st.columns(2)
 with g1:

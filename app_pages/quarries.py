@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from gis import maps
 from gis.i18n import t
 from gis.quarries import check_quarries
 from gis.store import GeoPackageStore
-from ui.common import DATA, hillshade, lang, load_layers, mtime
+from ui.common import DATA, hillshade, lang, load_layers, mtime, show_map
 
 
 @st.cache_data(show_spinner=False)
@@ -34,7 +33,7 @@ with left:
     maps.use_offline_assets()
     hill, bounds = hillshade(path)
     m = maps.quarry_map(load_layers(path, mt), quarries, violations, lang=lg, hillshade=hill, hillshade_bounds=bounds)
-    st_folium(m, height=600, use_container_width=True, returned_objects=[], key="quarry-map")
+    show_map(m, height=600, key="quarry-map")
 with right:
     st.markdown(f"**{t('violations', lg)}**")
     table = pd.DataFrame({

@@ -1,22 +1,27 @@
-"""Protection zones: zones by level, which zones a place falls in (typed or clicked),
-the sources without a zone, and a proposed zone for a chosen source."""
+"""Protection zones: zones by level; which zones a place falls in (typed, clicked, drawn
+or uploaded) and what lies inside each; the sources without a zone; a proposed zone."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import geopandas as gpd
 import pandas as pd
+import shapely
+import shapely.geometry
 import streamlit as st
 from shapely.geometry import Point
-from streamlit_folium import st_folium
 
 from gis import crs as crs_mod
 from gis import maps
 from gis._errors import RiverChiefError
+from gis.basemaps import drawn_to_cgcs2000
 from gis.i18n import t
 from gis.store import GeoPackageStore
 from gis.zones import delineate
-from gis.zones.query import parse_point, sources_without_zone, zones_at
-from ui.common import DATA, hillshade, lang, load_layers, mtime
+from gis.zones.query import inside_zone, parse_point, read_places, sources_without_zone, zones_at
+from ui.common import DATA, basemap, hillshade, lang, load_layers, mtime, show_map
 
 SYSTEMS = {"CGCS2000 / WGS84": None, "GCJ-02 (高德/腾讯)": crs_mod.gcj02_to_wgs84,
            "BD-09 (百度)": lambda x, y: crs_mod.gcj02_to_wgs84(*crs_mod.bd09_to_gcj02(x, y))}
@@ -33,8 +38,43 @@ def load_proposal(path: str, mtime: float, source: str) -> gpd.GeoDataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def query(path: str, mtime: float, lon: float, lat: float) -> list[dict]:
-    return zones_at(GeoPackageStore(path), gpd.GeoSeries([Point(lon, lat)], crs=4490))[0]
+def query(path: str, mtime: float, place: str) -> list[dict]:
+    """Zones at a place given as GeoJSON text (a point or a drawn polygon), CGCS2000."""
+    geom = shapely.from_geojson(place)
+    return zones_at(GeoPackageStore(path), gpd.GeoSeries([geom], crs=4490))[0]
+
+
+@st.cache_data(show_spinner=False)
+def inside(path: str, mtime: float, zone_id: str) -> dict[str, pd.DataFrame]:
+    return {k: pd.DataFrame(v.drop(columns="geometry")) for k, v in inside_zone(GeoPackageStore(path), zone_id).items()}
+
+
+def query_file(upload, crs: str) -> pd.DataFrame:
+    with tempfile.TemporaryDirectory(prefix="riverchief-upload-") as tmp:
+        src = Path(tmp) / Path(upload.name).name
+        src.write_bytes(upload.getvalue())
+        places = read_places(src, crs=crs or None)
+    found = zones_at(GeoPackageStore(path), places)
+    return pd.DataFrame({t("feature", lg): range(1, len(found) + 1),
+                         t("in_zones", lg): ["、".join(f"{z['zone_id']} ({z['level']})" for z in f) or "—" for f in found]})
+
+
+def show_found(found: list[dict]) -> None:
+    """The zones at the place, and what lies inside each of them."""
+    if not found:
+        st.info(t("in_no_zone", lg))
+        return
+    st.table(pd.DataFrame([{t("zone_id", lg): z["zone_id"], t("source_code", lg): z["source_code"],
+                            t("level", lg): z["level"], t("origin", lg): z["origin"]} for z in found]))
+    for z in found:
+        contents = inside(path, mt, z["zone_id"])
+        counts = ", ".join(f"{t(k, lg)} {len(v)}" for k, v in contents.items())
+        with st.expander(f"{t('inside_zone', lg)} {z['zone_id']}: {counts}"):
+            for k, v in contents.items():
+                if len(v):
+                    key = v.columns[0]
+                    names = v["name"] if "name" in v.columns else v.get("chief_name", v[key])
+                    st.markdown(f"**{t(k, lg)}**: " + "、".join(f"{n} ({c})" for n, c in zip(names, v[key], strict=True)))
 
 
 lg, path, mt = lang(), str(DATA), mtime()
@@ -44,26 +84,36 @@ unzoned = load_unzoned(path, mt)
 left, right = st.columns([1.4, 1])
 with right:
     st.markdown(f"**{t('query', lg)}** — {t('query_help', lg)}")
-    with st.form("zone-query"):
-        text = st.text_input(t("coords", lg), placeholder="105.35,30.21")
-        system = st.selectbox(t("coord_system", lg), list(SYSTEMS))
-        if st.form_submit_button(t("query", lg)) and text:
+    how = st.radio(t("query_how", lg), ["point", "draw", "file"], horizontal=True,
+                   format_func=lambda k: t(f"query_by_{k}", lg), key="zone-how")
+    if how == "point":
+        with st.form("zone-query"):
+            text = st.text_input(t("coords", lg), placeholder="105.35,30.21")
+            system = st.selectbox(t("coord_system", lg), list(SYSTEMS))
+            if st.form_submit_button(t("query", lg)) and text:
+                try:
+                    x, y = parse_point(text)
+                    convert = SYSTEMS[system]
+                    st.session_state["zone_place"] = Point(convert(x, y) if convert else (x, y))
+                except RiverChiefError as exc:
+                    st.warning(str(exc))
+    elif how == "draw":
+        st.caption(t("draw_help", lg))
+    else:
+        upload = st.file_uploader(t("upload_places", lg), type=["gpkg", "zip", "geojson", "json", "kml", "gpx"])
+        crs = st.text_input(t("crs_if_missing", lg), placeholder="EPSG:4490", key="places-crs")
+        if upload is not None:
             try:
-                x, y = parse_point(text)
-                convert = SYSTEMS[system]
-                st.session_state["zone_point"] = convert(x, y) if convert else (x, y)
+                st.table(query_file(upload, crs).set_index(t("feature", lg)))
             except RiverChiefError as exc:
                 st.warning(str(exc))
-    point = st.session_state.get("zone_point")
-    if point:
+    place = st.session_state.get("zone_place")
+    if place is not None:
         try:
-            found = query(path, mt, *point)
-            st.caption(f"{point[0]:.6f}, {point[1]:.6f} (CGCS2000)")
-            if found:
-                st.table(pd.DataFrame([{t("zone_id", lg): z["zone_id"], t("source_code", lg): z["source_code"],
-                                        t("level", lg): z["level"], t("origin", lg): z["origin"]} for z in found]))
-            else:
-                st.info(t("in_no_zone", lg))
+            found = query(path, mt, shapely.to_geojson(place))
+            st.caption(f"{place.x:.6f}, {place.y:.6f} (CGCS2000)" if place.geom_type == "Point"
+                       else f"{t('drawn_area', lg)} · {place.geom_type} (CGCS2000)")
+            show_found(found)
         except RiverChiefError as exc:
             st.warning(str(exc))
     st.markdown(f"**{t('no_zone_sources', lg)}** ({len(unzoned)})")
@@ -75,12 +125,23 @@ with left:
     proposal = load_proposal(path, mt, chosen) if chosen != "—" else None
     maps.use_offline_assets()
     hill, bounds = hillshade(path)
-    m = maps.zone_map(load_layers(path, mt), proposal=proposal, point=point, lang=lg, hillshade=hill, hillshade_bounds=bounds)
-    out = st_folium(m, height=620, use_container_width=True, returned_objects=["last_clicked"], key="zone-map")
-    click = (out or {}).get("last_clicked")
-    if click and (click["lng"], click["lat"]) != st.session_state.get("zone_click"):
+    point = (place.x, place.y) if place is not None and place.geom_type == "Point" else None
+    drawn = shapely.geometry.mapping(place) if place is not None and place.geom_type != "Point" else None
+    m = maps.zone_map(load_layers(path, mt), proposal=proposal, point=point, drawn=drawn, lang=lg,
+                      hillshade=hill, hillshade_bounds=bounds)
+    # while drawing, map clicks are vertices, not queries: return only the finished drawing
+    # (a map per mode: st_folium keeps the returned_objects it was first mounted with)
+    watch = ["last_active_drawing"] if how == "draw" else ["last_clicked"]
+    out = show_map(m, height=620, returned_objects=watch, key=f"zone-map-{how}") or {}
+    click, drawing = out.get("last_clicked"), (out.get("last_active_drawing") or {}).get("geometry")
+    if how == "draw":
+        if drawing and drawing != st.session_state.get("zone_drawing"):
+            st.session_state["zone_drawing"] = drawing
+            st.session_state["zone_place"] = drawn_to_cgcs2000(shapely.geometry.shape(drawing), basemap())
+            st.rerun()
+    elif click and (click["lng"], click["lat"]) != st.session_state.get("zone_click"):
         st.session_state["zone_click"] = (click["lng"], click["lat"])
-        st.session_state["zone_point"] = (click["lng"], click["lat"])
+        st.session_state["zone_place"] = Point(click["lng"], click["lat"])
         st.rerun()
     if proposal is not None and len(proposal):
         st.table(pd.DataFrame({t("zone_id", lg): proposal["zone_id"], t("level", lg): proposal["level"],

@@ -52,9 +52,17 @@ def cmd_import(args) -> int:
     report = import_file(args.file, args.layer, data=args.data, crs=args.crs, encoding=args.encoding,
                          field_map=_pairs(args.field_map, "--field-map"), defaults=_pairs(args.default, "--default"),
                          mode=args.mode, swap_xy=args.swap_xy, allow_outside_china=args.allow_outside_china,
-                         source_layer=args.source_layer, rejects=args.rejects)
+                         source_layer=args.source_layer, rejects=args.rejects, dry_run=args.dry_run)
     print(report_json(report) if args.json else report.format())
     return report.exit_code
+
+
+def cmd_export(args) -> int:
+    from gis.io.findings import export_store
+
+    for f in export_store(_store(args.data), args.out, layers=args.layers):
+        print(f"[export] wrote {f}", file=sys.stderr)
+    return 0
 
 
 def cmd_gaps(args) -> int:
@@ -121,7 +129,7 @@ def cmd_zones_query(args) -> int:
     import geopandas as gpd
     from shapely.geometry import Point
 
-    from gis.zones.query import parse_point, zones_at
+    from gis.zones.query import parse_point, read_places, zones_at
 
     store = _store(args.data)
     if bool(args.point) == bool(args.layer):
@@ -130,12 +138,7 @@ def cmd_zones_query(args) -> int:
         x, y = parse_point(args.point)
         geoms = gpd.GeoSeries([Point(x, y)], crs=args.crs or 4490)
     else:
-        from gis.io.readers import read_vector
-
-        raw = read_vector(Path(args.layer))
-        if raw.crs is None and not args.crs:
-            raise RiverChiefError(f"{args.layer} has no CRS. Fix: pass --crs EPSG:XXXX (EPSG:4490 for lon/lat)")
-        geoms = gpd.GeoSeries(raw.frame.geometry.values, crs=args.crs or raw.crs)
+        geoms = read_places(args.layer, crs=args.crs)
     found = zones_at(store, geoms)
     strip = [[{k: z[k] for k in ("source_code", "level", "origin")} for z in f] for f in found]
     if args.point:
@@ -339,6 +342,66 @@ def cmd_coords_convert(args) -> int:
     return 0
 
 
+def cmd_jurisdiction(args) -> int:
+    from gis.jurisdiction import SELECT_BY, jurisdiction_of
+
+    picks = [(by, getattr(args, by)) for by in SELECT_BY if getattr(args, by)]
+    if len(picks) > 1:
+        raise RiverChiefError("give one of --township, --village, --river, --chief. Fix: drop the others")
+    j = jurisdiction_of(_store(args.data))
+    if args.reach:
+        card = j.card(args.reach, staff=args.show_phones)
+        if args.json:
+            print(json.dumps(card, ensure_ascii=False, indent=2))
+            return 0
+        print(f"{card['reach_id']}  {card['river_name']} {card['chainage']}  {card['length_m']:,.0f} m  "
+              f"{card['township']} {card['village']}" + (f" / {card['shared_with']}" if card["shared_with"] else ""))
+        for c in card["chiefs"]:
+            print(f"  {c['level']:<9}{c['name']:<6}{c['post']:<16}{c['phone'] or ''}")
+        for lv in card["levels_without_chief"]:
+            print(f"  {lv:<9}NO CHIEF")
+        for b in card["signboards"]:
+            print(f"  signboard {b['board_id']} {b['distance_m']:,.0f} m away: {b['chief_name']} {b['chief_phone'] or ''}")
+        return 0
+    if not picks:
+        raise RiverChiefError("give --township, --village, --river or --chief (a code or a unique name), or --reach ID")
+    by, value = picks[0]
+    rows = j.summary(j.select(by, value))
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        print(f"{r['reach_id']:<22}{r['river_name'] or '':<8}{r['chainage']:<20}{r['length_m']:>9,.0f} m  "
+              + " / ".join(f"{lv}: {', '.join(r[lv]) or '-'}" for lv in ("county", "township", "village")))
+    print(f"{len(rows)} reaches, {sum(r['length_m'] for r in rows) / 1000:,.2f} km", file=sys.stderr)
+    return 0
+
+
+def cmd_search(args) -> int:
+    from gis.search import KINDS, find, search_index
+
+    hits = find(search_index(_store(args.data)), args.text, kinds=args.kind or KINDS, limit=args.limit)
+    rows = hits.drop(columns="geometry").to_dict("records")
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        print(f"{r['kind']:<10}{r['code']:<14}{r['name']:<10}{r['detail'] or ''}")
+    print(f"{len(rows)} found", file=sys.stderr)
+    return 0 if rows else 1
+
+
+def cmd_hash_password(args) -> int:
+    import getpass
+
+    from gis.auth import SECRET_KEY, hash_password
+
+    password = sys.stdin.readline().rstrip("\n") if args.stdin else getpass.getpass("staff password: ")
+    print(f'{SECRET_KEY} = "{hash_password(password)}"')
+    print("[hash-password] put this line in .streamlit/secrets.toml (never commit that file)", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="riverchief", description="River Chief GIS (河长制 GIS): county data, checks and map.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -362,8 +425,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--allow-outside-china", action="store_true", help="accept foreign reference data")
     s.add_argument("--source-layer", help="layer or sheet inside the file")
     s.add_argument("--rejects", help="where to write rejected rows (CSV)")
+    s.add_argument("--dry-run", action="store_true", help="check and report only; the store is not changed")
     s.add_argument("--json", action="store_true", help="print the report as JSON")
     s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("export", help="export the county store: FILE.gpkg (a copy), FILE.xlsx (sheets) or FILE.csv")
+    s.add_argument("out")
+    s.add_argument("--data", default=_default_data())
+    s.add_argument("--layers", nargs="+", metavar="NAME", help="only these layers (default: all)")
+    s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("gaps", help="coverage analysis: reaches with no chief, holes, mismatches, signboards")
     s.add_argument("--data", default=_default_data())
@@ -444,6 +514,29 @@ def build_parser() -> argparse.ArgumentParser:
     z.add_argument("--out", help="output CSV (default: FILE.<to>.csv)")
     z.add_argument("--json", action="store_true", help='print {"lon": x, "lat": y}')
     z.set_defaults(func=cmd_coords_convert)
+
+    s = sub.add_parser("jurisdiction", help="who answers for each reach: select by township, village, river or chief")
+    s.add_argument("--data", default=_default_data())
+    s.add_argument("--township", help="township code or unique name")
+    s.add_argument("--village", help="village code or unique name")
+    s.add_argument("--river", help="river code or unique name")
+    s.add_argument("--chief", help="chief id or unique name")
+    s.add_argument("--reach", help="one reach id: its chiefs, chainage and signboards")
+    s.add_argument("--show-phones", action="store_true", help="print phone numbers unmasked")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_jurisdiction)
+
+    s = sub.add_parser("search", help="find rivers, townships, villages, chiefs and reservoirs by name or code")
+    s.add_argument("text")
+    s.add_argument("--data", default=_default_data())
+    s.add_argument("--kind", nargs="+", choices=["river", "township", "village", "chief", "reservoir"])
+    s.add_argument("--limit", type=int, default=50)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("hash-password", help="hash a staff password for the app's secrets")
+    s.add_argument("--stdin", action="store_true", help="read the password from standard input")
+    s.set_defaults(func=cmd_hash_password)
 
     s = sub.add_parser("demo", help="regenerate the demo county (deterministic)")
     s.add_argument("--seed", type=int, default=2024)

@@ -36,8 +36,12 @@ def use_offline_assets(base_url: str = STATIC_URL) -> None:
     folium.Map.default_css = [("leaflet_css", f"{base_url}/leaflet/leaflet.css")]
     for cls in (folium.GeoJson, folium.LayerControl, folium.raster_layers.ImageOverlay):
         cls.default_js, cls.default_css = [], []
-    # the patrols page's time slider: leaflet.timeline and moment, vendored
-    from folium.plugins import Timeline, TimelineSlider
+    # the patrols page's time slider (leaflet.timeline, moment) and the zones page's
+    # drawing tool (Leaflet.draw), vendored
+    from folium.plugins import Draw, Timeline, TimelineSlider
+
+    Draw.default_js = [("leaflet_draw_js", f"{base_url}/leaflet.draw/leaflet.draw.js")]
+    Draw.default_css = [("leaflet_draw_css", f"{base_url}/leaflet.draw/leaflet.draw.css")]
 
     for cls in (Timeline, TimelineSlider):
         cls.default_js = [("timeline", f"{base_url}/leaflet.timeline/leaflet.timeline.js"),
@@ -159,9 +163,10 @@ def _base_map(layers, lang, hillshade, hillshade_bounds) -> folium.Map:
 
 
 def zone_map(layers: dict[str, gpd.GeoDataFrame], *, proposal: gpd.GeoDataFrame | None = None,
-             point: tuple[float, float] | None = None, lang: str = "zh", hillshade: Path | None = None,
-             hillshade_bounds: Path | None = None) -> folium.Map:
-    """Protection zones by level, sources, an optional proposal and the queried point."""
+             point: tuple[float, float] | None = None, drawn: dict | None = None, lang: str = "zh",
+             hillshade: Path | None = None, hillshade_bounds: Path | None = None) -> folium.Map:
+    """Protection zones by level, sources, an optional proposal, the queried point or
+    ``drawn`` area (a GeoJSON geometry), and a drawing tool for polygons and rectangles."""
     m = _base_map(layers, lang, hillshade, hillshade_bounds)
     for level, color in (("level2", "#f0a500"), ("level1", "#d7301f")):
         z = layers[f"zones_{level}"]
@@ -185,6 +190,15 @@ def zone_map(layers: dict[str, gpd.GeoDataFrame], *, proposal: gpd.GeoDataFrame 
     if point is not None:
         folium.CircleMarker([point[1], point[0]], radius=8, color="#000", weight=2, fill=True, fill_color="#ffff33",
                             fill_opacity=1, tooltip=f"{point[0]:.5f}, {point[1]:.5f}").add_to(m)
+    if drawn is not None:
+        folium.GeoJson(drawn, name=t("drawn_area", lang),
+                       style_function=lambda _f: {"color": "#000", "weight": 2, "dashArray": "4 3", "fillOpacity": 0.05}).add_to(m)
+    # draw a polygon or rectangle to ask which zones it touches (st_folium returns it)
+    from folium.plugins import Draw
+
+    Draw(draw_options={"polyline": False, "circle": False, "circlemarker": False, "marker": False,
+                       "polygon": {"allowIntersection": False}, "rectangle": True},
+         edit_options={"edit": False, "remove": True}).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     rows = [("#d7301f", "box", f"{t('protection_zones', lang)} 1"), ("#f0a500", "box", f"{t('protection_zones', lang)} 2"),
             ("#cab2d6", "box", t("proposal", lang)), ("#00a087", "dot", t("water_sources", lang)),
@@ -279,17 +293,31 @@ class Legend(folium.MacroElement):
         self.position = position
 
 
-def stable_ids(m: folium.Map) -> folium.Map:
+def view_of(gdf: gpd.GeoDataFrame, *, width_px: int = 800) -> tuple[tuple[float, float], int] | None:
+    """(center lat/lon, zoom) that frames ``gdf`` (EPSG:4326) on a map ``width_px`` wide;
+    None when it is empty. For st_folium's ``center`` and ``zoom``."""
+    import math
+
+    if gdf is None or gdf.empty:
+        return None
+    x0, y0, x1, y1 = gdf.total_bounds
+    span = max(x1 - x0, (y1 - y0) * 1.3, 0.005)
+    zoom = int(max(8, min(16, math.floor(math.log2(360.0 * width_px / 256.0 / span)))))
+    return ((y0 + y1) / 2, (x0 + x1) / 2), zoom
+
+
+def stable_ids(m: folium.Element, *, prefix: str = "rc") -> folium.Element:
     """Give every element an id from its position, not a random uuid.
 
     The same data then yields the same JavaScript on every run, so st_folium does not
-    remount (and flicker) the map on a rerun.
+    remount (and flicker) the map on a rerun. A feature group added to a map later needs
+    its own ``prefix`` so its ids cannot collide with the map's.
     """
     counter = 0
 
     def walk(el):
         nonlocal counter
-        el._id = f"rc{counter:05d}"
+        el._id = f"{prefix}{counter:05d}"
         counter += 1
         for child in list(el._children.values()):
             walk(child)

@@ -246,3 +246,113 @@ def test_patrols_page_shows_the_report_and_replays_tracks(app_url, browser, demo
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "patrols-zh.png"))
     _finish(page, "patrols-zh", external, errors, ready)
+
+
+def _pixel(page, lon: float, lat: float) -> tuple[float, float]:
+    """Where a lon/lat is drawn inside the map iframe (st_folium names the map map_div)."""
+    fr = next(f for f in page.frames if "st_folium" in f.url)
+    return tuple(fr.evaluate(f"(() => {{ const p = map_div.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }})()"))
+
+
+def test_jurisdiction_click_on_a_reach_shows_its_chiefs(app_url, browser, demo_path):
+    import geopandas as gpd
+    from playwright.sync_api import expect
+
+    from gis.jurisdiction import jurisdiction_of
+
+    j = jurisdiction_of(GeoPackageStore(demo_path))
+    rid = "512099R001/V/837"
+    card = j.card(rid)
+    line = j.reaches.set_index("reach_id").geometry.loc[rid]
+    mid = gpd.GeoSeries([line.interpolate(0.5, normalized=True)], crs=j.reaches.crs).to_crs(4326).iloc[0]
+    page, frame, external, errors, ready = _open(browser, app_url + "/jurisdiction")
+    assert "河段" in frame.locator(".rc-legend").inner_text()
+    page.wait_for_timeout(1000)
+    x, y = _pixel(page, mid.x, mid.y)
+    frame.locator(".leaflet-container").click(position={"x": x, "y": y})
+    table = page.locator("[data-testid='stTable']").first
+    expect(table).to_contain_text(card["chiefs"][0]["name"], timeout=30_000)
+    text = table.inner_text()
+    for c in card["chiefs"]:  # every level's chief, with the phone masked (not staff)
+        assert c["name"] in text and c["phone"] in text and "****" in c["phone"]
+    assert rid in page.inner_text("body")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / "jurisdiction-zh.png"), full_page=True)
+    _finish(page, "jurisdiction-zh", external, errors, ready)
+
+
+def test_zones_page_answers_a_drawn_polygon(app_url, browser, demo_path):
+    import geopandas as gpd
+    import shapely
+    from playwright.sync_api import expect
+
+    zones = GeoPackageStore(demo_path).read("protection_zones")
+    page, frame, external, errors, ready = _open(browser, app_url + "/zones")
+    page.get_by_text("在地图上绘制范围").click()
+    page.wait_for_timeout(1500)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    frame.locator(".leaflet-overlay-pane canvas").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    box = frame.locator(".leaflet-container").bounding_box()
+    for g in zones[zones["level"] == "level1"].sort_values("zone_id").geometry:  # one clear of the controls
+        c = g.representative_point()
+        x, y = _pixel(page, c.x, c.y)
+        if 80 < x < box["width"] * 0.55 and 80 < y < box["height"] - 200:
+            break
+    fr = next(f for f in page.frames if "st_folium" in f.url)
+    fr.evaluate("map_div.on('draw:created', e => { window.__drawn = JSON.stringify(e.layer.toGeoJSON().geometry); }); 0")
+    frame.locator(".leaflet-draw-draw-polygon").click()
+    for dx, dy in [(-8, -8), (8, -8), (8, 8), (-8, 8), (-8, -8)]:
+        page.mouse.click(box["x"] + x + dx, box["y"] + y + dy)
+        page.wait_for_timeout(300)
+    expect(page.get_by_text("(CGCS2000)")).to_contain_text("Polygon", timeout=30_000)
+    drawn = shapely.from_geojson(fr.evaluate("window.__drawn"))
+    # independently: the zones the drawn polygon touches
+    expected = sorted(zones.loc[gpd.GeoSeries(zones.geometry).intersects(drawn), "zone_id"])
+    assert expected
+    table = page.locator("[data-testid='stTable']").first
+    expect(table).to_contain_text(expected[0], timeout=30_000)
+    rows = [w for w in table.inner_text().split() if w.startswith("512099S") and "-L" in w]
+    assert sorted(rows) == expected
+    assert page.locator("[data-testid='stExpander']").filter(has_text="保护区内").count() == len(expected)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "zones-drawn-zh.png"), full_page=True)
+    _finish(page, "zones-drawn-zh", external, errors, ready)
+
+
+def test_data_page_checks_an_upload_row_by_row(app_url, browser, demo_path, tmp_path):
+    import hashlib
+
+    import pandas as pd
+    from playwright.sync_api import expect
+
+    csv = tmp_path / "水源.csv"
+    pd.DataFrame({"source_code": ["A1", "A2", "A3"], "名称": ["甲水厂", "乙水厂", "丙水厂"], "source_type": ["river"] * 3,
+                  "population_served": [1200, 3400, 900], "has_official_zone": ["否"] * 3,
+                  "经度": [105.31, 30.32, 105.33], "纬度": [30.21, 105.22, 30.23]}).to_csv(csv, index=False)
+    before = hashlib.sha256(demo_path.read_bytes()).hexdigest()
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    external, errors = [], []
+    page.on("request", lambda r: external.append(r.url) if urlparse(r.url).hostname not in ("127.0.0.1", "localhost", None) and not r.url.startswith("data:") else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    t0 = time.time()
+    page.goto(app_url + "/data")
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    ready = time.time() - t0
+    page.locator("input[type='file']").first.set_input_files(str(csv))
+    page.wait_for_timeout(1000)
+    page.get_by_role("combobox", name="导入到图层").click()
+    page.get_by_role("option", name=re.compile("^water_sources")).click()
+    page.wait_for_timeout(500)
+    expect(page.get_by_role("button", name="导入")).to_be_disabled()  # writing needs staff
+    page.get_by_role("button", name="检查(不写入)").click()
+    expect(page.locator("[data-testid='stMetricValue']").first).to_have_text("3", timeout=30_000)
+    assert page.locator("[data-testid='stMetricValue']").all_inner_texts() == ["3", "2", "1", "0"]
+    table = page.locator("[data-testid='stTable']").first.inner_text()
+    assert "swapped" in table and "--swap-xy" in table
+    assert "数据库未改动" in page.inner_text("body")
+    assert hashlib.sha256(demo_path.read_bytes()).hexdigest() == before
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "data-zh.png"), full_page=True)
+    _finish(page, "data-zh", external, errors, ready)

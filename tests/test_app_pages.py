@@ -83,3 +83,75 @@ def test_patrols_figures_equal_the_report(demo_quarter):
     assert [d.value for d in at.date_input] == [report.start, report.end]
     sus = at.dataframe[-1].value
     assert sorted(sus.iloc[:, 0]) == sorted(report.suspicious["patrol_id"])
+
+
+def _chiefs_shown(at: AppTest) -> list[tuple[str, str]]:
+    df = at.table[0].value
+    return list(zip(df.iloc[:, 1], df.iloc[:, 3], strict=True))  # name, phone
+
+
+def test_jurisdiction_card_is_the_librarys_and_masks_phones(demo_path):
+    from gis.jurisdiction import jurisdiction_of
+
+    card = jurisdiction_of(GeoPackageStore(demo_path)).card("512099R001/V/837")
+    at = AppTest.from_file(str(ROOT / "app_pages/jurisdiction.py"), default_timeout=120)
+    at.session_state["lang"], at.session_state["juris_reach"] = "zh", "512099R001/V/837"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert _chiefs_shown(at) == [(c["name"], c["phone"]) for c in card["chiefs"]]
+    assert all("****" in p for _, p in _chiefs_shown(at))
+    assert [m.value for m in at.metric] == [f"{card['length_m']:,.0f}"]
+    # picking a river lists its reaches with their total length
+    at.selectbox[0].set_value("river").run()
+    at.selectbox[1].set_value("512099R001").run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 136 and any("黄沟江 512099R001**: 136 河段" in m.value for m in at.markdown)
+
+
+def test_staff_login_unmasks_phones_and_enables_import(demo_path):
+    from gis.auth import hash_password
+
+    chiefs = GeoPackageStore(demo_path).read("chiefs").set_index("name")["phone"]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.secrets["staff_password_hash"] = hash_password("s3cret")
+    at.session_state["juris_reach"] = "512099R001/V/837"
+    at.switch_page("app_pages/jurisdiction.py").run()
+    assert all("****" in p for _, p in _chiefs_shown(at))
+    at.sidebar.text_input[0].input("wrong")
+    at.sidebar.button[0].click().run()
+    assert not at.session_state["staff"] and at.sidebar.error[0].value == "密码不正确"
+    at.sidebar.text_input[0].input("s3cret")
+    at.sidebar.button[0].click().run()
+    assert at.session_state["staff"]
+    shown = _chiefs_shown(at)
+    assert shown and all(p == chiefs[n] for n, p in shown)  # the full numbers
+    at.switch_page("app_pages/data.py").run()
+    assert not at.exception
+    assert [b.disabled for b in at.button if b.label in ("检查(不写入)", "导入")] == [True, True]  # nothing uploaded yet
+
+
+def test_staff_mode_without_a_configured_password_stays_off():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    assert not at.sidebar.text_input  # no password field: nothing to check against
+    assert any("riverchief hash-password" in c.value for c in at.sidebar.caption)
+
+
+def test_overview_search_lists_the_hits(demo_path):
+    from gis.search import find, search_index
+
+    at = _run("app_pages/overview.py")
+    at.text_input[0].input("山").run()
+    assert not at.exception
+    expected = find(search_index(GeoPackageStore(demo_path)), "山")
+    shown = at.dataframe[0].value
+    assert list(shown.iloc[:, 2]) == list(expected["code"]) and len(shown) > 1
+    at.text_input[0].input("没有这个名字").run()
+    assert at.info[0].value == "没有找到。"
+
+
+def test_data_page_in_english():
+    at = _run("app_pages/data.py", lang="en")
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["County GeoPackage", "All layers as XLSX", "All layers as CSV (zip)"]
+    assert at.caption[0].value == "Writing to the store needs staff login."

@@ -336,3 +336,39 @@ def test_kml_points(tmp_path):
     assert rep.accepted == 1 and rep.rejected[0].row == 2 and "swapped" in rep.rejected[0].reason
     got = GeoPackageStore(tmp_path / "s.gpkg").read("signboards").iloc[0]
     assert (got.board_id, got.chief_name, got.geometry.x, got.geometry.y) == ("P1", "王建国", 105.3, 30.3)
+
+
+def test_dry_run_reports_like_an_import_and_writes_nothing(tmp_path, demo_copy):
+    csv = tmp_path / "sources.csv"
+    pd.DataFrame({"source_code": ["A1", "A2", "A3"], "名称": ["甲水厂", "乙水厂", "丙水厂"], "source_type": ["river"] * 3,
+                  "population_served": [1200, 3400, 900], "has_official_zone": ["否"] * 3,
+                  "经度": [105.31, 30.32, 105.33], "纬度": [30.21, 105.22, 30.23]}).to_csv(csv, index=False)
+    before = _sha(demo_copy)
+    dry = import_file(csv, "water_sources", data=demo_copy, dry_run=True, rejects=tmp_path / "r.csv")
+    assert (dry.read, dry.accepted, [p.row for p in dry.rejected], dry.written) == (3, 2, [3], False)
+    assert "dry run" in " ".join(dry.notes) and _sha(demo_copy) == before
+    real = import_file(csv, "water_sources", data=demo_copy, rejects=tmp_path / "r.csv")
+    assert (real.accepted, len(real.rejected), real.written) == (2, 1, True)
+    assert len(GeoPackageStore(demo_copy).read("water_sources")) == 72 + 2
+
+
+def test_export_every_layer(tmp_path, demo_path):
+    from gis.io.findings import export_store
+
+    store = GeoPackageStore(demo_path)
+    (xlsx,) = export_store(store, tmp_path / "county.xlsx")
+    sheets = pd.read_excel(xlsx, sheet_name=None)
+    for name in ("rivers", "chiefs", "assignments", "signboards"):
+        assert len(sheets[name]) == len(store.read(name)), name
+    assert len(sheets["rivers"]) == 337 and len(sheets["signboards"]) == 502  # the seed's inventory
+    full = store.read("rivers").geometry.to_wkt()
+    rivers = sheets["rivers"]
+    long = full.str.len() > 32767  # an Excel cell holds no more: left out and said so, never cut short
+    assert long.sum() == 1 and (rivers["wkt"].fillna("") == "").eq(long).all()
+    assert rivers.loc[long, "wkt_note"].str.contains("GeoPackage").all()
+    assert (rivers.loc[~long, "wkt"] == full[~long]).all()
+    csvs = export_store(store, tmp_path / "county.csv", layers=["reservoirs", "chiefs"])
+    assert [f.name for f in csvs] == ["county.reservoirs.csv", "county.chiefs.csv"]
+    assert len(pd.read_csv(csvs[0])) == 101
+    with pytest.raises(KeyError, match="rivers"):
+        export_store(store, tmp_path / "x.csv", layers=["river"])

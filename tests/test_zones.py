@@ -305,3 +305,27 @@ def test_dem_keeps_land_inside_the_catchment(demo_path, tmp_path):
     np.savez(bad, dem=np.zeros((2, 2)))
     with pytest.raises(InputError, match="lacks"):
         Dem.load(bad)
+
+
+def test_read_places_from_a_zipped_shapefile_and_without_a_crs(demo_path, tmp_path):
+    import zipfile
+
+    from gis.zones.query import read_places
+
+    q = GeoPackageStore(demo_path).read("quarries").set_index("quarry_id").loc[["512099Q007", "512099Q012"]]
+    shp = tmp_path / "sites.shp"
+    q.reset_index()[["quarry_id", "geometry"]].to_file(shp)
+    with zipfile.ZipFile(tmp_path / "sites.zip", "w") as z:
+        for f in tmp_path.glob("sites.*"):
+            if f.suffix != ".zip":
+                z.write(f, f.name)
+    places = read_places(tmp_path / "sites.zip")
+    found = zones_at(GeoPackageStore(demo_path), places)
+    assert [z["zone_id"] for z in found[0]] == ["512099S001-L2"] and found[1] == []
+    shp.with_suffix(".prj").unlink()
+    with pytest.raises(InputError, match=r"sites.shp.*no CRS.*--crs"):
+        read_places(shp)
+    assert read_places(shp, crs="EPSG:4490").crs.to_epsg() == 4490
+    (tmp_path / "empty.geojson").write_text('{"type": "FeatureCollection", "features": []}')
+    with pytest.raises(InputError, match="no features"):
+        read_places(tmp_path / "empty.geojson")

@@ -11,8 +11,11 @@ import threading
 from pathlib import Path
 
 import streamlit as st
+from streamlit_folium import st_folium
 
-from gis import datasets, maps
+from gis import basemaps, datasets, maps
+from gis._errors import RiverChiefError
+from gis.auth import SECRET_KEY, verify_password
 from gis.store import GeoPackageStore
 
 DATA = Path(os.environ.get("RIVERCHIEF_DATA") or datasets.get_path("demo"))
@@ -20,6 +23,62 @@ DATA = Path(os.environ.get("RIVERCHIEF_DATA") or datasets.get_path("demo"))
 
 def lang() -> str:
     return st.session_state.get("lang", "zh")
+
+
+def secret(name: str) -> str | None:
+    """A value from Streamlit secrets, or None when there is no secrets file or key."""
+    try:
+        return st.secrets.get(name)
+    except Exception:  # no secrets.toml at all: Streamlit raises on first access
+        return None
+
+
+def is_staff() -> bool:
+    return bool(st.session_state.get("staff"))
+
+
+def staff_login(lang: str) -> None:
+    """Sidebar: staff mode behind the password whose hash is in secrets (never in code)."""
+    from gis.i18n import t
+
+    stored = secret(SECRET_KEY)
+    if is_staff():
+        st.sidebar.success(t("staff_on", lang))
+        if st.sidebar.button(t("staff_logout", lang)):
+            st.session_state["staff"] = False
+            st.rerun()
+        return
+    with st.sidebar.expander(t("staff_mode", lang)):
+        if not stored:
+            st.caption(t("staff_not_configured", lang))
+            return
+        pw = st.text_input(t("password", lang), type="password", key="staff_pw")
+        if st.button(t("staff_login", lang)):
+            st.session_state["staff"] = verify_password(pw, stored)
+            if not st.session_state["staff"]:
+                st.error(t("staff_wrong", lang))
+            else:
+                st.rerun()
+
+
+def basemap() -> str:
+    return st.session_state.get("basemap", "offline")
+
+
+def show_map(m, *, key: str, height: int = 620, returned_objects=(), **kwargs):
+    """st_folium with the chosen basemap under the data. Returns st_folium's answer with
+    ``last_clicked`` as CGCS2000 (the Gaode shift undone)."""
+    bm = basemap()
+    try:
+        basemaps.apply_basemap(m, bm, tianditu_key=secret("tianditu_key"))
+    except RiverChiefError as exc:
+        st.warning(str(exc))
+    out = st_folium(m, height=height, use_container_width=True, returned_objects=list(returned_objects),
+                    key=f"{key}-{bm}", **kwargs)
+    click = (out or {}).get("last_clicked")
+    if click:
+        click["lng"], click["lat"] = basemaps.click_to_cgcs2000(click["lng"], click["lat"], bm)
+    return out
 
 
 def mtime() -> float:

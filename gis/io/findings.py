@@ -34,7 +34,7 @@ def write_findings(tables: dict[str, pd.DataFrame], out: str | Path) -> list[Pat
     if suffix == ".xlsx":
         with pd.ExcelWriter(path) as xl:
             for name, df in tables.items():
-                _plain(df).to_excel(xl, sheet_name=name[:31], index=False)
+                _fit_cells(_plain(df)).to_excel(xl, sheet_name=name[:31], index=False)
         return [path]
     written = []
     for name, df in tables.items():
@@ -42,6 +42,32 @@ def write_findings(tables: dict[str, pd.DataFrame], out: str | Path) -> list[Pat
         _plain(df).to_csv(f, index=False, encoding="utf-8-sig")
         written.append(f)
     return written
+
+
+def export_store(store, out: str | Path, *, layers: list[str] | None = None) -> list[Path]:
+    """Every layer of a county store (or ``layers``) as one GeoPackage, XLSX or CSV set."""
+    from gis import catalogue
+
+    present = store.layers()
+    names = [n for n in catalogue.LAYER_NAMES if n in present] if layers is None else list(layers)
+    for n in names:
+        catalogue.get_layer(n)  # an unknown name raises, listing the valid ones
+    return write_findings({n: store.read(n) for n in names}, out)
+
+
+XLSX_CELL_MAX = 32767  # Excel's limit: a longer cell is cut off
+
+
+def _fit_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """A WKT too long for a spreadsheet cell is left out and says so, never cut short."""
+    if "wkt" not in df.columns:
+        return df
+    long = df["wkt"].str.len() > XLSX_CELL_MAX
+    if long.any():
+        df = df.copy()
+        df["wkt_note"] = long.map({True: "geometry too long for a spreadsheet cell: see the GeoPackage or CSV export", False: ""})
+        df.loc[long, "wkt"] = ""
+    return df
 
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:

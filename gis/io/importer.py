@@ -75,6 +75,7 @@ def import_file(
     allow_outside_china: bool = False,
     source_layer: str | None = None,
     rejects: str | Path | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Import ``path`` into ``layer`` of a county store.
 
@@ -102,6 +103,8 @@ def import_file(
         Accept coordinates outside China (foreign reference data).
     rejects : path, optional
         Where to write rejected rows; default ``<store folder>/rejects/<file>.<layer>.rejects.csv``.
+    dry_run : bool
+        Check everything and report, but leave the store untouched.
 
     Returns
     -------
@@ -141,7 +144,9 @@ def import_file(
     report.accepted = len(accepted)
     if report.rejected:
         report.rejects_file = str(_write_rejects(raw, report, rejects, store, src, layer))
-    if len(accepted) or mode == "replace":
+    if dry_run:
+        report.notes.append("dry run: nothing was written")
+    elif len(accepted) or mode == "replace":
         store.write({layer: accepted}, mode=mode)
         report.written = True
     return report

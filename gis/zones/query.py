@@ -3,6 +3,8 @@ zone, sources without a zone, and zones of different sources that overlap."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -109,6 +111,31 @@ def parse_point(text: str) -> tuple[float, float]:
     except ValueError:
         raise InputError(f"'{text}' is not a point", field="--point",
                          fix="write LON,LAT in decimal degrees, e.g. 105.35,30.21 (or X,Y with --crs)") from None
+
+
+def read_places(path: str | Path, *, crs=None) -> gpd.GeoSeries:
+    """The features of a GIS file (GeoPackage, Shapefile or a zipped one, GeoJSON, KML,
+    GPX) as a GeoSeries to pass to :func:`zones_at`. ``crs`` is for a file that has none."""
+    import tempfile
+
+    from gis.io import archive
+    from gis.io.readers import read_vector
+
+    src = Path(path)
+    with tempfile.TemporaryDirectory(prefix="riverchief-places-") as tmp:
+        inner = src
+        if src.suffix.lower() == ".zip":
+            shp = [f for f in archive.safe_extract(src, Path(tmp)) if f.suffix.lower() in (".shp", ".geojson", ".gpkg", ".kml")]
+            if len(shp) != 1:
+                raise InputError(f"the archive holds {len(shp)} GIS files", file=str(src), fix="zip exactly one layer")
+            inner = shp[0]
+        raw = read_vector(inner, display=str(src))
+    if raw.crs is None and not crs:
+        raise InputError("the file has no CRS", file=str(src), field="crs",
+                         fix="pass --crs EPSG:XXXX (EPSG:4490 for lon/lat), or add a .prj")
+    if len(raw.frame) == 0:
+        raise InputError("the file has no features", file=str(src), fix="check the layer, or export it again")
+    return gpd.GeoSeries(raw.frame.geometry.values, crs=crs or raw.crs)
 
 
 def zones_at(store: Store, points: gpd.GeoSeries, *, zones: gpd.GeoDataFrame | None = None,

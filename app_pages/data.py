@@ -1,0 +1,106 @@
+"""Data: upload a file, check it row by row (nothing written), import it (staff only);
+export the county GeoPackage and its tables."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from gis import catalogue
+from gis._errors import RiverChiefError
+from gis.i18n import t
+from gis.io.findings import export_store
+from gis.io.importer import import_file
+from gis.io.readers import SUPPORTED
+from gis.store import GeoPackageStore
+from ui.common import DATA, is_staff, lang, mtime
+
+IMPORTABLE = [n for n in catalogue.LAYER_NAMES if n != "answer_key"]
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def exported(path: str, mtime: float, suffix: str) -> bytes:
+    """The store's layers as XLSX, or as CSV files in one zip."""
+    with tempfile.TemporaryDirectory() as tmp:
+        files = export_store(GeoPackageStore(path), Path(tmp) / f"county{suffix}")
+        if suffix == ".xlsx":
+            return files[0].read_bytes()
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for f in files:
+                z.write(f, f.name)
+        return buf.getvalue()
+
+
+def run_import(upload, layer: str, *, crs: str | None, encoding: str | None, mode: str, swap_xy: bool, dry_run: bool):
+    """Import the uploaded file (saved under its own name: the suffix picks the reader)."""
+    with tempfile.TemporaryDirectory(prefix="riverchief-upload-") as tmp:
+        src = Path(tmp) / Path(upload.name).name
+        src.write_bytes(upload.getvalue())
+        rejects = Path(tmp) / "rejects.csv"
+        report = import_file(src, layer, data=DATA, crs=crs or None, encoding=encoding or None, mode=mode,
+                             swap_xy=swap_xy, rejects=rejects, dry_run=dry_run)
+        report.file = upload.name
+        rejected_csv = rejects.read_bytes() if rejects.exists() else None
+    return report, rejected_csv
+
+
+def show_report(report, rejected_csv, lg: str) -> None:
+    c = st.columns(4)
+    c[0].metric(t("rows_read", lg), f"{report.read:,}")
+    c[1].metric(t("rows_accepted", lg), f"{report.accepted:,}")
+    c[2].metric(t("rows_rejected", lg), f"{len(report.rejected):,}")
+    c[3].metric(t("rows_repaired", lg), f"{len(report.repaired):,}")
+    (st.success if report.written else st.info)(t("written" if report.written else "not_written", lg))
+    for note in report.notes:
+        st.caption(note)
+    if report.lost:
+        st.error(f"{t('damaged_file', lg)}: {report.lost}")
+    problems = report.rejected + report.repaired
+    if problems:
+        st.table(pd.DataFrame([{t("row", lg): p.row, t("field", lg): p.field or "", t("reason", lg): p.reason,
+                                t("fix", lg): p.fix or "", t("action", lg): t(f"action_{p.action}", lg)}
+                               for p in problems[:500]]))
+    if rejected_csv:
+        st.download_button(t("download_rejects", lg), rejected_csv, file_name=f"{report.file}.rejects.csv", mime="text/csv")
+
+
+lg = lang()
+st.subheader(t("page_data", lg))
+st.markdown(f"**{t('import', lg)}**")
+upload = st.file_uploader(t("upload_file", lg), type=[s.lstrip(".") for s in SUPPORTED])
+a, b, c, d = st.columns(4)
+layer = a.selectbox(t("target_layer", lg), IMPORTABLE,
+                    format_func=lambda n: f"{n} · {getattr(catalogue.get_layer(n), lg if lg == 'zh' else 'en')}")
+crs = b.text_input(t("crs_if_missing", lg), placeholder="EPSG:4490")
+encoding = c.text_input(t("encoding", lg), placeholder="GBK")
+mode = d.selectbox(t("import_mode", lg), ["append", "replace"], format_func=lambda m: t(f"mode_{m}", lg))
+swap_xy = st.checkbox(t("swap_xy", lg))
+check_col, write_col = st.columns(2)
+check = check_col.button(t("check_file", lg), disabled=upload is None)
+write = write_col.button(t("import_file", lg), disabled=upload is None or not is_staff(), type="primary")
+if not is_staff():
+    write_col.caption(t("import_staff_only", lg))
+if upload is not None and (check or write):
+    try:
+        show_report(*run_import(upload, layer, crs=crs, encoding=encoding, mode=mode, swap_xy=swap_xy,
+                                dry_run=not write), lg)
+    except RiverChiefError as exc:
+        st.error(str(exc))  # the whole file was refused; the store is unchanged
+
+st.divider()
+st.markdown(f"**{t('export', lg)}**")
+path, mt = str(DATA), mtime()
+e1, e2, e3 = st.columns(3)
+e1.download_button(t("export_gpkg", lg), data=lambda: DATA.read_bytes(), file_name=DATA.name,
+                   mime="application/geopackage+sqlite3")
+e2.download_button(t("export_xlsx", lg), data=lambda: exported(path, mt, ".xlsx"), file_name=f"{DATA.stem}.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+e3.download_button(t("export_csv", lg), data=lambda: exported(path, mt, ".csv"), file_name=f"{DATA.stem}.csv.zip",
+                   mime="application/zip")
+st.caption(t("export_note", lg))

@@ -1,0 +1,124 @@
+"""Optional online basemaps on top of the offline map: Tianditu, OpenStreetMap, Gaode.
+
+The default is ``offline`` (the hillshade and admin boundaries drawn by :mod:`gis.maps`):
+nothing is requested off the machine. Gaode tiles are drawn in GCJ-02, so on that
+basemap every data layer is shifted into GCJ-02 (one pass over the finished map) and a
+click on it is shifted back before it is used.
+"""
+
+from __future__ import annotations
+
+import os
+
+import folium
+import numpy as np
+
+from gis import coords
+from gis._errors import InputError, UnknownNameError
+
+BASEMAPS = ("offline", "tianditu", "osm", "gaode")
+#: Where the Tianditu key (tk) is looked for when the caller passes none.
+TIANDITU_ENV = "TIANDITU_TK"
+
+# Tianditu's Web Mercator (_w) layers: vector map and its labels.
+_TIANDITU = ("https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+             "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}"
+             "&TILECOL={{x}}&tk={key}")
+_OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+_GAODE = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
+
+
+def apply_basemap(m: folium.Map, basemap: str = "offline", *, tianditu_key: str | None = None) -> folium.Map:
+    """Add the tiles of ``basemap`` under the data of a finished map (in place).
+
+    The tiles replace the offline hillshade. For ``gaode`` every GeoJSON layer, marker, image overlay and map extent is shifted
+    from WGS84/CGCS2000 into GCJ-02 so the data sits on the tiles. Raises InputError for
+    ``tianditu`` without a key (argument or the ``TIANDITU_TK`` environment variable).
+    """
+    if basemap not in BASEMAPS:
+        raise UnknownNameError("basemap", basemap, BASEMAPS)
+    if basemap == "offline":
+        return m
+    if basemap == "tianditu":
+        key = tianditu_key or os.environ.get(TIANDITU_ENV)
+        if not key:
+            raise InputError("the Tianditu basemap needs a key (tk)", field="tianditu_key",
+                             fix=f"put tianditu_key = \"...\" in .streamlit/secrets.toml or set {TIANDITU_ENV}; "
+                                 "a key is free at console.tianditu.gov.cn")
+        layers = [(_TIANDITU.format(s="{s}", layer=lyr, key=key), lyr) for lyr in ("vec", "cva")]
+        attr, subdomains = "天地图 Tianditu", "01234567"
+    elif basemap == "osm":
+        layers, attr, subdomains = [(_OSM, "osm")], "© OpenStreetMap contributors", "abc"
+    else:
+        layers, attr, subdomains = [(_GAODE, "gaode")], "高德地图 AutoNavi (GCJ-02)", "1234"
+        shift_to_gcj02(m)
+    # the offline hillshade is the offline basemap: the tiles replace it
+    for k in [k for k, el in m._children.items() if isinstance(el, folium.raster_layers.ImageOverlay)]:
+        del m._children[k]
+    tiles = []
+    for url, name in layers:
+        tile = folium.TileLayer(url, attr=attr, name=f"{basemap}:{name}", subdomains=subdomains, overlay=False,
+                                control=False, max_zoom=18)
+        tile._id = f"basemap_{name}"  # stable: the same map JS on every rerun
+        tiles.append(tile)
+    # tiles must draw first (under the data): put them at the front of the map's children
+    rest = list(m._children.items())
+    m._children.clear()
+    for tile in tiles:
+        tile._parent = m
+        m._children[tile.get_name()] = tile
+    m._children.update(rest)
+    return m
+
+
+def shift_to_gcj02(m: folium.Map) -> folium.Map:
+    """Move every coordinate of a folium map's data from WGS84 into GCJ-02, in place."""
+
+    def walk(el):
+        data = getattr(el, "data", None)
+        if isinstance(data, dict) and data.get("type") in ("FeatureCollection", "Feature"):
+            for feat in data.get("features", [data]):
+                geom = feat.get("geometry")
+                if geom:
+                    geom["coordinates"] = _shift(geom["coordinates"])
+        if isinstance(el, folium.Marker | folium.CircleMarker) and getattr(el, "location", None):
+            el.location = _shift([el.location[1], el.location[0]])[::-1]
+        bounds = getattr(el, "bounds", None)
+        if bounds is not None and isinstance(el, folium.raster_layers.ImageOverlay | folium.map.FitBounds):
+            el.bounds = [_shift([b[1], b[0]])[::-1] for b in bounds]
+        for child in el._children.values():
+            walk(child)
+
+    walk(m)
+    return m
+
+
+def _shift(c):
+    """GeoJSON coordinates (nested lists, lon first) from WGS84 to GCJ-02."""
+    try:
+        arr = np.asarray(c, dtype=float)
+    except ValueError:  # ragged: rings or parts of different lengths
+        return [_shift(part) for part in c]
+    if arr.size == 0:
+        return c
+    x, y = coords.wgs84_to_gcj02(arr[..., 0], arr[..., 1])
+    out = arr.copy()
+    out[..., 0], out[..., 1] = x, y
+    return out.tolist()
+
+
+def click_to_cgcs2000(lon: float, lat: float, basemap: str = "offline") -> tuple[float, float]:
+    """A click on the map as CGCS2000/WGS84 lon/lat (undoes the Gaode shift)."""
+    if basemap == "gaode":
+        x, y = coords.gcj02_to_wgs84(lon, lat)
+        return float(x), float(y)
+    return float(lon), float(lat)
+
+
+def drawn_to_cgcs2000(geom, basemap: str = "offline"):
+    """A shape drawn on the map, in CGCS2000/WGS84 (undoes the Gaode shift)."""
+    import shapely
+
+    if basemap != "gaode":
+        return geom
+    return shapely.transform(geom, lambda xy: np.column_stack(coords.gcj02_to_wgs84(xy[:, 0], xy[:, 1])))
