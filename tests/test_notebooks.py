@@ -5,9 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 NB = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+@pytest.fixture(autouse=True)
+def _inline_plots(monkeypatch):
+    # importing streamlit (the AppTests do) sets MPLBACKEND=Agg for the whole process; a
+    # kernel started with it shows no figures, so the notebooks would draw nothing
+    monkeypatch.delenv("MPLBACKEND", raising=False)
 
 
 def _run(name: str, workdir: Path) -> tuple[str, bool]:
