@@ -12,7 +12,9 @@ from pathlib import Path
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 from jinja2 import Template
 
 from gis.i18n import t
@@ -91,12 +93,19 @@ POINT_LAYERS = {"water_sources": ["name", "source_type", "population_served"], "
 POINT_COLORS = {"water_sources": "#00a087", "quarries": "#e64b35", "signboards": "#7e6148"}
 
 
+#: Decimal places of the degrees sent to the browser: 1e-5° is about 1 m, below the
+#: simplification (10-25 m), and full doubles would add a fifth to every payload.
+MAP_DECIMALS = 5
+
+
 def _json_safe(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """folium cannot serialise timestamps or pandas NA: make attributes plain strings."""
+    """For folium (EPSG:4326): attributes as plain strings (it cannot serialise timestamps
+    or pandas NA) and coordinates rounded to :data:`MAP_DECIMALS`."""
     gdf = gdf.copy()
     for col in gdf.columns:
         if col != "geometry":
             gdf[col] = gdf[col].astype(object).where(gdf[col].notna(), None).map(lambda v: v if v is None else str(v))
+    gdf["geometry"] = shapely.transform(gdf.geometry.values, lambda c: np.round(c, MAP_DECIMALS))
     return gdf
 
 

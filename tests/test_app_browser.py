@@ -356,3 +356,33 @@ def test_data_page_checks_an_upload_row_by_row(app_url, browser, demo_path, tmp_
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "data-zh.png"), full_page=True)
     _finish(page, "data-zh", external, errors, ready)
+
+
+NAV = [("责任体系", "点击的河段"), ("管护空白", "无河长河段"), ("水源保护区", "查询点"), ("采砂监管", "存在违规"),
+       ("巡河监管", "期内未巡"), ("数据管理", None), ("总览", "镇乡管河流")]
+
+
+@pytest.mark.slow
+def test_every_page_by_the_sidebar_once_the_app_has_loaded(app_url, browser):
+    """Navigation inside a loaded app, as staff use it: each page's own map (its legend)
+    must draw; the time to do so goes to timings.txt (recorded in BENCHMARKS.md)."""
+    page, frame, external, errors, _ = _open(browser, app_url, timeout=300_000)
+    times: dict[str, list[float]] = {}
+    for _round in range(2):  # the first round may compute and cache (patrols: about a minute)
+        for link, legend in NAV:
+            t0 = time.time()
+            page.locator("[data-testid='stSidebarNav']").get_by_text(link, exact=True).click()
+            page.wait_for_timeout(100)
+            page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=300_000)
+            if legend:
+                frame.locator(".rc-legend", has_text=legend).wait_for(timeout=300_000)
+                frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane svg path").first.wait_for(timeout=60_000)
+            assert not page.locator("[data-testid='stException']").count(), link
+            times.setdefault(link, []).append(time.time() - t0)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with (ARTIFACTS / "timings.txt").open("a") as f:
+        for link, (first, again) in times.items():
+            f.write(f"sidebar {link}: {first:.2f}s first, {again:.2f}s again\n")
+    assert not external, f"requests left the machine: {external[:5]}"
+    assert not errors, errors
+    page.close()
