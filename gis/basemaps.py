@@ -59,7 +59,9 @@ def apply_basemap(m: folium.Map, basemap: str = "offline", *, tianditu_key: str 
     for url, name in layers:
         tile = folium.TileLayer(url, attr=attr, name=f"{basemap}:{name}", subdomains=subdomains, overlay=False,
                                 control=False, max_zoom=18)
-        tile._id = f"basemap_{name}"  # stable: the same map JS on every rerun
+        # stable (the same JS on every rerun) and without "_": st_folium renames variables
+        # by id with a pattern that an underscore breaks
+        tile._id = f"rcbase{name}"
         tiles.append(tile)
     # tiles must draw first (under the data): put them at the front of the map's children
     rest = list(m._children.items())
@@ -105,6 +107,14 @@ def _shift(c):
     out = arr.copy()
     out[..., 0], out[..., 1] = x, y
     return out.tolist()
+
+
+def point_on(lat: float, lon: float, basemap: str = "offline") -> tuple[float, float]:
+    """A CGCS2000 (lat, lon), such as a map centre, where it is drawn on ``basemap``."""
+    if basemap == "gaode":
+        x, y = coords.wgs84_to_gcj02(lon, lat)
+        return float(y), float(x)
+    return float(lat), float(lon)
 
 
 def click_to_cgcs2000(lon: float, lat: float, basemap: str = "offline") -> tuple[float, float]:

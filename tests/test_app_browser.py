@@ -386,3 +386,40 @@ def test_every_page_by_the_sidebar_once_the_app_has_loaded(app_url, browser):
     assert not external, f"requests left the machine: {external[:5]}"
     assert not errors, errors
     page.close()
+
+
+def test_gaode_basemap_shifts_the_data_and_clicks_come_back(app_url, browser, demo_path):
+    """On the GCJ-02 Gaode tiles the data is drawn shifted; a click on the shifted reach
+    still finds it. The tile requests (the only ones off the machine) are aborted here."""
+    import geopandas as gpd
+    from playwright.sync_api import expect
+
+    from gis import coords
+    from gis.jurisdiction import jurisdiction_of
+
+    j = jurisdiction_of(GeoPackageStore(demo_path))
+    rid = "512099R001/V/837"
+    line = j.reaches.set_index("reach_id").geometry.loc[rid]
+    mid = gpd.GeoSeries([line.interpolate(0.5, normalized=True)], crs=j.reaches.crs).to_crs(4326).iloc[0]
+    gx, gy = (float(v) for v in coords.wgs84_to_gcj02(mid.x, mid.y))
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    tiles = []
+    page.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), lambda route: (tiles.append(route.request.url), route.abort()))
+    page.goto(app_url + "/jurisdiction")
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.get_by_role("combobox", name="底图").click()
+    page.get_by_role("option", name="高德(GCJ-02 纠偏)").click()
+    page.wait_for_timeout(1500)  # the rerun starts
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    expect(page.locator('iframe[title="streamlit_folium.st_folium"]')).to_have_count(1, timeout=30_000)  # the old map gone
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    frame.locator(".leaflet-tile-pane .leaflet-layer").first.wait_for(state="attached", timeout=30_000)
+    frame.locator(".leaflet-overlay-pane canvas").first.wait_for(timeout=60_000)
+    assert frame.locator(".leaflet-image-layer").count() == 0  # the tiles replace the offline hillshade
+    page.wait_for_timeout(1000)
+    x, y = _pixel(page, gx, gy)  # where the shifted reach is drawn
+    frame.locator(".leaflet-container").click(position={"x": x, "y": y})
+    expect(page.locator("[data-testid='stTable']").first).to_contain_text(j.card(rid)["chiefs"][0]["name"], timeout=30_000)
+    assert rid in page.inner_text("body")
+    assert tiles and all("autonavi.com" in u for u in tiles), tiles[:3]
+    page.close()

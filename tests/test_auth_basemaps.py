@@ -78,6 +78,13 @@ def test_gaode_shifts_every_coordinate_into_gcj02():
     # a click on the shifted map is shifted back to within a millimetre
     lon, lat = basemaps.click_to_cgcs2000(121.531541859215, 31.17530398364597, "gaode")
     assert (lon, lat) == pytest.approx((121.5272106, 31.1774276), abs=1e-8)
+    assert basemaps.point_on(31.1774276, 121.5272106, "gaode") == pytest.approx((31.17530398364597, 121.531541859215), abs=1e-9)
+    assert basemaps.point_on(31.1774276, 121.5272106, "osm") == (31.1774276, 121.5272106)
+    fg = folium.FeatureGroup()  # a highlight added later moves with the map
+    folium.GeoJson({"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [121.5272106, 31.1774276]}}).add_to(fg)
+    basemaps.shift_to_gcj02(fg)
+    geo = next(iter(fg._children.values()))
+    assert geo.data["geometry"]["coordinates"] == pytest.approx([121.531541859215, 31.17530398364597], abs=1e-9)
 
 
 def test_tianditu_needs_a_key_and_uses_it(monkeypatch):

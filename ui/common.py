@@ -16,6 +16,7 @@ from streamlit_folium import st_folium
 from gis import basemaps, datasets, maps
 from gis._errors import RiverChiefError
 from gis.auth import SECRET_KEY, verify_password
+from gis.i18n import t
 from gis.store import GeoPackageStore
 
 DATA = Path(os.environ.get("RIVERCHIEF_DATA") or datasets.get_path("demo"))
@@ -39,8 +40,6 @@ def is_staff() -> bool:
 
 def staff_login(lang: str) -> None:
     """Sidebar: staff mode behind the password whose hash is in secrets (never in code)."""
-    from gis.i18n import t
-
     stored = secret(SECRET_KEY)
     if is_staff():
         st.sidebar.success(t("staff_on", lang))
@@ -65,19 +64,28 @@ def basemap() -> str:
     return st.session_state.get("basemap", "offline")
 
 
-def show_map(m, *, key: str, height: int = 620, returned_objects=(), **kwargs):
-    """st_folium with the chosen basemap under the data. Returns st_folium's answer with
-    ``last_clicked`` as CGCS2000 (the Gaode shift undone)."""
+def show_map(m, *, key: str, height: int = 620, returned_objects=(), feature_group_to_add=None, center=None, **kwargs):
+    """st_folium with the chosen basemap under the data. Everything drawn (the map, the
+    groups added to it, the centre) moves with the basemap; the answer's ``last_clicked``
+    comes back in CGCS2000 (the Gaode shift undone)."""
     bm = basemap()
     try:
         basemaps.apply_basemap(m, bm, tianditu_key=secret("tianditu_key"))
     except RiverChiefError as exc:
         st.warning(str(exc))
+    groups = feature_group_to_add if isinstance(feature_group_to_add, list) else [feature_group_to_add]
+    for fg in groups:
+        if fg is not None and bm == "gaode":
+            basemaps.shift_to_gcj02(fg)
+    if center is not None:
+        center = basemaps.point_on(center[0], center[1], bm)
     out = st_folium(m, height=height, use_container_width=True, returned_objects=list(returned_objects),
-                    key=f"{key}-{bm}", **kwargs)
-    click = (out or {}).get("last_clicked")
+                    key=f"{key}-{bm}", feature_group_to_add=feature_group_to_add, center=center, **kwargs)
+    out = dict(out or {})  # a copy: st_folium's value stays as the browser sent it
+    click = out.get("last_clicked")
     if click:
-        click["lng"], click["lat"] = basemaps.click_to_cgcs2000(click["lng"], click["lat"], bm)
+        lon, lat = basemaps.click_to_cgcs2000(click["lng"], click["lat"], bm)
+        out["last_clicked"] = {"lng": lon, "lat": lat}
     return out
 
 
