@@ -3,9 +3,7 @@ export the county GeoPackage and its tables."""
 
 from __future__ import annotations
 
-import io
 import tempfile
-import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +12,7 @@ import streamlit as st
 from gis import catalogue
 from gis._errors import RiverChiefError
 from gis.i18n import t
-from gis.io.findings import export_store
+from gis.io.findings import as_download, export_store
 from gis.io.importer import import_file
 from gis.io.readers import SUPPORTED
 from gis.store import GeoPackageStore
@@ -26,15 +24,7 @@ IMPORTABLE = [n for n in catalogue.LAYER_NAMES if n != "answer_key"]
 @st.cache_data(show_spinner=False, max_entries=4)
 def exported(path: str, mtime: float, suffix: str) -> bytes:
     """The store's layers as XLSX, or as CSV files in one zip."""
-    with tempfile.TemporaryDirectory() as tmp:
-        files = export_store(GeoPackageStore(path), Path(tmp) / f"county{suffix}")
-        if suffix == ".xlsx":
-            return files[0].read_bytes()
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            for f in files:
-                z.write(f, f.name)
-        return buf.getvalue()
+    return as_download(lambda out: export_store(GeoPackageStore(path), out), f"county{suffix}")
 
 
 def run_import(upload, layer: str, *, crs: str | None, encoding: str | None, mode: str, swap_xy: bool, dry_run: bool):

@@ -3,18 +3,13 @@ the findings as GeoPackage, XLSX or CSV (zipped) downloads."""
 
 from __future__ import annotations
 
-import io
-import tempfile
-import zipfile
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
 from gis import maps
 from gis.coverage import analyse
 from gis.i18n import t
-from gis.io.findings import write_findings
+from gis.io.findings import as_download, write_findings
 from gis.linref import format_k
 from gis.store import GeoPackageStore
 from ui.common import DATA, hillshade, lang, load_layers, mtime, show_map
@@ -32,15 +27,7 @@ def load_coverage(path: str, mtime: float) -> tuple:
 def findings_file(path: str, mtime: float, suffix: str) -> bytes:
     """The whole analysis written as ``suffix``; CSV's one-file-per-table comes zipped."""
     tables = load_coverage(path, mtime)[0]
-    with tempfile.TemporaryDirectory() as tmp:
-        files = write_findings(tables, Path(tmp) / f"gaps{suffix}")
-        if suffix != ".csv":
-            return files[0].read_bytes()
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            for f in files:
-                z.write(f, f.name)
-        return buf.getvalue()
+    return as_download(lambda out: write_findings(tables, out), f"gaps{suffix}")
 
 
 lg, path, mt = lang(), str(DATA), mtime()

@@ -372,3 +372,18 @@ def test_export_every_layer(tmp_path, demo_path):
     assert len(pd.read_csv(csvs[0])) == 101
     with pytest.raises(KeyError, match="rivers"):
         export_store(store, tmp_path / "x.csv", layers=["river"])
+
+
+def test_downloads_are_the_file_or_a_zip_of_the_csvs(tmp_path, demo_path):
+    import io
+    import zipfile
+
+    from gis.io.findings import as_download, export_store
+
+    store = GeoPackageStore(demo_path)
+    data = as_download(lambda out: export_store(store, out, layers=["reservoirs", "chiefs"]), "county.csv")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert sorted(z.namelist()) == ["county.chiefs.csv", "county.reservoirs.csv"]
+        assert len(pd.read_csv(z.open("county.chiefs.csv"))) == 2137  # 24 + 329 + 1784, the seed's chiefs
+    xlsx = as_download(lambda out: export_store(store, out, layers=["reservoirs"]), "county.xlsx")
+    assert len(pd.read_excel(io.BytesIO(xlsx), sheet_name="reservoirs")) == 101

@@ -44,6 +44,24 @@ def write_findings(tables: dict[str, pd.DataFrame], out: str | Path) -> list[Pat
     return written
 
 
+def as_download(write, filename: str) -> bytes:
+    """The bytes of one download of what ``write(path)`` writes to ``filename``: the file,
+    or for CSV (one file per table) a zip of them all."""
+    import io
+    import tempfile
+    import zipfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        files = write(Path(tmp) / filename)
+        if Path(filename).suffix.lower() != ".csv":
+            return files[0].read_bytes()
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for f in files:
+                z.write(f, f.name)
+        return buf.getvalue()
+
+
 def export_store(store, out: str | Path, *, layers: list[str] | None = None) -> list[Path]:
     """Every layer of a county store (or ``layers``) as one GeoPackage, XLSX or CSV set."""
     from gis import catalogue
