@@ -59,7 +59,8 @@ with left:
             st.info(t("search_none", lg))
         else:
             st.dataframe(pd.DataFrame({t("kind", lg): [t(f"by_{k}" if k != "reservoir" else "reservoirs", lg) for k in hits["kind"]],
-                                       t("name", lg): hits["name"], t("code", lg): hits["code"], t("detail", lg): hits["detail"]}),
+                                       t("name", lg): hits["name"], t("code", lg): hits["code"], t("detail", lg): [
+                                           t(f"level_{d}", lg) if k == "river" else d for k, d in zip(hits["kind"], hits["detail"], strict=True)]}),
                          hide_index=True, height=min(400, 38 + 35 * len(hits)))
             pick = st.selectbox(t("show_on_map", lg), range(len(hits)),
                                 format_func=lambda i: f"{hits['name'].iloc[i]} {hits['code'].iloc[i]}")

@@ -119,23 +119,18 @@ def coverage_of(reaches, assignments, chiefs, *, rivers, reservoirs, signboards,
     a = assignments[assignments["target_type"] == "river"].copy()
     a["lo"] = a["from_m"].astype(float).fillna(-np.inf)
     a["hi"] = a["to_m"].astype(float).fillna(np.inf)
-    agreements = a[a["shared_admin_code"].notna()]
-    plain = a[a["shared_admin_code"].isna()]
-    by_key = {k: g for k, g in plain.groupby(["level", "river_code", "admin_code"])}
-    agree_key: dict[tuple, pd.DataFrame] = {}
-    for k, g in agreements.groupby(["level", "river_code"]):
-        agree_key[k] = g
+    # candidate assignments per reach key, as plain tuples: (lo, hi, chief_id)
+    cands: dict[tuple, list] = {}
+    for lv, river, unit, other, lo, hi, cid in zip(a["level"], a["river_code"], a["admin_code"], a["shared_admin_code"],
+                                                   a["lo"], a["hi"], a["chief_id"], strict=True):
+        key = (lv, river, unit) if pd.isna(other) else (lv, river, frozenset((unit, other)))
+        cands.setdefault(key, []).append((lo, hi, cid))
     unassigned, unagreed, holes, dups, covered_ids = [], [], [], [], []
     for r in reaches.itertuples():
         shared = not pd.isna(r.shared_admin_code)
-        if not shared:
-            cand = by_key.get((r.level, r.river_code, r.admin_code))
-        else:
-            g = agree_key.get((r.level, r.river_code))
-            pair = {r.admin_code, r.shared_admin_code}
-            cand = None if g is None else g[[{x, y} == pair for x, y in zip(g["admin_code"], g["shared_admin_code"], strict=True)]]
-        spans = [] if cand is None else [(max(lo, r.from_m), min(hi, r.to_m), cid) for lo, hi, cid in
-                                          zip(cand["lo"], cand["hi"], cand["chief_id"], strict=True) if min(hi, r.to_m) - max(lo, r.from_m) > rules.overlap_min_m]
+        key = (r.level, r.river_code, frozenset((r.admin_code, r.shared_admin_code)) if shared else r.admin_code)
+        spans = [(max(lo, r.from_m), min(hi, r.to_m), cid) for lo, hi, cid in cands.get(key, ())
+                 if min(hi, r.to_m) - max(lo, r.from_m) > rules.overlap_min_m]
         if not spans:
             (unagreed if shared else unassigned).append(r.Index)
             continue
@@ -153,19 +148,19 @@ def coverage_of(reaches, assignments, chiefs, *, rivers, reservoirs, signboards,
     un["river_name"] = un["river_code"].map(names)
     unagreed_df = reaches.loc[unagreed].copy()
     unagreed_df["river_name"] = unagreed_df["river_code"].map(names)
-    chiefs_i = chiefs.set_index("chief_id")
+    chief_of = dict(zip(chiefs["chief_id"], zip(chiefs["level"], chiefs["admin_code"], strict=True), strict=True))
     mism = []
     for x in assignments.itertuples():
-        if x.chief_id not in chiefs_i.index:
+        if x.chief_id not in chief_of:
             mism.append({"assignment_id": x.assignment_id, "chief_id": x.chief_id, "kind": "unknown_chief", "detail": "no such chief"})
             continue
-        c = chiefs_i.loc[x.chief_id]
-        if c["level"] != x.level:
+        c_level, c_unit = chief_of[x.chief_id]
+        if c_level != x.level:
             mism.append({"assignment_id": x.assignment_id, "chief_id": x.chief_id, "kind": "level",
-                         "detail": f"a {c['level']} chief holds a {x.level} assignment"})
-        if c["admin_code"] != x.admin_code:
+                         "detail": f"a {c_level} chief holds a {x.level} assignment"})
+        if c_unit != x.admin_code:
             mism.append({"assignment_id": x.assignment_id, "chief_id": x.chief_id, "kind": "outside_jurisdiction",
-                         "detail": f"chief of {c['admin_code']} assigned in {x.admin_code}"})
+                         "detail": f"chief of {c_unit} assigned in {x.admin_code}"})
     orphans = chiefs[~chiefs["chief_id"].isin(assignments["chief_id"])][["chief_id", "name", "level", "admin_code"]]
     res_cov = set(assignments["reservoir_code"].dropna())
     no_chief = reservoirs[~reservoirs["reservoir_code"].isin(res_cov)][["reservoir_code", "name", "scale"]]
@@ -193,51 +188,58 @@ def _gaps(lo: float, hi: float, spans: list[tuple[float, float]], min_len: float
 def signboard_audit(reaches, river_assign, chiefs, signboards, reservoirs, assignments, rules) -> pd.DataFrame:
     """Boards that show someone other than the current chief, and long reaches without a board."""
     rows = []
-    people = chiefs.set_index("chief_id")
+    order = {cid: i for i, cid in enumerate(chiefs["chief_id"])}
+    person = dict(zip(chiefs["chief_id"], zip(chiefs["name"], chiefs["phone"], strict=True), strict=True))
+    by_river: dict[tuple, list] = {}
+    for k, cid in zip(zip(river_assign["river_code"], river_assign["admin_code"], river_assign["level"], strict=True),
+                      river_assign["chief_id"], strict=True):
+        by_river.setdefault(k, []).append(cid)
+    by_reservoir: dict[str, list] = {}
+    for code, cid in zip(assignments["reservoir_code"], assignments["chief_id"], strict=True):
+        if isinstance(code, str):
+            by_reservoir.setdefault(code, []).append(cid)
     boards = signboards.to_crs(reaches.crs) if len(signboards) else signboards
     for b in boards.itertuples():
         if isinstance(b.reservoir_code, str):
-            cur = assignments[assignments["reservoir_code"] == b.reservoir_code]["chief_id"]
-            if cur.empty:
+            cur = by_reservoir.get(b.reservoir_code)
+            if not cur:
                 continue  # no chief at all: reported under reservoirs_without_chief
         else:
             level = "county" if b.placed_by == "county" else "township"
-            sel = river_assign[(river_assign["river_code"] == b.river_code) & (river_assign["admin_code"] == b.admin_code)
-                               & (river_assign["level"] == level)]
-            cur = sel["chief_id"]
-            if cur.empty:
+            cur = by_river.get((b.river_code, b.admin_code, level))
+            if not cur:
                 rows.append({"board_id": b.board_id, "kind": "no_current_chief", "river_code": b.river_code,
                              "admin_code": b.admin_code, "detail": f"the reach has no {level} chief"})
                 continue
-        current = people.loc[people.index.intersection(cur)]
-        if not ((current["name"] == b.chief_name) & (current["phone"] == b.chief_phone)).any():
+        current = sorted({c for c in cur if c in order}, key=order.get)  # in register order
+        if not any(person[c] == (b.chief_name, b.chief_phone) for c in current):
             rows.append({"board_id": b.board_id, "kind": "stale_chief", "river_code": b.river_code,
                          "admin_code": b.admin_code,
-                         "detail": f"board shows {b.chief_name} {b.chief_phone}; current: {', '.join(current['name'])}"})
+                         "detail": f"board shows {b.chief_name} {b.chief_phone}; current: {', '.join(person[c][0] for c in current)}"})
     need = reaches[((reaches["level"] == "county")
                     | ((reaches["level"] == "township") & (reaches["length_m"] >= rules.signboard_min_reach_m)))]
     if len(need) and len(boards):
-        tree = shapely.STRtree(boards.geometry.values)
-        for r in need.itertuples():
-            if not len(tree.query(r.geometry, predicate="dwithin", distance=rules.signboard_distance_m)):
-                rows.append({"board_id": None, "kind": "no_signboard_nearby", "river_code": r.river_code,
-                             "admin_code": r.admin_code, "detail": f"{r.reach_id}: no board within {rules.signboard_distance_m:.0f} m"})
+        near, _ = shapely.STRtree(boards.geometry.values).query(need.geometry.values, predicate="dwithin",
+                                                                 distance=rules.signboard_distance_m)
+        for r in need[~np.isin(np.arange(len(need)), near)].itertuples():
+            rows.append({"board_id": None, "kind": "no_signboard_nearby", "river_code": r.river_code,
+                         "admin_code": r.admin_code, "detail": f"{r.reach_id}: no board within {rules.signboard_distance_m:.0f} m"})
     return pd.DataFrame(rows, columns=["board_id", "kind", "river_code", "admin_code", "detail"])
 
 
 def township_summary(reaches, unassigned, admin) -> pd.DataFrame:
     """Per township: river length, share assigned at township and village level, unassigned km."""
     names = dict(zip(admin["admin_code"], admin["name"], strict=True))
-    rows = []
     sub = reaches[reaches["level"].isin(["township", "village"])]
-    for town, g in sub.groupby("township_code"):
+    total = sub.groupby(["township_code", "level"])["length_m"].sum()
+    miss = unassigned.groupby(["township_code", "level"])["length_m"].sum() if len(unassigned) else pd.Series(dtype=float)
+    rows = []
+    for town in sorted(sub["township_code"].dropna().unique()):
         row = {"township_code": town, "township_name": names.get(town)}
-        t_len = g[g["level"] == "township"]["length_m"].sum()
-        row["river_length_km"] = round(t_len / 1000, 2)
+        row["river_length_km"] = round(float(total.get((town, "township"), 0.0)) / 1000, 2)
         for lv in ("township", "village"):
-            total = g[g["level"] == lv]["length_m"].sum()
-            miss = unassigned[(unassigned["level"] == lv) & (unassigned["township_code"] == town)]["length_m"].sum()
-            row[f"assigned_pct_{lv}"] = round(100 * (1 - miss / total), 1) if total else None
-            row[f"unassigned_km_{lv}"] = round(miss / 1000, 2)
+            t_lv, m_lv = float(total.get((town, lv), 0.0)), float(miss.get((town, lv), 0.0))
+            row[f"assigned_pct_{lv}"] = round(100 * (1 - m_lv / t_lv), 1) if t_lv else None
+            row[f"unassigned_km_{lv}"] = round(m_lv / 1000, 2)
         rows.append(row)
     return pd.DataFrame(rows)

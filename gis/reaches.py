@@ -50,41 +50,104 @@ def segment(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame, *, level: str, bo
     county_code = county["admin_code"].iloc[0] if len(county) else None
     lines = rivers.to_crs(crs).reset_index(drop=True)
     parent = dict(zip(units["admin_code"], units["parent_code"], strict=True))
-    ugeo = units.geometry.values
+    ugeo = np.asarray(units.geometry.values)  # plain shapely objects: no pandas ufunc dispatch per call
     tree = shapely.STRtree(ugeo)
     codes = units["admin_code"].to_numpy()
     edges: dict[tuple[int, int], object] = {}  # shared-edge bands, computed once per unit pair
     rows, slivers = [], []
     for r in lines.itertuples():
         line = r.geometry
+        ch = _Chainage(line)
         hits = tree.query(line, predicate="intersects")
         parts = shapely.intersection(line, ugeo[hits])
-        pieces = _chainages(line, parts, [(codes[u], None) for u in hits])
-        pieces += _boundary_pieces(line, hits, ugeo, codes, edges, boundary_tolerance, min_boundary_m)
+        pieces = _chainages(ch, parts, [(codes[u], None) for u in hits])
+        pieces += _boundary_pieces(ch, hits, ugeo, codes, edges, boundary_tolerance, min_boundary_m)
         for a, b, code, shared in _resolve(pieces, line.length, sliver_m, slivers, r.river_code):
             township = code if level == "township" else parent.get(code)
             rows.append({"reach_id": f"{r.river_code}/{level[0].upper()}/{a:.0f}", "river_code": r.river_code,
                          "level": level, "admin_code": code, "shared_admin_code": shared, "county_code": county_code,
                          "township_code": township, "from_m": round(a, 2), "to_m": round(b, 2), "length_m": round(b - a, 2),
-                         "geometry": substring(line, a, b)})
+                         "geometry": ch.slice(a, b)})
     reaches = gpd.GeoDataFrame(rows, columns=REACH_COLUMNS, geometry="geometry", crs=crs)
     return reaches, pd.DataFrame(slivers, columns=["river_code", "admin_code", "from_m", "to_m", "merged_into"])
 
 
-def _chainages(line, geoms, labels) -> list[tuple]:
-    """(from, to, *label) for every line part of ``geoms[i]`` (one bulk projection)."""
+class _Chainage:
+    """Metres along one river line from its start, by cumulative vertex distances.
+
+    Pieces cut from the line by GEOS keep the line's own vertices exactly, so a piece's
+    end is located from its neighbouring vertex (a table look-up) instead of projecting it
+    onto the whole line; only pieces with no vertex of the line inside fall back to
+    ``line_locate_point``.
+    """
+
+    def __init__(self, line) -> None:
+        self.line = line
+        self.xy = shapely.get_coordinates(line)
+        step = np.hypot(*np.diff(self.xy, axis=0).T)
+        self.step = step
+        self.cum = np.concatenate([[0.0], np.cumsum(step)])
+        self.index: dict[tuple[float, float], int] = {}
+        for i, key in enumerate(map(tuple, self.xy.tolist())):
+            self.index[key] = -1 if key in self.index else i  # a revisited vertex is ambiguous
+
+    def ends(self, parts) -> np.ndarray:
+        """(2, n) chainages of the first and last point of each LineString part."""
+        out = np.full((2, len(parts)), np.nan)
+        for k, (end, inner) in enumerate(((0, 1), (-1, -2))):
+            p = shapely.get_coordinates(shapely.get_point(parts, end))
+            q = shapely.get_coordinates(shapely.get_point(parts, inner))
+            for n in range(len(parts)):
+                out[k, n] = self._at(tuple(p[n]), tuple(q[n]))
+        lost = np.isnan(out)
+        if lost.any():  # no vertex of the line to anchor on: project (rare, short pieces)
+            pts = np.concatenate([shapely.get_point(parts, 0), shapely.get_point(parts, -1)]).reshape(2, -1)
+            out[lost] = shapely.line_locate_point(self.line, pts[lost])
+        return out
+
+    def _at(self, p, q) -> float:
+        i = self.index.get(p)
+        if i is not None and i >= 0:
+            return float(self.cum[i])
+        j = self.index.get(q)
+        if j is None or j < 0:
+            return float("nan")
+        # p lies on one of the two segments that meet at vertex j: take the one it is on
+        d = float(np.hypot(p[0] - q[0], p[1] - q[1]))
+        best, at = float("inf"), float("nan")
+        for a, sign in ((j - 1, -1.0), (j, 1.0)):
+            if 0 <= a < len(self.step) and self.step[a] > 0:
+                (x0, y0), (x1, y1) = self.xy[a], self.xy[a + 1]
+                off = abs((x1 - x0) * (p[1] - y0) - (y1 - y0) * (p[0] - x0)) / self.step[a]
+                if off < best:
+                    best, at = off, float(self.cum[j]) + sign * d
+        return at if best < 1e-6 else float("nan")
+
+    def slice(self, a: float, b: float):
+        """The line from chainage ``a`` to ``b`` (what ``shapely.ops.substring`` gives)."""
+        i, j = np.searchsorted(self.cum, a, side="right"), np.searchsorted(self.cum, b, side="left")
+        pts = np.vstack([self._point(a), self.xy[i:j], self._point(b)])
+        return shapely.linestrings(pts) if len(pts) >= 2 else substring(self.line, a, b)
+
+    def _point(self, d: float) -> np.ndarray:
+        k = int(np.clip(np.searchsorted(self.cum, d, side="right") - 1, 0, len(self.step) - 1))
+        t = 0.0 if self.step[k] == 0 else (d - self.cum[k]) / self.step[k]
+        return self.xy[k] + min(max(t, 0.0), 1.0) * (self.xy[k + 1] - self.xy[k])
+
+
+def _chainages(ch: _Chainage, geoms, labels) -> list[tuple]:
+    """(from, to, *label) for every line part of ``geoms[i]``."""
     parts, owner = shapely.get_parts(geoms, return_index=True)
     keep = (shapely.get_type_id(parts) == 1) & (shapely.length(parts) > 0)  # LineStrings only
     parts, owner = parts[keep], owner[keep]
     if not len(parts):
         return []
-    ends = np.concatenate([shapely.get_point(parts, 0), shapely.get_point(parts, -1)])
-    at = shapely.line_locate_point(line, ends).reshape(2, -1)
+    at = ch.ends(parts)
     lo, hi = np.minimum(at[0], at[1]), np.maximum(at[0], at[1])
     return [(float(a), float(b), *labels[o]) for a, b, o in zip(lo, hi, owner, strict=True)]
 
 
-def _boundary_pieces(line, hits, ugeo, codes, edges, tol, min_len):
+def _boundary_pieces(ch, hits, ugeo, codes, edges, tol, min_len):
     """Stretches that run along the shared edge of two units: (from, to, a, b)."""
     bands, labels = [], []
     for i, a in enumerate(hits):
@@ -98,9 +161,9 @@ def _boundary_pieces(line, hits, ugeo, codes, edges, tol, min_len):
                 labels.append(tuple(sorted((codes[a], codes[b]))))
     if not bands:
         return []
-    along = shapely.intersection(line, np.array(bands, dtype=object))
+    along = shapely.intersection(ch.line, np.array(bands, dtype=object))
     ok = shapely.length(along) >= min_len  # the river follows this boundary long enough
-    return _chainages(line, along[ok], [lab for lab, k in zip(labels, ok, strict=True) if k])
+    return _chainages(ch, along[ok], [lab for lab, k in zip(labels, ok, strict=True) if k])
 
 
 def _resolve(pieces, length, sliver_m, slivers, river_code):
