@@ -112,16 +112,17 @@ class _Chainage:
         j = self.index.get(q)
         if j is None or j < 0:
             return float("nan")
-        # p lies on one of the two segments that meet at vertex j: take the one it is on
-        d = float(np.hypot(p[0] - q[0], p[1] - q[1]))
-        best, at = float("inf"), float("nan")
-        for a, sign in ((j - 1, -1.0), (j, 1.0)):
+        # p lies on one of the two segments that meet at vertex j: the one it is on (within
+        # the segment, not only on its line: consecutive segments are often collinear)
+        for a in (j - 1, j):
             if 0 <= a < len(self.step) and self.step[a] > 0:
                 (x0, y0), (x1, y1) = self.xy[a], self.xy[a + 1]
-                off = abs((x1 - x0) * (p[1] - y0) - (y1 - y0) * (p[0] - x0)) / self.step[a]
-                if off < best:
-                    best, at = off, float(self.cum[j]) + sign * d
-        return at if best < 1e-6 else float("nan")
+                dx, dy = x1 - x0, y1 - y0
+                t = ((p[0] - x0) * dx + (p[1] - y0) * dy) / self.step[a] ** 2
+                off = abs(dx * (p[1] - y0) - dy * (p[0] - x0)) / self.step[a]
+                if off < 1e-6 and -1e-9 <= t <= 1 + 1e-9:
+                    return float(self.cum[a]) + min(max(t, 0.0), 1.0) * float(self.step[a])
+        return float("nan")
 
     def slice(self, a: float, b: float):
         """The line from chainage ``a`` to ``b`` (what ``shapely.ops.substring`` gives)."""

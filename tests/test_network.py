@@ -164,3 +164,25 @@ def test_dem_decides_flow_and_disconnected_pieces_are_reported():
     assert net.outlets().tolist() == [0, 1]
     pieces = net.issues[net.issues["kind"] == "disconnected_piece"]
     assert pieces["edge"].tolist() == [1] and "1000 m" in pieces["detail"].iloc[0]
+
+
+def test_reach_chainage_on_collinear_segments_by_hand():
+    """A straight river drawn with many collinear vertices, cut by two townships at
+    x = 1234.5: the cut is found on the right segment (not on its collinear neighbour)."""
+    import geopandas as gpd
+    from shapely.geometry import LineString, box
+
+    from gis.reaches import segment
+
+    crs = "EPSG:4544"
+    river = gpd.GeoDataFrame({"river_code": ["R1"], "name": ["直河"], "management_level": ["township"]},
+                             geometry=[LineString([(500_000 + x, 3_300_000) for x in range(0, 3001, 100)])], crs=crs)
+    admin = gpd.GeoDataFrame({"admin_code": ["C", "T1", "T2"], "name": ["县", "甲镇", "乙镇"],
+                              "level": ["county", "township", "township"], "parent_code": [None, "C", "C"]},
+                             geometry=[box(499_000, 3_299_000, 504_000, 3_301_000),
+                                       box(499_000, 3_299_000, 501_234.5, 3_301_000),
+                                       box(501_234.5, 3_299_000, 504_000, 3_301_000)], crs=crs)
+    reaches, _ = segment(river, admin, level="township")
+    got = reaches[["admin_code", "from_m", "to_m"]].values.tolist()
+    assert got == [["T1", 0.0, 1234.5], ["T2", 1234.5, 3000.0]]
+    assert reaches.geometry.length.tolist() == pytest.approx([1234.5, 1765.5], abs=1e-6)
