@@ -59,7 +59,7 @@ with right:
         st.metric(t("length_m", lg), f"{card['length_m']:,.0f}")
         st.markdown(f"{t('chainage', lg)}: **{card['chainage']}** · {place}")
         st.markdown(f"**{t('chiefs', lg)}**")
-        st.table(pd.DataFrame([{t("level", lg): t(f"level_{c['level']}", lg), t("name", lg): c["name"],
+        st.table(pd.DataFrame([{t("level", lg): t(f"level_{c['level']}", lg), t("name", lg): c["name"] or f"{c['chief_id']} ({t('not_in_register', lg)})",
                                 t("post", lg): c["post"], t("phone", lg): c["phone"] or ""} for c in card["chiefs"]]))
         for lv in card["levels_without_chief"]:
             st.error(f"{t(f'level_{lv}', lg)}: {t('no_chief', lg)}")

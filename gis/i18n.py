@@ -142,6 +142,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "chiefs": ("各级河长", "Chiefs"),
     "post": ("职务", "Post"),
     "phone": ("电话", "Phone"),
+    "not_in_register": ("不在河长名录中", "not in the chief register"),
     "no_chief": ("无河长", "no chief"),
     "board_id": ("公示牌编号", "Signboard"),
     "distance_m_plain": ("距离(m)", "Distance (m)"),

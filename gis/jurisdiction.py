@@ -64,7 +64,8 @@ class Jurisdiction:
         chiefs = []
         for lv in LEVELS:
             for x in links[links["level"] == lv].sort_values(["from_m", "chief_id"]).itertuples():
-                p = people.loc[x.chief_id]
+                # an assignment may name a chief the register lacks (gaps reports it): say so
+                p = people.loc[x.chief_id] if x.chief_id in people.index else {"name": None, "post": None, "phone": None}
                 chiefs.append({"level": lv, "chief_id": x.chief_id, "name": p["name"], "post": p["post"],
                                "phone": p["phone"] if staff else mask_phone(p["phone"]),
                                "from_m": round(float(x.from_m), 1), "to_m": round(float(x.to_m), 1)})

@@ -63,6 +63,13 @@ def test_card_of_a_demo_reach(demo_j, demo_path):
     assert all(b["distance_m"] <= 1000 for b in card["signboards"])
     with pytest.raises(InputError, match="no reach 'nope'"):
         demo_j.card("nope")
+    # an assignment naming a chief the register lacks still shows, by id
+    import dataclasses
+
+    lost = card["chiefs"][0]["chief_id"]
+    partial = dataclasses.replace(demo_j, chiefs=demo_j.chiefs[demo_j.chiefs["chief_id"] != lost])
+    first = partial.card("512099R001/V/837")["chiefs"][0]
+    assert (first["chief_id"], first["name"], first["phone"]) == (lost, None, None)
 
 
 def test_village_gaps_agree_with_the_coverage_analysis(demo_j, demo_path):
