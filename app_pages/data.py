@@ -21,10 +21,13 @@ from ui.common import DATA, is_staff, lang, mtime
 IMPORTABLE = [n for n in catalogue.LAYER_NAMES if n != "answer_key"]
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def exported(path: str, mtime: float, suffix: str) -> bytes:
-    """The store's layers as XLSX, or as CSV files in one zip."""
-    return as_download(lambda out: export_store(GeoPackageStore(path), out), f"county{suffix}")
+@st.cache_data(show_spinner=False, max_entries=8)
+def exported(path: str, mtime: float, suffix: str, masked: bool) -> bytes:
+    """The store's layers as GeoPackage, XLSX, or CSV files in one zip; phones masked
+    unless for staff (staff get the store file itself as the GeoPackage)."""
+    if suffix == ".gpkg" and not masked:
+        return Path(path).read_bytes()
+    return as_download(lambda out: export_store(GeoPackageStore(path), out, mask_phones=masked), f"county{suffix}")
 
 
 def run_import(upload, layer: str, *, crs: str | None, encoding: str | None, mode: str, swap_xy: bool, dry_run: bool):
@@ -86,11 +89,12 @@ if upload is not None and (check or write):
 st.divider()
 st.markdown(f"**{t('export', lg)}**")
 path, mt = str(DATA), mtime()
+masked = not is_staff()
 e1, e2, e3 = st.columns(3)
-e1.download_button(t("export_gpkg", lg), data=lambda: DATA.read_bytes(), file_name=DATA.name,
+e1.download_button(t("export_gpkg", lg), data=lambda: exported(path, mt, ".gpkg", masked), file_name=DATA.name,
                    mime="application/geopackage+sqlite3")
-e2.download_button(t("export_xlsx", lg), data=lambda: exported(path, mt, ".xlsx"), file_name=f"{DATA.stem}.xlsx",
+e2.download_button(t("export_xlsx", lg), data=lambda: exported(path, mt, ".xlsx", masked), file_name=f"{DATA.stem}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-e3.download_button(t("export_csv", lg), data=lambda: exported(path, mt, ".csv"), file_name=f"{DATA.stem}.csv.zip",
+e3.download_button(t("export_csv", lg), data=lambda: exported(path, mt, ".csv", masked), file_name=f"{DATA.stem}.csv.zip",
                    mime="application/zip")
-st.caption(t("export_note", lg))
+st.caption(t("export_note", lg) + (" " + t("export_masked", lg) if masked else ""))

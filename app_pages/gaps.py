@@ -11,8 +11,9 @@ from gis.coverage import analyse
 from gis.i18n import t
 from gis.io.findings import as_download, write_findings
 from gis.linref import format_k
+from gis.privacy import mask_frame
 from gis.store import GeoPackageStore
-from ui.common import DATA, hillshade, lang, load_layers, mtime, show_map
+from ui.common import DATA, hillshade, is_staff, lang, load_layers, mtime, show_map
 
 
 @st.cache_data(show_spinner=False)
@@ -24,9 +25,12 @@ def load_coverage(path: str, mtime: float) -> tuple:
 
 
 @st.cache_data(show_spinner=False)
-def findings_file(path: str, mtime: float, suffix: str) -> bytes:
-    """The whole analysis written as ``suffix``; CSV's one-file-per-table comes zipped."""
+def findings_file(path: str, mtime: float, suffix: str, masked: bool) -> bytes:
+    """The whole analysis written as ``suffix``; CSV's one-file-per-table comes zipped.
+    Signboard findings quote phone numbers: masked unless for staff."""
     tables = load_coverage(path, mtime)[0]
+    if masked:
+        tables = {k: mask_frame(v) for k, v in tables.items()}
     return as_download(lambda out: write_findings(tables, out), f"gaps{suffix}")
 
 
@@ -61,11 +65,12 @@ with right:
     }).set_index(t("reach_id", lg)))
     st.markdown(f"**{t('holes', lg)}**: {len(holes)}")
     st.markdown(f"**{t('download', lg)}**")
+    masked = not is_staff()
     d1, d2, d3 = st.columns(3)
     for col, suffix, mime in ((d1, ".gpkg", "application/geopackage+sqlite3"),
                               (d2, ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                               (d3, ".csv", "application/zip")):
         name = "gaps.csv.zip" if suffix == ".csv" else f"gaps{suffix}"
         # deferred: the file is written when the button is clicked, not on every page load
-        col.download_button(suffix[1:].upper(), data=lambda s=suffix: findings_file(path, mt, s), file_name=name,
+        col.download_button(suffix[1:].upper(), data=lambda s=suffix, m=masked: findings_file(path, mt, s, m), file_name=name,
                             mime=mime, key=f"dl{suffix}")

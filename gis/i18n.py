@@ -193,6 +193,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "export_gpkg": ("县级数据库 GeoPackage", "County GeoPackage"),
     "export_xlsx": ("全部图层 XLSX", "All layers as XLSX"),
     "export_csv": ("全部图层 CSV(zip)", "All layers as CSV (zip)"),
+    "export_masked": ("未登录时导出的电话号码已隐去中间四位。", "Phone numbers are masked unless you log in as staff."),
     "export_note": ("GeoPackage 可直接用 QGIS 打开(CGCS2000, EPSG:4490)；表格中的几何为 WKT。",
                     "The GeoPackage opens in QGIS (CGCS2000, EPSG:4490); sheets carry geometry as WKT."),
     "query_how": ("查询方式", "Query by"),

@@ -18,6 +18,7 @@ import shapely
 from gis._errors import InputError, UnknownNameError
 from gis.coverage import CoverageRules, build_reaches
 from gis.linref import format_k
+from gis.privacy import mask_phone
 from gis.store import Store
 
 LEVELS = ("county", "township", "village")
@@ -140,15 +141,6 @@ class Jurisdiction:
     @property
     def _parent(self) -> dict:
         return dict(zip(self.admin["admin_code"], self.admin["parent_code"], strict=True))
-
-
-def mask_phone(phone) -> str | None:
-    """Keep the first three and last four digits: ``138-1234-5678`` -> ``138-****-5678``."""
-    if not isinstance(phone, str) or not phone:
-        return None
-    digits = [i for i, ch in enumerate(phone) if ch.isdigit()]
-    hide = set(digits[3:-4]) if len(digits) > 7 else set(digits[:-2])
-    return "".join("*" if i in hide else ch for i, ch in enumerate(phone))
 
 
 def chief_links(reaches: pd.DataFrame, assignments: pd.DataFrame, admin: pd.DataFrame, *,

@@ -372,6 +372,10 @@ def test_export_every_layer(tmp_path, demo_path):
     assert len(pd.read_csv(csvs[0])) == 101
     with pytest.raises(KeyError, match="rivers"):
         export_store(store, tmp_path / "x.csv", layers=["river"])
+    (masked,) = export_store(store, tmp_path / "masked.gpkg", layers=["chiefs", "signboards"], mask_phones=True)
+    chiefs = GeoPackageStore(masked).read("chiefs")
+    assert chiefs["phone"].str.fullmatch(r"100-\*{4}-\d{4}").all() and len(chiefs) == 2137
+    assert GeoPackageStore(masked).read("signboards")["chief_phone"].str.contains("****", regex=False).all()
 
 
 def test_downloads_are_the_file_or_a_zip_of_the_csvs(tmp_path, demo_path):

@@ -12,7 +12,8 @@ import pytest
 
 from gis._errors import InputError
 from gis.cli import main
-from gis.jurisdiction import chief_links, jurisdiction_of, mask_phone
+from gis.jurisdiction import chief_links, jurisdiction_of
+from gis.privacy import mask_frame, mask_phone, mask_text
 from gis.search import find, search_index
 from gis.store import GeoPackageStore
 
@@ -47,6 +48,18 @@ def test_chief_links_follow_units_and_chainage_by_hand():
                                                ("12345", "***45"), (None, None), ("", None)])
 def test_mask_phone_keeps_three_and_four_digits(phone, masked):
     assert mask_phone(phone) == masked
+
+
+def test_phones_in_text_and_frames_are_masked_but_codes_are_not():
+    assert mask_text("board shows 王建国 100-0000-0001; current: 李四") == "board shows 王建国 100-****-0001; current: 李四"
+    assert mask_text("call 13812345678 or 0838-1234567") == "call 138****5678 or 083*-***4567"
+    for code in ("512099102203", "512099", "512099R001/V/837", "K12+345", "2026-10-08"):
+        assert mask_text(code) == code
+    df = pd.DataFrame({"chief_id": ["512099C0001"], "phone": ["100-0000-0001"], "admin_code": ["512099102203"],
+                       "detail": ["board shows 王 100-0000-0002"]})
+    m = mask_frame(df)
+    assert m.iloc[0].tolist() == ["512099C0001", "100-****-0001", "512099102203", "board shows 王 100-****-0002"]
+    assert df["phone"].iloc[0] == "100-0000-0001"  # a copy
 
 
 def test_card_of_a_demo_reach(demo_j, demo_path):

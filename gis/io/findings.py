@@ -62,15 +62,17 @@ def as_download(write, filename: str) -> bytes:
         return buf.getvalue()
 
 
-def export_store(store, out: str | Path, *, layers: list[str] | None = None) -> list[Path]:
-    """Every layer of a county store (or ``layers``) as one GeoPackage, XLSX or CSV set."""
+def export_store(store, out: str | Path, *, layers: list[str] | None = None, mask_phones: bool = False) -> list[Path]:
+    """Every layer of a county store (or ``layers``) as one GeoPackage, XLSX or CSV set;
+    ``mask_phones`` for anyone who may not see people's numbers."""
     from gis import catalogue
+    from gis.privacy import mask_frame
 
     present = store.layers()
     names = [n for n in catalogue.LAYER_NAMES if n in present] if layers is None else list(layers)
     for n in names:
         catalogue.get_layer(n)  # an unknown name raises, listing the valid ones
-    return write_findings({n: store.read(n) for n in names}, out)
+    return write_findings({n: mask_frame(store.read(n)) if mask_phones else store.read(n) for n in names}, out)
 
 
 XLSX_CELL_MAX = 32767  # Excel's limit: a longer cell is cut off
