@@ -49,14 +49,15 @@ def inside(path: str, mtime: float, zone_id: str) -> dict[str, pd.DataFrame]:
     return {k: pd.DataFrame(v.drop(columns="geometry")) for k, v in inside_zone(GeoPackageStore(path), zone_id).items()}
 
 
-def query_file(upload, crs: str) -> pd.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=8)
+def query_file(path: str, mtime: float, name: str, data: bytes, crs: str) -> list[list[dict]]:
+    """The zones each feature of an uploaded file falls in (keyed on its bytes: a rerun
+    does not read and query the file again)."""
     with tempfile.TemporaryDirectory(prefix="riverchief-upload-") as tmp:
-        src = Path(tmp) / Path(upload.name).name
-        src.write_bytes(upload.getvalue())
+        src = Path(tmp) / Path(name).name
+        src.write_bytes(data)
         places = read_places(src, crs=crs or None)
-    found = zones_at(GeoPackageStore(path), places)
-    return pd.DataFrame({t("feature", lg): range(1, len(found) + 1),
-                         t("in_zones", lg): ["、".join(f"{z['zone_id']} ({z['level']})" for z in f) or "—" for f in found]})
+    return zones_at(GeoPackageStore(path), places)
 
 
 def show_found(found: list[dict]) -> None:
@@ -104,7 +105,9 @@ with right:
         crs = st.text_input(t("crs_if_missing", lg), placeholder="EPSG:4490", key="places-crs")
         if upload is not None:
             try:
-                st.table(query_file(upload, crs).set_index(t("feature", lg)))
+                found_per = query_file(path, mt, upload.name, upload.getvalue(), crs)
+                st.table(pd.DataFrame({t("feature", lg): range(1, len(found_per) + 1), t("in_zones", lg): [
+                    "、".join(f"{z['zone_id']} ({z['level']})" for z in f) or "—" for f in found_per]}).set_index(t("feature", lg)))
             except RiverChiefError as exc:
                 st.warning(str(exc))
     place = st.session_state.get("zone_place")

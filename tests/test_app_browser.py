@@ -427,3 +427,22 @@ def test_gaode_basemap_shifts_the_data_and_clicks_come_back(app_url, browser, de
     assert rid in page.inner_text("body")
     assert tiles and all("autonavi.com" in u for u in tiles), tiles[:3]
     page.close()
+
+
+def test_zones_page_answers_an_uploaded_file(app_url, browser, demo_path, tmp_path):
+    from playwright.sync_api import expect
+
+    q = GeoPackageStore(demo_path).read("quarries").set_index("quarry_id").loc[["512099Q007", "512099Q012"]]
+    path = tmp_path / "sites.geojson"
+    q.reset_index()[["quarry_id", "geometry"]].to_file(path, driver="GeoJSON")
+    page, frame, external, errors, ready = _open(browser, app_url + "/zones")
+    page.get_by_text("上传文件").click()
+    page.wait_for_timeout(1000)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.locator("input[type='file']").first.set_input_files(str(path))
+    table = page.locator("[data-testid='stTable']").first
+    expect(table).to_contain_text("512099S001-L2", timeout=30_000)  # Q007 lies in S001's level-2 zone
+    cells = table.inner_text().split()
+    # feature 1 (Q007) in S001's level-2 zone, feature 2 (Q012) in none, as `zones query --layer` says
+    assert cells[-3:] == ["512099S001-L2", "(level2)", "—"], cells  # one row per feature, in file order
+    _finish(page, "zones-upload-zh", external, errors, ready)
