@@ -6,6 +6,7 @@ Pure functions over frames; the CLI, app and notebook call :func:`analyse`.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -115,18 +116,18 @@ def analyse(store: Store, *, level: str = "all", rules: CoverageRules | None = N
 
 def coverage_of(reaches, assignments, chiefs, *, rivers, reservoirs, signboards, admin, rules, slivers=None) -> Coverage:
     """The analysis proper, on reaches already built (a partition of a province works too)."""
-    names = dict(zip(rivers["river_code"], rivers["name"], strict=True))
+    names = dict(zip(rivers["river_code"].tolist(), rivers["name"].tolist(), strict=True))
     a = assignments[assignments["target_type"] == "river"].copy()
     a["lo"] = a["from_m"].astype(float).fillna(-np.inf)
     a["hi"] = a["to_m"].astype(float).fillna(np.inf)
     # candidate assignments per reach key, as plain tuples: (lo, hi, chief_id)
     cands: dict[tuple, list] = {}
-    for lv, river, unit, other, lo, hi, cid in zip(a["level"], a["river_code"], a["admin_code"], a["shared_admin_code"],
-                                                   a["lo"], a["hi"], a["chief_id"], strict=True):
+    for lv, river, unit, other, lo, hi, cid in _tuples(a, ["level", "river_code", "admin_code", "shared_admin_code",
+                                                            "lo", "hi", "chief_id"], named=False):
         key = (lv, river, unit) if pd.isna(other) else (lv, river, frozenset((unit, other)))
         cands.setdefault(key, []).append((lo, hi, cid))
     unassigned, unagreed, holes, dups, covered_ids = [], [], [], [], []
-    for r in reaches.itertuples():
+    for r in _tuples(reaches, ["reach_id", "river_code", "level", "admin_code", "shared_admin_code", "from_m", "to_m"]):
         shared = not pd.isna(r.shared_admin_code)
         key = (r.level, r.river_code, frozenset((r.admin_code, r.shared_admin_code)) if shared else r.admin_code)
         spans = [(max(lo, r.from_m), min(hi, r.to_m), cid) for lo, hi, cid in cands.get(key, ())
@@ -148,9 +149,9 @@ def coverage_of(reaches, assignments, chiefs, *, rivers, reservoirs, signboards,
     un["river_name"] = un["river_code"].map(names)
     unagreed_df = reaches.loc[unagreed].copy()
     unagreed_df["river_name"] = unagreed_df["river_code"].map(names)
-    chief_of = dict(zip(chiefs["chief_id"], zip(chiefs["level"], chiefs["admin_code"], strict=True), strict=True))
+    chief_of = dict(zip(chiefs["chief_id"].tolist(), zip(chiefs["level"].tolist(), chiefs["admin_code"].tolist(), strict=True), strict=True))
     mism = []
-    for x in assignments.itertuples():
+    for x in _tuples(assignments, ["assignment_id", "chief_id", "level", "admin_code"]):
         if x.chief_id not in chief_of:
             mism.append({"assignment_id": x.assignment_id, "chief_id": x.chief_id, "kind": "unknown_chief", "detail": "no such chief"})
             continue
@@ -161,9 +162,10 @@ def coverage_of(reaches, assignments, chiefs, *, rivers, reservoirs, signboards,
         if c_unit != x.admin_code:
             mism.append({"assignment_id": x.assignment_id, "chief_id": x.chief_id, "kind": "outside_jurisdiction",
                          "detail": f"chief of {c_unit} assigned in {x.admin_code}"})
-    orphans = chiefs[~chiefs["chief_id"].isin(assignments["chief_id"])][["chief_id", "name", "level", "admin_code"]]
-    res_cov = set(assignments["reservoir_code"].dropna())
-    no_chief = reservoirs[~reservoirs["reservoir_code"].isin(res_cov)][["reservoir_code", "name", "scale"]]
+    held = set(assignments["chief_id"].tolist())  # Python sets: Arrow isin boxes every value
+    orphans = chiefs[np.array([c not in held for c in chiefs["chief_id"].tolist()], dtype=bool)][["chief_id", "name", "level", "admin_code"]]
+    res_cov = set(assignments["reservoir_code"].dropna().tolist())
+    no_chief = reservoirs[np.array([c not in res_cov for c in reservoirs.get("reservoir_code", pd.Series(dtype=object)).tolist()], dtype=bool)][["reservoir_code", "name", "scale"]]
     return Coverage(
         reaches=reaches, unassigned=un, holes=pd.DataFrame(holes), mismatches=pd.DataFrame(mism),
         duplicates=pd.DataFrame(dups), orphan_chiefs=orphans.reset_index(drop=True),
@@ -172,6 +174,17 @@ def coverage_of(reaches, assignments, chiefs, *, rivers, reservoirs, signboards,
         signboard_issues=signboard_audit(reaches, a, chiefs, signboards, reservoirs, assignments, rules),
         by_township=township_summary(reaches, un, admin), slivers=slivers if slivers is not None else pd.DataFrame(),
     )
+
+
+def _tuples(df: pd.DataFrame, cols: list[str], *, named: bool = True):
+    """Rows of ``df[cols]`` as (named) tuples from plain Python lists: iterating Arrow-backed
+    string columns element by element costs ~2 µs a value, a list costs nothing."""
+    values = [df[c].tolist() for c in cols]
+    rows = zip(*values, strict=True)
+    if not named:
+        return rows
+    Row = namedtuple("Row", ["Index", *cols])
+    return (Row(i, *v) for i, v in zip(df.index.tolist(), rows, strict=True))
 
 
 def _gaps(lo: float, hi: float, spans: list[tuple[float, float]], min_len: float) -> list[tuple[float, float]]:
@@ -189,17 +202,18 @@ def signboard_audit(reaches, river_assign, chiefs, signboards, reservoirs, assig
     """Boards that show someone other than the current chief, and long reaches without a board."""
     rows = []
     order = {cid: i for i, cid in enumerate(chiefs["chief_id"])}
-    person = dict(zip(chiefs["chief_id"], zip(chiefs["name"], chiefs["phone"], strict=True), strict=True))
+    person = dict(zip(chiefs["chief_id"].tolist(), zip(chiefs["name"].tolist(), chiefs["phone"].tolist(), strict=True), strict=True))
     by_river: dict[tuple, list] = {}
-    for k, cid in zip(zip(river_assign["river_code"], river_assign["admin_code"], river_assign["level"], strict=True),
-                      river_assign["chief_id"], strict=True):
+    for k, cid in zip(zip(river_assign["river_code"].tolist(), river_assign["admin_code"].tolist(), river_assign["level"].tolist(), strict=True),
+                      river_assign["chief_id"].tolist(), strict=True):
         by_river.setdefault(k, []).append(cid)
     by_reservoir: dict[str, list] = {}
-    for code, cid in zip(assignments["reservoir_code"], assignments["chief_id"], strict=True):
+    for code, cid in zip(assignments["reservoir_code"].tolist(), assignments["chief_id"].tolist(), strict=True):
         if isinstance(code, str):
             by_reservoir.setdefault(code, []).append(cid)
     boards = signboards.to_crs(reaches.crs) if len(signboards) else signboards
-    for b in boards.itertuples():
+    for b in _tuples(boards, ["board_id", "reservoir_code", "placed_by", "river_code", "admin_code", "chief_name",
+                              "chief_phone"]):
         if isinstance(b.reservoir_code, str):
             cur = by_reservoir.get(b.reservoir_code)
             if not cur:
@@ -221,7 +235,7 @@ def signboard_audit(reaches, river_assign, chiefs, signboards, reservoirs, assig
     if len(need) and len(boards):
         near, _ = shapely.STRtree(boards.geometry.values).query(need.geometry.values, predicate="dwithin",
                                                                  distance=rules.signboard_distance_m)
-        for r in need[~np.isin(np.arange(len(need)), near)].itertuples():
+        for r in _tuples(need[~np.isin(np.arange(len(need)), near)], ["reach_id", "river_code", "admin_code"]):
             rows.append({"board_id": None, "kind": "no_signboard_nearby", "river_code": r.river_code,
                          "admin_code": r.admin_code, "detail": f"{r.reach_id}: no board within {rules.signboard_distance_m:.0f} m"})
     return pd.DataFrame(rows, columns=["board_id", "kind", "river_code", "admin_code", "detail"])
@@ -229,10 +243,10 @@ def signboard_audit(reaches, river_assign, chiefs, signboards, reservoirs, assig
 
 def township_summary(reaches, unassigned, admin) -> pd.DataFrame:
     """Per township: river length, share assigned at township and village level, unassigned km."""
-    names = dict(zip(admin["admin_code"], admin["name"], strict=True))
+    names = dict(zip(admin["admin_code"].tolist(), admin["name"].tolist(), strict=True))
     sub = reaches[reaches["level"].isin(["township", "village"])]
-    total = sub.groupby(["township_code", "level"])["length_m"].sum()
-    miss = unassigned.groupby(["township_code", "level"])["length_m"].sum() if len(unassigned) else pd.Series(dtype=float)
+    total = sub.groupby(["township_code", "level"])["length_m"].sum().to_dict()
+    miss = unassigned.groupby(["township_code", "level"])["length_m"].sum().to_dict() if len(unassigned) else {}
     rows = []
     for town in sorted(sub["township_code"].dropna().unique()):
         row = {"township_code": town, "township_name": names.get(town)}

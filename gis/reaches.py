@@ -10,8 +10,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.ops import substring
 
+from gis import _reach_kernels as kernels
+from gis._parallel import threaded
 from gis.crs import metric_crs
 
 REACH_COLUMNS = ["reach_id", "river_code", "level", "admin_code", "shared_admin_code", "county_code",
@@ -19,8 +20,13 @@ REACH_COLUMNS = ["reach_id", "river_code", "level", "admin_code", "shared_admin_
 
 
 def segment(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame, *, level: str, boundary_tolerance: float = 30.0,
-            min_boundary_m: float = 300.0, sliver_m: float = 20.0) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+            min_boundary_m: float = 300.0, sliver_m: float = 20.0,
+            workers: int | None = None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Cut rivers into reaches at the boundaries of the admin units of ``level``.
+
+    Each river's reaches depend only on that river and the units it meets, so any
+    partition of ``rivers`` (with the same ``admin``) gives the same reaches as the whole:
+    a province can run partition by partition (e.g. ``dask_geopandas`` ``map_partitions``).
 
     Parameters
     ----------
@@ -36,6 +42,9 @@ def segment(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame, *, level: str, bo
         not alternating slivers.
     sliver_m : float
         Pieces shorter than this are merged into the longer neighbour and reported.
+    workers : int, optional
+        Threads for the geometry operations (GEOS runs without the GIL); default: one per
+        core. Use 1 inside a scheduler that already runs a task per core.
 
     Returns
     -------
@@ -46,173 +55,180 @@ def segment(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame, *, level: str, bo
     """
     crs = metric_crs(admin)
     units = admin[admin["level"] == level].to_crs(crs).reset_index(drop=True)
-    county = admin[admin["level"] == "county"]
-    county_code = county["admin_code"].iloc[0] if len(county) else None
     lines = rivers.to_crs(crs).reset_index(drop=True)
-    parent = dict(zip(units["admin_code"], units["parent_code"], strict=True))
-    ugeo = np.asarray(units.geometry.values)  # plain shapely objects: no pandas ufunc dispatch per call
-    tree = shapely.STRtree(ugeo)
-    codes = units["admin_code"].to_numpy()
-    edges: dict[tuple[int, int], object] = {}  # shared-edge bands, computed once per unit pair
-    rows, slivers = [], []
-    for r in lines.itertuples():
-        line = r.geometry
-        ch = _Chainage(line)
-        hits = tree.query(line, predicate="intersects")
-        parts = shapely.intersection(line, ugeo[hits])
-        pieces = _chainages(ch, parts, [(codes[u], None) for u in hits])
-        pieces += _boundary_pieces(ch, hits, ugeo, codes, edges, boundary_tolerance, min_boundary_m)
-        for a, b, code, shared in _resolve(pieces, line.length, sliver_m, slivers, r.river_code):
-            township = code if level == "township" else parent.get(code)
-            rows.append({"reach_id": f"{r.river_code}/{level[0].upper()}/{a:.0f}", "river_code": r.river_code,
-                         "level": level, "admin_code": code, "shared_admin_code": shared, "county_code": county_code,
-                         "township_code": township, "from_m": round(a, 2), "to_m": round(b, 2), "length_m": round(b - a, 2),
-                         "geometry": ch.slice(a, b)})
-    reaches = gpd.GeoDataFrame(rows, columns=REACH_COLUMNS, geometry="geometry", crs=crs)
-    return reaches, pd.DataFrame(slivers, columns=["river_code", "admin_code", "from_m", "to_m", "merged_into"])
+    ugeo = np.asarray(units.geometry.values)
+    lgeo = np.asarray(lines.geometry.values)
+    river = _River(lgeo)
+    # every (river, unit) that meet, in STRtree order: the order decides ties, as before
+    ri, ui = shapely.STRtree(ugeo).query(lgeo, predicate="intersects")
+    pieces = [_pieces(river, ri, ui, threaded(shapely.intersection, lgeo[ri], ugeo[ui], workers=workers),
+                      shared=False)]
+    pieces.append(_boundary_pieces(river, ri, ui, ugeo, boundary_tolerance, min_boundary_m, len(ugeo), workers))
+    pr, plo, phi, pshared, plabel = (np.concatenate(c) for c in zip(*pieces, strict=True))
+    order = np.argsort(pr, kind="stable")  # by river; unit pieces before boundary pieces, as listed
+    pr, plo, phi, pshared, plabel = pr[order], plo[order], phi[order], pshared[order], plabel[order]
+    poff = np.searchsorted(pr, np.arange(len(lgeo) + 1))
+    (sr, sa, sb, sl), (vr, vl, va, vb, vi) = kernels.resolve(poff, plo, phi, pshared, plabel,
+                                                             shapely.length(lgeo), float(sliver_m))
+    # a label is a unit (its index) or a unit pair (n_units + pair index); codes per label
+    code, other = river.label_codes(units["admin_code"].to_numpy())
+    xy, count = kernels.slices(river.xy, river.off, river.cum, river.step, sr, sa, sb)
+    geoms = (shapely.linestrings(xy, indices=np.repeat(np.arange(len(sr)), np.diff(count))) if len(sr)
+             else np.array([], dtype=object))
+    up = _ancestors(admin)
+    rcode = lines["river_code"].to_numpy()
+    acode = code[sl]
+    township = acode if level == "township" else np.array([up.get(c, {}).get("township") for c in acode], dtype=object)
+    rounded = [(round(a, 2), round(b, 2), round(b - a, 2)) for a, b in zip(sa.tolist(), sb.tolist(), strict=True)]
+    reaches = gpd.GeoDataFrame({
+        "reach_id": [f"{r}/{level[0].upper()}/{a:.0f}" for r, a in zip(rcode[sr], sa, strict=True)],
+        "river_code": rcode[sr], "level": level, "admin_code": acode, "shared_admin_code": other[sl],
+        "county_code": np.array([up.get(c, {}).get("county") for c in acode], dtype=object),
+        "township_code": township, "from_m": [r[0] for r in rounded], "to_m": [r[1] for r in rounded],
+        "length_m": [r[2] for r in rounded], "geometry": geoms}, columns=REACH_COLUMNS, geometry="geometry", crs=crs)
+    slivers = pd.DataFrame({"river_code": rcode[vr], "admin_code": code[vl], "from_m": va, "to_m": vb,
+                            "merged_into": code[vi]}, columns=["river_code", "admin_code", "from_m", "to_m", "merged_into"])
+    return reaches, slivers
 
 
-class _Chainage:
-    """Metres along one river line from its start, by cumulative vertex distances.
+class _River:
+    """Every river's vertices, chainage at each vertex and a per-river sort for look-ups."""
 
-    Pieces cut from the line by GEOS keep the line's own vertices exactly, so a piece's
-    end is located from its neighbouring vertex (a table look-up) instead of projecting it
-    onto the whole line; only pieces with no vertex of the line inside fall back to
-    ``line_locate_point``.
-    """
+    def __init__(self, lines: np.ndarray) -> None:
+        self.lines = lines
+        xy, owner = shapely.get_coordinates(lines, return_index=True)
+        self.xy = np.ascontiguousarray(xy)
+        self.off = np.searchsorted(owner, np.arange(len(lines) + 1))
+        self.cum, self.step = kernels.chainage_table(self.xy, self.off)
+        self.order = np.lexsort((xy[:, 1], xy[:, 0], owner))
+        self.labels: list[tuple[int, int]] = []  # unit pairs behind boundary labels
 
-    def __init__(self, line) -> None:
-        self.line = line
-        self.xy = shapely.get_coordinates(line)
-        step = np.hypot(*np.diff(self.xy, axis=0).T)
-        self.step = step
-        self.cum = np.concatenate([[0.0], np.cumsum(step)])
-        self.index: dict[tuple[float, float], int] = {}
-        for i, key in enumerate(map(tuple, self.xy.tolist())):
-            self.index[key] = -1 if key in self.index else i  # a revisited vertex is ambiguous
+    def ends(self, parts: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Chainage range (low, high) of each LineString part on river ``owner[i]``."""
+        xy, idx = shapely.get_coordinates(parts, return_index=True)
+        start = np.searchsorted(idx, np.arange(len(parts) + 1))
+        first, last = start[:-1], start[1:] - 1
+        at = [kernels.locate_ends(self.xy, self.order, self.off, self.cum, self.step, owner, xy[p], xy[q])
+              for p, q in ((first, first + 1), (last, last - 1))]
+        for k, pick in enumerate((first, last)):
+            lost = np.isnan(at[k])
+            if lost.any():  # no vertex of the river to anchor on: project (a quarter of pieces)
+                at[k][lost] = kernels.project(self.xy, self.off, owner[lost], xy[pick[lost]])
+        return np.minimum(at[0], at[1]), np.maximum(at[0], at[1])
 
-    def ends(self, parts) -> np.ndarray:
-        """(2, n) chainages of the first and last point of each LineString part."""
-        out = np.full((2, len(parts)), np.nan)
-        for k, (end, inner) in enumerate(((0, 1), (-1, -2))):
-            p = shapely.get_coordinates(shapely.get_point(parts, end))
-            q = shapely.get_coordinates(shapely.get_point(parts, inner))
-            for n in range(len(parts)):
-                out[k, n] = self._at(tuple(p[n]), tuple(q[n]))
-        lost = np.isnan(out)
-        if lost.any():  # no vertex of the line to anchor on: project (rare, short pieces)
-            pts = np.concatenate([shapely.get_point(parts, 0), shapely.get_point(parts, -1)]).reshape(2, -1)
-            out[lost] = shapely.line_locate_point(self.line, pts[lost])
-        return out
-
-    def _at(self, p, q) -> float:
-        i = self.index.get(p)
-        if i is not None and i >= 0:
-            return float(self.cum[i])
-        j = self.index.get(q)
-        if j is None or j < 0:
-            return float("nan")
-        # p lies on one of the two segments that meet at vertex j: the one it is on (within
-        # the segment, not only on its line: consecutive segments are often collinear)
-        for a in (j - 1, j):
-            if 0 <= a < len(self.step) and self.step[a] > 0:
-                (x0, y0), (x1, y1) = self.xy[a], self.xy[a + 1]
-                dx, dy = x1 - x0, y1 - y0
-                t = ((p[0] - x0) * dx + (p[1] - y0) * dy) / self.step[a] ** 2
-                off = abs(dx * (p[1] - y0) - dy * (p[0] - x0)) / self.step[a]
-                if off < 1e-6 and -1e-9 <= t <= 1 + 1e-9:
-                    return float(self.cum[a]) + min(max(t, 0.0), 1.0) * float(self.step[a])
-        return float("nan")
-
-    def slice(self, a: float, b: float):
-        """The line from chainage ``a`` to ``b`` (what ``shapely.ops.substring`` gives)."""
-        i, j = np.searchsorted(self.cum, a, side="right"), np.searchsorted(self.cum, b, side="left")
-        pts = np.vstack([self._point(a), self.xy[i:j], self._point(b)])
-        return shapely.linestrings(pts) if len(pts) >= 2 else substring(self.line, a, b)
-
-    def _point(self, d: float) -> np.ndarray:
-        k = int(np.clip(np.searchsorted(self.cum, d, side="right") - 1, 0, len(self.step) - 1))
-        t = 0.0 if self.step[k] == 0 else (d - self.cum[k]) / self.step[k]
-        return self.xy[k] + min(max(t, 0.0), 1.0) * (self.xy[k + 1] - self.xy[k])
+    def label_codes(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """admin_code and shared_admin_code of every label (units, then unit pairs)."""
+        pairs = [tuple(sorted((codes[a], codes[b]))) for a, b in self.labels]
+        code = np.concatenate([codes.astype(object), np.array([p[0] for p in pairs], dtype=object)])
+        other = np.concatenate([np.full(len(codes), None, dtype=object), np.array([p[1] for p in pairs], dtype=object)])
+        return code, other
 
 
-def _chainages(ch: _Chainage, geoms, labels) -> list[tuple]:
-    """(from, to, *label) for every line part of ``geoms[i]``."""
-    parts, owner = shapely.get_parts(geoms, return_index=True)
+def _pieces(river: _River, ri, label, geoms, *, shared: bool, river_of=None):
+    """(ri, from, to, shared, label) arrays for every line part of ``geoms[i]``, which lies
+    on river ``ri[i]`` (or ``river_of[ri[i]]``)."""
+    parts, k = shapely.get_parts(geoms, return_index=True)
     keep = (shapely.get_type_id(parts) == 1) & (shapely.length(parts) > 0)  # LineStrings only
-    parts, owner = parts[keep], owner[keep]
-    if not len(parts):
-        return []
-    at = ch.ends(parts)
-    lo, hi = np.minimum(at[0], at[1]), np.maximum(at[0], at[1])
-    return [(float(a), float(b), *labels[o]) for a, b, o in zip(lo, hi, owner, strict=True)]
+    parts, k = parts[keep], k[keep]
+    lo, hi = river.ends(parts, ri[k] if river_of is None else river_of[ri[k]])
+    return ri[k], lo, hi, np.full(len(k), shared), np.asarray(label)[k].astype(np.int64)
 
 
-def _boundary_pieces(ch, hits, ugeo, codes, edges, tol, min_len):
-    """Stretches that run along the shared edge of two units: (from, to, a, b)."""
-    bands, labels = [], []
-    for i, a in enumerate(hits):
-        for b in hits[i + 1:]:
-            key = (min(a, b), max(a, b))
-            if key not in edges:
-                edge = shapely.intersection(ugeo[a].boundary, ugeo[b].boundary)
-                edges[key] = None if edge.is_empty or edge.length < min_len else edge.buffer(tol, cap_style="flat")
-            if edges[key] is not None:
-                bands.append(edges[key])
-                labels.append(tuple(sorted((codes[a], codes[b]))))
-    if not bands:
-        return []
-    along = shapely.intersection(ch.line, np.array(bands, dtype=object))
-    ok = shapely.length(along) >= min_len  # the river follows this boundary long enough
-    return _chainages(ch, along[ok], [lab for lab, k in zip(labels, ok, strict=True) if k])
+def _boundary_pieces(river: _River, ri, ui, ugeo, tol, min_len, n_units, workers):
+    """Stretches that run along the shared edge of two units both met by the river."""
+    # every pair of units met by the same river, in the order the river met them
+    start = np.searchsorted(ri, np.arange(len(river.lines) + 1))
+    k = np.diff(start)
+    cr = np.repeat(np.arange(len(k)), k * (k - 1) // 2)
+    i, j = _pairs(start, k)
+    ca, cb = ui[i], ui[j]
+    empty = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0), np.zeros(0, bool), np.zeros(0, np.int64))
+    key = np.minimum(ca, cb) * n_units + np.maximum(ca, cb)
+    # only units that touch share an edge: test the unique pairs, boxes first
+    upair, back = np.unique(key, return_inverse=True)
+    pa, pb = upair // n_units, upair % n_units
+    ba, bb = shapely.bounds(ugeo[pa]), shapely.bounds(ugeo[pb])
+    touch = (ba[:, 0] <= bb[:, 2]) & (bb[:, 0] <= ba[:, 2]) & (ba[:, 1] <= bb[:, 3]) & (bb[:, 1] <= ba[:, 3])
+    touch[touch] = shapely.intersects(ugeo[pa[touch]], ugeo[pb[touch]])
+    touch = touch[back]
+    cr, ca, cb, key = cr[touch], ca[touch], cb[touch], key[touch]
+    if not len(cr):
+        return empty
+    keys, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    edges = threaded(shapely.intersection, shapely.boundary(ugeo[ca[first]]), shapely.boundary(ugeo[cb[first]]),
+                     workers=workers)
+    long = ~shapely.is_empty(edges) & (shapely.length(edges) >= min_len)
+    base = n_units + len(river.labels)
+    river.labels.extend(zip(ca[first].tolist(), cb[first].tolist(), strict=True))
+    eoff, eseg, longest = _segments(edges)
+    # GEOS returns a shared edge as two-point lines, whose flat-capped buffer is a union of
+    # rectangles: the compiled kernel clips the river to those directly (no buffer, no
+    # overlay); an edge with longer parts (round joins) goes through GEOS
+    simple = long & (longest <= 2)
+    fast = np.flatnonzero(simple[inv])
+    start, lo, hi = kernels.band_pieces(river.xy, river.off, river.cum, river.step, cr[fast], inv[fast], eoff, eseg,
+                                        float(tol), float(min_len))
+    c_fast = np.repeat(fast, np.diff(start))
+    # the rest: a river whose segments near the edge add up to less than min_len cannot
+    # follow it, and its band need not be built (buffers are dear)
+    slow = np.flatnonzero(long[inv] & ~simple[inv])
+    slow = slow[kernels.near_length(river.xy, river.off, river.step, cr[slow], inv[slow], eoff, eseg,
+                                    float(tol)) >= min_len]
+    need = np.unique(inv[slow])
+    bands = np.empty(len(keys), dtype=object)
+    bands[need] = threaded(shapely.buffer, edges[need], workers=workers, distance=tol, cap_style="flat")
+    along = threaded(shapely.intersection, river.lines[cr[slow]], bands[inv[slow]], workers=workers)
+    slow = slow[shapely.length(along) >= min_len]  # the river follows this boundary long enough
+    geo = _pieces(river, slow, inv[slow], along[shapely.length(along) >= min_len], shared=True, river_of=cr)
+    cidx = np.concatenate([c_fast, geo[0]])
+    order = np.argsort(cidx, kind="stable")  # the order the pairs were met in
+    return (cr[cidx[order]], np.concatenate([lo, geo[1]])[order], np.concatenate([hi, geo[2]])[order],
+            np.ones(len(cidx), bool), base + inv[cidx[order]])
 
 
-def _resolve(pieces, length, sliver_m, slivers, river_code):
-    """One label per chainage interval: boundary stretches win, then the unit the river is
-    in; adjacent equal labels merge; slivers join their longer neighbour."""
-    if not pieces:
-        return []
-    cuts = np.unique(np.array([0.0, length] + [p[0] for p in pieces] + [p[1] for p in pieces]))
-    lo = np.array([p[0] for p in pieces]) - 1e-6
-    hi = np.array([p[1] for p in pieces]) + 1e-6
-    is_shared = np.array([p[3] is not None for p in pieces])
-    mids = (cuts[:-1] + cuts[1:]) / 2
-    cover = (lo[None, :] <= mids[:, None]) & (mids[:, None] <= hi[None, :])  # spans × pieces
-    # boundary stretches win over the unit the river is in
-    pick = np.where((cover & is_shared).any(axis=1), np.argmax(cover & is_shared, axis=1), np.argmax(cover, axis=1))
-    spans = []
-    for k, (a, b) in enumerate(zip(cuts[:-1], cuts[1:], strict=True)):
-        if b - a <= 1e-6 or not cover[k].any():
-            continue  # a zero-length cut, or outside every unit (beyond the county)
-        p = pieces[pick[k]]
-        label = (p[2], p[3])
-        if spans and spans[-1][2] == label and abs(spans[-1][1] - a) < 1e-6:
-            spans[-1][1] = b
-        else:
-            spans.append([a, b, label])
-    changed = True
-    while changed and len(spans) > 1:
-        changed = False
-        for i, (a, b, label) in enumerate(spans):
-            if b - a >= sliver_m:
-                continue
-            left = spans[i - 1] if i > 0 else None
-            right = spans[i + 1] if i + 1 < len(spans) else None
-            into = max((n for n in (left, right) if n is not None), key=lambda n: n[1] - n[0])
-            slivers.append((river_code, label[0], a, b, into[2][0]))
-            into[0], into[1] = min(into[0], a), max(into[1], b)
-            del spans[i]
-            # merge neighbours that now touch with equal labels
-            merged = []
-            for s in spans:
-                if merged and merged[-1][2] == s[2] and abs(merged[-1][1] - s[0]) < 1e-6:
-                    merged[-1][1] = s[1]
-                else:
-                    merged.append(s)
-            spans[:] = merged
-            changed = True
-            break
-    return [(a, b, label[0], label[1]) for a, b, label in spans]
+def _segments(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every segment (x0, y0, x1, y1) of each (multi)line, CSR by line; and the most
+    vertices any part of each line has."""
+    parts, owner = shapely.get_parts(lines, return_index=True)
+    xy, k = shapely.get_coordinates(parts, return_index=True)
+    same = k[1:] == k[:-1]  # consecutive vertices of one part
+    seg = np.hstack([xy[:-1], xy[1:]])[same]
+    seg_owner = owner[k[:-1][same]]
+    longest = np.zeros(len(lines), np.int64)
+    np.maximum.at(longest, owner, shapely.get_num_coordinates(parts))
+    return np.searchsorted(seg_owner, np.arange(len(lines) + 1)), np.ascontiguousarray(seg), longest
+
+
+def _pairs(start: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row pairs (i, j), i < j, within each group ``start[g]:start[g] + k[g]``, in order."""
+    n = k * (k - 1) // 2
+    if not n.sum():
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    g = np.repeat(np.arange(len(k)), n)
+    t = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)  # rank of the pair in its group
+    # pair t of a group of size m: i from the triangular layout, rows (0,1),(0,2)...(1,2)...
+    m = k[g]
+    i = (2 * m - 1 - np.sqrt((2 * m - 1) ** 2 - 8 * t)) // 2
+    i = i.astype(np.int64)
+    i -= (t < i * (2 * m - i - 1) // 2)  # guard float rounding
+    i += (t >= (i + 1) * (2 * m - i - 2) // 2)
+    j = t - i * (2 * m - i - 1) // 2 + i + 1
+    return start[:-1][g] + i, start[:-1][g] + j
+
+
+def _ancestors(admin: gpd.GeoDataFrame) -> dict[str, dict[str, str]]:
+    """Each unit's township and county codes, by walking parent codes up."""
+    level = dict(zip(admin["admin_code"], admin["level"], strict=True))
+    parent = dict(zip(admin["admin_code"], admin["parent_code"], strict=True))
+    out = {}
+    for code in level:
+        up, c, seen = {}, code, set()
+        while c in level and c not in seen:
+            seen.add(c)
+            up.setdefault(level[c], c)
+            c = parent.get(c)
+        out[code] = up
+    return out
 
 
 def county_reaches(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -1,0 +1,379 @@
+"""Compiled loops behind :mod:`gis.reaches`: chainage look-up, label resolution, slicing.
+
+Each works on flat arrays in CSR form (``off[r]:off[r + 1]`` are river ``r``'s rows), so
+a partition of rivers is processed exactly as the whole would be. The arithmetic repeats
+what the per-river Python code did step for step, so reach ends agree to the last bit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+EPS = 1e-6  # m: pieces touching within this are one; the same slack as GEOS output noise
+
+
+@njit(cache=True)
+def chainage_table(xy, off):  # pragma: no cover - compiled
+    """Cumulative distance at every vertex, restarting at each river; and segment lengths."""
+    n = xy.shape[0]
+    cum = np.zeros(n)
+    step = np.zeros(n)  # step[i]: vertex i to i + 1 (0 at a river's last vertex)
+    for r in range(off.shape[0] - 1):
+        total = 0.0
+        for i in range(off[r], off[r + 1] - 1):
+            d = np.hypot(xy[i + 1, 0] - xy[i, 0], xy[i + 1, 1] - xy[i, 1])
+            step[i] = d
+            cum[i] = total
+            total += d
+        if off[r + 1] > off[r]:
+            cum[off[r + 1] - 1] = total
+    return cum, step
+
+
+@njit(cache=True)
+def _find(xy, order, lo, hi, x, y):  # pragma: no cover - compiled
+    """Row of vertex (x, y) among ``order[lo:hi]`` (sorted by x, y); -1 if absent or repeated."""
+    a, b = lo, hi
+    while a < b:
+        m = (a + b) // 2
+        k = order[m]
+        if xy[k, 0] < x or (xy[k, 0] == x and xy[k, 1] < y):
+            a = m + 1
+        else:
+            b = m
+    if a >= hi:
+        return -1
+    k = order[a]
+    if xy[k, 0] != x or xy[k, 1] != y:
+        return -1
+    if a + 1 < hi and xy[order[a + 1], 0] == x and xy[order[a + 1], 1] == y:
+        return -1  # a revisited vertex is ambiguous
+    return k
+
+
+@njit(cache=True, parallel=True, nogil=True)
+def locate_ends(xy, order, off, cum, step, river, p, q):  # pragma: no cover - compiled
+    """Chainage of each point ``p[i]`` on river ``river[i]``; ``q[i]`` is its neighbour in the
+    piece. GEOS keeps the river's own vertices in a cut piece, so ``p`` is a vertex, or lies
+    on one of the two segments meeting at vertex ``q``. NaN where neither holds."""
+    out = np.full(p.shape[0], np.nan)
+    for n in prange(p.shape[0]):
+        lo, hi = off[river[n]], off[river[n] + 1]
+        i = _find(xy, order, lo, hi, p[n, 0], p[n, 1])
+        if i >= 0:
+            out[n] = cum[i]
+            continue
+        j = _find(xy, order, lo, hi, q[n, 0], q[n, 1])
+        if j < 0:
+            continue
+        for a in (j - 1, j):
+            # within the segment, not only on its line: consecutive segments are often collinear
+            if lo <= a < hi - 1 and step[a] > 0:
+                x0, y0, x1, y1 = xy[a, 0], xy[a, 1], xy[a + 1, 0], xy[a + 1, 1]
+                dx, dy = x1 - x0, y1 - y0
+                t = ((p[n, 0] - x0) * dx + (p[n, 1] - y0) * dy) / step[a] ** 2
+                d = abs(dx * (p[n, 1] - y0) - dy * (p[n, 0] - x0)) / step[a]
+                if d < 1e-6 and -1e-9 <= t <= 1 + 1e-9:
+                    out[n] = cum[a] + min(max(t, 0.0), 1.0) * step[a]
+                    break
+    return out
+
+
+@njit(cache=True)
+def resolve(poff, lo, hi, shared, label, length, sliver_m):  # pragma: no cover - compiled
+    """One label per chainage interval of each river: a boundary stretch wins, then the
+    first unit piece covering it; touching equal labels merge; a span shorter than
+    ``sliver_m`` joins its longer neighbour (the left on a tie), first sliver first.
+
+    Returns spans (river, from, to, label) and slivers (river, label, from, to, into)."""
+    nr = poff.shape[0] - 1
+    cap = 2 * lo.shape[0] + 2 * nr
+    s_r = np.empty(cap, np.int64)
+    s_a = np.empty(cap)
+    s_b = np.empty(cap)
+    s_l = np.empty(cap, np.int64)
+    v_r = np.empty(cap, np.int64)
+    v_l = np.empty(cap, np.int64)
+    v_a = np.empty(cap)
+    v_b = np.empty(cap)
+    v_i = np.empty(cap, np.int64)
+    ns = 0
+    nv = 0
+    for r in range(nr):
+        p0, p1 = poff[r], poff[r + 1]
+        if p1 == p0:
+            continue
+        cuts = np.empty(2 * (p1 - p0) + 2)
+        cuts[0] = 0.0
+        cuts[1] = length[r]
+        cuts[2:2 + p1 - p0] = lo[p0:p1]
+        cuts[2 + p1 - p0:] = hi[p0:p1]
+        cuts = np.unique(cuts)
+        a_ = np.empty(cuts.shape[0])
+        b_ = np.empty(cuts.shape[0])
+        l_ = np.empty(cuts.shape[0], np.int64)
+        m = 0
+        for k in range(cuts.shape[0] - 1):
+            a, b = cuts[k], cuts[k + 1]
+            mid = (a + b) / 2
+            first, first_shared = -1, -1
+            for i in range(p0, p1):
+                if lo[i] - EPS <= mid <= hi[i] + EPS:
+                    if first < 0:
+                        first = i
+                    if shared[i]:
+                        first_shared = i
+                        break
+            if b - a <= EPS or first < 0:
+                continue  # a zero-length cut, or outside every unit (beyond the area)
+            lab = label[first_shared if first_shared >= 0 else first]
+            if m > 0 and l_[m - 1] == lab and abs(b_[m - 1] - a) < EPS:
+                b_[m - 1] = b
+            else:
+                a_[m], b_[m], l_[m] = a, b, lab
+                m += 1
+        while m > 1:
+            i = 0
+            while i < m and b_[i] - a_[i] >= sliver_m:
+                i += 1
+            if i == m:
+                break
+            if i == 0:
+                into = 1
+            elif i == m - 1:
+                into = i - 1
+            else:
+                into = i - 1 if b_[i - 1] - a_[i - 1] >= b_[i + 1] - a_[i + 1] else i + 1
+            v_r[nv], v_l[nv], v_a[nv], v_b[nv], v_i[nv] = r, l_[i], a_[i], b_[i], l_[into]
+            nv += 1
+            a_[into] = min(a_[into], a_[i])
+            b_[into] = max(b_[into], b_[i])
+            for k in range(i, m - 1):
+                a_[k], b_[k], l_[k] = a_[k + 1], b_[k + 1], l_[k + 1]
+            m -= 1
+            w = 0  # merge neighbours that now touch with equal labels
+            for k in range(m):
+                if w > 0 and l_[w - 1] == l_[k] and abs(b_[w - 1] - a_[k]) < EPS:
+                    b_[w - 1] = b_[k]
+                else:
+                    a_[w], b_[w], l_[w] = a_[k], b_[k], l_[k]
+                    w += 1
+            m = w
+        for k in range(m):
+            s_r[ns], s_a[ns], s_b[ns], s_l[ns] = r, a_[k], b_[k], l_[k]
+            ns += 1
+    return (s_r[:ns], s_a[:ns], s_b[:ns], s_l[:ns]), (v_r[:nv], v_l[:nv], v_a[:nv], v_b[:nv], v_i[:nv])
+
+
+@njit(cache=True)
+def _point(xy, cum, step, lo, hi, d, out, w):  # pragma: no cover - compiled
+    k = np.searchsorted(cum[lo:hi], d, side="right") - 1
+    k = min(max(k, 0), hi - lo - 2) + lo
+    t = 0.0 if step[k] == 0 else (d - cum[k]) / step[k]
+    t = min(max(t, 0.0), 1.0)
+    out[w, 0] = xy[k, 0] + t * (xy[k + 1, 0] - xy[k, 0])
+    out[w, 1] = xy[k, 1] + t * (xy[k + 1, 1] - xy[k, 1])
+
+
+@njit(cache=True)
+def slices(xy, off, cum, step, river, a, b):  # pragma: no cover - compiled
+    """Coordinates of each river stretch ``a[i]..b[i]`` (what ``shapely.ops.substring``
+    gives): the cut point, the river's vertices between, the cut point; CSR by stretch."""
+    n = river.shape[0]
+    first = np.empty(n, np.int64)
+    last = np.empty(n, np.int64)
+    count = np.empty(n + 1, np.int64)
+    count[0] = 0
+    for s in range(n):
+        lo, hi = off[river[s]], off[river[s] + 1]
+        first[s] = lo + np.searchsorted(cum[lo:hi], a[s], side="right")
+        last[s] = lo + np.searchsorted(cum[lo:hi], b[s], side="left")
+        count[s + 1] = count[s] + 2 + max(last[s] - first[s], 0)
+    out = np.empty((count[n], 2))
+    for s in range(n):
+        lo, hi = off[river[s]], off[river[s] + 1]
+        w = count[s]
+        _point(xy, cum, step, lo, hi, a[s], out, w)
+        w += 1
+        for k in range(first[s], last[s]):
+            out[w, 0], out[w, 1] = xy[k, 0], xy[k, 1]
+            w += 1
+        _point(xy, cum, step, lo, hi, b[s], out, w)
+    return out, count
+
+
+@njit(cache=True, parallel=True, nogil=True)
+def project(xy, off, river, pts):  # pragma: no cover - compiled
+    """``shapely.line_locate_point`` of each point on its river, as GEOS computes it
+    (``LengthIndexOfPoint``: the first nearest segment, lengths summed by sqrt)."""
+    out = np.empty(pts.shape[0])
+    for n in prange(pts.shape[0]):
+        x, y = pts[n, 0], pts[n, 1]
+        best, at, start = np.inf, 0.0, 0.0
+        for i in range(off[river[n]], off[river[n] + 1] - 1):
+            ax, ay, bx, by = xy[i, 0], xy[i, 1], xy[i + 1, 0], xy[i + 1, 1]
+            dx, dy = bx - ax, by - ay
+            seg = np.sqrt(dx * dx + dy * dy)
+            len2 = dx * dx + dy * dy
+            if (x == ax and y == ay) or len2 == 0:
+                r = 0.0
+            elif x == bx and y == by:
+                r = 1.0
+            else:
+                r = ((x - ax) * dx + (y - ay) * dy) / len2
+            if len2 == 0 or r <= 0.0:
+                d = np.sqrt((x - ax) * (x - ax) + (y - ay) * (y - ay))
+            elif r >= 1.0:
+                d = np.sqrt((x - bx) * (x - bx) + (y - by) * (y - by))
+            else:
+                s = ((ay - y) * dx - (ax - x) * dy) / len2
+                d = abs(s) * seg
+            m = start if r <= 0.0 else (start + r * seg if r <= 1.0 else start + seg)
+            if d < best:
+                best, at = d, m
+            start += seg
+        out[n] = at
+    return out
+
+
+@njit(cache=True)
+def _seg_point(x, y, ax, ay, bx, by):  # pragma: no cover - compiled
+    dx, dy = bx - ax, by - ay
+    len2 = dx * dx + dy * dy
+    t = 0.0 if len2 == 0 else min(max(((x - ax) * dx + (y - ay) * dy) / len2, 0.0), 1.0)
+    return np.hypot(x - ax - t * dx, y - ay - t * dy)
+
+
+@njit(cache=True)
+def _seg_seg(a, b, c, d):  # pragma: no cover - compiled
+    """Distance between segments ab and cd (0 where they cross)."""
+    def orient(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+    o1, o2, o3, o4 = orient(a, b, c), orient(a, b, d), orient(c, d, a), orient(c, d, b)
+    if ((o1 > 0) != (o2 > 0)) and ((o3 > 0) != (o4 > 0)) and o1 != 0 and o2 != 0 and o3 != 0 and o4 != 0:
+        return 0.0
+    return min(_seg_point(c[0], c[1], a[0], a[1], b[0], b[1]), _seg_point(d[0], d[1], a[0], a[1], b[0], b[1]),
+               _seg_point(a[0], a[1], c[0], c[1], d[0], d[1]), _seg_point(b[0], b[1], c[0], c[1], d[0], d[1]))
+
+
+@njit(cache=True, parallel=True, nogil=True)
+def near_length(xy, off, step, river, edge, eoff, eseg, tol):  # pragma: no cover - compiled
+    """For each (river[i], edge[i]): the summed length of the river's segments that come
+    within ``tol`` of the edge's segments ``eseg[eoff[e]:eoff[e + 1]]`` (x0, y0, x1, y1).
+    The river's length inside the edge's buffer cannot exceed it, so a pair below
+    ``min_len`` needs no buffer at all."""
+    out = np.zeros(river.shape[0])
+    for n in prange(river.shape[0]):
+        e0, e1 = eoff[edge[n]], eoff[edge[n] + 1]
+        if e1 == e0:
+            continue
+        x0 = min(eseg[e0:e1, 0].min(), eseg[e0:e1, 2].min()) - tol
+        x1 = max(eseg[e0:e1, 0].max(), eseg[e0:e1, 2].max()) + tol
+        y0 = min(eseg[e0:e1, 1].min(), eseg[e0:e1, 3].min()) - tol
+        y1 = max(eseg[e0:e1, 1].max(), eseg[e0:e1, 3].max()) + tol
+        total = 0.0
+        for i in range(off[river[n]], off[river[n] + 1] - 1):
+            a, b = xy[i], xy[i + 1]
+            if max(a[0], b[0]) < x0 or min(a[0], b[0]) > x1 or max(a[1], b[1]) < y0 or min(a[1], b[1]) > y1:
+                continue
+            for k in range(e0, e1):
+                if (max(a[0], b[0]) < min(eseg[k, 0], eseg[k, 2]) - tol or min(a[0], b[0]) > max(eseg[k, 0], eseg[k, 2]) + tol
+                        or max(a[1], b[1]) < min(eseg[k, 1], eseg[k, 3]) - tol
+                        or min(a[1], b[1]) > max(eseg[k, 1], eseg[k, 3]) + tol):
+                    continue
+                if _seg_seg(a, b, eseg[k, 0:2], eseg[k, 2:4]) <= tol * (1 + 1e-9) + 1e-6:
+                    total += step[i]
+                    break
+        out[n] = total
+    return out
+
+
+@njit(cache=True)
+def _band(xy, lo, hi, cum, step, eseg, tol, min_len, out_lo, out_hi, w0, write):  # pragma: no cover - compiled
+    """Chainage intervals of river vertices ``lo:hi`` inside the flat-capped buffer of the
+    segments ``eseg``: the union of one rectangle per segment, which is what GEOS builds
+    for a MultiLineString of two-point lines. Returns how many intervals (0 if they add up
+    to less than ``min_len``)."""
+    m = eseg.shape[0]
+    x0 = min(eseg[:, 0].min(), eseg[:, 2].min()) - tol
+    x1 = max(eseg[:, 0].max(), eseg[:, 2].max()) + tol
+    y0 = min(eseg[:, 1].min(), eseg[:, 3].min()) - tol
+    y1 = max(eseg[:, 1].max(), eseg[:, 3].max()) + tol
+    s0 = np.empty(m)
+    s1 = np.empty(m)
+    count, total = 0, 0.0
+    cur_lo, cur_hi = -1.0, -2.0
+    for i in range(lo, hi - 1):
+        ax, ay, bx, by = xy[i, 0], xy[i, 1], xy[i + 1, 0], xy[i + 1, 1]
+        if step[i] == 0 or max(ax, bx) < x0 or min(ax, bx) > x1 or max(ay, by) < y0 or min(ay, by) > y1:
+            continue
+        k = 0
+        for e in range(m):
+            px, py, qx, qy = eseg[e, 0], eseg[e, 1], eseg[e, 2], eseg[e, 3]
+            if (max(ax, bx) < min(px, qx) - tol or min(ax, bx) > max(px, qx) + tol
+                    or max(ay, by) < min(py, qy) - tol or min(ay, by) > max(py, qy) + tol):
+                continue
+            ln = np.sqrt((qx - px) * (qx - px) + (qy - py) * (qy - py))
+            if ln == 0:
+                continue
+            ux, uy = (qx - px) / ln, (qy - py) / ln
+            # along the edge segment in [0, ln], across it in [-tol, tol]: Liang-Barsky
+            a0, da = (ax - px) * ux + (ay - py) * uy, (bx - ax) * ux + (by - ay) * uy
+            c0, dc = -(ax - px) * uy + (ay - py) * ux, -(bx - ax) * uy + (by - ay) * ux
+            t0, t1 = 0.0, 1.0
+            for v, dv, lim_lo, lim_hi in ((a0, da, 0.0, ln), (c0, dc, -tol, tol)):
+                if dv == 0:
+                    if v < lim_lo or v > lim_hi:
+                        t0, t1 = 1.0, 0.0
+                else:
+                    ta, tb = (lim_lo - v) / dv, (lim_hi - v) / dv
+                    if ta > tb:
+                        ta, tb = tb, ta
+                    t0, t1 = max(t0, ta), min(t1, tb)
+            if t1 > t0:
+                s0[k], s1[k] = t0, t1
+                k += 1
+        if k == 0:
+            continue
+        order = np.argsort(s0[:k])
+        for j in order:  # in chainage order: extend the current interval or start one
+            a, b = cum[i] + s0[j] * step[i], cum[i] + s1[j] * step[i]
+            if a <= cur_hi + 1e-9:
+                cur_hi = max(cur_hi, b)
+            else:
+                if cur_hi > cur_lo:
+                    if write:
+                        out_lo[w0 + count], out_hi[w0 + count] = cur_lo, cur_hi
+                    count += 1
+                    total += cur_hi - cur_lo
+                cur_lo, cur_hi = a, b
+    if cur_hi > cur_lo:
+        if write:
+            out_lo[w0 + count], out_hi[w0 + count] = cur_lo, cur_hi
+        count += 1
+        total += cur_hi - cur_lo
+    return count if total >= min_len else 0
+
+
+@njit(cache=True, parallel=True, nogil=True)
+def band_pieces(xy, off, cum, step, river, edge, eoff, eseg, tol, min_len):  # pragma: no cover - compiled
+    """Stretches of river ``river[i]`` that follow edge ``edge[i]`` (see :func:`_band`), for
+    rivers that follow it for ``min_len`` at least; CSR by candidate."""
+    n = river.shape[0]
+    counts = np.zeros(n + 1, np.int64)
+    dummy = np.empty(0)
+    for c in prange(n):
+        e0, e1 = eoff[edge[c]], eoff[edge[c] + 1]
+        if e1 > e0:
+            counts[c + 1] = _band(xy, off[river[c]], off[river[c] + 1], cum, step, eseg[e0:e1], tol, min_len,
+                                  dummy, dummy, 0, False)
+    start = np.cumsum(counts)
+    out_lo = np.empty(start[n])
+    out_hi = np.empty(start[n])
+    for c in prange(n):
+        e0, e1 = eoff[edge[c]], eoff[edge[c] + 1]
+        if start[c + 1] > start[c]:
+            _band(xy, off[river[c]], off[river[c] + 1], cum, step, eseg[e0:e1], tol, min_len,
+                  out_lo, out_hi, start[c], True)
+    return start, out_lo, out_hi
