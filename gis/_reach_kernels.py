@@ -1,19 +1,20 @@
 """Compiled loops behind :mod:`gis.reaches`: chainage look-up, label resolution, slicing.
 
 Each works on flat arrays in CSR form (``off[r]:off[r + 1]`` are river ``r``'s rows), so
-a partition of rivers is processed exactly as the whole would be. The arithmetic repeats
+a partition of rivers is processed exactly as the whole would be. They release the GIL:
+:func:`gis.reaches.segment` runs partitions of rivers on threads, one per core. The arithmetic repeats
 what the per-river Python code did step for step, so reach ends agree to the last bit.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 EPS = 1e-6  # m: pieces touching within this are one; the same slack as GEOS output noise
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def chainage_table(xy, off):  # pragma: no cover - compiled
     """Cumulative distance at every vertex, restarting at each river; and segment lengths."""
     n = xy.shape[0]
@@ -31,7 +32,7 @@ def chainage_table(xy, off):  # pragma: no cover - compiled
     return cum, step
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _find(xy, order, lo, hi, x, y):  # pragma: no cover - compiled
     """Row of vertex (x, y) among ``order[lo:hi]`` (sorted by x, y); -1 if absent or repeated."""
     a, b = lo, hi
@@ -52,13 +53,13 @@ def _find(xy, order, lo, hi, x, y):  # pragma: no cover - compiled
     return k
 
 
-@njit(cache=True, parallel=True, nogil=True)
+@njit(cache=True, nogil=True)
 def locate_ends(xy, order, off, cum, step, river, p, q):  # pragma: no cover - compiled
     """Chainage of each point ``p[i]`` on river ``river[i]``; ``q[i]`` is its neighbour in the
     piece. GEOS keeps the river's own vertices in a cut piece, so ``p`` is a vertex, or lies
     on one of the two segments meeting at vertex ``q``. NaN where neither holds."""
     out = np.full(p.shape[0], np.nan)
-    for n in prange(p.shape[0]):
+    for n in range(p.shape[0]):
         lo, hi = off[river[n]], off[river[n] + 1]
         i = _find(xy, order, lo, hi, p[n, 0], p[n, 1])
         if i >= 0:
@@ -80,10 +81,12 @@ def locate_ends(xy, order, off, cum, step, river, p, q):  # pragma: no cover - c
     return out
 
 
-@njit(cache=True)
-def resolve(poff, lo, hi, shared, label, length, sliver_m):  # pragma: no cover - compiled
+@njit(cache=True, nogil=True)
+def resolve(poff, lo, hi, shared, label, rank, length, sliver_m):  # pragma: no cover - compiled
     """One label per chainage interval of each river: a boundary stretch wins, then the
-    first unit piece covering it; touching equal labels merge; a span shorter than
+    unit the river is in; where two cover it (a triple point, a river on an edge too short
+    for a band) the stretch before goes on if it is one of them, else the label of lower
+    ``rank`` (code order) wins: the answer does not hang on the order pieces were found in. Touching equal labels merge; a span shorter than
     ``sliver_m`` joins its longer neighbour (the left on a tie), first sliver first.
 
     Returns spans (river, from, to, label) and slivers (river, label, from, to, into)."""
@@ -117,17 +120,24 @@ def resolve(poff, lo, hi, shared, label, length, sliver_m):  # pragma: no cover 
         for k in range(cuts.shape[0] - 1):
             a, b = cuts[k], cuts[k + 1]
             mid = (a + b) / 2
-            first, first_shared = -1, -1
+            best, best_shared = -1, -1
             for i in range(p0, p1):
                 if lo[i] - EPS <= mid <= hi[i] + EPS:
-                    if first < 0:
-                        first = i
                     if shared[i]:
-                        first_shared = i
-                        break
-            if b - a <= EPS or first < 0:
+                        if best_shared < 0 or rank[label[i]] < rank[label[best_shared]]:
+                            best_shared = i
+                    elif best < 0 or rank[label[i]] < rank[label[best]]:
+                        best = i
+            if best_shared >= 0:
+                best = best_shared
+            if b - a <= EPS or best < 0:
                 continue  # a zero-length cut, or outside every unit (beyond the area)
-            lab = label[first_shared if first_shared >= 0 else first]
+            lab = label[best]
+            if m > 0 and l_[m - 1] != lab and abs(b_[m - 1] - a) < EPS:
+                for i in range(p0, p1):  # the stretch before also covers this one: keep it
+                    if label[i] == l_[m - 1] and shared[i] == shared[best] and lo[i] - EPS <= mid <= hi[i] + EPS:
+                        lab = l_[m - 1]
+                        break
             if m > 0 and l_[m - 1] == lab and abs(b_[m - 1] - a) < EPS:
                 b_[m - 1] = b
             else:
@@ -166,7 +176,7 @@ def resolve(poff, lo, hi, shared, label, length, sliver_m):  # pragma: no cover 
     return (s_r[:ns], s_a[:ns], s_b[:ns], s_l[:ns]), (v_r[:nv], v_l[:nv], v_a[:nv], v_b[:nv], v_i[:nv])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _point(xy, cum, step, lo, hi, d, out, w):  # pragma: no cover - compiled
     k = np.searchsorted(cum[lo:hi], d, side="right") - 1
     k = min(max(k, 0), hi - lo - 2) + lo
@@ -176,7 +186,7 @@ def _point(xy, cum, step, lo, hi, d, out, w):  # pragma: no cover - compiled
     out[w, 1] = xy[k, 1] + t * (xy[k + 1, 1] - xy[k, 1])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def slices(xy, off, cum, step, river, a, b):  # pragma: no cover - compiled
     """Coordinates of each river stretch ``a[i]..b[i]`` (what ``shapely.ops.substring``
     gives): the cut point, the river's vertices between, the cut point; CSR by stretch."""
@@ -203,41 +213,48 @@ def slices(xy, off, cum, step, river, a, b):  # pragma: no cover - compiled
     return out, count
 
 
-@njit(cache=True, parallel=True, nogil=True)
-def project(xy, off, river, pts):  # pragma: no cover - compiled
-    """``shapely.line_locate_point`` of each point on its river, as GEOS computes it
-    (``LengthIndexOfPoint``: the first nearest segment, lengths summed by sqrt)."""
+@njit(cache=True, nogil=True)
+def project(xy, off, cum, step, river, pts):  # pragma: no cover - compiled
+    """``shapely.line_locate_point`` of each point on its river: the first nearest segment.
+    A point on the river (within 1e-6 m) is only looked for among the segments whose box
+    holds it; any other point gets the full scan."""
     out = np.empty(pts.shape[0])
-    for n in prange(pts.shape[0]):
+    for n in range(pts.shape[0]):
         x, y = pts[n, 0], pts[n, 1]
-        best, at, start = np.inf, 0.0, 0.0
-        for i in range(off[river[n]], off[river[n] + 1] - 1):
-            ax, ay, bx, by = xy[i, 0], xy[i, 1], xy[i + 1, 0], xy[i + 1, 1]
-            dx, dy = bx - ax, by - ay
-            seg = np.sqrt(dx * dx + dy * dy)
-            len2 = dx * dx + dy * dy
-            if (x == ax and y == ay) or len2 == 0:
-                r = 0.0
-            elif x == bx and y == by:
-                r = 1.0
-            else:
-                r = ((x - ax) * dx + (y - ay) * dy) / len2
-            if len2 == 0 or r <= 0.0:
-                d = np.sqrt((x - ax) * (x - ax) + (y - ay) * (y - ay))
-            elif r >= 1.0:
-                d = np.sqrt((x - bx) * (x - bx) + (y - by) * (y - by))
-            else:
-                s = ((ay - y) * dx - (ax - x) * dy) / len2
-                d = abs(s) * seg
-            m = start if r <= 0.0 else (start + r * seg if r <= 1.0 else start + seg)
-            if d < best:
-                best, at = d, m
-            start += seg
+        lo, hi = off[river[n]], off[river[n] + 1]
+        best, at = np.inf, 0.0
+        for full in (False, True):
+            for i in range(lo, hi - 1):
+                ax, ay, bx, by = xy[i, 0], xy[i, 1], xy[i + 1, 0], xy[i + 1, 1]
+                if not full and (x < min(ax, bx) - 1e-6 or x > max(ax, bx) + 1e-6
+                                 or y < min(ay, by) - 1e-6 or y > max(ay, by) + 1e-6):
+                    continue
+                d, r = _point_segment(x, y, ax, ay, bx, by)
+                if d < best:
+                    best, at = d, cum[i] + min(max(r, 0.0), 1.0) * step[i]
+            if best <= 1e-6:
+                break  # every segment skipped is farther than that
         out[n] = at
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
+def _point_segment(x, y, ax, ay, bx, by):  # pragma: no cover - compiled
+    """Distance and projection factor, as GEOS computes them (``Distance::pointToSegment``)."""
+    dx, dy = bx - ax, by - ay
+    len2 = dx * dx + dy * dy
+    if len2 == 0:
+        return np.sqrt((x - ax) * (x - ax) + (y - ay) * (y - ay)), 0.0
+    r = ((x - ax) * dx + (y - ay) * dy) / len2
+    if r <= 0.0:
+        return np.sqrt((x - ax) * (x - ax) + (y - ay) * (y - ay)), r
+    if r >= 1.0:
+        return np.sqrt((x - bx) * (x - bx) + (y - by) * (y - by)), r
+    s = ((ay - y) * dx - (ax - x) * dy) / len2
+    return abs(s) * np.sqrt(len2), r
+
+
+@njit(cache=True, nogil=True)
 def _seg_point(x, y, ax, ay, bx, by):  # pragma: no cover - compiled
     dx, dy = bx - ax, by - ay
     len2 = dx * dx + dy * dy
@@ -245,7 +262,7 @@ def _seg_point(x, y, ax, ay, bx, by):  # pragma: no cover - compiled
     return np.hypot(x - ax - t * dx, y - ay - t * dy)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _seg_seg(a, b, c, d):  # pragma: no cover - compiled
     """Distance between segments ab and cd (0 where they cross)."""
     def orient(p, q, r):
@@ -257,14 +274,14 @@ def _seg_seg(a, b, c, d):  # pragma: no cover - compiled
                _seg_point(a[0], a[1], c[0], c[1], d[0], d[1]), _seg_point(b[0], b[1], c[0], c[1], d[0], d[1]))
 
 
-@njit(cache=True, parallel=True, nogil=True)
+@njit(cache=True, nogil=True)
 def near_length(xy, off, step, river, edge, eoff, eseg, tol):  # pragma: no cover - compiled
     """For each (river[i], edge[i]): the summed length of the river's segments that come
     within ``tol`` of the edge's segments ``eseg[eoff[e]:eoff[e + 1]]`` (x0, y0, x1, y1).
     The river's length inside the edge's buffer cannot exceed it, so a pair below
     ``min_len`` needs no buffer at all."""
     out = np.zeros(river.shape[0])
-    for n in prange(river.shape[0]):
+    for n in range(river.shape[0]):
         e0, e1 = eoff[edge[n]], eoff[edge[n] + 1]
         if e1 == e0:
             continue
@@ -289,7 +306,7 @@ def near_length(xy, off, step, river, edge, eoff, eseg, tol):  # pragma: no cove
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _band(xy, lo, hi, cum, step, eseg, tol, min_len, out_lo, out_hi, w0, write):  # pragma: no cover - compiled
     """Chainage intervals of river vertices ``lo:hi`` inside the flat-capped buffer of the
     segments ``eseg``: the union of one rectangle per segment, which is what GEOS builds
@@ -356,14 +373,14 @@ def _band(xy, lo, hi, cum, step, eseg, tol, min_len, out_lo, out_hi, w0, write):
     return count if total >= min_len else 0
 
 
-@njit(cache=True, parallel=True, nogil=True)
+@njit(cache=True, nogil=True)
 def band_pieces(xy, off, cum, step, river, edge, eoff, eseg, tol, min_len):  # pragma: no cover - compiled
     """Stretches of river ``river[i]`` that follow edge ``edge[i]`` (see :func:`_band`), for
     rivers that follow it for ``min_len`` at least; CSR by candidate."""
     n = river.shape[0]
     counts = np.zeros(n + 1, np.int64)
     dummy = np.empty(0)
-    for c in prange(n):
+    for c in range(n):
         e0, e1 = eoff[edge[c]], eoff[edge[c] + 1]
         if e1 > e0:
             counts[c + 1] = _band(xy, off[river[c]], off[river[c] + 1], cum, step, eseg[e0:e1], tol, min_len,
@@ -371,7 +388,7 @@ def band_pieces(xy, off, cum, step, river, edge, eoff, eseg, tol, min_len):  # p
     start = np.cumsum(counts)
     out_lo = np.empty(start[n])
     out_hi = np.empty(start[n])
-    for c in prange(n):
+    for c in range(n):
         e0, e1 = eoff[edge[c]], eoff[edge[c] + 1]
         if start[c + 1] > start[c]:
             _band(xy, off[river[c]], off[river[c] + 1], cum, step, eseg[e0:e1], tol, min_len,

@@ -12,11 +12,12 @@ import pandas as pd
 import shapely
 
 from gis import _reach_kernels as kernels
-from gis._parallel import threaded
+from gis._parallel import map_threads, worker_count
 from gis.crs import metric_crs
 
 REACH_COLUMNS = ["reach_id", "river_code", "level", "admin_code", "shared_admin_code", "county_code",
                  "township_code", "from_m", "to_m", "length_m", "geometry"]
+SLIVER_COLUMNS = ["river_code", "admin_code", "from_m", "to_m", "merged_into"]
 
 
 def segment(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame, *, level: str, boundary_tolerance: float = 30.0,
@@ -43,8 +44,8 @@ def segment(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame, *, level: str, bo
     sliver_m : float
         Pieces shorter than this are merged into the longer neighbour and reported.
     workers : int, optional
-        Threads for the geometry operations (GEOS runs without the GIL); default: one per
-        core. Use 1 inside a scheduler that already runs a task per core.
+        Threads, each on a run of rivers (GEOS and the compiled kernels release the GIL);
+        default one per core. Use 1 inside a scheduler that already runs a task per core.
 
     Returns
     -------
@@ -54,40 +55,64 @@ def segment(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame, *, level: str, bo
         The merged slivers: river_code, admin_code, from_m, to_m, merged_into.
     """
     crs = metric_crs(admin)
-    units = admin[admin["level"] == level].to_crs(crs).reset_index(drop=True)
-    lines = rivers.to_crs(crs).reset_index(drop=True)
+    units = _in(admin[admin["level"] == level], crs).reset_index(drop=True)
+    lines = _in(rivers, crs).reset_index(drop=True)
     ugeo = np.asarray(units.geometry.values)
+    tree = shapely.STRtree(ugeo)
+    up = _ancestors(admin)
+    args = (units["admin_code"].to_numpy(), ugeo, tree, up, level, boundary_tolerance, min_boundary_m, sliver_m)
+    parts = map_threads(lambda sl: _segment_part(lines.iloc[sl], *args), lines_partition(lines, workers), workers)
+    reaches = pd.concat([r for r, _ in parts], ignore_index=True) if parts else None
+    reaches = gpd.GeoDataFrame(reaches if reaches is not None else pd.DataFrame(columns=REACH_COLUMNS),
+                               columns=REACH_COLUMNS, geometry="geometry", crs=crs)
+    slivers = pd.concat([v for _, v in parts], ignore_index=True) if parts else pd.DataFrame(columns=SLIVER_COLUMNS)
+    return reaches, slivers
+
+
+def lines_partition(lines: gpd.GeoDataFrame, workers: int | None) -> list[slice]:
+    """Contiguous runs of rivers with about equal vertex counts, a few per thread (rivers in
+    one run mostly share units, so few shared edges are computed twice)."""
+    n = worker_count(workers)
+    if n == 1 or len(lines) < 64:
+        return [slice(0, len(lines))]
+    cum = np.cumsum(shapely.get_num_coordinates(np.asarray(lines.geometry.values)))
+    cuts = np.searchsorted(cum, np.linspace(0, cum[-1], 4 * n + 1)[1:-1])
+    bounds = np.unique(np.concatenate([[0], cuts, [len(lines)]]))
+    return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def _segment_part(lines, codes, ugeo, tree, up, level, tol, min_len, sliver_m):
+    """:func:`segment` on some rivers (labels, pairs and kernels are local to the part)."""
     lgeo = np.asarray(lines.geometry.values)
     river = _River(lgeo)
-    # every (river, unit) that meet, in STRtree order: the order decides ties, as before
-    ri, ui = shapely.STRtree(ugeo).query(lgeo, predicate="intersects")
-    pieces = [_pieces(river, ri, ui, threaded(shapely.intersection, lgeo[ri], ugeo[ui], workers=workers),
-                      shared=False)]
-    pieces.append(_boundary_pieces(river, ri, ui, ugeo, boundary_tolerance, min_boundary_m, len(ugeo), workers))
+    ri, ui = tree.query(lgeo, predicate="intersects")  # every (river, unit) that meet
+    pieces = [_pieces(river, ri, ui, shapely.intersection(lgeo[ri], ugeo[ui]), shared=False),
+              _boundary_pieces(river, ri, ui, ugeo, tol, min_len, len(ugeo))]
     pr, plo, phi, pshared, plabel = (np.concatenate(c) for c in zip(*pieces, strict=True))
-    order = np.argsort(pr, kind="stable")  # by river; unit pieces before boundary pieces, as listed
+    order = np.argsort(pr, kind="stable")  # by river
     pr, plo, phi, pshared, plabel = pr[order], plo[order], phi[order], pshared[order], plabel[order]
     poff = np.searchsorted(pr, np.arange(len(lgeo) + 1))
-    (sr, sa, sb, sl), (vr, vl, va, vb, vi) = kernels.resolve(poff, plo, phi, pshared, plabel,
-                                                             shapely.length(lgeo), float(sliver_m))
     # a label is a unit (its index) or a unit pair (n_units + pair index); codes per label
-    code, other = river.label_codes(units["admin_code"].to_numpy())
+    code, other = river.label_codes(codes)
+    rank = np.lexsort((np.array(["" if o is None else o for o in other], dtype=object).astype(str),
+                       code.astype(str))).argsort()
+    (sr, sa, sb, sl), (vr, vl, va, vb, vi) = kernels.resolve(poff, plo, phi, pshared, plabel, rank,
+                                                             shapely.length(lgeo), float(sliver_m))
     xy, count = kernels.slices(river.xy, river.off, river.cum, river.step, sr, sa, sb)
     geoms = (shapely.linestrings(xy, indices=np.repeat(np.arange(len(sr)), np.diff(count))) if len(sr)
              else np.array([], dtype=object))
-    up = _ancestors(admin)
     rcode = lines["river_code"].to_numpy()
     acode = code[sl]
     township = acode if level == "township" else np.array([up.get(c, {}).get("township") for c in acode], dtype=object)
     rounded = [(round(a, 2), round(b, 2), round(b - a, 2)) for a, b in zip(sa.tolist(), sb.tolist(), strict=True)]
-    reaches = gpd.GeoDataFrame({
+    reaches = pd.DataFrame({
         "reach_id": [f"{r}/{level[0].upper()}/{a:.0f}" for r, a in zip(rcode[sr], sa, strict=True)],
         "river_code": rcode[sr], "level": level, "admin_code": acode, "shared_admin_code": other[sl],
         "county_code": np.array([up.get(c, {}).get("county") for c in acode], dtype=object),
         "township_code": township, "from_m": [r[0] for r in rounded], "to_m": [r[1] for r in rounded],
-        "length_m": [r[2] for r in rounded], "geometry": geoms}, columns=REACH_COLUMNS, geometry="geometry", crs=crs)
+        "length_m": [r[2] for r in rounded], "geometry": geoms}, columns=REACH_COLUMNS)
     slivers = pd.DataFrame({"river_code": rcode[vr], "admin_code": code[vl], "from_m": va, "to_m": vb,
-                            "merged_into": code[vi]}, columns=["river_code", "admin_code", "from_m", "to_m", "merged_into"])
+                            "merged_into": code[vi]}, columns=SLIVER_COLUMNS)
     return reaches, slivers
 
 
@@ -103,17 +128,16 @@ class _River:
         self.order = np.lexsort((xy[:, 1], xy[:, 0], owner))
         self.labels: list[tuple[int, int]] = []  # unit pairs behind boundary labels
 
-    def ends(self, parts: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Chainage range (low, high) of each LineString part on river ``owner[i]``."""
-        xy, idx = shapely.get_coordinates(parts, return_index=True)
-        start = np.searchsorted(idx, np.arange(len(parts) + 1))
-        first, last = start[:-1], start[1:] - 1
+    def ends(self, xy: np.ndarray, first: np.ndarray, last: np.ndarray,
+             owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Chainage range (low, high) of each piece ``xy[first[i]:last[i] + 1]`` of river
+        ``owner[i]``."""
         at = [kernels.locate_ends(self.xy, self.order, self.off, self.cum, self.step, owner, xy[p], xy[q])
               for p, q in ((first, first + 1), (last, last - 1))]
         for k, pick in enumerate((first, last)):
             lost = np.isnan(at[k])
-            if lost.any():  # no vertex of the river to anchor on: project (a quarter of pieces)
-                at[k][lost] = kernels.project(self.xy, self.off, owner[lost], xy[pick[lost]])
+            if lost.any():  # no river vertex beside it: mostly crumbs of a boundary snapped onto the river
+                at[k][lost] = kernels.project(self.xy, self.off, self.cum, self.step, owner[lost], xy[pick[lost]])
         return np.minimum(at[0], at[1]), np.maximum(at[0], at[1])
 
     def label_codes(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -127,14 +151,54 @@ class _River:
 def _pieces(river: _River, ri, label, geoms, *, shared: bool, river_of=None):
     """(ri, from, to, shared, label) arrays for every line part of ``geoms[i]``, which lies
     on river ``ri[i]`` (or ``river_of[ri[i]]``)."""
-    parts, k = shapely.get_parts(geoms, return_index=True)
-    keep = (shapely.get_type_id(parts) == 1) & (shapely.length(parts) > 0)  # LineStrings only
-    parts, k = parts[keep], k[keep]
-    lo, hi = river.ends(parts, ri[k] if river_of is None else river_of[ri[k]])
+    xy, start, k = _line_parts(geoms)
+    first, last = start[:-1], start[1:] - 1
+    seg = np.hypot(*np.diff(xy, axis=0).T) if len(xy) > 1 else np.zeros(0)
+    inner = np.zeros(len(xy), bool)
+    inner[:-1] = True
+    inner[last] = False  # segments run within a part only
+    length = np.bincount(np.repeat(np.arange(len(first)), last - first + 1)[:-1][inner[:-1]],
+                         weights=seg[inner[:-1]], minlength=len(first)) if len(seg) else np.zeros(len(first))
+    keep = (last > first) & (length > 0)
+    first, last, k = first[keep], last[keep], k[keep]
+    lo, hi = river.ends(xy, first, last, ri[k] if river_of is None else river_of[ri[k]])
     return ri[k], lo, hi, np.full(len(k), shared), np.asarray(label)[k].astype(np.int64)
 
 
-def _boundary_pieces(river: _River, ri, ui, ugeo, tol, min_len, n_units, workers):
+def _line_parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The LineString parts of each geometry as coordinates (CSR ``start``) and the index
+    of the geometry each came from; other parts (points of a touch) are left out. Read as
+    ragged arrays: no Python object per part."""
+    t = shapely.get_type_id(geoms)
+    lines = np.flatnonzero(((t == 1) | (t == 5)) & ~shapely.is_empty(geoms))
+    coll = np.flatnonzero(t == 7)
+    xs, starts, owners, base = [], [], [], 0
+    if len(lines):
+        kind, xy, offsets = shapely.to_ragged_array(geoms[lines])
+        if kind == shapely.GeometryType.LINESTRING:
+            part_start, part_owner = offsets[0], np.arange(len(lines))
+        else:
+            part_start = offsets[0]
+            part_owner = np.repeat(np.arange(len(lines)), np.diff(offsets[1]))
+        xs.append(xy)
+        starts.append(part_start[:-1])
+        owners.append(lines[part_owner])
+        base = len(xy)
+    if len(coll):
+        parts, k = shapely.get_parts(geoms[coll], return_index=True)
+        ok = shapely.get_type_id(parts) == 1
+        xy, idx = shapely.get_coordinates(parts[ok], return_index=True)
+        xs.append(xy)
+        starts.append(base + np.searchsorted(idx, np.arange(ok.sum())))
+        owners.append(coll[k[ok]])
+    if not xs:
+        return np.zeros((0, 2)), np.zeros(1, np.int64), np.zeros(0, np.int64)
+    xy = np.ascontiguousarray(np.concatenate(xs))
+    start = np.concatenate([*[s.astype(np.int64) for s in starts], [len(xy)]])
+    return xy, start, np.concatenate(owners).astype(np.int64)
+
+
+def _boundary_pieces(river: _River, ri, ui, ugeo, tol, min_len, n_units):
     """Stretches that run along the shared edge of two units both met by the river."""
     # every pair of units met by the same river, in the order the river met them
     start = np.searchsorted(ri, np.arange(len(river.lines) + 1))
@@ -155,8 +219,7 @@ def _boundary_pieces(river: _River, ri, ui, ugeo, tol, min_len, n_units, workers
     if not len(cr):
         return empty
     keys, first, inv = np.unique(key, return_index=True, return_inverse=True)
-    edges = threaded(shapely.intersection, shapely.boundary(ugeo[ca[first]]), shapely.boundary(ugeo[cb[first]]),
-                     workers=workers)
+    edges = shapely.intersection(shapely.boundary(ugeo[ca[first]]), shapely.boundary(ugeo[cb[first]]))
     long = ~shapely.is_empty(edges) & (shapely.length(edges) >= min_len)
     base = n_units + len(river.labels)
     river.labels.extend(zip(ca[first].tolist(), cb[first].tolist(), strict=True))
@@ -176,8 +239,8 @@ def _boundary_pieces(river: _River, ri, ui, ugeo, tol, min_len, n_units, workers
                                     float(tol)) >= min_len]
     need = np.unique(inv[slow])
     bands = np.empty(len(keys), dtype=object)
-    bands[need] = threaded(shapely.buffer, edges[need], workers=workers, distance=tol, cap_style="flat")
-    along = threaded(shapely.intersection, river.lines[cr[slow]], bands[inv[slow]], workers=workers)
+    bands[need] = shapely.buffer(edges[need], tol, cap_style="flat")
+    along = shapely.intersection(river.lines[cr[slow]], bands[inv[slow]])
     slow = slow[shapely.length(along) >= min_len]  # the river follows this boundary long enough
     geo = _pieces(river, slow, inv[slow], along[shapely.length(along) >= min_len], shared=True, river_of=cr)
     cidx = np.concatenate([c_fast, geo[0]])
@@ -189,13 +252,16 @@ def _boundary_pieces(river: _River, ri, ui, ugeo, tol, min_len, n_units, workers
 def _segments(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every segment (x0, y0, x1, y1) of each (multi)line, CSR by line; and the most
     vertices any part of each line has."""
-    parts, owner = shapely.get_parts(lines, return_index=True)
-    xy, k = shapely.get_coordinates(parts, return_index=True)
-    same = k[1:] == k[:-1]  # consecutive vertices of one part
-    seg = np.hstack([xy[:-1], xy[1:]])[same]
-    seg_owner = owner[k[:-1][same]]
+    xy, start, owner = _line_parts(lines)
+    npts = np.diff(start)
+    part = np.repeat(np.arange(len(npts)), npts)
+    same = part[1:] == part[:-1]  # consecutive vertices of one part
+    seg = np.hstack([xy[:-1], xy[1:]])[same] if len(xy) else np.zeros((0, 4))
+    seg_owner = owner[part[:-1][same]] if len(xy) else np.zeros(0, np.int64)
+    order = np.argsort(seg_owner, kind="stable")  # parts of collections come last
+    seg, seg_owner = seg[order], seg_owner[order]
     longest = np.zeros(len(lines), np.int64)
-    np.maximum.at(longest, owner, shapely.get_num_coordinates(parts))
+    np.maximum.at(longest, owner, npts)
     return np.searchsorted(seg_owner, np.arange(len(lines) + 1)), np.ascontiguousarray(seg), longest
 
 
@@ -214,6 +280,10 @@ def _pairs(start: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     i += (t >= (i + 1) * (2 * m - i - 2) // 2)
     j = t - i * (2 * m - i - 1) // 2 + i + 1
     return start[:-1][g] + i, start[:-1][g] + j
+
+
+def _in(gdf: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
+    return gdf if gdf.crs is not None and gdf.crs.equals(crs) else gdf.to_crs(crs)
 
 
 def _ancestors(admin: gpd.GeoDataFrame) -> dict[str, dict[str, str]]:

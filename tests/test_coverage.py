@@ -77,6 +77,47 @@ def test_river_crossing_the_same_boundary_three_times(tmp_path):
     assert reaches["length_m"].tolist() == pytest.approx(expected, abs=0.01)
 
 
+def _two_towns(line):
+    """Two townships split at x = 1000, and one river, drawn straight in GK (no reprojection,
+    so the river lies exactly on the boundary where it is drawn on it)."""
+    crs = 4544
+    admin = gpd.GeoDataFrame({"admin_code": ["C", "T1", "T2"], "level": ["county", "township", "township"],
+                              "parent_code": [None, "C", "C"]},
+                             geometry=gpd.GeoSeries([box(0, 0, 2000, 4000), box(0, 0, 1000, 4000),
+                                                     box(1000, 0, 2000, 4000)]).translate(X0, Y0), crs=crs)
+    river = gpd.GeoDataFrame({"river_code": ["R1"]}, geometry=gpd.GeoSeries([LineString(line)]).translate(X0, Y0), crs=crs)
+    return segment(river, admin, level="township")[0][["admin_code", "from_m", "to_m"]].values.tolist()
+
+
+def test_river_touching_a_boundary_stays_in_its_unit():
+    # from the east it runs 200 m exactly on the boundary (too short for a shared reach:
+    # 260 m within 30 m of it) and back: both townships hold that stretch, the stretch
+    # before goes on, so one reach, not a 200 m piece of the neighbour
+    assert _two_towns([(1500, 3000), (1000, 3000), (1000, 2800), (1500, 2800)]) == [["T2", 0.0, 1200.0]]
+
+
+def test_river_starting_on_a_boundary_goes_to_the_lower_code():
+    # it starts on the boundary (no stretch before): the tie goes to the lower code,
+    # whatever order the index found the townships in
+    assert _two_towns([(1000, 3000), (1000, 2800), (1500, 2800)]) == [["T1", 0.0, 200.0], ["T2", 200.0, 700.0]]
+
+
+def test_segment_partitions_give_the_same_reaches(demo_path):
+    # rivers are cut in runs on threads; one run or many must not change a single reach
+    store = GeoPackageStore(demo_path)
+    rivers, admin = store.read("rivers"), store.read("admin_units")
+    one, s_one = segment(rivers, admin, level="village", workers=1)
+    many, s_many = segment(rivers, admin, level="village", workers=4)
+    pd.testing.assert_frame_equal(pd.DataFrame(one.drop(columns="geometry")), pd.DataFrame(many.drop(columns="geometry")))
+    assert one.geometry.geom_equals_exact(many.geometry, 0).all()
+    pd.testing.assert_frame_equal(s_one, s_many)
+    # and a county's rivers given alone equal the same rivers in the whole
+    part, _ = segment(rivers.iloc[100:140], admin, level="village")
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(part.drop(columns="geometry")),
+        pd.DataFrame(one[one["river_code"].isin(rivers["river_code"].iloc[100:140])].drop(columns="geometry")).reset_index(drop=True))
+
+
 def test_chainage_range_assignments_leave_a_350_m_hole(tmp_path):
     store = _county(tmp_path, [[(100, 500), (3900, 500)]], assignments=[
         {"chief_id": "C1", "river_code": "R0", "admin_code": "512099100"},
