@@ -117,25 +117,40 @@ def resolve(poff, lo, hi, shared, label, rank, length, sliver_m):  # pragma: no 
         b_ = np.empty(cuts.shape[0])
         l_ = np.empty(cuts.shape[0], np.int64)
         m = 0
+        # sweep: pieces enter by start, leave once passed; only those live are looked at
+        by_lo = p0 + np.argsort(lo[p0:p1] - EPS, kind="mergesort")
+        live = np.empty(p1 - p0, np.int64)
+        nl, nxt = 0, 0
         for k in range(cuts.shape[0] - 1):
             a, b = cuts[k], cuts[k + 1]
             mid = (a + b) / 2
+            while nxt < p1 - p0 and lo[by_lo[nxt]] - EPS <= mid:
+                live[nl] = by_lo[nxt]
+                nl += 1
+                nxt += 1
+            w = 0
+            for q in range(nl):
+                if mid <= hi[live[q]] + EPS:
+                    live[w] = live[q]
+                    w += 1
+            nl = w
             best, best_shared = -1, -1
-            for i in range(p0, p1):
-                if lo[i] - EPS <= mid <= hi[i] + EPS:
-                    if shared[i]:
-                        if best_shared < 0 or rank[label[i]] < rank[label[best_shared]]:
-                            best_shared = i
-                    elif best < 0 or rank[label[i]] < rank[label[best]]:
-                        best = i
+            for q in range(nl):
+                i = live[q]
+                if shared[i]:
+                    if best_shared < 0 or rank[label[i]] < rank[label[best_shared]]:
+                        best_shared = i
+                elif best < 0 or rank[label[i]] < rank[label[best]]:
+                    best = i
             if best_shared >= 0:
                 best = best_shared
             if b - a <= EPS or best < 0:
                 continue  # a zero-length cut, or outside every unit (beyond the area)
             lab = label[best]
             if m > 0 and l_[m - 1] != lab and abs(b_[m - 1] - a) < EPS:
-                for i in range(p0, p1):  # the stretch before also covers this one: keep it
-                    if label[i] == l_[m - 1] and shared[i] == shared[best] and lo[i] - EPS <= mid <= hi[i] + EPS:
+                for q in range(nl):  # the stretch before also covers this one: keep it
+                    i = live[q]
+                    if label[i] == l_[m - 1] and shared[i] == shared[best]:
                         lab = l_[m - 1]
                         break
             if m > 0 and l_[m - 1] == lab and abs(b_[m - 1] - a) < EPS:
@@ -394,3 +409,41 @@ def band_pieces(xy, off, cum, step, river, edge, eoff, eseg, tol, min_len):  # p
             _band(xy, off[river[c]], off[river[c] + 1], cum, step, eseg[e0:e1], tol, min_len,
                   out_lo, out_hi, start[c], True)
     return start, out_lo, out_hi
+
+
+@njit(cache=True, nogil=True)
+def near_ring(xy, off, step, river, unit, box, uoff, useg, tol):  # pragma: no cover - compiled
+    """For each candidate: the summed length of river ``river[i]``'s segments within ``tol``
+    of a segment of unit ``unit[i]``'s boundary that meets ``box[i]`` (the other unit's
+    box grown by ``tol``). Their shared edge lies on that part of the boundary, so a river
+    below ``min_len`` here cannot follow the edge, and the edge need not be computed."""
+    out = np.zeros(river.shape[0])
+    for n in range(river.shape[0]):
+        bx0, by0, bx1, by1 = box[n, 0], box[n, 1], box[n, 2], box[n, 3]
+        u0, u1 = uoff[unit[n]], uoff[unit[n] + 1]
+        keep = np.empty(u1 - u0, np.int64)  # the ring's segments inside the other unit's box
+        m = 0
+        for k in range(u0, u1):
+            if not (max(useg[k, 0], useg[k, 2]) < bx0 or min(useg[k, 0], useg[k, 2]) > bx1
+                    or max(useg[k, 1], useg[k, 3]) < by0 or min(useg[k, 1], useg[k, 3]) > by1):
+                keep[m] = k
+                m += 1
+        if m == 0:
+            continue
+        total = 0.0
+        for i in range(off[river[n]], off[river[n] + 1] - 1):
+            a, b = xy[i], xy[i + 1]
+            if max(a[0], b[0]) < bx0 - tol or min(a[0], b[0]) > bx1 + tol or max(a[1], b[1]) < by0 - tol \
+                    or min(a[1], b[1]) > by1 + tol:
+                continue
+            for q in range(m):
+                k = keep[q]
+                px, py, qx, qy = useg[k, 0], useg[k, 1], useg[k, 2], useg[k, 3]
+                if (max(a[0], b[0]) < min(px, qx) - tol or min(a[0], b[0]) > max(px, qx) + tol
+                        or max(a[1], b[1]) < min(py, qy) - tol or min(a[1], b[1]) > max(py, qy) + tol):
+                    continue
+                if _seg_seg(a, b, useg[k, 0:2], useg[k, 2:4]) <= tol * (1 + 1e-9) + 1e-6:
+                    total += step[i]
+                    break
+        out[n] = total
+    return out

@@ -124,26 +124,33 @@ def coverage_of(reaches, assignments, chiefs, *, rivers, reservoirs, signboards,
     cands: dict[tuple, list] = {}
     for lv, river, unit, other, lo, hi, cid in _tuples(a, ["level", "river_code", "admin_code", "shared_admin_code",
                                                             "lo", "hi", "chief_id"], named=False):
-        key = (lv, river, unit) if pd.isna(other) else (lv, river, frozenset((unit, other)))
+        key = (lv, river, unit) if _missing(other) else (lv, river, frozenset((unit, other)))
         cands.setdefault(key, []).append((lo, hi, cid))
+    # a key held by one whole-river assignment covers each of its reaches fully, once
+    whole = {k for k, v in cands.items() if len(v) == 1 and v[0][0] == -np.inf and v[0][1] == np.inf}
     unassigned, unagreed, holes, dups, covered_ids = [], [], [], [], []
-    for r in _tuples(reaches, ["reach_id", "river_code", "level", "admin_code", "shared_admin_code", "from_m", "to_m"]):
-        shared = not pd.isna(r.shared_admin_code)
-        key = (r.level, r.river_code, frozenset((r.admin_code, r.shared_admin_code)) if shared else r.admin_code)
-        spans = [(max(lo, r.from_m), min(hi, r.to_m), cid) for lo, hi, cid in cands.get(key, ())
-                 if min(hi, r.to_m) - max(lo, r.from_m) > rules.overlap_min_m]
-        if not spans:
-            (unagreed if shared else unassigned).append(r.Index)
+    cols = ["reach_id", "river_code", "level", "admin_code", "shared_admin_code", "from_m", "to_m"]
+    for idx, (reach_id, river, lv, unit, other, r_from, r_to) in zip(
+            reaches.index.tolist(), _tuples(reaches, cols, named=False), strict=True):
+        shared = not _missing(other)
+        key = (lv, river, frozenset((unit, other)) if shared else unit)
+        if key in whole and r_to - r_from > rules.overlap_min_m:
+            covered_ids.append(idx)
             continue
-        covered_ids.append(r.Index)
-        for gap in _gaps(r.from_m, r.to_m, [(s[0], s[1]) for s in spans], rules.hole_min_m):
-            holes.append({"reach_id": r.reach_id, "river_code": r.river_code, "level": r.level, "admin_code": r.admin_code,
+        spans = [(max(lo, r_from), min(hi, r_to), cid) for lo, hi, cid in cands.get(key, ())
+                 if min(hi, r_to) - max(lo, r_from) > rules.overlap_min_m]
+        if not spans:
+            (unagreed if shared else unassigned).append(idx)
+            continue
+        covered_ids.append(idx)
+        for gap in _gaps(r_from, r_to, [(s[0], s[1]) for s in spans], rules.hole_min_m):
+            holes.append({"reach_id": reach_id, "river_code": river, "level": lv, "admin_code": unit,
                           "from_m": round(gap[0], 1), "to_m": round(gap[1], 1), "length_m": round(gap[1] - gap[0], 1)})
         for i in range(len(spans)):
             for j in range(i + 1, len(spans)):
                 (a0, a1, ca), (b0, b1, cb) = spans[i], spans[j]
                 if ca != cb and min(a1, b1) - max(a0, b0) > rules.overlap_min_m:
-                    dups.append({"reach_id": r.reach_id, "river_code": r.river_code, "level": r.level, "admin_code": r.admin_code,
+                    dups.append({"reach_id": reach_id, "river_code": river, "level": lv, "admin_code": unit,
                                  "chief_ids": f"{ca}|{cb}", "from_m": round(max(a0, b0), 1), "to_m": round(min(a1, b1), 1)})
     un = reaches.loc[unassigned].copy()
     un["river_name"] = un["river_code"].map(names)
@@ -151,17 +158,17 @@ def coverage_of(reaches, assignments, chiefs, *, rivers, reservoirs, signboards,
     unagreed_df["river_name"] = unagreed_df["river_code"].map(names)
     chief_of = dict(zip(chiefs["chief_id"].tolist(), zip(chiefs["level"].tolist(), chiefs["admin_code"].tolist(), strict=True), strict=True))
     mism = []
-    for x in _tuples(assignments, ["assignment_id", "chief_id", "level", "admin_code"]):
-        if x.chief_id not in chief_of:
-            mism.append({"assignment_id": x.assignment_id, "chief_id": x.chief_id, "kind": "unknown_chief", "detail": "no such chief"})
+    for aid, cid, lv, unit in _tuples(assignments, ["assignment_id", "chief_id", "level", "admin_code"], named=False):
+        if cid not in chief_of:
+            mism.append({"assignment_id": aid, "chief_id": cid, "kind": "unknown_chief", "detail": "no such chief"})
             continue
-        c_level, c_unit = chief_of[x.chief_id]
-        if c_level != x.level:
-            mism.append({"assignment_id": x.assignment_id, "chief_id": x.chief_id, "kind": "level",
-                         "detail": f"a {c_level} chief holds a {x.level} assignment"})
-        if c_unit != x.admin_code:
-            mism.append({"assignment_id": x.assignment_id, "chief_id": x.chief_id, "kind": "outside_jurisdiction",
-                         "detail": f"chief of {c_unit} assigned in {x.admin_code}"})
+        c_level, c_unit = chief_of[cid]
+        if c_level != lv:
+            mism.append({"assignment_id": aid, "chief_id": cid, "kind": "level",
+                         "detail": f"a {c_level} chief holds a {lv} assignment"})
+        if c_unit != unit:
+            mism.append({"assignment_id": aid, "chief_id": cid, "kind": "outside_jurisdiction",
+                         "detail": f"chief of {c_unit} assigned in {unit}"})
     held = set(assignments["chief_id"].tolist())  # Python sets: Arrow isin boxes every value
     orphans = chiefs[np.array([c not in held for c in chiefs["chief_id"].tolist()], dtype=bool)][["chief_id", "name", "level", "admin_code"]]
     res_cov = set(assignments["reservoir_code"].dropna().tolist())
@@ -174,6 +181,10 @@ def coverage_of(reaches, assignments, chiefs, *, rivers, reservoirs, signboards,
         signboard_issues=signboard_audit(reaches, a, chiefs, signboards, reservoirs, assignments, rules),
         by_township=township_summary(reaches, un, admin), slivers=slivers if slivers is not None else pd.DataFrame(),
     )
+
+
+def _missing(v) -> bool:
+    return v is None or v != v  # None or NaN, without pd.isna's dispatch per value
 
 
 def _tuples(df: pd.DataFrame, cols: list[str], *, named: bool = True):

@@ -60,7 +60,8 @@ def segment(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame, *, level: str, bo
     ugeo = np.asarray(units.geometry.values)
     tree = shapely.STRtree(ugeo)
     up = _ancestors(admin)
-    args = (units["admin_code"].to_numpy(), ugeo, tree, up, level, boundary_tolerance, min_boundary_m, sliver_m)
+    rings = _segments(shapely.boundary(ugeo))[:2]
+    args = (units["admin_code"].to_numpy(), ugeo, tree, rings, up, level, boundary_tolerance, min_boundary_m, sliver_m)
     parts = map_threads(lambda sl: _segment_part(lines.iloc[sl], *args), lines_partition(lines, workers), workers)
     reaches = pd.concat([r for r, _ in parts], ignore_index=True) if parts else None
     reaches = gpd.GeoDataFrame(reaches if reaches is not None else pd.DataFrame(columns=REACH_COLUMNS),
@@ -81,13 +82,13 @@ def lines_partition(lines: gpd.GeoDataFrame, workers: int | None) -> list[slice]
     return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
-def _segment_part(lines, codes, ugeo, tree, up, level, tol, min_len, sliver_m):
+def _segment_part(lines, codes, ugeo, tree, rings, up, level, tol, min_len, sliver_m):
     """:func:`segment` on some rivers (labels, pairs and kernels are local to the part)."""
     lgeo = np.asarray(lines.geometry.values)
     river = _River(lgeo)
     ri, ui = tree.query(lgeo, predicate="intersects")  # every (river, unit) that meet
     pieces = [_pieces(river, ri, ui, shapely.intersection(lgeo[ri], ugeo[ui]), shared=False),
-              _boundary_pieces(river, ri, ui, ugeo, tol, min_len, len(ugeo))]
+              _boundary_pieces(river, ri, ui, ugeo, rings, tol, min_len, len(ugeo))]
     pr, plo, phi, pshared, plabel = (np.concatenate(c) for c in zip(*pieces, strict=True))
     order = np.argsort(pr, kind="stable")  # by river
     pr, plo, phi, pshared, plabel = pr[order], plo[order], phi[order], pshared[order], plabel[order]
@@ -198,7 +199,7 @@ def _line_parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return xy, start, np.concatenate(owners).astype(np.int64)
 
 
-def _boundary_pieces(river: _River, ri, ui, ugeo, tol, min_len, n_units):
+def _boundary_pieces(river: _River, ri, ui, ugeo, rings, tol, min_len, n_units):
     """Stretches that run along the shared edge of two units both met by the river."""
     # every pair of units met by the same river, in the order the river met them
     start = np.searchsorted(ri, np.arange(len(river.lines) + 1))
@@ -216,6 +217,12 @@ def _boundary_pieces(river: _River, ri, ui, ugeo, tol, min_len, n_units):
     touch[touch] = shapely.intersects(ugeo[pa[touch]], ugeo[pb[touch]])
     touch = touch[back]
     cr, ca, cb, key = cr[touch], ca[touch], cb[touch], key[touch]
+    # the shared edge lies on a's boundary inside b's box: a river not near that part of a's
+    # boundary for min_len cannot follow the edge, so that edge is never computed for it
+    box = shapely.bounds(ugeo[cb]) + np.array([-tol, -tol, tol, tol])
+    near = kernels.near_ring(river.xy, river.off, river.step, cr, ca, np.ascontiguousarray(box), *rings,
+                             float(tol)) >= min_len
+    cr, ca, cb, key = cr[near], ca[near], cb[near], key[near]
     if not len(cr):
         return empty
     keys, first, inv = np.unique(key, return_index=True, return_inverse=True)
