@@ -55,8 +55,8 @@ def segment(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame, *, level: str, bo
         The merged slivers: river_code, admin_code, from_m, to_m, merged_into.
     """
     crs = metric_crs(admin)
-    units = _in(admin[admin["level"] == level], crs).reset_index(drop=True)
-    lines = _in(rivers, crs).reset_index(drop=True)
+    units = _in(admin[admin["level"] == level], crs, workers).reset_index(drop=True)
+    lines = _in(rivers, crs, workers).reset_index(drop=True)
     ugeo = np.asarray(units.geometry.values)
     tree = shapely.STRtree(ugeo)
     up = _ancestors(admin)
@@ -289,8 +289,18 @@ def _pairs(start: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return start[:-1][g] + i, start[:-1][g] + j
 
 
-def _in(gdf: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
-    return gdf if gdf.crs is not None and gdf.crs.equals(crs) else gdf.to_crs(crs)
+def _in(gdf: gpd.GeoDataFrame, crs, workers: int | None = None) -> gpd.GeoDataFrame:
+    """``gdf`` in ``crs``; a large frame is projected in chunks on threads (PROJ releases the
+    GIL, and a point's projection does not depend on its neighbours)."""
+    if gdf.crs is not None and gdf.crs.equals(crs):
+        return gdf
+    n = worker_count(workers)
+    if n == 1 or len(gdf) < 20_000:
+        return gdf.to_crs(crs)
+    bounds = np.linspace(0, len(gdf), 4 * n + 1).astype(int)
+    chunks = map_threads(lambda ab: gdf.iloc[ab[0]:ab[1]].to_crs(crs), list(zip(bounds[:-1], bounds[1:], strict=True)),
+                         workers)
+    return pd.concat(chunks)
 
 
 def _ancestors(admin: gpd.GeoDataFrame) -> dict[str, dict[str, str]]:
