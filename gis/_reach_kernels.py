@@ -270,14 +270,6 @@ def _point_segment(x, y, ax, ay, bx, by):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def _seg_point(x, y, ax, ay, bx, by):  # pragma: no cover - compiled
-    dx, dy = bx - ax, by - ay
-    len2 = dx * dx + dy * dy
-    t = 0.0 if len2 == 0 else min(max(((x - ax) * dx + (y - ay) * dy) / len2, 0.0), 1.0)
-    return np.hypot(x - ax - t * dx, y - ay - t * dy)
-
-
-@njit(cache=True, nogil=True)
 def _seg_seg(a, b, c, d):  # pragma: no cover - compiled
     """Distance between segments ab and cd (0 where they cross)."""
     def orient(p, q, r):
@@ -285,16 +277,37 @@ def _seg_seg(a, b, c, d):  # pragma: no cover - compiled
     o1, o2, o3, o4 = orient(a, b, c), orient(a, b, d), orient(c, d, a), orient(c, d, b)
     if ((o1 > 0) != (o2 > 0)) and ((o3 > 0) != (o4 > 0)) and o1 != 0 and o2 != 0 and o3 != 0 and o4 != 0:
         return 0.0
-    return min(_seg_point(c[0], c[1], a[0], a[1], b[0], b[1]), _seg_point(d[0], d[1], a[0], a[1], b[0], b[1]),
-               _seg_point(a[0], a[1], c[0], c[1], d[0], d[1]), _seg_point(b[0], b[1], c[0], c[1], d[0], d[1]))
+    return min(_point_segment(c[0], c[1], a[0], a[1], b[0], b[1])[0], _point_segment(d[0], d[1], a[0], a[1], b[0], b[1])[0],
+               _point_segment(a[0], a[1], c[0], c[1], d[0], d[1])[0], _point_segment(b[0], b[1], c[0], c[1], d[0], d[1])[0])
+
+
+@njit(cache=True, nogil=True)
+def _length_near(xy, lo, hi, step, seg, keep, m, x0, y0, x1, y1, tol):  # pragma: no cover - compiled
+    """Summed length of the river segments ``lo:hi`` (inside the box x0..y1) that come within
+    ``tol`` of one of the segments ``seg[keep[:m]]``: an upper bound on the river's length
+    inside those segments' buffer."""
+    total = 0.0
+    for i in range(lo, hi - 1):
+        a, b = xy[i], xy[i + 1]
+        if max(a[0], b[0]) < x0 or min(a[0], b[0]) > x1 or max(a[1], b[1]) < y0 or min(a[1], b[1]) > y1:
+            continue
+        for q in range(m):
+            k = keep[q]
+            px, py, qx, qy = seg[k, 0], seg[k, 1], seg[k, 2], seg[k, 3]
+            if (max(a[0], b[0]) < min(px, qx) - tol or min(a[0], b[0]) > max(px, qx) + tol
+                    or max(a[1], b[1]) < min(py, qy) - tol or min(a[1], b[1]) > max(py, qy) + tol):
+                continue
+            if _seg_seg(a, b, seg[k, 0:2], seg[k, 2:4]) <= tol * (1 + 1e-9) + 1e-6:
+                total += step[i]
+                break
+    return total
 
 
 @njit(cache=True, nogil=True)
 def near_length(xy, off, step, river, edge, eoff, eseg, tol):  # pragma: no cover - compiled
-    """For each (river[i], edge[i]): the summed length of the river's segments that come
-    within ``tol`` of the edge's segments ``eseg[eoff[e]:eoff[e + 1]]`` (x0, y0, x1, y1).
-    The river's length inside the edge's buffer cannot exceed it, so a pair below
-    ``min_len`` needs no buffer at all."""
+    """For each (river[i], edge[i]): :func:`_length_near` of the edge's segments
+    ``eseg[eoff[e]:eoff[e + 1]]``. The river's length inside the edge's buffer cannot
+    exceed it, so a pair below ``min_len`` needs no buffer at all."""
     out = np.zeros(river.shape[0])
     for n in range(river.shape[0]):
         e0, e1 = eoff[edge[n]], eoff[edge[n] + 1]
@@ -304,20 +317,8 @@ def near_length(xy, off, step, river, edge, eoff, eseg, tol):  # pragma: no cove
         x1 = max(eseg[e0:e1, 0].max(), eseg[e0:e1, 2].max()) + tol
         y0 = min(eseg[e0:e1, 1].min(), eseg[e0:e1, 3].min()) - tol
         y1 = max(eseg[e0:e1, 1].max(), eseg[e0:e1, 3].max()) + tol
-        total = 0.0
-        for i in range(off[river[n]], off[river[n] + 1] - 1):
-            a, b = xy[i], xy[i + 1]
-            if max(a[0], b[0]) < x0 or min(a[0], b[0]) > x1 or max(a[1], b[1]) < y0 or min(a[1], b[1]) > y1:
-                continue
-            for k in range(e0, e1):
-                if (max(a[0], b[0]) < min(eseg[k, 0], eseg[k, 2]) - tol or min(a[0], b[0]) > max(eseg[k, 0], eseg[k, 2]) + tol
-                        or max(a[1], b[1]) < min(eseg[k, 1], eseg[k, 3]) - tol
-                        or min(a[1], b[1]) > max(eseg[k, 1], eseg[k, 3]) + tol):
-                    continue
-                if _seg_seg(a, b, eseg[k, 0:2], eseg[k, 2:4]) <= tol * (1 + 1e-9) + 1e-6:
-                    total += step[i]
-                    break
-        out[n] = total
+        out[n] = _length_near(xy, off[river[n]], off[river[n] + 1], step, eseg, np.arange(e0, e1), e1 - e0,
+                              x0, y0, x1, y1, tol)
     return out
 
 
@@ -428,22 +429,7 @@ def near_ring(xy, off, step, river, unit, box, uoff, useg, tol):  # pragma: no c
                     or max(useg[k, 1], useg[k, 3]) < by0 or min(useg[k, 1], useg[k, 3]) > by1):
                 keep[m] = k
                 m += 1
-        if m == 0:
-            continue
-        total = 0.0
-        for i in range(off[river[n]], off[river[n] + 1] - 1):
-            a, b = xy[i], xy[i + 1]
-            if max(a[0], b[0]) < bx0 - tol or min(a[0], b[0]) > bx1 + tol or max(a[1], b[1]) < by0 - tol \
-                    or min(a[1], b[1]) > by1 + tol:
-                continue
-            for q in range(m):
-                k = keep[q]
-                px, py, qx, qy = useg[k, 0], useg[k, 1], useg[k, 2], useg[k, 3]
-                if (max(a[0], b[0]) < min(px, qx) - tol or min(a[0], b[0]) > max(px, qx) + tol
-                        or max(a[1], b[1]) < min(py, qy) - tol or min(a[1], b[1]) > max(py, qy) + tol):
-                    continue
-                if _seg_seg(a, b, useg[k, 0:2], useg[k, 2:4]) <= tol * (1 + 1e-9) + 1e-6:
-                    total += step[i]
-                    break
-        out[n] = total
+        if m:
+            out[n] = _length_near(xy, off[river[n]], off[river[n] + 1], step, useg, keep, m,
+                                  bx0 - tol, by0 - tol, bx1 + tol, by1 + tol, tol)
     return out

@@ -154,12 +154,9 @@ def _pieces(river: _River, ri, label, geoms, *, shared: bool, river_of=None):
     on river ``ri[i]`` (or ``river_of[ri[i]]``)."""
     xy, start, k = _line_parts(geoms)
     first, last = start[:-1], start[1:] - 1
-    seg = np.hypot(*np.diff(xy, axis=0).T) if len(xy) > 1 else np.zeros(0)
-    inner = np.zeros(len(xy), bool)
-    inner[:-1] = True
-    inner[last] = False  # segments run within a part only
-    length = np.bincount(np.repeat(np.arange(len(first)), last - first + 1)[:-1][inner[:-1]],
-                         weights=seg[inner[:-1]], minlength=len(first)) if len(seg) else np.zeros(len(first))
+    part, same = _part_of(start)
+    seg = np.hypot(*np.diff(xy, axis=0).T)[same] if len(xy) else np.zeros(0)
+    length = np.bincount(part[:-1][same], weights=seg, minlength=len(first)) if len(xy) else np.zeros(len(first))
     keep = (last > first) & (length > 0)
     first, last, k = first[keep], last[keep], k[keep]
     lo, hi = river.ends(xy, first, last, ri[k] if river_of is None else river_of[ri[k]])
@@ -261,8 +258,7 @@ def _segments(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     vertices any part of each line has."""
     xy, start, owner = _line_parts(lines)
     npts = np.diff(start)
-    part = np.repeat(np.arange(len(npts)), npts)
-    same = part[1:] == part[:-1]  # consecutive vertices of one part
+    part, same = _part_of(start)
     seg = np.hstack([xy[:-1], xy[1:]])[same] if len(xy) else np.zeros((0, 4))
     seg_owner = owner[part[:-1][same]] if len(xy) else np.zeros(0, np.int64)
     order = np.argsort(seg_owner, kind="stable")  # parts of collections come last
@@ -270,6 +266,12 @@ def _segments(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     longest = np.zeros(len(lines), np.int64)
     np.maximum.at(longest, owner, npts)
     return np.searchsorted(seg_owner, np.arange(len(lines) + 1)), np.ascontiguousarray(seg), longest
+
+
+def _part_of(start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The part of every vertex (CSR ``start``), and which consecutive vertices share one."""
+    part = np.repeat(np.arange(len(start) - 1), np.diff(start))
+    return part, part[1:] == part[:-1]
 
 
 def _pairs(start: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
