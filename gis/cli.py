@@ -234,7 +234,9 @@ def cmd_patrols_import(args) -> int:
     net = network_from_store(store) if store is not None and not args.no_offset_check else None
     res = import_tracks(args.files, store, options=opt, net=net, write=not args.dry_run)
     if args.issues and res.cleaned is not None:
-        res.cleaned.issues().to_csv(args.issues, index=False, encoding="utf-8-sig")
+        from gis.io.findings import defuse_formulas
+
+        defuse_formulas(res.cleaned.issues()).to_csv(args.issues, index=False, encoding="utf-8-sig")
         print(f"[patrols] point issues written to {args.issues}", file=sys.stderr)
     if args.json:
         print(json.dumps(res.to_json(), ensure_ascii=False, indent=2, default=str))
@@ -329,7 +331,9 @@ def cmd_coords_convert(args) -> int:
         out = raw.frame.copy()
         out[f"lon_{args.dst}"], out[f"lat_{args.dst}"] = np.round(x, 9), np.round(y, 9)
         dest = args.out or str(src.with_name(f"{src.stem}.{args.dst}.csv"))
-        out.to_csv(dest, index=False, encoding="utf-8-sig")
+        from gis.io.findings import defuse_formulas
+
+        defuse_formulas(out).to_csv(dest, index=False, encoding="utf-8-sig")
         print(f"[coords] {len(out)} rows converted {args.src} -> {args.dst}: {dest}", file=sys.stderr)
         return 0
     if args.lon is None or args.lat is None:

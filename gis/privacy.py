@@ -9,13 +9,24 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+from geopandas.array import GeometryDtype
 
 #: Columns of the catalogue that hold a person's phone number.
 PHONE_FIELDS = ("phone", "chief_phone")
-# a phone number inside free text: a mobile (1xx xxxx xxxx, separated or not), a landline
-# with its area code, or the 3-4-4 form. Admin codes (6, 9 or 12 digits, no separators)
-# never match.
-_IN_TEXT = re.compile(r"(?<![\d-])(?:1\d{2}[- ]?\d{4}[- ]?\d{4}|0\d{2,3}-\d{7,8}|\d{3}-\d{4}-\d{4})(?![\d-])")
+#: Words in a column name that mark it as holding phone numbers (extra columns an import
+#: kept from an office's register: 联系电话, 手机号码, 办公电话, Tel., mobile ...).
+PHONE_HINTS = ("phone", "mobile", "tel", "电话", "手机", "联系方式", "座机")
+# a phone number inside free text, with an optional country code (+86, 0086, 86-):
+# a mobile (1xx xxxx xxxx, separated or not), a landline with its area code (0838-1234567,
+# (0838)1234567, （0838）1234567, 0838 1234567) and an optional extension, or the 3-4-4 form.
+# Admin codes (6, 9 or 12 digits, no separators) never match.
+_CC = r"((?:\+|00)?86[- ]?)?"
+_IN_TEXT = re.compile(
+    r"(?<![\d-])" + _CC + r"(?:1\d{2}[- ]?\d{4}[- ]?\d{4}"
+    r"|(?:0\d{2,3}[- ]|\(0\d{2,3}\)\s?|（0\d{2,3}）\s?)\d{7,8}(?:-\d{1,6})?"
+    r"|0\d{2,3}-\d{7,8}|\d{3}-\d{4}-\d{4})(?![\d-])")
+# a mobile number stored as a number (Excel turns 13812345678 into one)
+_MOBILE_DIGITS = re.compile(r"^(?:86)?1[3-9]\d{9}$")
 
 
 def mask_phone(phone) -> str | None:
@@ -31,17 +42,53 @@ def mask_text(text):
     """Every phone number inside ``text`` masked (other text unchanged)."""
     if not isinstance(text, str):
         return text
-    return _IN_TEXT.sub(lambda m: mask_phone(m.group(0)), text)
+    # the country code stays readable; the number after it is masked as a number alone
+    return _IN_TEXT.sub(lambda m: (m.group(1) or "") + mask_phone(m.group(0)[len(m.group(1) or ""):]), text)
+
+
+def is_phone_column(name) -> bool:
+    """Whether a column's name says it holds phone numbers."""
+    text = str(name).lower()
+    return name in PHONE_FIELDS or any(h in text for h in PHONE_HINTS)
+
+
+def _mask_number(value):
+    """A whole number that is a mobile phone, masked as text; any other value unchanged."""
+    try:
+        as_int = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return value
+    if as_int != value or not _MOBILE_DIGITS.match(str(as_int)):
+        return value
+    return mask_phone(str(as_int))
 
 
 def mask_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy with the phone columns masked and phone numbers in text columns masked."""
+    """A copy with every phone number masked: the catalogue's phone columns and extra
+    columns named like one (电话, 手机, tel …) whole, numbers inside any text, and mobile
+    numbers stored as numbers (a spreadsheet's habit)."""
     out = df.copy()
     for col in out.columns:
-        if col == "geometry":
+        if col == "geometry" or isinstance(out[col].dtype, GeometryDtype):
             continue
-        if col in PHONE_FIELDS:
-            out[col] = out[col].map(mask_phone)
-        elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(mask_text)
+        series = out[col]
+        if is_phone_column(col):
+            out[col] = series.map(lambda v: None if _missing(v) else mask_phone(_as_text(v)))
+        elif pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            masked = series.map(_mask_number)
+            if not masked.equals(series):
+                out[col] = masked.astype(object)
+        elif series.dtype == object or pd.api.types.is_string_dtype(series):
+            out[col] = series.map(lambda v: mask_text(v) if isinstance(v, str) else _mask_number(v))
     return out
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NA
+
+
+def _as_text(value) -> str:
+    """A phone cell as text; 13812345678.0 from a float column loses its '.0'."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

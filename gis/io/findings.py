@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -34,12 +35,13 @@ def write_findings(tables: dict[str, pd.DataFrame], out: str | Path) -> list[Pat
     if suffix == ".xlsx":
         with pd.ExcelWriter(path) as xl:
             for name, df in tables.items():
-                _fit_cells(_plain(df)).to_excel(xl, sheet_name=name[:31], index=False)
+                defuse_formulas(_fit_cells(_plain(df))).to_excel(xl, sheet_name=name[:31], index=False)
         return [path]
     written = []
     for name, df in tables.items():
         f = path.with_name(f"{path.stem}.{name}.csv")
-        _plain(df).to_csv(f, index=False, encoding="utf-8-sig")
+        # CRLF rows (as Excel writes them): a cell holding a lone CR is then quoted, not split
+        defuse_formulas(_plain(df)).to_csv(f, index=False, encoding="utf-8-sig", lineterminator="\r\n")
         written.append(f)
     return written
 
@@ -73,6 +75,38 @@ def export_store(store, out: str | Path, *, layers: list[str] | None = None, mas
     for n in names:
         catalogue.get_layer(n)  # an unknown name raises, listing the valid ones
     return write_findings({n: mask_frame(store.read(n)) if mask_phones else store.read(n) for n in names}, out)
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection":
+#: ``=``, ``+``, ``-``, ``@``, and tab/CR, which some programs strip before parsing).
+FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def defuse_text(value):
+    """``value`` with a leading ``'`` when a spreadsheet would run it as a formula.
+
+    Plain signed numbers (``-12.5``) are left alone: a spreadsheet reads them as numbers,
+    never as formulas, and they are common in data.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_LEAD) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def defuse_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy in which no text cell can run as a formula in Excel, WPS or LibreOffice.
+
+    Every name and free text in a store came from somebody's file; opened in a
+    spreadsheet, ``=HYPERLINK(...)`` or ``=cmd|...`` would act on the reader's machine.
+    Column names are defused too (a header is a cell).
+    """
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(defuse_text)
+    out.columns = [defuse_text(c) for c in out.columns]
+    return out
 
 
 XLSX_CELL_MAX = 32767  # Excel's limit: a longer cell is cut off
