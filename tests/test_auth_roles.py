@@ -389,3 +389,46 @@ def test_a_zero_iteration_hash_is_said_on_the_page(app_store):
     assert "10,000,000" in at.sidebar.error[0].value
     at = _app({"users": {"wang": {"hash": HASH, "role": "root"}}}).run()
     assert not at.exception and "users.wang.role" in at.sidebar.error[0].value
+
+
+def test_cli_zones_and_patrols_writes_are_logged(demo_copy, tmp_path, monkeypatch):
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    monkeypatch.setattr("gis.audit.getpass.getuser", lambda: "zhang")
+    data = str(demo_copy)
+    assert main(["zones", "delineate", "--data", data, "--source", "512099S070", "--write"]) == 0
+    store = GeoPackageStore(demo_copy)
+    a = store.read("assignments")
+    a = a[(a["level"] == "village") & (a["target_type"] == "river") & a["from_m"].isna()].iloc[0]
+    river = store.read("rivers").set_index("river_code").geometry[a["river_code"]]
+    pts = shapely.get_coordinates(shapely.line_interpolate_point(river, np.linspace(0, 0.01, 120)))
+    t0 = pd.Timestamp("2026-10-08 09:00:00")
+    track = tmp_path / "track.csv"
+    pd.DataFrame({"河长编号": a["chief_id"], "定位时间": [str(t0 + pd.Timedelta(seconds=10 * i)) for i in range(len(pts))],
+                  "经度": pts[:, 0].round(7), "纬度": pts[:, 1].round(7)}).to_csv(track, index=False)
+    assert main(["patrols", "import", str(track), "--data", data, "--coords", "cgcs2000", "--no-offset-check"]) in (0, 1)
+    written = len(store.read("patrols"))
+    assert written >= 1
+    log = store.read("audit_log")
+    assert log[["who", "role", "action", "target", "rows"]].values.tolist() == [
+        ["zhang", "local", "zones_write", "protection_zones", 2], ["zhang", "local", "patrols_import", "patrols", written]]
+    assert log["detail"].iloc[1] == str(track)
+
+
+def test_unmasked_download_is_logged_when_built(app_store):
+    def page():
+        import streamlit as st
+
+        from ui.common import audited
+
+        build = audited("export_unmasked", "county.xlsx", lambda: b"bytes")
+        st.write(f"built {build().decode()}")
+
+    at = AppTest.from_function(page, default_timeout=60)
+    at.session_state["auth"] = Session("wang", STAFF, frozenset([COUNTY]))
+    at.run()
+    assert not at.exception and at.markdown[0].value == "built bytes"
+    log = GeoPackageStore(app_store).read("audit_log")
+    assert log[["who", "role", "action", "target"]].values.tolist() == [["wang", "staff", "export_unmasked", "county.xlsx"]]
