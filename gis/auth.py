@@ -44,6 +44,7 @@ MAX_ITERATIONS = 10_000_000
 SECRET_KEY = "staff_password_hash"  # the one-user form in .streamlit/secrets.toml
 USERS_KEY = "users"  # the [users.<name>] tables
 LEGACY_USER = "staff"  # the name the one-user form logs in as
+SERVED_STORE = "*"  # the one-user form's county when the served store names none
 
 VISITOR, STAFF, ADMIN = "visitor", "staff", "admin"
 ROLES = (VISITOR, STAFF, ADMIN)
@@ -136,7 +137,8 @@ def users_from_secrets(secrets_: Mapping, *, store_county: str | None) -> dict[s
     secrets_ : mapping
         ``st.secrets`` or any mapping with ``users`` tables and/or ``staff_password_hash``.
     store_county : str or None
-        The ``county_code`` of the store the app serves: the county of the one-user form.
+        The county of the store the app serves (:func:`county_of`): the county of the one-user
+        form, which is staff for whatever store the app serves when that store names none.
 
     Raises
     ------
@@ -147,7 +149,7 @@ def users_from_secrets(secrets_: Mapping, *, store_county: str | None) -> dict[s
     out: dict[str, User] = {}
     legacy = secrets_.get(SECRET_KEY)
     if legacy:
-        out[LEGACY_USER] = User(LEGACY_USER, STAFF, frozenset([store_county] if store_county else []), str(legacy))
+        out[LEGACY_USER] = User(LEGACY_USER, STAFF, frozenset([store_county or SERVED_STORE]), str(legacy))
     tables = secrets_.get(USERS_KEY) or {}
     if not isinstance(tables, Mapping):
         raise InputError("must be a table of users", field=USERS_KEY, fix="write [users.NAME] tables with hash, role, counties")
@@ -174,6 +176,17 @@ def users_from_secrets(secrets_: Mapping, *, store_county: str | None) -> dict[s
     return out
 
 
+def county_of(store) -> str | None:
+    """The county code of a store: its meta ``county_code``, else the code of the one
+    county-level unit in ``admin_units``; None when neither says."""
+    code = store.meta().get("county_code")
+    if code:
+        return str(code)
+    admin = store.read("admin_units")
+    codes = admin.loc[admin["level"] == "county", "admin_code"].dropna().unique()
+    return str(codes[0]) if len(codes) == 1 else None
+
+
 @dataclass(frozen=True)
 class Decision:
     """The answer of :func:`authorize`; falsy when refused. ``reason`` is an i18n key."""
@@ -189,7 +202,8 @@ def authorize(session: Session | None, action: str, county_code: str | None) -> 
     """May ``session`` do ``action`` on the store of ``county_code``?
 
     Visitors may do none of :data:`ACTIONS`; admins all of them anywhere; staff all of them
-    in their own counties only (a store with no ``county_code`` belongs to no staff).
+    in their own counties only. A store that names no county belongs to no staff but the
+    one-user form's (:data:`SERVED_STORE`).
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}; valid: {ACTIONS}")
@@ -197,7 +211,7 @@ def authorize(session: Session | None, action: str, county_code: str | None) -> 
     if session.role == ADMIN:
         return Decision(True)
     if session.role == STAFF:
-        if county_code is not None and str(county_code) in session.counties:
+        if (str(county_code) if county_code is not None else SERVED_STORE) in session.counties:
             return Decision(True)
         return Decision(False, "auth_other_county")
     return Decision(False, "auth_need_login")

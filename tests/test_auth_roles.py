@@ -117,6 +117,25 @@ def test_authorize_by_role_and_county():
         authorize(boss, "drop_table", COUNTY)
 
 
+def test_the_one_line_form_is_staff_of_the_served_store():
+    served = auth.session_of(users_from_secrets({"staff_password_hash": HASH}, store_county=None)["staff"])
+    assert authorize(served, IMPORT, None)  # a store that names no county: as before, staff may write
+    assert not authorize(served, IMPORT, "510101")
+    county = auth.session_of(users_from_secrets({"staff_password_hash": HASH}, store_county=COUNTY)["staff"])
+    assert authorize(county, IMPORT, COUNTY) and not authorize(county, IMPORT, None)
+
+
+def test_county_of_a_store_from_meta_else_admin_units(demo_path, tmp_path):
+    demo = GeoPackageStore(demo_path)
+    assert auth.county_of(demo) == COUNTY
+    units = GeoPackageStore(tmp_path / "units.gpkg")
+    units.write({"admin_units": demo.read("admin_units")})
+    assert "county_code" not in units.meta() and auth.county_of(units) == COUNTY
+    bare = GeoPackageStore(tmp_path / "bare.gpkg")
+    bare.write({"chiefs": demo.read("chiefs").head(1)})
+    assert auth.county_of(bare) is None
+
+
 # --- login limits ---------------------------------------------------------------------------
 
 def _limiter() -> tuple[LoginLimiter, Clock]:
@@ -432,3 +451,30 @@ def test_unmasked_download_is_logged_when_built(app_store):
     assert not at.exception and at.markdown[0].value == "built bytes"
     log = GeoPackageStore(app_store).read("audit_log")
     assert log[["who", "role", "action", "target"]].values.tolist() == [["wang", "staff", "export_unmasked", "county.xlsx"]]
+
+
+def test_masked_exports_leave_the_audit_log_out(app_store):
+    record(GeoPackageStore(app_store), who="wang", role="staff", action="login_ok", client="10.0.0.9")
+
+    def page():
+        import io
+        import runpy
+        import zipfile
+        from pathlib import Path
+
+        import streamlit as st
+
+        import ui.common
+        from ui.common import DATA, mtime
+
+        exported = runpy.run_path(str(Path(ui.common.__file__).parents[1] / "app_pages/data.py"))["exported"]
+        for masked in (True, False):
+            with zipfile.ZipFile(io.BytesIO(exported(str(DATA), mtime(), ".csv", masked))) as z:
+                st.write(f"{masked}: {' '.join(sorted(z.namelist()))}")
+
+    at = AppTest.from_function(page, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = [m.value for m in at.markdown if m.value.startswith(("True:", "False:"))]
+    assert len(shown) == 2 and "chiefs.csv" in shown[0] and "chiefs.csv" in shown[1]
+    assert "audit_log" not in shown[0] and "audit_log.csv" in shown[1]

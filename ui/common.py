@@ -28,6 +28,7 @@ from gis.auth import (
     Decision,
     Session,
     authorize,
+    county_of,
     login,
     users_from_secrets,
 )
@@ -66,9 +67,14 @@ def is_staff() -> bool:
 
 def store_county() -> str | None:
     try:
-        return load_meta(str(DATA), mtime()).get("county_code")
+        return load_county(str(DATA), mtime())
     except (RiverChiefError, OSError):
         return None
+
+
+@st.cache_data(show_spinner=False)
+def load_county(path: str, mtime: float) -> str | None:
+    return county_of(GeoPackageStore(path))
 
 
 def may(action: str) -> Decision:
