@@ -126,6 +126,7 @@ VISITOR_SESSION = Session(VISITOR, VISITOR)
 
 
 def session_of(user: User) -> Session:
+    """The session a successful login of ``user`` opens."""
     return Session(user.name, user.role, user.counties)
 
 
@@ -309,6 +310,7 @@ class LoginLimiter:
                 self._tracks.pop((kind, value), None)
 
     def clear(self) -> None:
+        """Forget every count (tests; an admin restarting the limits)."""
         with self._lock:
             self._tracks.clear()
 

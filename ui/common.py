@@ -10,6 +10,7 @@ import logging
 import math
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -102,7 +103,7 @@ def audit(action: str, *, as_session: Session | None = None, target: str | None 
         st.warning(f"{t('audit_failed', lang())}: {exc}")
 
 
-def audited(action: str, target: str, build):
+def audited(action: str, target: str, build: Callable[[], bytes]) -> Callable[[], bytes]:
     """A deferred download whose production is logged (the session is taken now: the file
     may be built outside this script run)."""
     s, ip = session(), client_ip()
