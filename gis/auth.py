@@ -44,6 +44,7 @@ MAX_ITERATIONS = 10_000_000
 SECRET_KEY = "staff_password_hash"  # the one-user form in .streamlit/secrets.toml
 USERS_KEY = "users"  # the [users.<name>] tables
 LEGACY_USER = "staff"  # the name the one-user form logs in as
+MAX_USER_NAME = 64  # characters; a longer typed name is cut before it is counted or logged
 SERVED_STORE = "*"  # the one-user form's county when the served store names none
 
 VISITOR, STAFF, ADMIN = "visitor", "staff", "admin"

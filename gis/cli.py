@@ -412,14 +412,15 @@ def cmd_search(args) -> int:
 def cmd_hash_password(args) -> int:
     import getpass
 
-    from gis.auth import SECRET_KEY, hash_password, users_from_secrets
+    from gis.auth import MAX_USER_NAME, SECRET_KEY, hash_password, users_from_secrets
 
     password = sys.stdin.readline().rstrip("\n") if args.stdin else getpass.getpass("staff password: ")
     if args.user is None:
         print(f'{SECRET_KEY} = "{hash_password(password)}"')
     else:
-        if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", args.user):
-            raise RiverChiefError(f"user name '{args.user}' must be 1-64 letters, digits, '_' or '-'. Fix: e.g. --user wang")
+        if not re.fullmatch(rf"[A-Za-z0-9_-]{{1,{MAX_USER_NAME}}}", args.user):
+            raise RiverChiefError(f"user name '{args.user}' must be 1-{MAX_USER_NAME} letters, digits, '_' or '-'. "
+                                  "Fix: e.g. --user wang")
         entry = {"hash": hash_password(password), "role": args.role, "counties": args.county or []}
         users_from_secrets({"users": {args.user: entry}}, store_county=None)  # the same checks as the app's
         counties = ", ".join(f'"{c}"' for c in entry["counties"])

@@ -283,7 +283,7 @@ def no_disabled_enforcement(monkeypatch):
 
 
 def _data_page(session: Session | None = None, lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app_pages/data.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "app_pages/data.py"), default_timeout=300)
     at.session_state["lang"] = lang
     if session is not None:
         at.session_state["auth"] = session
@@ -347,7 +347,7 @@ def _chiefs_phones(at: AppTest) -> list[str]:
 
 def test_jurisdiction_phones_only_for_the_countys_staff(app_store):
     def page(session):
-        at = AppTest.from_file(str(ROOT / "app_pages/jurisdiction.py"), default_timeout=120)
+        at = AppTest.from_file(str(ROOT / "app_pages/jurisdiction.py"), default_timeout=300)
         at.session_state["lang"], at.session_state["juris_reach"] = "zh", "512099R001/V/837"
         if session:
             at.session_state["auth"] = session
@@ -361,7 +361,7 @@ def test_jurisdiction_phones_only_for_the_countys_staff(app_store):
 
 
 def _app(secrets: dict) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     for k, v in secrets.items():
         at.secrets[k] = v
     at.switch_page("app_pages/data.py")
@@ -445,7 +445,7 @@ def test_unmasked_download_is_logged_when_built(app_store):
         build = audited("export_unmasked", "county.xlsx", lambda: b"bytes")
         st.write(f"built {build().decode()}")
 
-    at = AppTest.from_function(page, default_timeout=60)
+    at = AppTest.from_function(page, default_timeout=300)
     at.session_state["auth"] = Session("wang", STAFF, frozenset([COUNTY]))
     at.run()
     assert not at.exception and at.markdown[0].value == "built bytes"
@@ -472,7 +472,7 @@ def test_masked_exports_leave_the_audit_log_out(app_store):
             with zipfile.ZipFile(io.BytesIO(exported(str(DATA), mtime(), ".csv", masked))) as z:
                 st.write(f"{masked}: {' '.join(sorted(z.namelist()))}")
 
-    at = AppTest.from_function(page, default_timeout=120)
+    at = AppTest.from_function(page, default_timeout=300)
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     shown = [m.value for m in at.markdown if m.value.startswith(("True:", "False:"))]

@@ -6,6 +6,7 @@ invalidates them, a rerun does not recompute.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
@@ -23,6 +24,7 @@ from gis.auth import (
     ADMIN,
     IMPORT,
     LEGACY_USER,
+    MAX_USER_NAME,
     STAFF,
     VISITOR,
     VISITOR_SESSION,
@@ -38,7 +40,6 @@ from gis.store import GeoPackageStore
 
 DATA = Path(os.environ.get("RIVERCHIEF_DATA") or datasets.get_path("demo"))
 SESSION_KEY = "auth"  # the session's gis.auth.Session; never a widget key
-MAX_NAME = 64  # a typed user name kept in the audit log is cut to this
 log = logging.getLogger("riverchief.app")
 
 
@@ -96,11 +97,12 @@ def audit(action: str, *, as_session: Session | None = None, target: str | None 
     """One row in the store's audit log; a failure to write it is said, never hidden."""
     s = as_session or session()
     try:
-        record(GeoPackageStore(DATA), who=(who or s.user)[:MAX_NAME], role=s.role, action=action, target=target,
+        record(GeoPackageStore(DATA), who=(who or s.user)[:MAX_USER_NAME], role=s.role, action=action, target=target,
                rows=rows, client=client if client is not None else client_ip(), detail=detail)
     except RiverChiefError as exc:
         log.error("audit log not written (%s %s): %s", action, target, exc)
-        st.warning(f"{t('audit_failed', lang())}: {exc}")
+        with contextlib.suppress(Exception):  # a deferred download runs outside the page: the log line stays
+            st.warning(f"{t('audit_failed', lang())}: {exc}")
 
 
 def audited(action: str, target: str, build: Callable[[], bytes]) -> Callable[[], bytes]:
@@ -149,10 +151,10 @@ def staff_login(lang: str) -> None:
             return
         name = LEGACY_USER
         if set(users) != {LEGACY_USER}:
-            name = st.text_input(t("user_name", lang), key="staff_user").strip() or LEGACY_USER
+            name = st.text_input(t("user_name", lang), key="staff_user", max_chars=MAX_USER_NAME).strip() or LEGACY_USER
         pw = st.text_input(t("password", lang), type="password", key="staff_pw")
         if st.button(t("staff_login", lang)):
-            _attempt(users, name[:MAX_NAME], pw, lang)
+            _attempt(users, name[:MAX_USER_NAME], pw, lang)
 
 
 def _attempt(users: dict, name: str, pw: str, lang: str) -> None:
