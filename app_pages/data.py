@@ -3,6 +3,7 @@ export the county GeoPackage and its tables."""
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from pathlib import Path
 
@@ -11,23 +12,29 @@ import streamlit as st
 
 from gis import catalogue
 from gis._errors import RiverChiefError
+from gis.audit import TABLE as AUDIT_TABLE
+from gis.auth import EXPORT_UNMASKED, IMPORT
 from gis.i18n import t
 from gis.io.findings import as_download, export_store
 from gis.io.importer import import_file
 from gis.io.readers import SUPPORTED
 from gis.store import GeoPackageStore
-from ui.common import DATA, is_staff, lang, mtime
+from ui.common import DATA, audit, audited, lang, may, mtime, session
 
-IMPORTABLE = [n for n in catalogue.LAYER_NAMES if n != "answer_key"]
+IMPORTABLE = [n for n in catalogue.LAYER_NAMES if n not in catalogue.SYSTEM_LAYERS]
+log = logging.getLogger("riverchief.app")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def exported(path: str, mtime: float, suffix: str, masked: bool) -> bytes:
     """The store's layers as GeoPackage, XLSX, or CSV files in one zip; phones masked
-    unless for staff (staff get the store file itself as the GeoPackage)."""
+    unless for staff (staff get the store file itself as the GeoPackage). The audit log
+    names who logs in from where: it goes only into unmasked exports."""
     if suffix == ".gpkg" and not masked:
         return Path(path).read_bytes()
-    return as_download(lambda out: export_store(GeoPackageStore(path), out, mask_phones=masked), f"county{suffix}")
+    store = GeoPackageStore(path)
+    layers = [n for n in catalogue.LAYER_NAMES if n in store.layers() and not (masked and n == AUDIT_TABLE)]
+    return as_download(lambda out: export_store(store, out, layers=layers, mask_phones=masked), f"county{suffix}")
 
 
 def run_import(upload, layer: str, *, crs: str | None, encoding: str | None, mode: str, swap_xy: bool, dry_run: bool):
@@ -75,26 +82,43 @@ encoding = c.text_input(t("encoding", lg), placeholder="GBK")
 mode = d.selectbox(t("import_mode", lg), ["append", "replace"], format_func=lambda m: t(f"mode_{m}", lg))
 swap_xy = st.checkbox(t("swap_xy", lg))
 check_col, write_col = st.columns(2)
+may_import = may(IMPORT)
 check = check_col.button(t("check_file", lg), disabled=upload is None)
-write = write_col.button(t("import_file", lg), disabled=upload is None or not is_staff(), type="primary")
-if not is_staff():
-    write_col.caption(t("import_staff_only", lg))
-if upload is not None and (check or write):
+# `disabled` only hints the browser: a forged click still reaches the handler below
+write = write_col.button(t("import_file", lg), disabled=upload is None or not may_import, type="primary")
+if not may_import:
+    write_col.caption(t("import_staff_only" if may_import.reason == "auth_need_login" else "auth_other_county", lg))
+if write and not may_import:  # checked before the upload is even read
+    log.warning("import refused for %s (%s): %s", session().user, session().role, may_import.reason)
+    st.error(t(may_import.reason, lg))
+elif upload is not None and (check or write):
     try:
-        show_report(*run_import(upload, layer, crs=crs, encoding=encoding, mode=mode, swap_xy=swap_xy,
-                                dry_run=not write), lg)
+        report, rejected_csv = run_import(upload, layer, crs=crs, encoding=encoding, mode=mode, swap_xy=swap_xy,
+                                          dry_run=not write)
     except RiverChiefError as exc:
         st.error(str(exc))  # the whole file was refused; the store is unchanged
+    else:
+        if report.written:
+            audit("replace" if mode == "replace" else "import", target=layer, rows=report.accepted,
+                  detail=upload.name)
+        show_report(report, rejected_csv, lg)
 
 st.divider()
 st.markdown(f"**{t('export', lg)}**")
 path, mt = str(DATA), mtime()
-masked = not is_staff()
+masked = not may(EXPORT_UNMASKED)
+
+
+def download(suffix: str):
+    build = lambda: exported(path, mt, suffix, masked)  # noqa: E731
+    return build if masked else audited("export_unmasked", f"{DATA.name}{suffix}", build)
+
+
 e1, e2, e3 = st.columns(3)
-e1.download_button(t("export_gpkg", lg), data=lambda: exported(path, mt, ".gpkg", masked), file_name=DATA.name,
+e1.download_button(t("export_gpkg", lg), data=download(".gpkg"), file_name=DATA.name,
                    mime="application/geopackage+sqlite3")
-e2.download_button(t("export_xlsx", lg), data=lambda: exported(path, mt, ".xlsx", masked), file_name=f"{DATA.stem}.xlsx",
+e2.download_button(t("export_xlsx", lg), data=download(".xlsx"), file_name=f"{DATA.stem}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-e3.download_button(t("export_csv", lg), data=lambda: exported(path, mt, ".csv", masked), file_name=f"{DATA.stem}.csv.zip",
+e3.download_button(t("export_csv", lg), data=download(".csv"), file_name=f"{DATA.stem}.csv.zip",
                    mime="application/zip")
 st.caption(t("export_note", lg) + (" " + t("export_masked", lg) if masked else ""))

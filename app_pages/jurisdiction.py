@@ -7,11 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from gis import maps
+from gis.auth import UNMASKED_READ
 from gis.i18n import t
 from gis.jurisdiction import SELECT_BY, jurisdiction_of
 from gis.jurisdiction_map import jurisdiction_map, reach_lines, selection_group
 from gis.store import GeoPackageStore
-from ui.common import DATA, hillshade, is_staff, keyed_resource, lang, load_layers, mtime, show_map
+from ui.common import DATA, hillshade, keyed_resource, lang, load_layers, may, mtime, show_map
 
 
 def load(path: str, mt: float):
@@ -52,7 +53,8 @@ with left:
 with right:
     rid = st.session_state.get("juris_reach")
     if rid:
-        card = j.card(rid, staff=is_staff())
+        unmasked = bool(may(UNMASKED_READ))  # asked on the server at every run, not remembered
+        card = j.card(rid, staff=unmasked)
         st.markdown(f"**{card['river_name']}** · `{rid}`")
         place = f"{card['township']} {card['village']}" + (f" / {card['shared_with']} ({t('shared_reach', lg)})"
                                                              if card["shared_with"] else "")
@@ -68,7 +70,7 @@ with right:
             st.table(pd.DataFrame([{t("board_id", lg): s["board_id"], t("chief", lg): s["chief_name"],
                                     t("phone", lg): s["chief_phone"] or "", t("distance_m_plain", lg): f"{s['distance_m']:,.0f}"}
                                    for s in card["signboards"]]))
-        if not is_staff():
+        if not unmasked:
             st.caption(t("phones_masked", lg))
     else:
         st.info(t("click_a_reach", lg))

@@ -1,8 +1,25 @@
-"""Staff mode: a password kept only as a salted PBKDF2 hash (in Streamlit secrets).
+"""Who may do what: roles, users from the app's secrets, password hashes, and login limits.
 
-Staff see chiefs' phone numbers unmasked and may write imports into the store. The
-clear password is never stored: ``riverchief hash-password`` prints the line to put in
-``.streamlit/secrets.toml``.
+Three roles. A *visitor* (nobody logged in) sees phones masked and writes nothing. *Staff*
+are bound to counties: they may import into, and read unmasked phones of, a store whose
+``county_code`` (in its meta table) is one of theirs. An *admin* may do both in every
+county. Handlers call :func:`authorize` before every write and every unmasked read; a
+widget's ``disabled`` is only a hint to the browser.
+
+Users come from ``.streamlit/secrets.toml``::
+
+    [users.wang]
+    hash = "pbkdf2_sha256$600000$…"       # riverchief hash-password --user wang
+    role = "staff"                       # or "admin"
+    counties = ["512099"]                # staff only: the county codes they may write
+
+The older single line ``staff_password_hash = "…"`` keeps working: it is one staff user
+named ``staff`` for the county of the store the app serves. Clear passwords are never
+stored. The CLI is local use by the owner of the file and asks for no login.
+
+Login attempts are limited in process memory shared by every session (:data:`LIMITER`):
+a growing wait after each failure, per user name and per client address, and a lock-out
+after repeated failures (:data:`LOGIN_RULES`).
 """
 
 from __future__ import annotations
@@ -10,12 +27,32 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
 from gis._errors import InputError
 
 SCHEME = "pbkdf2_sha256"
-ITERATIONS = 240_000
-SECRET_KEY = "staff_password_hash"  # the key in .streamlit/secrets.toml
+#: PBKDF2-SHA256 iterations for new hashes: OWASP's Password Storage Cheat Sheet (2023).
+ITERATIONS = 600_000
+#: Fewer iterations than this make a stolen hash cheap to crack: such a hash is refused.
+MIN_ITERATIONS = 100_000
+#: More than this would stall the server for seconds per login (a hostile secrets file).
+MAX_ITERATIONS = 10_000_000
+SECRET_KEY = "staff_password_hash"  # the one-user form in .streamlit/secrets.toml
+USERS_KEY = "users"  # the [users.<name>] tables
+LEGACY_USER = "staff"  # the name the one-user form logs in as
+MAX_USER_NAME = 64  # characters; a longer typed name is cut before it is counted or logged
+SERVED_STORE = "*"  # the one-user form's county when the served store names none
+
+VISITOR, STAFF, ADMIN = "visitor", "staff", "admin"
+ROLES = (VISITOR, STAFF, ADMIN)
+#: What a handler asks permission for.
+IMPORT, UNMASKED_READ, EXPORT_UNMASKED = "import", "unmasked_read", "export_unmasked"
+ACTIONS = (IMPORT, UNMASKED_READ, EXPORT_UNMASKED)
+HASH_FIX = "run 'riverchief hash-password' and put the new line in .streamlit/secrets.toml"
 
 
 def hash_password(password: str, *, iterations: int = ITERATIONS, salt: str | None = None) -> str:
@@ -27,13 +64,312 @@ def hash_password(password: str, *, iterations: int = ITERATIONS, salt: str | No
     return f"{SCHEME}${iterations}${salt}${digest}"
 
 
-def verify_password(password: str, stored: str | None) -> bool:
-    """Whether ``password`` matches the ``stored`` hash; False for a missing or malformed hash."""
+def parse_hash(stored: object, *, field: str = SECRET_KEY) -> tuple[int, str, str]:
+    """``(iterations, salt, digest)`` of a stored hash, or an :class:`InputError` saying why
+    it cannot be used (malformed, too few iterations, too many).
+
+    Parameters
+    ----------
+    stored : object
+        The value from the secrets file.
+    field : str
+        Where it came from, named in the error (``users.wang.hash``).
+    """
+    parts = stored.split("$") if isinstance(stored, str) else []
+    if len(parts) != 4 or parts[0] != SCHEME or not parts[2] or not parts[3]:
+        raise InputError(f"not a {SCHEME} hash", field=field, fix=HASH_FIX)
+    text = parts[1].strip()
+    if not text.isascii() or not text.isdigit():  # also refuses "-5", "1e6", "٣"
+        raise InputError(f"the iteration count '{parts[1][:20]}' is not a whole number", field=field, fix=HASH_FIX)
+    iterations = int(text[:9]) if len(text) <= 9 else MAX_ITERATIONS + 1  # no huge-int parsing
+    if iterations < MIN_ITERATIONS:
+        raise InputError(f"the hash uses {iterations:,} iterations; at least {MIN_ITERATIONS:,} are needed",
+                         field=field, fix=HASH_FIX)
+    if iterations > MAX_ITERATIONS:
+        raise InputError(f"the hash asks for more than {MAX_ITERATIONS:,} iterations", field=field, fix=HASH_FIX)
+    return iterations, parts[2], parts[3]
+
+
+def verify_password(password: str, stored: object) -> bool:
+    """Whether ``password`` matches the ``stored`` hash; False for a missing, malformed or
+    out-of-bounds hash (:func:`parse_hash` says why)."""
     if not password or not isinstance(stored, str):
         return False
-    parts = stored.split("$")
-    if len(parts) != 4 or parts[0] != SCHEME or not parts[1].isdigit():
+    try:
+        iterations, salt, digest = parse_hash(stored)
+    except InputError:
         return False
-    _, iterations, salt, digest = parts
-    candidate = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), int(iterations)).hex()
+    candidate = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), iterations).hex()
     return hmac.compare_digest(candidate, digest)
+
+
+@dataclass(frozen=True)
+class User:
+    """One account from the secrets: its role, the counties it may write (staff), its hash."""
+
+    name: str
+    role: str
+    counties: frozenset[str]
+    hash: str
+    where: str = SECRET_KEY  # the secrets key it came from, named in errors
+
+
+@dataclass(frozen=True)
+class Session:
+    """Who a browser session acts as. ``VISITOR_SESSION`` until someone logs in."""
+
+    user: str
+    role: str
+    counties: frozenset[str] = frozenset()
+
+
+VISITOR_SESSION = Session(VISITOR, VISITOR)
+
+
+def session_of(user: User) -> Session:
+    """The session a successful login of ``user`` opens."""
+    return Session(user.name, user.role, user.counties)
+
+
+def users_from_secrets(secrets_: Mapping, *, store_county: str | None) -> dict[str, User]:
+    """The accounts configured in the app's secrets, by name.
+
+    Parameters
+    ----------
+    secrets_ : mapping
+        ``st.secrets`` or any mapping with ``users`` tables and/or ``staff_password_hash``.
+    store_county : str or None
+        The county of the store the app serves (:func:`county_of`): the county of the one-user
+        form, which is staff for whatever store the app serves when that store names none.
+
+    Raises
+    ------
+    InputError
+        For an entry that cannot be used (unknown role, staff without counties, not a table);
+        the field is named as ``users.<name>.<key>``.
+    """
+    out: dict[str, User] = {}
+    legacy = secrets_.get(SECRET_KEY)
+    if legacy:
+        out[LEGACY_USER] = User(LEGACY_USER, STAFF, frozenset([store_county or SERVED_STORE]), str(legacy))
+    tables = secrets_.get(USERS_KEY) or {}
+    if not isinstance(tables, Mapping):
+        raise InputError("must be a table of users", field=USERS_KEY, fix="write [users.NAME] tables with hash, role, counties")
+    for name, entry in tables.items():
+        where = f"{USERS_KEY}.{name}"
+        if not isinstance(entry, Mapping):
+            raise InputError("must be a table with hash, role and counties", field=where,
+                             fix="see the Security section of the README")
+        role = entry.get("role", STAFF)
+        if role not in (STAFF, ADMIN):
+            raise InputError(f"unknown role '{role}'", field=f"{where}.role", fix="use role = \"staff\" or \"admin\"")
+        counties = entry.get("counties", [])
+        if isinstance(counties, str):
+            counties = [counties]
+        if not isinstance(counties, Iterable) or not all(isinstance(c, str | int) for c in counties):
+            raise InputError("must be a list of county codes", field=f"{where}.counties", fix='e.g. counties = ["512099"]')
+        counties = frozenset(str(c) for c in counties)
+        if role == STAFF and not counties:
+            raise InputError("staff need the county codes they may write", field=f"{where}.counties",
+                             fix='e.g. counties = ["512099"], or role = "admin" for every county')
+        if not entry.get("hash"):
+            raise InputError("has no password hash", field=f"{where}.hash", fix=HASH_FIX)
+        out[str(name)] = User(str(name), role, counties, str(entry["hash"]), f"{where}.hash")
+    return out
+
+
+def county_of(store) -> str | None:
+    """The county code of a store: its meta ``county_code``, else the code of the one
+    county-level unit in ``admin_units``; None when neither says."""
+    code = store.meta().get("county_code")
+    if code:
+        return str(code)
+    admin = store.read("admin_units")
+    codes = admin.loc[admin["level"] == "county", "admin_code"].dropna().unique()
+    return str(codes[0]) if len(codes) == 1 else None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The answer of :func:`authorize`; falsy when refused. ``reason`` is an i18n key."""
+
+    allowed: bool
+    reason: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def authorize(session: Session | None, action: str, county_code: str | None) -> Decision:
+    """May ``session`` do ``action`` on the store of ``county_code``?
+
+    Visitors may do none of :data:`ACTIONS`; admins all of them anywhere; staff all of them
+    in their own counties only. A store that names no county belongs to no staff but the
+    one-user form's (:data:`SERVED_STORE`).
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}; valid: {ACTIONS}")
+    session = session or VISITOR_SESSION
+    if session.role == ADMIN:
+        return Decision(True)
+    if session.role == STAFF:
+        if (str(county_code) if county_code is not None else SERVED_STORE) in session.counties:
+            return Decision(True)
+        return Decision(False, "auth_other_county")
+    return Decision(False, "auth_need_login")
+
+
+# --- login limits -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LoginRule:
+    """Limits for one kind of key (a user name, a client address)."""
+
+    first_wait_s: float  # after the first failure; doubles with each further one
+    max_wait_s: float
+    lock_after: int  # failures in a row that lock the key
+    lock_minutes: float
+
+
+#: Why these numbers: a person who mistypes waits 1, 2, 4 … s (capped at 30 s) and is
+#: locked out only after 5 failures in a row for one name, for 15 minutes — at most 20
+#: guesses an hour for a name, against a password of 8+ characters. One client address gets
+#: 20 failures (any names; offices share an address behind NAT) before a 15-minute lock.
+LOGIN_RULES: dict[str, LoginRule] = {
+    "user": LoginRule(first_wait_s=1.0, max_wait_s=30.0, lock_after=5, lock_minutes=15.0),
+    "ip": LoginRule(first_wait_s=1.0, max_wait_s=30.0, lock_after=20, lock_minutes=15.0),
+}
+MAX_TRACKED = 10_000  # keys kept in memory; the stalest are forgotten first
+
+
+@dataclass
+class _Track:
+    failures: int = 0
+    not_before: float = 0.0  # no attempt before this time (the growing wait)
+    locked_until: float = 0.0
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Whether an attempt may be checked now; else how long to wait and whether it is a lock."""
+
+    open: bool
+    wait_s: float = 0.0
+    locked: bool = False
+
+
+class LoginLimiter:
+    """Failed-login counts per key, shared by every session of the process (thread-safe).
+
+    Parameters
+    ----------
+    rules : mapping
+        Kind of key (``"user"``, ``"ip"``) to its :class:`LoginRule`.
+    clock : callable
+        Seconds, monotonic; tests inject their own.
+    """
+
+    def __init__(self, rules: Mapping[str, LoginRule] = LOGIN_RULES, *, clock: Callable[[], float] = time.monotonic,
+                 max_tracked: int = MAX_TRACKED) -> None:
+        self.rules, self.clock, self.max_tracked = dict(rules), clock, max_tracked
+        self._tracks: dict[tuple[str, str], _Track] = {}
+        self._lock = threading.Lock()
+
+    def gate(self, keys: Mapping[str, str | None]) -> Gate:
+        """May an attempt for ``keys`` (``{"user": name, "ip": address}``) be checked now?"""
+        now = self.clock()
+        with self._lock:
+            locked = [t.locked_until - now for t in self._each(keys) if t.locked_until > now]
+            if locked:
+                return Gate(False, max(locked), locked=True)
+            waits = [t.not_before - now for t in self._each(keys) if t.not_before > now]
+            return Gate(False, max(waits)) if waits else Gate(True)
+
+    def failed(self, keys: Mapping[str, str | None]) -> bool:
+        """Count a wrong password; True when this failure locked one of the keys."""
+        now, locked = self.clock(), False
+        with self._lock:
+            for kind, value in keys.items():
+                if not value:
+                    continue
+                rule = self.rules[kind]
+                t = self._tracks.setdefault((kind, value), _Track())
+                if t.locked_until and t.locked_until <= now:  # a lock that ran out starts afresh
+                    t.failures, t.locked_until = 0, 0.0
+                t.failures += 1
+                t.not_before = now + min(rule.first_wait_s * 2 ** (t.failures - 1), rule.max_wait_s)
+                if t.failures >= rule.lock_after:
+                    t.locked_until = now + rule.lock_minutes * 60
+                    locked = True
+            self._forget_stale(now)
+        return locked
+
+    def succeeded(self, keys: Mapping[str, str | None]) -> None:
+        """A right password clears the counts of its keys."""
+        with self._lock:
+            for kind, value in keys.items():
+                self._tracks.pop((kind, value), None)
+
+    def clear(self) -> None:
+        """Forget every count (tests; an admin restarting the limits)."""
+        with self._lock:
+            self._tracks.clear()
+
+    def _each(self, keys: Mapping[str, str | None]):
+        return [t for kind, value in keys.items() if value and (t := self._tracks.get((kind, value)))]
+
+    def _forget_stale(self, now: float) -> None:
+        if len(self._tracks) <= self.max_tracked:
+            return
+        for k in [k for k, t in self._tracks.items() if max(t.not_before, t.locked_until) <= now]:
+            del self._tracks[k]
+        while len(self._tracks) > self.max_tracked:  # still too many: the soonest to expire go
+            del self._tracks[min(self._tracks, key=lambda k: max(self._tracks[k].not_before, self._tracks[k].locked_until))]
+
+
+#: The one limiter of the app process: a new browser session does not reset it.
+LIMITER = LoginLimiter()
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """What a login attempt came to.
+
+    ``outcome`` is ``ok``, ``failed``, ``locked`` (refused unchecked: locked out),
+    ``wait`` (refused unchecked: too soon after a failure) or ``bad_hash`` (the account's
+    hash cannot be used; ``error`` says why). ``just_locked``: this failure set a lock.
+    """
+
+    outcome: str
+    session: Session | None = None
+    wait_s: float = 0.0
+    just_locked: bool = False
+    error: InputError | None = None
+
+
+_DUMMY_SALT = secrets.token_hex(16)
+
+
+def login(users: Mapping[str, User], name: str, password: str, *, ip: str | None = None,
+          limiter: LoginLimiter = LIMITER) -> LoginResult:
+    """Check ``password`` for the user ``name`` under the limits of ``limiter``.
+
+    An unknown name costs the same hashing as a known one and counts as a failure, so
+    neither timing nor the answer tells which names exist.
+    """
+    keys = {"user": name or "", "ip": ip}
+    gate = limiter.gate(keys)
+    if not gate.open:
+        return LoginResult("locked" if gate.locked else "wait", wait_s=gate.wait_s)
+    user = users.get(name)
+    if user is None:
+        hashlib.pbkdf2_hmac("sha256", (password or "").encode(), _DUMMY_SALT.encode(), ITERATIONS)
+        return LoginResult("failed", just_locked=limiter.failed(keys))
+    try:
+        parse_hash(user.hash, field=user.where)
+    except InputError as exc:
+        return LoginResult("bad_hash", error=exc)
+    if verify_password(password, user.hash):
+        limiter.succeeded(keys)
+        return LoginResult("ok", session=session_of(user))
+    return LoginResult("failed", just_locked=limiter.failed(keys))

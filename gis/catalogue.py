@@ -230,7 +230,21 @@ LAYERS: tuple[Layer, ...] = (
         _f("detail", "str", False, "说明", "details"),
         _f("value", "float", False, "数值", "a measured value (metres, count)"),
     ), {"item_id": "K0001", "kind": "unassigned_reach", "layer": "assignments", "river_code": "512099R031", "admin_code": "512099105", "level": "township"}),
+    Layer("audit_log", None, "event_id", "操作日志", "Audit log: every write and login, appended by gis.audit (never imported)", (
+        _f("event_id", "str", True, "事件编号", "event id"),
+        _f("time_utc", "datetime", True, "时间(UTC)", "when, ISO 8601 in UTC"),
+        _f("who", "str", True, "操作人", "user name; 'visitor'; the OS user for the command line"),
+        _f("role", "str", True, "角色", "visitor, staff, admin, or local (command line)"),
+        _f("action", "str", True, "操作", "login_ok, login_failed, login_locked, import, replace, export_unmasked …"),
+        _f("target", "str", False, "对象", "layer or file concerned"),
+        _f("rows", "int", False, "行数", "rows written or exported"),
+        _f("client", "str", False, "客户端", "client address, when the app knows it"),
+        _f("detail", "str", False, "说明", "details: file name, reason"),
+    ), {"event_id": "E20261002T080000Z0001", "time_utc": "2026-10-02T08:00:00+00:00", "who": "wang", "role": "staff",
+        "action": "import", "target": "chiefs", "rows": 12, "detail": "河长名录.xlsx"}),
 )
+#: Tables only the program writes: never a target of an import.
+SYSTEM_LAYERS = ("answer_key", "audit_log")
 
 _BY_NAME = {layer.name: layer for layer in LAYERS}
 LAYER_NAMES: tuple[str, ...] = tuple(_BY_NAME)

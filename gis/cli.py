@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -54,7 +55,21 @@ def cmd_import(args) -> int:
                          mode=args.mode, swap_xy=args.swap_xy, allow_outside_china=args.allow_outside_china,
                          source_layer=args.source_layer, rejects=args.rejects, dry_run=args.dry_run)
     print(report_json(report) if args.json else report.format())
+    if report.written:
+        _audit(args.data, "replace" if args.mode == "replace" else "import", target=args.layer,
+               rows=report.accepted, detail=str(args.file))
     return report.exit_code
+
+
+def _audit(data: str, action: str, **kw) -> None:
+    """The command line's writes go to the audit log as the OS user (local use: no login)."""
+    from gis.audit import LOCAL_ROLE, os_user, record
+    from gis.store import GeoPackageStore
+
+    try:
+        record(GeoPackageStore(data), who=os_user(), role=LOCAL_ROLE, action=action, **kw)
+    except RiverChiefError as exc:  # the data is written; say the log is not, never fail silently
+        print(f"[audit] warning: the audit log was not written: {exc}", file=sys.stderr)
 
 
 def cmd_export(args) -> int:
@@ -113,6 +128,7 @@ def cmd_zones_delineate(args) -> int:
     if args.write and len(d.zones):
         n = write_proposals(store, d.zones)
         print(f"[zones] saved {n} proposed zones into {args.data}", file=sys.stderr)
+        _audit(args.data, "zones_write", target="protection_zones", rows=n)
     elif len(d.zones):
         print("[zones] nothing saved (add --write to save the proposals)", file=sys.stderr)
     for p in d.problems:
@@ -253,6 +269,8 @@ def cmd_patrols_import(args) -> int:
         print(f"refused {r['patrol_id']}: {r['reason']}. Fix: {r['fix']}")
     for w in res.warnings:
         print(f"warning {w['patrol_id']}: {w['warning']}. Fix: {w['fix']}")
+    if not args.dry_run and res.written:
+        _audit(args.data, "patrols_import", target="patrols", rows=res.written, detail=" ".join(map(str, args.files))[:500])
     verb = "would write" if args.dry_run else "wrote"
     print(f"{verb} {res.written if not args.dry_run else 0} patrols into {args.data}")
     return res.exit_code
@@ -398,11 +416,21 @@ def cmd_search(args) -> int:
 def cmd_hash_password(args) -> int:
     import getpass
 
-    from gis.auth import SECRET_KEY, hash_password
+    from gis.auth import MAX_USER_NAME, SECRET_KEY, hash_password, users_from_secrets
 
     password = sys.stdin.readline().rstrip("\n") if args.stdin else getpass.getpass("staff password: ")
-    print(f'{SECRET_KEY} = "{hash_password(password)}"')
-    print("[hash-password] put this line in .streamlit/secrets.toml (never commit that file)", file=sys.stderr)
+    if args.user is None:
+        print(f'{SECRET_KEY} = "{hash_password(password)}"')
+    else:
+        if not re.fullmatch(rf"[A-Za-z0-9_-]{{1,{MAX_USER_NAME}}}", args.user):
+            raise RiverChiefError(f"user name '{args.user}' must be 1-{MAX_USER_NAME} letters, digits, '_' or '-'. "
+                                  "Fix: e.g. --user wang")
+        entry = {"hash": hash_password(password), "role": args.role, "counties": args.county or []}
+        users_from_secrets({"users": {args.user: entry}}, store_county=None)  # the same checks as the app's
+        counties = ", ".join(f'"{c}"' for c in entry["counties"])
+        print(f'[users.{args.user}]\nhash = "{entry["hash"]}"\nrole = "{args.role}"'
+              + (f"\ncounties = [{counties}]" if counties else ""))
+    print("[hash-password] put this in .streamlit/secrets.toml (never commit that file)", file=sys.stderr)
     return 0
 
 
@@ -417,8 +445,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("import", help="import a file into a layer, with a row-by-row validation report")
     s.add_argument("file")
-    s.add_argument("--layer", required=True, choices=catalogue.LAYER_NAMES, metavar="NAME",
-                   help=f"target layer: {', '.join(catalogue.LAYER_NAMES)}")
+    importable = [n for n in catalogue.LAYER_NAMES if n != "audit_log"]  # the log is only appended by gis.audit
+    s.add_argument("--layer", required=True, choices=importable, metavar="NAME",
+                   help=f"target layer: {', '.join(importable)}")
     s.add_argument("--data", default=_default_data(), help="county GeoPackage; created if it does not exist")
     s.add_argument("--crs", help="CRS when the file has none, e.g. EPSG:4490")
     s.add_argument("--encoding", help="text encoding, e.g. GBK (detected when omitted)")
@@ -540,6 +569,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("hash-password", help="hash a staff password for the app's secrets")
     s.add_argument("--stdin", action="store_true", help="read the password from standard input")
+    s.add_argument("--user", help="print a [users.NAME] table instead of the one-user line")
+    s.add_argument("--role", choices=["staff", "admin"], default="staff", help="with --user (default: staff)")
+    s.add_argument("--county", nargs="+", metavar="CODE", help="with --user: county codes staff may write")
     s.set_defaults(func=cmd_hash_password)
 
     s = sub.add_parser("demo", help="regenerate the demo county (deterministic)")

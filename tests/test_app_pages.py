@@ -114,10 +114,14 @@ def test_jurisdiction_card_is_the_librarys_and_masks_phones(demo_path):
     assert len(at.dataframe[0].value) == n and any(f"黄沟江 512099R001**: {n} 河段" in m.value for m in at.markdown)
 
 
-def test_staff_login_unmasks_phones_and_enables_import(demo_path):
+def test_staff_login_unmasks_phones_and_enables_import(demo_copy, monkeypatch):
+    import ui.common
+    from gis import auth
     from gis.auth import hash_password
 
-    chiefs = GeoPackageStore(demo_path).read("chiefs").set_index("name")["phone"]
+    monkeypatch.setattr(ui.common, "DATA", demo_copy)  # a login writes the audit log into the store
+    auth.LIMITER.clear()
+    chiefs = GeoPackageStore(demo_copy).read("chiefs").set_index("name")["phone"]
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.secrets["staff_password_hash"] = hash_password("s3cret")
     at.session_state["juris_reach"] = "512099R001/V/837"
@@ -125,10 +129,11 @@ def test_staff_login_unmasks_phones_and_enables_import(demo_path):
     assert all("****" in p for _, p in _chiefs_shown(at))
     at.sidebar.text_input[0].input("wrong")
     at.sidebar.button[0].click().run()
-    assert not at.session_state["staff"] and at.sidebar.error[0].value == "密码不正确"
+    assert "auth" not in at.session_state and at.sidebar.error[0].value == "密码不正确"
+    auth.LIMITER.clear()  # no wait after the failure (tested with a clock in tests/test_auth_roles.py)
     at.sidebar.text_input[0].input("s3cret")
     at.sidebar.button[0].click().run()
-    assert at.session_state["staff"]
+    assert at.session_state["auth"].role == "staff"
     shown = _chiefs_shown(at)
     assert shown and all(p == chiefs[n] for n, p in shown)  # the full numbers
     at.switch_page("app_pages/data.py").run()

@@ -11,7 +11,7 @@ import pytest
 
 from gis import basemaps, coords
 from gis._errors import InputError
-from gis.auth import hash_password, verify_password
+from gis.auth import MIN_ITERATIONS, hash_password, verify_password
 from gis.cli import main
 
 
@@ -19,13 +19,16 @@ def test_pbkdf2_matches_the_rfc7914_vector():
     # RFC 7914 §11: PBKDF2-HMAC-SHA256, P="passwd", S="salt", c=1 (first 32 bytes of the 64 given)
     h = hash_password("passwd", iterations=1, salt="salt")
     assert h == "pbkdf2_sha256$1$salt$55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
-    assert verify_password("passwd", h) and not verify_password("passwd ", h)
+    assert not verify_password("passwd", h)  # right password, but 1 iteration is refused (gis.auth.MIN_ITERATIONS)
+    good = hash_password("passwd", iterations=MIN_ITERATIONS, salt="salt")
+    assert verify_password("passwd", good) and not verify_password("passwd ", good)
 
 
 def test_hashes_are_salted_and_malformed_ones_never_match():
     a, b = hash_password("s3cret"), hash_password("s3cret")
     assert a != b and verify_password("s3cret", a) and verify_password("s3cret", b)
-    for bad in (None, "", "s3cret", "md5$1$x$y", "pbkdf2_sha256$x$salt$00"):
+    for bad in (None, "", "s3cret", "md5$1$x$y", "pbkdf2_sha256$x$salt$00", "pbkdf2_sha256$0$salt$00",
+                "pbkdf2_sha256$-600000$salt$00", "pbkdf2_sha256$" + "9" * 400 + "$salt$00"):
         assert not verify_password("s3cret", bad)
     assert not verify_password("", a)
     with pytest.raises(InputError, match="empty"):

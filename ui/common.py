@@ -6,20 +6,41 @@ invalidates them, a rerun does not recompute.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import math
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 from gis import basemaps, datasets, maps
-from gis._errors import RiverChiefError
-from gis.auth import SECRET_KEY, verify_password
+from gis._errors import InputError, RiverChiefError
+from gis.audit import record
+from gis.auth import (
+    ADMIN,
+    IMPORT,
+    LEGACY_USER,
+    MAX_USER_NAME,
+    STAFF,
+    VISITOR,
+    VISITOR_SESSION,
+    Decision,
+    Session,
+    authorize,
+    county_of,
+    login,
+    users_from_secrets,
+)
 from gis.i18n import t
 from gis.store import GeoPackageStore
 
 DATA = Path(os.environ.get("RIVERCHIEF_DATA") or datasets.get_path("demo"))
+SESSION_KEY = "auth"  # the session's gis.auth.Session; never a widget key
+log = logging.getLogger("riverchief.app")
 
 
 def lang() -> str:
@@ -34,30 +55,127 @@ def secret(name: str) -> str | None:
         return None
 
 
+def session() -> Session:
+    """Who this browser session acts as (a visitor until a login succeeds).
+
+    Kept under a key no widget uses, so no browser message can set it."""
+    return st.session_state.get(SESSION_KEY) or VISITOR_SESSION
+
+
 def is_staff() -> bool:
-    return bool(st.session_state.get("staff"))
+    """Logged in (staff or admin): for hints only; handlers ask :func:`may`."""
+    return session().role in (STAFF, ADMIN)
+
+
+def store_county() -> str | None:
+    try:
+        return load_county(str(DATA), mtime())
+    except (RiverChiefError, OSError):
+        return None
+
+
+@st.cache_data(show_spinner=False)
+def load_county(path: str, mtime: float) -> str | None:
+    return county_of(GeoPackageStore(path))
+
+
+def may(action: str) -> Decision:
+    """Whether this session may do ``action`` (gis.auth.ACTIONS) on the store the app serves.
+    Every write and unmasked read asks here, in its handler."""
+    return authorize(session(), action, store_county())
+
+
+def client_ip() -> str | None:
+    try:
+        return st.context.ip_address
+    except Exception:  # older Streamlit, or no request (AppTest)
+        return None
+
+
+def audit(action: str, *, as_session: Session | None = None, target: str | None = None, rows: int | None = None,
+          detail: str | None = None, who: str | None = None, client: str | None = None) -> None:
+    """One row in the store's audit log; a failure to write it is said, never hidden."""
+    s = as_session or session()
+    try:
+        record(GeoPackageStore(DATA), who=(who or s.user)[:MAX_USER_NAME], role=s.role, action=action, target=target,
+               rows=rows, client=client if client is not None else client_ip(), detail=detail)
+    except RiverChiefError as exc:
+        log.error("audit log not written (%s %s): %s", action, target, exc)
+        with contextlib.suppress(Exception):  # a deferred download runs outside the page: the log line stays
+            st.warning(f"{t('audit_failed', lang())}: {exc}")
+
+
+def audited(action: str, target: str, build: Callable[[], bytes]) -> Callable[[], bytes]:
+    """A deferred download whose production is logged (the session is taken now: the file
+    may be built outside this script run)."""
+    s, ip = session(), client_ip()
+
+    def run():
+        data = build()
+        audit(action, as_session=s, target=target, client=ip)
+        return data
+    return run
+
+
+def configured_users() -> dict:
+    """The accounts in secrets (``[users.*]`` tables and the one-user ``staff_password_hash``)."""
+    try:
+        raw = st.secrets.to_dict()
+    except Exception:  # no secrets.toml at all: Streamlit raises on first access
+        return {}
+    return users_from_secrets(raw, store_county=store_county())
 
 
 def staff_login(lang: str) -> None:
-    """Sidebar: staff mode behind the password whose hash is in secrets (never in code)."""
-    stored = secret(SECRET_KEY)
-    if is_staff():
-        st.sidebar.success(t("staff_on", lang))
+    """Sidebar: log in as a user from secrets (hash only), limited server-side per user
+    name and client address; every attempt that is checked goes to the audit log."""
+    s = session()
+    if s.role != VISITOR:
+        if may(IMPORT):
+            st.sidebar.success(t("staff_on", lang))
+        else:
+            st.sidebar.warning(t("auth_not_this_county", lang))
+        st.sidebar.caption(f"{t('signed_in_as', lang)}: {s.user} · {t(f'role_{s.role}', lang)}")
         if st.sidebar.button(t("staff_logout", lang)):
-            st.session_state["staff"] = False
+            st.session_state[SESSION_KEY] = VISITOR_SESSION
             st.rerun()
         return
     with st.sidebar.expander(t("staff_mode", lang)):
-        if not stored:
+        try:
+            users = configured_users()
+        except InputError as exc:
+            st.error(f"{t('users_misconfigured', lang)}: {exc}")
+            return
+        if not users:
             st.caption(t("staff_not_configured", lang))
             return
+        name = LEGACY_USER
+        if set(users) != {LEGACY_USER}:
+            name = st.text_input(t("user_name", lang), key="staff_user", max_chars=MAX_USER_NAME).strip() or LEGACY_USER
         pw = st.text_input(t("password", lang), type="password", key="staff_pw")
         if st.button(t("staff_login", lang)):
-            st.session_state["staff"] = verify_password(pw, stored)
-            if not st.session_state["staff"]:
-                st.error(t("staff_wrong", lang))
-            else:
-                st.rerun()
+            _attempt(users, name[:MAX_USER_NAME], pw, lang)
+
+
+def _attempt(users: dict, name: str, pw: str, lang: str) -> None:
+    ip = client_ip()
+    result = login(users, name, pw, ip=ip)
+    if result.outcome == "ok":
+        st.session_state[SESSION_KEY] = result.session
+        audit("login_ok", as_session=result.session, client=ip)
+        st.rerun()
+    elif result.outcome == "failed":
+        audit("login_failed", as_session=VISITOR_SESSION, who=name, client=ip,
+              detail=None if name in users else "no such user")
+        if result.just_locked:
+            audit("login_locked", as_session=VISITOR_SESSION, who=name, client=ip)
+        st.error(t("staff_wrong", lang))
+    elif result.outcome == "wait":
+        st.error(t("login_wait", lang).format(s=math.ceil(result.wait_s)))
+    elif result.outcome == "locked":
+        st.error(t("login_locked", lang).format(m=math.ceil(result.wait_s / 60)))
+    else:  # bad_hash: the account's stored hash is unusable; say why and how to fix it
+        st.error(f"{t('login_bad_hash', lang)}: {result.error}")
 
 
 def basemap() -> str:

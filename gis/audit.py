@@ -1,0 +1,57 @@
+"""The audit log: who did what to a county store, and when, kept in the store itself.
+
+One row per event in the ``audit_log`` table (see :mod:`gis.catalogue`): logins (ok,
+failed, locked), imports and replacements with the rows written, unmasked exports, and
+the command line's writes (who is then the OS user). Rows are only ever appended, through
+the store's public ``write(..., mode="append")``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import secrets
+
+import pandas as pd
+
+TABLE = "audit_log"
+LOCAL_ROLE = "local"  # the command line: the owner of the file on their own machine
+
+
+def record(store, *, who: str, role: str, action: str, target: str | None = None, rows: int | None = None,
+           client: str | None = None, detail: str | None = None, now: dt.datetime | None = None) -> dict:
+    """Append one event to the store's audit log and return it.
+
+    Parameters
+    ----------
+    store : Store
+        The county store the event concerns.
+    who, role : str
+        User name (``visitor`` when nobody is logged in) and role.
+    action : str
+        ``login_ok``, ``login_failed``, ``login_locked``, ``import``, ``replace``,
+        ``export_unmasked``, ``zones_write``, ``patrols_import`` …
+    target, rows, client, detail : optional
+        Layer or file, rows written or exported, client address, free text.
+    now : datetime, optional
+        The time (UTC); the clock by default.
+
+    Raises
+    ------
+    StoreError
+        When the store cannot be written; callers decide whether that stops the action.
+    """
+    when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    row = {"event_id": f"E{when:%Y%m%dT%H%M%SZ}{secrets.token_hex(4)}", "time_utc": when.isoformat(),
+           "who": who, "role": role, "action": action, "target": target,
+           "rows": None if rows is None else int(rows), "client": client, "detail": detail}
+    store.write({TABLE: pd.DataFrame([row])}, mode="append")
+    return row
+
+
+def os_user() -> str:
+    """The local account running the command line (``unknown`` when the OS does not say)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (a container without a passwd entry): never fail a write for it
+        return "unknown"
