@@ -241,9 +241,12 @@ class GeoPackageStore:
         if target.exists() and (why := gpkg_tx.not_a_geopackage(target)):
             raise StoreError(f"{self.path} is not a county store ({why}); it was left unchanged. "
                              "Fix: pass a .gpkg county store, or a path that does not exist yet")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_batches(target)
-        batch_dir = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".batch", dir=target.parent))
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale_batches(target)
+            batch_dir = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".batch", dir=target.parent))
+        except OSError as exc:  # a read-only or full folder
+            raise _explain(exc, self.path, free=_free_bytes(target.parent)) from exc
         lock = _hold(batch_dir)
         batch = batch_dir / "batch.gpkg"
         try:

@@ -148,6 +148,21 @@ def test_append_and_replace_keep_fids_feature_count_and_rtree_right(demo_copy):
     assert pyogrio.read_info(demo_copy, layer="admin_units")["features"] == len(admin) + 40
 
 
+def test_a_failure_inside_the_transaction_rolls_every_layer_back(demo_copy, monkeypatch):
+    s = GeoPackageStore(demo_copy)
+    before = _sha(demo_copy)
+
+    def fail(conn, table):  # both layers have been copied into the file when this runs
+        raise sqlite3.OperationalError("simulated failure after the layers were written")
+
+    monkeypatch.setattr(gpkg_tx, "_merge_meta", fail)
+    with pytest.raises(StoreError, match="the store is unchanged: simulated"):
+        s.write({"water_sources": _points(["T1"], [(105.2, 30.3)]), "chiefs": s.read("chiefs").iloc[:3]},
+                mode={"water_sources": "append", "chiefs": "replace"})
+    assert _sha(demo_copy) == before
+    assert sorted(p.name for p in demo_copy.parent.iterdir()) == [demo_copy.name]
+
+
 def test_a_new_store_is_created_whole_with_revision_one(tmp_path):
     s = GeoPackageStore(tmp_path / "new" / "s.gpkg")
     s.write({"water_sources": _points(["A"], [(105.2, 30.3)])}, meta={"county_code": "512099"})
@@ -270,17 +285,23 @@ def test_ten_concurrent_importers_all_land(tmp_path, demo_copy):
 
 # --- kill -9 at random points --------------------------------------------------------------
 
-def test_kill_9_at_random_points_leaves_the_old_or_the_new_state(tmp_path, demo_path):
+@pytest.mark.parametrize("journal, runs", [("delete", 50), ("wal", 16)])  # wal: as QGIS leaves the file
+def test_kill_9_at_random_points_leaves_the_old_or_the_new_state(tmp_path, demo_path, journal, runs):
     csv = _sources_csv(tmp_path / "k.csv", "K", 2000)
-    old = _state(demo_path)
-    size = demo_path.stat().st_size
+    start = tmp_path / "start.gpkg"
+    shutil.copy(demo_path, start)
+    conn = sqlite3.connect(start)
+    assert conn.execute(f"PRAGMA journal_mode={journal}").fetchone()[0] == journal
+    conn.close()
+    old = _state(start)
+    size = start.stat().st_size
 
     def run(folder: Path, delay: float | None, marks=None, in_tx: bool = False) -> Path:
         """Import into a fresh copy; kill the child ``delay`` s after it started (or, with
         ``in_tx``, after its transaction began)."""
         folder.mkdir()
         path = folder / "county.gpkg"
-        shutil.copy(demo_path, path)
+        shutil.copy(start, path)
         p = FORK.Process(target=_import_into, args=(csv, path, marks))
         p.start()
         if delay is not None:
@@ -298,12 +319,13 @@ def test_kill_9_at_random_points_leaves_the_old_or_the_new_state(tmp_path, demo_
     assert new != old and 0 < tx < whole
     rng = random.Random(12)
     # half anywhere in the run, half inside the transaction (a short part of the run)
-    plan = [(rng.uniform(0, whole), False) for _ in range(25)] + [(rng.uniform(0, tx), True) for _ in range(25)]
+    half = runs // 2
+    plan = [(rng.uniform(0, whole), False) for _ in range(half)] + [(rng.uniform(0, tx), True) for _ in range(half)]
     outcomes, hot, batches = [], 0, 0
     for i, (delay, in_tx) in enumerate(plan):
         marks[0] = marks[1] = 0
         path = run(tmp_path / f"k{i}", delay, marks, in_tx)
-        hot += Path(f"{path}-journal").exists()  # killed inside the transaction
+        hot += Path(f"{path}-journal").exists() or Path(f"{path}-wal").exists()  # killed in the transaction
         batches += any(path.parent.glob(".*.batch"))  # killed before the batch folder was removed
         state = _state(path)  # opens the file: a hot journal is rolled back here
         assert state in (old, new), i
@@ -311,8 +333,8 @@ def test_kill_9_at_random_points_leaves_the_old_or_the_new_state(tmp_path, demo_
         assert_well_formed(path, "water_sources")
         left = [f for f in path.parent.rglob("*") if f.is_file() and f != path]
         assert sum(f.stat().st_size for f in left) < size / 4, left  # never a store-sized copy
-    print(f"kill -9: {sum(outcomes)} of 50 runs ended in the new state, {50 - sum(outcomes)} in the old; "
-          f"{hot} left a hot journal, {batches} a batch folder")
+    print(f"kill -9 ({journal}): {sum(outcomes)} of {runs} runs ended in the new state, {runs - sum(outcomes)} "
+          f"in the old; {hot} left a hot journal or WAL, {batches} a batch folder")
 
 
 def test_batches_of_killed_writers_are_removed_and_live_ones_kept(tmp_path, monkeypatch):
