@@ -57,11 +57,11 @@ def connect(path: Path, *, timeout: float) -> sqlite3.Connection:
     return conn
 
 
-def read_revision(conn: sqlite3.Connection, schema: str = "main") -> int:
-    """The write counter kept in the meta table (0 when there is none)."""
-    if not _has_table(conn, schema, "meta"):
+def read_revision(conn: sqlite3.Connection, meta_table: str) -> int:
+    """The write counter kept in the key/value ``meta_table`` (0 when there is none)."""
+    if not _has_table(conn, "main", meta_table):
         return 0
-    row = conn.execute(f"SELECT value FROM {schema}.meta WHERE key = ?", (REVISION_KEY,)).fetchone()
+    row = conn.execute(f"SELECT value FROM main.{q(meta_table)} WHERE key = ?", (REVISION_KEY,)).fetchone()
     try:
         return int(row[0]) if row else 0
     except (TypeError, ValueError):
@@ -107,6 +107,11 @@ def merge(conn: sqlite3.Connection, tmp: Path, modes: Mapping[str, str], meta_ta
 
 def _master(conn, schema: str) -> list[tuple[str, str, str, str | None]]:
     return conn.execute(f"SELECT type, name, tbl_name, sql FROM {schema}.sqlite_master").fetchall()
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    """Whether the connection's file holds table ``name``."""
+    return _has_table(conn, "main", name)
 
 
 def _has_table(conn, schema: str, name: str) -> bool:
@@ -177,13 +182,26 @@ def _create(conn, name: str) -> None:
             conn.execute(sql)
 
 
-def _copy_rtree(conn, rtree: str) -> None:
-    """GDAL's packed index copied node for node through the rtree's shadow tables (as
-    sqlite3's ``.dump`` does): ten times faster than inserting each box again, and the
-    same tree. The fids are copied unchanged, so every entry still names its feature."""
+def _copy_rtree(conn, rtree: str, into: str | None = None) -> None:
+    """The batch's packed index ``tmp.rtree`` copied node for node through the shadow
+    tables into ``main.into`` (as sqlite3's ``.dump`` does): ten times faster than
+    inserting each box again, and the same tree; its ids are the fids already in place."""
     for shadow in ("_node", "_rowid", "_parent"):
-        conn.execute(f"DELETE FROM main.{q(rtree + shadow)}")  # the empty root node xCreate wrote
-        conn.execute(f"INSERT INTO main.{q(rtree + shadow)} SELECT * FROM tmp.{q(rtree + shadow)}")
+        conn.execute(f"DELETE FROM main.{q((into or rtree) + shadow)}")  # e.g. the empty root xCreate wrote
+        conn.execute(f"INSERT INTO main.{q((into or rtree) + shadow)} SELECT * FROM tmp.{q(rtree + shadow)}")
+
+
+def next_fid(conn: sqlite3.Connection, name: str) -> int | None:
+    """The first fid an append to layer ``name`` gets now (None: no such layer). The store
+    numbers its batch from here so GDAL's index of the batch already names final fids."""
+    pk = next((c for c, _, is_pk in _columns(conn, "main", name) if is_pk), None)
+    if pk is None:
+        return None
+    last = conn.execute(f"SELECT coalesce(max({q(pk)}), 0) FROM main.{q(name)}").fetchone()[0]
+    if _has_table(conn, "main", "sqlite_sequence"):
+        seq = conn.execute("SELECT seq FROM main.sqlite_sequence WHERE name = ?", (name,)).fetchone()
+        last = max(last, seq[0] if seq and seq[0] is not None else 0)
+    return int(last) + 1
 
 
 def _append(conn, name: str) -> None:
@@ -191,7 +209,7 @@ def _append(conn, name: str) -> None:
 
     Like GDAL in bulk mode, GDAL's per-row insert triggers (feature count, rtree) are
     dropped for the copy and recreated after it: the rtree boxes come from the batch's
-    index (shifted to the new fids) and the count is set once, instead of a trigger and
+    index (:func:`_append_rtree`) and the count is set once, instead of a trigger and
     five geometry calls per row.
     """
     main_cols = _columns(conn, "main", name)
@@ -210,18 +228,17 @@ def _append(conn, name: str) -> None:
             conn.execute(f"ALTER TABLE main.{q(name)} ADD COLUMN {q(col)} {decl}")
             target = col
         pairs.append((target, q(col)))
-    offset = 0
+    shift, start = 0, None  # shift: added to the batch's fids, 0 when the store numbered the batch
     if main_pk:
-        offset = conn.execute(f"SELECT coalesce(max({q(main_pk)}), 0) FROM main.{q(name)}").fetchone()[0]
-        if _has_table(conn, "main", "sqlite_sequence"):
-            seq = conn.execute("SELECT seq FROM main.sqlite_sequence WHERE name = ?", (name,)).fetchone()
-            offset = max(offset, seq[0] if seq and seq[0] is not None else 0)
-        pairs.insert(0, (main_pk, f"{q(tmp_pk)} + {int(offset)}"))
+        first = conn.execute(f"SELECT min({q(tmp_pk)}) FROM tmp.{q(name)}").fetchone()[0]
+        start = next_fid(conn, name)
+        shift = start - first if first is not None else 0
+        pairs.insert(0, (main_pk, f"{q(tmp_pk)} + {int(shift)}"))
     targets = ", ".join(q(t) for t, _ in pairs)
     exprs = ", ".join(e for _, e in pairs)
     paused = _drop_insert_triggers(conn, name)
     conn.execute(f"INSERT INTO main.{q(name)} ({targets}) SELECT {exprs} FROM tmp.{q(name)} ORDER BY {q(tmp_pk)}")
-    _append_rtree(conn, name, offset, main_pk, main_geom)
+    _append_rtree(conn, name, shift, start, main_pk, main_geom)
     for sql in paused:
         conn.execute(sql)
     if _has_table(conn, "main", "gpkg_ogr_contents"):
@@ -248,19 +265,29 @@ def _drop_insert_triggers(conn, name: str) -> list[str]:
     return [sql for _, sql in found]
 
 
-def _append_rtree(conn, name: str, offset: int, pk: str | None, geom: str | None) -> None:
-    """Index the appended rows: GDAL's boxes from the batch, or (a batch without an index)
-    the boxes read from the geometry headers."""
+def _append_rtree(conn, name: str, shift: int, start: int | None, pk: str | None, geom: str | None) -> None:
+    """Index the appended rows. When the batch's index already names the final fids and
+    is the bigger tree, the layer's few old boxes go into it and it replaces the layer's
+    index (a million-row append costs a copy, not a million R*-tree inserts); otherwise
+    the batch's boxes go into the layer's index; a batch without an index gets its boxes
+    from the geometry headers."""
     main_rtree, tmp_rtree = _rtree_names(conn, "main", name), _rtree_names(conn, "tmp", name)
-    if not main_rtree or not pk or not geom:
+    if not main_rtree or not pk or not geom or start is None:
         return
-    if tmp_rtree:
-        conn.execute(f"INSERT OR REPLACE INTO main.{q(main_rtree[0])} SELECT id + {int(offset)}, minx, maxx, miny, maxy "
-                     f"FROM tmp.{q(tmp_rtree[0])}")
+    old, rt = q(main_rtree[0]), q(tmp_rtree[0]) if tmp_rtree else None
+    if rt:
+        n_old, top_old = conn.execute(f"SELECT count(*), max(id) FROM main.{old}").fetchone()
+        n_new, low_new = conn.execute(f"SELECT count(*), min(id) FROM tmp.{rt}").fetchone()
+        if shift == 0 and n_old <= n_new and (top_old is None or low_new is None or top_old < low_new):
+            conn.execute(f"INSERT INTO tmp.{rt} SELECT id, minx, maxx, miny, maxy FROM main.{old}")
+            _copy_rtree(conn, tmp_rtree[0], main_rtree[0])
+        else:
+            conn.execute(f"INSERT OR REPLACE INTO main.{old} SELECT id + {int(shift)}, minx, maxx, miny, maxy "
+                         f"FROM tmp.{rt}")
         return
     g = q(geom)
-    conn.execute(f"INSERT OR REPLACE INTO main.{q(main_rtree[0])} SELECT {q(pk)}, ST_MinX({g}), ST_MaxX({g}), "
-                 f"ST_MinY({g}), ST_MaxY({g}) FROM main.{q(name)} WHERE {q(pk)} > {int(offset)} "
+    conn.execute(f"INSERT OR REPLACE INTO main.{old} SELECT {q(pk)}, ST_MinX({g}), ST_MaxX({g}), "
+                 f"ST_MinY({g}), ST_MaxY({g}) FROM main.{q(name)} WHERE {q(pk)} >= {int(start)} "
                  f"AND {g} IS NOT NULL AND NOT ST_IsEmpty({g})")
 
 
@@ -287,7 +314,7 @@ def _merge_meta(conn, table: str) -> None:
                  f"WHERE m.key IN (SELECT key FROM tmp.{q(table)}) AND m.key != ?", (REVISION_KEY,))
     conn.execute(f"INSERT INTO main.{q(table)} (key, value) SELECT key, value FROM tmp.{q(table)} "
                  f"WHERE key NOT IN (SELECT key FROM main.{q(table)})")
-    revision = str(read_revision(conn) + 1)
+    revision = str(read_revision(conn, table) + 1)
     if conn.execute(f"UPDATE main.{q(table)} SET value = ? WHERE key = ?", (revision, REVISION_KEY)).rowcount == 0:
         conn.execute(f"INSERT INTO main.{q(table)} (key, value) VALUES (?, ?)", (REVISION_KEY, revision))
 

@@ -13,6 +13,8 @@ transaction then replaces or appends each layer and merges the meta table
 kill at any point leaves the store as it was before the write (SQLite's journal), and
 the journal mode of the file (QGIS: WAL) is left as it is. Only a store that does not
 exist yet is created whole and hard-linked into place, which never replaces a file.
+GDAL and ``sqlite3`` each carry their own SQLite, so within one process the file is used
+through one of them at a time (:class:`_OneLibraryAtATime`).
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Protocol
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import pyproj
@@ -59,6 +63,46 @@ class Store(Protocol):
     def meta(self) -> dict[str, str]: ...
 
     def version(self) -> str: ...
+
+
+class _OneLibraryAtATime:
+    """GDAL (pyogrio's wheel) and Python's ``sqlite3`` each carry their own SQLite. POSIX
+    locks belong to the process, so when one library (or a plain ``open``) closes the
+    file the other's locks are gone (https://sqlite.org/howtocorrupt.html, 2.2.1): a GDAL
+    read in another thread of the app would silently drop a write transaction's lock.
+    Within one process the store is used through one side at a time ("gdal", "sqlite3",
+    "file"); users of the same side share. A side with waiters gets the next turn, so a
+    stream of reads cannot starve a write."""
+
+    SIDES = ("gdal", "sqlite3", "file")
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._side: str | None = None
+        self._users = 0
+        self._waiting = dict.fromkeys(self.SIDES, 0)
+
+    @contextlib.contextmanager
+    def use(self, side: str) -> Iterator[None]:
+        with self._cond:
+            self._waiting[side] += 1
+            while self._side not in (None, side) or (
+                    self._side == side and any(n for s, n in self._waiting.items() if s != side)):
+                self._cond.wait()
+            self._waiting[side] -= 1
+            self._side = side
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._users -= 1
+                if self._users == 0:
+                    self._side = None
+                    self._cond.notify_all()
+
+
+_LIBRARY = _OneLibraryAtATime()
 
 
 def write_modes(tables: Mapping[str, pd.DataFrame], mode: Modes) -> dict[str, str]:
@@ -153,7 +197,8 @@ class GeoPackageStore:
         if not self.exists():
             return []
         try:
-            names = [row[0] for row in pyogrio.list_layers(self.path)]
+            with _LIBRARY.use("gdal"):
+                names = [row[0] for row in pyogrio.list_layers(self.path)]
         except Exception as exc:  # a corrupt or non-GeoPackage file
             raise StoreError(f"cannot open store {self.path}: {exc}. Fix: check the file is a GeoPackage") from exc
         return [n for n in names if n != META_TABLE]
@@ -173,7 +218,8 @@ class GeoPackageStore:
             return empty_frame(name)
         kwargs = {"bbox": bbox} if bbox and layer.geometry else {}
         try:
-            df = pyogrio.read_dataframe(self.path, layer=name, **kwargs)
+            with _LIBRARY.use("gdal"):
+                df = pyogrio.read_dataframe(self.path, layer=name, **kwargs)
         except Exception as exc:
             raise StoreError(f"cannot read layer '{name}' from {self.path}: {exc}") from exc
         return conform(df, name)
@@ -184,9 +230,12 @@ class GeoPackageStore:
 
     def meta(self) -> dict[str, str]:
         """Key/value facts about the county (name, code, GK zone, schema version, revision)."""
-        if not self.exists() or META_TABLE not in [r[0] for r in pyogrio.list_layers(self.path)]:
+        if not self.exists():
             return {}
-        df = pyogrio.read_dataframe(self.path, layer=META_TABLE)
+        with _LIBRARY.use("gdal"):
+            if META_TABLE not in [r[0] for r in pyogrio.list_layers(self.path)]:
+                return {}
+            df = pyogrio.read_dataframe(self.path, layer=META_TABLE)
         return dict(zip(df["key"], df["value"], strict=True))
 
     def version(self) -> str:
@@ -203,8 +252,8 @@ class GeoPackageStore:
         wal = Path(f"{self.path.resolve()}-wal")
         wal_mtime = wal.stat().st_mtime_ns if wal.exists() else 0
         try:
-            with contextlib.closing(gpkg_tx.connect(self.path, timeout=self.timeout)) as conn:
-                revision = gpkg_tx.read_revision(conn)
+            with _LIBRARY.use("sqlite3"), contextlib.closing(gpkg_tx.connect(self.path, timeout=self.timeout)) as conn:
+                revision = gpkg_tx.read_revision(conn, META_TABLE)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read the version of store {self.path}: {exc}. "
                              "Fix: check the file is a county GeoPackage") from exc
@@ -238,7 +287,9 @@ class GeoPackageStore:
         modes = write_modes(tables, mode)
         prepared = {name: self._prepare(name, df) for name, df in tables.items()}
         target = self.path.resolve()  # a symlinked store is written through, and stays a link
-        if target.exists() and (why := gpkg_tx.not_a_geopackage(target)):
+        with _LIBRARY.use("file"):
+            why = gpkg_tx.not_a_geopackage(target) if target.exists() else None
+        if why:
             raise StoreError(f"{self.path} is not a county store ({why}); it was left unchanged. "
                              "Fix: pass a .gpkg county store, or a path that does not exist yet")
         try:
@@ -251,13 +302,16 @@ class GeoPackageStore:
         batch = batch_dir / "batch.gpkg"
         try:
             new = {"schema_version": SCHEMA_VERSION, "crs": f"EPSG:{STORAGE_EPSG}", **(meta or {})}
+            starts = self._next_fids(target, [n for n, m in modes.items() if m == "append"])
             for name, df in prepared.items():
+                if starts.get(name) is not None and "fid" not in df.columns:  # GDAL keeps a "fid" column as the fid
+                    df = df.assign(fid=np.arange(starts[name], starts[name] + len(df), dtype="int64"))
                 _write_layer(batch, name, df)
             if not target.exists():
                 new[gpkg_tx.REVISION_KEY] = "1"
             _write_layer(batch, META_TABLE, pd.DataFrame({"key": list(new), "value": [str(v) for v in new.values()]}))
             if target.exists() or not _create(batch, target):
-                with contextlib.closing(gpkg_tx.connect(target, timeout=self.timeout)) as conn:
+                with _LIBRARY.use("sqlite3"), contextlib.closing(gpkg_tx.connect(target, timeout=self.timeout)) as conn:
                     gpkg_tx.merge(conn, batch, modes, META_TABLE)
         except Exception as exc:
             if isinstance(exc, StoreError):
@@ -269,6 +323,15 @@ class GeoPackageStore:
 
     def _prepare(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
         return _prepare(name, df)
+
+    def _next_fids(self, target: Path, names: list[str]) -> dict[str, int | None]:
+        """The fids appends would start at now: the batch is numbered from there, so its
+        index needs no renumbering in the transaction unless another writer came first."""
+        if not names or not target.exists():
+            return {}
+        with _LIBRARY.use("sqlite3"), contextlib.closing(gpkg_tx.connect(target, timeout=self.timeout)) as conn:
+            have = {n for n in names if gpkg_tx.has_table(conn, n)}
+            return {n: gpkg_tx.next_fid(conn, n) for n in have}
 
 
 def _create(batch: Path, target: Path) -> bool:

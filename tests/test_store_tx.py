@@ -75,6 +75,8 @@ def assert_well_formed(path: Path, layer: str) -> gpd.GeoDataFrame:
         rtree = {r[0]: r[1:] for r in conn.execute(f'SELECT id, minx, maxx, miny, maxy FROM "rtree_{layer}_geom"')}
     finally:
         conn.close()
+    assert layer in [name for name, _ in pyogrio.list_layers(path)]
+    assert pyogrio.read_info(path, layer=layer)["features"] == len(fids)
     df = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
     assert sorted(df.index) == sorted(fids) == sorted(rtree)
     for fid, geom in df.geometry.items():
@@ -148,6 +150,22 @@ def test_append_and_replace_keep_fids_feature_count_and_rtree_right(demo_copy):
     assert pyogrio.read_info(demo_copy, layer="admin_units")["features"] == len(admin) + 40
 
 
+@pytest.mark.parametrize("n", [3, 500], ids=["few-into-many", "many-into-few"])
+@pytest.mark.parametrize("numbered", ["now", "before-another-writer"])
+def test_append_indexes_every_row_whichever_tree_is_bigger(demo_copy, monkeypatch, n, numbered):
+    """The batch is numbered from the layer's next fid; when another writer appended in
+    between, the transaction renumbers it (and its index) instead."""
+    if numbered == "before-another-writer":
+        real = GeoPackageStore._next_fids
+        monkeypatch.setattr(GeoPackageStore, "_next_fids",
+                            lambda self, target, names: {k: v - 7 for k, v in real(self, target, names).items()})
+    xy = [(105.195 + i * 1e-5, 30.3) for i in range(n)]
+    GeoPackageStore(demo_copy).write({"water_sources": _points([f"A{i}" for i in range(n)], xy)}, mode="append")
+    df = assert_well_formed(demo_copy, "water_sources")
+    assert len(df) == DEMO_SOURCES + n and list(df["source_code"][-n:]) == [f"A{i}" for i in range(n)]
+    assert df.index[-n:].min() == df.index[:DEMO_SOURCES].max() + 1  # new fids follow the old ones
+
+
 def test_a_failure_inside_the_transaction_rolls_every_layer_back(demo_copy, monkeypatch):
     s = GeoPackageStore(demo_copy)
     before = _sha(demo_copy)
@@ -161,6 +179,41 @@ def test_a_failure_inside_the_transaction_rolls_every_layer_back(demo_copy, monk
                 mode={"water_sources": "append", "chiefs": "replace"})
     assert _sha(demo_copy) == before
     assert sorted(p.name for p in demo_copy.parent.iterdir()) == [demo_copy.name]
+
+
+PROBE = r"""
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], timeout=0, isolation_level=None)
+try:
+    conn.execute("BEGIN IMMEDIATE")
+    print("got the write lock")
+except sqlite3.OperationalError as exc:
+    print(exc)
+"""
+
+
+def test_a_read_in_another_thread_waits_and_never_drops_the_write_lock(demo_copy, monkeypatch):
+    """GDAL and sqlite3 carry their own SQLite: a GDAL read closing the file would drop the
+    write transaction's POSIX lock (sqlite.org/howtocorrupt.html 2.2.1), letting another
+    process write at the same time."""
+    import threading
+
+    s = GeoPackageStore(demo_copy)
+    done, seen = threading.Event(), {}
+    real = gpkg_tx._merge_meta
+
+    def inside_the_transaction(conn, table):
+        reader = threading.Thread(target=lambda: (seen.update(n=len(s.read("chiefs"))), done.set()))
+        reader.start()
+        seen["read_during_write"] = done.wait(0.5)
+        probe = subprocess.run([sys.executable, "-c", PROBE, str(demo_copy)], capture_output=True, text=True)
+        seen["probe"] = probe.stdout.strip()
+        real(conn, table)
+
+    monkeypatch.setattr(gpkg_tx, "_merge_meta", inside_the_transaction)
+    s.write({"chiefs": s.read("chiefs").iloc[:3]}, mode="append")
+    assert done.wait(30) and seen["n"] == 2137 + 3  # the read ran after the commit
+    assert seen["read_during_write"] is False and seen["probe"] == "database is locked"
 
 
 def test_a_new_store_is_created_whole_with_revision_one(tmp_path):
