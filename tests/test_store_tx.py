@@ -285,14 +285,14 @@ conn.execute("BEGIN IMMEDIATE")
 conn.execute("INSERT INTO chiefs (chief_id, name) VALUES ('HOLD', '占用')")
 print("ready", flush=True)
 sys.stdin.readline()
-conn.execute("ROLLBACK")
+conn.execute(sys.argv[3])
 """
 
 
 @pytest.mark.parametrize("journal", ["wal", "delete"])
 def test_a_writer_holding_the_file_past_the_timeout_gets_a_clear_error(demo_copy, journal):
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(demo_copy), journal], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(demo_copy), journal, "ROLLBACK"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"
         with pytest.raises(StoreError, match=r"locked by another program .*Fix: .*QGIS"):
@@ -302,6 +302,26 @@ def test_a_writer_holding_the_file_past_the_timeout_gets_a_clear_error(demo_copy
         holder.communicate("\n", timeout=30)
     assert len(assert_well_formed(demo_copy, "water_sources")) == DEMO_SOURCES
     assert sorted(p.name for p in demo_copy.parent.iterdir() if ".batch" in p.name) == []
+
+
+def test_an_import_waits_for_an_editors_write_and_both_land(tmp_path, demo_copy):
+    import threading
+
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(demo_copy), "wal", "COMMIT"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    reports = []
+    try:
+        assert holder.stdout.readline().strip() == "ready"  # the editor holds the write lock
+        csv = _sources_csv(tmp_path / "s.csv", "E", 10)
+        importer = threading.Thread(target=lambda: reports.append(import_file(csv, "water_sources", data=demo_copy)))
+        importer.start()
+        time.sleep(0.5)  # the import is now waiting for the lock (busy timeout: 30 s)
+    finally:
+        holder.communicate("\n", timeout=30)  # the editor commits its row
+    importer.join(60)
+    assert reports and reports[0].written
+    assert len(assert_well_formed(demo_copy, "water_sources")) == DEMO_SOURCES + 10
+    assert "HOLD" in set(GeoPackageStore(demo_copy).read("chiefs")["chief_id"])
 
 
 # --- concurrent importers ------------------------------------------------------------------
@@ -443,8 +463,10 @@ def test_full_disk_fails_clearly_and_leaves_the_store_unchanged(tmp_path, demo_p
     path = mnt / "county.gpkg"
     shutil.copy(demo_path, path)
     before = _sha(path)
-    with pytest.raises(StoreError, match=r"disk is full.*Fix: free space"):
+    with pytest.raises(StoreError, match=r"disk is full.*Fix: free space") as err:
         GeoPackageStore(path).write({"water_sources": batch}, mode="append")
+    in_transaction = isinstance(err.value.__cause__, sqlite3.OperationalError)  # not GDAL's batch write
+    assert in_transaction == (room > 1)
     assert _sha(path) == before
     assert sorted(p.name for p in mnt.iterdir()) == ["county.gpkg"]
     assert len(assert_well_formed(path, "water_sources")) == DEMO_SOURCES
