@@ -531,6 +531,16 @@ def test_export_onto_the_store_itself_is_refused(tmp_path, demo_copy, capsys, al
     assert _sha(demo_copy) == before and "meta" in [r[0] for r in pyogrio.list_layers(demo_copy)]
 
 
+@pytest.mark.parametrize("argv", [["gaps", "--out", "{store}"], ["quarries", "--out", "{store}"],
+                                  ["import", "{src}", "--layer", "water_sources", "--rejects", "{store}"]])
+def test_no_command_writes_its_output_over_the_store(tmp_path, demo_copy, capsys, argv):
+    src = _sources_csv(tmp_path / "src.csv", "A", 2)
+    before = _sha(demo_copy)
+    assert cli.main([a.format(store=demo_copy, src=src) for a in argv] + ["--data", str(demo_copy)]) == 2
+    assert "is the county store itself" in capsys.readouterr().err
+    assert _sha(demo_copy) == before
+
+
 def test_geometry_functions_read_the_gpkg_header_like_gdal(tmp_path):
     """The ST_ functions GDAL's rtree triggers call, against GDAL's own rtree boxes."""
     shapes = [Point(105.2, 30.3), shapely.LineString([(105.1, 30.1), (105.3, 30.4)]),
