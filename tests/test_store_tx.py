@@ -410,6 +410,34 @@ def test_kill_9_at_random_points_leaves_the_old_or_the_new_state(tmp_path, demo_
           f"in the old; {hot} left a hot journal or WAL, {batches} a batch folder")
 
 
+def _create_store(path: Path, n: int) -> None:
+    GeoPackageStore(path).write({"water_sources": _points([f"N{i}" for i in range(n)],
+                                                          [(105.2 + i * 1e-5, 30.3) for i in range(n)])})
+    os._exit(0)
+
+
+def test_kill_9_while_creating_a_store_leaves_no_store_or_the_whole_one(tmp_path):
+    def run(folder: Path, delay: float | None) -> Path:
+        folder.mkdir()
+        p = FORK.Process(target=_create_store, args=(folder / "county.gpkg", 3000))
+        p.start()
+        if delay is not None:
+            time.sleep(delay)
+            os.kill(p.pid, signal.SIGKILL)
+        p.join(60)
+        return folder / "county.gpkg"
+
+    t0 = time.monotonic()
+    new = _state(run(tmp_path / "full", None), tables=("water_sources",))
+    whole = time.monotonic() - t0
+    rng = random.Random(7)
+    for i in range(12):
+        path = run(tmp_path / f"c{i}", rng.uniform(0, whole))
+        if path.exists():  # the name appears only when the file is complete
+            assert _state(path, tables=("water_sources",)) == new
+            assert len(assert_well_formed(path, "water_sources")) == 3000
+
+
 def test_batches_of_killed_writers_are_removed_and_live_ones_kept(tmp_path, monkeypatch):
     import fcntl
 
