@@ -592,9 +592,32 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+_OUTPUTS = ("out", "rejects", "issues")  # options naming a file a command writes
+
+
+def _guard_store(args) -> None:
+    """Refuse before any work: a --data file that is not a GeoPackage (a CSV must never be
+    turned into one), and an output file that is the store itself (a symlink or a hard
+    link to it included), which exporting would overwrite."""
+    from gis.gpkg_tx import not_a_geopackage
+
+    data = getattr(args, "data", None)
+    if not data or not Path(data).exists():
+        return
+    if why := not_a_geopackage(Path(data)):
+        raise RiverChiefError(f"--data {data} is not a county store ({why}); it was left unchanged. "
+                              "Fix: pass a .gpkg county store, or a path that does not exist yet to create one")
+    for option in _OUTPUTS:
+        out = getattr(args, option, None)
+        if out and Path(out).exists() and os.path.samefile(out, data):
+            raise RiverChiefError(f"the output file {out} is the county store itself ({data}); writing it "
+                                  "would overwrite the store. Fix: choose another output file name")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        _guard_store(args)
         return args.func(args)
     except RiverChiefError as exc:
         print(f"riverchief: error: {exc}", file=sys.stderr)

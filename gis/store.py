@@ -1,33 +1,53 @@
 """The county store: one GeoPackage per county, in CGCS2000 (EPSG:4490).
 
-The interface is deliberately narrow (``layers``, ``read``, ``write``, ``meta``) so that a
-PostGIS-backed store can implement :class:`Store` later without touching callers.
-Writes are atomic: the whole batch goes into a copy next to the file, which then
-replaces the original with ``os.replace``. A failure at any point leaves the original
-file byte-for-byte unchanged.
+The interface is deliberately narrow (``layers``, ``read``, ``write``, ``meta``,
+``version``) so that a PostGIS-backed store can implement :class:`Store` later without
+touching callers.
+
+Writes are SQLite transactions in the file itself, because county staff keep the store
+open in QGIS, which holds a GeoPackage in WAL mode: replacing the file under it corrupts
+it, and two importers replacing a whole file lose one another's rows. GDAL writes the
+batch into a small temporary GeoPackage next to the store; one ``BEGIN IMMEDIATE``
+transaction then replaces or appends each layer and merges the meta table
+(:mod:`gis.gpkg_tx`). A concurrent writer waits up to the busy timeout; a failure or a
+kill at any point leaves the store as it was before the write (SQLite's journal), and
+the journal mode of the file (QGIS: WAL) is left as it is. Only a store that does not
+exist yet is created whole and hard-linked into place, which never replaces a file.
+GDAL and ``sqlite3`` each carry their own SQLite, so within one process the file is used
+through one of them at a time (:class:`_OneLibraryAtATime`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
+import sqlite3
 import tempfile
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Protocol
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import pyproj
 
-from gis import catalogue
+from gis import catalogue, gpkg_tx
 from gis._errors import StoreError
 from gis.crs import STORAGE_EPSG
 
 META_TABLE = "meta"
 SCHEMA_VERSION = "1"
+BUSY_TIMEOUT_S = 30.0  # how long a write waits for QGIS or another importer to let go of the file
+STALE_BATCH_S = 60.0  # an unlocked batch folder older than this was left by a killed writer
+FULL_DISK_BYTES = 1 << 20  # GDAL reports ENOSPC as "Failed to commit transaction": less free than this is a full disk
+MODES = ("replace", "append")
+Modes = str | Mapping[str, str]
 
 
 class Store(Protocol):
@@ -37,9 +57,70 @@ class Store(Protocol):
 
     def read(self, name: str, *, bbox: tuple[float, float, float, float] | None = None) -> pd.DataFrame: ...
 
-    def write(self, tables: Mapping[str, pd.DataFrame], *, mode: str = "replace") -> None: ...
+    def write(self, tables: Mapping[str, pd.DataFrame], *, mode: Modes = "replace",
+              meta: Mapping[str, str] | None = None) -> None: ...
 
     def meta(self) -> dict[str, str]: ...
+
+    def version(self) -> str: ...
+
+
+class _OneLibraryAtATime:
+    """GDAL (pyogrio's wheel) and Python's ``sqlite3`` each carry their own SQLite. POSIX
+    locks belong to the process, so when one library (or a plain ``open``) closes the
+    file the other's locks are gone (https://sqlite.org/howtocorrupt.html, 2.2.1): a GDAL
+    read in another thread of the app would silently drop a write transaction's lock.
+    Within one process the store is used through one side at a time ("gdal", "sqlite3",
+    "file"); users of the same side share. A side with waiters gets the next turn, so a
+    stream of reads cannot starve a write."""
+
+    SIDES = ("gdal", "sqlite3", "file")
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._side: str | None = None
+        self._users = 0
+        self._waiting = dict.fromkeys(self.SIDES, 0)
+
+    @contextlib.contextmanager
+    def use(self, side: str) -> Iterator[None]:
+        with self._cond:
+            self._waiting[side] += 1
+            while self._side not in (None, side) or (
+                    self._side == side and any(n for s, n in self._waiting.items() if s != side)):
+                self._cond.wait()
+            self._waiting[side] -= 1
+            self._side = side
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._users -= 1
+                if self._users == 0:
+                    self._side = None
+                    self._cond.notify_all()
+
+
+_LIBRARY = _OneLibraryAtATime()
+
+
+def write_modes(tables: Mapping[str, pd.DataFrame], mode: Modes) -> dict[str, str]:
+    """``mode`` for each table: one mode for all, or a mapping of layer name to mode.
+
+    Raises
+    ------
+    StoreError
+        An unknown mode, or a mapping that misses a table or names one not written.
+    """
+    modes = {name: mode for name in tables} if isinstance(mode, str) else dict(mode)
+    bad = {n: m for n, m in modes.items() if m not in MODES}
+    if bad:
+        raise StoreError(f"unknown write mode {bad}. Fix: use 'replace' or 'append'")
+    if set(modes) != set(tables):
+        raise StoreError(f"write modes {sorted(modes)} do not match the tables written {sorted(tables)}. "
+                         "Fix: give one mode per table")
+    return modes
 
 
 def empty_frame(name: str) -> pd.DataFrame:
@@ -94,11 +175,16 @@ class GeoPackageStore:
     Parameters
     ----------
     path : str or Path
-        The ``.gpkg`` file. It need not exist yet; :meth:`write` creates it.
+        The ``.gpkg`` file. It need not exist yet; :meth:`write` creates it. An existing
+        file that is not a GeoPackage is never written to.
+    timeout : float
+        Seconds a write waits for another program (QGIS, another import) to release the
+        file before it gives up with a "locked" :class:`StoreError`.
     """
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, *, timeout: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path)
+        self.timeout = timeout
 
     def __repr__(self) -> str:
         return f"GeoPackageStore({str(self.path)!r})"
@@ -111,7 +197,8 @@ class GeoPackageStore:
         if not self.exists():
             return []
         try:
-            names = [row[0] for row in pyogrio.list_layers(self.path)]
+            with _LIBRARY.use("gdal"):
+                names = [row[0] for row in pyogrio.list_layers(self.path)]
         except Exception as exc:  # a corrupt or non-GeoPackage file
             raise StoreError(f"cannot open store {self.path}: {exc}. Fix: check the file is a GeoPackage") from exc
         return [n for n in names if n != META_TABLE]
@@ -131,7 +218,8 @@ class GeoPackageStore:
             return empty_frame(name)
         kwargs = {"bbox": bbox} if bbox and layer.geometry else {}
         try:
-            df = pyogrio.read_dataframe(self.path, layer=name, **kwargs)
+            with _LIBRARY.use("gdal"):
+                df = pyogrio.read_dataframe(self.path, layer=name, **kwargs)
         except Exception as exc:
             raise StoreError(f"cannot read layer '{name}' from {self.path}: {exc}") from exc
         return conform(df, name)
@@ -141,60 +229,191 @@ class GeoPackageStore:
         return {name: self.read(name) for name in catalogue.LAYER_NAMES}
 
     def meta(self) -> dict[str, str]:
-        """Key/value facts about the county (name, code, GK zone, schema version)."""
-        if not self.exists() or META_TABLE not in [r[0] for r in pyogrio.list_layers(self.path)]:
+        """Key/value facts about the county (name, code, GK zone, schema version, revision)."""
+        if not self.exists():
             return {}
-        df = pyogrio.read_dataframe(self.path, layer=META_TABLE)
+        with _LIBRARY.use("gdal"):
+            if META_TABLE not in [r[0] for r in pyogrio.list_layers(self.path)]:
+                return {}
+            df = pyogrio.read_dataframe(self.path, layer=META_TABLE)
         return dict(zip(df["key"], df["value"], strict=True))
+
+    def version(self) -> str:
+        """A token that changes with every committed write: a cache key for the file.
+
+        The meta table's ``revision`` counts this class's writes, also those still in the
+        ``-wal`` file (where the main file's mtime does not move); the file's identity and
+        the mtimes of the file and its WAL catch a replaced file and other programs' edits.
+        """
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return "absent"
+        wal = Path(f"{self.path.resolve()}-wal")
+        wal_mtime = wal.stat().st_mtime_ns if wal.exists() else 0
+        try:
+            with _LIBRARY.use("sqlite3"), contextlib.closing(gpkg_tx.connect(self.path, timeout=self.timeout)) as conn:
+                revision = gpkg_tx.read_revision(conn, META_TABLE)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the version of store {self.path}: {exc}. "
+                             "Fix: check the file is a county GeoPackage") from exc
+        return f"{st.st_dev}:{st.st_ino}:{st.st_mtime_ns}:{wal_mtime}:{revision}"
 
     def write(
         self,
         tables: Mapping[str, pd.DataFrame],
         *,
-        mode: str = "replace",
+        mode: Modes = "replace",
         meta: Mapping[str, str] | None = None,
     ) -> None:
-        """Write several layers in one atomic step.
+        """Write several layers in one transaction: all of them land, or none.
 
         Parameters
         ----------
         tables : mapping of layer name to frame
             Spatial frames must be in EPSG:4490 (call ``to_crs(4490)`` first).
-        mode : {"replace", "append"}
-            Replace each named layer, or append rows to it.
+        mode : {"replace", "append"} or mapping of layer name to one of them
+            Replace each named layer, or append rows to it (new fids); a mapping sets the
+            mode per layer, e.g. replace a layer and append an audit row at once.
         meta : mapping, optional
             Facts to merge into the meta table.
+
+        Raises
+        ------
+        StoreError
+            The file is not a GeoPackage, is locked by another program past the busy
+            timeout, the disk is full, ...; the store is then unchanged.
         """
-        if mode not in ("replace", "append"):
-            raise ValueError(f"mode must be 'replace' or 'append', not {mode!r}")
+        modes = write_modes(tables, mode)
         prepared = {name: self._prepare(name, df) for name, df in tables.items()}
-        if mode == "append":
-            prepared = {n: _concat(self.read(n), df) for n, df in prepared.items()}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp.gpkg", dir=self.path.parent)
-        os.close(fd)
-        tmp_path = Path(tmp)
+        target = self.path.resolve()  # a symlinked store is written through, and stays a link
+        with _LIBRARY.use("file"):
+            why = gpkg_tx.not_a_geopackage(target) if target.exists() else None
+        if why:
+            raise StoreError(f"{self.path} is not a county store ({why}); it was left unchanged. "
+                             "Fix: pass a .gpkg county store, or a path that does not exist yet")
         try:
-            if self.exists():
-                shutil.copy2(self.path, tmp_path)
-            else:
-                tmp_path.unlink()
-            merged_meta = {**self.meta(), "schema_version": SCHEMA_VERSION, "crs": f"EPSG:{STORAGE_EPSG}", **(meta or {})}
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale_batches(target)
+            batch_dir = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".batch", dir=target.parent))
+        except OSError as exc:  # a read-only or full folder
+            raise _explain(exc, self.path, free=_free_bytes(target.parent)) from exc
+        lock = _hold(batch_dir)
+        batch = batch_dir / "batch.gpkg"
+        try:
+            new = {"schema_version": SCHEMA_VERSION, "crs": f"EPSG:{STORAGE_EPSG}", **(meta or {})}
+            starts = self._next_fids(target, [n for n, m in modes.items() if m == "append"])
             for name, df in prepared.items():
-                _write_layer(tmp_path, name, df)
-            _write_layer(tmp_path, META_TABLE, pd.DataFrame({"key": list(merged_meta), "value": [str(v) for v in merged_meta.values()]}))
-            with open(tmp_path, "rb+") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp_path, self.path)
+                if starts.get(name) is not None and "fid" not in df.columns:  # GDAL keeps a "fid" column as the fid
+                    df = df.assign(fid=np.arange(starts[name], starts[name] + len(df), dtype="int64"))
+                _write_layer(batch, name, df)
+            if not target.exists():
+                new[gpkg_tx.REVISION_KEY] = "1"
+            _write_layer(batch, META_TABLE, pd.DataFrame({"key": list(new), "value": [str(v) for v in new.values()]}))
+            if target.exists() or not _create(batch, target):
+                with _LIBRARY.use("sqlite3"), contextlib.closing(gpkg_tx.connect(target, timeout=self.timeout)) as conn:
+                    gpkg_tx.merge(conn, batch, modes, META_TABLE)
         except Exception as exc:
-            with contextlib.suppress(FileNotFoundError):
-                tmp_path.unlink()
             if isinstance(exc, StoreError):
                 raise
-            raise StoreError(f"writing {self.path} failed, the store is unchanged: {exc}") from exc
+            raise _explain(exc, self.path, free=_free_bytes(target.parent)) from exc
+        finally:
+            shutil.rmtree(batch_dir, ignore_errors=True)
+            _release(lock)
 
     def _prepare(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
         return _prepare(name, df)
+
+    def _next_fids(self, target: Path, names: list[str]) -> dict[str, int | None]:
+        """The fids appends would start at now: the batch is numbered from there, so its
+        index needs no renumbering in the transaction unless another writer came first."""
+        if not names or not target.exists():
+            return {}
+        with _LIBRARY.use("sqlite3"), contextlib.closing(gpkg_tx.connect(target, timeout=self.timeout)) as conn:
+            have = {n for n in names if gpkg_tx.has_table(conn, n)}
+            return {n: gpkg_tx.next_fid(conn, n) for n in have}
+
+
+def _create(batch: Path, target: Path) -> bool:
+    """Put a complete new store in place without ever replacing a file; False when another
+    writer created ``target`` meanwhile (the caller then merges into theirs)."""
+    with open(batch, "rb+") as fh:
+        os.fsync(fh.fileno())
+    try:
+        os.link(batch, target)  # fails if the name exists: no file is ever replaced
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links (FAT): rename, checked first
+        if target.exists():
+            return False
+        os.rename(batch, target)
+    with contextlib.suppress(OSError):  # make the new name durable where the OS allows
+        fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    return True
+
+
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
+
+
+def _explain(exc: BaseException, path: Path, *, free: int | None = None) -> StoreError:
+    """A write failure in the words a county user can act on (``free``: bytes left on the disk)."""
+    text = str(exc)
+    if free is not None and free < FULL_DISK_BYTES:
+        text += f"; {free} bytes free"
+    low = text.lower()
+    if "locked" in low or "busy" in low:
+        return StoreError(f"the file is locked by another program ({path}: {text}); nothing was written. "
+                          "Fix: in QGIS save or stop editing the layer (or close the project), wait for "
+                          "another import to finish, then try again")
+    if ("disk is full" in low or "no space" in low or getattr(exc, "errno", None) == errno.ENOSPC
+            or (free is not None and free < FULL_DISK_BYTES)):
+        return StoreError(f"writing {path} failed, the store is unchanged: the disk is full ({text}). "
+                          f"Fix: free space on the disk holding {path.resolve().parent} and try again")
+    return StoreError(f"writing {path} failed, the store is unchanged: {text}")
+
+
+def _hold(folder: Path):
+    """An exclusive lock on ``folder`` for as long as this write runs (a killed writer's
+    lock goes with its process); None where the OS has no flock."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: stale batch folders are small and are left alone
+        return None
+    fd = os.open(folder, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _release(fd) -> None:
+    if fd is not None:
+        os.close(fd)
+
+
+def _remove_stale_batches(target: Path) -> None:
+    """Batch folders of writers that were killed: unlocked, and older than a write needs
+    to take its lock. A live writer's folder is locked and left alone."""
+    try:
+        import fcntl
+    except ImportError:
+        return
+    for folder in target.parent.glob(f".{target.name}.*.batch"):
+        with contextlib.suppress(OSError):
+            if time.time() - folder.stat().st_mtime < STALE_BATCH_S:
+                continue
+            fd = os.open(folder, os.O_RDONLY)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                shutil.rmtree(folder)
+            finally:
+                os.close(fd)
 
 
 def _prepare(name: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -231,6 +450,7 @@ class MemoryStore:
     def __init__(self, tables: Mapping[str, pd.DataFrame] | None = None, *, meta: Mapping[str, str] | None = None) -> None:
         self._tables: dict[str, pd.DataFrame] = {}
         self._meta = dict(meta or {})
+        self._revision = 0
         if tables:
             self.write(tables)
 
@@ -246,16 +466,20 @@ class MemoryStore:
             df = df.cx[bbox[0]:bbox[2], bbox[1]:bbox[3]]
         return df.copy()
 
-    def write(self, tables: Mapping[str, pd.DataFrame], *, mode: str = "replace",
+    def write(self, tables: Mapping[str, pd.DataFrame], *, mode: Modes = "replace",
               meta: Mapping[str, str] | None = None) -> None:
-        if mode not in ("replace", "append"):
-            raise StoreError(f"unknown write mode '{mode}'. Fix: use 'replace' or 'append'")
+        modes = write_modes(tables, mode)
         prepared = {}
         for name, df in tables.items():
             prepared[name] = _prepare(name, df)  # the same checks as the file store
         for name, df in prepared.items():
-            self._tables[name] = _concat(self.read(name), df) if mode == "append" and name in self._tables else df
+            self._tables[name] = _concat(self.read(name), df) if modes[name] == "append" and name in self._tables else df
         self._meta.update(meta or {})
+        self._revision += 1
 
     def meta(self) -> dict[str, str]:
         return dict(self._meta)
+
+    def version(self) -> str:
+        """Changes with every write, like :meth:`GeoPackageStore.version`."""
+        return f"memory:{id(self)}:{self._revision}"

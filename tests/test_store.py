@@ -1,4 +1,4 @@
-"""The county store: schema round-trips, atomic writes, CRS discipline."""
+"""The county store: schema round-trips, atomic writes, CRS discipline (transactions: test_store_tx.py)."""
 
 from __future__ import annotations
 
@@ -86,8 +86,9 @@ def test_failed_write_leaves_file_byte_for_byte_unchanged(tmp_path, monkeypatch)
     assert s.layers() == ["chiefs"]
 
 
-def test_append_and_replace(tmp_path):
-    s = GeoPackageStore(tmp_path / "c.gpkg")
+@pytest.mark.parametrize("kind", ["gpkg", "memory"])
+def test_append_and_replace(tmp_path, kind):
+    s = GeoPackageStore(tmp_path / "c.gpkg") if kind == "gpkg" else store.MemoryStore()
     one = _example(catalogue.get_layer("chiefs"))
     s.write({"chiefs": one})
     two = one.assign(chief_id="X2", name="李四")
@@ -116,8 +117,9 @@ def test_unknown_layer_lists_valid_names():
         catalogue.get_layer("river")
 
 
-def test_meta_round_trip(tmp_path):
-    s = GeoPackageStore(tmp_path / "c.gpkg")
+@pytest.mark.parametrize("kind", ["gpkg", "memory"])
+def test_meta_round_trip(tmp_path, kind):
+    s = GeoPackageStore(tmp_path / "c.gpkg") if kind == "gpkg" else store.MemoryStore()
     s.write({"chiefs": _example(catalogue.get_layer("chiefs"))}, meta={"county_name": "示范县"})
     s.write({"chiefs": _example(catalogue.get_layer("chiefs"))}, meta={"as_of": "2026-10-01"})
     assert s.meta()["county_name"] == "示范县" and s.meta()["as_of"] == "2026-10-01"

@@ -207,8 +207,10 @@ def show_map(m, *, key: str, height: int = 620, returned_objects=(), feature_gro
     return out
 
 
-def mtime() -> float:
-    return DATA.stat().st_mtime
+def mtime() -> str:
+    """The cache key of the store: its version, which changes with every committed write,
+    also one still in QGIS's WAL file (where the file's mtime does not move)."""
+    return GeoPackageStore(DATA).version()
 
 
 @st.cache_data(show_spinner=False)
