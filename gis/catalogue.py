@@ -245,6 +245,10 @@ LAYERS: tuple[Layer, ...] = (
 )
 #: Tables only the program writes: never a target of an import.
 SYSTEM_LAYERS = ("answer_key", "audit_log")
+#: Tables whose writes change nothing any analysis or page shows: a write to them alone
+#: leaves the store's version (the app's cache key) as it was, so a login's audit row
+#: does not make every page recompute.
+UNVERSIONED_LAYERS = ("audit_log",)
 
 _BY_NAME = {layer.name: layer for layer in LAYERS}
 LAYER_NAMES: tuple[str, ...] = tuple(_BY_NAME)

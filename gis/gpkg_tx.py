@@ -68,7 +68,21 @@ def read_revision(conn: sqlite3.Connection, meta_table: str) -> int:
         return 0
 
 
-def merge(conn: sqlite3.Connection, tmp: Path, modes: Mapping[str, str], meta_table: str) -> None:
+def last_changes(conn: sqlite3.Connection, *, exclude: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(table, last_change) of every table in ``gpkg_contents`` but ``exclude``, sorted.
+
+    GDAL (and so QGIS) moves ``last_change`` when it edits a layer: a change here is
+    another program's edit.
+    """
+    if not _has_table(conn, "main", "gpkg_contents"):
+        return []
+    skip = {n.lower() for n in exclude}
+    rows = conn.execute("SELECT table_name, last_change FROM main.gpkg_contents ORDER BY table_name").fetchall()
+    return [(str(n), str(c)) for n, c in rows if str(n).lower() not in skip]
+
+
+def merge(conn: sqlite3.Connection, tmp: Path, modes: Mapping[str, str], meta_table: str, *,
+          count: bool = True) -> None:
     """Copy the layers of GeoPackage ``tmp`` into the connection's file in one transaction.
 
     Parameters
@@ -79,7 +93,9 @@ def merge(conn: sqlite3.Connection, tmp: Path, modes: Mapping[str, str], meta_ta
         A GeoPackage holding each layer of ``modes`` and the meta rows to merge.
     modes : mapping of layer name to "replace" or "append"
     meta_table : str
-        The key/value table merged key by key; its ``revision`` row is incremented.
+        The key/value table merged key by key; its ``revision`` row is incremented
+        when ``count`` (a write only to unversioned tables such as the audit log is not
+        counted).
 
     On any error the transaction is rolled back and the error re-raised: the file then
     holds exactly what it held before.
@@ -95,7 +111,7 @@ def merge(conn: sqlite3.Connection, tmp: Path, modes: Mapping[str, str], meta_ta
                 else:
                     _drop(conn, name)
                     _create(conn, name)
-            _merge_meta(conn, meta_table)
+            _merge_meta(conn, meta_table, count=count)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -306,14 +322,16 @@ def _widen_extent(conn, name: str) -> None:
                  "WHERE lower(table_name) = lower(?)", (*merged, new[4], name))
 
 
-def _merge_meta(conn, table: str) -> None:
-    """Key by key: the batch's values win, other keys stay; then ``revision`` + 1."""
+def _merge_meta(conn, table: str, *, count: bool = True) -> None:
+    """Key by key: the batch's values win, other keys stay; then ``revision`` + 1 if ``count``."""
     if not _has_table(conn, "main", table):
         _create(conn, table)
     conn.execute(f"UPDATE main.{q(table)} AS m SET value = (SELECT t.value FROM tmp.{q(table)} AS t WHERE t.key = m.key) "
                  f"WHERE m.key IN (SELECT key FROM tmp.{q(table)}) AND m.key != ?", (REVISION_KEY,))
     conn.execute(f"INSERT INTO main.{q(table)} (key, value) SELECT key, value FROM tmp.{q(table)} "
                  f"WHERE key NOT IN (SELECT key FROM main.{q(table)})")
+    if not count:
+        return
     revision = str(read_revision(conn, table) + 1)
     if conn.execute(f"UPDATE main.{q(table)} SET value = ? WHERE key = ?", (revision, REVISION_KEY)).rowcount == 0:
         conn.execute(f"INSERT INTO main.{q(table)} (key, value) VALUES (?, ?)", (REVISION_KEY, revision))

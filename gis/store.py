@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -239,25 +240,28 @@ class GeoPackageStore:
         return dict(zip(df["key"], df["value"], strict=True))
 
     def version(self) -> str:
-        """A token that changes with every committed write: a cache key for the file.
+        """A token that changes with every committed write of data: a cache key for the file.
 
         The meta table's ``revision`` counts this class's writes, also those still in the
-        ``-wal`` file (where the main file's mtime does not move); the file's identity and
-        the mtimes of the file and its WAL catch a replaced file and other programs' edits.
+        ``-wal`` file (where the main file's mtime does not move). Other programs' edits
+        (QGIS, ogr2ogr) move a layer's ``last_change`` in ``gpkg_contents``; the file's
+        identity catches a replaced file. Writes only to
+        :data:`gis.catalogue.UNVERSIONED_LAYERS` (the audit log: every login appends a row)
+        leave the version as it was, so they do not make the app recompute its pages.
         """
         try:
             st = self.path.stat()
         except FileNotFoundError:
             return "absent"
-        wal = Path(f"{self.path.resolve()}-wal")
-        wal_mtime = wal.stat().st_mtime_ns if wal.exists() else 0
         try:
             with _LIBRARY.use("sqlite3"), contextlib.closing(gpkg_tx.connect(self.path, timeout=self.timeout)) as conn:
                 revision = gpkg_tx.read_revision(conn, META_TABLE)
+                changes = gpkg_tx.last_changes(conn, exclude=(META_TABLE, *catalogue.UNVERSIONED_LAYERS))
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read the version of store {self.path}: {exc}. "
                              "Fix: check the file is a county GeoPackage") from exc
-        return f"{st.st_dev}:{st.st_ino}:{st.st_mtime_ns}:{wal_mtime}:{revision}"
+        digest = hashlib.sha1(repr(changes).encode()).hexdigest()[:12]
+        return f"{st.st_dev}:{st.st_ino}:{revision}:{digest}"
 
     def write(
         self,
@@ -312,7 +316,8 @@ class GeoPackageStore:
             _write_layer(batch, META_TABLE, pd.DataFrame({"key": list(new), "value": [str(v) for v in new.values()]}))
             if target.exists() or not _create(batch, target):
                 with _LIBRARY.use("sqlite3"), contextlib.closing(gpkg_tx.connect(target, timeout=self.timeout)) as conn:
-                    gpkg_tx.merge(conn, batch, modes, META_TABLE)
+                    gpkg_tx.merge(conn, batch, modes, META_TABLE,
+                                  count=any(n not in catalogue.UNVERSIONED_LAYERS for n in modes))
         except Exception as exc:
             if isinstance(exc, StoreError):
                 raise

@@ -587,3 +587,17 @@ def test_geometry_functions_read_the_gpkg_header_like_gdal(tmp_path):
         else:
             assert empty == 1 and env == [None] * 4
 
+
+
+def test_audit_rows_leave_the_version_but_other_programs_edits_move_it(demo_copy):
+    from gis import audit
+
+    s = GeoPackageStore(demo_copy)
+    before = s.version()
+    audit.record(s, who="wang", role="staff", action="login_ok")  # every login writes one
+    assert len(s.read("audit_log")) == 1 and s.version() == before  # page caches stay warm
+    # an editor (GDAL, as QGIS) changes a layer without our meta revision: the version moves
+    chiefs = pyogrio.read_dataframe(demo_copy, layer="chiefs", max_features=1)
+    chiefs["chief_id"] = "QGIS-EDIT"
+    pyogrio.write_dataframe(chiefs, demo_copy, layer="chiefs", append=True)
+    assert s.version() != before
