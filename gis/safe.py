@@ -25,6 +25,13 @@ import pandas as pd
 MD_ACTIVE = "\\`*_[](){}<>#+-.!|~$:&=@^"
 _MD_RE = re.compile("[" + re.escape(MD_ACTIVE) + "]")
 
+#: U+2060 WORD JOINER (invisible, zero width). Streamlit turns bare URLs, ``www.`` and
+#: e-mail addresses into links, and ``:smile:`` into emoji, after parsing: on the text
+#: the escapes produce. A joiner after ``:``, before ``@`` and after ``www`` breaks those
+#: patterns without a visible change (it is copied with the text).
+JOINER = "\u2060"
+_LINKISH = re.compile(r"(?<=\\:)|(?=\\@)|(?<=www)(?=\\\.)", re.IGNORECASE)
+
 
 def _is_missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
@@ -50,8 +57,10 @@ def md_text(value) -> str:
     """``value`` as Markdown that renders as exactly its own text in Streamlit.
 
     Every Markdown-active character gets a backslash, so links, images, HTML, emphasis,
-    LaTeX and Streamlit directives show as the characters they are. Never put the result
-    inside a code span (backticks do not honour escapes there).
+    LaTeX and Streamlit directives show as the characters they are; an invisible
+    :data:`JOINER` keeps bare URLs, e-mail addresses and emoji codes from becoming links
+    or pictures. Never put the result inside a code span (backticks do not honour escapes
+    there).
 
     Parameters
     ----------
@@ -63,7 +72,9 @@ def md_text(value) -> str:
     str
         The escaped text.
     """
-    return "" if _is_missing(value) else _MD_RE.sub(lambda m: "\\" + m.group(0), str(value))
+    if _is_missing(value):
+        return ""
+    return _LINKISH.sub(JOINER, _MD_RE.sub(lambda m: "\\" + m.group(0), str(value)))
 
 
 def md_frame(df: pd.DataFrame) -> pd.DataFrame:
