@@ -25,7 +25,7 @@ def _plain(markdown: str) -> str:
     """What a Markdown cell of st.table shows: the page escapes data (gis.safe.md_text)."""
     import re
 
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
 
 
 def _metrics(at: AppTest) -> list[str]:

@@ -14,20 +14,26 @@ import shapely
 from hostile_store import COUNTY_NAME, PAYLOADS
 
 from gis import maps
-from gis.safe import html_text, md_frame, md_text
+from gis.safe import JOINER, html_text, md_frame, md_text
 from gis.store import GeoPackageStore
 
 TEXTS = PAYLOADS + [COUNTY_NAME, "示范县", "a_b*c", "1. item", "# h", "> q", "- li", "---", "a|b", "x\\y", "&amp;",
                     "`code`", ":material/home:", "~~s~~", "<!-- c -->", "http://203.0.113.9/", "a@b.cn",
-                    "K1+234", "", string.punctuation]
+                    "K1+234", "", string.punctuation, "WWW.x.cn",
+                    "河:smile::100:"]
 
 # CommonMark: a backslash before any ASCII punctuation shows that character, nothing else
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-def _shown(markdown: str) -> str:
-    """The text CommonMark shows for ``markdown`` made only of escapes and plain text."""
+def _text_nodes(markdown: str) -> str:
+    """The text CommonMark gives for ``markdown`` made only of escapes and plain text."""
     return _UNESCAPE.sub(r"\1", markdown)
+
+
+def _shown(markdown: str) -> str:
+    """What the reader sees: the text, without the invisible word joiners."""
+    return _text_nodes(markdown).replace(JOINER, "")
 
 
 @pytest.mark.parametrize("text", TEXTS)
@@ -37,6 +43,8 @@ def test_md_text_shows_the_text_itself(text):
     # no Markdown-active character is left bare: each one is a backslash escape
     bare = re.sub(r"\\[!-/:-@\[-`{-~]", "", out)
     assert not set(bare) & set("\\`*_[](){}<>#+-.!|~$:&=@^"), (text, out)
+    # and no pattern Streamlit links or swaps after parsing: bare URLs, www., e-mail, emoji codes
+    assert not re.search(r"(?i)https?://|www\.|[-.\w+]@|:[\w+-]+:", _text_nodes(out)), (text, out)
 
 
 @pytest.mark.parametrize("text", TEXTS)
