@@ -138,7 +138,7 @@ def _check(page, seen, name: str) -> str:
     """Nothing fired, nothing left, nothing garbled; screenshot; the page's text."""
     page.wait_for_timeout(500)
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"hostile-{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"hostile-{name}.png"))
     _secure(seen, name)
     assert not page.locator("[data-testid='stException']").count(), name
     body = _text(page.locator("body"))
@@ -263,6 +263,7 @@ def test_gaps_quarries_zones_patrols_data_show_names_as_text(hostile_url, watche
     frame = _map_ready(page)
     src = store.read("water_sources").to_crs(4326).iloc[0]
     assert src["name"] in _hover(page, frame, src.geometry.x, src.geometry.y, watched[1])
+    exp.scroll_into_view_if_needed()  # the screenshot shows what lies inside the zone
     _check(page, watched[1], "zones")
     page.close()
 
@@ -288,6 +289,7 @@ def test_gaps_quarries_zones_patrols_data_show_names_as_text(hostile_url, watche
     page.get_by_role("button", name="检查(不写入)").click()
     expect(page.locator("[data-testid='stMetricValue']").first).to_have_text("2", timeout=30_000)
     _settle(page)
+    page.locator("[data-testid='stTable']").first.scroll_into_view_if_needed()
     body = _check(page, watched[1], "data")
     assert "数据库未改动" in body and "--swap-xy" in _text(page.locator("[data-testid='stTable']").first)
     page.locator("input[type='file']").first.set_input_files(str(refused))
