@@ -10,6 +10,7 @@ import streamlit as st
 
 from gis.basemaps import BASEMAPS
 from gis.i18n import t
+from gis.safe import md_text
 from ui.common import DATA, staff_login
 
 st.set_page_config(page_title="河长制 GIS / River Chief GIS", layout="wide")
@@ -18,10 +19,10 @@ lang = st.session_state["lang"]
 st.title(t("app_title", lang))
 
 if not DATA.exists():
-    st.error(t("no_data", lang) + str(DATA))
+    st.error(t("no_data", lang) + md_text(DATA))
     st.info(t("no_data_fix", lang))
     st.stop()
-st.sidebar.caption(f"{t('data_file', lang)}: `{DATA.name}`")
+st.sidebar.caption(f"{t('data_file', lang)}: {md_text(DATA.name)}")
 st.session_state["basemap"] = st.sidebar.selectbox(t("basemap", lang), BASEMAPS, format_func=lambda b: t(f"basemap_{b}", lang))
 staff_login(lang)
 

@@ -18,6 +18,7 @@ from gis.i18n import t
 from gis.io.findings import as_download, export_store
 from gis.io.importer import import_file
 from gis.io.readers import SUPPORTED
+from gis.safe import md_frame, md_text
 from gis.store import GeoPackageStore
 from ui.common import DATA, audit, audited, lang, may, mtime, session
 
@@ -58,14 +59,14 @@ def show_report(report, rejected_csv, lg: str) -> None:
     c[3].metric(t("rows_repaired", lg), f"{len(report.repaired):,}")
     (st.success if report.written else st.info)(t("written" if report.written else "not_written", lg))
     for note in report.notes:
-        st.caption(note)
+        st.caption(md_text(note))
     if report.lost:
-        st.error(f"{t('damaged_file', lg)}: {report.lost}")
+        st.error(f"{t('damaged_file', lg)}: {md_text(report.lost)}")
     problems = report.rejected + report.repaired
     if problems:
-        st.table(pd.DataFrame([{t("row", lg): p.row, t("field", lg): p.field or "", t("reason", lg): p.reason,
+        st.table(md_frame(pd.DataFrame([{t("row", lg): p.row, t("field", lg): p.field or "", t("reason", lg): p.reason,
                                 t("fix", lg): p.fix or "", t("action", lg): t(f"action_{p.action}", lg)}
-                               for p in problems[:500]]))
+                                          for p in problems[:500]])))
     if rejected_csv:
         st.download_button(t("download_rejects", lg), rejected_csv, file_name=f"{report.file}.rejects.csv", mime="text/csv")
 
@@ -96,7 +97,7 @@ elif upload is not None and (check or write):
         report, rejected_csv = run_import(upload, layer, crs=crs, encoding=encoding, mode=mode, swap_xy=swap_xy,
                                           dry_run=not write)
     except RiverChiefError as exc:
-        st.error(str(exc))  # the whole file was refused; the store is unchanged
+        st.error(md_text(exc))  # the whole file was refused; the store is unchanged
     else:
         if report.written:
             audit("replace" if mode == "replace" else "import", target=layer, rows=report.accepted,

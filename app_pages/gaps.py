@@ -13,6 +13,7 @@ from gis.i18n import t
 from gis.io.findings import as_download, write_findings
 from gis.linref import format_k
 from gis.privacy import mask_frame
+from gis.safe import md_frame
 from gis.store import GeoPackageStore
 from ui.common import DATA, audited, hillshade, lang, load_layers, may, mtime, show_map
 
@@ -57,13 +58,13 @@ with left:
              height=600, key="gaps-map")
 with right:
     st.markdown(f"**{t('unassigned', lg)}** ({len(shown)})")
-    st.table(pd.DataFrame({
+    st.table(md_frame(pd.DataFrame({
         t("reach_id", lg): shown["reach_id"], t("river", lg): shown["river_name"],
         t("level", lg): [t(f"level_{v}", lg) for v in shown["level"]],
         t("township", lg): [names.get(c, c) for c in shown["township_code"]],
         t("chainage", lg): [f"{format_k(a)} – {format_k(b)}" for a, b in zip(shown["from_m"], shown["to_m"], strict=True)],
         t("length_m", lg): [f"{v:,.0f}" for v in shown["length_m"]],
-    }).set_index(t("reach_id", lg)))
+    }).set_index(t("reach_id", lg))))
     st.markdown(f"**{t('holes', lg)}**: {len(holes)}")
     st.markdown(f"**{t('download', lg)}**")
     masked = not may(EXPORT_UNMASKED)

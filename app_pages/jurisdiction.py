@@ -10,7 +10,8 @@ from gis import maps
 from gis.auth import UNMASKED_READ
 from gis.i18n import t
 from gis.jurisdiction import SELECT_BY, jurisdiction_of
-from gis.jurisdiction_map import jurisdiction_map, reach_lines, selection_group
+from gis.jurisdiction_map import jurisdiction_map, lines_of, reach_lines, selection_group
+from gis.safe import md_frame, md_text
 from gis.store import GeoPackageStore
 from ui.common import DATA, hillshade, keyed_resource, lang, load_layers, may, mtime, show_map
 
@@ -33,7 +34,7 @@ code = c2.selectbox(t(f"by_{by}", lg), ["—", *opts["code"]], format_func=lambd
 selected = j.reaches.loc[j.select(by, code), "reach_id"].tolist() if code != "—" else []
 if st.session_state.get("juris_sel") != (by, code):  # a new selection frames the map once
     st.session_state["juris_sel"] = (by, code)
-    st.session_state["juris_view"] = maps.view_of(lines[lines["reach_id"].isin(set(selected))])
+    st.session_state["juris_view"] = maps.view_of(lines_of(lines, selected))
 view = st.session_state.get("juris_view")
 
 left, right = st.columns([1.5, 1])
@@ -55,28 +56,28 @@ with right:
     if rid:
         unmasked = bool(may(UNMASKED_READ))  # asked on the server at every run, not remembered
         card = j.card(rid, staff=unmasked)
-        st.markdown(f"**{card['river_name']}** · `{rid}`")
+        st.markdown(f"**{md_text(card['river_name'])}** · {md_text(rid)}")
         place = f"{card['township']} {card['village']}" + (f" / {card['shared_with']} ({t('shared_reach', lg)})"
                                                              if card["shared_with"] else "")
         st.metric(t("length_m", lg), f"{card['length_m']:,.0f}")
-        st.markdown(f"{t('chainage', lg)}: **{card['chainage']}** · {place}")
+        st.markdown(f"{t('chainage', lg)}: **{md_text(card['chainage'])}** · {md_text(place)}")
         st.markdown(f"**{t('chiefs', lg)}**")
-        st.table(pd.DataFrame([{t("level", lg): t(f"level_{c['level']}", lg), t("name", lg): c["name"] or f"{c['chief_id']} ({t('not_in_register', lg)})",
-                                t("post", lg): c["post"], t("phone", lg): c["phone"] or ""} for c in card["chiefs"]]))
+        st.table(md_frame(pd.DataFrame([{t("level", lg): t(f"level_{c['level']}", lg), t("name", lg): c["name"] or f"{c['chief_id']} ({t('not_in_register', lg)})",
+                                t("post", lg): c["post"], t("phone", lg): c["phone"] or ""} for c in card["chiefs"]])))
         for lv in card["levels_without_chief"]:
             st.error(f"{t(f'level_{lv}', lg)}: {t('no_chief', lg)}")
         st.markdown(f"**{t('signboards', lg)}** ({len(card['signboards'])})")
         if card["signboards"]:
-            st.table(pd.DataFrame([{t("board_id", lg): s["board_id"], t("chief", lg): s["chief_name"],
+            st.table(md_frame(pd.DataFrame([{t("board_id", lg): s["board_id"], t("chief", lg): s["chief_name"],
                                     t("phone", lg): s["chief_phone"] or "", t("distance_m_plain", lg): f"{s['distance_m']:,.0f}"}
-                                   for s in card["signboards"]]))
+                                   for s in card["signboards"]])))
         if not unmasked:
             st.caption(t("phones_masked", lg))
     else:
         st.info(t("click_a_reach", lg))
     if selected:
         rows = j.summary(j.reaches["reach_id"].isin(selected))
-        st.markdown(f"**{label.get(code, code)}**: {len(rows)} {t('reaches', lg)}, "
+        st.markdown(f"**{md_text(label.get(code, code))}**: {len(rows)} {t('reaches', lg)}, "
                     f"{sum(r['length_m'] for r in rows) / 1000:,.2f} km")
         st.dataframe(pd.DataFrame([{t("reach_id", lg): r["reach_id"], t("river", lg): r["river_name"],
                                     t("chainage", lg): r["chainage"], t("length_m", lg): r["length_m"],

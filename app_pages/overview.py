@@ -9,6 +9,7 @@ import streamlit as st
 from gis import maps
 from gis.i18n import t
 from gis.inventory import SUMMARY_KEYS, summarize
+from gis.safe import md_text
 from gis.search import find, search_index
 from gis.store import GeoPackageStore
 from ui.common import DATA, hillshade, lang, load_layers, load_meta, mtime, show_map
@@ -41,7 +42,7 @@ def build_map(path: str, mt: float, lg: str):
 
 lg, path, mt = lang(), str(DATA), mtime()
 meta = load_meta(path, mt)
-st.subheader(f"{meta.get('county_name', '')} {meta.get('county_code', '')} · {t('overview', lg)}")
+st.subheader(f"{md_text(meta.get('county_name', ''))} {md_text(meta.get('county_code', ''))} · {t('overview', lg)}")
 summary = load_summary(path, mt)
 left, right = st.columns([1, 2.2])
 with left:

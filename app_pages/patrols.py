@@ -15,6 +15,7 @@ from gis.patrols import FLAGS, assess_tracks, compliance
 from gis.patrols.clean import LOCAL_TZ
 from gis.patrols.io import tracks_for
 from gis.patrols.lines import recency, track_pieces
+from gis.safe import md_text
 from gis.store import GeoPackageStore
 from ui.common import DATA, hillshade, keyed_resource, lang, load_layers, mtime, show_map
 
@@ -52,12 +53,12 @@ try:
     tracks = tracks_for(store, progress=lambda f: status.progress(f, text=t("analysing_patrols", lg)))
 except Exception as e:  # a store with no patrols: say so and how to import (the library's message)
     st.info(t("no_patrol_data", lg))
-    st.caption(str(e))
+    st.caption(md_text(e))
     st.stop()
 tk = (str(tracks) if tracks else None, tracks.stat().st_mtime if tracks else 0.0)
 with st.spinner(t("analysing_patrols", lg)):
     a, net, (dmin, dmax) = keyed_resource("patrols", (path, mt, *tk), lambda: load_assessment(
-        path, tk[0], lambda msg: status.caption(f"{t('analysing_patrols', lg)}: {msg}")))
+        path, tk[0], lambda msg: status.caption(f"{t('analysing_patrols', lg)}: {md_text(msg)}")))
 status.empty()
 
 c1, c2 = st.columns(2)

@@ -8,6 +8,7 @@ import streamlit as st
 from gis import maps
 from gis.i18n import t
 from gis.quarries import check_quarries
+from gis.safe import md_frame, md_text
 from gis.store import GeoPackageStore
 from ui.common import DATA, hillshade, lang, load_layers, mtime, show_map
 
@@ -26,7 +27,7 @@ a, b, c = st.columns(3)
 a.metric(t("quarries_total", lg), f"{summary['quarries']}")
 b.metric(t("quarries_violating", lg), f"{summary['quarries_with_violations']}")
 c.metric(t("quarries_compliant", lg), f"{summary['quarries'] - summary['quarries_with_violations']}")
-st.caption(f"{t('rule_set', lg)}: {rule_set}")
+st.caption(f"{t('rule_set', lg)}: {md_text(rule_set)}")
 
 left, right = st.columns([1.3, 1])
 with left:
@@ -42,4 +43,4 @@ with right:
         t("rule", lg): [t(f"rule_{r}", lg) for r in violations["rule"]],
         t("distance_m", lg): [None if pd.isna(d) else f"{d:,.0f}" for d in violations["distance_m"]],
     })
-    st.table(table.set_index(t("quarry_id", lg)))
+    st.table(md_frame(table.set_index(t("quarry_id", lg))))

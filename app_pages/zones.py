@@ -18,6 +18,7 @@ from gis import maps
 from gis._errors import RiverChiefError
 from gis.basemaps import drawn_to_cgcs2000
 from gis.i18n import t
+from gis.safe import md_frame, md_text
 from gis.store import GeoPackageStore
 from gis.zones import delineate
 from gis.zones.query import inside_zone, parse_point, read_places, sources_without_zone, zones_at
@@ -65,17 +66,17 @@ def show_found(found: list[dict]) -> None:
     if not found:
         st.info(t("in_no_zone", lg))
         return
-    st.table(pd.DataFrame([{t("zone_id", lg): z["zone_id"], t("source_code", lg): z["source_code"],
-                            t("level", lg): z["level"], t("origin", lg): z["origin"]} for z in found]))
+    st.table(md_frame(pd.DataFrame([{t("zone_id", lg): z["zone_id"], t("source_code", lg): z["source_code"],
+                            t("level", lg): z["level"], t("origin", lg): z["origin"]} for z in found])))
     for z in found:
         contents = inside(path, mt, z["zone_id"])
         counts = ", ".join(f"{t(k, lg)} {len(v)}" for k, v in contents.items())
-        with st.expander(f"{t('inside_zone', lg)} {z['zone_id']}: {counts}"):
+        with st.expander(f"{t('inside_zone', lg)} {md_text(z['zone_id'])}: {counts}"):
             for k, v in contents.items():
                 if len(v):
                     key = v.columns[0]
                     names = v["name"] if "name" in v.columns else v.get("chief_name", v[key])
-                    st.markdown(f"**{t(k, lg)}**: " + "、".join(f"{n} ({c})" for n, c in zip(names, v[key], strict=True)))
+                    st.markdown(f"**{t(k, lg)}**: " + "、".join(f"{md_text(n)} ({md_text(c)})" for n, c in zip(names, v[key], strict=True)))
 
 
 lg, path, mt = lang(), str(DATA), mtime()
@@ -97,7 +98,7 @@ with right:
                     convert = SYSTEMS[system]
                     st.session_state["zone_place"] = Point(convert(x, y) if convert else (x, y))
                 except RiverChiefError as exc:
-                    st.warning(str(exc))
+                    st.warning(md_text(exc))
     elif how == "draw":
         st.caption(t("draw_help", lg))
     else:
@@ -106,10 +107,10 @@ with right:
         if upload is not None:
             try:
                 found_per = query_file(path, mt, upload.name, upload.getvalue(), crs)
-                st.table(pd.DataFrame({t("feature", lg): range(1, len(found_per) + 1), t("in_zones", lg): [
-                    "、".join(f"{z['zone_id']} ({z['level']})" for z in f) or "—" for f in found_per]}).set_index(t("feature", lg)))
+                st.table(md_frame(pd.DataFrame({t("feature", lg): range(1, len(found_per) + 1), t("in_zones", lg): [
+                    "、".join(f"{z['zone_id']} ({z['level']})" for z in f) or "—" for f in found_per]}).set_index(t("feature", lg))))
             except RiverChiefError as exc:
-                st.warning(str(exc))
+                st.warning(md_text(exc))
     place = st.session_state.get("zone_place")
     if place is not None:
         try:
@@ -118,10 +119,10 @@ with right:
                        else f"{t('drawn_area', lg)} · {place.geom_type} (CGCS2000)")
             show_found(found)
         except RiverChiefError as exc:
-            st.warning(str(exc))
+            st.warning(md_text(exc))
     st.markdown(f"**{t('no_zone_sources', lg)}** ({len(unzoned)})")
-    st.table(unzoned[["source_code", "name", "source_type"]].rename(columns={
-        "source_code": t("source_code", lg), "name": t("name", lg), "source_type": t("source_type", lg)}).set_index(t("source_code", lg)))
+    st.table(md_frame(unzoned[["source_code", "name", "source_type"]].rename(columns={
+        "source_code": t("source_code", lg), "name": t("name", lg), "source_type": t("source_type", lg)}).set_index(t("source_code", lg))))
 
 with left:
     chosen = st.selectbox(t("propose_for", lg), ["—"] + unzoned["source_code"].tolist())
@@ -147,6 +148,6 @@ with left:
         st.session_state["zone_place"] = Point(click["lng"], click["lat"])
         st.rerun()
     if proposal is not None and len(proposal):
-        st.table(pd.DataFrame({t("zone_id", lg): proposal["zone_id"], t("level", lg): proposal["level"],
+        st.table(md_frame(pd.DataFrame({t("zone_id", lg): proposal["zone_id"], t("level", lg): proposal["level"],
                                t("area_ha", lg): [f"{a / 1e4:,.2f}" for a in proposal["area_m2"]],
-                               t("notes", lg): proposal["notes"].fillna("")}).set_index(t("zone_id", lg)))
+                               t("notes", lg): proposal["notes"].fillna("")}).set_index(t("zone_id", lg))))

@@ -18,12 +18,14 @@ from gis.maps import (
     _legend_rows,
     stable_ids,
 )
+from gis.safe import html_text
 
 REACH_COLOR, SELECTED_COLOR, CLICKED_COLOR = "#4a90d9", "#ff7f00", "#e7298a"
 
 
 def reach_lines(reaches: gpd.GeoDataFrame, rivers) -> gpd.GeoDataFrame:
-    """Reaches (metric CRS) simplified in metres, in EPSG:4326, with river names."""
+    """Reaches (metric CRS) simplified in metres, in EPSG:4326, with river names; text
+    HTML-escaped for the map (pick rows with :func:`lines_of`, not by comparing ids)."""
     names = dict(zip(rivers["river_code"], rivers["name"], strict=True))
     g = reaches[["reach_id", "river_code", "length_m", "geometry"]].copy()
     g["geometry"] = g.geometry.simplify(SIMPLIFY_M["rivers"], preserve_topology=True)
@@ -32,9 +34,14 @@ def reach_lines(reaches: gpd.GeoDataFrame, rivers) -> gpd.GeoDataFrame:
     return _json_safe(g.to_crs(4326))
 
 
+def lines_of(lines: gpd.GeoDataFrame, reach_ids) -> gpd.GeoDataFrame:
+    """The rows of :func:`reach_lines` for these (unescaped) reach ids."""
+    return lines[lines["reach_id"].isin({html_text(r) for r in reach_ids if r is not None})]
+
+
 def _tooltip(lang: str) -> folium.GeoJsonTooltip:
     return folium.GeoJsonTooltip(["reach_id", "river_name", "length_m"],
-                                 aliases=[t("reach_id", lang), t("river", lang), t("length_m", lang)])
+                                 aliases=[html_text(t(k, lang)) for k in ("reach_id", "river", "length_m")])
 
 
 def jurisdiction_map(layers: dict[str, gpd.GeoDataFrame], lines: gpd.GeoDataFrame, *, lang: str = "zh",
@@ -56,11 +63,11 @@ def selection_group(lines: gpd.GeoDataFrame, selected_ids, clicked_id: str | Non
     """The highlight, handed to st_folium as ``feature_group_to_add`` so the map itself is
     not rebuilt (no remount, no flicker) when the selection changes."""
     fg = folium.FeatureGroup(name=t("selected_reaches", lang))
-    sel = lines[lines["reach_id"].isin(set(selected_ids))]
+    sel = lines_of(lines, selected_ids)
     if len(sel):
         folium.GeoJson(sel, style_function=lambda _f: {"color": SELECTED_COLOR, "weight": 6, "opacity": 0.95},
                        tooltip=_tooltip(lang)).add_to(fg)
-    hit = lines[lines["reach_id"] == clicked_id]
+    hit = lines_of(lines, [clicked_id])
     if len(hit):
         folium.GeoJson(hit, style_function=lambda _f: {"color": CLICKED_COLOR, "weight": 9, "opacity": 1.0}).add_to(fg)
     return stable_ids(fg, prefix="sel")

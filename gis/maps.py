@@ -18,6 +18,7 @@ import shapely
 from jinja2 import Template
 
 from gis.i18n import t
+from gis.safe import html_text
 from gis.store import Store
 
 #: Where the app serves vendored assets (Streamlit static serving of ./static).
@@ -99,12 +100,18 @@ MAP_DECIMALS = 5
 
 
 def _json_safe(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """For folium (EPSG:4326): attributes as plain strings (it cannot serialise timestamps
-    or pandas NA) and coordinates rounded to :data:`MAP_DECIMALS`."""
+    """For folium (EPSG:4326): attributes as HTML-escaped strings and coordinates rounded
+    to :data:`MAP_DECIMALS`.
+
+    Every GeoJSON layer's properties pass here, once: folium's tooltips put them into the
+    page as HTML, so names from data (``<img onerror=...>``) must arrive as text. Plain
+    strings also because folium cannot serialise timestamps or pandas NA. Missing values
+    stay ``None``.
+    """
     gdf = gdf.copy()
     for col in gdf.columns:
         if col != "geometry":
-            gdf[col] = gdf[col].astype(object).where(gdf[col].notna(), None).map(lambda v: v if v is None else str(v))
+            gdf[col] = gdf[col].astype(object).where(gdf[col].notna(), None).map(lambda v: v if v is None else html_text(v))
     gdf["geometry"] = shapely.transform(gdf.geometry.values, lambda c: np.round(c, MAP_DECIMALS))
     return gdf
 
@@ -271,10 +278,10 @@ def _legend_rows(rows: list[tuple[str, str, str]], lang: str) -> str:
     """Legend HTML from (colour, 'line' | 'box' | 'dot', label) rows."""
     items = "".join(
         f'<div><span style="display:inline-block;width:18px;height:{3 if k == "line" else 10}px;background:{c};'
-        f'{"border-radius:5px;" if k == "dot" else ""}margin-right:6px;vertical-align:middle"></span>{label}</div>'
+        f'{"border-radius:5px;" if k == "dot" else ""}margin-right:6px;vertical-align:middle"></span>{html_text(label)}</div>'
         for c, k, label in rows)
     return (f'<div style="background:white;padding:6px 8px;font:12px sans-serif;border:1px solid #999;border-radius:4px">'
-            f'<b>{t("legend", lang)}</b>{items}</div>')
+            f'<b>{html_text(t("legend", lang))}</b>{items}</div>')
 
 
 class Legend(folium.MacroElement):
@@ -316,11 +323,13 @@ def view_of(gdf: gpd.GeoDataFrame, *, width_px: int = 800) -> tuple[tuple[float,
 
 
 def stable_ids(m: folium.Element, *, prefix: str = "rc") -> folium.Element:
-    """Give every element an id from its position, not a random uuid.
+    """Give every element an id from its position, not a random uuid, and make every
+    layer name safe for the layer control (Leaflet shows it as HTML).
 
     The same data then yields the same JavaScript on every run, so st_folium does not
     remount (and flicker) the map on a rerun. A feature group added to a map later needs
-    its own ``prefix`` so its ids cannot collide with the map's.
+    its own ``prefix`` so its ids cannot collide with the map's. Every map and group is
+    built through here once, so a name is escaped once (a second call leaves it alone).
     """
     counter = 0
 
@@ -328,6 +337,9 @@ def stable_ids(m: folium.Element, *, prefix: str = "rc") -> folium.Element:
         nonlocal counter
         el._id = f"{prefix}{counter:05d}"
         counter += 1
+        name = getattr(el, "layer_name", None)
+        if isinstance(name, str) and not getattr(el, "_rc_name_escaped", False):
+            el.layer_name, el._rc_name_escaped = html_text(name), True
         for child in list(el._children.values()):
             walk(child)
 

@@ -20,6 +20,7 @@ from gis.maps import (  # shared with the county maps
     _legend_rows,
     stable_ids,
 )
+from gis.safe import html_text
 
 RECENCY_COLORS = {"recent": "#1a9850", "month": "#91cf60", "older": "#fc8d59", "never": "#d73027"}
 TRACK_COLORS = {True: "#2166ac", False: "#c51b7d"}  # valid, suspicious
@@ -66,8 +67,8 @@ def patrol_map(layers: dict[str, gpd.GeoDataFrame], reaches: gpd.GeoDataFrame, t
         timed = tracks[tracks["start"].notna()]
         if len(timed):
             data = timed.__geo_interface__
-            for f in data["features"]:  # plain ints for JSON, flags as text
-                f["properties"] = {k: (int(v) if k in ("start", "end") else str(v)) for k, v in f["properties"].items()}
+            for f in data["features"]:  # plain ints for JSON, the rest as escaped text (as _json_safe)
+                f["properties"] = {k: (int(v) if k in ("start", "end") else html_text(v)) for k, v in f["properties"].items()}
             tl = Timeline(data, get_interval=_INTERVAL, style=_STYLE)
             tl.layer_name = t("time_slider", lang)  # the layer control's label
             tl.add_to(m)

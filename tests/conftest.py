@@ -46,3 +46,12 @@ def demo_quarter(demo_path):
     path = demo_patrols.ensure()
     report, a = analyse(GeoPackageStore(demo_path), start=dt.date(2026, 7, 1), end=dt.date(2026, 9, 30), tracks=path)
     return report, a, demo_patrols.read(path)[1]
+
+
+@pytest.fixture(scope="session")
+def hostile_path(tmp_path_factory) -> Path:
+    """The demo store with a hostile payload in every name and free-text field
+    (tests/hostile_store.py), built once per session; do not change it."""
+    from hostile_store import build  # tests/ is on sys.path (pytest prepends it)
+
+    return build(tmp_path_factory.mktemp("hostile"))

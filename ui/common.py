@@ -36,6 +36,7 @@ from gis.auth import (
     users_from_secrets,
 )
 from gis.i18n import t
+from gis.safe import md_text
 from gis.store import GeoPackageStore
 
 DATA = Path(os.environ.get("RIVERCHIEF_DATA") or datasets.get_path("demo"))
@@ -190,7 +191,7 @@ def show_map(m, *, key: str, height: int = 620, returned_objects=(), feature_gro
     try:
         basemaps.apply_basemap(m, bm, tianditu_key=secret("tianditu_key"))
     except RiverChiefError as exc:
-        st.warning(str(exc))
+        st.warning(md_text(exc))
     groups = feature_group_to_add if isinstance(feature_group_to_add, list) else [feature_group_to_add]
     for fg in groups:
         if fg is not None and bm == "gaode":
