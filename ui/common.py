@@ -103,7 +103,7 @@ def audit(action: str, *, as_session: Session | None = None, target: str | None 
     except RiverChiefError as exc:
         log.error("audit log not written (%s %s): %s", action, target, exc)
         with contextlib.suppress(Exception):  # a deferred download runs outside the page: the log line stays
-            st.warning(f"{t('audit_failed', lang())}: {exc}")
+            st.warning(f"{t('audit_failed', lang())}: {md_text(exc)}")
 
 
 def audited(action: str, target: str, build: Callable[[], bytes]) -> Callable[[], bytes]:
@@ -136,7 +136,7 @@ def staff_login(lang: str) -> None:
             st.sidebar.success(t("staff_on", lang))
         else:
             st.sidebar.warning(t("auth_not_this_county", lang))
-        st.sidebar.caption(f"{t('signed_in_as', lang)}: {s.user} · {t(f'role_{s.role}', lang)}")
+        st.sidebar.caption(f"{t('signed_in_as', lang)}: {md_text(s.user)} · {t(f'role_{s.role}', lang)}")
         if st.sidebar.button(t("staff_logout", lang)):
             st.session_state[SESSION_KEY] = VISITOR_SESSION
             st.rerun()
@@ -145,7 +145,7 @@ def staff_login(lang: str) -> None:
         try:
             users = configured_users()
         except InputError as exc:
-            st.error(f"{t('users_misconfigured', lang)}: {exc}")
+            st.error(f"{t('users_misconfigured', lang)}: {md_text(exc)}")
             return
         if not users:
             st.caption(t("staff_not_configured", lang))
@@ -176,7 +176,7 @@ def _attempt(users: dict, name: str, pw: str, lang: str) -> None:
     elif result.outcome == "locked":
         st.error(t("login_locked", lang).format(m=math.ceil(result.wait_s / 60)))
     else:  # bad_hash: the account's stored hash is unusable; say why and how to fix it
-        st.error(f"{t('login_bad_hash', lang)}: {result.error}")
+        st.error(f"{t('login_bad_hash', lang)}: {md_text(result.error)}")
 
 
 def basemap() -> str:
