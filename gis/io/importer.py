@@ -211,9 +211,9 @@ def _validate(raw, spec, store, report, *, crs, field_map, defaults, mode, swap_
         df = df.to_crs(STORAGE_EPSG)
         swapped = 0
         for i, g in enumerate(df.geometry):
-            if i in rejected or g is None or allow_outside:
+            if i in rejected or g is None:
                 continue
-            bad = validate.check_location(g)
+            bad = validate.check_location(g, allow_outside=allow_outside)
             if bad:
                 rejected[i] = Problem(rows[i], "geometry", bad[0], bad[1])
                 swapped += "swapped" in bad[0]
