@@ -97,12 +97,15 @@ class _Scan:
         self.name, self.lim = name, lim
         self.rows = self.cells = self.in_row = 0
         self.col = 0  # column of the open cell, 0 when unknown
-        self.next_col = 1
+        self.next_col = self.row = 1
+        self.ref = ""
 
     def start(self, tag: str, attrs: dict) -> None:
         tag = tag.rsplit(":", 1)[-1]
         if tag == "row":
             self.in_row, self.next_col = 0, 1
+            r = attrs.get("r", "")
+            self.row = int(r) if r.isdigit() else self.row + 1
         elif tag == "c":
             self.cells += 1
             self.in_row += 1
@@ -117,10 +120,10 @@ class _Scan:
             ref = attrs.get("r")
             self.col = _column(ref) if ref else self.next_col
             self.next_col = self.col + 1
+            self.ref = ref or (f"{get_column_letter(self.col)}{self.row}" if self.col <= 16384 else "")
         elif tag in ("v", "is", "f") and self.col > self.lim["max_columns"]:
-            where = f"cell {get_column_letter(min(self.col, 16384))}" if self.col <= 16384 else "a cell"
-            raise limits_mod.refuse(self.lim, "max_columns", f"{where} holds a value in column", self.col,
-                                    file=self.name, fix="delete the far-away cells, or " + _SPLIT)
+            raise limits_mod.refuse(self.lim, "max_columns", f"cell {self.ref[:20] or '?'} holds a value in column",
+                                    self.col, file=self.name, fix="delete the far-away cells, or " + _SPLIT)
 
 
 def _column(ref: str) -> int:
