@@ -264,8 +264,12 @@ def test_too_many_columns_are_refused_before_reading(tmp_path):
     props = {f"p{i}": i for i in range(1100)}
     gj.write_text(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": props, "geometry": {"type": "Point", "coordinates": [105.3, 30.3]}}]}))
-    with pytest.raises(InputError, match="fields in the layer: 1,100"):
-        import_file(gj, "water_sources", data=store)
+    with pytest.raises(InputError, match=r"distinct property names in the file, at least: 1,1\d\d is over the limit"):
+        import_file(gj, "water_sources", data=store)  # counted from the text, before GDAL builds a schema
+    gpkg = tmp_path / "wide.gpkg"  # a GeoPackage says its field count in its header
+    gpd.GeoDataFrame({f"p{i}": [i] for i in range(1100)}, geometry=[Point(105.3, 30.3)], crs=4490).to_file(gpkg)
+    with pytest.raises(InputError, match="fields in the layer: 1,100 is over the limit of 1,000"):
+        import_file(gpkg, "water_sources", data=store)
 
 
 # --- encodings ------------------------------------------------------------------------------

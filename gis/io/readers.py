@@ -7,6 +7,7 @@ it record by record and keeps everything before the damage (salvage).
 from __future__ import annotations
 
 import functools
+import re
 import struct
 import warnings
 from collections.abc import Callable
@@ -85,6 +86,8 @@ def read_vector(path: Path, *, source_layer: str | None = None, encoding: str | 
         notes.append(f"encoding: {encoding or 'as declared'} ({how})")
         if not (path.with_suffix(".prj").exists() or path.with_suffix(".PRJ").exists()):
             notes.append("no .prj file: the CRS is unknown")
+    if path.suffix.lower() in (".geojson", ".json"):
+        _check_json_keys(path, name, lim)
     try:
         layers = [row[0] for row in pyogrio.list_layers(path)]
     except Exception as exc:
@@ -105,6 +108,29 @@ def read_vector(path: Path, *, source_layer: str | None = None, encoding: str | 
     if path.suffix.lower() == ".shp":
         raw.lost = _dbf_shortfall(path, len(raw.frame)) or raw.lost
     return raw
+
+
+_JSON_KEY = re.compile(rb'"((?:[^"\\]|\\.){0,200})"\s*:')
+_JSON_SLACK = 100  # keys GeoJSON itself uses (type, features, geometry, coordinates, crs, ...) and then some
+
+
+def _check_json_keys(path: Path, name: str, lim: limits.Limits) -> None:
+    """Refuse a GeoJSON with more distinct keys than ``max_columns`` allows, before GDAL builds its schema.
+
+    GDAL makes a field of every property name in the file; a million names cost it seconds
+    and more than a gigabyte just to say how many fields there are.
+    """
+    keys: set[bytes] = set()
+    cap = lim["max_columns"] + _JSON_SLACK
+    tail = b""
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 22):
+            data = tail + chunk
+            keys.update(m.group(1) for m in _JSON_KEY.finditer(data))
+            if len(keys) > cap:
+                raise limits.refuse(lim, "max_columns", "distinct property names in the file, at least", len(keys),
+                                    file=name, fix="keep only the properties the layer needs, or split the file")
+            tail = data[-256:]
 
 
 def _check_size(path: Path, layer: str, name: str, lim: limits.Limits) -> None:
