@@ -1,62 +1,159 @@
-"""Safe unpacking of zip archives (shapefiles usually arrive zipped)."""
+"""Safe unpacking of zip archives (shapefiles usually arrive zipped).
+
+Everything is checked from the archive's central directory before a byte is written:
+member names (no traversal, links, '.', duplicates, or a file that is also a folder),
+the member count, the declared sizes and the packed-to-unpacked ratio. Extraction then
+counts what is really written, because declared sizes can lie, and takes only the one
+layer the importer needs (a shapefile with its sidecar files).
+"""
 
 from __future__ import annotations
 
 import stat
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
-from gis._errors import InputError
+from gis._errors import InputError, RiverChiefError
+from gis.io import limits as limits_mod
 
-MAX_UNPACKED_BYTES = 1 << 30  # 1 GiB: far above any county layer, far below a zip bomb
-MAX_MEMBERS = 10_000
-MAX_RATIO = 200  # a compression ratio above this is a bomb, not a shapefile
+_BOMB_FLOOR = 10_000_000  # unpacked bytes below which no ratio is suspicious
+_UNSAFE = "this archive is unsafe; ask the sender for a clean one"
+_UNPACK = "unpack it yourself and import the data file"
 
 
-def safe_extract(path: Path, dest: Path, *, max_bytes: int = MAX_UNPACKED_BYTES) -> list[Path]:
-    """Extract ``path`` into ``dest`` after checking every member; returns the files.
+def safe_extract(path: Path, dest: Path, *, max_bytes: int | None = None) -> list[Path]:
+    """Extract every file of ``path`` into ``dest`` after checking the archive; returns the files.
 
-    Refuses absolute paths, ``..`` components, symbolic links, too many members and
-    unpacked sizes (declared or actual) above ``max_bytes``.
+    Parameters
+    ----------
+    path, dest : Path
+        The archive and the folder to unpack into.
+    max_bytes : int, optional
+        Cap on the unpacked size; ``max_unpacked_bytes`` of the import limits by default.
     """
+    with _open(path) as zf:
+        members = _checked(zf, path, max_bytes)
+        return _extract(zf, [m for m, _ in members], dest, path, max_bytes)
+
+
+def extract_layer(path: Path, dest: Path, suffixes: set[str]) -> Path:
+    """Check ``path`` and extract the one data file it holds (with same-named sidecars).
+
+    Parameters
+    ----------
+    path : Path
+        The zip archive.
+    dest : Path
+        Folder to unpack into.
+    suffixes : set of str
+        Suffixes of data files (``.shp``, ``.csv``, ...); exactly one such member must exist.
+
+    Returns
+    -------
+    Path
+        The extracted data file.
+    """
+    with _open(path) as zf:
+        members = _checked(zf, path, None)
+        data = [(m, p) for m, p in members if p.suffix.lower() in suffixes and p.suffix.lower() != ".zip"
+                and not p.name.startswith(".") and "__MACOSX" not in p.parts]
+        if len(data) > 1:  # a .json beside the layer is metadata, not a second layer
+            data = [(m, p) for m, p in data if p.suffix.lower() != ".json"]
+        if len(data) != 1:
+            raise InputError(f"the archive holds {len(data)} data files {[p.name for _, p in data][:20]}",
+                             file=str(path), fix="zip exactly one layer (a .shp with its .dbf/.shx/.prj/.cpg) per archive")
+        chosen = data[0][1]
+        stem = chosen.with_suffix("")
+        wanted = [m for m, p in members if p.parent == stem.parent and p.stem.lower() == stem.name.lower()]
+        _extract(zf, wanted, dest, path, None)
+        return dest.joinpath(*chosen.parts)
+
+
+def _open(path: Path) -> zipfile.ZipFile:
     try:
-        zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise InputError(f"not a readable zip archive ({exc})", file=str(path), fix="re-create the archive") from exc
-    with zf:
-        members = zf.infolist()
-        if len(members) > MAX_MEMBERS:
-            raise InputError(f"archive has {len(members)} members, more than {MAX_MEMBERS}", file=str(path),
-                             fix="unpack it yourself and import the data file")
-        total = 0
+
+
+def _checked(zf: zipfile.ZipFile, path: Path, max_bytes: int | None) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
+    """The file members and their clean relative paths, or an InputError naming the first problem."""
+    lim = limits_mod.current()
+    max_bytes = lim["max_unpacked_bytes"] if max_bytes is None else max_bytes
+    name = str(path)
+    members = zf.infolist()
+    if len(members) > lim["max_members"]:
+        raise limits_mod.refuse(lim, "max_members", "members in the archive", len(members), file=name, fix=_UNPACK)
+    files: dict[str, tuple[zipfile.ZipInfo, PurePosixPath]] = {}
+    folders: set[str] = set()
+    total = packed = 0
+    for m in members:
+        raw = m.filename.replace("\\", "/")
+        rel = PurePosixPath(raw)
+        if rel.is_absolute() or ".." in rel.parts or raw[1:2] == ":":
+            raise InputError(f"archive member '{m.filename}' would be written outside the target folder (path traversal)",
+                             file=name, fix=_UNSAFE)
+        if stat.S_ISLNK(m.external_attr >> 16):
+            raise InputError(f"archive member '{m.filename}' is a symbolic link", file=name,
+                             fix="this archive is unsafe; ask the sender for one without links")
+        parts = [p for p in rel.parts if p not in ("", ".")]
+        if any("\x00" in p for p in parts):
+            raise InputError(f"archive member '{m.filename!r}' has a NUL character in its name", file=name, fix=_UNSAFE)
+        folders.update("/".join(parts[:k]) for k in range(1, len(parts)))
+        if m.is_dir():
+            if parts:
+                folders.add("/".join(parts))
+            continue
+        if not parts:
+            raise InputError(f"archive member '{m.filename}' has no file name", file=name, fix=_UNSAFE)
+        key = "/".join(parts)
+        if key in files:
+            raise InputError(f"archive holds '{key}' twice", file=name, fix=_UNSAFE)
+        files[key] = (m, PurePosixPath(*parts))
+        total += m.file_size
+        packed += m.compress_size
+        if total > max_bytes:
+            raise InputError(f"archive unpacks to more than {max_bytes} bytes (declared sizes; max_unpacked_bytes "
+                             f"in {lim.rule_set})", file=name, fix=_UNPACK)
+        if m.file_size > _BOMB_FLOOR and m.file_size > lim["max_ratio"] * max(m.compress_size, 1):
+            raise InputError(f"archive member '{m.filename}' has a compression ratio typical of a zip bomb",
+                             file=name, fix=_UNPACK)
+    clash = sorted(set(files) & folders)
+    if clash:
+        raise InputError(f"archive holds '{clash[0]}' both as a file and as a folder", file=name, fix=_UNSAFE)
+    if total > _BOMB_FLOOR and total > lim["max_ratio"] * max(packed, 1):
+        raise InputError(f"archive unpacks to {total // max(packed, 1)} times its packed size, typical of a zip bomb "
+                         f"(max_ratio {lim['max_ratio']} in {lim.rule_set})", file=name, fix=_UNPACK)
+    return list(files.values())
+
+
+def _extract(zf: zipfile.ZipFile, members: list[zipfile.ZipInfo], dest: Path, path: Path,
+             max_bytes: int | None) -> list[Path]:
+    lim = limits_mod.current()
+    max_bytes = lim["max_unpacked_bytes"] if max_bytes is None else max_bytes
+    name = str(path)
+    out, written = [], 0
+    try:
         for m in members:
-            name = PurePosixPath(m.filename.replace("\\", "/"))
-            if name.is_absolute() or ".." in name.parts or (m.filename[1:2] == ":"):
-                raise InputError(f"archive member '{m.filename}' would be written outside the target folder (path traversal)",
-                                 file=str(path), fix="this archive is unsafe; ask the sender for a clean one")
-            if stat.S_ISLNK(m.external_attr >> 16):
-                raise InputError(f"archive member '{m.filename}' is a symbolic link", file=str(path),
-                                 fix="this archive is unsafe; ask the sender for one without links")
-            total += m.file_size
-            if total > max_bytes:
-                raise InputError(f"archive unpacks to more than {max_bytes} bytes", file=str(path),
-                                 fix="unpack it yourself and import the data file")
-            if m.compress_size and m.file_size / m.compress_size > MAX_RATIO and m.file_size > 10_000_000:
-                raise InputError(f"archive member '{m.filename}' has a compression ratio typical of a zip bomb",
-                                 file=str(path), fix="unpack it yourself and import the data file")
-        out = []
-        written = 0
-        for m in members:
-            if m.is_dir():
-                continue
-            target = dest / PurePosixPath(m.filename.replace("\\", "/"))
+            parts = [p for p in PurePosixPath(m.filename.replace("\\", "/")).parts if p not in ("", ".")]
+            target = dest.joinpath(*parts)
             target.parent.mkdir(parents=True, exist_ok=True)
+            own = 0
             with zf.open(m) as src, open(target, "wb") as dst:
                 while chunk := src.read(1 << 20):
                     written += len(chunk)
-                    if written > max_bytes:  # declared sizes can lie
-                        raise InputError(f"archive unpacks to more than {max_bytes} bytes", file=str(path),
-                                         fix="unpack it yourself and import the data file")
+                    own += len(chunk)
+                    if written > max_bytes or own > m.file_size:  # declared sizes can lie
+                        raise InputError(f"archive unpacks to more than {max_bytes} bytes"
+                                         if written > max_bytes else
+                                         f"archive member '{m.filename}' unpacks to more than its declared size",
+                                         file=name, fix=_UNPACK)
                     dst.write(chunk)
             out.append(target)
-        return out
+    except RiverChiefError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
+        raise InputError(f"cannot unpack the archive ({type(exc).__name__}: {exc})", file=name,
+                         fix="re-create the archive with a standard zip tool (no password)") from exc
+    return out

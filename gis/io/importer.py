@@ -127,20 +127,17 @@ def import_file(
         raise InputError(f"unsupported file type '{suffix}'", file=name, fix=f"use one of {', '.join(readers.SUPPORTED)}")
     with tempfile.TemporaryDirectory(prefix="riverchief-import-") as tmp:
         if suffix == ".zip":
-            files = archive.safe_extract(src, Path(tmp))
-            data_files = [f for f in files if f.suffix.lower() in readers.SUPPORTED and f.suffix.lower() != ".zip"
-                          and not f.name.startswith(".") and "__MACOSX" not in f.parts]
-            data_files = [f for f in data_files if f.suffix.lower() not in (".json",) or len(data_files) == 1]
-            if len(data_files) != 1:
-                raise InputError(f"the archive holds {len(data_files)} data files {[f.name for f in data_files]}",
-                                 file=name, fix="zip exactly one layer (a .shp with its .dbf/.shx/.prj/.cpg) per archive")
-            inner, display = data_files[0], f"{name}!{data_files[0].name}"
+            inner = archive.extract_layer(src, Path(tmp), set(readers.SUPPORTED))
+            display = f"{name}!{inner.name}"
         else:
             inner, display = src, name
         raw = _read(inner, display, source_layer, encoding)
         report = ImportReport(display, layer, raw.row_word, read=len(raw.frame), notes=list(raw.notes), lost=raw.lost)
+        too_long = validate.reject_long_text(raw)  # rows with an over-long text cell, taken out of raw
         accepted = _validate(raw, spec, store, report, crs=crs, field_map=field_map or {}, defaults=defaults or {},
                              mode=mode, swap_xy=swap_xy, allow_outside=allow_outside_china)
+        if too_long:
+            report.rejected = sorted(report.rejected + too_long, key=lambda p: p.row)
     report.accepted = len(accepted)
     if report.rejected:
         report.rejects_file = str(_write_rejects(raw, report, rejects, store, src, layer))
@@ -214,9 +211,9 @@ def _validate(raw, spec, store, report, *, crs, field_map, defaults, mode, swap_
         df = df.to_crs(STORAGE_EPSG)
         swapped = 0
         for i, g in enumerate(df.geometry):
-            if i in rejected or g is None or allow_outside:
+            if i in rejected or g is None:
                 continue
-            bad = validate.check_location(g)
+            bad = validate.check_location(g, allow_outside=allow_outside)
             if bad:
                 rejected[i] = Problem(rows[i], "geometry", bad[0], bad[1])
                 swapped += "swapped" in bad[0]

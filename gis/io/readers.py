@@ -6,9 +6,14 @@ it record by record and keeps everything before the damage (salvage).
 
 from __future__ import annotations
 
+import functools
+import re
+import struct
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import fiona
 import geopandas as gpd
@@ -16,8 +21,9 @@ import pandas as pd
 import pyogrio
 from shapely.geometry import shape
 
-from gis._errors import InputError
+from gis._errors import InputError, RiverChiefError
 from gis.io import encoding as enc_mod
+from gis.io import limits
 
 VECTOR_SUFFIXES = {".gpkg", ".shp", ".geojson", ".json", ".kml", ".gpx"}
 TABLE_SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm"}
@@ -36,33 +42,128 @@ class RawData:
     lost: str | None = None  # what could not be read at all (damaged file)
 
 
+_F = TypeVar("_F", bound=Callable)
+_REEXPORT = "check the file is complete and of the type its name says; export it again"
+
+
+def clean_errors(reader: _F) -> _F:
+    """Any failure of ``reader`` other than a :class:`RiverChiefError` becomes an InputError naming the file.
+
+    Readers of damaged or hostile files fail in ways no list of exception types covers
+    (GDAL, openpyxl, pandas, codecs); the user gets the file, the library's reason and a fix.
+    """
+
+    @functools.wraps(reader)
+    def wrapper(path, *args, **kwargs):
+        try:
+            return reader(path, *args, **kwargs)
+        except RiverChiefError:
+            raise
+        except MemoryError as exc:
+            raise InputError("the file is too large to read in memory", file=kwargs.get("display") or str(path),
+                             fix="split it into smaller files") from exc
+        except Exception as exc:
+            raise InputError(f"cannot read the file ({type(exc).__name__}: {_short(exc)})",
+                             file=kwargs.get("display") or str(path), fix=_REEXPORT) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+@clean_errors
 def read_vector(path: Path, *, source_layer: str | None = None, encoding: str | None = None,
                 display: str | None = None) -> RawData:
-    """Read a GeoPackage, Shapefile, GeoJSON, KML or GPX file."""
+    """Read a GeoPackage, Shapefile, GeoJSON, KML or GPX file within the import limits."""
     name = display or str(path)
     notes: list[str] = []
+    lim = limits.current()
+    for part in (path, path.with_suffix(".dbf")) if path.suffix.lower() == ".shp" else (path,):
+        size = part.stat().st_size if part.exists() else 0
+        if size > lim["max_file_bytes"]:
+            raise limits.refuse(lim, "max_file_bytes", f"bytes in {part.name}", size, file=name,
+                                fix="split the layer into several files")
     if path.suffix.lower() == ".shp" and encoding is None:
         encoding, how = enc_mod.dbf_encoding(path)
         notes.append(f"encoding: {encoding or 'as declared'} ({how})")
         if not (path.with_suffix(".prj").exists() or path.with_suffix(".PRJ").exists()):
             notes.append("no .prj file: the CRS is unknown")
+    if path.suffix.lower() in (".geojson", ".json"):
+        _check_json_keys(path, name, lim)
     try:
         layers = [row[0] for row in pyogrio.list_layers(path)]
     except Exception as exc:
         raise InputError(f"cannot open as a GIS file ({_short(exc)})", file=name,
                          fix="check the file is complete and of the type its name says; re-export it") from exc
     layer = _pick_layer(path, layers, source_layer, name)
+    _check_size(path, layer, name, lim)
     kwargs = {"encoding": encoding} if encoding else {}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             gdf = pyogrio.read_dataframe(path, layer=layer, **kwargs)
-        crs = gdf.crs
-        return RawData(gdf, list(range(1, len(gdf) + 1)), "feature", crs, notes)
+        raw = RawData(gdf, list(range(1, len(gdf) + 1)), "feature", gdf.crs, notes)
     except Exception as exc:
         hint = "; text that is not UTF-8 may need --encoding GBK" if isinstance(exc, UnicodeDecodeError) else ""
         notes.append(f"bulk reader failed ({_short(exc)}); salvaging record by record{hint}")
-    return _salvage(path, layer, encoding, name, notes)
+        raw = _salvage(path, layer, encoding, name, notes, lim)
+    if path.suffix.lower() == ".shp":
+        raw.lost = _dbf_shortfall(path, len(raw.frame)) or raw.lost
+    return raw
+
+
+_JSON_KEY = re.compile(rb'"((?:[^"\\]|\\.){0,200})"\s*:')
+_JSON_SLACK = 100  # keys GeoJSON itself uses (type, features, geometry, coordinates, crs, ...) and then some
+
+
+def _check_json_keys(path: Path, name: str, lim: limits.Limits) -> None:
+    """Refuse a GeoJSON with more distinct keys than ``max_columns`` allows, before GDAL builds its schema.
+
+    GDAL makes a field of every property name in the file; a million names cost it seconds
+    and more than a gigabyte just to say how many fields there are.
+    """
+    keys: set[bytes] = set()
+    cap = lim["max_columns"] + _JSON_SLACK
+    tail = b""
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 22):
+            data = tail + chunk
+            keys.update(m.group(1) for m in _JSON_KEY.finditer(data))
+            if len(keys) > cap:
+                raise limits.refuse(lim, "max_columns", "distinct property names in the file, at least", len(keys),
+                                    file=name, fix="keep only the properties the layer needs, or split the file")
+            tail = data[-256:]
+
+
+def _check_size(path: Path, layer: str, name: str, lim: limits.Limits) -> None:
+    """Refuse too many columns, features or cells from the layer's header, before reading it."""
+    try:
+        info = pyogrio.read_info(path, layer=layer)
+    except Exception:
+        return  # a damaged file: the readers below salvage what they can, within the same limits
+    n_fields, n_features = len(info.get("fields", ())), int(info.get("features") or 0)
+    fix = "keep only the fields the layer needs, or split the layer into several files"
+    if n_fields > lim["max_columns"]:
+        raise limits.refuse(lim, "max_columns", "fields in the layer", n_fields, file=name, fix=fix)
+    if n_features > lim["max_rows"]:
+        raise limits.refuse(lim, "max_rows", "features in the layer", n_features, file=name, fix=fix)
+    if n_features * (n_fields + 1) > lim["max_cells"]:
+        raise limits.refuse(lim, "max_cells", "cells (features x fields)", n_features * (n_fields + 1), file=name, fix=fix)
+
+
+def _dbf_shortfall(shp: Path, n_read: int) -> str | None:
+    """What a cut-off .dbf lost: its header says how many records it should hold."""
+    dbf = next((p for p in (shp.with_suffix(".dbf"), shp.with_suffix(".DBF")) if p.exists()), None)
+    if dbf is None:
+        return None
+    with open(dbf, "rb") as f:
+        head = f.read(12)
+    if len(head) < 12:
+        return f"the .dbf is cut off in its header; {n_read} records were read"
+    promised, header_len, record_len = struct.unpack("<IHH", head[4:12])
+    whole = (dbf.stat().st_size - header_len) // record_len if record_len else 0
+    if n_read >= promised and whole >= promised:
+        return None
+    return (f"the .dbf header promises {promised} records, the file holds {max(whole, 0)} complete ones "
+            f"and {n_read} were read: {promised - n_read} records are missing")
 
 
 def _pick_layer(path: Path, layers: list[str], wanted: str | None, name: str) -> str:
@@ -80,7 +181,8 @@ def _pick_layer(path: Path, layers: list[str], wanted: str | None, name: str) ->
     raise InputError(f"the file has several layers {layers}", file=name, fix="choose one with --source-layer NAME")
 
 
-def _salvage(path: Path, layer: str, encoding: str | None, name: str, notes: list[str]) -> RawData:
+def _salvage(path: Path, layer: str, encoding: str | None, name: str, notes: list[str],
+             lim: limits.Limits) -> RawData:
     records, rows, lost = [], [], None
     try:
         with fiona.open(path, layer=layer, **({"encoding": encoding} if encoding else {})) as src:
@@ -96,6 +198,10 @@ def _salvage(path: Path, layer: str, encoding: str | None, name: str, notes: lis
                 except Exception as exc:  # the reader cannot go on past a broken record
                     lost = f"features from {i} on could not be read ({_short(exc)})"
                     break
+                if i > lim["max_rows"] or len(feat["properties"]) > lim["max_columns"]:
+                    raise limits.refuse(lim, "max_rows" if i > lim["max_rows"] else "max_columns",
+                                        "features" if i > lim["max_rows"] else "fields", max(i, len(feat["properties"])),
+                                        file=name, fix="split the layer into several files")
                 props = dict(feat["properties"])
                 try:
                     props["geometry"] = shape(feat["geometry"]) if feat["geometry"] else None
@@ -104,6 +210,8 @@ def _salvage(path: Path, layer: str, encoding: str | None, name: str, notes: lis
                     notes.append(f"feature {i}: geometry unreadable ({_short(exc)})")
                 records.append(props)
                 rows.append(i)
+    except RiverChiefError:
+        raise
     except Exception as exc:
         raise InputError(f"the file is damaged and no record could be read ({_short(exc)})", file=name,
                          fix="re-export the layer from its source; check the copy is complete") from exc

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 
 from gis import catalogue
-from gis._errors import InputError
-from gis.io.encoding import detect_bytes
-from gis.io.readers import RawData
+from gis._errors import InputError, RiverChiefError
+from gis.io import limits, xlsx
+from gis.io.encoding import SAMPLE_BYTES, detect_bytes
+from gis.io.readers import RawData, clean_errors
+
+_SPLIT = "split the table into several files"
 
 _DMS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[°度:\s]\s*(\d+(?:\.\d+)?)?\s*[′'分:\s]?\s*(\d+(?:\.\d+)?)?\s*[″\"秒]?\s*([NSEW东西南北]?)\s*$")
 
@@ -44,59 +47,107 @@ def _known(header) -> bool:
     return h in catalogue.HEADER_SYNONYMS or h in names or str(header).strip() in catalogue.HEADER_SYNONYMS
 
 
+@clean_errors
 def read_csv(path: Path, *, encoding: str | None = None, display: str | None = None) -> RawData:
+    """Read a CSV register: encoding detected, header counted and sizes capped before parsing."""
     name = display or str(path)
-    raw = path.read_bytes()
-    if not raw.strip():
+    lim = limits.current()
+    size = path.stat().st_size
+    if size > lim["max_file_bytes"]:
+        raise limits.refuse(lim, "max_file_bytes", "bytes in the file", size, file=name, fix=_SPLIT)
+    with open(path, "rb") as f:
+        head = f.read(SAMPLE_BYTES + 4)
+    if not head.strip() or not head.lstrip(b"\xef\xbb\xbf\xff\xfe").strip(b"\x00\r\n\t "):
         raise InputError("the file is empty", file=name, fix="export the table again; it has no rows")
-    enc = encoding or detect_bytes(raw)
+    enc = encoding or detect_bytes(head, file=name)
     notes = [f"encoding: {enc}" + ("" if encoding else " (detected)")]
+    pyenc = "utf-8-sig" if enc.lower().replace("_", "-") in ("utf-8", "utf8") else enc
+    n_cols = _header_width(path, pyenc, name)
+    if n_cols > lim["max_columns"]:
+        raise limits.refuse(lim, "max_columns", "columns in the header", n_cols, file=name,
+                            fix="keep only the columns the layer needs, or split the table")
+    max_rows = min(lim["max_rows"], lim["max_cells"] // max(n_cols, 1))
     try:
-        df = pd.read_csv(path, encoding="utf-8-sig" if enc == "utf-8" else enc, dtype=str, keep_default_na=False,
-                         skip_blank_lines=False)
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot parse as CSV ({str(exc).splitlines()[0]})", file=name,
-                         fix="check the delimiter is a comma and quotes are balanced; re-export as UTF-8 CSV") from exc
+        df = pd.read_csv(path, encoding=pyenc, dtype=str, keep_default_na=False, skip_blank_lines=False,
+                         nrows=max_rows + 1)
+    except UnicodeError as exc:
+        raise InputError(f"the text is not valid {enc} ({str(exc).splitlines()[0]})", file=name,
+                         fix="pass the right --encoding, or re-export the table as UTF-8 CSV") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
+        raise InputError(f"cannot parse as CSV ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})",
+                         file=name, fix="check the delimiter is a comma and quotes are balanced; re-export as UTF-8 CSV") from exc
+    if len(df) > max_rows:
+        which = "max_rows" if max_rows == lim["max_rows"] else "max_cells"
+        found = len(df) if which == "max_rows" else len(df) * n_cols
+        raise limits.refuse(lim, which, "rows" if which == "max_rows" else "cells (rows x columns)",
+                            found, file=name, fix=_SPLIT + " (the count shown is where reading stopped)")
     rows = list(range(2, len(df) + 2))  # row 1 is the header, as a spreadsheet shows it
     return _drop_blank(df.replace({"": None}), rows, notes)
 
 
-def read_xlsx(path: Path, *, sheet: str | None = None, display: str | None = None) -> RawData:
-    name = display or str(path)
+def _header_width(path: Path, pyenc: str, name: str) -> int:
+    """Columns of the first record, counted without reading the rest of the file."""
     try:
-        wb = openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:
-        raise InputError(f"cannot open as an Excel workbook ({exc})", file=name,
+        with open(path, encoding=pyenc, newline="") as f:
+            return len(next(csv.reader(f), []))
+    except (UnicodeError, csv.Error) as exc:
+        raise InputError(f"cannot read the header row ({exc})", file=name,
+                         fix="check the file's encoding (--encoding) and that the header is one line of names") from exc
+
+
+@clean_errors
+def read_xlsx(path: Path, *, sheet: str | None = None, display: str | None = None) -> RawData:
+    """Read the first (or named) sheet of a workbook in streaming mode, within the import limits."""
+    name = display or str(path)
+    lim = limits.current()
+    size = path.stat().st_size
+    if size > lim["max_file_bytes"]:
+        raise limits.refuse(lim, "max_file_bytes", "bytes in the file", size, file=name, fix=_SPLIT)
+    try:
+        title, cells = xlsx.read_rows(path, sheet, name)
+    except RiverChiefError:
+        raise
+    except Exception as exc:  # openpyxl raises many types on a damaged workbook
+        raise InputError(f"cannot open as an Excel workbook ({type(exc).__name__}: {str(exc)[:200]})", file=name,
                          fix="save it again as .xlsx from Excel or WPS") from exc
-    if sheet and sheet not in wb.sheetnames:
-        raise InputError(f"no sheet '{sheet}'; the workbook has {wb.sheetnames}", file=name, fix="pass one with --source-layer")
-    ws = wb[sheet] if sheet else wb.worksheets[0]
-    grid = [list(r) for r in ws.iter_rows(values_only=True)]
-    # merged cells: every cell of the range takes the top-left value
-    for rng in ws.merged_cells.ranges:
-        top = ws.cell(rng.min_row, rng.min_col).value
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                if r - 1 < len(grid) and c - 1 < len(grid[r - 1]):
-                    grid[r - 1][c - 1] = top
-    if not grid or all(all(v is None for v in row) for row in grid):
+    if not cells:
         raise InputError("the sheet is empty", file=name, fix="check you exported the right sheet")
-    scores = [sum(_known(v) for v in row) for row in grid[:15]]
-    h = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    width = max(len(r) for r in cells.values())
+
+    def at(r: int, c: int):
+        row = cells.get(r, ())
+        return row[c - 1] if c <= len(row) else None
+
+    top = list(range(1, 16))
+    scores = [sum(_known(v) for v in cells.get(r, ()) if v is not None) for r in top]
+    h = top[max(range(len(scores)), key=lambda i: (scores[i], -i))] if any(scores) else min(cells)
     header = []
-    for c, v in enumerate(grid[h]):
+    for c in range(1, width + 1):
         # two-row headers: "坐标" merged above "经度"/"纬度" -> take the lower, more specific one
-        above = grid[h - 1][c] if h > 0 else None
-        header.append(str(v).strip() if v is not None else (str(above).strip() if above is not None else f"column_{c + 1}"))
-    body = grid[h + 1:]
-    df = pd.DataFrame(body, columns=header, dtype=object)
-    rows = list(range(h + 2, h + 2 + len(body)))
-    return _drop_blank(df, rows, [f"sheet '{ws.title}', header on row {h + 1}"])
+        v, above = at(h, c), at(h - 1, c)
+        header.append(str(v).strip() if v is not None else (str(above).strip() if above is not None else f"column_{c}"))
+    body = sorted(r for r in cells if r > h)
+    if len(body) * width > lim["xlsx_max_cells"]:
+        raise limits.refuse(lim, "xlsx_max_cells", "cells (rows x columns up to the last used column)",
+                            len(body) * width, file=name, fix="delete the far-away cells, or " + _SPLIT)
+    matrix = []
+    for r in body:  # rows are padded in place and handed over: one copy of the sheet in memory, not two
+        row = cells.pop(r)
+        row.extend([None] * (width - len(row)))
+        matrix.append(row)
+    df = pd.DataFrame(matrix, columns=header, dtype=object)
+    del matrix
+    notes = [f"sheet '{title}', header on row {h}"]
+    blank = (body[-1] - h - len(body)) if body else 0
+    if blank:
+        notes.append(f"{blank} blank rows skipped")
+    return _drop_blank(df, body, notes)
 
 
 def _drop_blank(df: pd.DataFrame, rows: list[int], notes: list[str]) -> RawData:
     blank = df.isna().all(axis=1).to_numpy()
-    if blank.any():
-        notes.append(f"{int(blank.sum())} blank rows skipped")
+    if not blank.any():
+        return RawData(df, rows, "row", None, notes)  # no copy of a large table for nothing
+    notes.append(f"{int(blank.sum())} blank rows skipped")
     keep = ~blank
     return RawData(df[keep].reset_index(drop=True), [r for r, k in zip(rows, keep, strict=True) if k], "row", None, notes)

@@ -21,6 +21,7 @@ from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, P
 from gis import catalogue
 from gis._errors import CRSError, InputError
 from gis.crs import CHINA_BOUNDS, STORAGE_EPSG, in_china, zone_prefixed_epsg
+from gis.io import limits
 from gis.io.readers import RawData
 from gis.io.tables import parse_angle
 
@@ -73,7 +74,46 @@ def map_columns(df: pd.DataFrame, layer: catalogue.Layer, field_map: dict[str, s
                          fix=f"use column names from the file: {[str(c) for c in df.columns][:30]}")
     if rename:
         notes.append("columns mapped: " + ", ".join(f"{k}→{v}" for k, v in rename.items()))
-    return df.rename(columns=rename), notes
+    df = df.rename(columns=rename)
+    return _safe_names(df, layer, notes)
+
+
+# Column names the GeoPackage keeps for itself (compared case-insensitively, as SQLite does):
+# GDAL's feature id and geometry columns. SQL keywords are quoted by GDAL and need no change.
+RESERVED = ("fid", "geom", "geometry")
+
+
+def _safe_names(df: pd.DataFrame, layer: catalogue.Layer, notes: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """Rename source columns a GeoPackage cannot hold: reserved names and case-insensitive twins."""
+    geom = getattr(df, "_geometry_column_name", None) if isinstance(df, gpd.GeoDataFrame) else None
+    active = geom if geom in df.columns else None
+    keep = {c for c in df.columns if c == active or c in layer.field_names}
+    taken = {str(c).lower() for c in df.columns}
+    seen: set[str] = set()
+    renamed: dict[int, str] = {}
+    for i, col in enumerate(df.columns):
+        low = str(col).lower()
+        if col in keep and col not in seen:  # the first column of a catalogue or geometry name stays
+            seen.update((col, low))
+            continue
+        if low in RESERVED or low in seen or any(str(k).lower() == low for k in keep if k != col):
+            new, k = f"{col}_src", 2
+            while new.lower() in taken or new.lower() in seen:
+                new, k = f"{col}_src{k}", k + 1
+            renamed[i] = new
+            taken.add(new.lower())
+            low = new.lower()
+        seen.add(low)
+    if not renamed:
+        return df, notes
+    out = df.copy(deep=False)
+    cols = list(df.columns)
+    notes.append("columns renamed because the GeoPackage reserves the name or already has it in other letter case: "
+                 + ", ".join(f"{cols[i]}→{n}" for i, n in renamed.items()))
+    out.columns = [renamed.get(i, c) for i, c in enumerate(cols)]
+    if active is not None:
+        out = gpd.GeoDataFrame(out, geometry=active, crs=df.crs)
+    return out, notes
 
 
 def coerce(field: catalogue.Field, value):
@@ -186,8 +226,27 @@ def points_from_table(df: pd.DataFrame, rows: list[int], swap_xy: bool) -> tuple
             problems.append(Problem(rows[i], which, f"coordinate {exc}", "write decimal degrees like 105.2345 or DMS like 105°12′30″"))
             geoms.append(None)
             continue
-        geoms.append(Point(lat, lon) if swap_xy else Point(lon, lat))
+        x, y = (lat, lon) if swap_xy else (lon, lat)
+        # a latitude of 105 may be a swapped pair (check_location says so); beyond 180 either way it is no angle
+        bad = _out_of_range(x, y) if not (abs(x) <= 180 and abs(y) <= 180) else None
+        if bad:
+            problems.append(Problem(rows[i], "lat" if "latitude" in bad[0] else "lon", *bad))
+            geoms.append(None)
+            continue
+        geoms.append(Point(x, y))
     return gpd.GeoDataFrame(df.drop(columns=["lon", "lat"]), geometry=geoms, crs=STORAGE_EPSG), problems
+
+
+def _out_of_range(lon: float, lat: float) -> tuple[str, str] | None:
+    """(reason, fix) when degrees are not finite or not on the globe, else None."""
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return (f"coordinate ({lon}, {lat}) is not a finite number",
+                "write decimal degrees like 105.2345; empty cells, NaN and infinity are not coordinates")
+    if not -180 <= lon <= 180:
+        return f"longitude {lon:g} is outside -180..180", "write longitude in degrees east (China is 73-135)"
+    if not -90 <= lat <= 90:
+        return f"latitude {lat:g} is outside -90..90", "write latitude in degrees north (China is 3-54)"
+    return None
 
 
 def _bad(v) -> bool:
@@ -202,6 +261,8 @@ def fit_geometry(geom, target: str):
     """(geometry in the layer's type, repair note or None); raises ValueError."""
     if geom is None or geom.is_empty:
         raise ValueError("the feature has no geometry (empty, or cut off in a truncated file)")
+    if not np.isfinite(shapely.get_coordinates(geom)).all():
+        raise ValueError("the geometry has coordinates that are not finite numbers (NaN or infinity)")
     family = _FAMILY.get(geom.geom_type)
     want = _FAMILY[target]
     note = None
@@ -237,16 +298,67 @@ def _only(geom, family: str):
     return parts[0] if len(parts) == 1 else shapely.union_all(parts)
 
 
-def check_location(geom) -> tuple[str, str] | None:
-    """(reason, fix) when a geometry in EPSG:4490 is not in China, else None."""
+def check_location(geom, *, allow_outside: bool = False) -> tuple[str, str] | None:
+    """(reason, fix) when a geometry in EPSG:4490 is not on the globe, or not in China, else None.
+
+    ``allow_outside`` accepts places abroad, never coordinates beyond ±180° / ±90°.
+    """
     x0, y0, x1, y1 = geom.bounds
     if not all(map(math.isfinite, (x0, y0, x1, y1))):
         return "coordinates are not finite after reprojection", "check the CRS of the file"
     if in_china(x0, y0) and in_china(x1, y1):
         return None
-    if in_china(y0, x0) and in_china(y1, x1):
+    bad = _out_of_range(x0, y0) or _out_of_range(x1, y1)
+    if (bad or not allow_outside) and in_china(y0, x0) and in_china(y1, x1):
         return (f"longitude and latitude look swapped ({x0:.4f}, {y0:.4f})",
                 "swap them in the source, or re-run with --swap-xy")
+    if bad:
+        return bad[0], "check the CRS of the file (--crs) and the coordinates in the source"
+    if allow_outside:
+        return None
     lo = CHINA_BOUNDS
     return (f"outside China ({x0:.4f}, {y0:.4f}; China is lon {lo[0]}–{lo[2]}, lat {lo[1]}–{lo[3]})",
             "check the CRS (--crs); for reference data from abroad use --allow-outside-china")
+
+
+def reject_long_text(raw: RawData) -> list[Problem]:
+    """Take rows with a text cell longer than ``max_cell_chars`` out of ``raw``; one Problem per row.
+
+    The rows are rejected, not the file: one pasted document in a cell must not block the
+    register, nor travel into every map the store draws. The rejects file lists the row
+    without its content (the content is what is too long).
+    """
+    lim = limits.current()
+    cap = lim["max_cell_chars"]
+    frame = raw.frame
+    geom = getattr(frame, "_geometry_column_name", None) if isinstance(frame, gpd.GeoDataFrame) else None
+    hits: dict[int, tuple[str, int]] = {}
+    for j, col in enumerate(frame.columns):  # by position: a sheet may repeat a header
+        column = frame.iloc[:, j]
+        if col == geom:
+            continue
+        if column.dtype != object:
+            if not pd.api.types.is_string_dtype(column.dtype):
+                continue  # numbers, dates, booleans: no text to be too long
+            for i in np.flatnonzero((column.str.len() > cap).to_numpy(dtype=bool, na_value=False)):
+                hits.setdefault(int(i), (str(col), len(column.iloc[i])))
+            continue
+        values = column.to_numpy()
+        try:
+            if max(map(len, values), default=0) <= cap:  # all text and all short: the common case, fast
+                continue
+        except TypeError:
+            pass
+        for i, v in enumerate(values):
+            if isinstance(v, str) and len(v) > cap:
+                hits.setdefault(i, (str(col), len(v)))
+    if not hits:
+        return []
+    problems = [Problem(raw.rows[i], col, f"the text has {n:,} characters, over the limit of {cap:,} "
+                        f"(max_cell_chars in {lim.rule_set})", "shorten the cell; keep long documents as files "
+                        "outside the table") for i, (col, n) in sorted(hits.items())]
+    keep = np.ones(len(frame), dtype=bool)
+    keep[list(hits)] = False
+    raw.frame = frame[keep].reset_index(drop=True)
+    raw.rows = [r for r, k in zip(raw.rows, keep, strict=True) if k]
+    return problems

@@ -16,6 +16,7 @@ import pandas as pd
 
 from gis._errors import InputError
 from gis.io import tables
+from gis.io.readers import clean_errors
 
 SUFFIXES = (".gpx", ".kml", ".geojson", ".json", ".csv", ".txt", ".xlsx")
 MAX_BYTES = 200 << 20  # a quarter of one chief's tracks is a few MB; refuse anything absurd
@@ -30,6 +31,7 @@ HEADERS = {
 }
 
 
+@clean_errors
 def read_tracks(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
     """All points of every track in ``path``, and notes about the file.
 
@@ -66,13 +68,34 @@ def read_tracks(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
         rows, notes = _geojson(path, name)
     else:
         raw = tables.read_csv(path, display=name) if suffix in (".csv", ".txt") else tables.read_xlsx(path, display=name)
-        return _table(raw, name)
+        df, notes = _table(raw, name)
+        _check_degrees(df, name)
+        return df, notes
     if not rows:
         raise InputError("the file holds no track (no track points, line or timed points)", file=name,
                          fix="export the patrol as a track (GPX <trk>, KML LineString/gx:Track, or points with times)")
     df = pd.DataFrame(rows, columns=RAW_COLUMNS[1:])
     df.insert(0, "file", name)
+    _check_degrees(df, name)
     return df, notes
+
+
+def _check_degrees(df: pd.DataFrame, name: str) -> None:
+    """Refuse a file whose coordinates are mostly not degrees: it is in some projected system.
+
+    Single bad points are the cleaner's business (it drops them with a reason); a file in
+    metres would otherwise reach the distance code with coordinates no CRS can take.
+    """
+    lon = pd.to_numeric(df["lon"], errors="coerce").to_numpy(dtype=float)
+    lat = pd.to_numeric(df["lat"], errors="coerce").to_numpy(dtype=float)
+    numeric = np.isfinite(lon) & np.isfinite(lat)
+    degrees = numeric & (np.abs(lon) <= 180) & (np.abs(lat) <= 180)  # 180 both ways: swapped pairs are fixable
+    if numeric.sum() and degrees.sum() * 2 <= numeric.sum():
+        i = int(np.flatnonzero(numeric & ~degrees)[0])
+        raise InputError(f"the coordinates are not longitude/latitude degrees (e.g. {lon[i]:g}, {lat[i]:g}); the file "
+                         "is in a projected or unknown coordinate system", file=name,
+                         fix="export the track in WGS84 longitude/latitude (GPX and KML always are), or convert it "
+                         "in QGIS to EPSG:4326 first")
 
 
 def _parse_xml(path: Path, name: str) -> ET.Element:
@@ -147,7 +170,11 @@ def _geojson(path: Path, name: str) -> tuple[list, list[str]]:
         data = json.loads(path.read_bytes())
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError(f"not valid JSON ({exc})", file=name, fix="the file is probably truncated; export it again") from exc
+    if isinstance(data, dict) and data.get("crs") is not None:
+        _check_geojson_crs(data["crs"], name)
     feats = data.get("features", [data]) if isinstance(data, dict) else []
+    if not isinstance(feats, list):
+        raise InputError("'features' is not a list", file=name, fix="export the track again as GeoJSON")
     rows, points = [], []
     for t, f in enumerate(feats, start=1):
         if not isinstance(f, dict):
@@ -172,6 +199,19 @@ def _geojson(path: Path, name: str) -> tuple[list, list[str]]:
         rows.append((0, 1, None, _first(props, HEADERS["chief"]), _first(props, HEADERS["patrol_ref"]), t,
                      _first(props, HEADERS["time_text"]), c[0] if c else None, c[1] if len(c) > 1 else None))
     return rows, []
+
+
+_DEGREE_CRS = {"crs84", "4326", "4490", "4490.0", "wgs84", "cgcs2000"}
+
+
+def _check_geojson_crs(crs: object, name: str) -> None:
+    """A GeoJSON ``crs`` member (GeoJSON 2008) must name a longitude/latitude system."""
+    given = crs.get("properties", {}).get("name") if isinstance(crs, dict) and isinstance(crs.get("properties"), dict) else None
+    code = str(given or "").replace("::", ":").rsplit(":", 1)[-1].strip().lower()
+    if code not in _DEGREE_CRS:
+        raise InputError(f"the track declares the coordinate system {given or crs!r}, which is not longitude/latitude "
+                         "degrees (WGS84 / CGCS2000)", file=name,
+                         fix="export the track in WGS84 (EPSG:4326), or convert it in QGIS first")
 
 
 def _first(props: dict, names) -> object:

@@ -24,6 +24,7 @@ TABLES = {
     "patrol_frequency": "Minimum patrols per period by chief level (DOMAIN §3.2)",
     "patrol_validity": "Named rule sets: minimum duration and distance of one valid patrol by level (DOMAIN §3.2)",
     "patrol_checks": "Thresholds of the suspicious-patrol checks (vehicle, stationary, off-river, teleport)",
+    "import_limits": "Size limits of imports: file and archive bytes, rows, columns, cells, a cell's length",
 }
 
 

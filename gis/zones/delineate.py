@@ -84,6 +84,9 @@ def delineate(store: Store, *, sources: Iterable[str] | None = None, missing: bo
     if isinstance(dem, str | Path):
         dem = Dem.load(dem)
     src = store.read("water_sources")
+    if src.empty or src.geometry.isna().all():
+        raise InputError("the store has no water sources to delineate zones for", field="water_sources",
+                         fix="import them first: riverchief import FILE --layer water_sources --data STORE.gpkg")
     chosen = _choose(src, store.read("protection_zones"), sources, missing)
     crs = metric_crs(src)
     out = Delineation(gpd.GeoDataFrame(columns=COLUMNS, geometry="geometry", crs=STORAGE_EPSG),
