@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from markdown_text import plain
 from streamlit.testing.v1 import AppTest
 
 from gis.store import GeoPackageStore
@@ -19,13 +20,6 @@ def _run(page: str, *, lang: str = "zh", timeout: float = 120) -> AppTest:
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
-
-
-def _plain(markdown: str) -> str:
-    """What a Markdown cell of st.table shows: the page escapes data (gis.safe.md_text)."""
-    import re
-
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
 
 
 def _metrics(at: AppTest) -> list[str]:
@@ -77,7 +71,7 @@ def test_zone_query_by_typed_coordinates_names_the_zone(demo_path):
     at.text_input[0].input(f"{q7.x:.7f},{q7.y:.7f}")
     at.button[0].click().run()
     assert not at.exception
-    assert "512099S001-L2" in _plain(at.table[0].value.to_string())  # the quarry planted in S001's level-2 zone
+    assert "512099S001-L2" in plain(at.table[0].value.to_string())  # the quarry planted in S001's level-2 zone
 
 
 @pytest.mark.slow
@@ -94,7 +88,7 @@ def test_patrols_figures_equal_the_report(demo_quarter):
 
 def _chiefs_shown(at: AppTest) -> list[tuple[str, str]]:
     df = at.table[0].value
-    return [(_plain(n), _plain(p)) for n, p in zip(df.iloc[:, 1], df.iloc[:, 3], strict=True)]  # name, phone
+    return [(plain(n), plain(p)) for n, p in zip(df.iloc[:, 1], df.iloc[:, 3], strict=True)]  # name, phone
 
 
 def test_jurisdiction_card_is_the_librarys_and_masks_phones(demo_path):

@@ -170,7 +170,7 @@ def test_a_failure_inside_the_transaction_rolls_every_layer_back(demo_copy, monk
     s = GeoPackageStore(demo_copy)
     before = _sha(demo_copy)
 
-    def fail(conn, table):  # both layers have been copied into the file when this runs
+    def fail(conn, table, **_):  # both layers have been copied into the file when this runs
         raise sqlite3.OperationalError("simulated failure after the layers were written")
 
     monkeypatch.setattr(gpkg_tx, "_merge_meta", fail)
@@ -202,13 +202,13 @@ def test_a_read_in_another_thread_waits_and_never_drops_the_write_lock(demo_copy
     done, seen = threading.Event(), {}
     real = gpkg_tx._merge_meta
 
-    def inside_the_transaction(conn, table):
+    def inside_the_transaction(conn, table, **kw):
         reader = threading.Thread(target=lambda: (seen.update(n=len(s.read("chiefs"))), done.set()))
         reader.start()
         seen["read_during_write"] = done.wait(0.5)
         probe = subprocess.run([sys.executable, "-c", PROBE, str(demo_copy)], capture_output=True, text=True)
         seen["probe"] = probe.stdout.strip()
-        real(conn, table)
+        real(conn, table, **kw)
 
     monkeypatch.setattr(gpkg_tx, "_merge_meta", inside_the_transaction)
     s.write({"chiefs": s.read("chiefs").iloc[:3]}, mode="append")
