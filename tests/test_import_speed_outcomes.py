@@ -11,19 +11,22 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import openpyxl
 import pandas as pd
 import pyogrio
 import pytest
 from shapely.geometry import LineString, MultiPoint, Point
 
-from gis import datasets
+from gis import catalogue, datasets
 from gis.io.importer import import_file
+from gis.io.validate import PLAIN_NUMBER, coerce, coerce_column, plain_numbers
 from gis.store import GeoPackageStore
 
 EXPECTED = Path(__file__).parent / "data" / "import_outcomes"
@@ -103,7 +106,7 @@ def _gpkg(folder: Path) -> Path:
                             "source_type": ["river"] * (n - 1) + ["canal"],
                             "population_served": [100 * i for i in range(n)],
                             "has_official_zone": [i % 2 == 0 for i in range(n)],
-                            "built": pd.to_datetime(["2020-01-0%d" % (1 + i % 9) for i in range(n)]),
+                            "built": pd.to_datetime([f"2020-01-0{1 + i % 9}" for i in range(n)]),
                             "depth": [0.5 * i for i in range(n)]},
                            geometry=geoms, crs=4490)
     out = folder / "geoms.gpkg"
@@ -162,6 +165,107 @@ def test_the_reference_files_hold_rejections_of_every_kind():
     geoms = json.loads((EXPECTED / "geoms_gpkg.json").read_text(encoding="utf-8"))["report"]
     assert {p["field"] for p in geoms["rejected"]} >= {"geometry", "source_type"} and geoms["repaired"] == []
     assert {"mixed_csv", "typed_xlsx", "geoms_gpkg", "chiefs_csv"} == {p.stem for p in EXPECTED.glob("*.json")}
+
+
+# --- large files: every row accounted for -----------------------------------------------
+
+_KINDS = ("lon", "geometry", "name", "source_type")  # the field each kind of bad row is rejected on
+
+
+def _many(path: Path, n: int, bad_every: int) -> Path:
+    """``n`` sources; row i (0-based) is bad when i % bad_every == 0, of kind (i // bad_every) % 4."""
+    i = np.arange(n)
+    df = pd.DataFrame({"source_code": [f"M{k:06d}" for k in i], "name": [f"水厂{k}" for k in i],
+                       "source_type": "river", "population_served": (i % 900 + 100).astype(str),
+                       "has_official_zone": "是", "lon": (105.2 + (i % 1000) * 1e-4).astype(str),
+                       "lat": (30.2 + (i % 997) * 1e-4).astype(str)})
+    bad = i % bad_every == 0
+    kind = (i // bad_every) % 4
+    df.loc[bad & (kind == 0), "lon"] = "东经"
+    df.loc[bad & (kind == 1), "lat"] = "60.5"
+    df.loc[bad & (kind == 2), "name"] = ""
+    df.loc[bad & (kind == 3), "source_type"] = "lake"
+    df.to_csv(path, index=False)
+    return path
+
+
+def test_ten_thousand_rejected_rows_are_all_in_the_rejects_file(tmp_path):
+    n = 10_000
+    rep = import_file(_many(tmp_path / "bad.csv", n, 1), "water_sources", data=tmp_path / "s.gpkg")
+    assert (rep.read, rep.accepted, len(rep.rejected), rep.written) == (n, 0, n, False)
+    out = pd.read_csv(rep.rejects_file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert len(out) == n
+    assert out["_row"].astype(int).tolist() == list(range(2, n + 2))  # row 1 is the header
+    assert out["_field"].tolist() == [_KINDS[k % 4] for k in range(n)]
+    assert (out["_reason"] != "").all() and (out["_fix"] != "").all()
+    assert out["source_code"].tolist() == [f"M{k:06d}" for k in range(n)]  # the row as read
+    assert out.loc[0, "lon"] == "东经" and out.loc[1, "lat"] == "60.5" and out.loc[3, "source_type"] == "lake"
+    text = rep.format()
+    assert len(text.splitlines()) < 60 and "9950 more rejected rows" in text
+    assert len(rep.to_dict()["rejected"]) == n
+
+
+def test_accepted_plus_rejected_is_read(tmp_path, demo_copy):
+    n = 10_000
+    before = len(GeoPackageStore(demo_copy).read("water_sources"))
+    rep = import_file(_many(tmp_path / "half.csv", n, 3), "water_sources", data=demo_copy)
+    bad = [k for k in range(n) if k % 3 == 0]
+    assert rep.read == n and len(rep.rejected) == len(bad) and rep.accepted == n - len(bad)
+    assert [p.row for p in rep.rejected] == [k + 2 for k in bad]
+    stored = GeoPackageStore(demo_copy).read("water_sources")
+    assert len(stored) == before + rep.accepted
+    assert stored["source_code"].iloc[before:].tolist() == [f"M{k:06d}" for k in range(n) if k % 3]
+
+
+# --- the column helpers agree with the one-value functions -------------------------------
+
+_ODD_VALUES = ["1", "-0", "+5", "1.5", "12.0", "1e3", "1,000", "1O0", " 7 ", "", "  ", "abc", "nan", "inf",
+               "9" * 400, "12345678901234567", "9007199254740993", "是", "否", "yes", "maybe", "TRUE",
+               "2026-03-01", "2026年3月1日", "2026/3/1", "-5", "river", "河流型", "Reservoir", "lake", "县级",
+               "村", "0.1", "00012", "1.", ".5", "１２", "٣", None, float("nan"), 1, 0, True, False, 1.5,
+               512099.0, np.int64(3), np.float64("nan"), np.float64(2.5), pd.Timestamp("2020-01-01"), 10**30,
+               float("inf"), [1]]
+
+
+@pytest.mark.parametrize("storage", ["object", "str"])
+def test_coerce_column_gives_what_coerce_gives_value_by_value(storage):
+    rng = np.random.default_rng(3)
+    for f in [f for layer in catalogue.LAYERS for f in layer.fields]:
+        pool = _ODD_VALUES if storage == "object" else [v for v in _ODD_VALUES if isinstance(v, str) or v is None]
+        values = [pool[k] for k in rng.integers(0, len(pool), 300)]
+        column = pd.Series(values, dtype=object if storage == "object" else "str")
+        out, errors, notes = coerce_column(f, column)
+        for i, v in enumerate(column.tolist()):
+            try:
+                val, note = coerce(f, v)
+                err = None
+            except ValueError as exc:
+                val, note, err = None, None, str(exc)
+            assert (out[i], type(out[i]), notes.get(i), errors.get(i)) == (val, type(val), note, err), (f.name, v)
+
+
+def test_plain_numbers_are_read_as_float_reads_them():
+    rng = np.random.default_rng(5)
+    digits = "0123456789"
+    text = ["".join(rng.choice(list(digits), rng.integers(1, 25))) + "." + "".join(rng.choice(list(digits), rng.integers(1, 30)))
+            for _ in range(20_000)]
+    text += ["9007199254740993", "1.00000000000000011102230246251565404236316680908203125", "-0", "+1.5",
+             "2.4703282292062327", "1.", ".5", " 1", "1e5", "abc", "１２", None]
+    for column in (pd.Series(text, dtype="str"), pd.Series(text, dtype=object)):
+        pos, nums = plain_numbers(column)
+        expected = [(i, float(v)) for i, v in enumerate(text) if v is not None and re.fullmatch(PLAIN_NUMBER, v)]
+        assert pos.tolist() == [i for i, _ in expected] and nums.tolist() == [x for _, x in expected]
+
+
+def test_a_negative_year_is_a_rejected_date_not_a_traceback(tmp_path):
+    csv_path = tmp_path / "q.csv"
+    pd.DataFrame({"quarry_id": ["Q1", "Q2"], "name": ["a", "b"], "status": ["operating"] * 2,
+                  "permit_valid_from": ["2025-01-01", "-5"], "has_weighbridge": ["是"] * 2,
+                  "has_video": ["否"] * 2, "lon": [105.3] * 2, "lat": [30.3] * 2}).to_csv(csv_path, index=False)
+    rep = import_file(csv_path, "quarries", data=tmp_path / "s.gpkg")
+    assert rep.accepted == 1
+    assert [(p.row, p.field, p.reason) for p in rep.rejected] == [
+        (3, "permit_valid_from", "'-5' is not a date (use YYYY-MM-DD)")]
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
