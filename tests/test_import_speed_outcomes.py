@@ -25,7 +25,7 @@ import pytest
 from shapely.geometry import LineString, MultiPoint, Point
 
 from gis import catalogue, datasets
-from gis.io.importer import import_file
+from gis.io.importer import import_file, report_json
 from gis.io.validate import PLAIN_NUMBER, coerce, coerce_column, plain_numbers
 from gis.store import GeoPackageStore
 
@@ -136,6 +136,7 @@ def outcome(case: str, folder: Path) -> dict:
     shutil.copy(datasets.get_path("demo"), store)
     before = len(GeoPackageStore(store).read(layer))
     rep = import_file(src, layer, data=store)
+    assert json.loads(report_json(rep)) == json.loads(json.dumps(rep.to_dict(), ensure_ascii=False, default=str))
     text = json.dumps(rep.to_dict(), ensure_ascii=False, default=str).replace(str(folder), "<tmp>")
     rejects = Path(rep.rejects_file).read_text(encoding="utf-8-sig") if rep.rejects_file else None
     frame = GeoPackageStore(store).read(layer).iloc[before:]
@@ -203,6 +204,7 @@ def test_ten_thousand_rejected_rows_are_all_in_the_rejects_file(tmp_path):
     text = rep.format()
     assert len(text.splitlines()) < 60 and "9950 more rejected rows" in text
     assert len(rep.to_dict()["rejected"]) == n
+    assert json.loads(report_json(rep)) == json.loads(json.dumps(rep.to_dict(), ensure_ascii=False, default=str))
 
 
 def test_accepted_plus_rejected_is_read(tmp_path, demo_copy):

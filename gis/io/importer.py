@@ -461,4 +461,16 @@ def _write_rejects_by_row(raw, report, out: Path) -> Path:
 
 
 def report_json(report: ImportReport) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str)
+    """The report as JSON: the summary indented, then one line per rejected or repaired row.
+
+    Rows go through the C encoder one line each (``indent`` would switch every value to the
+    pure-Python encoder: 16 s and 2.7 GB for a million rejected rows).
+    """
+    summary = report.to_dict()
+    lists = {k: summary.pop(k) for k in ("rejected", "repaired")}
+    encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+    parts = [json.dumps(summary, ensure_ascii=False, indent=2, default=str)[:-2]]
+    for key, items in lists.items():
+        body = ",\n    ".join(map(encode, items))
+        parts.append(f'  "{key}": [\n    {body}\n  ]' if items else f'  "{key}": []')
+    return ",\n".join(parts) + "\n}"
