@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import tempfile
 from dataclasses import dataclass, field
@@ -431,6 +432,15 @@ def _write_rejects(raw, report, rejects, store, src: Path, layer: str) -> Path:
     if None in at or len(set(names)) != len(names) or set(names) & set(head):
         return _write_rejects_by_row(raw, report, out)  # names that collide: the row-by-row layout
     taken = raw.frame.iloc[at]
+    text = _text_columns(taken)
+    if text is not None:  # cells as read from a CSV: all text or empty
+        # the csv module straight from lists writes the bytes pandas writes (pandas uses it too), 2× faster
+        with out.open("w", encoding="utf-8", newline="") as fh:
+            fh.write("\ufeff")  # the BOM Excel needs
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow([*head, *names])
+            writer.writerows(zip(*head.values(), *text, strict=True))
+        return out
     columns = dict(head)
     for k, name in zip(raw.frame.columns, names, strict=True):
         col = taken[k]
@@ -444,6 +454,23 @@ def _write_rejects(raw, report, rejects, store, src: Path, layer: str) -> Path:
     with out.open("w", encoding="utf-8", newline="") as fh:
         fh.write("\ufeff")  # the BOM Excel needs; Python's utf-8-sig encoder is slow per write
         pd.DataFrame(columns).to_csv(fh, index=False, chunksize=50_000)
+    return out
+
+
+def _text_columns(frame: pd.DataFrame) -> list[list] | None:
+    """Each column as a list of str/None, or None if any cell is something else."""
+    out = []
+    for k in frame.columns:
+        col = frame[k]
+        if isinstance(col.dtype, pd.StringDtype):
+            out.append(col.to_numpy(dtype=object, na_value=None).tolist())
+        elif col.dtype == object:
+            values = col.tolist()
+            if not all(v is None or v.__class__ is str for v in values):
+                return None
+            out.append(values)
+        else:
+            return None
     return out
 
 
