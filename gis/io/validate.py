@@ -14,6 +14,8 @@ from datetime import date, datetime
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyproj
 import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon
@@ -160,7 +162,10 @@ def coerce(field: catalogue.Field, value):
                 ts = pd.Timestamp(text)
             except (ValueError, OverflowError):
                 raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD)") from None
-        return (ts.date().isoformat() if field.dtype == "date" else ts.isoformat()), None
+        try:
+            return (ts.date().isoformat() if field.dtype == "date" else ts.isoformat()), None
+        except (ValueError, NotImplementedError):  # '-5' parses as the year -5, which no date holds
+            raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD)") from None
     text = str(value).strip()
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))  # codes read from Excel as 512099.0
@@ -175,6 +180,93 @@ def coerce(field: catalogue.Field, value):
         allowed = ", ".join(f"{c} ({zh})" for c, (zh, _) in field.codes.items())
         raise ValueError(f"'{value}' is not in the code list: {allowed}")
     return text, None
+
+
+# text that float() reads exactly as numpy's object->float64 cast does (both call float())
+PLAIN_NUMBER = r"[+-]?[0-9]+(?:\.[0-9]+)?"
+_PLAIN_NUMBER = re.compile(PLAIN_NUMBER)
+_INT_EXACT = 2.0 ** 53  # below this a float holding a whole number converts to int64 exactly
+
+
+def plain_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, values) of the cells that are plain decimal text such as ``-105.25``.
+
+    The same numbers ``float()`` gives (numpy's object cast calls it); the pattern match runs
+    in Arrow for text columns. Anything else (commas, spaces, DMS, exponents) is left out.
+    """
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        # Arrow parses decimal text correctly rounded, as float() does (tests hold them equal)
+        arr = pa.chunked_array(pa.array(column.array))
+        mask = pc.fill_null(pc.match_substring_regex(arr, f"^(?:{PLAIN_NUMBER})$"), False)
+        pos = np.flatnonzero(mask.to_numpy())
+        return pos, pc.cast(pc.filter(arr, mask), pa.float64()).to_numpy()
+    if isinstance(column.dtype, pd.StringDtype):
+        mask = column.str.fullmatch(PLAIN_NUMBER).to_numpy(dtype=bool, na_value=False)
+        pos = np.flatnonzero(mask)
+        text = column.to_numpy(dtype=object)[pos]
+    else:
+        values = column.tolist()
+        pos = np.array([i for i, v in enumerate(values) if v.__class__ is str and _PLAIN_NUMBER.fullmatch(v)], dtype=np.intp)
+        text = np.array([values[i] for i in pos], dtype=object)
+    return pos, text.astype(np.float64)
+
+
+def coerce_column(field: catalogue.Field, column: pd.Series) -> tuple[list, dict[int, str], dict[int, str]]:
+    """:func:`coerce` over a whole column, with the same outcome for every value.
+
+    Returns ``(values, {position: reason rejected}, {position: repair note})``. Plain decimal
+    text in number columns is converted in one numpy pass; every other value is coerced once
+    per distinct value (code lists, yes/no and dates repeat), so a column costs about one
+    dictionary look-up per row instead of a full :func:`coerce` call.
+    """
+    values = column.tolist()
+    out: list = [None] * len(values)
+    errors: dict[int, str] = {}
+    notes: dict[int, str] = {}
+    rest: range | list[int] = range(len(values))
+    if field.dtype in ("int", "float"):
+        pos, nums = plain_numbers(column)
+        if len(pos):
+            good = np.isfinite(nums)
+            if field.dtype == "int":
+                good &= (nums == np.trunc(nums)) & (np.abs(nums) < _INT_EXACT)
+                converted = np.where(good, nums, 0).astype(np.int64).tolist()
+            else:
+                converted = nums.tolist()
+            done = [False] * len(values)
+            for i, ok, v in zip(pos.tolist(), good.tolist(), converted, strict=True):
+                if ok:
+                    out[i], done[i] = v, True
+            rest = [i for i in rest if not done[i]]
+    elif field.dtype == "str" and field.codes is None:
+        fast = [False] * len(values)
+        for i, v in enumerate(values):
+            if v.__class__ is str:
+                out[i], fast[i] = v.strip() or None, True
+        rest = [i for i in rest if not fast[i]]
+    memo: dict = {}
+    for i in rest:
+        v = values[i]
+        if v is None or (v.__class__ is float and v != v):
+            continue  # empty: None, as coerce gives
+        key = v if v.__class__ is str else (v.__class__, v)
+        try:
+            hit = memo.get(key)
+        except TypeError:  # unhashable (a list from a JSON property): no memo
+            key, hit = None, None
+        if hit is None:
+            try:
+                hit = (*coerce(field, v), None)
+            except ValueError as exc:
+                hit = (None, None, str(exc))
+            if key is not None:
+                memo[key] = hit
+        out[i] = hit[0]
+        if hit[1] is not None:
+            notes[i] = hit[1]
+        if hit[2] is not None:
+            errors[i] = hit[2]
+    return out, errors, notes
 
 
 def resolve_crs(raw: RawData, crs: str | None, file: str) -> tuple[pyproj.CRS, list[str]]:
