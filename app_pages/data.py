@@ -29,10 +29,10 @@ log = logging.getLogger("riverchief.app")
 @st.cache_data(show_spinner=False, max_entries=8)
 def exported(path: str, mtime: float, suffix: str, masked: bool) -> bytes:
     """The store's layers as GeoPackage, XLSX, or CSV files in one zip; phones masked
-    unless for staff (staff get the store file itself as the GeoPackage). The audit log
+    unless for staff (staff get a consistent copy of the store itself). The audit log
     names who logs in from where: it goes only into unmasked exports."""
     if suffix == ".gpkg" and not masked:
-        return Path(path).read_bytes()
+        return GeoPackageStore(path).snapshot()
     store = GeoPackageStore(path)
     layers = [n for n in catalogue.LAYER_NAMES if n in store.layers() and not (masked and n == AUDIT_TABLE)]
     return as_download(lambda out: export_store(store, out, layers=layers, mask_phones=masked), f"county{suffix}")

@@ -445,7 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("import", help="import a file into a layer, with a row-by-row validation report")
     s.add_argument("file")
-    importable = [n for n in catalogue.LAYER_NAMES if n != "audit_log"]  # the log is only appended by gis.audit
+    importable = [n for n in catalogue.LAYER_NAMES if n not in catalogue.SYSTEM_LAYERS]  # written by the program only
     s.add_argument("--layer", required=True, choices=importable, metavar="NAME",
                    help=f"target layer: {', '.join(importable)}")
     s.add_argument("--data", default=_default_data(), help="county GeoPackage; created if it does not exist")

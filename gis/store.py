@@ -239,6 +239,25 @@ class GeoPackageStore:
             df = pyogrio.read_dataframe(self.path, layer=META_TABLE)
         return dict(zip(df["key"], df["value"], strict=True))
 
+    def snapshot(self) -> bytes:
+        """The whole GeoPackage as one consistent file, as bytes (a download of the store).
+
+        Copied with SQLite's online backup, not by reading the file: commits still in the
+        ``-wal`` file (QGIS's mode) are included, a checkpoint or a write running meanwhile
+        cannot tear the copy, and closing a plain file handle would drop this process's
+        locks (see :class:`_OneLibraryAtATime`).
+        """
+        with tempfile.TemporaryDirectory(prefix="riverchief-snapshot-") as tmp:
+            dest = Path(tmp) / self.path.name
+            try:
+                with _LIBRARY.use("sqlite3"), contextlib.closing(gpkg_tx.connect(self.path, timeout=self.timeout)) as src, \
+                        contextlib.closing(sqlite3.connect(dest)) as out:
+                    src.backup(out)
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot copy store {self.path}: {exc}. Fix: close programs that lock the file "
+                                 "and try again") from exc
+            return dest.read_bytes()
+
     def version(self) -> str:
         """A token that changes with every committed write of data: a cache key for the file.
 

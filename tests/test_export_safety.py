@@ -88,3 +88,22 @@ def test_extra_columns_and_numeric_phones_are_masked():
     assert m["population"].tolist() == [512099102203, 1200] and m["admin_code"].tolist() == df["admin_code"].tolist()
     for col in m.columns:  # no unmasked 11-digit mobile anywhere
         assert not m[col].astype(str).str.contains(r"1[3-9]\d{9}").any(), col
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_rejects_file_has_no_formula_cells(tmp_path, demo_copy, suffix):
+    from gis.io.importer import import_file
+
+    src = tmp_path / f"sources{suffix}"
+    # a workbook would store "=..." as a formula itself: "+..." and "@..." are text in both
+    table = pd.DataFrame({"source_code": ["A1", "A2"], "名称": ["+cmd|' /C calc'!A0", "@SUM(1)"],
+                          "source_type": ["河流型", "河流型"], "population_served": [10, 20],
+                          "has_official_zone": ["是", "否"], "经度": ["abc", "-1+1"], "纬度": ["30.3", "30.3"]})
+    table.to_csv(src, index=False) if suffix == ".csv" else table.to_excel(src, index=False)
+    rep = import_file(src, "water_sources", data=demo_copy, dry_run=True, rejects=tmp_path / "rejects.csv")
+    assert len(rep.rejected) == 2
+    with open(rep.rejects_file, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    cells = [c for r in rows for c in r]
+    assert "'+cmd|' /C calc'!A0" in cells and "'@SUM(1)" in cells and "'-1+1" in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "@") or (c[:1] == "-" and c != "-")]

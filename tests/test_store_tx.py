@@ -601,3 +601,16 @@ def test_audit_rows_leave_the_version_but_other_programs_edits_move_it(demo_copy
     chiefs["chief_id"] = "QGIS-EDIT"
     pyogrio.write_dataframe(chiefs, demo_copy, layer="chiefs", append=True)
     assert s.version() != before
+
+
+def test_a_snapshot_holds_commits_still_in_the_wal(demo_copy, tmp_path):
+    conn = sqlite3.connect(demo_copy)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("SELECT count(*) FROM chiefs").fetchone()  # an editor holds the file: no checkpoint
+    s = GeoPackageStore(demo_copy)
+    s.write({"water_sources": _points(["W1"], [(105.2, 30.3)])}, mode="append")
+    copy = tmp_path / "download.gpkg"
+    copy.write_bytes(s.snapshot())
+    conn.close()
+    assert "W1" in set(GeoPackageStore(copy).read("water_sources")["source_code"])
+    assert len(assert_well_formed(copy, "water_sources")) == DEMO_SOURCES + 1

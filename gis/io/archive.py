@@ -86,6 +86,7 @@ def _checked(zf: zipfile.ZipFile, path: Path, max_bytes: int | None) -> list[tup
     if len(members) > lim["max_members"]:
         raise limits_mod.refuse(lim, "max_members", "members in the archive", len(members), file=name, fix=_UNPACK)
     files: dict[str, tuple[zipfile.ZipInfo, PurePosixPath]] = {}
+    lowered: set[str] = set()  # the names as a case-blind file system sees them
     folders: set[str] = set()
     total = packed = 0
     for m in members:
@@ -108,9 +109,12 @@ def _checked(zf: zipfile.ZipFile, path: Path, max_bytes: int | None) -> list[tup
         if not parts:
             raise InputError(f"archive member '{m.filename}' has no file name", file=name, fix=_UNSAFE)
         key = "/".join(parts)
-        if key in files:
-            raise InputError(f"archive holds '{key}' twice", file=name, fix=_UNSAFE)
+        # case-blind: on a Windows or macOS office PC roads.dbf and ROADS.DBF are one file
+        if key.lower() in lowered:
+            raise InputError(f"archive holds '{key}' twice (names differing only in case count as one)",
+                             file=name, fix=_UNSAFE)
         files[key] = (m, PurePosixPath(*parts))
+        lowered.add(key.lower())
         total += m.file_size
         packed += m.compress_size
         if total > max_bytes:

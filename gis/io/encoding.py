@@ -42,7 +42,7 @@ def detect_bytes(data: bytes, *, file: str | None = None) -> str:
     cut = len(data) > len(sample)  # the sample may end inside a character
     if sample[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return "utf-16"
-    if sample[:3] == b"\xef\xbb\xbf" or _decodes(sample, "utf-8", cut=True):
+    if sample[:3] == b"\xef\xbb\xbf" or _decodes(sample, "utf-8", cut=True) is not None:
         # a character cut at the very end is a truncated file, read as UTF-8 and reported as damaged
         return "utf-8"
     wide = _utf16_without_bom(sample, cut)

@@ -18,6 +18,7 @@ from gis import catalogue
 from gis._errors import InputError
 from gis.crs import CHINA_BOUNDS, STORAGE_EPSG
 from gis.io import archive, readers, tables, validate
+from gis.io.findings import FORMULA_LEAD, defuse_formulas, defuse_text
 from gis.io.validate import Problem
 from gis.store import GeoPackageStore, Store
 
@@ -436,10 +437,10 @@ def _write_rejects(raw, report, rejects, store, src: Path, layer: str) -> Path:
         with out.open("w", encoding="utf-8", newline="") as fh:
             fh.write("\ufeff")  # the BOM Excel needs
             writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow([*head, *names])
+            writer.writerow([*head, *map(defuse_text, names)])
             for a in range(0, len(taken), _CHUNK):
                 part = taken.iloc[a:a + _CHUNK]
-                cells = [part[k].to_numpy(dtype=object, na_value=None).tolist() for k in part.columns]
+                cells = [_defused(part[k].to_numpy(dtype=object, na_value=None).tolist()) for k in part.columns]
                 writer.writerows(zip(*(v[a:a + _CHUNK] for v in head.values()), *cells, strict=True))
         return out
     columns = dict(head)
@@ -454,11 +455,17 @@ def _write_rejects(raw, report, rejects, store, src: Path, layer: str) -> Path:
         columns[name] = pd.Series(values, dtype=None)
     with out.open("w", encoding="utf-8", newline="") as fh:
         fh.write("\ufeff")  # the BOM Excel needs; Python's utf-8-sig encoder is slow per write
-        pd.DataFrame(columns).to_csv(fh, index=False, chunksize=50_000)
+        defuse_formulas(pd.DataFrame(columns)).to_csv(fh, index=False, chunksize=50_000)
     return out
 
 
 _CHUNK = 100_000  # rejected rows written per batch
+
+
+def _defused(cells: list) -> list:
+    """:func:`gis.io.findings.defuse_text` over a column's cells; the rejects file is
+    opened in a spreadsheet like any export. Cells that cannot be formulas skip the call."""
+    return [defuse_text(v) if v.__class__ is str and v[:1] in FORMULA_LEAD else v for v in cells]
 
 
 def _all_text(frame: pd.DataFrame) -> bool:
@@ -481,7 +488,7 @@ def _write_rejects_by_row(raw, report, out: Path) -> Path:
     for p, i in zip(report.rejected, _locate(list(raw.rows), [p.row for p in report.rejected]), strict=True):
         rec = {} if i is None else {str(k): (v.wkt if hasattr(v, "wkt") else v) for k, v in raw.frame.iloc[i].items()}
         records.append({f"_{report.row_word}": p.row, "_field": p.field, "_reason": p.reason, "_fix": p.fix, **rec})
-    pd.DataFrame(records).to_csv(out, index=False, encoding="utf-8-sig")
+    defuse_formulas(pd.DataFrame(records)).to_csv(out, index=False, encoding="utf-8-sig")
     return out
 
 
