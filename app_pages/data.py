@@ -20,7 +20,7 @@ from gis.io.importer import import_file
 from gis.io.readers import SUPPORTED
 from gis.safe import md_frame, md_text
 from gis.store import GeoPackageStore
-from ui.common import DATA, audit, audited, lang, may, mtime, session
+from ui.common import DATA, audit_fields, audited, lang, may, mtime, session
 
 IMPORTABLE = [n for n in catalogue.LAYER_NAMES if n not in catalogue.SYSTEM_LAYERS]
 log = logging.getLogger("riverchief.app")
@@ -39,13 +39,14 @@ def exported(path: str, mtime: float, suffix: str, masked: bool) -> bytes:
 
 
 def run_import(upload, layer: str, *, crs: str | None, encoding: str | None, mode: str, swap_xy: bool, dry_run: bool):
-    """Import the uploaded file (saved under its own name: the suffix picks the reader)."""
+    """Import the uploaded file (saved under its own name: the suffix picks the reader); a
+    write carries its audit row in the same transaction."""
     with tempfile.TemporaryDirectory(prefix="riverchief-upload-") as tmp:
         src = Path(tmp) / Path(upload.name).name
         src.write_bytes(upload.getvalue())
         rejects = Path(tmp) / "rejects.csv"
         report = import_file(src, layer, data=DATA, crs=crs or None, encoding=encoding or None, mode=mode,
-                             swap_xy=swap_xy, rejects=rejects, dry_run=dry_run)
+                             swap_xy=swap_xy, rejects=rejects, dry_run=dry_run, audit=audit_fields(upload.name))
         report.file = upload.name
         rejected_csv = rejects.read_bytes() if rejects.exists() else None
     return report, rejected_csv
@@ -99,9 +100,6 @@ elif upload is not None and (check or write):
     except RiverChiefError as exc:
         st.error(md_text(exc))  # the whole file was refused; the store is unchanged
     else:
-        if report.written:
-            audit("replace" if mode == "replace" else "import", target=layer, rows=report.accepted,
-                  detail=upload.name)
         show_report(report, rejected_csv, lg)
 
 st.divider()

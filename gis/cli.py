@@ -48,16 +48,15 @@ def cmd_summary(args) -> int:
 
 
 def cmd_import(args) -> int:
+    from gis.audit import LOCAL_ROLE, os_user
     from gis.io.importer import import_file, report_json
 
     report = import_file(args.file, args.layer, data=args.data, crs=args.crs, encoding=args.encoding,
                          field_map=_pairs(args.field_map, "--field-map"), defaults=_pairs(args.default, "--default"),
                          mode=args.mode, swap_xy=args.swap_xy, allow_outside_china=args.allow_outside_china,
-                         source_layer=args.source_layer, rejects=args.rejects, dry_run=args.dry_run)
+                         source_layer=args.source_layer, rejects=args.rejects, dry_run=args.dry_run,
+                         audit={"who": os_user(), "role": LOCAL_ROLE, "detail": str(args.file)})
     print(report_json(report) if args.json else report.format())
-    if report.written:
-        _audit(args.data, "replace" if args.mode == "replace" else "import", target=args.layer,
-               rows=report.accepted, detail=str(args.file))
     return report.exit_code
 
 

@@ -614,3 +614,30 @@ def test_a_snapshot_holds_commits_still_in_the_wal(demo_copy, tmp_path):
     conn.close()
     assert "W1" in set(GeoPackageStore(copy).read("water_sources")["source_code"])
     assert len(assert_well_formed(copy, "water_sources")) == DEMO_SOURCES + 1
+
+
+def test_an_import_and_its_audit_row_land_together_or_not_at_all(demo_copy, tmp_path, monkeypatch):
+    from gis.io.importer import import_file
+
+    src = tmp_path / "sources.csv"
+    pd.DataFrame({"source_code": ["A1", "A2"], "名称": ["甲水厂", "乙水厂"], "source_type": ["河流型", "河流型"],
+                  "population_served": [1200, 3400], "has_official_zone": ["是", "否"],
+                  "经度": [105.21, 105.22], "纬度": [30.31, 30.32]}).to_csv(src, index=False)
+    who = {"who": "wang", "role": "staff", "client": "10.0.0.8"}
+    s = GeoPackageStore(demo_copy)
+    before = _sha(demo_copy)
+
+    def fail(conn, table, **_):
+        raise sqlite3.OperationalError("simulated failure at the end of the transaction")
+
+    with monkeypatch.context() as m:
+        m.setattr(gpkg_tx, "_merge_meta", fail)
+        with pytest.raises(StoreError):
+            import_file(src, "water_sources", store=s, audit=who)
+    assert _sha(demo_copy) == before  # neither the rows nor the audit row
+    rep = import_file(src, "water_sources", store=s, audit=who)
+    log = s.read("audit_log")
+    assert rep.written and len(s.read("water_sources")) == DEMO_SOURCES + 2
+    assert log[["who", "role", "action", "target", "rows", "client"]].iloc[0].tolist() == [
+        "wang", "staff", "import", "water_sources", 2, "10.0.0.8"]
+    assert log["detail"].iloc[0] == str(src)

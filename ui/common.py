@@ -106,6 +106,12 @@ def audit(action: str, *, as_session: Session | None = None, target: str | None 
             st.warning(f"{t('audit_failed', lang())}: {md_text(exc)}")
 
 
+def audit_fields(detail: str | None = None) -> dict[str, str | None]:
+    """Who is acting, for a write that records its own audit row (``import_file(audit=)``)."""
+    s = session()
+    return {"who": s.user[:MAX_USER_NAME], "role": s.role, "client": client_ip(), "detail": detail}
+
+
 def audited(action: str, target: str, build: Callable[[], bytes]) -> Callable[[], bytes]:
     """A deferred download whose production is logged (the session is taken now: the file
     may be built outside this script run)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import Path
@@ -16,6 +17,8 @@ import shapely
 
 from gis import catalogue
 from gis._errors import InputError
+from gis.audit import TABLE as AUDIT_TABLE
+from gis.audit import event as audit_event
 from gis.crs import CHINA_BOUNDS, STORAGE_EPSG
 from gis.io import archive, readers, tables, validate
 from gis.io.findings import FORMULA_LEAD, defuse_formulas, defuse_text
@@ -80,6 +83,7 @@ def import_file(
     source_layer: str | None = None,
     rejects: str | Path | None = None,
     dry_run: bool = False,
+    audit: Mapping[str, str | None] | None = None,
 ) -> ImportReport:
     """Import ``path`` into ``layer`` of a county store.
 
@@ -109,6 +113,10 @@ def import_file(
         Where to write rejected rows; default ``<store folder>/rejects/<file>.<layer>.rejects.csv``.
     dry_run : bool
         Check everything and report, but leave the store untouched.
+    audit : mapping, optional
+        ``who``, ``role`` and optionally ``client`` and ``detail`` of the person importing:
+        an ``import``/``replace`` row with the rows written goes into the store's audit
+        log in the same transaction as the data (:func:`gis.audit.event`).
 
     Returns
     -------
@@ -148,7 +156,12 @@ def import_file(
     if dry_run:
         report.notes.append("dry run: nothing was written")
     elif len(accepted) or mode == "replace":
-        store.write({layer: accepted}, mode=mode)
+        tables, modes = {layer: accepted}, {layer: mode}
+        if audit is not None:
+            tables[AUDIT_TABLE] = audit_event(**{"detail": name, **audit}, target=layer, rows=len(accepted),
+                                              action="replace" if mode == "replace" else "import")
+            modes[AUDIT_TABLE] = "append"
+        store.write(tables, mode=modes)
         report.written = True
     return report
 
