@@ -239,6 +239,7 @@ LOGIN_RULES: dict[str, LoginRule] = {
     "user": LoginRule(first_wait_s=1.0, max_wait_s=30.0, lock_after=5, lock_minutes=15.0),
     "ip": LoginRule(first_wait_s=1.0, max_wait_s=30.0, lock_after=20, lock_minutes=15.0),
 }
+UNKNOWN_ADDRESS = "(unknown address)"  # the address key of clients the server cannot see
 MAX_TRACKED = 10_000  # keys kept in memory; the stalest are forgotten first
 
 
@@ -357,7 +358,9 @@ def login(users: Mapping[str, User], name: str, password: str, *, ip: str | None
     An unknown name costs the same hashing as a known one and counts as a failure, so
     neither timing nor the answer tells which names exist.
     """
-    keys = {"user": name or "", "ip": ip}
+    # a client whose address the server cannot see shares one address key: otherwise a
+    # new name per attempt would escape every limit (and write an audit row each time)
+    keys = {"user": name or "", "ip": ip or UNKNOWN_ADDRESS}
     gate = limiter.gate(keys)
     if not gate.open:
         return LoginResult("locked" if gate.locked else "wait", wait_s=gate.wait_s)

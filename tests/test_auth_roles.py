@@ -193,6 +193,19 @@ def test_one_address_is_locked_across_names_and_unknown_names_count():
     assert login(users, "boss", PW, ip="10.0.0.7", limiter=limiter).outcome == "ok"
 
 
+def test_clients_without_an_address_cannot_escape_the_limits_with_new_names():
+    limiter, clock = _limiter()
+    users = users_from_secrets(SECRETS, store_county=COUNTY)
+    assert login(users, "guess0", "x", limiter=limiter).outcome == "failed"
+    # a fresh name at once: the shared unknown-address key makes it wait, no hash is checked
+    assert login(users, "guess1", "x", limiter=limiter).outcome == "wait"
+    for i in range(2, LOGIN_RULES["ip"].lock_after + 1):
+        clock.now += 60
+        assert login(users, f"guess{i}", "x", limiter=limiter).outcome == "failed"
+    clock.now += 60
+    assert login(users, "boss", PW, limiter=limiter).outcome == "locked"
+
+
 def test_bad_hash_in_secrets_is_said_not_crashed():
     users = users_from_secrets({"users": {"wang": {"hash": "pbkdf2_sha256$0$salt$00", "counties": [COUNTY]}}},
                                store_county=COUNTY)
