@@ -7,12 +7,14 @@ import pandas as pd
 import streamlit as st
 
 from gis import maps
+from gis.auth import UNMASKED_READ
 from gis.i18n import t
 from gis.inventory import SUMMARY_KEYS, summarize
+from gis.privacy import mask_frame
 from gis.safe import md_text
 from gis.search import find, search_index
 from gis.store import GeoPackageStore
-from ui.common import DATA, hillshade, lang, load_layers, load_meta, mtime, show_map
+from ui.common import DATA, hillshade, lang, load_layers, load_meta, may, mtime, show_map
 
 
 @st.cache_data(show_spinner=False)
@@ -56,6 +58,8 @@ with left:
     chosen = None
     if query.strip():
         hits = find(load_index(path, mt), query)
+        if not may(UNMASKED_READ):  # a chief's post or name may hold a number
+            hits = mask_frame(hits)
         if hits.empty:
             st.info(t("search_none", lg))
         else:

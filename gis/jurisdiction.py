@@ -18,7 +18,7 @@ import shapely
 from gis._errors import InputError, UnknownNameError
 from gis.coverage import CoverageRules, build_reaches
 from gis.linref import format_k
-from gis.privacy import mask_phone
+from gis.privacy import mask_phone, mask_text
 from gis.store import Store
 
 LEVELS = ("county", "township", "village")
@@ -62,12 +62,14 @@ class Jurisdiction:
         names = dict(zip(self.admin["admin_code"], self.admin["name"], strict=True))
         people = self.chiefs.set_index("chief_id")
         links = self.links[self.links["reach_id"] == reach_id]
+        # a number typed into a name or post ("村支书 138…") is as private as the phone field
+        shown = (lambda v: v) if staff else mask_text
         chiefs = []
         for lv in LEVELS:
             for x in links[links["level"] == lv].sort_values(["from_m", "chief_id"]).itertuples():
                 # an assignment may name a chief the register lacks (gaps reports it): say so
                 p = people.loc[x.chief_id] if x.chief_id in people.index else {"name": None, "post": None, "phone": None}
-                chiefs.append({"level": lv, "chief_id": x.chief_id, "name": p["name"], "post": p["post"],
+                chiefs.append({"level": lv, "chief_id": x.chief_id, "name": shown(p["name"]), "post": shown(p["post"]),
                                "phone": p["phone"] if staff else mask_phone(p["phone"]),
                                "from_m": round(float(x.from_m), 1), "to_m": round(float(x.to_m), 1)})
         boards = self.signboards
@@ -84,7 +86,7 @@ class Jurisdiction:
             "chainage": f"{format_k(r['from_m'])} – {format_k(r['to_m'])}", "length_m": round(float(r["length_m"]), 1),
             "chiefs": chiefs,
             "levels_without_chief": [lv for lv in LEVELS if not any(c["level"] == lv for c in chiefs)],
-            "signboards": [{"board_id": b.board_id, "chief_name": b.chief_name,
+            "signboards": [{"board_id": b.board_id, "chief_name": shown(b.chief_name),
                             "chief_phone": b.chief_phone if staff else mask_phone(b.chief_phone),
                             "distance_m": float(b.distance_m)} for b in near.itertuples()],
         }

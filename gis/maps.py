@@ -18,6 +18,7 @@ import shapely
 from jinja2 import Template
 
 from gis.i18n import t
+from gis.privacy import mask_frame
 from gis.safe import html_text
 from gis.store import Store
 
@@ -86,7 +87,8 @@ def overview_layers(store: Store) -> dict[str, gpd.GeoDataFrame]:
     for name, cols in POINT_LAYERS.items():
         df = store.read(name)
         out[name] = df.to_crs(4326)[cols + ["geometry"]]
-    return {k: _json_safe(v) for k, v in out.items()}
+    # the maps are the same for everyone: a number typed into a name is masked in them
+    return {k: _json_safe(mask_frame(v)) for k, v in out.items()}
 
 
 POINT_LAYERS = {"water_sources": ["name", "source_type", "population_served"], "quarries": ["name", "status"],

@@ -168,3 +168,14 @@ def test_cli_jurisdiction_and_search(demo_path, capsys):
     assert main(["search", "黄沟江", "--data", str(demo_path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["code"] == "512099R001"
     assert main(["search", "没有这个名字", "--data", str(demo_path)]) == 1
+
+
+def test_a_number_typed_into_a_name_or_post_is_masked_for_visitors(demo_path):
+    j = jurisdiction_of(GeoPackageStore(demo_path))
+    ids = {c["chief_id"] for c in j.card("512099R001/V/837")["chiefs"]}
+    j.chiefs = j.chiefs.assign(post=j.chiefs["post"].where(~j.chiefs["chief_id"].isin(ids), "村支书 13812345678"),
+                               name=j.chiefs["name"].where(~j.chiefs["chief_id"].isin(ids), "王 0838-1234567"))
+    visitor = j.card("512099R001/V/837")["chiefs"]
+    assert {c["post"] for c in visitor} == {"村支书 138****5678"} and {c["name"] for c in visitor} == {"王 083*-***4567"}
+    staff = j.card("512099R001/V/837", staff=True)["chiefs"]
+    assert {c["post"] for c in staff} == {"村支书 13812345678"}
