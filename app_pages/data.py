@@ -89,7 +89,7 @@ check = check_col.button(t("check_file", lg), disabled=upload is None)
 # `disabled` only hints the browser: a forged click still reaches the handler below
 write = write_col.button(t("import_file", lg), disabled=upload is None or not may_import, type="primary")
 if not may_import:
-    write_col.caption(t("import_staff_only" if may_import.reason == "auth_need_login" else "auth_other_county", lg))
+    write_col.caption(t("import_staff_only" if may_import.reason == "auth_need_login" else "auth_not_this_county", lg))
 if write and not may_import:  # checked before the upload is even read
     log.warning("import refused for %s (%s): %s", session().user, session().role, may_import.reason)
     st.error(t(may_import.reason, lg))

@@ -21,11 +21,9 @@ from gis import basemaps, datasets, maps
 from gis._errors import InputError, RiverChiefError
 from gis.audit import record
 from gis.auth import (
-    ADMIN,
     IMPORT,
     LEGACY_USER,
     MAX_USER_NAME,
-    STAFF,
     VISITOR,
     VISITOR_SESSION,
     Decision,
@@ -61,11 +59,6 @@ def session() -> Session:
 
     Kept under a key no widget uses, so no browser message can set it."""
     return st.session_state.get(SESSION_KEY) or VISITOR_SESSION
-
-
-def is_staff() -> bool:
-    """Logged in (staff or admin): for hints only; handlers ask :func:`may`."""
-    return session().role in (STAFF, ADMIN)
 
 
 def store_county() -> str | None:
