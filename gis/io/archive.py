@@ -17,7 +17,6 @@ from pathlib import Path, PurePosixPath
 from gis._errors import InputError, RiverChiefError
 from gis.io import limits as limits_mod
 
-_BOMB_FLOOR = 10_000_000  # unpacked bytes below which no ratio is suspicious
 _UNSAFE = "this archive is unsafe; ask the sender for a clean one"
 _UNPACK = "unpack it yourself and import the data file"
 
@@ -120,13 +119,13 @@ def _checked(zf: zipfile.ZipFile, path: Path, max_bytes: int | None) -> list[tup
         if total > max_bytes:
             raise InputError(f"archive unpacks to more than {max_bytes} bytes (declared sizes; max_unpacked_bytes "
                              f"in {lim.rule_set})", file=name, fix=_UNPACK)
-        if m.file_size > _BOMB_FLOOR and m.file_size > lim["max_ratio"] * max(m.compress_size, 1):
+        if m.file_size > limits_mod.BOMB_FLOOR and m.file_size > lim["max_ratio"] * max(m.compress_size, 1):
             raise InputError(f"archive member '{m.filename}' has a compression ratio typical of a zip bomb",
                              file=name, fix=_UNPACK)
     clash = sorted(set(files) & folders)
     if clash:
         raise InputError(f"archive holds '{clash[0]}' both as a file and as a folder", file=name, fix=_UNSAFE)
-    if total > _BOMB_FLOOR and total > lim["max_ratio"] * max(packed, 1):
+    if total > limits_mod.BOMB_FLOOR and total > lim["max_ratio"] * max(packed, 1):
         raise InputError(f"archive unpacks to {total // max(packed, 1)} times its packed size, typical of a zip bomb "
                          f"(max_ratio {lim['max_ratio']} in {lim.rule_set})", file=name, fix=_UNPACK)
     return list(files.values())

@@ -13,6 +13,9 @@ from gis import rules
 from gis._errors import InputError
 
 ENV = "RIVERCHIEF_IMPORT_LIMITS"  # path of a county's own import_limits.csv
+#: Unpacked bytes below which no packing ratio is suspicious (zip archives, XLSX parts):
+#: small files of repeated values pack tightly and are harmless.
+BOMB_FLOOR = 10_000_000
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ from gis.io import limits as limits_mod
 from gis.io.limits import Limits
 
 _SPLIT = "save the sheet as CSV (UTF-8), or split it into several files"
-_BOMB_FLOOR = 10_000_000  # parts smaller than this are never called bombs
 _SHORT, _COMMON = 24, 200_000  # text up to this length is shared between cells; at most this many words
 
 
@@ -84,7 +83,7 @@ def _check_parts(path: Path, name: str, lim: Limits) -> None:
         if p.file_size > lim["xlsx_max_part_bytes"]:
             raise limits_mod.refuse(lim, "xlsx_max_part_bytes", f"bytes of the workbook part '{p.filename}'",
                                     p.file_size, file=name, fix=_SPLIT)
-        if p.file_size > _BOMB_FLOOR and p.file_size > lim["max_ratio"] * max(p.compress_size, 1):
+        if p.file_size > limits_mod.BOMB_FLOOR and p.file_size > lim["max_ratio"] * max(p.compress_size, 1):
             raise limits_mod.refuse(lim, "max_ratio", f"times its packed size for the workbook part '{p.filename}'",
                                     p.file_size // max(p.compress_size, 1), file=name,
                                     fix="this looks like a zip bomb; " + _SPLIT)
