@@ -26,16 +26,22 @@ IMPORTABLE = [n for n in catalogue.LAYER_NAMES if n not in catalogue.SYSTEM_LAYE
 log = logging.getLogger("riverchief.app")
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def exported(path: str, mtime: float, suffix: str, masked: bool) -> bytes:
+def export_now(path: str, suffix: str, masked: bool) -> bytes:
     """The store's layers as GeoPackage, XLSX, or CSV files in one zip; phones masked
     unless for staff (staff get a consistent copy of the store itself). The audit log
-    names who logs in from where: it goes only into unmasked exports."""
+    names who logs in from where: it goes only into unmasked exports, which are therefore
+    built on each click (the cache key, the store's version, ignores audit rows)."""
     if suffix == ".gpkg" and not masked:
         return GeoPackageStore(path).snapshot()
     store = GeoPackageStore(path)
     layers = [n for n in catalogue.LAYER_NAMES if n in store.layers() and not (masked and n == AUDIT_TABLE)]
     return as_download(lambda out: export_store(store, out, layers=layers, mask_phones=masked), f"county{suffix}")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def exported(path: str, mtime: str, suffix: str) -> bytes:
+    """The masked export, the same for every visitor until the data changes."""
+    return export_now(path, suffix, masked=True)
 
 
 def run_import(upload, layer: str, *, crs: str | None, encoding: str | None, mode: str, swap_xy: bool, dry_run: bool):
@@ -109,8 +115,9 @@ masked = not may(EXPORT_UNMASKED)
 
 
 def download(suffix: str):
-    build = lambda: exported(path, mt, suffix, masked)  # noqa: E731
-    return build if masked else audited("export_unmasked", f"{DATA.name}{suffix}", build)
+    if masked:
+        return lambda: exported(path, mt, suffix)
+    return audited("export_unmasked", f"{DATA.name}{suffix}", lambda: export_now(path, suffix, masked=False))
 
 
 e1, e2, e3 = st.columns(3)

@@ -73,7 +73,8 @@ class _OneLibraryAtATime:
     read in another thread of the app would silently drop a write transaction's lock.
     Within one process the store is used through one side at a time ("gdal", "sqlite3",
     "file"); users of the same side share. A side with waiters gets the next turn, so a
-    stream of reads cannot starve a write."""
+    stream of reads cannot starve a write. Not re-entrant: a ``use`` inside another
+    ``use`` would wait for itself once another side is waiting, so never nest them."""
 
     SIDES = ("gdal", "sqlite3", "file")
 
