@@ -357,6 +357,11 @@ def _points(df: pd.DataFrame, rows: list[int], swap_xy: bool) -> tuple[gpd.GeoDa
 def _degrees(column: pd.Series) -> np.ndarray:
     """Each cell as degrees where it is a plain number (text, or a number from Excel), else NaN."""
     out = np.full(len(column), np.nan)
+    if pd.api.types.is_float_dtype(column.dtype):  # numbers from Excel: parse_angle takes them as they are
+        return column.to_numpy(dtype=np.float64, na_value=np.nan)
+    if pd.api.types.is_integer_dtype(column.dtype):  # whole degrees; larger ints are not plain degrees
+        v = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.where((v > -1000) & (v < 1000), v, np.nan)
     pos, nums = validate.plain_numbers(column)
     out[pos] = nums
     if column.dtype == object:
