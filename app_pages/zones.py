@@ -13,8 +13,7 @@ import shapely.geometry
 import streamlit as st
 from shapely.geometry import Point
 
-from gis import crs as crs_mod
-from gis import maps
+from gis import coords, maps
 from gis._errors import RiverChiefError
 from gis.basemaps import drawn_to_cgcs2000
 from gis.i18n import t
@@ -24,8 +23,8 @@ from gis.zones import delineate
 from gis.zones.query import inside_zone, parse_point, read_places, sources_without_zone, zones_at
 from ui.common import DATA, basemap, hillshade, lang, load_layers, mtime, show_map
 
-SYSTEMS = {"CGCS2000 / WGS84": None, "GCJ-02 (高德/腾讯)": crs_mod.gcj02_to_wgs84,
-           "BD-09 (百度)": lambda x, y: crs_mod.gcj02_to_wgs84(*crs_mod.bd09_to_gcj02(x, y))}
+# The systems a typed-in point may be in; converted by gis.coords, as the CLI converts.
+SYSTEMS = {"CGCS2000 / WGS84": "cgcs2000", "GCJ-02 (高德/腾讯)": "gcj02", "BD-09 (百度)": "bd09"}
 
 
 @st.cache_data(show_spinner=False)
@@ -95,8 +94,8 @@ with right:
             if st.form_submit_button(t("query", lg)) and text:
                 try:
                     x, y = parse_point(text)
-                    convert = SYSTEMS[system]
-                    st.session_state["zone_place"] = Point(convert(x, y) if convert else (x, y))
+                    src = SYSTEMS[system]
+                    st.session_state["zone_place"] = Point(coords.convert_point(x, y, src=src, dst="cgcs2000"))
                 except RiverChiefError as exc:
                     st.warning(md_text(exc))
     elif how == "draw":

@@ -3,6 +3,11 @@
 GCJ-02 (高德, 腾讯) is WGS84 run through a public obfuscation formula; BD-09 (百度) is a
 further rotation of GCJ-02. CGCS2000 and WGS84 differ by centimetres, far below GPS noise,
 so they are treated as one system here. Every function takes scalars or arrays.
+
+This is the one place lon/lat move between systems: :func:`convert` is the path the CLI,
+the app and the patrol importer take, and :func:`convert_point` is its scalar face.
+China's extent (:data:`CHINA_BOUNDS`, :func:`in_china`) is stated here once. Projected
+CRSs (Gauss-Krüger zones, the storage CRS) are :mod:`gis.crs`, which builds on this module.
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ import numpy as np
 from gis._errors import UnknownNameError
 
 SYSTEMS = ("wgs84", "cgcs2000", "gcj02", "bd09")
-# Rough extent of China's territory; the obfuscation applies only inside it.
+#: Rough extent of China's territory (lon_min, lat_min, lon_max, lat_max): the obfuscation
+#: applies only inside it, and imports use it as a sanity check.
 CHINA_BOUNDS = (73.4, 3.5, 135.2, 53.6)
 # Krasovsky ellipsoid constants used by the GCJ-02 formula, and BD-09's x_pi.
 _A = 6378245.0
@@ -21,7 +27,23 @@ _X_PI = np.pi * 3000.0 / 180.0
 
 
 def in_china(lon, lat):
-    """Whether each lon/lat lies inside China's rough bounding box."""
+    """Whether each lon/lat lies inside China's rough bounding box.
+
+    Parameters
+    ----------
+    lon, lat : float or array
+        Degrees; NaN is outside.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        0-d for scalar input, so ``if in_china(x, y):`` works.
+
+    Examples
+    --------
+    >>> bool(in_china(105.3, 30.3)), bool(in_china(30.3, 105.3))
+    (True, False)
+    """
     x0, y0, x1, y1 = CHINA_BOUNDS
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     return (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
@@ -117,3 +139,16 @@ def convert(lon, lat, *, src: str, dst: str):
     if dst == "bd09":
         return gcj02_to_bd09(*wgs84_to_gcj02(wlon, wlat))
     return wlon, wlat
+
+
+def convert_point(lon: float, lat: float, *, src: str, dst: str) -> tuple[float, float]:
+    """One point through :func:`convert`, as plain floats (for a typed-in point or a click).
+
+    Examples
+    --------
+    >>> x, y = convert_point(116.404, 39.915, src="wgs84", dst="gcj02")
+    >>> round(x, 6), round(y, 6)
+    (116.410244, 39.916404)
+    """
+    x, y = convert(lon, lat, src=src, dst=dst)
+    return float(x), float(y)

@@ -1,8 +1,10 @@
-"""Coordinate systems used in China: CGCS2000, its Gauss-Krüger zones, GCJ-02 and BD-09.
+"""Projected coordinate systems: the storage CRS (CGCS2000) and its Gauss-Krüger zones.
 
 Storage is CGCS2000 geographic (EPSG:4490). Lengths and areas are computed in the
 3-degree Gauss-Krüger zone whose central meridian is nearest the data (EPSG:4534 to
 EPSG:4554). Never measure in degrees or Web Mercator.
+
+Lon/lat between WGS84, GCJ-02 and BD-09, and China's extent, are :mod:`gis.coords`.
 """
 
 from __future__ import annotations
@@ -10,22 +12,14 @@ from __future__ import annotations
 import geopandas as gpd
 import pyproj
 
-from gis import coords
 from gis._errors import CRSError
+from gis.coords import in_china
 
 STORAGE_EPSG = 4490
-#: Rough extent of China's territory (lon_min, lat_min, lon_max, lat_max), for sanity checks.
-CHINA_BOUNDS = coords.CHINA_BOUNDS
 # 3-degree GK zones with CGCS2000: EPSG:4534 has CM 75°E, then one code per 3 degrees.
 _GK3_FIRST_EPSG, _GK3_FIRST_CM, _GK3_LAST_CM = 4534, 75, 135
 # Zone-prefixed variant (false easting carries the zone number): EPSG:4513 is zone 25.
 _GK3_PREFIXED_FIRST_EPSG, _GK3_PREFIXED_FIRST_ZONE = 4513, 25
-
-
-def in_china(lon: float, lat: float) -> bool:
-    """Whether a lon/lat pair lies inside China's rough bounding box."""
-    x0, y0, x1, y1 = CHINA_BOUNDS
-    return x0 <= lon <= x1 and y0 <= lat <= y1
 
 
 def gk_epsg_for_lon(lon: float) -> int:
@@ -81,29 +75,3 @@ def to_metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     target = metric_crs(gdf)
     return gdf if gdf.crs.equals(target) else gdf.to_crs(target)
 
-
-# --- GCJ-02 / BD-09: scalar conveniences over the vectorised gis.coords ----------------
-
-
-def wgs84_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
-    """Forward GCJ-02 obfuscation. Outside China the input is returned unchanged."""
-    x, y = coords.wgs84_to_gcj02(lon, lat)
-    return float(x), float(y)
-
-
-def gcj02_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
-    """Iterative inverse of :func:`wgs84_to_gcj02` (converges far below 1e-7 degrees)."""
-    x, y = coords.gcj02_to_wgs84(lon, lat)
-    return float(x), float(y)
-
-
-def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
-    """GCJ-02 to Baidu BD-09."""
-    x, y = coords.gcj02_to_bd09(lon, lat)
-    return float(x), float(y)
-
-
-def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
-    """Baidu BD-09 to GCJ-02."""
-    x, y = coords.bd09_to_gcj02(lon, lat)
-    return float(x), float(y)

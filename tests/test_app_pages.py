@@ -167,3 +167,19 @@ def test_data_page_in_english():
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["County GeoPackage", "All layers as XLSX", "All layers as CSV (zip)"]
     assert at.caption[0].value == "Writing to the store needs staff login."
+
+
+def test_zone_query_converts_a_typed_bd09_point_as_the_cli_does(demo_path):
+    from gis import coords
+
+    q7 = GeoPackageStore(demo_path).read("quarries").set_index("quarry_id").geometry.loc["512099Q007"]
+    bx, by = coords.convert_point(q7.x, q7.y, src="cgcs2000", dst="bd09")  # ~0.5-1 km away on Baidu
+    at = _run("app_pages/zones.py")
+    next(s for s in at.selectbox if s.label == "坐标系").select("BD-09 (百度)")
+    at.text_input[0].input(f"{bx!r},{by!r}")
+    at.button[0].click().run()
+    assert not at.exception
+    place = at.session_state["zone_place"]
+    assert (place.x, place.y) == coords.convert_point(bx, by, src="bd09", dst="cgcs2000")  # the CLI's path
+    assert abs(place.x - q7.x) < 1e-6 and abs(place.y - q7.y) < 1e-6  # BD-09's inverse is good to cm
+    assert "512099S001-L2" in plain(at.table[0].value.to_string())

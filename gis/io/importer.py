@@ -19,7 +19,8 @@ from gis import catalogue
 from gis._errors import InputError
 from gis.audit import TABLE as AUDIT_TABLE
 from gis.audit import event as audit_event
-from gis.crs import CHINA_BOUNDS, STORAGE_EPSG
+from gis.coords import in_china
+from gis.crs import STORAGE_EPSG
 from gis.io import archive, readers, tables, validate
 from gis.io.findings import FORMULA_LEAD, defuse_formulas, defuse_text
 from gis.io.validate import Problem
@@ -383,11 +384,9 @@ def _fits_as_is(geoms: np.ndarray, target: str) -> np.ndarray:
 
 def _inside_china(geoms: np.ndarray) -> np.ndarray:
     """Where check_location would find nothing: both bounding-box corners in China."""
-    x0, y0, x1, y1 = CHINA_BOUNDS
     b = shapely.bounds(geoms)
     with np.errstate(invalid="ignore"):
-        return ((b[:, 0] >= x0) & (b[:, 0] <= x1) & (b[:, 1] >= y0) & (b[:, 1] <= y1)
-                & (b[:, 2] >= x0) & (b[:, 2] <= x1) & (b[:, 3] >= y0) & (b[:, 3] <= y1))
+        return in_china(b[:, 0], b[:, 1]) & in_china(b[:, 2], b[:, 3])
 
 
 # register columns that are turned into codes (or points) and not stored themselves

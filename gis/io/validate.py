@@ -22,7 +22,8 @@ from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, P
 
 from gis import catalogue
 from gis._errors import CRSError, InputError
-from gis.crs import CHINA_BOUNDS, STORAGE_EPSG, in_china, zone_prefixed_epsg
+from gis.coords import CHINA_BOUNDS, in_china
+from gis.crs import STORAGE_EPSG, zone_prefixed_epsg
 from gis.io import limits
 from gis.io.readers import RawData
 from gis.io.tables import parse_angle

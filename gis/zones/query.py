@@ -11,7 +11,8 @@ import pandas as pd
 import shapely
 
 from gis._errors import InputError, UnknownNameError
-from gis.crs import STORAGE_EPSG, in_china, metric_crs
+from gis.coords import in_china
+from gis.crs import STORAGE_EPSG, metric_crs
 from gis.store import Store
 
 # layers whose features can lie inside a zone, and their id column
