@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from gis import maps
+from gis.demo.patrols import quarter_for
 from gis.i18n import t
 from gis.patrol_map import patrol_map, reach_layer
 from gis.patrols import FLAGS, assess_tracks, compliance
@@ -50,7 +51,8 @@ st.subheader(t("page_patrols", lg))
 store = GeoPackageStore(path)
 status = st.empty()
 try:
-    tracks = tracks_for(store, progress=lambda f: status.progress(f, text=t("analysing_patrols", lg)))
+    tracks = tracks_for(store, tracks=quarter_for(
+        store, progress=lambda f: status.progress(f, text=t("analysing_patrols", lg))))
 except Exception as e:  # a store with no patrols: say so and how to import (the library's message)
     st.info(t("no_patrol_data", lg))
     st.caption(md_text(e))

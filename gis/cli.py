@@ -276,13 +276,14 @@ def cmd_patrols_import(args) -> int:
 
 
 def cmd_patrols_report(args) -> int:
+    from gis.demo.patrols import quarter_for
     from gis.io.findings import write_findings
     from gis.patrols import analyse
     from gis.patrols.io import tracks_for
 
     store = _store(args.data)
-    tracks = tracks_for(store, tracks=args.tracks,
-                        progress=lambda f: print(f"[patrols] simulating the demo quarter {f:.0%}", file=sys.stderr))
+    tracks = tracks_for(store, tracks=args.tracks or quarter_for(
+        store, progress=lambda f: print(f"[patrols] simulating the demo quarter {f:.0%}", file=sys.stderr)))
     if tracks is not None and args.tracks is None:
         print(f"[patrols] the demo store has no patrols: using the simulated demo quarter {tracks}", file=sys.stderr)
     start, end = _date(args.start, "--from"), _date(args.end, "--to")
@@ -526,7 +527,7 @@ def build_parser() -> argparse.ArgumentParser:
     z.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
     z.add_argument("--rules", default="guangzhou", help="patrol validity rule set: akqi, guangzhou, dinghu")
     z.add_argument("--rule-table", nargs="+", metavar="TABLE=CSV", help="county overrides: patrol_validity, patrol_checks, patrol_frequency")
-    z.add_argument("--tracks", help="GeoParquet of raw points instead of the store's patrols")
+    z.add_argument("--tracks", help="track file (GeoParquet of raw points, GPX, KML, GeoJSON, CSV, XLSX) instead of the store's patrols")
     z.add_argument("--json", action="store_true")
     z.add_argument("--out", help="FILE.gpkg, FILE.xlsx or FILE.csv")
     z.set_defaults(func=cmd_patrols_report)

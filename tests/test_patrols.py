@@ -406,3 +406,98 @@ def test_patrol_map_draws_reaches_by_recency_and_a_timeline_offline(demo_path):
     assert not re.search(r"https?://(?!localhost)", html.split("<script>")[0].split("<body>")[0].split("</head>")[0]
                          .replace("http://www.w3.org", ""))  # no CDN in the head
     assert "R1-V1" in html and json.dumps("最近巡河")[1:-1] in html  # the never-patrolled reach; the zh legend
+
+
+# --- a user's own GeoParquet of tracks (no answer key beside it) ---------------------
+
+def _user_geoparquet(store, path, *, crs=4490):
+    """The walk of :func:`_demo_track` as a user's GeoParquet: point geometry (no lon/lat
+    columns), Chinese headers, zoned times. Returns (chief, river, village)."""
+    chief, df = _demo_track(store, system="wgs84")
+    a = store.read("assignments").set_index("chief_id").loc[chief]
+    a = a.iloc[0] if isinstance(a, pd.DataFrame) else a
+    times = pd.to_datetime(df["定位时间"]).dt.tz_localize("Asia/Shanghai")
+    gdf = gpd.GeoDataFrame({"河长编号": df["河长编号"], "时间": times},
+                           geometry=gpd.points_from_xy(df["经度"], df["纬度"]), crs=4490)
+    gdf.to_crs(crs).to_parquet(path)
+    return chief, a["river_code"], a["admin_code"]
+
+
+def test_analyse_a_users_geoparquet_of_tracks(demo_copy, tmp_path):
+    store = GeoPackageStore(demo_copy)
+    path = tmp_path / "我的轨迹.parquet"
+    chief, river, village = _user_geoparquet(store, path)
+    assert not list(tmp_path.glob("*answer_key*"))
+    report, a = analyse(store, start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 31), tracks=path)
+    assert len(a.patrols) == 1
+    p = a.patrols.iloc[0]
+    assert p["chief_id"] == chief
+    assert p["distance_m"] == pytest.approx(1500, rel=0.02)  # 1.5 km walked along the river
+    assert p["duration_s"] == pytest.approx(7 * 199)  # 200 fixes, 7 s apart
+    assert p["valid"] and p["flags"] == []
+    from gis.patrols import network_from_store
+
+    reaches = network_from_store(store).reaches
+    on_river = set(reaches.loc[reaches["river_code"] == river, "reach_id"])
+    own = set(reaches.loc[(reaches["river_code"] == river) & (reaches["admin_code"] == village), "reach_id"])
+    covered = a.visits.groupby("reach_id")["covered_m"].sum()
+    assert set(covered.index) <= on_river  # the walk never leaves the chief's river
+    assert covered.idxmax() in own  # and it is walked in the chief's own village
+    row = report.chiefs.set_index("chief_id").loc[chief]
+    assert row["valid"] == 1 and row["required"] == 4  # weekly village patrols in October
+    assert not report.reaches.set_index("reach_id").loc[covered.idxmax(), "never_patrolled"]
+
+
+def test_cli_patrols_report_reads_a_users_geoparquet(demo_copy, tmp_path, capsys):
+    store = GeoPackageStore(demo_copy)
+    path = tmp_path / "tracks.parquet"
+    chief, _, _ = _user_geoparquet(store, path)
+    code = main(["patrols", "report", "--tracks", str(path), "--data", str(demo_copy),
+                 "--from", "2026-10-01", "--to", "2026-10-31", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    mine = [c for c in out["chiefs"] if c["chief_id"] == chief]
+    assert mine == [{**mine[0], "valid": 1, "required": 4}]
+    assert sum(c["valid"] for c in out["chiefs"]) == 1 and out["suspicious"] == []
+
+
+def test_geoparquet_tracks_refused_with_file_field_and_fix(demo_copy, tmp_path):
+    store = GeoPackageStore(demo_copy)
+    projected = tmp_path / "gk.parquet"
+    _user_geoparquet(store, projected, crs=GK)
+    with pytest.raises(InputError) as e:
+        read_tracks(projected)
+    assert e.value.field == "geometry" and "not longitude/latitude" in e.value.reason and "to_crs" in e.value.fix
+    lines = tmp_path / "lines.parquet"
+    gpd.GeoDataFrame({"chief_id": ["C1"]}, geometry=[LineString([(105, 30), (105.01, 30)])], crs=4490).to_parquet(lines)
+    with pytest.raises(InputError) as e:
+        read_tracks(lines)
+    assert e.value.row == 1 and "LineString" in e.value.reason and "one row per recorded point" in e.value.fix
+    nopos = tmp_path / "nopos.parquet"
+    pd.DataFrame({"chief_id": ["C1"], "time": ["2026-10-08 09:00:00"]}).to_parquet(nopos)
+    with pytest.raises(InputError) as e:
+        read_tracks(nopos)
+    assert "no position" in e.value.reason and "经度" in e.value.fix and str(nopos) == e.value.file
+    system = tmp_path / "system.parquet"
+    pd.DataFrame({"chief_id": ["C1", "C1"], "lon": [105.0, 105.001], "lat": [30.0, 30.0],
+                  "coords": ["wgs84", "baidu"]}).to_parquet(system)
+    with pytest.raises(InputError) as e:
+        read_tracks(system)
+    assert e.value.field == "coords" and e.value.row == 2 and "bd09" in e.value.fix
+    nochief = tmp_path / "nochief.parquet"
+    pd.DataFrame({"lon": [105.0, 105.001], "lat": [30.0, 30.0]}).to_parquet(nochief)
+    raw, notes = read_tracks(nochief)  # importable with --chief
+    assert len(raw) == 2 and any("no chief column" in n for n in notes)
+    with pytest.raises(InputError) as e:
+        analyse(store, start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 31), tracks=nochief)
+    assert e.value.field == "chief" and "河长编号" in e.value.fix
+
+
+def test_only_faces_fall_back_to_the_demo_quarter(demo_copy):
+    from gis.demo.patrols import quarter_for
+    from gis.patrols.io import tracks_for
+
+    store = GeoPackageStore(demo_copy)  # the demo's data, but not the demo store: no simulated quarter
+    assert quarter_for(store) is None
+    with pytest.raises(InputError, match="no patrols"):
+        tracks_for(store)

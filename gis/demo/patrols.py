@@ -193,8 +193,11 @@ def write(points: pd.DataFrame, answer: pd.DataFrame, path) -> None:
 
 
 def read(path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The raw points and answer key written by :func:`write`."""
-    pts = pd.DataFrame(gpd.read_parquet(path).drop(columns="geometry"))
+    """The raw points (read as any track file, :func:`gis.patrols.read.read_tracks`) and
+    the answer key written beside them by :func:`write`."""
+    from gis.patrols.read import read_tracks
+
+    pts = read_tracks(path)[0]
     return pts, pd.read_csv(_key_path(path), keep_default_na=False).replace({"": None})
 
 
@@ -224,3 +227,19 @@ def ensure(path=None, *, store=None, progress: Callable[[float], None] | None = 
     _key_path(tmp).replace(_key_path(path))
     tmp.replace(path)
     return path
+
+
+def quarter_for(store, *, progress: Callable[[float], None] | None = None):
+    """The simulated quarter when ``store`` is the demo county's store without imported
+    patrols (generated on first use, see :func:`ensure`), else ``None``.
+
+    For the faces (CLI, app): the analysis itself takes whatever ``tracks`` it is given.
+    """
+    from pathlib import Path
+
+    from gis import datasets
+
+    path = Path(getattr(store, "path", ""))
+    if not path.exists() or path.resolve() != datasets.get_path("demo").resolve() or "patrol_points" in store.layers():
+        return None
+    return ensure(store=store, progress=progress)

@@ -3,7 +3,6 @@ as raw points, and warn when a track looks like uncorrected GCJ-02 or BD-09."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,24 +146,16 @@ def load_raw(store: Store) -> pd.DataFrame:
         "lon": p["raw_lon"], "lat": p["raw_lat"], "coords": p["coords"]})
 
 
-def tracks_for(store: Store, *, tracks: str | Path | None = None,
-               progress: Callable[[float], None] | None = None) -> Path | None:
+def tracks_for(store: Store, *, tracks: str | Path | None = None) -> Path | None:
     """The track file to analyse with ``store``: ``tracks`` if given, ``None`` when the
-    store holds imported patrols, and the simulated quarter for the demo county (generated
-    on first use, about 15 s). Any other store without patrols is refused with the fix."""
-    from gis import datasets
-
+    store holds imported patrols; any other store is refused with the fix. A face that
+    has a default track file (the demo's simulated quarter) passes it as ``tracks``."""
     if tracks is not None:
         return Path(tracks)
     if "patrol_points" in store.layers():
         return None
-    path = Path(getattr(store, "path", ""))
-    if not path.exists() or path.resolve() != datasets.get_path("demo").resolve():
-        raise InputError("the store has no patrols", file=str(path),
-                         fix="import tracks with 'riverchief patrols import FILE --chief ID', or pass --tracks")
-    from gis.demo import patrols as demo_patrols
-
-    return demo_patrols.ensure(progress=progress)
+    raise InputError("the store has no patrols", file=str(getattr(store, "path", store)),
+                     fix="import tracks with 'riverchief patrols import FILE --chief ID', or pass --tracks")
 
 
 def offset_warnings(cleaned: Cleaned, net: PatrolNetwork, *, min_share: float = 0.8) -> list[dict]:

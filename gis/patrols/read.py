@@ -1,4 +1,4 @@
-"""Read patrol tracks from GPX, KML, GeoJSON, CSV and XLSX into one frame of raw points.
+"""Read patrol tracks from GPX, KML, GeoJSON, CSV, XLSX and (Geo)Parquet into one frame of raw points.
 
 Every point keeps where it came from (file, track, segment, the row or point number a
 user would quote) and its coordinates exactly as recorded; conversion and cleaning come
@@ -17,8 +17,9 @@ import pandas as pd
 from gis._errors import InputError
 from gis.io import tables
 from gis.io.readers import clean_errors
+from gis.patrols.parquet import read_parquet_points
 
-SUFFIXES = (".gpx", ".kml", ".geojson", ".json", ".csv", ".txt", ".xlsx")
+SUFFIXES = (".gpx", ".kml", ".geojson", ".json", ".csv", ".txt", ".xlsx", ".parquet", ".geoparquet")
 MAX_BYTES = 200 << 20  # a quarter of one chief's tracks is a few MB; refuse anything absurd
 RAW_COLUMNS = ["file", "track", "segment", "track_name", "chief", "patrol_ref", "point", "time_text", "lon", "lat"]
 # Header words of patrol exports (Chinese apps and English tools) -> raw column.
@@ -38,8 +39,9 @@ def read_tracks(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
     Returns
     -------
     points : DataFrame
-        Columns :data:`RAW_COLUMNS`; ``point`` is the number a user would look for
-        (the spreadsheet row, or the point's position in its GPX/KML segment).
+        Columns :data:`RAW_COLUMNS` (and ``coords`` when a Parquet file names each point's
+        system); ``point`` is the number a user would look for (the spreadsheet or Parquet
+        row, or the point's position in its GPX/KML segment).
     notes : list of str
 
     Raises
@@ -55,6 +57,10 @@ def read_tracks(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
                          fix=f"export the track as one of {', '.join(SUFFIXES)}")
     if not path.exists():
         raise InputError("no such file", file=name, fix="check the path")
+    if suffix in (".parquet", ".geoparquet"):  # compressed and columnar: limited by its row count instead
+        df, notes = read_parquet_points(path, name, HEADERS)
+        _check_degrees(df, name)
+        return df, notes
     size = path.stat().st_size
     if size == 0:
         raise InputError("the file is empty", file=name, fix="export the track again")
