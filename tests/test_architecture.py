@@ -73,12 +73,7 @@ FLOORS: dict[str, str] = {
 #: Known violations of today, each with its reason. The lists may only shrink: an entry that
 #: no longer matches a real import fails the test, so a fix must also delete its entry.
 #: Keys are (file, imported module); for private names (file, module, name).
-FLOOR_ALLOWED: dict[tuple[str, str], str] = {
-    # issue 13 item 1 (another helper): gis.patrols gets its own track reader
-    ("gis/patrols/__init__.py", "gis.demo.patrols"):
-        "reads every tracks= file with the demo's reader, which wants the demo's answer key",
-    ("gis/patrols/io.py", "gis.demo.patrols"): "special-cases the demo store by its path",
-}
+FLOOR_ALLOWED: dict[tuple[str, str], str] = {}
 PRIVATE_ALLOWED: dict[tuple[str, str, str], str] = {
     # issue 13 item 4 (another helper): the CLI becomes a package and reads tables publicly
     ("gis/cli.py", "gis.patrols.read", "_table"): "coords convert reads a table by the patrol reader",
