@@ -64,7 +64,8 @@ class QuarryReport:
 
 
 def check_quarries(store: Store, *, rule_override: str | Path | None = None, as_of: str | None = None,
-                   tolerance: float = DEFAULT_TOLERANCE_M, include_proposed_zones: bool = False) -> QuarryReport:
+                   tolerance: float = DEFAULT_TOLERANCE_M,
+                   include_proposed_zones: bool = False) -> QuarryReport:
     """Check every quarry in ``store`` against the sand-mining rules.
 
     Parameters

@@ -41,15 +41,18 @@ def _option(command: str, dest: str) -> argparse.Action:
     return next(a for a in COMMANDS[command]._actions if a.dest == dest)
 
 
-@pytest.mark.parametrize(("command", "dest", "choices", "default"), [
-    ("coords convert", "src", coords.SYSTEMS, None),
-    ("coords convert", "dst", coords.SYSTEMS, None),
-    ("patrols import", "coords", coords.SYSTEMS, CleanOptions().coords),
-    ("search", "kind", search.KINDS, None),
-    ("gaps", "level", (*coverage.LEVELS, coverage.ALL_LEVELS), coverage.ALL_LEVELS),
-    ("import", "mode", importer.MODES, "append"),
-    ("hash-password", "role", auth.USER_ROLES, auth.STAFF),
-])
+@pytest.mark.parametrize(
+    ("command", "dest", "choices", "default"),
+    [
+        ("coords convert", "src", coords.SYSTEMS, None),
+        ("coords convert", "dst", coords.SYSTEMS, None),
+        ("patrols import", "coords", coords.SYSTEMS, CleanOptions().coords),
+        ("search", "kind", search.KINDS, None),
+        ("gaps", "level", (*coverage.LEVELS, coverage.ALL_LEVELS), coverage.ALL_LEVELS),
+        ("import", "mode", importer.MODES, "append"),
+        ("hash-password", "role", auth.USER_ROLES, auth.STAFF),
+    ],
+)
 def test_choices_are_the_librarys(command, dest, choices, default):
     action = _option(command, dest)
     assert tuple(action.choices) == tuple(choices)
@@ -62,15 +65,18 @@ def test_import_layers_are_the_catalogues_less_the_system_layers():
     assert "audit_log" not in layers and "rivers" in layers
 
 
-@pytest.mark.parametrize(("command", "dest", "default"), [
-    ("zones delineate", "tolerance", ZONE_TOLERANCE),
-    ("zones delineate", "material", DEFAULT_MATERIAL),
-    ("quarries", "tolerance", quarries.DEFAULT_TOLERANCE_M),
-    ("patrols import", "gap_minutes", CleanOptions().gap_minutes),
-    ("patrols report", "rules", DEFAULT_RULE_SET),
-    ("search", "limit", search.DEFAULT_LIMIT),
-    ("demo", "seed", DEFAULT_SEED),
-])
+@pytest.mark.parametrize(
+    ("command", "dest", "default"),
+    [
+        ("zones delineate", "tolerance", ZONE_TOLERANCE),
+        ("zones delineate", "material", DEFAULT_MATERIAL),
+        ("quarries", "tolerance", quarries.DEFAULT_TOLERANCE_M),
+        ("patrols import", "gap_minutes", CleanOptions().gap_minutes),
+        ("patrols report", "rules", DEFAULT_RULE_SET),
+        ("search", "limit", search.DEFAULT_LIMIT),
+        ("demo", "seed", DEFAULT_SEED),
+    ],
+)
 def test_defaults_are_the_librarys(command, dest, default):
     assert _option(command, dest).default == default
 
@@ -109,8 +115,12 @@ def test_help_exits_0(command, capsys):
 
 def test_console_entry_points():
     """``riverchief`` and ``python -m gis.cli`` run the same main()."""
-    run = subprocess.run([sys.executable, "-m", "gis.cli", "--help"], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parents[1])
+    run = subprocess.run(
+        [sys.executable, "-m", "gis.cli", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert run.returncode == 0 and "hash-password" in run.stdout
     import tomllib
 
@@ -126,8 +136,22 @@ def test_command_modules_are_small(module):
 def test_a_library_keyerror_is_a_clean_refusal(tmp_path, capsys, demo_copy):
     """A plain KeyError the library raises for user input (an unknown --rule-table) ends in
     one line and exit 2, not a traceback."""
-    code = main(["patrols", "report", "--data", str(demo_copy), "--from", "2026-01-01", "--to", "2026-01-02",
-                 "--rule-table", "no_such_table=x.csv", "--tracks", str(tmp_path / "none.parquet")])
+    code = main(
+        [
+            "patrols",
+            "report",
+            "--data",
+            str(demo_copy),
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-01-02",
+            "--rule-table",
+            "no_such_table=x.csv",
+            "--tracks",
+            str(tmp_path / "none.parquet"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith("riverchief: error: ") and "Traceback" not in err

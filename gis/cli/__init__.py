@@ -22,8 +22,9 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl+C
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``riverchief`` parser with every command (``--data`` defaults read now)."""
-    p = argparse.ArgumentParser(prog="riverchief",
-                                description="River Chief GIS (河长制 GIS): county data, checks and map.")
+    p = argparse.ArgumentParser(
+        prog="riverchief", description="River Chief GIS (河长制 GIS): county data, checks and map."
+    )
     sub = p.add_subparsers(dest="command", required=True)
     shared = parents()
     for group in GROUPS:

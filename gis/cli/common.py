@@ -37,13 +37,18 @@ def default_data() -> str:
 def parents() -> Parents:
     """Build the parent parsers (``--data`` reads its default when the parser is built)."""
     data = argparse.ArgumentParser(add_help=False)
-    data.add_argument("--data", default=default_data(),
-                      help="county GeoPackage (default: $RIVERCHIEF_DATA, else the demo county)")
+    data.add_argument(
+        "--data",
+        default=default_data(),
+        help="county GeoPackage (default: $RIVERCHIEF_DATA, else the demo county)",
+    )
     js = argparse.ArgumentParser(add_help=False)
     js.add_argument("--json", action="store_true", help="print JSON with stable keys")
     out = argparse.ArgumentParser(add_help=False)
-    out.add_argument("--out", help="write the findings: FILE.gpkg (layers), FILE.xlsx (sheets) "
-                                   "or FILE.csv (one file per table)")
+    out.add_argument(
+        "--out",
+        help="write the findings: FILE.gpkg (layers), FILE.xlsx (sheets) or FILE.csv (one file per table)",
+    )
     return Parents(data, js, out)
 
 
@@ -80,7 +85,9 @@ def iso_date(text: str, option: str):
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"{option} '{text}' is not a date", fix="write it as YYYY-MM-DD, e.g. 2026-07-01") from None
+        raise InputError(
+            f"{option} '{text}' is not a date", fix="write it as YYYY-MM-DD, e.g. 2026-07-01"
+        ) from None
 
 
 def audit(data: str, action: str, **kw) -> None:
@@ -104,13 +111,18 @@ def guard_store(args: argparse.Namespace) -> None:
     if not data or not Path(data).exists():
         return
     if why := not_a_geopackage(Path(data)):
-        raise InputError(f"--data {data} is not a county store ({why}); it was left unchanged",
-                         fix="pass a .gpkg county store, or a path that does not exist yet to create one")
+        raise InputError(
+            f"--data {data} is not a county store ({why}); it was left unchanged",
+            fix="pass a .gpkg county store, or a path that does not exist yet to create one",
+        )
     for option in OUTPUTS:
         out = getattr(args, option, None)
         if out and Path(out).exists() and os.path.samefile(out, data):
-            raise InputError(f"the output file {out} is the county store itself ({data}); writing it "
-                             "would overwrite the store", fix="choose another output file name")
+            raise InputError(
+                f"the output file {out} is the county store itself ({data}); writing it "
+                "would overwrite the store",
+                fix="choose another output file name",
+            )
 
 
 def with_fix(reason: str, fix: str | None) -> str:

@@ -24,15 +24,22 @@ def _lonlat(raw, name: str):
     cols = {k: next((low[w.lower()] for w in HEADERS[k] if w.lower() in low), None) for k in ("lon", "lat")}
     missing = [k for k, c in cols.items() if c is None]
     if missing:
-        raise InputError(f"no {' or '.join(missing)} column (found {list(raw.frame.columns)})", file=name,
-                         fix="name the columns 经度 and 纬度 (or lon and lat)")
-    lon, lat = (pd.to_numeric(raw.frame[cols[k]], errors="coerce").to_numpy(dtype=float) for k in ("lon", "lat"))
+        raise InputError(
+            f"no {' or '.join(missing)} column (found {list(raw.frame.columns)})",
+            file=name,
+            fix="name the columns 经度 and 纬度 (or lon and lat)",
+        )
+    lon, lat = (
+        pd.to_numeric(raw.frame[cols[k]], errors="coerce").to_numpy(dtype=float) for k in ("lon", "lat")
+    )
     bad = ~(np.isfinite(lon) & np.isfinite(lat))
     if bad.any():
         row = int(np.asarray(raw.rows)[bad][0])
-        raise InputError(f"{name}: row {row}: lon/lat is not a number ({int(bad.sum())} rows)",
-                         fix=f"the {'/'.join(HEADERS['lon'][:2])} and {'/'.join(HEADERS['lat'][:2])} "
-                             "columns must hold decimal degrees")
+        raise InputError(
+            f"{name}: row {row}: lon/lat is not a number ({int(bad.sum())} rows)",
+            fix=f"the {'/'.join(HEADERS['lon'][:2])} and {'/'.join(HEADERS['lat'][:2])} "
+            "columns must hold decimal degrees",
+        )
     return lon, lat
 
 
@@ -71,7 +78,9 @@ def register(sub, parents) -> None:
     """Add ``coords`` and its subcommand to the ``riverchief`` subparsers."""
     s = sub.add_parser("coords", help="coordinate conversion between WGS84/CGCS2000, GCJ-02 and BD-09")
     csub = s.add_subparsers(dest="coords_command", required=True)
-    z = csub.add_parser("convert", parents=[parents.json], help="convert one point, or every row of a CSV/XLSX file")
+    z = csub.add_parser(
+        "convert", parents=[parents.json], help="convert one point, or every row of a CSV/XLSX file"
+    )
     z.add_argument("--from", dest="src", required=True, choices=coords.SYSTEMS)
     z.add_argument("--to", dest="dst", required=True, choices=coords.SYSTEMS)
     z.add_argument("lon", nargs="?", type=float)

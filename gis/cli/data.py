@@ -69,8 +69,9 @@ def cmd_search(args) -> int:
 
 def register(sub, parents) -> None:
     """Add the commands of this module to the ``riverchief`` subparsers."""
-    s = sub.add_parser("summary", parents=[parents.data, parents.json],
-                       help="county inventory computed from the data")
+    s = sub.add_parser(
+        "summary", parents=[parents.data, parents.json], help="county inventory computed from the data"
+    )
     s.set_defaults(func=cmd_summary)
 
     s = sub.add_parser("layers", help="list the layer catalogue, or one layer's fields")
@@ -78,14 +79,20 @@ def register(sub, parents) -> None:
     s.add_argument("--markdown", action="store_true", help="print the bilingual catalogue (layers/README.md)")
     s.set_defaults(func=cmd_layers)
 
-    s = sub.add_parser("export", parents=[parents.data],
-                       help="export the county store: FILE.gpkg (a copy), FILE.xlsx (sheets) or FILE.csv")
+    s = sub.add_parser(
+        "export",
+        parents=[parents.data],
+        help="export the county store: FILE.gpkg (a copy), FILE.xlsx (sheets) or FILE.csv",
+    )
     s.add_argument("out")
     s.add_argument("--layers", nargs="+", metavar="NAME", help="only these layers (default: all)")
     s.set_defaults(func=cmd_export)
 
-    s = sub.add_parser("search", parents=[parents.data, parents.json],
-                       help="find rivers, townships, villages, chiefs and reservoirs by name or code")
+    s = sub.add_parser(
+        "search",
+        parents=[parents.data, parents.json],
+        help="find rivers, townships, villages, chiefs and reservoirs by name or code",
+    )
     s.add_argument("text")
     s.add_argument("--kind", nargs="+", choices=search.KINDS)
     s.add_argument("--limit", type=int, default=search.DEFAULT_LIMIT)

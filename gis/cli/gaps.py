@@ -8,8 +8,15 @@ from gis import coverage
 from gis.cli.common import open_store, say
 
 #: The findings counted in the plain-text summary, in the order printed.
-COUNTED = ("holes", "mismatches", "duplicates", "orphan_chiefs", "reservoirs_without_chief",
-           "boundary_reaches_unagreed", "signboard_issues")
+COUNTED = (
+    "holes",
+    "mismatches",
+    "duplicates",
+    "orphan_chiefs",
+    "reservoirs_without_chief",
+    "boundary_reaches_unagreed",
+    "signboard_issues",
+)
 
 
 def cmd_gaps(args) -> int:
@@ -26,8 +33,11 @@ def cmd_gaps(args) -> int:
         print(json.dumps(cov.to_json(), ensure_ascii=False, indent=2))
         return 0
     by = cov.unassigned_length_m_by_level()
-    print(f"unassigned reaches: {len(cov.unassigned)}  ("
-          + ", ".join(f"{k} {v / 1000:.2f} km" for k, v in by.items()) + ")")
+    print(
+        f"unassigned reaches: {len(cov.unassigned)}  ("
+        + ", ".join(f"{k} {v / 1000:.2f} km" for k, v in by.items())
+        + ")"
+    )
     for name in COUNTED:
         print(f"{name}: {len(getattr(cov, name))}")
     return 0
@@ -35,7 +45,10 @@ def cmd_gaps(args) -> int:
 
 def register(sub, parents) -> None:
     """Add ``gaps`` to the ``riverchief`` subparsers."""
-    s = sub.add_parser("gaps", parents=[parents.data, parents.out, parents.json],
-                       help="coverage analysis: reaches with no chief, holes, mismatches, signboards")
+    s = sub.add_parser(
+        "gaps",
+        parents=[parents.data, parents.out, parents.json],
+        help="coverage analysis: reaches with no chief, holes, mismatches, signboards",
+    )
     s.add_argument("--level", choices=[*coverage.LEVELS, coverage.ALL_LEVELS], default=coverage.ALL_LEVELS)
     s.set_defaults(func=cmd_gaps)

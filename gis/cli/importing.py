@@ -17,24 +17,38 @@ def cmd_import(args) -> int:
     from gis.audit import LOCAL_ROLE, os_user
 
     report = importer.import_file(
-        args.file, args.layer, data=args.data, crs=args.crs, encoding=args.encoding,
-        field_map=pairs(args.field_map, "--field-map"), defaults=pairs(args.default, "--default"),
-        mode=args.mode, swap_xy=args.swap_xy, allow_outside_china=args.allow_outside_china,
-        source_layer=args.source_layer, rejects=args.rejects, dry_run=args.dry_run,
-        audit={"who": os_user(), "role": LOCAL_ROLE, "detail": str(args.file)})
+        args.file,
+        args.layer,
+        data=args.data,
+        crs=args.crs,
+        encoding=args.encoding,
+        field_map=pairs(args.field_map, "--field-map"),
+        defaults=pairs(args.default, "--default"),
+        mode=args.mode,
+        swap_xy=args.swap_xy,
+        allow_outside_china=args.allow_outside_china,
+        source_layer=args.source_layer,
+        rejects=args.rejects,
+        dry_run=args.dry_run,
+        audit={"who": os_user(), "role": LOCAL_ROLE, "detail": str(args.file)},
+    )
     print(importer.report_json(report) if args.json else report.format())
     return report.exit_code
 
 
 def register(sub, parents) -> None:
     """Add ``import`` to the ``riverchief`` subparsers."""
-    s = sub.add_parser("import", parents=[parents.data, parents.json],
-                       help="import a file into a layer, with a row-by-row validation report "
-                            "(the --data store is created if it does not exist)")
+    s = sub.add_parser(
+        "import",
+        parents=[parents.data, parents.json],
+        help="import a file into a layer, with a row-by-row validation report "
+        "(the --data store is created if it does not exist)",
+    )
     s.add_argument("file")
     layers = importable_layers()
-    s.add_argument("--layer", required=True, choices=layers, metavar="NAME",
-                   help=f"target layer: {', '.join(layers)}")
+    s.add_argument(
+        "--layer", required=True, choices=layers, metavar="NAME", help=f"target layer: {', '.join(layers)}"
+    )
     s.add_argument("--crs", help="CRS when the file has none, e.g. EPSG:4490")
     s.add_argument("--encoding", help="text encoding, e.g. GBK (detected when omitted)")
     s.add_argument("--field-map", nargs="+", metavar="SRC=DST", help="map source columns to layer fields")

@@ -10,19 +10,28 @@ from gis._errors import InputError
 from gis.cli.common import open_store
 
 #: Help of each ``--<by>`` option, one per :data:`gis.jurisdiction.SELECT_BY`.
-_HELP = {"township": "township code or unique name", "village": "village code or unique name",
-         "river": "river code or unique name", "chief": "chief id or unique name"}
+_HELP = {
+    "township": "township code or unique name",
+    "village": "village code or unique name",
+    "river": "river code or unique name",
+    "chief": "chief id or unique name",
+}
 
 
 def _print_card(card: dict) -> None:
-    print(f"{card['reach_id']}  {card['river_name']} {card['chainage']}  {card['length_m']:,.0f} m  "
-          f"{card['township']} {card['village']}" + (f" / {card['shared_with']}" if card["shared_with"] else ""))
+    print(
+        f"{card['reach_id']}  {card['river_name']} {card['chainage']}  {card['length_m']:,.0f} m  "
+        f"{card['township']} {card['village']}" + (f" / {card['shared_with']}" if card["shared_with"] else "")
+    )
     for c in card["chiefs"]:
         print(f"  {c['level']:<9}{c['name']:<6}{c['post']:<16}{c['phone'] or ''}")
     for lv in card["levels_without_chief"]:
         print(f"  {lv:<9}NO CHIEF")
     for b in card["signboards"]:
-        print(f"  signboard {b['board_id']} {b['distance_m']:,.0f} m away: {b['chief_name']} {b['chief_phone'] or ''}")
+        print(
+            f"  signboard {b['board_id']} {b['distance_m']:,.0f} m away: "
+            f"{b['chief_name']} {b['chief_phone'] or ''}"
+        )
 
 
 def cmd_jurisdiction(args) -> int:
@@ -48,16 +57,21 @@ def cmd_jurisdiction(args) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     for r in rows:
-        print(f"{r['reach_id']:<22}{r['river_name'] or '':<8}{r['chainage']:<20}{r['length_m']:>9,.0f} m  "
-              + " / ".join(f"{lv}: {', '.join(r[lv]) or '-'}" for lv in jurisdiction.LEVELS))
+        print(
+            f"{r['reach_id']:<22}{r['river_name'] or '':<8}{r['chainage']:<20}{r['length_m']:>9,.0f} m  "
+            + " / ".join(f"{lv}: {', '.join(r[lv]) or '-'}" for lv in jurisdiction.LEVELS)
+        )
     print(f"{len(rows)} reaches, {sum(r['length_m'] for r in rows) / 1000:,.2f} km", file=sys.stderr)
     return 0
 
 
 def register(sub, parents) -> None:
     """Add ``jurisdiction`` to the ``riverchief`` subparsers."""
-    s = sub.add_parser("jurisdiction", parents=[parents.data, parents.json],
-                       help="who answers for each reach: select by township, village, river or chief")
+    s = sub.add_parser(
+        "jurisdiction",
+        parents=[parents.data, parents.json],
+        help="who answers for each reach: select by township, village, river or chief",
+    )
     for by in jurisdiction.SELECT_BY:
         s.add_argument(f"--{by}", help=_HELP.get(by))
     s.add_argument("--reach", help="one reach id: its chiefs, chainage and signboards")

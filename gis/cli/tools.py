@@ -32,8 +32,19 @@ def cmd_app(args) -> int:
 
     env = dict(os.environ, RIVERCHIEF_DATA=str(Path(args.data).resolve()))
     # always headless: a non-headless first run asks for an e-mail address on stdin
-    cmd = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(args.port),
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     url = f"http://localhost:{args.port}"
     print(f"River Chief GIS: open {url}  (data: {args.data}; Ctrl+C stops)", file=sys.stderr)
     if not args.headless:
@@ -52,13 +63,17 @@ def cmd_hash_password(args) -> int:
         print(f'{auth.SECRET_KEY} = "{auth.hash_password(password)}"')
     else:
         if not USER_NAME.fullmatch(args.user):
-            raise InputError(f"user name '{args.user}' must be 1-{auth.MAX_USER_NAME} letters, digits, '_' or '-'",
-                             fix="e.g. --user wang")
+            raise InputError(
+                f"user name '{args.user}' must be 1-{auth.MAX_USER_NAME} letters, digits, '_' or '-'",
+                fix="e.g. --user wang",
+            )
         entry = {"hash": auth.hash_password(password), "role": args.role, "counties": args.county or []}
         auth.users_from_secrets({auth.USERS_KEY: {args.user: entry}}, store_county=None)  # the app's checks
         counties = ", ".join(f'"{c}"' for c in entry["counties"])
-        print(f'[{auth.USERS_KEY}.{args.user}]\nhash = "{entry["hash"]}"\nrole = "{args.role}"'
-              + (f"\ncounties = [{counties}]" if counties else ""))
+        print(
+            f'[{auth.USERS_KEY}.{args.user}]\nhash = "{entry["hash"]}"\nrole = "{args.role}"'
+            + (f"\ncounties = [{counties}]" if counties else "")
+        )
     say("hash-password", "put this in .streamlit/secrets.toml (never commit that file)")
     return 0
 

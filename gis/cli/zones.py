@@ -21,8 +21,16 @@ def cmd_delineate(args) -> int:
     overrides = pairs(args.rules, "--rules")
     aquifers = json.loads(Path(args.aquifers).read_text(encoding="utf-8")) if args.aquifers else None
     say("zones", "walking the network from each intake ...")
-    d = delineate(store, sources=args.source, missing=args.missing, rule_overrides=overrides,
-                  dem=args.dem, tolerance=args.tolerance, aquifers=aquifers, material=args.material)
+    d = delineate(
+        store,
+        sources=args.source,
+        missing=args.missing,
+        rule_overrides=overrides,
+        dem=args.dem,
+        tolerance=args.tolerance,
+        aquifers=aquifers,
+        material=args.material,
+    )
     if args.write and len(d.zones):
         n = write_proposals(store, d.zones)
         say("zones", f"saved {n} proposed zones into {args.data}")
@@ -67,7 +75,9 @@ def cmd_query(args) -> int:
         return 0
     for i, f in enumerate(found):
         where = args.point or f"feature {i + 1}"
-        names = ", ".join(f"{z['zone_id']} ({z['level']}, {z['origin']})" for z in f) or "in no protection zone"
+        names = (
+            ", ".join(f"{z['zone_id']} ({z['level']}, {z['origin']})" for z in f) or "in no protection zone"
+        )
         print(f"{where}: {names}")
     return 0
 
@@ -76,21 +86,35 @@ def register(sub, parents) -> None:
     """Add ``zones`` and its subcommands to the ``riverchief`` subparsers."""
     s = sub.add_parser("zones", help="drinking-water protection zones: delineate proposals, query places")
     zsub = s.add_subparsers(dest="zones_command", required=True)
-    z = zsub.add_parser("delineate", parents=[parents.data, parents.json],
-                        help="propose zones by HJ 338-2018 (saved only with --write)")
+    z = zsub.add_parser(
+        "delineate",
+        parents=[parents.data, parents.json],
+        help="propose zones by HJ 338-2018 (saved only with --write)",
+    )
     z.add_argument("--source", nargs="+", metavar="CODE", help="source codes")
     z.add_argument("--missing", action="store_true", help="every source without an official zone")
     z.add_argument("--write", action="store_true", help="save the proposals into the store")
     z.add_argument("--dem", help="DEM .npz: clip land at the watershed divide (demo: layers/demo/dem.npz)")
-    z.add_argument("--rules", nargs="+", metavar="TABLE=CSV",
-                   help=f"county overrides of rule tables: {', '.join(ZONE_TABLES)}")
-    z.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE_M,
-                   help="max distance (m) from an intake to its river")
+    z.add_argument(
+        "--rules",
+        nargs="+",
+        metavar="TABLE=CSV",
+        help=f"county overrides of rule tables: {', '.join(ZONE_TABLES)}",
+    )
+    z.add_argument(
+        "--tolerance",
+        type=float,
+        default=DEFAULT_TOLERANCE_M,
+        help="max distance (m) from an intake to its river",
+    )
     z.add_argument("--aquifers", help="JSON file: {source_code: {K, I, n}} for wells")
     z.add_argument("--material", default=DEFAULT_MATERIAL, help="aquifer material for wells without K, I, n")
     z.set_defaults(func=cmd_delineate)
-    z = zsub.add_parser("query", parents=[parents.data, parents.json],
-                        help="which zones a point or each feature of a file falls in")
+    z = zsub.add_parser(
+        "query",
+        parents=[parents.data, parents.json],
+        help="which zones a point or each feature of a file falls in",
+    )
     z.add_argument("--point", help="LON,LAT (or X,Y in --crs)")
     z.add_argument("--layer", help="a GIS file of points, lines or polygons")
     z.add_argument("--crs", help="CRS of --point or of a file without one, e.g. EPSG:4544")

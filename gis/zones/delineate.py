@@ -52,7 +52,8 @@ class Delineation:
 
 def delineate(store: Store, *, sources: Iterable[str] | None = None, missing: bool = False,
               rule_overrides: Mapping[str, str | Path] | None = None, dem: str | Path | Dem | None = None,
-              tolerance: float = DEFAULT_TOLERANCE_M, aquifers: Mapping[str, Mapping[str, float]] | None = None,
+              tolerance: float = DEFAULT_TOLERANCE_M,
+              aquifers: Mapping[str, Mapping[str, float]] | None = None,
               material: str = DEFAULT_MATERIAL) -> Delineation:
     """Delineate zones for ``sources`` (codes), for every source without an official zone
     (``missing=True``), or for all sources.
