@@ -49,6 +49,7 @@ SERVED_STORE = "*"  # the one-user form's county when the served store names non
 
 VISITOR, STAFF, ADMIN = "visitor", "staff", "admin"
 ROLES = (VISITOR, STAFF, ADMIN)
+USER_ROLES = (STAFF, ADMIN)  # roles a [users.NAME] table may give (a visitor has no login)
 #: What a handler asks permission for.
 IMPORT, UNMASKED_READ, EXPORT_UNMASKED = "import", "unmasked_read", "export_unmasked"
 ACTIONS = (IMPORT, UNMASKED_READ, EXPORT_UNMASKED)
@@ -161,7 +162,7 @@ def users_from_secrets(secrets_: Mapping, *, store_county: str | None) -> dict[s
             raise InputError("must be a table with hash, role and counties", field=where,
                              fix="see the Security section of the README")
         role = entry.get("role", STAFF)
-        if role not in (STAFF, ADMIN):
+        if role not in USER_ROLES:
             raise InputError(f"unknown role '{role}'", field=f"{where}.role", fix="use role = \"staff\" or \"admin\"")
         counties = entry.get("counties", [])
         if isinstance(counties, str):

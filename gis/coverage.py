@@ -18,6 +18,7 @@ from gis import reaches as reaches_mod
 from gis.store import Store
 
 LEVELS = ("county", "township", "village")
+ALL_LEVELS = "all"  # analyse(level=ALL_LEVELS): every level of LEVELS
 
 
 @dataclass(frozen=True)
@@ -102,13 +103,13 @@ def build_reaches(rivers, admin, rules: CoverageRules, levels=LEVELS) -> tuple[g
     return pd.concat(parts, ignore_index=True), pd.concat(slivers, ignore_index=True)
 
 
-def analyse(store: Store, *, level: str = "all", rules: CoverageRules | None = None) -> Coverage:
+def analyse(store: Store, *, level: str = ALL_LEVELS, rules: CoverageRules | None = None) -> Coverage:
     """Run the coverage analysis on a county store."""
     rules = rules or CoverageRules()
     rivers, admin = store.read("rivers"), store.read("admin_units")
-    if level != "all" and level not in LEVELS:
+    if level != ALL_LEVELS and level not in LEVELS:
         raise KeyError(f"unknown level '{level}'; valid: all, {', '.join(LEVELS)}")
-    reaches, slivers = build_reaches(rivers, admin, rules, LEVELS if level == "all" else (level,))
+    reaches, slivers = build_reaches(rivers, admin, rules, LEVELS if level == ALL_LEVELS else (level,))
     return coverage_of(reaches, store.read("assignments"), store.read("chiefs"), rivers=rivers,
                        reservoirs=store.read("reservoirs"), signboards=store.read("signboards"),
                        admin=admin, rules=rules, slivers=slivers)

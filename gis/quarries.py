@@ -22,6 +22,7 @@ from gis.crs import metric_crs
 from gis.network import build_network
 from gis.store import Store
 
+DEFAULT_TOLERANCE_M = 200.0  # max distance from a quarry to its river
 RULES = ("prohibited_mining_zone", "protection_zone", "bridge_upstream", "bridge_downstream", "dam_upstream",
          "dam_downstream", "intake_upstream", "intake_downstream", "ferry_upstream", "ferry_downstream",
          "gauging_station_upstream", "gauging_station_downstream", "management_range_no_permit",
@@ -63,7 +64,8 @@ class QuarryReport:
 
 
 def check_quarries(store: Store, *, rule_override: str | Path | None = None, as_of: str | None = None,
-                   tolerance: float = 200.0, include_proposed_zones: bool = False) -> QuarryReport:
+                   tolerance: float = DEFAULT_TOLERANCE_M,
+                   include_proposed_zones: bool = False) -> QuarryReport:
     """Check every quarry in ``store`` against the sand-mining rules.
 
     Parameters

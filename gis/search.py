@@ -10,6 +10,7 @@ from gis.crs import STORAGE_EPSG
 from gis.store import Store
 
 KINDS = ("river", "township", "village", "chief", "reservoir")
+DEFAULT_LIMIT = 50  # hits returned by find()
 
 
 def search_index(store: Store) -> gpd.GeoDataFrame:
@@ -38,7 +39,7 @@ def search_index(store: Store) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=STORAGE_EPSG)
 
 
-def find(index: gpd.GeoDataFrame, text: str, *, kinds=KINDS, limit: int = 50) -> gpd.GeoDataFrame:
+def find(index: gpd.GeoDataFrame, text: str, *, kinds=KINDS, limit: int = DEFAULT_LIMIT) -> gpd.GeoDataFrame:
     """Rows of :func:`search_index` whose name or code contains ``text`` (case-insensitive):
     exact matches first, then by kind and code."""
     q = str(text or "").strip().lower()

@@ -75,8 +75,6 @@ FLOORS: dict[str, str] = {
 #: Keys are (file, imported module); for private names (file, module, name).
 FLOOR_ALLOWED: dict[tuple[str, str], str] = {}
 PRIVATE_ALLOWED: dict[tuple[str, str, str], str] = {
-    # issue 13 item 4 (another helper): the CLI becomes a package and reads tables publicly
-    ("gis/cli.py", "gis.patrols.read", "_table"): "coords convert reads a table by the patrol reader",
     # issue 13 item 5 (another helper): gis/maps/ gets a public base_map, json_safe, legend_rows
     ("gis/jurisdiction_map.py", "gis.maps", "_base_map"): "the maps family shares a private base",
     ("gis/jurisdiction_map.py", "gis.maps", "_json_safe"): "the maps family shares a private base",

@@ -26,6 +26,8 @@ from gis.io.findings import FORMULA_LEAD, defuse_formulas, defuse_text
 from gis.io.validate import Problem
 from gis.store import GeoPackageStore, Store
 
+MODES = ("append", "replace")  # import_file(mode=): add the rows, or replace the layer with them
+
 
 @dataclass
 class ImportReport:
@@ -78,7 +80,7 @@ def import_file(
     encoding: str | None = None,
     field_map: dict[str, str] | None = None,
     defaults: dict[str, str] | None = None,
-    mode: str = "append",
+    mode: str = MODES[0],
     swap_xy: bool = False,
     allow_outside_china: bool = False,
     source_layer: str | None = None,
@@ -126,7 +128,7 @@ def import_file(
         then unchanged.
     """
     spec = catalogue.get_layer(layer)
-    if mode not in ("append", "replace"):
+    if mode not in MODES:
         raise InputError(f"mode must be 'append' or 'replace', not '{mode}'", field="--mode")
     store = store or GeoPackageStore(data)
     src = Path(path)

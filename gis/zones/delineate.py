@@ -25,8 +25,9 @@ from gis.network import build_network
 from gis.store import Store
 from gis.zones.reservoir import reservoir_zones
 from gis.zones.river import river_zones
-from gis.zones.well import well_radii, well_zones
+from gis.zones.well import DEFAULT_MATERIAL, well_radii, well_zones
 
+DEFAULT_TOLERANCE_M = 100.0  # max distance from an intake to its river
 ZONE_TABLES = ("river_zone_distances", "channel_half_width", "reservoir_zones",
                "groundwater_travel_time", "groundwater_empirical_radius")
 COLUMNS = ["zone_id", "source_code", "level", "origin", "rule", "notes", "area_m2", "water_area_m2",
@@ -51,8 +52,9 @@ class Delineation:
 
 def delineate(store: Store, *, sources: Iterable[str] | None = None, missing: bool = False,
               rule_overrides: Mapping[str, str | Path] | None = None, dem: str | Path | Dem | None = None,
-              tolerance: float = 100.0, aquifers: Mapping[str, Mapping[str, float]] | None = None,
-              material: str = "medium_sand") -> Delineation:
+              tolerance: float = DEFAULT_TOLERANCE_M,
+              aquifers: Mapping[str, Mapping[str, float]] | None = None,
+              material: str = DEFAULT_MATERIAL) -> Delineation:
     """Delineate zones for ``sources`` (codes), for every source without an official zone
     (``missing=True``), or for all sources.
 

@@ -8,6 +8,7 @@ from shapely.geometry import Point
 from gis._errors import InputError
 
 QUAD_SEGS = 32
+DEFAULT_MATERIAL = "medium_sand"  # aquifer of a well without K, I, n
 
 
 def well_radius(*, K: float, I: float, n: float, T: float, alpha: float) -> float:  # noqa: E741, N803
@@ -22,7 +23,7 @@ def well_radius(*, K: float, I: float, n: float, T: float, alpha: float) -> floa
 
 
 def well_radii(travel: pd.DataFrame, empirical: pd.DataFrame, *, aquifer: dict | None = None,
-               material: str = "medium_sand") -> tuple[dict[str, float], str]:
+               material: str = DEFAULT_MATERIAL) -> tuple[dict[str, float], str]:
     """Radius per level and how it was found: from K, I, n when ``aquifer`` gives them,
     else from the empirical table for ``material``."""
     from gis import rules

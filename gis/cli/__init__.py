@@ -1,0 +1,54 @@
+"""The ``riverchief`` command line: a thin face over the library.
+
+One module per command group, each with a ``register(sub, parents)``; the shared options
+(``--data``, ``--json``, ``--out``) and helpers are in :mod:`gis.cli.common`. Errors a user
+can act on become one line on stderr and exit code 2 here, in :func:`main`, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from gis._errors import RiverChiefError
+from gis.cli import coords, data, gaps, importing, jurisdiction, patrols, quarries, tools, zones
+from gis.cli.common import guard_store, parents
+
+#: The command modules, in the order their commands are listed by ``riverchief --help``.
+GROUPS = (data, importing, gaps, zones, quarries, patrols, coords, jurisdiction, tools)
+EXIT_USER_ERROR = 2  # as argparse exits for a bad option
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl+C
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``riverchief`` parser with every command (``--data`` defaults read now)."""
+    p = argparse.ArgumentParser(
+        prog="riverchief", description="River Chief GIS (河长制 GIS): county data, checks and map."
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    shared = parents()
+    for group in GROUPS:
+        group.register(sub, shared)
+    return p
+
+
+def _message(exc: BaseException) -> str:
+    # KeyError's str() quotes its argument; the message is the argument
+    return str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one ``riverchief`` command; returns its exit code.
+
+    0 success, 1 a finding the command reports (e.g. rows refused, nothing found),
+    2 a refusal (bad input, no store, an unknown name), 130 interrupted.
+    """
+    args = build_parser().parse_args(argv)
+    try:
+        guard_store(args)
+        return args.func(args)
+    except (RiverChiefError, KeyError, ValueError) as exc:  # the library's refusals of user input
+        print(f"riverchief: error: {_message(exc)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED

@@ -1,0 +1,130 @@
+"""What every command shares: the parent parsers, the store, option parsing, the audit row.
+
+``--data``, ``--json`` and ``--out`` are declared once here (argparse ``parents=``) so the
+commands cannot drift apart in their spelling, default or help.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from gis import datasets
+from gis._errors import InputError, RiverChiefError
+
+#: Options naming a file a command writes (refused when it is the store itself).
+OUTPUTS = ("out", "rejects", "issues")
+DEMO_FIX = "pass --data PATH.gpkg, or run 'riverchief demo'"
+
+
+@dataclass(frozen=True)
+class Parents:
+    """The shared options, each an ``add_help=False`` parser to pass as ``parents=[...]``."""
+
+    data: argparse.ArgumentParser
+    json: argparse.ArgumentParser
+    out: argparse.ArgumentParser
+
+
+def default_data() -> str:
+    """The county store a command uses without ``--data``: $RIVERCHIEF_DATA, else the demo county."""
+    return os.environ.get("RIVERCHIEF_DATA") or str(datasets.get_path("demo"))
+
+
+def parents() -> Parents:
+    """Build the parent parsers (``--data`` reads its default when the parser is built)."""
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument(
+        "--data",
+        default=default_data(),
+        help="county GeoPackage (default: $RIVERCHIEF_DATA, else the demo county)",
+    )
+    js = argparse.ArgumentParser(add_help=False)
+    js.add_argument("--json", action="store_true", help="print JSON with stable keys")
+    out = argparse.ArgumentParser(add_help=False)
+    out.add_argument(
+        "--out",
+        help="write the findings: FILE.gpkg (layers), FILE.xlsx (sheets) or FILE.csv (one file per table)",
+    )
+    return Parents(data, js, out)
+
+
+def say(tag: str, message: str) -> None:
+    """A progress or side note on stderr, e.g. ``[gaps] wrote x.csv`` (stdout is the result)."""
+    print(f"[{tag}] {message}", file=sys.stderr)
+
+
+def pairs(items: list[str] | None, option: str) -> dict[str, str]:
+    """``["A=B", ...]`` of an option such as ``--field-map`` as a mapping."""
+    out = {}
+    for item in items or []:
+        if "=" not in item:
+            raise InputError(f"{option} takes SRC=DST pairs, got '{item}'", fix="write it like 河流名称=name")
+        k, v = item.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def open_store(path: str, fix: str = DEMO_FIX):
+    """The county store at ``path``; refused when there is none."""
+    from gis.store import GeoPackageStore
+
+    store = GeoPackageStore(path)
+    if not store.exists():
+        raise InputError(f"no store at {path}", fix=fix)
+    return store
+
+
+def iso_date(text: str, option: str):
+    """``text`` of ``option`` as a date, or a refusal that says how to write one."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            f"{option} '{text}' is not a date", fix="write it as YYYY-MM-DD, e.g. 2026-07-01"
+        ) from None
+
+
+def audit(data: str, action: str, **kw) -> None:
+    """The command line's writes go to the audit log as the OS user (local use: no login)."""
+    from gis.audit import LOCAL_ROLE, os_user, record
+    from gis.store import GeoPackageStore
+
+    try:
+        record(GeoPackageStore(data), who=os_user(), role=LOCAL_ROLE, action=action, **kw)
+    except RiverChiefError as exc:  # the data is written; say the log is not, never fail silently
+        print(f"[audit] warning: the audit log was not written: {exc}", file=sys.stderr)
+
+
+def guard_store(args: argparse.Namespace) -> None:
+    """Refuse before any work: a --data file that is not a GeoPackage (a CSV must never be
+    turned into one), and an output file that is the store itself (a symlink or a hard
+    link to it included), which exporting would overwrite."""
+    from gis.gpkg_tx import not_a_geopackage
+
+    data = getattr(args, "data", None)
+    if not data or not Path(data).exists():
+        return
+    if why := not_a_geopackage(Path(data)):
+        raise InputError(
+            f"--data {data} is not a county store ({why}); it was left unchanged",
+            fix="pass a .gpkg county store, or a path that does not exist yet to create one",
+        )
+    for option in OUTPUTS:
+        out = getattr(args, option, None)
+        if out and Path(out).exists() and os.path.samefile(out, data):
+            raise InputError(
+                f"the output file {out} is the county store itself ({data}); writing it "
+                "would overwrite the store",
+                fix="choose another output file name",
+            )
+
+
+def with_fix(reason: str, fix: str | None) -> str:
+    """``reason. Fix: fix``, the one way a message and its fix are joined (as in InputError)."""
+    return str(InputError(reason, fix=fix))
