@@ -16,13 +16,13 @@ from shapely.geometry import Point
 from gis import crs as crs_mod
 from gis import maps
 from gis._errors import RiverChiefError
-from gis.basemaps import drawn_to_cgcs2000
 from gis.i18n import t
+from gis.maps.basemaps import drawn_to_cgcs2000
 from gis.safe import md_frame, md_text
 from gis.store import GeoPackageStore
 from gis.zones import delineate
 from gis.zones.query import inside_zone, parse_point, read_places, sources_without_zone, zones_at
-from ui.common import DATA, basemap, hillshade, lang, load_layers, mtime, show_map
+from ui.common import DATA, backdrop, basemap, lang, load_layers, mtime, show_map
 
 SYSTEMS = {"CGCS2000 / WGS84": None, "GCJ-02 (高德/腾讯)": crs_mod.gcj02_to_wgs84,
            "BD-09 (百度)": lambda x, y: crs_mod.gcj02_to_wgs84(*crs_mod.bd09_to_gcj02(x, y))}
@@ -127,12 +127,10 @@ with right:
 with left:
     chosen = st.selectbox(t("propose_for", lg), ["—"] + unzoned["source_code"].tolist())
     proposal = load_proposal(path, mt, chosen) if chosen != "—" else None
-    maps.use_offline_assets()
-    hill, bounds = hillshade(path)
     point = (place.x, place.y) if place is not None and place.geom_type == "Point" else None
     drawn = shapely.geometry.mapping(place) if place is not None and place.geom_type != "Point" else None
     m = maps.zone_map(load_layers(path, mt), proposal=proposal, point=point, drawn=drawn, lang=lg,
-                      hillshade=hill, hillshade_bounds=bounds)
+                      backdrop=backdrop(path))
     # while drawing, map clicks are vertices, not queries: return only the finished drawing
     # (a map per mode: st_folium keeps the returned_objects it was first mounted with)
     watch = ["last_active_drawing"] if how == "draw" else ["last_clicked"]

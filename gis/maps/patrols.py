@@ -3,21 +3,20 @@ with a time slider (folium Timeline over vendored leaflet.timeline; no CDN)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import folium
 import geopandas as gpd
 from folium.plugins import Timeline, TimelineSlider
 from folium.utilities import JsCode
 
 from gis.i18n import t
-from gis.maps import (  # shared with the county maps
+from gis.maps.base import (
     RIVER_STYLE,
     SIMPLIFY_M,
+    Backdrop,
     Legend,
-    _base_map,
-    _json_safe,
-    _legend_rows,
+    base_map,
+    json_safe,
+    legend_rows,
     stable_ids,
 )
 from gis.safe import html_text
@@ -46,14 +45,28 @@ def reach_layer(reaches: gpd.GeoDataFrame, table, buckets) -> gpd.GeoDataFrame:
 
 
 def patrol_map(layers: dict[str, gpd.GeoDataFrame], reaches: gpd.GeoDataFrame, tracks: gpd.GeoDataFrame | None = None,
-               *, lang: str = "zh", hillshade: Path | None = None, hillshade_bounds: Path | None = None) -> folium.Map:
+               *, lang: str = "zh", backdrop: Backdrop | None = None) -> folium.Map:
     """Reaches by recency (from :func:`reach_layer`) over the county, and ``tracks`` (from
-    :func:`gis.patrols.lines.track_pieces`) drawn whole and on a time slider."""
-    m = _base_map(layers, lang, hillshade, hillshade_bounds)
+    :func:`gis.patrols.lines.track_pieces`) drawn whole and on a time slider.
+
+    Parameters
+    ----------
+    layers : dict of GeoDataFrame
+        From :func:`gis.maps.overview_layers`.
+    reaches : GeoDataFrame
+        From :func:`reach_layer`.
+    tracks : GeoDataFrame, optional
+        Track pieces in EPSG:4326 with ``valid``, ``start`` and ``end`` (ms since the epoch).
+    lang : {"zh", "en"}
+        Language of layer names and legend.
+    backdrop : Backdrop, optional
+        The offline basemap; none by default.
+    """
+    m = base_map(layers, lang=lang, backdrop=backdrop)
     for bucket, color in RECENCY_COLORS.items():
         part = reaches[reaches["recency"] == bucket].drop(columns="recency")
         if len(part):
-            folium.GeoJson(_json_safe(part), name=f"{t('last_patrolled', lang)}: {t(f'recency_{bucket}', lang)}",
+            folium.GeoJson(json_safe(part), name=f"{t('last_patrolled', lang)}: {t(f'recency_{bucket}', lang)}",
                            style_function=lambda _f, c=color: {"color": c, "weight": 4, "opacity": 0.85},
                            tooltip=folium.GeoJsonTooltip(["reach_id", "last_patrol", "patrols", "length_m"])).add_to(m)
     if tracks is not None and len(tracks):
@@ -61,13 +74,13 @@ def patrol_map(layers: dict[str, gpd.GeoDataFrame], reaches: gpd.GeoDataFrame, t
             part = tracks[tracks["valid"] == valid]
             if len(part):
                 label = t("tracks_valid" if valid else "tracks_suspicious", lang)
-                folium.GeoJson(_json_safe(part.drop(columns=["start", "end"])), name=label,
+                folium.GeoJson(json_safe(part.drop(columns=["start", "end"])), name=label,
                                style_function=lambda _f, c=color: {"color": c, "weight": 2, "opacity": 0.35},
                                tooltip=folium.GeoJsonTooltip(["patrol_id", "chief_id", "flags"])).add_to(m)
         timed = tracks[tracks["start"].notna()]
         if len(timed):
             data = timed.__geo_interface__
-            for f in data["features"]:  # plain ints for JSON, the rest as escaped text (as _json_safe)
+            for f in data["features"]:  # plain ints for JSON, the rest as escaped text (as json_safe)
                 f["properties"] = {k: (int(v) if k in ("start", "end") else html_text(v)) for k, v in f["properties"].items()}
             tl = Timeline(data, get_interval=_INTERVAL, style=_STYLE)
             tl.layer_name = t("time_slider", lang)  # the layer control's label
@@ -80,5 +93,5 @@ def patrol_map(layers: dict[str, gpd.GeoDataFrame], reaches: gpd.GeoDataFrame, t
     rows = [(c, "line", f"{t('last_patrolled', lang)}: {t(f'recency_{k}', lang)}") for k, c in RECENCY_COLORS.items()]
     rows += [(TRACK_COLORS[True], "line", t("tracks_valid", lang)), (TRACK_COLORS[False], "line", t("tracks_suspicious", lang)),
              (RIVER_STYLE["county"][0], "line", t("rivers_county", lang))]
-    m.add_child(Legend(_legend_rows(rows, lang), position="bottomright"))
+    m.add_child(Legend(legend_rows(rows, lang), position="bottomright"))
     return stable_ids(m)

@@ -12,6 +12,7 @@ import os
 
 import folium
 import numpy as np
+import shapely
 
 from gis import coords
 from gis._errors import InputError, UnknownNameError
@@ -127,8 +128,6 @@ def click_to_cgcs2000(lon: float, lat: float, basemap: str = "offline") -> tuple
 
 def drawn_to_cgcs2000(geom, basemap: str = "offline"):
     """A shape drawn on the map, in CGCS2000/WGS84 (undoes the Gaode shift)."""
-    import shapely
-
     if basemap != "gaode":
         return geom
     return shapely.transform(geom, lambda xy: np.column_stack(coords.gcj02_to_wgs84(xy[:, 0], xy[:, 1])))

@@ -3,19 +3,19 @@ selected township's, village's, river's or chief's reaches highlighted."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import folium
 import geopandas as gpd
 
 from gis.i18n import t
-from gis.maps import (
+from gis.maps.base import (
     RIVER_STYLE,
     SIMPLIFY_M,
+    TOWNSHIP_COLOR,
+    Backdrop,
     Legend,
-    _base_map,
-    _json_safe,
-    _legend_rows,
+    base_map,
+    json_safe,
+    legend_rows,
     stable_ids,
 )
 from gis.safe import html_text
@@ -31,7 +31,7 @@ def reach_lines(reaches: gpd.GeoDataFrame, rivers) -> gpd.GeoDataFrame:
     g["geometry"] = g.geometry.simplify(SIMPLIFY_M["rivers"], preserve_topology=True)
     g["river_name"] = g["river_code"].map(names)
     g["length_m"] = g["length_m"].round(0)
-    return _json_safe(g.to_crs(4326))
+    return json_safe(g.to_crs(4326))
 
 
 def lines_of(lines: gpd.GeoDataFrame, reach_ids) -> gpd.GeoDataFrame:
@@ -45,17 +45,29 @@ def _tooltip(lang: str) -> folium.GeoJsonTooltip:
 
 
 def jurisdiction_map(layers: dict[str, gpd.GeoDataFrame], lines: gpd.GeoDataFrame, *, lang: str = "zh",
-                     hillshade: Path | None = None, hillshade_bounds: Path | None = None) -> folium.Map:
-    """The map that stays the same on every run: the county and all reaches, clickable."""
-    m = _base_map(layers, lang, hillshade, hillshade_bounds)
+                     backdrop: Backdrop | None = None) -> folium.Map:
+    """The map that stays the same on every run: the county and all reaches, clickable.
+
+    Parameters
+    ----------
+    layers : dict of GeoDataFrame
+        From :func:`gis.maps.overview_layers`.
+    lines : GeoDataFrame
+        From :func:`reach_lines`.
+    lang : {"zh", "en"}
+        Language of layer names, tooltips and legend.
+    backdrop : Backdrop, optional
+        The offline basemap; none by default.
+    """
+    m = base_map(layers, lang=lang, backdrop=backdrop)
     folium.GeoJson(lines, name=t("reaches", lang),
                    style_function=lambda _f: {"color": REACH_COLOR, "weight": 2.5, "opacity": 0.7},
                    tooltip=_tooltip(lang)).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     rows = [(REACH_COLOR, "line", t("reaches", lang)), (SELECTED_COLOR, "line", t("selected_reaches", lang)),
             (CLICKED_COLOR, "line", t("clicked_reach", lang)), (RIVER_STYLE["county"][0], "line", t("rivers_county", lang)),
-            ("#6b4f1d", "line", t("townships", lang))]
-    m.add_child(Legend(_legend_rows(rows, lang)))
+            (TOWNSHIP_COLOR, "line", t("townships", lang))]
+    m.add_child(Legend(legend_rows(rows, lang)))
     return stable_ids(m)
 
 
