@@ -64,33 +64,59 @@ def test_backdrop_is_the_demo_hillshade_and_none_elsewhere(demo_path, demo_copy,
     from gis import datasets
 
     backdrop = maps.Backdrop.for_store(demo_path)
-    assert backdrop == maps.Backdrop(datasets.get_path("demo_hillshade"), datasets.get_path("demo_hillshade_bounds"))
+    assert backdrop == maps.Backdrop(
+        datasets.get_path("demo_hillshade"), datasets.get_path("demo_hillshade_bounds")
+    )
     assert maps.Backdrop.for_store(str(demo_path)) == backdrop
     assert maps.Backdrop.for_store(demo_copy) is None  # no hillshade is shipped for another store
     layers = maps.overview_layers(GeoPackageStore(demo_path))
 
     def overlays(m):
-        return [el for el in m._children.values() if isinstance(el, folium.raster_layers.ImageOverlay)]
+        return [
+            el for el in m._children.values() if isinstance(el, folium.raster_layers.ImageOverlay)
+        ]
 
-    drawn = overlays(maps.county_map(layers, backdrop=backdrop)) + overlays(maps.zone_map(layers, backdrop=backdrop))
+    drawn = overlays(maps.county_map(layers, backdrop=backdrop)) + overlays(
+        maps.zone_map(layers, backdrop=backdrop)
+    )
     # [[south, west], [north, east]] as the demo export wrote them, read independently
     bounds = json.loads(datasets.get_path("demo_hillshade_bounds").read_text())["bounds"]
     assert [o.bounds for o in drawn] == [bounds, bounds]
     assert drawn[0].url.startswith("data:image/png;base64,")
-    assert not overlays(maps.county_map(layers)) and not overlays(maps.zone_map(layers, backdrop=None))
+    assert not overlays(maps.county_map(layers)) and not overlays(
+        maps.zone_map(layers, backdrop=None)
+    )
     # a backdrop whose files are gone draws nothing (the map is still drawn)
     gone = maps.Backdrop(tmp_path / "hillshade.png", tmp_path / "hillshade.json")
     assert not overlays(maps.county_map(layers, backdrop=gone))
 
 
 def test_every_builder_takes_one_backdrop_and_the_base_is_public():
-    builders = [maps.county_map, maps.zone_map, maps.gaps_map, maps.quarry_map, maps.jurisdiction_map,
-                maps.patrol_map, maps.base_map]
+    builders = [
+        maps.county_map,
+        maps.zone_map,
+        maps.gaps_map,
+        maps.quarry_map,
+        maps.jurisdiction_map,
+        maps.patrol_map,
+        maps.base_map,
+    ]
     for build in builders:
         params = inspect.signature(build).parameters
-        assert params["backdrop"].default is None and params["backdrop"].kind is inspect.Parameter.KEYWORD_ONLY
+        assert (
+            params["backdrop"].default is None
+            and params["backdrop"].kind is inspect.Parameter.KEYWORD_ONLY
+        )
         assert not {"hillshade", "hillshade_bounds"} & set(params), build.__name__
-    for name in ("base_map", "json_safe", "legend_rows", "Legend", "stable_ids", "view_of", "use_offline_assets"):
+    for name in (
+        "base_map",
+        "json_safe",
+        "legend_rows",
+        "Legend",
+        "stable_ids",
+        "view_of",
+        "use_offline_assets",
+    ):
         assert callable(getattr(maps, name)), name
 
 
@@ -105,16 +131,32 @@ def test_offline_assets_are_set_once_by_the_app_not_by_each_page(monkeypatch):
 
     calls = {}
     for page in sorted((ROOT / "app_pages").glob("*.py")):
-        names = {n.attr if isinstance(n, ast.Attribute) else n.id
-                 for n in ast.walk(ast.parse(page.read_text())) if isinstance(n, ast.Attribute | ast.Name)}
+        names = {
+            n.attr if isinstance(n, ast.Attribute) else n.id
+            for n in ast.walk(ast.parse(page.read_text()))
+            if isinstance(n, ast.Attribute | ast.Name)
+        }
         calls[page.name] = "use_offline_assets" in names
     assert calls and not any(calls.values()), calls
     # folium's own CDN defaults, as a fresh process has them
-    monkeypatch.setattr(folium.Map, "default_js", [("leaflet", "https://cdn.jsdelivr.net/npm/leaflet/dist/leaflet.js")])
-    monkeypatch.setattr(Draw, "default_js", [("leaflet_draw_js", "https://cdnjs.cloudflare.com/leaflet.draw.js")])
-    monkeypatch.setattr(Timeline, "default_js", [("timeline", "https://cdn.jsdelivr.net/leaflet.timeline.js")])
+    monkeypatch.setattr(
+        folium.Map,
+        "default_js",
+        [("leaflet", "https://cdn.jsdelivr.net/npm/leaflet/dist/leaflet.js")],
+    )
+    monkeypatch.setattr(
+        Draw, "default_js", [("leaflet_draw_js", "https://cdnjs.cloudflare.com/leaflet.draw.js")]
+    )
+    monkeypatch.setattr(
+        Timeline, "default_js", [("timeline", "https://cdn.jsdelivr.net/leaflet.timeline.js")]
+    )
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     assert not at.exception, [e.message for e in at.exception]
     assert folium.Map.default_js == [("leaflet", "/app/static/vendor/leaflet/leaflet.js")]
-    assert Draw.default_js == [("leaflet_draw_js", "/app/static/vendor/leaflet.draw/leaflet.draw.js")]
-    assert dict(Timeline.default_js)["timeline"] == "/app/static/vendor/leaflet.timeline/leaflet.timeline.js"
+    assert Draw.default_js == [
+        ("leaflet_draw_js", "/app/static/vendor/leaflet.draw/leaflet.draw.js")
+    ]
+    assert (
+        dict(Timeline.default_js)["timeline"]
+        == "/app/static/vendor/leaflet.timeline/leaflet.timeline.js"
+    )

@@ -28,7 +28,11 @@ from gis.safe import html_text
 STATIC_URL = "/app/static/vendor"
 
 #: Rivers by management level: (colour, line weight).
-RIVER_STYLE = {"county": ("#0b4f9c", 3.2), "township": ("#2b83d6", 1.8), "village": ("#74b4ea", 0.9)}
+RIVER_STYLE = {
+    "county": ("#0b4f9c", 3.2),
+    "township": ("#2b83d6", 1.8),
+    "village": ("#74b4ea", 0.9),
+}
 #: Township boundaries, on every map and in its legend.
 TOWNSHIP_COLOR = "#6b4f1d"
 #: Protection zones by level, level 2 first (drawn under level 1).
@@ -71,8 +75,10 @@ def use_offline_assets(base_url: str = STATIC_URL) -> None:
     Draw.default_js = [("leaflet_draw_js", f"{base_url}/leaflet.draw/leaflet.draw.js")]
     Draw.default_css = [("leaflet_draw_css", f"{base_url}/leaflet.draw/leaflet.draw.css")]
     for cls in (Timeline, TimelineSlider):
-        cls.default_js = [("timeline", f"{base_url}/leaflet.timeline/leaflet.timeline.js"),
-                          ("moment", f"{base_url}/moment/moment.min.js")]
+        cls.default_js = [
+            ("timeline", f"{base_url}/leaflet.timeline/leaflet.timeline.js"),
+            ("moment", f"{base_url}/moment/moment.min.js"),
+        ]
 
 
 @functools.lru_cache(maxsize=4)
@@ -116,7 +122,10 @@ class Backdrop:
         folium.raster_layers.ImageOverlay(
             _data_url(str(self.image), self.image.stat().st_mtime),
             bounds=json.loads(self.bounds_file.read_text())["bounds"],
-            name=t("hillshade", lang), opacity=0.85, zindex=1).add_to(m)
+            name=t("hillshade", lang),
+            opacity=0.85,
+            zindex=1,
+        ).add_to(m)
 
 
 def fit_to(m: folium.Map, gdf: gpd.GeoDataFrame) -> None:
@@ -125,8 +134,9 @@ def fit_to(m: folium.Map, gdf: gpd.GeoDataFrame) -> None:
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
 
 
-def framed_map(layers: dict[str, gpd.GeoDataFrame], *, lang: str = "zh",
-               backdrop: Backdrop | None = None) -> folium.Map:
+def framed_map(
+    layers: dict[str, gpd.GeoDataFrame], *, lang: str = "zh", backdrop: Backdrop | None = None
+) -> folium.Map:
     """An empty map (no tiles) framed on the county, or its townships when the store has
     no county polygon, with ``backdrop`` under it.
 
@@ -147,8 +157,9 @@ def framed_map(layers: dict[str, gpd.GeoDataFrame], *, lang: str = "zh",
     return m
 
 
-def base_map(layers: dict[str, gpd.GeoDataFrame], *, lang: str = "zh",
-             backdrop: Backdrop | None = None) -> folium.Map:
+def base_map(
+    layers: dict[str, gpd.GeoDataFrame], *, lang: str = "zh", backdrop: Backdrop | None = None
+) -> folium.Map:
     """The ground every feature page draws on: the backdrop, townships and rivers by level.
 
     Parameters
@@ -167,13 +178,19 @@ def base_map(layers: dict[str, gpd.GeoDataFrame], *, lang: str = "zh",
         finishes with :func:`stable_ids`.
     """
     m = framed_map(layers, lang=lang, backdrop=backdrop)
-    folium.GeoJson(layers["admin_township"], name=t("townships", lang),
-                   style_function=lambda _f: {"color": TOWNSHIP_COLOR, "weight": 1.2, "fillOpacity": 0}).add_to(m)
+    folium.GeoJson(
+        layers["admin_township"],
+        name=t("townships", lang),
+        style_function=lambda _f: {"color": TOWNSHIP_COLOR, "weight": 1.2, "fillOpacity": 0},
+    ).add_to(m)
     for level, (color, weight) in RIVER_STYLE.items():
         if len(layers[f"rivers_{level}"]):
-            folium.GeoJson(layers[f"rivers_{level}"], name=t(f"rivers_{level}", lang),
-                           style_function=lambda _f, c=color, w=weight: {"color": c, "weight": w},
-                           tooltip=folium.GeoJsonTooltip(["name", "river_code"])).add_to(m)
+            folium.GeoJson(
+                layers[f"rivers_{level}"],
+                name=t(f"rivers_{level}", lang),
+                style_function=lambda _f, c=color, w=weight: {"color": c, "weight": w},
+                tooltip=folium.GeoJsonTooltip(["name", "river_code"]),
+            ).add_to(m)
     return m
 
 
@@ -207,8 +224,12 @@ def json_safe(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     gdf = gdf.copy()
     for col in gdf.columns:
         if col != "geometry":
-            gdf[col] = gdf[col].astype(object).where(gdf[col].notna(), None).map(
-                lambda v: v if v is None else html_text(v))
+            gdf[col] = (
+                gdf[col]
+                .astype(object)
+                .where(gdf[col].notna(), None)
+                .map(lambda v: v if v is None else html_text(v))
+            )
     gdf["geometry"] = shapely.transform(gdf.geometry.values, lambda c: np.round(c, MAP_DECIMALS))
     return gdf
 
@@ -223,11 +244,17 @@ def legend_rows(rows: list[tuple[str, str, str]], lang: str) -> str:
     True
     """
     items = "".join(
-        f'<div><span style="display:inline-block;width:18px;height:{3 if k == "line" else 10}px;background:{c};'
-        f'{"border-radius:5px;" if k == "dot" else ""}margin-right:6px;vertical-align:middle"></span>{html_text(label)}</div>'
-        for c, k, label in rows)
-    return (f'<div style="background:white;padding:6px 8px;font:12px sans-serif;border:1px solid #999;border-radius:4px">'
-            f'<b>{html_text(t("legend", lang))}</b>{items}</div>')
+        f'<div><span style="display:inline-block;width:18px;'
+        f"height:{3 if k == 'line' else 10}px;background:{c};"
+        f'{"border-radius:5px;" if k == "dot" else ""}margin-right:6px;vertical-align:middle">'
+        f"</span>{html_text(label)}</div>"
+        for c, k, label in rows
+    )
+    return (
+        '<div style="background:white;padding:6px 8px;font:12px sans-serif;'
+        'border:1px solid #999;border-radius:4px">'
+        f"<b>{html_text(t('legend', lang))}</b>{items}</div>"
+    )
 
 
 class Legend(folium.MacroElement):
@@ -255,7 +282,9 @@ class Legend(folium.MacroElement):
         self.position = position
 
 
-def view_of(gdf: gpd.GeoDataFrame | None, *, width_px: int = 800) -> tuple[tuple[float, float], int] | None:
+def view_of(
+    gdf: gpd.GeoDataFrame | None, *, width_px: int = 800
+) -> tuple[tuple[float, float], int] | None:
     """(center lat/lon, zoom) that frames ``gdf`` (EPSG:4326) on a map ``width_px`` wide;
     None when it is empty. For st_folium's ``center`` and ``zoom``.
 

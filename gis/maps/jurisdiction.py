@@ -40,12 +40,19 @@ def lines_of(lines: gpd.GeoDataFrame, reach_ids) -> gpd.GeoDataFrame:
 
 
 def _tooltip(lang: str) -> folium.GeoJsonTooltip:
-    return folium.GeoJsonTooltip(["reach_id", "river_name", "length_m"],
-                                 aliases=[html_text(t(k, lang)) for k in ("reach_id", "river", "length_m")])
+    return folium.GeoJsonTooltip(
+        ["reach_id", "river_name", "length_m"],
+        aliases=[html_text(t(k, lang)) for k in ("reach_id", "river", "length_m")],
+    )
 
 
-def jurisdiction_map(layers: dict[str, gpd.GeoDataFrame], lines: gpd.GeoDataFrame, *, lang: str = "zh",
-                     backdrop: Backdrop | None = None) -> folium.Map:
+def jurisdiction_map(
+    layers: dict[str, gpd.GeoDataFrame],
+    lines: gpd.GeoDataFrame,
+    *,
+    lang: str = "zh",
+    backdrop: Backdrop | None = None,
+) -> folium.Map:
     """The map that stays the same on every run: the county and all reaches, clickable.
 
     Parameters
@@ -60,26 +67,40 @@ def jurisdiction_map(layers: dict[str, gpd.GeoDataFrame], lines: gpd.GeoDataFram
         The offline basemap; none by default.
     """
     m = base_map(layers, lang=lang, backdrop=backdrop)
-    folium.GeoJson(lines, name=t("reaches", lang),
-                   style_function=lambda _f: {"color": REACH_COLOR, "weight": 2.5, "opacity": 0.7},
-                   tooltip=_tooltip(lang)).add_to(m)
+    folium.GeoJson(
+        lines,
+        name=t("reaches", lang),
+        style_function=lambda _f: {"color": REACH_COLOR, "weight": 2.5, "opacity": 0.7},
+        tooltip=_tooltip(lang),
+    ).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
-    rows = [(REACH_COLOR, "line", t("reaches", lang)), (SELECTED_COLOR, "line", t("selected_reaches", lang)),
-            (CLICKED_COLOR, "line", t("clicked_reach", lang)), (RIVER_STYLE["county"][0], "line", t("rivers_county", lang)),
-            (TOWNSHIP_COLOR, "line", t("townships", lang))]
+    rows = [
+        (REACH_COLOR, "line", t("reaches", lang)),
+        (SELECTED_COLOR, "line", t("selected_reaches", lang)),
+        (CLICKED_COLOR, "line", t("clicked_reach", lang)),
+        (RIVER_STYLE["county"][0], "line", t("rivers_county", lang)),
+        (TOWNSHIP_COLOR, "line", t("townships", lang)),
+    ]
     m.add_child(Legend(legend_rows(rows, lang)))
     return stable_ids(m)
 
 
-def selection_group(lines: gpd.GeoDataFrame, selected_ids, clicked_id: str | None, *, lang: str = "zh") -> folium.FeatureGroup:
+def selection_group(
+    lines: gpd.GeoDataFrame, selected_ids, clicked_id: str | None, *, lang: str = "zh"
+) -> folium.FeatureGroup:
     """The highlight, handed to st_folium as ``feature_group_to_add`` so the map itself is
     not rebuilt (no remount, no flicker) when the selection changes."""
     fg = folium.FeatureGroup(name=t("selected_reaches", lang))
     sel = lines_of(lines, selected_ids)
     if len(sel):
-        folium.GeoJson(sel, style_function=lambda _f: {"color": SELECTED_COLOR, "weight": 6, "opacity": 0.95},
-                       tooltip=_tooltip(lang)).add_to(fg)
+        folium.GeoJson(
+            sel,
+            style_function=lambda _f: {"color": SELECTED_COLOR, "weight": 6, "opacity": 0.95},
+            tooltip=_tooltip(lang),
+        ).add_to(fg)
     hit = lines_of(lines, [clicked_id])
     if len(hit):
-        folium.GeoJson(hit, style_function=lambda _f: {"color": CLICKED_COLOR, "weight": 9, "opacity": 1.0}).add_to(fg)
+        folium.GeoJson(
+            hit, style_function=lambda _f: {"color": CLICKED_COLOR, "weight": 9, "opacity": 1.0}
+        ).add_to(fg)
     return stable_ids(fg, prefix="sel")
