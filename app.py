@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gis.basemaps import BASEMAPS
 from gis.i18n import t
+from gis.maps import use_offline_assets
+from gis.maps.basemaps import BASEMAPS
 from gis.safe import md_text
 from ui.common import DATA, staff_login
 
 st.set_page_config(page_title="河长制 GIS / River Chief GIS", layout="wide")
+use_offline_assets()  # every page's maps load Leaflet from /app/static, never a CDN
 st.session_state["lang"] = "en" if st.sidebar.radio("语言 / Language", ["中文", "English"], horizontal=True) == "English" else "zh"
 lang = st.session_state["lang"]
 st.title(t("app_title", lang))

@@ -15,7 +15,7 @@ from gis.linref import format_k
 from gis.privacy import mask_frame
 from gis.safe import md_frame
 from gis.store import GeoPackageStore
-from ui.common import DATA, audited, hillshade, lang, load_layers, may, mtime, show_map
+from ui.common import DATA, audited, backdrop, lang, load_layers, may, mtime, show_map
 
 
 @st.cache_data(show_spinner=False)
@@ -52,9 +52,7 @@ shown = unassigned if choice == t("all", lg) else unassigned[unassigned["townshi
 
 left, right = st.columns([1.3, 1])
 with left:
-    maps.use_offline_assets()
-    hill, bounds = hillshade(path)
-    show_map(maps.gaps_map(load_layers(path, mt), shown, lang=lg, hillshade=hill, hillshade_bounds=bounds),
+    show_map(maps.gaps_map(load_layers(path, mt), shown, lang=lg, backdrop=backdrop(path)),
              height=600, key="gaps-map")
 with right:
     st.markdown(f"**{t('unassigned', lg)}** ({len(shown)})")

@@ -10,10 +10,10 @@ from gis import maps
 from gis.auth import UNMASKED_READ
 from gis.i18n import t
 from gis.jurisdiction import SELECT_BY, jurisdiction_of
-from gis.jurisdiction_map import jurisdiction_map, lines_of, reach_lines, selection_group
+from gis.maps import jurisdiction_map, lines_of, reach_lines, selection_group
 from gis.safe import md_frame, md_text
 from gis.store import GeoPackageStore
-from ui.common import DATA, hillshade, keyed_resource, lang, load_layers, may, mtime, show_map
+from ui.common import DATA, backdrop, keyed_resource, lang, load_layers, may, mtime, show_map
 
 
 def load(path: str, mt: float):
@@ -39,9 +39,7 @@ view = st.session_state.get("juris_view")
 
 left, right = st.columns([1.5, 1])
 with left:
-    maps.use_offline_assets()
-    hill, bounds = hillshade(path)
-    out = show_map(jurisdiction_map(load_layers(path, mt), lines, lang=lg, hillshade=hill, hillshade_bounds=bounds),
+    out = show_map(jurisdiction_map(load_layers(path, mt), lines, lang=lg, backdrop=backdrop(path)),
                    key="juris-map", returned_objects=["last_clicked"],
                    feature_group_to_add=selection_group(lines, selected, st.session_state.get("juris_reach"), lang=lg),
                    center=view[0] if view else None, zoom=view[1] if view else None)

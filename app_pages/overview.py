@@ -14,7 +14,7 @@ from gis.privacy import mask_frame
 from gis.safe import md_text
 from gis.search import find, search_index
 from gis.store import GeoPackageStore
-from ui.common import DATA, hillshade, lang, load_layers, load_meta, may, mtime, show_map
+from ui.common import DATA, backdrop, lang, load_layers, load_meta, may, mtime, show_map
 
 
 @st.cache_data(show_spinner=False)
@@ -30,16 +30,14 @@ def load_index(path: str, mtime: float):
 def highlight(hit) -> folium.FeatureGroup:
     """The chosen search hit, drawn over the map (fed to st_folium, so no remount)."""
     fg = folium.FeatureGroup(name="search")
-    g = maps._json_safe(hit.to_crs(4326)[["kind", "code", "name", "geometry"]])
+    g = maps.json_safe(hit.to_crs(4326)[["kind", "code", "name", "geometry"]])
     folium.GeoJson(g, style_function=lambda _f: {"color": "#ff00ff", "weight": 6, "fillColor": "#ff00ff", "fillOpacity": 0.15},
                    tooltip=folium.GeoJsonTooltip(["name", "code"])).add_to(fg)
     return maps.stable_ids(fg, prefix="hit")
 
 
 def build_map(path: str, mt: float, lg: str):
-    maps.use_offline_assets()
-    hill, bounds = hillshade(path)
-    return maps.county_map(load_layers(path, mt), lang=lg, hillshade=hill, hillshade_bounds=bounds)
+    return maps.county_map(load_layers(path, mt), lang=lg, backdrop=backdrop(path))
 
 
 lg, path, mt = lang(), str(DATA), mtime()

@@ -8,17 +8,16 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from gis import maps
 from gis.demo.patrols import quarter_for
 from gis.i18n import t
-from gis.patrol_map import patrol_map, reach_layer
+from gis.maps import patrol_map, reach_layer
 from gis.patrols import FLAGS, assess_tracks, compliance
 from gis.patrols.clean import LOCAL_TZ
 from gis.patrols.io import tracks_for
 from gis.patrols.lines import recency, track_pieces
 from gis.safe import md_text
 from gis.store import GeoPackageStore
-from ui.common import DATA, hillshade, keyed_resource, lang, load_layers, mtime, show_map
+from ui.common import DATA, backdrop, keyed_resource, lang, load_layers, mtime, show_map
 
 
 def load_assessment(path: str, tracks: str | None, say):
@@ -109,10 +108,8 @@ with right:
         t("flags", lg): ["；".join(t(f"flag_{f}", lg) for f in fl) or "✓" for fl in shown["flags"]],
     }), hide_index=True, height=260)
 with left:
-    maps.use_offline_assets()
-    hill, bounds = hillshade(path)
     m = patrol_map(load_layers(path, mt), reach_gdf, load_tracks(path, mt, *tk, ids, a, net), lang=lg,
-                   hillshade=hill, hillshade_bounds=bounds)
+                   backdrop=backdrop(path))
     show_map(m, height=620, key="patrol-map")
 
 g1, g2 = st.columns(2)

@@ -10,7 +10,7 @@ from gis.i18n import t
 from gis.quarries import check_quarries
 from gis.safe import md_frame, md_text
 from gis.store import GeoPackageStore
-from ui.common import DATA, hillshade, lang, load_layers, mtime, show_map
+from ui.common import DATA, backdrop, lang, load_layers, mtime, show_map
 
 
 @st.cache_data(show_spinner=False)
@@ -31,9 +31,7 @@ st.caption(f"{t('rule_set', lg)}: {md_text(rule_set)}")
 
 left, right = st.columns([1.3, 1])
 with left:
-    maps.use_offline_assets()
-    hill, bounds = hillshade(path)
-    m = maps.quarry_map(load_layers(path, mt), quarries, violations, lang=lg, hillshade=hill, hillshade_bounds=bounds)
+    m = maps.quarry_map(load_layers(path, mt), quarries, violations, lang=lg, backdrop=backdrop(path))
     show_map(m, height=600, key="quarry-map")
 with right:
     st.markdown(f"**{t('violations', lg)}**")

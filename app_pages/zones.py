@@ -15,13 +15,13 @@ from shapely.geometry import Point
 
 from gis import coords, maps
 from gis._errors import RiverChiefError
-from gis.basemaps import drawn_to_cgcs2000
 from gis.i18n import t
+from gis.maps.basemaps import drawn_to_cgcs2000
 from gis.safe import md_frame, md_text
 from gis.store import GeoPackageStore
 from gis.zones import delineate
 from gis.zones.query import inside_zone, parse_point, read_places, sources_without_zone, zones_at
-from ui.common import DATA, basemap, hillshade, lang, load_layers, mtime, show_map
+from ui.common import DATA, backdrop, basemap, lang, load_layers, mtime, show_map
 
 # The systems a typed-in point may be in; converted by gis.coords, as the CLI converts.
 SYSTEMS = {"CGCS2000 / WGS84": "cgcs2000", "GCJ-02 (高德/腾讯)": "gcj02", "BD-09 (百度)": "bd09"}
@@ -126,12 +126,10 @@ with right:
 with left:
     chosen = st.selectbox(t("propose_for", lg), ["—"] + unzoned["source_code"].tolist())
     proposal = load_proposal(path, mt, chosen) if chosen != "—" else None
-    maps.use_offline_assets()
-    hill, bounds = hillshade(path)
     point = (place.x, place.y) if place is not None and place.geom_type == "Point" else None
     drawn = shapely.geometry.mapping(place) if place is not None and place.geom_type != "Point" else None
     m = maps.zone_map(load_layers(path, mt), proposal=proposal, point=point, drawn=drawn, lang=lg,
-                      hillshade=hill, hillshade_bounds=bounds)
+                      backdrop=backdrop(path))
     # while drawing, map clicks are vertices, not queries: return only the finished drawing
     # (a map per mode: st_folium keeps the returned_objects it was first mounted with)
     watch = ["last_active_drawing"] if how == "draw" else ["last_clicked"]

@@ -1,5 +1,5 @@
 """What each page's map sends to the browser: bytes and build time, with coordinates
-rounded to ``maps.MAP_DECIMALS`` against full doubles (the reference), in the same run.
+rounded to ``maps.base.MAP_DECIMALS`` against full doubles (the reference), in the same run.
 
     .venv/bin/python benchmarks/bench_map_payload.py
 
@@ -14,18 +14,17 @@ import time
 from gis import datasets, maps
 from gis.coverage import analyse
 from gis.jurisdiction import jurisdiction_of
-from gis.jurisdiction_map import jurisdiction_map, reach_lines
 from gis.quarries import check_quarries
 from gis.store import GeoPackageStore
 
 
 def build_all(store, unassigned, quarries, violations, reaches, rivers) -> dict[str, tuple[int, float]]:
-    kw = {"hillshade": datasets.get_path("demo_hillshade"), "hillshade_bounds": datasets.get_path("demo_hillshade_bounds")}
+    kw = {"backdrop": maps.Backdrop.for_store(datasets.get_path("demo"))}
     layers = maps.overview_layers(store)
-    lines = reach_lines(reaches, rivers)
+    lines = maps.reach_lines(reaches, rivers)
     builders = {
         "overview": lambda: maps.county_map(layers, **kw),
-        "jurisdiction": lambda: jurisdiction_map(layers, lines, **kw),
+        "jurisdiction": lambda: maps.jurisdiction_map(layers, lines, **kw),
         "gaps": lambda: maps.gaps_map(layers, unassigned, **kw),
         "zones": lambda: maps.zone_map(layers, **kw),
         "quarries": lambda: maps.quarry_map(layers, quarries, violations, **kw),
@@ -45,9 +44,9 @@ def main() -> None:
     report = check_quarries(store)
     args = (store, analyse(store).unassigned, store.read("quarries"), report.violations(), j.reaches, j.rivers)
     ours = build_all(*args)
-    decimals, maps.MAP_DECIMALS = maps.MAP_DECIMALS, 17  # the reference: full doubles
+    decimals, maps.base.MAP_DECIMALS = maps.base.MAP_DECIMALS, 17  # the reference: full doubles
     ref = build_all(*args)
-    maps.MAP_DECIMALS = decimals
+    maps.base.MAP_DECIMALS = decimals
     print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}")
     print(f"{'map':<14}{'rounded (MB)':>14}{'full (MB)':>12}{'ratio':>8}{'build+render (s)':>18}")
     for name, (size, secs) in ours.items():

@@ -41,16 +41,13 @@ FLOORS: dict[str, str] = {
     # engine: storage, reading and writing, geometry engines, maps
     "gis._reach_kernels": "engine",
     "gis.audit": "engine",
-    "gis.basemaps": "engine",
     "gis.channel": "engine",
     "gis.dem": "engine",
     "gis.gpkg_tx": "engine",
     "gis.io": "engine",
-    "gis.jurisdiction_map": "engine",
     "gis.linref": "engine",
     "gis.maps": "engine",
     "gis.network": "engine",
-    "gis.patrol_map": "engine",
     "gis.reaches": "engine",
     "gis.store": "engine",
     # analyses: one question of a River Chief office each
@@ -74,15 +71,7 @@ FLOORS: dict[str, str] = {
 #: no longer matches a real import fails the test, so a fix must also delete its entry.
 #: Keys are (file, imported module); for private names (file, module, name).
 FLOOR_ALLOWED: dict[tuple[str, str], str] = {}
-PRIVATE_ALLOWED: dict[tuple[str, str, str], str] = {
-    # issue 13 item 5 (another helper): gis/maps/ gets a public base_map, json_safe, legend_rows
-    ("gis/jurisdiction_map.py", "gis.maps", "_base_map"): "the maps family shares a private base",
-    ("gis/jurisdiction_map.py", "gis.maps", "_json_safe"): "the maps family shares a private base",
-    ("gis/jurisdiction_map.py", "gis.maps", "_legend_rows"): "the maps family shares a private base",
-    ("gis/patrol_map.py", "gis.maps", "_base_map"): "the maps family shares a private base",
-    ("gis/patrol_map.py", "gis.maps", "_json_safe"): "the maps family shares a private base",
-    ("gis/patrol_map.py", "gis.maps", "_legend_rows"): "the maps family shares a private base",
-}
+PRIVATE_ALLOWED: dict[tuple[str, str, str], str] = {}
 
 
 @dataclass(frozen=True)

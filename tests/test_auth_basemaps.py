@@ -9,10 +9,11 @@ import sys
 import folium
 import pytest
 
-from gis import basemaps, coords
+from gis import coords
 from gis._errors import InputError
 from gis.auth import MIN_ITERATIONS, hash_password, verify_password
 from gis.cli import main
+from gis.maps import basemaps
 
 
 def test_pbkdf2_matches_the_rfc7914_vector():

@@ -388,7 +388,7 @@ def test_recency_buckets_count_days_back_from_the_period_end():
 
 def test_patrol_map_draws_reaches_by_recency_and_a_timeline_offline(demo_path):
     from gis import maps
-    from gis.patrol_map import patrol_map, reach_layer
+    from gis.maps import patrol_map, reach_layer
     from gis.patrols.lines import recency, track_pieces
 
     net = _network([LineString([(500000, 3400000), (502000, 3400000)]), LineString([(500000, 3402000), (502000, 3402000)])])

@@ -70,7 +70,7 @@ def test_md_frame_escapes_cells_index_and_headers_not_numbers():
 def test_json_safe_escapes_every_string_property_once():
     gdf = gpd.GeoDataFrame({"name": PAYLOADS, "n": range(len(PAYLOADS)), "none": [None] * len(PAYLOADS)},
                            geometry=[shapely.Point(105, 30)] * len(PAYLOADS), crs=4326)
-    out = maps._json_safe(gdf)
+    out = maps.json_safe(gdf)
     assert out["name"].tolist() == [html.escape(p, quote=True) for p in PAYLOADS]
     assert [html.unescape(v) for v in out["name"]] == PAYLOADS  # once: no "&amp;lt;"
     assert out["n"].tolist() == [str(i) for i in range(len(PAYLOADS))] and out["none"].isna().all()
@@ -103,8 +103,7 @@ def hostile_maps(hostile_path):
     """Every map the app draws, built on the hostile store."""
     from gis.coverage import analyse
     from gis.jurisdiction import jurisdiction_of
-    from gis.jurisdiction_map import jurisdiction_map, lines_of, reach_lines, selection_group
-    from gis.patrol_map import patrol_map
+    from gis.maps import jurisdiction_map, lines_of, patrol_map, reach_lines, selection_group
     from gis.quarries import check_quarries
     from gis.zones import delineate
 
@@ -164,4 +163,4 @@ def test_legend_and_layer_names_are_escaped_once():
     maps.stable_ids(m)
     maps.stable_ids(m)  # a second pass does not escape again
     assert [n for n in _layers_of(m)[1] if "a" in n] == ["a&lt;b&gt;&amp;c"]
-    assert "x&lt;img src=y&gt;" in maps._legend_rows([("#000", "dot", "x<img src=y>")], "zh")
+    assert "x&lt;img src=y&gt;" in maps.legend_rows([("#000", "dot", "x<img src=y>")], "zh")

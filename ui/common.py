@@ -7,6 +7,7 @@ invalidates them, a rerun does not recompute.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import math
 import os
@@ -17,7 +18,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from gis import basemaps, datasets, maps
+from gis import datasets, maps
 from gis._errors import InputError, RiverChiefError
 from gis.audit import record
 from gis.auth import (
@@ -34,6 +35,7 @@ from gis.auth import (
     users_from_secrets,
 )
 from gis.i18n import t
+from gis.maps import Backdrop, basemaps
 from gis.safe import md_text
 from gis.store import GeoPackageStore
 
@@ -225,11 +227,11 @@ def load_layers(path: str, mtime: float) -> dict:
     return maps.overview_layers(GeoPackageStore(path))
 
 
-def hillshade(path: str) -> tuple[Path | None, Path | None]:
-    """The offline hillshade, shipped for the demo county only."""
-    if Path(path).resolve() == datasets.get_path("demo").resolve():
-        return datasets.get_path("demo_hillshade"), datasets.get_path("demo_hillshade_bounds")
-    return None, None
+@functools.lru_cache(maxsize=8)
+def backdrop(path: str) -> Backdrop | None:
+    """The offline basemap of the store at ``path`` (the hillshade, demo county only),
+    built once per store and handed to every map builder."""
+    return Backdrop.for_store(path)
 
 
 _RESOURCES: dict[str, tuple[tuple, object]] = {}

@@ -12,6 +12,7 @@ import os
 
 import folium
 import numpy as np
+import shapely
 
 from gis import coords
 from gis._errors import InputError, UnknownNameError
@@ -21,18 +22,23 @@ BASEMAPS = ("offline", "tianditu", "osm", "gaode")
 TIANDITU_ENV = "TIANDITU_TK"
 
 # Tianditu's Web Mercator (_w) layers: vector map and its labels.
-_TIANDITU = ("https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
-             "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}"
-             "&TILECOL={{x}}&tk={key}")
+_TIANDITU = (
+    "https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={{z}}&TILEROW={{y}}"
+    "&TILECOL={{x}}&tk={key}"
+)
 _OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 _GAODE = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
 
 
-def apply_basemap(m: folium.Map, basemap: str = "offline", *, tianditu_key: str | None = None) -> folium.Map:
+def apply_basemap(
+    m: folium.Map, basemap: str = "offline", *, tianditu_key: str | None = None
+) -> folium.Map:
     """Add the tiles of ``basemap`` under the data of a finished map (in place).
 
-    The tiles replace the offline hillshade. For ``gaode`` every GeoJSON layer, marker, image overlay and map extent is shifted
-    from WGS84/CGCS2000 into GCJ-02 so the data sits on the tiles. Raises InputError for
+    The tiles replace the offline hillshade. For ``gaode`` every GeoJSON layer, marker,
+    image overlay and map extent is shifted from WGS84/CGCS2000 into GCJ-02 so the data
+    sits on the tiles. Raises InputError for
     ``tianditu`` without a key (argument or the ``TIANDITU_TK`` environment variable).
     """
     if basemap not in BASEMAPS:
@@ -42,9 +48,12 @@ def apply_basemap(m: folium.Map, basemap: str = "offline", *, tianditu_key: str 
     if basemap == "tianditu":
         key = tianditu_key or os.environ.get(TIANDITU_ENV)
         if not key:
-            raise InputError("the Tianditu basemap needs a key (tk)", field="tianditu_key",
-                             fix=f"put tianditu_key = \"...\" in .streamlit/secrets.toml or set {TIANDITU_ENV}; "
-                                 "a key is free at console.tianditu.gov.cn")
+            raise InputError(
+                "the Tianditu basemap needs a key (tk)",
+                field="tianditu_key",
+                fix=f'put tianditu_key = "..." in .streamlit/secrets.toml or set {TIANDITU_ENV}; '
+                "a key is free at console.tianditu.gov.cn",
+            )
         layers = [(_TIANDITU.format(s="{s}", layer=lyr, key=key), lyr) for lyr in ("vec", "cva")]
         attr, subdomains = "天地图 Tianditu", "01234567"
     elif basemap == "osm":
@@ -53,12 +62,21 @@ def apply_basemap(m: folium.Map, basemap: str = "offline", *, tianditu_key: str 
         layers, attr, subdomains = [(_GAODE, "gaode")], "高德地图 AutoNavi (GCJ-02)", "1234"
         shift_to_gcj02(m)
     # the offline hillshade is the offline basemap: the tiles replace it
-    for k in [k for k, el in m._children.items() if isinstance(el, folium.raster_layers.ImageOverlay)]:
+    for k in [
+        k for k, el in m._children.items() if isinstance(el, folium.raster_layers.ImageOverlay)
+    ]:
         del m._children[k]
     tiles = []
     for url, name in layers:
-        tile = folium.TileLayer(url, attr=attr, name=f"{basemap}:{name}", subdomains=subdomains, overlay=False,
-                                control=False, max_zoom=18)
+        tile = folium.TileLayer(
+            url,
+            attr=attr,
+            name=f"{basemap}:{name}",
+            subdomains=subdomains,
+            overlay=False,
+            control=False,
+            max_zoom=18,
+        )
         # stable (the same JS on every rerun) and without "_": st_folium renames variables
         # by id with a pattern that an underscore breaks
         tile._id = f"rcbase{name}"
@@ -86,7 +104,9 @@ def shift_to_gcj02(m: folium.Map) -> folium.Map:
         if isinstance(el, folium.Marker | folium.CircleMarker) and getattr(el, "location", None):
             el.location = _shift([el.location[1], el.location[0]])[::-1]
         bounds = getattr(el, "bounds", None)
-        if bounds is not None and isinstance(el, folium.raster_layers.ImageOverlay | folium.map.FitBounds):
+        if bounds is not None and isinstance(
+            el, folium.raster_layers.ImageOverlay | folium.map.FitBounds
+        ):
             el.bounds = [_shift([b[1], b[0]])[::-1] for b in bounds]
         for child in el._children.values():
             walk(child)
@@ -127,8 +147,8 @@ def click_to_cgcs2000(lon: float, lat: float, basemap: str = "offline") -> tuple
 
 def drawn_to_cgcs2000(geom, basemap: str = "offline"):
     """A shape drawn on the map, in CGCS2000/WGS84 (undoes the Gaode shift)."""
-    import shapely
-
     if basemap != "gaode":
         return geom
-    return shapely.transform(geom, lambda xy: np.column_stack(coords.gcj02_to_wgs84(xy[:, 0], xy[:, 1])))
+    return shapely.transform(
+        geom, lambda xy: np.column_stack(coords.gcj02_to_wgs84(xy[:, 0], xy[:, 1]))
+    )

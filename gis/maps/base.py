@@ -1,0 +1,337 @@
+"""What every map shares: local assets, the backdrop, the county ground, escaped layers,
+legends and stable ids.
+
+Nothing here imports streamlit: the app, notebooks and scripts share these builders.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import numpy as np
+import shapely
+from folium.plugins import Draw, Timeline, TimelineSlider
+from jinja2 import Template
+
+from gis import datasets
+from gis.i18n import t
+from gis.safe import html_text
+
+#: Where the app serves vendored assets (Streamlit static serving of ./static).
+STATIC_URL = "/app/static/vendor"
+
+#: Rivers by management level: (colour, line weight).
+RIVER_STYLE = {
+    "county": ("#0b4f9c", 3.2),
+    "township": ("#2b83d6", 1.8),
+    "village": ("#74b4ea", 0.9),
+}
+#: Township boundaries, on every map and in its legend.
+TOWNSHIP_COLOR = "#6b4f1d"
+#: Protection zones by level, level 2 first (drawn under level 1).
+ZONE_COLORS = {"level2": "#f0a500", "level1": "#d7301f"}
+#: Point layers by kind.
+POINT_COLORS = {"water_sources": "#00a087", "quarries": "#e64b35", "signboards": "#7e6148"}
+#: Simplification tolerance in metres, by kind of layer.
+SIMPLIFY_M = {"admin": 25.0, "rivers": 15.0, "polygons": 10.0}
+#: Decimal places of the degrees sent to the browser: 1e-5° is about 1 m, below the
+#: simplification (10-25 m), and full doubles would add a fifth to every payload.
+MAP_DECIMALS = 5
+
+
+def use_offline_assets(base_url: str = STATIC_URL) -> None:
+    """Point folium at the vendored Leaflet and drop the CDN-only extras we do not use.
+
+    folium's class-level lists name CDNs (jsdelivr, cdnjs, code.jquery.com); on a network
+    with no internet the map would stay blank. Only Leaflet itself is needed for the
+    layers built here (no awesome-markers, Bootstrap or jQuery). The lists are class
+    attributes, so this is set once per process, at start-up (app.py, a notebook, a
+    script); calling it again changes nothing.
+
+    Parameters
+    ----------
+    base_url : str
+        The URL under which ``static/vendor/`` is served.
+
+    Examples
+    --------
+    >>> use_offline_assets()
+    >>> folium.Map.default_js
+    [('leaflet', '/app/static/vendor/leaflet/leaflet.js')]
+    """
+    folium.Map.default_js = [("leaflet", f"{base_url}/leaflet/leaflet.js")]
+    folium.Map.default_css = [("leaflet_css", f"{base_url}/leaflet/leaflet.css")]
+    for cls in (folium.GeoJson, folium.LayerControl, folium.raster_layers.ImageOverlay):
+        cls.default_js, cls.default_css = [], []
+    # the zones page's drawing tool (Leaflet.draw) and the patrols page's time slider
+    # (leaflet.timeline, moment), vendored
+    Draw.default_js = [("leaflet_draw_js", f"{base_url}/leaflet.draw/leaflet.draw.js")]
+    Draw.default_css = [("leaflet_draw_css", f"{base_url}/leaflet.draw/leaflet.draw.css")]
+    for cls in (Timeline, TimelineSlider):
+        cls.default_js = [
+            ("timeline", f"{base_url}/leaflet.timeline/leaflet.timeline.js"),
+            ("moment", f"{base_url}/moment/moment.min.js"),
+        ]
+
+
+@functools.lru_cache(maxsize=4)
+def _data_url(path: str, mtime: float) -> str:
+    """The PNG as a data URL, encoded once per file version (not on every app rerun)."""
+    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode()
+
+
+@dataclass(frozen=True)
+class Backdrop:
+    """The offline basemap under every map: a PNG (the hillshade) and the JSON file that
+    holds its ``bounds`` ([[south, west], [north, east]], degrees).
+
+    Build it once per store with :meth:`for_store` and pass it to every builder
+    (``backdrop=``); ``None`` draws no backdrop.
+
+    Examples
+    --------
+    >>> from gis import datasets
+    >>> Backdrop.for_store(datasets.get_path("demo")).image.name
+    'hillshade.png'
+    >>> Backdrop.for_store("elsewhere/county.gpkg") is None
+    True
+    """
+
+    image: Path
+    bounds_file: Path
+
+    @classmethod
+    def for_store(cls, path: str | Path) -> Backdrop | None:
+        """The backdrop of the store at ``path``: the hillshade shipped with the demo
+        county, ``None`` for any other store (no DEM of it is shipped)."""
+        if Path(path).resolve() != datasets.get_path("demo").resolve():
+            return None
+        return cls(datasets.get_path("demo_hillshade"), datasets.get_path("demo_hillshade_bounds"))
+
+    def add_to(self, m: folium.Map, lang: str = "zh") -> None:
+        """Draw the image under ``m``'s data; nothing when either file is missing."""
+        if not (self.image.exists() and self.bounds_file.exists()):
+            return
+        folium.raster_layers.ImageOverlay(
+            _data_url(str(self.image), self.image.stat().st_mtime),
+            bounds=json.loads(self.bounds_file.read_text())["bounds"],
+            name=t("hillshade", lang),
+            opacity=0.85,
+            zindex=1,
+        ).add_to(m)
+
+
+def fit_to(m: folium.Map, gdf: gpd.GeoDataFrame) -> None:
+    """Frame ``m`` on the bounds of ``gdf`` (EPSG:4326)."""
+    b = gdf.total_bounds
+    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+
+
+def framed_map(
+    layers: dict[str, gpd.GeoDataFrame], *, lang: str = "zh", backdrop: Backdrop | None = None
+) -> folium.Map:
+    """An empty map (no tiles) framed on the county, or its townships when the store has
+    no county polygon, with ``backdrop`` under it.
+
+    Parameters
+    ----------
+    layers : dict of GeoDataFrame
+        From :func:`gis.maps.overview_layers`.
+    lang : {"zh", "en"}
+        Language of the layer names.
+    backdrop : Backdrop, optional
+        The offline basemap; none by default.
+    """
+    frame = layers["admin_county"] if len(layers["admin_county"]) else layers["admin_township"]
+    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.25)
+    fit_to(m, frame)
+    if backdrop is not None:
+        backdrop.add_to(m, lang)
+    return m
+
+
+def base_map(
+    layers: dict[str, gpd.GeoDataFrame], *, lang: str = "zh", backdrop: Backdrop | None = None
+) -> folium.Map:
+    """The ground every feature page draws on: the backdrop, townships and rivers by level.
+
+    Parameters
+    ----------
+    layers : dict of GeoDataFrame
+        From :func:`gis.maps.overview_layers`.
+    lang : {"zh", "en"}
+        Language of the layer names and tooltips.
+    backdrop : Backdrop, optional
+        The offline basemap; none by default.
+
+    Returns
+    -------
+    folium.Map
+        Without layer control, legend or stable ids: the caller adds its layers, then
+        finishes with :func:`stable_ids`.
+    """
+    m = framed_map(layers, lang=lang, backdrop=backdrop)
+    folium.GeoJson(
+        layers["admin_township"],
+        name=t("townships", lang),
+        style_function=lambda _f: {"color": TOWNSHIP_COLOR, "weight": 1.2, "fillOpacity": 0},
+    ).add_to(m)
+    for level, (color, weight) in RIVER_STYLE.items():
+        if len(layers[f"rivers_{level}"]):
+            folium.GeoJson(
+                layers[f"rivers_{level}"],
+                name=t(f"rivers_{level}", lang),
+                style_function=lambda _f, c=color, w=weight: {"color": c, "weight": w},
+                tooltip=folium.GeoJsonTooltip(["name", "river_code"]),
+            ).add_to(m)
+    return m
+
+
+def json_safe(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """For folium (EPSG:4326): attributes as HTML-escaped strings and coordinates rounded
+    to :data:`MAP_DECIMALS`.
+
+    Every GeoJSON layer's properties pass here, once: folium's tooltips put them into the
+    page as HTML, so names from data (``<img onerror=...>``) must arrive as text. Plain
+    strings also because folium cannot serialise timestamps or pandas NA. Missing values
+    stay ``None``.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        In EPSG:4326; not changed.
+
+    Returns
+    -------
+    GeoDataFrame
+        A copy with every column but the geometry as escaped text or ``None``.
+
+    Examples
+    --------
+    >>> g = gpd.GeoDataFrame({"name": ["<b>河</b>"], "n": [3]},
+    ...                      geometry=[shapely.Point(105.1234567, 30.0)], crs=4326)
+    >>> out = json_safe(g)
+    >>> out["name"].iloc[0], out["n"].iloc[0], out.geometry.iloc[0].x
+    ('&lt;b&gt;河&lt;/b&gt;', '3', 105.12346)
+    """
+    gdf = gdf.copy()
+    for col in gdf.columns:
+        if col != "geometry":
+            gdf[col] = (
+                gdf[col]
+                .astype(object)
+                .where(gdf[col].notna(), None)
+                .map(lambda v: v if v is None else html_text(v))
+            )
+    gdf["geometry"] = shapely.transform(gdf.geometry.values, lambda c: np.round(c, MAP_DECIMALS))
+    return gdf
+
+
+def legend_rows(rows: list[tuple[str, str, str]], lang: str) -> str:
+    """Legend HTML from (colour, ``"line"`` | ``"box"`` | ``"dot"``, label) rows; labels
+    are HTML-escaped.
+
+    Examples
+    --------
+    >>> "x&lt;y" in legend_rows([("#000", "dot", "x<y")], "en")
+    True
+    """
+    items = "".join(
+        f'<div><span style="display:inline-block;width:18px;'
+        f"height:{3 if k == 'line' else 10}px;background:{c};"
+        f'{"border-radius:5px;" if k == "dot" else ""}margin-right:6px;vertical-align:middle">'
+        f"</span>{html_text(label)}</div>"
+        for c, k, label in rows
+    )
+    return (
+        '<div style="background:white;padding:6px 8px;font:12px sans-serif;'
+        'border:1px solid #999;border-radius:4px">'
+        f"<b>{html_text(t('legend', lang))}</b>{items}</div>"
+    )
+
+
+class Legend(folium.MacroElement):
+    """A legend as a Leaflet control, so it travels with the map script (st_folium keeps
+    only the map's script, not extra HTML on the page). ``html`` is from :func:`legend_rows`."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var legend = L.control({position: {{ this.position|tojson }}});
+            legend.onAdd = function() {
+                var div = L.DomUtil.create("div", "rc-legend");
+                div.innerHTML = {{ this.html|tojson }};
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, html: str, *, position: str = "bottomleft") -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html
+        self.position = position
+
+
+def view_of(
+    gdf: gpd.GeoDataFrame | None, *, width_px: int = 800
+) -> tuple[tuple[float, float], int] | None:
+    """(center lat/lon, zoom) that frames ``gdf`` (EPSG:4326) on a map ``width_px`` wide;
+    None when it is empty. For st_folium's ``center`` and ``zoom``.
+
+    Examples
+    --------
+    >>> g = gpd.GeoDataFrame(geometry=[shapely.box(105.0, 30.0, 105.1, 30.1)], crs=4326)
+    >>> (lat, lon), zoom = view_of(g)
+    >>> float(lat), float(lon), zoom
+    (30.05, 105.05, 13)
+    """
+    if gdf is None or gdf.empty:
+        return None
+    x0, y0, x1, y1 = gdf.total_bounds
+    span = max(x1 - x0, (y1 - y0) * 1.3, 0.005)
+    zoom = int(max(8, min(16, math.floor(math.log2(360.0 * width_px / 256.0 / span)))))
+    return ((y0 + y1) / 2, (x0 + x1) / 2), zoom
+
+
+def stable_ids(m: folium.Element, *, prefix: str = "rc") -> folium.Element:
+    """Give every element an id from its position, not a random uuid, and make every
+    layer name safe for the layer control (Leaflet shows it as HTML).
+
+    The same data then yields the same JavaScript on every run, so st_folium does not
+    remount (and flicker) the map on a rerun. A feature group added to a map later needs
+    its own ``prefix`` so its ids cannot collide with the map's. Every map and group is
+    built through here once, so a name is escaped once (a second call leaves it alone).
+
+    Examples
+    --------
+    >>> m = folium.Map(tiles=None)
+    >>> _ = folium.GeoJson({"type": "FeatureCollection", "features": []}, name="a<b").add_to(m)
+    >>> [el.layer_name for el in stable_ids(m)._children.values()]
+    ['a&lt;b']
+    >>> m.get_name()
+    'map_rc00000'
+    """
+    counter = 0
+
+    def walk(el):
+        nonlocal counter
+        el._id = f"{prefix}{counter:05d}"
+        counter += 1
+        name = getattr(el, "layer_name", None)
+        if isinstance(name, str) and not getattr(el, "_rc_name_escaped", False):
+            el.layer_name, el._rc_name_escaped = html_text(name), True
+        for child in list(el._children.values()):
+            walk(child)
+
+    walk(m)
+    return m

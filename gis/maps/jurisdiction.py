@@ -1,0 +1,106 @@
+"""The jurisdiction map: every village-level reach (click one for its chiefs), with the
+selected township's, village's, river's or chief's reaches highlighted."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+
+from gis.i18n import t
+from gis.maps.base import (
+    RIVER_STYLE,
+    SIMPLIFY_M,
+    TOWNSHIP_COLOR,
+    Backdrop,
+    Legend,
+    base_map,
+    json_safe,
+    legend_rows,
+    stable_ids,
+)
+from gis.safe import html_text
+
+REACH_COLOR, SELECTED_COLOR, CLICKED_COLOR = "#4a90d9", "#ff7f00", "#e7298a"
+
+
+def reach_lines(reaches: gpd.GeoDataFrame, rivers) -> gpd.GeoDataFrame:
+    """Reaches (metric CRS) simplified in metres, in EPSG:4326, with river names; text
+    HTML-escaped for the map (pick rows with :func:`lines_of`, not by comparing ids)."""
+    names = dict(zip(rivers["river_code"], rivers["name"], strict=True))
+    g = reaches[["reach_id", "river_code", "length_m", "geometry"]].copy()
+    g["geometry"] = g.geometry.simplify(SIMPLIFY_M["rivers"], preserve_topology=True)
+    g["river_name"] = g["river_code"].map(names)
+    g["length_m"] = g["length_m"].round(0)
+    return json_safe(g.to_crs(4326))
+
+
+def lines_of(lines: gpd.GeoDataFrame, reach_ids) -> gpd.GeoDataFrame:
+    """The rows of :func:`reach_lines` for these (unescaped) reach ids."""
+    return lines[lines["reach_id"].isin({html_text(r) for r in reach_ids if r is not None})]
+
+
+def _tooltip(lang: str) -> folium.GeoJsonTooltip:
+    return folium.GeoJsonTooltip(
+        ["reach_id", "river_name", "length_m"],
+        aliases=[html_text(t(k, lang)) for k in ("reach_id", "river", "length_m")],
+    )
+
+
+def jurisdiction_map(
+    layers: dict[str, gpd.GeoDataFrame],
+    lines: gpd.GeoDataFrame,
+    *,
+    lang: str = "zh",
+    backdrop: Backdrop | None = None,
+) -> folium.Map:
+    """The map that stays the same on every run: the county and all reaches, clickable.
+
+    Parameters
+    ----------
+    layers : dict of GeoDataFrame
+        From :func:`gis.maps.overview_layers`.
+    lines : GeoDataFrame
+        From :func:`reach_lines`.
+    lang : {"zh", "en"}
+        Language of layer names, tooltips and legend.
+    backdrop : Backdrop, optional
+        The offline basemap; none by default.
+    """
+    m = base_map(layers, lang=lang, backdrop=backdrop)
+    folium.GeoJson(
+        lines,
+        name=t("reaches", lang),
+        style_function=lambda _f: {"color": REACH_COLOR, "weight": 2.5, "opacity": 0.7},
+        tooltip=_tooltip(lang),
+    ).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    rows = [
+        (REACH_COLOR, "line", t("reaches", lang)),
+        (SELECTED_COLOR, "line", t("selected_reaches", lang)),
+        (CLICKED_COLOR, "line", t("clicked_reach", lang)),
+        (RIVER_STYLE["county"][0], "line", t("rivers_county", lang)),
+        (TOWNSHIP_COLOR, "line", t("townships", lang)),
+    ]
+    m.add_child(Legend(legend_rows(rows, lang)))
+    return stable_ids(m)
+
+
+def selection_group(
+    lines: gpd.GeoDataFrame, selected_ids, clicked_id: str | None, *, lang: str = "zh"
+) -> folium.FeatureGroup:
+    """The highlight, handed to st_folium as ``feature_group_to_add`` so the map itself is
+    not rebuilt (no remount, no flicker) when the selection changes."""
+    fg = folium.FeatureGroup(name=t("selected_reaches", lang))
+    sel = lines_of(lines, selected_ids)
+    if len(sel):
+        folium.GeoJson(
+            sel,
+            style_function=lambda _f: {"color": SELECTED_COLOR, "weight": 6, "opacity": 0.95},
+            tooltip=_tooltip(lang),
+        ).add_to(fg)
+    hit = lines_of(lines, [clicked_id])
+    if len(hit):
+        folium.GeoJson(
+            hit, style_function=lambda _f: {"color": CLICKED_COLOR, "weight": 9, "opacity": 1.0}
+        ).add_to(fg)
+    return stable_ids(fg, prefix="sel")
