@@ -9,19 +9,15 @@ the hostile file name; the patrol map's escaping is covered by tests/test_safe.p
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import geopandas as gpd
 import pytest
+from app_server import serve_app
 from hostile_store import COUNTY_NAME, FILE_NAME, PAYLOADS
-from test_app_browser import ARTIFACTS, CHROMIUM, _free_port, _pixel, browser  # noqa: F401 (fixture)
+from test_app_browser import ARTIFACTS, CHROMIUM, _pixel, browser  # noqa: F401 (fixture)
 
 from gis.safe import JOINER
 from gis.store import GeoPackageStore
@@ -38,26 +34,8 @@ GARBAGE = re.compile(r"&amp;|&lt;img|&lt;script|&quot;|&#x27;|\\[*_\[\]()<>!:$#.
 def hostile_url(hostile_path):
     if CHROMIUM is None:
         pytest.fail("Debian chromium is not installed: run 'apt-get install chromium'")
-    port = _free_port()
-    env = dict(os.environ, RIVERCHIEF_DATA=str(hostile_path))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start:\n" + proc.stdout.read().decode(errors="replace"))
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serve_app(hostile_path) as (url, _port):
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
-import socket
-import subprocess
 import sys
 import time
 import urllib.request
@@ -21,6 +18,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from app_server import serve_app
 
 from gis.store import GeoPackageStore
 
@@ -47,34 +45,12 @@ sys.exit(cli.main())
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
 def server(demo_copy):
-    port = _free_port()
-    env = dict(os.environ, RIVERCHIEF_DATA=str(demo_copy))
-    proc = subprocess.Popen(
-        [sys.executable, "-c", LAUNCH, str(ROOT / "app.py"), "--server.port", str(port), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.enableXsrfProtection", "false",
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start:\n" + proc.stdout.read().decode(errors="replace"))
-    yield port, demo_copy
-    proc.terminate()
-    proc.wait(timeout=10)
+    options = ("--server.enableXsrfProtection", "false", "--server.fileWatcherType", "none",
+               "--browser.gatherUsageStats", "false")
+    with serve_app(demo_copy, launch=[sys.executable, "-c", LAUNCH], options=options) as (_url, port):
+        yield port, demo_copy
 
 
 class Client:
