@@ -16,7 +16,11 @@ from ui.common import DATA, staff_login
 
 st.set_page_config(page_title="河长制 GIS / River Chief GIS", layout="wide")
 use_offline_assets()  # every page's maps load Leaflet from /app/static, never a CDN
-st.session_state["lang"] = "en" if st.sidebar.radio("语言 / Language", ["中文", "English"], horizontal=True) == "English" else "zh"
+st.session_state["lang"] = (
+    "en"
+    if st.sidebar.radio("语言 / Language", ["中文", "English"], horizontal=True) == "English"
+    else "zh"
+)
 lang = st.session_state["lang"]
 st.title(t("app_title", lang))
 
@@ -25,14 +29,20 @@ if not DATA.exists():
     st.info(t("no_data_fix", lang))
     st.stop()
 st.sidebar.caption(f"{t('data_file', lang)}: {md_text(DATA.name)}")
-st.session_state["basemap"] = st.sidebar.selectbox(t("basemap", lang), BASEMAPS, format_func=lambda b: t(f"basemap_{b}", lang))
+st.session_state["basemap"] = st.sidebar.selectbox(
+    t("basemap", lang), BASEMAPS, format_func=lambda b: t(f"basemap_{b}", lang)
+)
 staff_login(lang)
 
-pages = [st.Page("app_pages/overview.py", title=t("overview", lang), url_path="overview", default=True),
-         st.Page("app_pages/jurisdiction.py", title=t("page_jurisdiction", lang), url_path="jurisdiction"),
-         st.Page("app_pages/gaps.py", title=t("page_gaps", lang), url_path="gaps"),
-         st.Page("app_pages/zones.py", title=t("page_zones", lang), url_path="zones"),
-         st.Page("app_pages/quarries.py", title=t("page_quarries", lang), url_path="quarries"),
-         st.Page("app_pages/patrols.py", title=t("page_patrols", lang), url_path="patrols"),
-         st.Page("app_pages/data.py", title=t("page_data", lang), url_path="data")]
+pages = [
+    st.Page("app_pages/overview.py", title=t("overview", lang), url_path="overview", default=True),
+    st.Page(
+        "app_pages/jurisdiction.py", title=t("page_jurisdiction", lang), url_path="jurisdiction"
+    ),
+    st.Page("app_pages/gaps.py", title=t("page_gaps", lang), url_path="gaps"),
+    st.Page("app_pages/zones.py", title=t("page_zones", lang), url_path="zones"),
+    st.Page("app_pages/quarries.py", title=t("page_quarries", lang), url_path="quarries"),
+    st.Page("app_pages/patrols.py", title=t("page_patrols", lang), url_path="patrols"),
+    st.Page("app_pages/data.py", title=t("page_data", lang), url_path="data"),
+]
 st.navigation(pages).run()

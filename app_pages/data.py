@@ -34,8 +34,14 @@ def export_now(path: str, suffix: str, masked: bool) -> bytes:
     if suffix == ".gpkg" and not masked:
         return GeoPackageStore(path).snapshot()
     store = GeoPackageStore(path)
-    layers = [n for n in catalogue.LAYER_NAMES if n in store.layers() and not (masked and n == AUDIT_TABLE)]
-    return as_download(lambda out: export_store(store, out, layers=layers, mask_phones=masked), f"county{suffix}")
+    layers = [
+        n
+        for n in catalogue.LAYER_NAMES
+        if n in store.layers() and not (masked and n == AUDIT_TABLE)
+    ]
+    return as_download(
+        lambda out: export_store(store, out, layers=layers, mask_phones=masked), f"county{suffix}"
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -44,15 +50,34 @@ def exported(path: str, mtime: str, suffix: str) -> bytes:
     return export_now(path, suffix, masked=True)
 
 
-def run_import(upload, layer: str, *, crs: str | None, encoding: str | None, mode: str, swap_xy: bool, dry_run: bool):
+def run_import(
+    upload,
+    layer: str,
+    *,
+    crs: str | None,
+    encoding: str | None,
+    mode: str,
+    swap_xy: bool,
+    dry_run: bool,
+):
     """Import the uploaded file (saved under its own name: the suffix picks the reader); a
     write carries its audit row in the same transaction."""
     with tempfile.TemporaryDirectory(prefix="riverchief-upload-") as tmp:
         src = Path(tmp) / Path(upload.name).name
         src.write_bytes(upload.getvalue())
         rejects = Path(tmp) / "rejects.csv"
-        report = import_file(src, layer, data=DATA, crs=crs or None, encoding=encoding or None, mode=mode,
-                             swap_xy=swap_xy, rejects=rejects, dry_run=dry_run, audit=audit_fields(upload.name))
+        report = import_file(
+            src,
+            layer,
+            data=DATA,
+            crs=crs or None,
+            encoding=encoding or None,
+            mode=mode,
+            swap_xy=swap_xy,
+            rejects=rejects,
+            dry_run=dry_run,
+            audit=audit_fields(upload.name),
+        )
         report.file = upload.name
         rejected_csv = rejects.read_bytes() if rejects.exists() else None
     return report, rejected_csv
@@ -64,18 +89,38 @@ def show_report(report, rejected_csv, lg: str) -> None:
     c[1].metric(t("rows_accepted", lg), f"{report.accepted:,}")
     c[2].metric(t("rows_rejected", lg), f"{len(report.rejected):,}")
     c[3].metric(t("rows_repaired", lg), f"{len(report.repaired):,}")
-    (st.success if report.written else st.info)(t("written" if report.written else "not_written", lg))
+    (st.success if report.written else st.info)(
+        t("written" if report.written else "not_written", lg)
+    )
     for note in report.notes:
         st.caption(md_text(note))
     if report.lost:
         st.error(f"{t('damaged_file', lg)}: {md_text(report.lost)}")
     problems = report.rejected + report.repaired
     if problems:
-        st.table(md_frame(pd.DataFrame([{t("row", lg): p.row, t("field", lg): p.field or "", t("reason", lg): p.reason,
-                                t("fix", lg): p.fix or "", t("action", lg): t(f"action_{p.action}", lg)}
-                                          for p in problems[:500]])))
+        st.table(
+            md_frame(
+                pd.DataFrame(
+                    [
+                        {
+                            t("row", lg): p.row,
+                            t("field", lg): p.field or "",
+                            t("reason", lg): p.reason,
+                            t("fix", lg): p.fix or "",
+                            t("action", lg): t(f"action_{p.action}", lg),
+                        }
+                        for p in problems[:500]
+                    ]
+                )
+            )
+        )
     if rejected_csv:
-        st.download_button(t("download_rejects", lg), rejected_csv, file_name=f"{report.file}.rejects.csv", mime="text/csv")
+        st.download_button(
+            t("download_rejects", lg),
+            rejected_csv,
+            file_name=f"{report.file}.rejects.csv",
+            mime="text/csv",
+        )
 
 
 lg = lang()
@@ -83,26 +128,41 @@ st.subheader(t("page_data", lg))
 st.markdown(f"**{t('import', lg)}**")
 upload = st.file_uploader(t("upload_file", lg), type=[s.lstrip(".") for s in SUPPORTED])
 a, b, c, d = st.columns(4)
-layer = a.selectbox(t("target_layer", lg), IMPORTABLE,
-                    format_func=lambda n: f"{n} · {getattr(catalogue.get_layer(n), lg if lg == 'zh' else 'en')}")
+layer = a.selectbox(
+    t("target_layer", lg),
+    IMPORTABLE,
+    format_func=lambda n: f"{n} · {getattr(catalogue.get_layer(n), lg if lg == 'zh' else 'en')}",
+)
 crs = b.text_input(t("crs_if_missing", lg), placeholder="EPSG:4490")
 encoding = c.text_input(t("encoding", lg), placeholder="GBK")
-mode = d.selectbox(t("import_mode", lg), ["append", "replace"], format_func=lambda m: t(f"mode_{m}", lg))
+mode = d.selectbox(
+    t("import_mode", lg), ["append", "replace"], format_func=lambda m: t(f"mode_{m}", lg)
+)
 swap_xy = st.checkbox(t("swap_xy", lg))
 check_col, write_col = st.columns(2)
 may_import = may(IMPORT)
 check = check_col.button(t("check_file", lg), disabled=upload is None)
 # `disabled` only hints the browser: a forged click still reaches the handler below
-write = write_col.button(t("import_file", lg), disabled=upload is None or not may_import, type="primary")
+write = write_col.button(
+    t("import_file", lg), disabled=upload is None or not may_import, type="primary"
+)
 if not may_import:
-    write_col.caption(t("import_staff_only" if may_import.reason == "auth_need_login" else "auth_not_this_county", lg))
+    write_col.caption(
+        t(
+            "import_staff_only"
+            if may_import.reason == "auth_need_login"
+            else "auth_not_this_county",
+            lg,
+        )
+    )
 if write and not may_import:  # checked before the upload is even read
     log.warning("import refused for %s (%s): %s", session().user, session().role, may_import.reason)
     st.error(t(may_import.reason, lg))
 elif upload is not None and (check or write):
     try:
-        report, rejected_csv = run_import(upload, layer, crs=crs, encoding=encoding, mode=mode, swap_xy=swap_xy,
-                                          dry_run=not write)
+        report, rejected_csv = run_import(
+            upload, layer, crs=crs, encoding=encoding, mode=mode, swap_xy=swap_xy, dry_run=not write
+        )
     except RiverChiefError as exc:
         st.error(md_text(exc))  # the whole file was refused; the store is unchanged
     else:
@@ -117,14 +177,28 @@ masked = not may(EXPORT_UNMASKED)
 def download(suffix: str):
     if masked:
         return lambda: exported(path, mt, suffix)
-    return audited("export_unmasked", f"{DATA.name}{suffix}", lambda: export_now(path, suffix, masked=False))
+    return audited(
+        "export_unmasked", f"{DATA.name}{suffix}", lambda: export_now(path, suffix, masked=False)
+    )
 
 
 e1, e2, e3 = st.columns(3)
-e1.download_button(t("export_gpkg", lg), data=download(".gpkg"), file_name=DATA.name,
-                   mime="application/geopackage+sqlite3")
-e2.download_button(t("export_xlsx", lg), data=download(".xlsx"), file_name=f"{DATA.stem}.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-e3.download_button(t("export_csv", lg), data=download(".csv"), file_name=f"{DATA.stem}.csv.zip",
-                   mime="application/zip")
+e1.download_button(
+    t("export_gpkg", lg),
+    data=download(".gpkg"),
+    file_name=DATA.name,
+    mime="application/geopackage+sqlite3",
+)
+e2.download_button(
+    t("export_xlsx", lg),
+    data=download(".xlsx"),
+    file_name=f"{DATA.stem}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+e3.download_button(
+    t("export_csv", lg),
+    data=download(".csv"),
+    file_name=f"{DATA.stem}.csv.zip",
+    mime="application/zip",
+)
 st.caption(t("export_note", lg) + (" " + t("export_masked", lg) if masked else ""))

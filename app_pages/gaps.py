@@ -44,34 +44,62 @@ unassigned, holes = tables["unassigned"], tables["holes"]
 cols = st.columns(4)
 cols[0].metric(t("unassigned", lg), f"{len(unassigned)}")
 for col, level in zip(cols[1:], ("county", "township", "village"), strict=True):
-    col.metric(f"{t(f'level_{level}', lg)} · {t('unassigned_km', lg)}", f"{by_level[level] / 1000:.2f}")
+    col.metric(
+        f"{t(f'level_{level}', lg)} · {t('unassigned_km', lg)}", f"{by_level[level] / 1000:.2f}"
+    )
 
 townships = sorted(unassigned["township_code"].dropna().unique())
-choice = st.selectbox(t("township", lg), [t("all", lg)] + [f"{names.get(c, c)} {c}" for c in townships])
-shown = unassigned if choice == t("all", lg) else unassigned[unassigned["township_code"] == choice.split()[-1]]
+choice = st.selectbox(
+    t("township", lg), [t("all", lg)] + [f"{names.get(c, c)} {c}" for c in townships]
+)
+shown = (
+    unassigned
+    if choice == t("all", lg)
+    else unassigned[unassigned["township_code"] == choice.split()[-1]]
+)
 
 left, right = st.columns([1.3, 1])
 with left:
-    show_map(maps.gaps_map(load_layers(path, mt), shown, lang=lg, backdrop=backdrop(path)),
-             height=600, key="gaps-map")
+    show_map(
+        maps.gaps_map(load_layers(path, mt), shown, lang=lg, backdrop=backdrop(path)),
+        height=600,
+        key="gaps-map",
+    )
 with right:
     st.markdown(f"**{t('unassigned', lg)}** ({len(shown)})")
-    st.table(md_frame(pd.DataFrame({
-        t("reach_id", lg): shown["reach_id"], t("river", lg): shown["river_name"],
-        t("level", lg): [t(f"level_{v}", lg) for v in shown["level"]],
-        t("township", lg): [names.get(c, c) for c in shown["township_code"]],
-        t("chainage", lg): [f"{format_k(a)} – {format_k(b)}" for a, b in zip(shown["from_m"], shown["to_m"], strict=True)],
-        t("length_m", lg): [f"{v:,.0f}" for v in shown["length_m"]],
-    }).set_index(t("reach_id", lg))))
+    st.table(
+        md_frame(
+            pd.DataFrame(
+                {
+                    t("reach_id", lg): shown["reach_id"],
+                    t("river", lg): shown["river_name"],
+                    t("level", lg): [t(f"level_{v}", lg) for v in shown["level"]],
+                    t("township", lg): [names.get(c, c) for c in shown["township_code"]],
+                    t("chainage", lg): [
+                        f"{format_k(a)} – {format_k(b)}"
+                        for a, b in zip(shown["from_m"], shown["to_m"], strict=True)
+                    ],
+                    t("length_m", lg): [f"{v:,.0f}" for v in shown["length_m"]],
+                }
+            ).set_index(t("reach_id", lg))
+        )
+    )
     st.markdown(f"**{t('holes', lg)}**: {len(holes)}")
     st.markdown(f"**{t('download', lg)}**")
     masked = not may(EXPORT_UNMASKED)
     d1, d2, d3 = st.columns(3)
-    for col, suffix, mime in ((d1, ".gpkg", "application/geopackage+sqlite3"),
-                              (d2, ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                              (d3, ".csv", "application/zip")):
+    for col, suffix, mime in (
+        (d1, ".gpkg", "application/geopackage+sqlite3"),
+        (d2, ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (d3, ".csv", "application/zip"),
+    ):
         name = "gaps.csv.zip" if suffix == ".csv" else f"gaps{suffix}"
         # deferred: the file is written when the button is clicked, not on every page load
         build = lambda s=suffix, m=masked: findings_file(path, mt, s, m)  # noqa: E731
-        col.download_button(suffix[1:].upper(), data=build if masked else audited("export_unmasked", name, build),
-                            file_name=name, mime=mime, key=f"dl{suffix}")
+        col.download_button(
+            suffix[1:].upper(),
+            data=build if masked else audited("export_unmasked", name, build),
+            file_name=name,
+            mime=mime,
+            key=f"dl{suffix}",
+        )

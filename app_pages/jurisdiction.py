@@ -30,7 +30,9 @@ c1, c2 = st.columns([1, 3])
 by = c1.selectbox(t("select_by", lg), SELECT_BY, format_func=lambda b: t(f"by_{b}", lg))
 opts = j.choices(by)
 label = dict(zip(opts["code"], opts["label"] + " " + opts["code"], strict=True))
-code = c2.selectbox(t(f"by_{by}", lg), ["—", *opts["code"]], format_func=lambda c: label.get(c, c), key=f"pick-{by}")
+code = c2.selectbox(
+    t(f"by_{by}", lg), ["—", *opts["code"]], format_func=lambda c: label.get(c, c), key=f"pick-{by}"
+)
 selected = j.reaches.loc[j.select(by, code), "reach_id"].tolist() if code != "—" else []
 if st.session_state.get("juris_sel") != (by, code):  # a new selection frames the map once
     st.session_state["juris_sel"] = (by, code)
@@ -39,10 +41,16 @@ view = st.session_state.get("juris_view")
 
 left, right = st.columns([1.5, 1])
 with left:
-    out = show_map(jurisdiction_map(load_layers(path, mt), lines, lang=lg, backdrop=backdrop(path)),
-                   key="juris-map", returned_objects=["last_clicked"],
-                   feature_group_to_add=selection_group(lines, selected, st.session_state.get("juris_reach"), lang=lg),
-                   center=view[0] if view else None, zoom=view[1] if view else None)
+    out = show_map(
+        jurisdiction_map(load_layers(path, mt), lines, lang=lg, backdrop=backdrop(path)),
+        key="juris-map",
+        returned_objects=["last_clicked"],
+        feature_group_to_add=selection_group(
+            lines, selected, st.session_state.get("juris_reach"), lang=lg
+        ),
+        center=view[0] if view else None,
+        zoom=view[1] if view else None,
+    )
     click = (out or {}).get("last_clicked")
     if click and (click["lng"], click["lat"]) != st.session_state.get("juris_click"):
         st.session_state["juris_click"] = (click["lng"], click["lat"])
@@ -55,29 +63,73 @@ with right:
         unmasked = bool(may(UNMASKED_READ))  # asked on the server at every run, not remembered
         card = j.card(rid, staff=unmasked)
         st.markdown(f"**{md_text(card['river_name'])}** · {md_text(rid)}")
-        place = f"{card['township']} {card['village']}" + (f" / {card['shared_with']} ({t('shared_reach', lg)})"
-                                                             if card["shared_with"] else "")
+        place = f"{card['township']} {card['village']}" + (
+            f" / {card['shared_with']} ({t('shared_reach', lg)})" if card["shared_with"] else ""
+        )
         st.metric(t("length_m", lg), f"{card['length_m']:,.0f}")
         st.markdown(f"{t('chainage', lg)}: **{md_text(card['chainage'])}** · {md_text(place)}")
         st.markdown(f"**{t('chiefs', lg)}**")
-        st.table(md_frame(pd.DataFrame([{t("level", lg): t(f"level_{c['level']}", lg), t("name", lg): c["name"] or f"{c['chief_id']} ({t('not_in_register', lg)})",
-                                t("post", lg): c["post"], t("phone", lg): c["phone"] or ""} for c in card["chiefs"]])))
+        st.table(
+            md_frame(
+                pd.DataFrame(
+                    [
+                        {
+                            t("level", lg): t(f"level_{c['level']}", lg),
+                            t("name", lg): c["name"]
+                            or f"{c['chief_id']} ({t('not_in_register', lg)})",
+                            t("post", lg): c["post"],
+                            t("phone", lg): c["phone"] or "",
+                        }
+                        for c in card["chiefs"]
+                    ]
+                )
+            )
+        )
         for lv in card["levels_without_chief"]:
             st.error(f"{t(f'level_{lv}', lg)}: {t('no_chief', lg)}")
         st.markdown(f"**{t('signboards', lg)}** ({len(card['signboards'])})")
         if card["signboards"]:
-            st.table(md_frame(pd.DataFrame([{t("board_id", lg): s["board_id"], t("chief", lg): s["chief_name"],
-                                    t("phone", lg): s["chief_phone"] or "", t("distance_m_plain", lg): f"{s['distance_m']:,.0f}"}
-                                   for s in card["signboards"]])))
+            st.table(
+                md_frame(
+                    pd.DataFrame(
+                        [
+                            {
+                                t("board_id", lg): s["board_id"],
+                                t("chief", lg): s["chief_name"],
+                                t("phone", lg): s["chief_phone"] or "",
+                                t("distance_m_plain", lg): f"{s['distance_m']:,.0f}",
+                            }
+                            for s in card["signboards"]
+                        ]
+                    )
+                )
+            )
         if not unmasked:
             st.caption(t("phones_masked", lg))
     else:
         st.info(t("click_a_reach", lg))
     if selected:
         rows = j.summary(j.reaches["reach_id"].isin(selected))
-        st.markdown(f"**{md_text(label.get(code, code))}**: {len(rows)} {t('reaches', lg)}, "
-                    f"{sum(r['length_m'] for r in rows) / 1000:,.2f} km")
-        st.dataframe(pd.DataFrame([{t("reach_id", lg): r["reach_id"], t("river", lg): r["river_name"],
-                                    t("chainage", lg): r["chainage"], t("length_m", lg): r["length_m"],
-                                    **{t(f"level_{lv}", lg): "、".join(r[lv]) for lv in ("county", "township", "village")}}
-                                   for r in rows]), hide_index=True, height=300)
+        st.markdown(
+            f"**{md_text(label.get(code, code))}**: {len(rows)} {t('reaches', lg)}, "
+            f"{sum(r['length_m'] for r in rows) / 1000:,.2f} km"
+        )
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        t("reach_id", lg): r["reach_id"],
+                        t("river", lg): r["river_name"],
+                        t("chainage", lg): r["chainage"],
+                        t("length_m", lg): r["length_m"],
+                        **{
+                            t(f"level_{lv}", lg): "、".join(r[lv])
+                            for lv in ("county", "township", "village")
+                        },
+                    }
+                    for r in rows
+                ]
+            ),
+            hide_index=True,
+            height=300,
+        )

@@ -31,8 +31,16 @@ def highlight(hit) -> folium.FeatureGroup:
     """The chosen search hit, drawn over the map (fed to st_folium, so no remount)."""
     fg = folium.FeatureGroup(name="search")
     g = maps.json_safe(hit.to_crs(4326)[["kind", "code", "name", "geometry"]])
-    folium.GeoJson(g, style_function=lambda _f: {"color": "#ff00ff", "weight": 6, "fillColor": "#ff00ff", "fillOpacity": 0.15},
-                   tooltip=folium.GeoJsonTooltip(["name", "code"])).add_to(fg)
+    folium.GeoJson(
+        g,
+        style_function=lambda _f: {
+            "color": "#ff00ff",
+            "weight": 6,
+            "fillColor": "#ff00ff",
+            "fillOpacity": 0.15,
+        },
+        tooltip=folium.GeoJsonTooltip(["name", "code"]),
+    ).add_to(fg)
     return maps.stable_ids(fg, prefix="hit")
 
 
@@ -42,14 +50,20 @@ def build_map(path: str, mt: float, lg: str):
 
 lg, path, mt = lang(), str(DATA), mtime()
 meta = load_meta(path, mt)
-st.subheader(f"{md_text(meta.get('county_name', ''))} {md_text(meta.get('county_code', ''))} · {t('overview', lg)}")
+st.subheader(
+    f"{md_text(meta.get('county_name', ''))} {md_text(meta.get('county_code', ''))} · {t('overview', lg)}"
+)
 summary = load_summary(path, mt)
 left, right = st.columns([1, 2.2])
 with left:
     st.markdown(f"**{t('inventory', lg)}**")
     table = pd.DataFrame(
-        {t("item", lg): [SUMMARY_KEYS[k][0 if lg == "zh" else 1] for k in summary],
-         t("value", lg): [f"{v:,}" if isinstance(v, int) else f"{v:,.1f}" for v in summary.values()]}
+        {
+            t("item", lg): [SUMMARY_KEYS[k][0 if lg == "zh" else 1] for k in summary],
+            t("value", lg): [
+                f"{v:,}" if isinstance(v, int) else f"{v:,.1f}" for v in summary.values()
+            ],
+        }
     )
     st.table(table.set_index(t("item", lg)))
     query = st.text_input(t("search", lg), placeholder=t("search_hint", lg))
@@ -61,16 +75,42 @@ with left:
         if hits.empty:
             st.info(t("search_none", lg))
         else:
-            st.dataframe(pd.DataFrame({t("kind", lg): [t(f"by_{k}" if k != "reservoir" else "reservoirs", lg) for k in hits["kind"]],
-                                       t("name", lg): hits["name"], t("code", lg): hits["code"], t("detail", lg): [
-                                           t(f"level_{d}", lg) if k == "river" else d for k, d in zip(hits["kind"], hits["detail"], strict=True)]}),
-                         hide_index=True, height=min(400, 38 + 35 * len(hits)))
-            pick = st.selectbox(t("show_on_map", lg), range(len(hits)),
-                                format_func=lambda i: f"{hits['name'].iloc[i]} {hits['code'].iloc[i]}")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("kind", lg): [
+                            t(f"by_{k}" if k != "reservoir" else "reservoirs", lg)
+                            for k in hits["kind"]
+                        ],
+                        t("name", lg): hits["name"],
+                        t("code", lg): hits["code"],
+                        t("detail", lg): [
+                            t(f"level_{d}", lg) if k == "river" else d
+                            for k, d in zip(hits["kind"], hits["detail"], strict=True)
+                        ],
+                    }
+                ),
+                hide_index=True,
+                height=min(400, 38 + 35 * len(hits)),
+            )
+            pick = st.selectbox(
+                t("show_on_map", lg),
+                range(len(hits)),
+                format_func=lambda i: f"{hits['name'].iloc[i]} {hits['code'].iloc[i]}",
+            )
             chosen = hits.iloc[[pick]]
 with right:
     st.markdown(f"**{t('map', lg)}** — {t('layers_note', lg)}")
-    view = maps.view_of(chosen.to_crs(4326)) if chosen is not None and chosen.geometry.notna().all() else None
-    show_map(build_map(path, mt, lg), height=640, key="overview-map",
-             feature_group_to_add=highlight(chosen) if view else None,
-             center=view[0] if view else None, zoom=view[1] if view else None)
+    view = (
+        maps.view_of(chosen.to_crs(4326))
+        if chosen is not None and chosen.geometry.notna().all()
+        else None
+    )
+    show_map(
+        build_map(path, mt, lg),
+        height=640,
+        key="overview-map",
+        feature_group_to_add=highlight(chosen) if view else None,
+        center=view[0] if view else None,
+        zoom=view[1] if view else None,
+    )

@@ -24,7 +24,9 @@ def load_assessment(path: str, tracks: str | None, say):
     """Clean, match and judge every patrol (millions of points: one shared object, not
     copied on every rerun). Only what the page draws is kept."""
     a, net = assess_tracks(GeoPackageStore(path), tracks=tracks, progress=say)
-    a.points = a.points[["patrol", "seg", "x", "y", "t"]].copy()  # drop per-point id strings (hundreds of MB)
+    a.points = a.points[
+        ["patrol", "seg", "x", "y", "t"]
+    ].copy()  # drop per-point id strings (hundreds of MB)
     local = a.patrols["start"].dt.tz_convert(LOCAL_TZ)
     first, last = local.min().date(), local.max().date()
     # whole months around the data: a quarter of tracks reads as that quarter
@@ -33,7 +35,16 @@ def load_assessment(path: str, tracks: str | None, say):
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def load_report(path: str, mtime: float, tracks: str | None, tracks_mtime: float, start: dt.date, end: dt.date, _a, _net):
+def load_report(
+    path: str,
+    mtime: float,
+    tracks: str | None,
+    tracks_mtime: float,
+    start: dt.date,
+    end: dt.date,
+    _a,
+    _net,
+):
     # keyed on the data version and period; the assessment (_a, _net) is not hashed
     a, net = _a, _net
     report = compliance(a, net, start=start, end=end)
@@ -41,7 +52,15 @@ def load_report(path: str, mtime: float, tracks: str | None, tracks_mtime: float
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def load_tracks(path: str, mtime: float, tracks: str | None, tracks_mtime: float, patrol_ids: tuple[str, ...], _a, _net):
+def load_tracks(
+    path: str,
+    mtime: float,
+    tracks: str | None,
+    tracks_mtime: float,
+    patrol_ids: tuple[str, ...],
+    _a,
+    _net,
+):
     return track_pieces(_a, patrol_ids, _net.crs)
 
 
@@ -50,20 +69,31 @@ st.subheader(t("page_patrols", lg))
 store = GeoPackageStore(path)
 status = st.empty()
 try:
-    tracks = tracks_for(store, tracks=quarter_for(
-        store, progress=lambda f: status.progress(f, text=t("analysing_patrols", lg))))
+    tracks = tracks_for(
+        store,
+        tracks=quarter_for(
+            store, progress=lambda f: status.progress(f, text=t("analysing_patrols", lg))
+        ),
+    )
 except Exception as e:  # a store with no patrols: say so and how to import (the library's message)
     st.info(t("no_patrol_data", lg))
     st.caption(md_text(e))
     st.stop()
 tk = (str(tracks) if tracks else None, tracks.stat().st_mtime if tracks else 0.0)
 with st.spinner(t("analysing_patrols", lg)):
-    a, net, (dmin, dmax) = keyed_resource("patrols", (path, mt, *tk), lambda: load_assessment(
-        path, tk[0], lambda msg: status.caption(f"{t('analysing_patrols', lg)}: {md_text(msg)}")))
+    a, net, (dmin, dmax) = keyed_resource(
+        "patrols",
+        (path, mt, *tk),
+        lambda: load_assessment(
+            path, tk[0], lambda msg: status.caption(f"{t('analysing_patrols', lg)}: {md_text(msg)}")
+        ),
+    )
 status.empty()
 
 c1, c2 = st.columns(2)
-start = c1.date_input(t("period_from", lg), value=dmin, min_value=dmin, max_value=dmax, key="p_from")
+start = c1.date_input(
+    t("period_from", lg), value=dmin, min_value=dmin, max_value=dmax, key="p_from"
+)
 end = c2.date_input(t("period_to", lg), value=dmax, min_value=dmin, max_value=dmax, key="p_to")
 if end < start:
     st.error(f"{t('period_to', lg)} < {t('period_from', lg)}")
@@ -72,44 +102,83 @@ report, reach_gdf = load_report(path, mt, *tk, start, end, a, net)
 
 ch, sus = report.chiefs, report.suspicious
 m1, m2, m3, m4 = st.columns(4)
-m1.metric(t("chiefs_compliant", lg), f"{int(ch['compliant'].sum())} / {len(ch)}",
-          f"{100 * ch['compliant'].mean():.1f}%", delta_color="off", delta_arrow="off")
+m1.metric(
+    t("chiefs_compliant", lg),
+    f"{int(ch['compliant'].sum())} / {len(ch)}",
+    f"{100 * ch['compliant'].mean():.1f}%",
+    delta_color="off",
+    delta_arrow="off",
+)
 m2.metric(t("valid_patrols", lg), f"{int(ch['valid'].sum()):,}")
 m3.metric(t("suspicious_patrols", lg), f"{len(sus):,}")
 never = report.reaches["never_patrolled"]
-m4.metric(t("reaches_never_patrolled", lg), f"{int(never.sum())} / {len(never)}",
-          f"{report.reaches.loc[never, 'length_m'].sum() / 1000:.1f} km", delta_color="off", delta_arrow="off")
+m4.metric(
+    t("reaches_never_patrolled", lg),
+    f"{int(never.sum())} / {len(never)}",
+    f"{report.reaches.loc[never, 'length_m'].sum() / 1000:.1f} km",
+    delta_color="off",
+    delta_arrow="off",
+)
 
 # chiefs with patrols in the period; the default is the one with the most suspicious patrols
 p = a.patrols
 local_date = p["start"].dt.tz_convert(LOCAL_TZ).dt.date
 in_period = p[(local_date >= start) & (local_date <= end)]
 counts = in_period.groupby("chief_id").size()
-worst = sus.groupby("chief_id").size().reindex(counts.index).fillna(0).sort_values(ascending=False, kind="stable")
+worst = (
+    sus.groupby("chief_id")
+    .size()
+    .reindex(counts.index)
+    .fillna(0)
+    .sort_values(ascending=False, kind="stable")
+)
 info = net.chiefs.set_index("chief_id")
-label = {c: f"{info.at[c, 'name']} · {t('level_' + info.at[c, 'level'], lg)} · {c}" if c in info.index else c
-         for c in counts.index}
+label = {
+    c: f"{info.at[c, 'name']} · {t('level_' + info.at[c, 'level'], lg)} · {c}"
+    if c in info.index
+    else c
+    for c in counts.index
+}
 left, right = st.columns([1.5, 1])
 with right:
-    chief = st.selectbox(t("choose_chief", lg), list(worst.index), format_func=label.get, key="p_chief") if len(worst) else None
+    chief = (
+        st.selectbox(t("choose_chief", lg), list(worst.index), format_func=label.get, key="p_chief")
+        if len(worst)
+        else None
+    )
     mine = in_period[in_period["chief_id"] == chief].sort_values("start")
     when = mine["start"].dt.tz_convert(LOCAL_TZ).dt.strftime("%m-%d %H:%M")
-    choices = [t("all_patrols", lg)] + [f"{pid} · {w}{'' if v else ' ⚠'}" for pid, w, v in
-                                        zip(mine["patrol_id"], when, mine["valid"], strict=True)]
+    choices = [t("all_patrols", lg)] + [
+        f"{pid} · {w}{'' if v else ' ⚠'}"
+        for pid, w, v in zip(mine["patrol_id"], when, mine["valid"], strict=True)
+    ]
     pick = st.selectbox(t("choose_patrol", lg), choices, key="p_patrol")
     ids = tuple(mine["patrol_id"]) if pick == choices[0] else (pick.split(" · ")[0],)
     st.caption(t("slider_help", lg))
     shown = mine[mine["patrol_id"].isin(ids)]
-    st.dataframe(pd.DataFrame({
-        t("choose_patrol", lg): shown["patrol_id"],
-        t("date", lg): shown["start"].dt.tz_convert(LOCAL_TZ).dt.strftime("%Y-%m-%d %H:%M"),
-        t("distance_km", lg): (shown["distance_m"] / 1000).round(2),
-        t("duration_min", lg): (shown["duration_s"] / 60).round(0),
-        t("flags", lg): ["；".join(t(f"flag_{f}", lg) for f in fl) or "✓" for fl in shown["flags"]],
-    }), hide_index=True, height=260)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("choose_patrol", lg): shown["patrol_id"],
+                t("date", lg): shown["start"].dt.tz_convert(LOCAL_TZ).dt.strftime("%Y-%m-%d %H:%M"),
+                t("distance_km", lg): (shown["distance_m"] / 1000).round(2),
+                t("duration_min", lg): (shown["duration_s"] / 60).round(0),
+                t("flags", lg): [
+                    "；".join(t(f"flag_{f}", lg) for f in fl) or "✓" for fl in shown["flags"]
+                ],
+            }
+        ),
+        hide_index=True,
+        height=260,
+    )
 with left:
-    m = patrol_map(load_layers(path, mt), reach_gdf, load_tracks(path, mt, *tk, ids, a, net), lang=lg,
-                   backdrop=backdrop(path))
+    m = patrol_map(
+        load_layers(path, mt),
+        reach_gdf,
+        load_tracks(path, mt, *tk, ids, a, net),
+        lang=lg,
+        backdrop=backdrop(path),
+    )
     show_map(m, height=620, key="patrol-map")
 
 g1, g2 = st.columns(2)
@@ -117,22 +186,47 @@ with g1:
     st.markdown(f"**{t('patrols_per_week', lg)}**")
     wk = report.weekly.set_index("week")
     wk = wk[[c for c in ("county", "township", "village") if c in wk.columns]]
-    st.bar_chart(wk.rename(columns=lambda c: t(f"level_{c}", lg)), x_label=t("week", lg), y_label=t("valid_patrols", lg))
+    st.bar_chart(
+        wk.rename(columns=lambda c: t(f"level_{c}", lg)),
+        x_label=t("week", lg),
+        y_label=t("valid_patrols", lg),
+    )
 with g2:
     st.markdown(f"**{t('compliance_by_township', lg)}**")
     rate = t("compliance_rate", lg)
-    tw = pd.DataFrame({t("township", lg): report.by_township["township"], rate: report.by_township["compliance_rate"]})
-    st.bar_chart(tw, x=t("township", lg), y=rate, horizontal=True, sort=f"-{rate}", height=max(300, 14 * len(tw)),
-                 x_label="", y_label=rate)
+    tw = pd.DataFrame(
+        {
+            t("township", lg): report.by_township["township"],
+            rate: report.by_township["compliance_rate"],
+        }
+    )
+    st.bar_chart(
+        tw,
+        x=t("township", lg),
+        y=rate,
+        horizontal=True,
+        sort=f"-{rate}",
+        height=max(300, 14 * len(tw)),
+        x_label="",
+        y_label=rate,
+    )
 
 st.markdown(f"**{t('suspicious_patrols', lg)}** ({len(sus):,})")
 names = net.admin_names
-st.dataframe(pd.DataFrame({
-    t("choose_patrol", lg): sus["patrol_id"],
-    t("chief", lg): [label.get(c, c) for c in sus["chief_id"]],
-    t("township", lg): [names.get(c, c) for c in sus["township_code"]],
-    t("date", lg): sus["start"].dt.tz_convert(LOCAL_TZ).dt.strftime("%Y-%m-%d %H:%M"),
-    t("flags", lg): ["；".join(t(f"flag_{f}", lg) for f in fl if f in FLAGS) for fl in sus["flags"]],
-    t("distance_km", lg): (sus["distance_m"] / 1000).round(2),
-    t("speed_ms", lg): sus["mean_speed_ms"].round(2),
-}), hide_index=True, height=320)
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("choose_patrol", lg): sus["patrol_id"],
+            t("chief", lg): [label.get(c, c) for c in sus["chief_id"]],
+            t("township", lg): [names.get(c, c) for c in sus["township_code"]],
+            t("date", lg): sus["start"].dt.tz_convert(LOCAL_TZ).dt.strftime("%Y-%m-%d %H:%M"),
+            t("flags", lg): [
+                "；".join(t(f"flag_{f}", lg) for f in fl if f in FLAGS) for fl in sus["flags"]
+            ],
+            t("distance_km", lg): (sus["distance_m"] / 1000).round(2),
+            t("speed_ms", lg): sus["mean_speed_ms"].round(2),
+        }
+    ),
+    hide_index=True,
+    height=320,
+)

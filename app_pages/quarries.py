@@ -16,7 +16,12 @@ from ui.common import DATA, backdrop, lang, load_layers, mtime, show_map
 @st.cache_data(show_spinner=False)
 def load_report(path: str, mtime: float) -> tuple:
     report = check_quarries(GeoPackageStore(path))
-    return report.quarries.drop(columns="violations"), report.violations(), report.summary(), report.rule_set
+    return (
+        report.quarries.drop(columns="violations"),
+        report.violations(),
+        report.summary(),
+        report.rule_set,
+    )
 
 
 lg, path, mt = lang(), str(DATA), mtime()
@@ -26,19 +31,27 @@ with st.spinner("…"):
 a, b, c = st.columns(3)
 a.metric(t("quarries_total", lg), f"{summary['quarries']}")
 b.metric(t("quarries_violating", lg), f"{summary['quarries_with_violations']}")
-c.metric(t("quarries_compliant", lg), f"{summary['quarries'] - summary['quarries_with_violations']}")
+c.metric(
+    t("quarries_compliant", lg), f"{summary['quarries'] - summary['quarries_with_violations']}"
+)
 st.caption(f"{t('rule_set', lg)}: {md_text(rule_set)}")
 
 left, right = st.columns([1.3, 1])
 with left:
-    m = maps.quarry_map(load_layers(path, mt), quarries, violations, lang=lg, backdrop=backdrop(path))
+    m = maps.quarry_map(
+        load_layers(path, mt), quarries, violations, lang=lg, backdrop=backdrop(path)
+    )
     show_map(m, height=600, key="quarry-map")
 with right:
     st.markdown(f"**{t('violations', lg)}**")
-    table = pd.DataFrame({
-        t("quarry_id", lg): violations["quarry_id"],
-        t("name", lg): violations["name"],
-        t("rule", lg): [t(f"rule_{r}", lg) for r in violations["rule"]],
-        t("distance_m", lg): [None if pd.isna(d) else f"{d:,.0f}" for d in violations["distance_m"]],
-    })
+    table = pd.DataFrame(
+        {
+            t("quarry_id", lg): violations["quarry_id"],
+            t("name", lg): violations["name"],
+            t("rule", lg): [t(f"rule_{r}", lg) for r in violations["rule"]],
+            t("distance_m", lg): [
+                None if pd.isna(d) else f"{d:,.0f}" for d in violations["distance_m"]
+            ],
+        }
+    )
     st.table(md_frame(table.set_index(t("quarry_id", lg))))

@@ -46,7 +46,10 @@ def query(path: str, mtime: float, place: str) -> list[dict]:
 
 @st.cache_data(show_spinner=False)
 def inside(path: str, mtime: float, zone_id: str) -> dict[str, pd.DataFrame]:
-    return {k: pd.DataFrame(v.drop(columns="geometry")) for k, v in inside_zone(GeoPackageStore(path), zone_id).items()}
+    return {
+        k: pd.DataFrame(v.drop(columns="geometry"))
+        for k, v in inside_zone(GeoPackageStore(path), zone_id).items()
+    }
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -65,8 +68,21 @@ def show_found(found: list[dict]) -> None:
     if not found:
         st.info(t("in_no_zone", lg))
         return
-    st.table(md_frame(pd.DataFrame([{t("zone_id", lg): z["zone_id"], t("source_code", lg): z["source_code"],
-                            t("level", lg): z["level"], t("origin", lg): z["origin"]} for z in found])))
+    st.table(
+        md_frame(
+            pd.DataFrame(
+                [
+                    {
+                        t("zone_id", lg): z["zone_id"],
+                        t("source_code", lg): z["source_code"],
+                        t("level", lg): z["level"],
+                        t("origin", lg): z["origin"],
+                    }
+                    for z in found
+                ]
+            )
+        )
+    )
     for z in found:
         contents = inside(path, mt, z["zone_id"])
         counts = ", ".join(f"{t(k, lg)} {len(v)}" for k, v in contents.items())
@@ -75,7 +91,13 @@ def show_found(found: list[dict]) -> None:
                 if len(v):
                     key = v.columns[0]
                     names = v["name"] if "name" in v.columns else v.get("chief_name", v[key])
-                    st.markdown(f"**{t(k, lg)}**: " + "、".join(f"{md_text(n)} ({md_text(c)})" for n, c in zip(names, v[key], strict=True)))
+                    st.markdown(
+                        f"**{t(k, lg)}**: "
+                        + "、".join(
+                            f"{md_text(n)} ({md_text(c)})"
+                            for n, c in zip(names, v[key], strict=True)
+                        )
+                    )
 
 
 lg, path, mt = lang(), str(DATA), mtime()
@@ -85,8 +107,13 @@ unzoned = load_unzoned(path, mt)
 left, right = st.columns([1.4, 1])
 with right:
     st.markdown(f"**{t('query', lg)}** — {t('query_help', lg)}")
-    how = st.radio(t("query_how", lg), ["point", "draw", "file"], horizontal=True,
-                   format_func=lambda k: t(f"query_by_{k}", lg), key="zone-how")
+    how = st.radio(
+        t("query_how", lg),
+        ["point", "draw", "file"],
+        horizontal=True,
+        format_func=lambda k: t(f"query_by_{k}", lg),
+        key="zone-how",
+    )
     if how == "point":
         with st.form("zone-query"):
             text = st.text_input(t("coords", lg), placeholder="105.35,30.21")
@@ -95,41 +122,80 @@ with right:
                 try:
                     x, y = parse_point(text)
                     src = SYSTEMS[system]
-                    st.session_state["zone_place"] = Point(coords.convert_point(x, y, src=src, dst="cgcs2000"))
+                    st.session_state["zone_place"] = Point(
+                        coords.convert_point(x, y, src=src, dst="cgcs2000")
+                    )
                 except RiverChiefError as exc:
                     st.warning(md_text(exc))
     elif how == "draw":
         st.caption(t("draw_help", lg))
     else:
-        upload = st.file_uploader(t("upload_places", lg), type=["gpkg", "zip", "geojson", "json", "kml", "gpx"])
+        upload = st.file_uploader(
+            t("upload_places", lg), type=["gpkg", "zip", "geojson", "json", "kml", "gpx"]
+        )
         crs = st.text_input(t("crs_if_missing", lg), placeholder="EPSG:4490", key="places-crs")
         if upload is not None:
             try:
                 found_per = query_file(path, mt, upload.name, upload.getvalue(), crs)
-                st.table(md_frame(pd.DataFrame({t("feature", lg): range(1, len(found_per) + 1), t("in_zones", lg): [
-                    "、".join(f"{z['zone_id']} ({z['level']})" for z in f) or "—" for f in found_per]}).set_index(t("feature", lg))))
+                st.table(
+                    md_frame(
+                        pd.DataFrame(
+                            {
+                                t("feature", lg): range(1, len(found_per) + 1),
+                                t("in_zones", lg): [
+                                    "、".join(f"{z['zone_id']} ({z['level']})" for z in f) or "—"
+                                    for f in found_per
+                                ],
+                            }
+                        ).set_index(t("feature", lg))
+                    )
+                )
             except RiverChiefError as exc:
                 st.warning(md_text(exc))
     place = st.session_state.get("zone_place")
     if place is not None:
         try:
             found = query(path, mt, shapely.to_geojson(place))
-            st.caption(f"{place.x:.6f}, {place.y:.6f} (CGCS2000)" if place.geom_type == "Point"
-                       else f"{t('drawn_area', lg)} · {place.geom_type} (CGCS2000)")
+            st.caption(
+                f"{place.x:.6f}, {place.y:.6f} (CGCS2000)"
+                if place.geom_type == "Point"
+                else f"{t('drawn_area', lg)} · {place.geom_type} (CGCS2000)"
+            )
             show_found(found)
         except RiverChiefError as exc:
             st.warning(md_text(exc))
     st.markdown(f"**{t('no_zone_sources', lg)}** ({len(unzoned)})")
-    st.table(md_frame(unzoned[["source_code", "name", "source_type"]].rename(columns={
-        "source_code": t("source_code", lg), "name": t("name", lg), "source_type": t("source_type", lg)}).set_index(t("source_code", lg))))
+    st.table(
+        md_frame(
+            unzoned[["source_code", "name", "source_type"]]
+            .rename(
+                columns={
+                    "source_code": t("source_code", lg),
+                    "name": t("name", lg),
+                    "source_type": t("source_type", lg),
+                }
+            )
+            .set_index(t("source_code", lg))
+        )
+    )
 
 with left:
     chosen = st.selectbox(t("propose_for", lg), ["—"] + unzoned["source_code"].tolist())
     proposal = load_proposal(path, mt, chosen) if chosen != "—" else None
     point = (place.x, place.y) if place is not None and place.geom_type == "Point" else None
-    drawn = shapely.geometry.mapping(place) if place is not None and place.geom_type != "Point" else None
-    m = maps.zone_map(load_layers(path, mt), proposal=proposal, point=point, drawn=drawn, lang=lg,
-                      backdrop=backdrop(path))
+    drawn = (
+        shapely.geometry.mapping(place)
+        if place is not None and place.geom_type != "Point"
+        else None
+    )
+    m = maps.zone_map(
+        load_layers(path, mt),
+        proposal=proposal,
+        point=point,
+        drawn=drawn,
+        lang=lg,
+        backdrop=backdrop(path),
+    )
     # while drawing, map clicks are vertices, not queries: return only the finished drawing
     # (a map per mode: st_folium keeps the returned_objects it was first mounted with)
     watch = ["last_active_drawing"] if how == "draw" else ["last_clicked"]
@@ -138,13 +204,24 @@ with left:
     if how == "draw":
         if drawing and drawing != st.session_state.get("zone_drawing"):
             st.session_state["zone_drawing"] = drawing
-            st.session_state["zone_place"] = drawn_to_cgcs2000(shapely.geometry.shape(drawing), basemap())
+            st.session_state["zone_place"] = drawn_to_cgcs2000(
+                shapely.geometry.shape(drawing), basemap()
+            )
             st.rerun()
     elif click and (click["lng"], click["lat"]) != st.session_state.get("zone_click"):
         st.session_state["zone_click"] = (click["lng"], click["lat"])
         st.session_state["zone_place"] = Point(click["lng"], click["lat"])
         st.rerun()
     if proposal is not None and len(proposal):
-        st.table(md_frame(pd.DataFrame({t("zone_id", lg): proposal["zone_id"], t("level", lg): proposal["level"],
-                               t("area_ha", lg): [f"{a / 1e4:,.2f}" for a in proposal["area_m2"]],
-                               t("notes", lg): proposal["notes"].fillna("")}).set_index(t("zone_id", lg))))
+        st.table(
+            md_frame(
+                pd.DataFrame(
+                    {
+                        t("zone_id", lg): proposal["zone_id"],
+                        t("level", lg): proposal["level"],
+                        t("area_ha", lg): [f"{a / 1e4:,.2f}" for a in proposal["area_m2"]],
+                        t("notes", lg): proposal["notes"].fillna(""),
+                    }
+                ).set_index(t("zone_id", lg))
+            )
+        )

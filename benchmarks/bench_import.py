@@ -36,16 +36,18 @@ def make_csv(path: Path, rows: int, *, rejected: bool, seed: int = 0) -> Path:
     """Write ``rows`` water sources inside the demo county; all valid, or all invalid."""
     rng = np.random.default_rng(seed)
     i = np.arange(rows)
-    df = pd.DataFrame({
-        "source_code": np.char.add("B", np.char.zfill(i.astype(str), 8)),
-        "name": np.char.add("水厂", i.astype(str)),
-        "source_type": np.array(["river", "reservoir", "groundwater"])[i % 3],
-        "population_served": rng.integers(100, 90_000, rows),
-        "has_official_zone": np.array(["是", "否"])[i % 2],
-        "supply_m3_per_day": np.round(rng.uniform(10, 20_000, rows), 1),
-        "lon": np.round(rng.uniform(105.14, 105.54, rows), 6).astype(str),
-        "lat": np.round(rng.uniform(30.16, 30.51, rows), 6).astype(str),
-    })
+    df = pd.DataFrame(
+        {
+            "source_code": np.char.add("B", np.char.zfill(i.astype(str), 8)),
+            "name": np.char.add("水厂", i.astype(str)),
+            "source_type": np.array(["river", "reservoir", "groundwater"])[i % 3],
+            "population_served": rng.integers(100, 90_000, rows),
+            "has_official_zone": np.array(["是", "否"])[i % 2],
+            "supply_m3_per_day": np.round(rng.uniform(10, 20_000, rows), 1),
+            "lon": np.round(rng.uniform(105.14, 105.54, rows), 6).astype(str),
+            "lat": np.round(rng.uniform(30.16, 30.51, rows), 6).astype(str),
+        }
+    )
     if rejected:
         reason = i % 4
         df["lon"] = df["lon"].where(reason != 0, "东经一百零五度")  # not a coordinate
@@ -69,19 +71,36 @@ def child(csv: str, store: str) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t = time.perf_counter()
     blob = report_json(rep)  # what --json prints instead
-    print(json.dumps({"read": rep.read, "accepted": rep.accepted, "rejected": len(rep.rejected),
-                      "written": rep.written, "import_s": took, "total_s": total, "cpu_s": cpu, "peak_mb": peak,
-                      "report_lines": text.count("\n") + 1, "json_s": time.perf_counter() - t,
-                      "json_mb": len(blob.encode()) / 1e6,
-                      "json_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    print(
+        json.dumps(
+            {
+                "read": rep.read,
+                "accepted": rep.accepted,
+                "rejected": len(rep.rejected),
+                "written": rep.written,
+                "import_s": took,
+                "total_s": total,
+                "cpu_s": cpu,
+                "peak_mb": peak,
+                "report_lines": text.count("\n") + 1,
+                "json_s": time.perf_counter() - t,
+                "json_mb": len(blob.encode()) / 1e6,
+                "json_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
 
 
 def run(csv: Path, work: Path) -> dict:
     store = work / "store.gpkg"
     shutil.copy(DEMO, store)
     t = time.perf_counter()
-    out = subprocess.run([sys.executable, __file__, "--child", str(csv), str(store)],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(csv), str(store)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     wall = time.perf_counter() - t  # includes the --json rendering (json_s), reported apart
     res = json.loads(out.stdout.strip().splitlines()[-1])
     res["wall_s"] = wall
@@ -98,8 +117,9 @@ def main() -> None:
     if args.child:
         child(*args.child)
         return
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     print(f"machine: {platform.machine()}, python {platform.python_version()}, commit {commit}")
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
         work = Path(tmp)
@@ -107,11 +127,13 @@ def main() -> None:
         for case in ("rejected", "accepted"):
             csv = make_csv(work / f"{case}.csv", args.rows, rejected=case == "rejected")
             r = results[case] = run(csv, work)
-            print(f"{case:9s} {args.rows:,} rows: read {r['read']:,}, accepted {r['accepted']:,}, "
-                  f"rejected {r['rejected']:,}; import {r['import_s']:.1f} s, with the text report "
-                  f"{r['total_s']:.1f} s, CPU {r['cpu_s']:.1f} s (peak RSS {r['peak_mb']:,.0f} MB); --json report "
-                  f"{r['json_s']:.1f} s, {r['json_mb']:.0f} MB (peak {r['json_peak_mb']:,.0f} MB); "
-                  f"process wall {r['wall_s']:.1f} s")
+            print(
+                f"{case:9s} {args.rows:,} rows: read {r['read']:,}, accepted {r['accepted']:,}, "
+                f"rejected {r['rejected']:,}; import {r['import_s']:.1f} s, with the text report "
+                f"{r['total_s']:.1f} s, CPU {r['cpu_s']:.1f} s (peak RSS {r['peak_mb']:,.0f} MB); --json report "
+                f"{r['json_s']:.1f} s, {r['json_mb']:.0f} MB (peak {r['json_peak_mb']:,.0f} MB); "
+                f"process wall {r['wall_s']:.1f} s"
+            )
         ratio = results["rejected"]["total_s"] / results["accepted"]["total_s"]
         print(f"rejected / accepted, import with the text report: {ratio:.2f}")
 

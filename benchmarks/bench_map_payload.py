@@ -18,7 +18,9 @@ from gis.quarries import check_quarries
 from gis.store import GeoPackageStore
 
 
-def build_all(store, unassigned, quarries, violations, reaches, rivers) -> dict[str, tuple[int, float]]:
+def build_all(
+    store, unassigned, quarries, violations, reaches, rivers
+) -> dict[str, tuple[int, float]]:
     kw = {"backdrop": maps.Backdrop.for_store(datasets.get_path("demo"))}
     layers = maps.overview_layers(store)
     lines = maps.reach_lines(reaches, rivers)
@@ -42,15 +44,26 @@ def main() -> None:
     maps.use_offline_assets()
     j = jurisdiction_of(store)
     report = check_quarries(store)
-    args = (store, analyse(store).unassigned, store.read("quarries"), report.violations(), j.reaches, j.rivers)
+    args = (
+        store,
+        analyse(store).unassigned,
+        store.read("quarries"),
+        report.violations(),
+        j.reaches,
+        j.rivers,
+    )
     ours = build_all(*args)
     decimals, maps.base.MAP_DECIMALS = maps.base.MAP_DECIMALS, 17  # the reference: full doubles
     ref = build_all(*args)
     maps.base.MAP_DECIMALS = decimals
-    print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}"
+    )
     print(f"{'map':<14}{'rounded (MB)':>14}{'full (MB)':>12}{'ratio':>8}{'build+render (s)':>18}")
     for name, (size, secs) in ours.items():
-        print(f"{name:<14}{size / 2**20:>14.2f}{ref[name][0] / 2**20:>12.2f}{size / ref[name][0]:>8.2f}{secs:>18.2f}")
+        print(
+            f"{name:<14}{size / 2**20:>14.2f}{ref[name][0] / 2**20:>12.2f}{size / ref[name][0]:>8.2f}{secs:>18.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -41,7 +41,9 @@ def walks(reaches: gpd.GeoDataFrame, n: int, rng, per: int = 250) -> np.ndarray:
     nt = n // per
     pick = np.repeat(rng.integers(0, len(reaches), nt), per)
     length = reaches.geometry.length.to_numpy()[pick]
-    d = (np.repeat(rng.random(nt), per) * length + np.tile(np.arange(per) * 7.0, nt)) % np.maximum(length, 1)
+    d = (np.repeat(rng.random(nt), per) * length + np.tile(np.arange(per) * 7.0, nt)) % np.maximum(
+        length, 1
+    )
     xy = points_along(reaches.geometry.to_numpy(), pick, d)  # no 10 M shapely objects
     xy += rng.normal(0, 20, xy.shape)
     return xy
@@ -49,9 +51,17 @@ def walks(reaches: gpd.GeoDataFrame, n: int, rng, per: int = 250) -> np.ndarray:
 
 def ref_sjoin(xy, reaches) -> np.ndarray:
     pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=reaches.crs)
-    j = gpd.sjoin_nearest(pts, reaches[["geometry"]].reset_index(drop=True), max_distance=TOL, how="left")
+    j = gpd.sjoin_nearest(
+        pts, reaches[["geometry"]].reset_index(drop=True), max_distance=TOL, how="left"
+    )
     j = j.reset_index().sort_values(["index", "index_right"]).drop_duplicates("index")
-    return j.set_index("index")["index_right"].reindex(range(len(xy))).fillna(-1).astype(int).to_numpy()
+    return (
+        j.set_index("index")["index_right"]
+        .reindex(range(len(xy)))
+        .fillna(-1)
+        .astype(int)
+        .to_numpy()
+    )
 
 
 def ref_strtree(xy, reaches) -> np.ndarray:
@@ -90,21 +100,41 @@ def run(name, reaches, n, n_ref, rng) -> list[dict]:
     t_shuf = time.perf_counter() - t
     del xs, ys
     ours = n / best
-    rows.append({"network": name, "method": "ours (grid + compiled kernel, 2 threads)", "points": n,
-                 "seconds": best, "points_per_s": ours, "ratio": 1.0, "identical": "—",
-                 "note": f"index {t_index:.2f} s, {idx.n_cells:,} cells of {idx.cell:.0f} m, "
-                         f"{(idx.items.nbytes + idx.start.nbytes + idx.item_reach.nbytes) / 2**20:.0f} MiB; "
-                         f"shuffled order {n / t_shuf / 1e6:.1f} M/s; matching allocates {traced:.0f} MiB"})
+    rows.append(
+        {
+            "network": name,
+            "method": "ours (grid + compiled kernel, 2 threads)",
+            "points": n,
+            "seconds": best,
+            "points_per_s": ours,
+            "ratio": 1.0,
+            "identical": "—",
+            "note": f"index {t_index:.2f} s, {idx.n_cells:,} cells of {idx.cell:.0f} m, "
+            f"{(idx.items.nbytes + idx.start.nbytes + idx.item_reach.nbytes) / 2**20:.0f} MiB; "
+            f"shuffled order {n / t_shuf / 1e6:.1f} M/s; matching allocates {traced:.0f} MiB",
+        }
+    )
     sub = xy[:n_ref]
-    for label, fn in (("(a) geopandas sjoin_nearest(max_distance)", ref_sjoin),
-                      ("(b) shapely STRtree dwithin + distance + min", ref_strtree)):
+    for label, fn in (
+        ("(a) geopandas sjoin_nearest(max_distance)", ref_sjoin),
+        ("(b) shapely STRtree dwithin + distance + min", ref_strtree),
+    ):
         t = time.perf_counter()
         ref = fn(sub, reaches)
         s = time.perf_counter() - t
         same = bool((ref == reach[:n_ref]).all())
-        rows.append({"network": name, "method": label, "points": n_ref, "seconds": s, "points_per_s": n_ref / s,
-                     "ratio": ours / (n_ref / s), "identical": f"{same} ({int((ref != reach[:n_ref]).sum())} differ)",
-                     "note": ""})
+        rows.append(
+            {
+                "network": name,
+                "method": label,
+                "points": n_ref,
+                "seconds": s,
+                "points_per_s": n_ref / s,
+                "ratio": ours / (n_ref / s),
+                "identical": f"{same} ({int((ref != reach[:n_ref]).sum())} differ)",
+                "note": "",
+            }
+        )
     print(f"  peak RSS so far {peak_mb():,.0f} MB")
     return rows
 
@@ -113,20 +143,27 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--points", type=int, default=10_000_000)
     ap.add_argument("--ref-points", type=int, default=1_000_000)
-    ap.add_argument("--counties", type=int, default=140, help="tiles of the demo for the province (0: skip)")
+    ap.add_argument(
+        "--counties", type=int, default=140, help="tiles of the demo for the province (0: skip)"
+    )
     args = ap.parse_args()
     rng = np.random.default_rng(2026)
     demo = GeoPackageStore(datasets.get_path("demo"))
     t = time.perf_counter()
     reaches, _ = segment(demo.read("rivers"), demo.read("admin_units"), level="village")
     reaches = reaches.reset_index(drop=True)
-    print(f"{platform.processor() or platform.machine()}, demo village reaches: {len(reaches)} "
-          f"({time.perf_counter() - t:.1f} s to segment)")
+    print(
+        f"{platform.processor() or platform.machine()}, demo village reaches: {len(reaches)} "
+        f"({time.perf_counter() - t:.1f} s to segment)"
+    )
     rows = run("demo county", reaches, args.points, args.ref_points, rng)
     if args.counties:
         x0, y0, x1, y1 = reaches.total_bounds
         w, h = x1 - x0 + 2000, y1 - y0 + 2000
-        tiles = [reaches.geometry.translate(xoff=w * (i % 12), yoff=-h * (i // 12)) for i in range(args.counties)]
+        tiles = [
+            reaches.geometry.translate(xoff=w * (i % 12), yoff=-h * (i // 12))
+            for i in range(args.counties)
+        ]
         prov = gpd.GeoDataFrame(geometry=pd.concat(tiles, ignore_index=True), crs=reaches.crs)
         print(f"province: {args.counties} counties, {len(prov):,} reaches")
         rows += run(f"province ({args.counties} counties)", prov, args.points, args.ref_points, rng)

@@ -19,7 +19,9 @@ import geopandas as gpd
 import pyogrio
 from shapely.geometry import shape
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata" / "nhdplus" / "new_hope.gpkg"
+DATA = (
+    Path(__file__).resolve().parents[1].parent / "shared" / "realdata" / "nhdplus" / "new_hope.gpkg"
+)
 
 
 def bulk(path: Path) -> int:
@@ -49,14 +51,20 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
-    print(f"machine: {platform.machine()} {platform.processor() or ''} python {platform.python_version()}, "
-          f"pyogrio {pyogrio.__version__} (GDAL {pyogrio.__gdal_version_string__}), fiona {fiona.__version__}")
+    print(
+        f"machine: {platform.machine()} {platform.processor() or ''} python {platform.python_version()}, "
+        f"pyogrio {pyogrio.__version__} (GDAL {pyogrio.__gdal_version_string__}), fiona {fiona.__version__}"
+    )
     results = {}
     for name, fn in (("pyogrio bulk", bulk), ("fiona record-by-record", record_by_record)):
         sec, n, peak = measure(fn, DATA, args.repeat)
         results[name] = sec
-        print(f"{name:<24} {n} features  best {sec * 1000:7.1f} ms  {n / sec:9.0f} features/s  peak {peak / 2**20:6.1f} MiB")
-    print(f"ratio (record-by-record / bulk): {results['fiona record-by-record'] / results['pyogrio bulk']:.1f}x")
+        print(
+            f"{name:<24} {n} features  best {sec * 1000:7.1f} ms  {n / sec:9.0f} features/s  peak {peak / 2**20:6.1f} MiB"
+        )
+    print(
+        f"ratio (record-by-record / bulk): {results['fiona record-by-record'] / results['pyogrio bulk']:.1f}x"
+    )
 
 
 if __name__ == "__main__":

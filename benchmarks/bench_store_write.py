@@ -23,8 +23,15 @@ from gis.store import GeoPackageStore
 
 
 def points(n: int) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"source_code": [f"B{i}" for i in range(n)], "name": ["x"] * n, "source_type": ["river"] * n},
-                            geometry=gpd.points_from_xy(105.2 + np.arange(n) * 1e-7, np.full(n, 30.3)), crs=4490)
+    return gpd.GeoDataFrame(
+        {
+            "source_code": [f"B{i}" for i in range(n)],
+            "name": ["x"] * n,
+            "source_type": ["river"] * n,
+        },
+        geometry=gpd.points_from_xy(105.2 + np.arange(n) * 1e-7, np.full(n, 30.3)),
+        crs=4490,
+    )
 
 
 def copy_replace(path: Path, name: str, df: pd.DataFrame, mode: str) -> None:
@@ -44,9 +51,15 @@ def transaction(path: Path, name: str, df: pd.DataFrame, mode: str) -> None:
 
 
 def main(sizes: list[int]) -> None:
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     print(f"{'N':>8} {'case':<22} {'transaction s':>14} {'copy+replace s':>15}")
-    cases = {"append": ("append", False), "replace": ("replace", False), "append to N rows": ("append", True)}
+    cases = {
+        "append": ("append", False),
+        "replace": ("replace", False),
+        "append to N rows": ("append", True),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "county.gpkg"
         for n in sizes:

@@ -21,7 +21,16 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-HEADER = ["source_code", "名称", "source_type", "population_served", "has_official_zone", "经度", "纬度", "备注"]
+HEADER = [
+    "source_code",
+    "名称",
+    "source_type",
+    "population_served",
+    "has_official_zone",
+    "经度",
+    "纬度",
+    "备注",
+]
 
 _CT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
@@ -60,7 +69,11 @@ def _cell(ref: str, v) -> str:
 
 
 def _row(r: int, values) -> str:
-    return f'<row r="{r}">' + "".join(_cell(f"{_col(c)}{r}", v) for c, v in enumerate(values, start=1)) + "</row>"
+    return (
+        f'<row r="{r}">'
+        + "".join(_cell(f"{_col(c)}{r}", v) for c, v in enumerate(values, start=1))
+        + "</row>"
+    )
 
 
 def write(path: Path, rows, *, dimension: str = "A1", tail: str = "") -> None:
@@ -71,8 +84,10 @@ def write(path: Path, rows, *, dimension: str = "A1", tail: str = "") -> None:
         zf.writestr("xl/workbook.xml", _WB)
         zf.writestr("xl/_rels/workbook.xml.rels", _WB_RELS)
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
-            f.write(f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_NS}><dimension ref="{dimension}"/>'
-                    "<sheetData>".encode())
+            f.write(
+                f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_NS}><dimension ref="{dimension}"/>'
+                "<sheetData>".encode()
+            )
             buf = []
             for r in rows:
                 buf.append(r)
@@ -85,21 +100,44 @@ def write(path: Path, rows, *, dimension: str = "A1", tail: str = "") -> None:
 def _register(n: int, start: int = 2):
     yield _row(1, HEADER)
     for i in range(n):
-        yield _row(start + i, [f"X{i:07d}", f"青龙镇{i}号水厂", "river", 1000 + i % 5000, "是",
-                               105.3 + (i % 1000) / 1e4, 30.3 + (i // 1000 % 100) / 1e4, "备注" * (i % 3)])
+        yield _row(
+            start + i,
+            [
+                f"X{i:07d}",
+                f"青龙镇{i}号水厂",
+                "river",
+                1000 + i % 5000,
+                "是",
+                105.3 + (i % 1000) / 1e4,
+                30.3 + (i // 1000 % 100) / 1e4,
+                "备注" * (i % 3),
+            ],
+        )
 
 
 CORPUS = {
     # the findings: a far cell, a merge over the whole sheet, 400,000 rows
-    "far_cell_XFD1048576": lambda p: write(p, [*_register(3), '<row r="1048576"><c r="XFD1048576" t="inlineStr">'
-                                              "<is><t>x</t></is></c></row>"], dimension="A1:XFD1048576"),
-    "merge_A1_XFD1048576": lambda p: write(p, _register(3), dimension="A1:XFD1048576",
-                                           tail='<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>'),
+    "far_cell_XFD1048576": lambda p: write(
+        p,
+        [
+            *_register(3),
+            '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+        ],
+        dimension="A1:XFD1048576",
+    ),
+    "merge_A1_XFD1048576": lambda p: write(
+        p,
+        _register(3),
+        dimension="A1:XFD1048576",
+        tail='<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>',
+    ),
     "rows_400000": lambda p: write(p, _register(400_000)),
     # the largest sheet the limits accept: 8 columns x 500,000 rows = 4,000,000 cells (xlsx_max_cells)
     "cells_at_the_limit": lambda p: write(p, _register(499_999)),
     # 5 M empty formatted cells packed 400 to 1: refused from the zip directory before any XML is parsed
-    "styled_empty_cells": lambda p: write(p, (f'<row r="{r}">' + '<c s="0"/>' * 1000 + "</row>" for r in range(1, 5002))),
+    "styled_empty_cells": lambda p: write(
+        p, (f'<row r="{r}">' + '<c s="0"/>' * 1000 + "</row>" for r in range(1, 5002))
+    ),
 }
 
 CHILD = r"""
@@ -130,7 +168,9 @@ def main() -> None:
     ap.add_argument("--keep", help="folder to keep the generated workbooks in")
     args = ap.parse_args()
     names = [args.only] if args.only else list(CORPUS)
-    print(f"python {platform.python_version()} on {platform.machine()}, {platform.processor() or ''}")
+    print(
+        f"python {platform.python_version()} on {platform.machine()}, {platform.processor() or ''}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
@@ -141,13 +181,20 @@ def main() -> None:
             made = time.perf_counter() - t
             print(f"\n{name}: {path.stat().st_size / 1e6:.2f} MB on disk (written in {made:.1f} s)")
             for mode in ("reader", "import"):
-                out = subprocess.run([sys.executable, "-c", CHILD, mode, str(path), str(folder / "store.gpkg")],
-                                     capture_output=True, text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT)})
+                out = subprocess.run(
+                    [sys.executable, "-c", CHILD, mode, str(path), str(folder / "store.gpkg")],
+                    capture_output=True,
+                    text=True,
+                    cwd=ROOT,
+                    env={"PYTHONPATH": str(ROOT)},
+                )
                 if out.returncode:
                     print(f"  {mode:6s} FAILED: {out.stderr.strip().splitlines()[-1:]}")
                     continue
                 r = json.loads(out.stdout.strip().splitlines()[-1])
-                print(f"  {mode:6s} {r['seconds']:7.1f} s  peak {r['peak_mb']:7.0f} MB  {r['outcome']}")
+                print(
+                    f"  {mode:6s} {r['seconds']:7.1f} s  peak {r['peak_mb']:7.0f} MB  {r['outcome']}"
+                )
 
 
 if __name__ == "__main__":

@@ -25,7 +25,15 @@ from gis.zones import delineate
 from gis.zones.query import ZoneIndex
 
 LAYERS = ("rivers", "admin_units", "reservoirs", "water_sources", "protection_zones")
-CODES = ("river_code", "admin_code", "parent_code", "flows_into", "reservoir_code", "source_code", "zone_id")
+CODES = (
+    "river_code",
+    "admin_code",
+    "parent_code",
+    "flows_into",
+    "reservoir_code",
+    "source_code",
+    "zone_id",
+)
 
 
 def peak_mb() -> float:
@@ -42,13 +50,25 @@ def province(n: int) -> MemoryStore:
             v = v.copy()
             for col in CODES:
                 if col in v:
-                    v[col] = v[col].map(lambda c, t=f"{i:03d}": c if c is None or isinstance(c, float) else f"{t}-{c}")
+                    v[col] = v[col].map(
+                        lambda c, t=f"{i:03d}": (
+                            c if c is None or isinstance(c, float) else f"{t}-{c}"
+                        )
+                    )
             # the whole county becomes one township of the province: one outline per tile
             if k == "admin_units":
                 v = v[v["level"] != "county"] if i else v
-            out[k].append(v.set_geometry(v.geometry.translate(xoff=width * (i % 12), yoff=-60_000 * (i // 12))))
-    tables = {k: gpd.GeoDataFrame(pd.concat(v, ignore_index=True), geometry="geometry", crs=4544).to_crs(4490)
-              for k, v in out.items()}
+            out[k].append(
+                v.set_geometry(
+                    v.geometry.translate(xoff=width * (i % 12), yoff=-60_000 * (i // 12))
+                )
+            )
+    tables = {
+        k: gpd.GeoDataFrame(pd.concat(v, ignore_index=True), geometry="geometry", crs=4544).to_crs(
+            4490
+        )
+        for k, v in out.items()
+    }
     return MemoryStore(tables)
 
 
@@ -63,22 +83,35 @@ def main() -> None:
     ap.add_argument("--counties", type=int, default=140)
     ap.add_argument("--points", type=int, default=1_000_000)
     args = ap.parse_args()
-    print(f"machine: {platform.machine()} {platform.processor() or ''}, python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()} {platform.processor() or ''}, python {platform.python_version()}"
+    )
 
     demo = GeoPackageStore(datasets.get_path("demo"))
     d, t = timed(delineate, demo)
-    print(f"demo: delineate all {d.zones.source_code.nunique()} sources -> {len(d.zones)} polygons "
-          f"in {t:.2f} s ({len(d.problems)} problems); peak {peak_mb():.0f} MB")
+    print(
+        f"demo: delineate all {d.zones.source_code.nunique()} sources -> {len(d.zones)} polygons "
+        f"in {t:.2f} s ({len(d.problems)} problems); peak {peak_mb():.0f} MB"
+    )
 
     store, t = timed(province, args.counties)
     n_src = len(store.read("water_sources"))
-    print(f"province: {args.counties} counties, {len(store.read('rivers'))} rivers, {n_src} sources (built in {t:.1f} s)")
+    print(
+        f"province: {args.counties} counties, {len(store.read('rivers'))} rivers, {n_src} sources (built in {t:.1f} s)"
+    )
     d, t = timed(delineate, store)
-    print(f"province: delineate {n_src} sources -> {len(d.zones)} polygons in {t:.1f} s "
-          f"({n_src / t:.0f} sources/s, {len(d.problems)} problems); peak {peak_mb():.0f} MB")
+    print(
+        f"province: delineate {n_src} sources -> {len(d.zones)} polygons in {t:.1f} s "
+        f"({n_src / t:.0f} sources/s, {len(d.problems)} problems); peak {peak_mb():.0f} MB"
+    )
 
-    zones = pd.concat([demo.read("protection_zones"), delineate(demo, missing=True).zones[demo.read("protection_zones").columns]],
-                      ignore_index=True).to_crs(4544)
+    zones = pd.concat(
+        [
+            demo.read("protection_zones"),
+            delineate(demo, missing=True).zones[demo.read("protection_zones").columns],
+        ],
+        ignore_index=True,
+    ).to_crs(4544)
     rng = np.random.default_rng(0)
     x0, y0, x1, y1 = zones.total_bounds
     x, y = rng.uniform(x0, x1, args.points), rng.uniform(y0, y1, args.points)
@@ -87,11 +120,15 @@ def main() -> None:
     pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs=zones.crs)
     j, t_ref = timed(gpd.sjoin, pts, zones, predicate="intersects")
     order = np.lexsort((j["index_right"].to_numpy(), j.index.to_numpy()))
-    same = np.array_equal(j.index.to_numpy()[order], p) and np.array_equal(j["index_right"].to_numpy()[order], z)
-    print(f"classify {args.points:,} points against {len(zones)} zones: index {t_index:.2f} s, "
-          f"classify {t_ours:.3f} s = {args.points / t_ours / 1e6:.2f} M points/s; sjoin {t_ref:.2f} s "
-          f"(incl. building points: no) -> {t_ref / t_ours:.1f}x faster; {len(p):,} pairs; identical: {same}; "
-          f"peak {peak_mb():.0f} MB")
+    same = np.array_equal(j.index.to_numpy()[order], p) and np.array_equal(
+        j["index_right"].to_numpy()[order], z
+    )
+    print(
+        f"classify {args.points:,} points against {len(zones)} zones: index {t_index:.2f} s, "
+        f"classify {t_ours:.3f} s = {args.points / t_ours / 1e6:.2f} M points/s; sjoin {t_ref:.2f} s "
+        f"(incl. building points: no) -> {t_ref / t_ours:.1f}x faster; {len(p):,} pairs; identical: {same}; "
+        f"peak {peak_mb():.0f} MB"
+    )
 
 
 if __name__ == "__main__":

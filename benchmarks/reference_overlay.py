@@ -27,29 +27,48 @@ import shapely
 from gis.crs import metric_crs
 
 
-def overlay_segment(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame, *, level: str = "village",
-                    boundary_tolerance: float = 30.0, min_boundary_m: float = 300.0,
-                    sliver_m: float = 20.0, steps: dict | None = None) -> pd.DataFrame:
+def overlay_segment(
+    rivers: gpd.GeoDataFrame,
+    admin: gpd.GeoDataFrame,
+    *,
+    level: str = "village",
+    boundary_tolerance: float = 30.0,
+    min_boundary_m: float = 300.0,
+    sliver_m: float = 20.0,
+    steps: dict | None = None,
+) -> pd.DataFrame:
     """Reaches as a DataFrame: river_code, admin_code, shared_admin_code, from_m, to_m.
 
     ``steps``, if given, receives the seconds each of the four steps took."""
     steps = {} if steps is None else steps
     t = time.perf_counter()
     crs = metric_crs(admin)
-    units = admin[admin["level"] == level][["admin_code", "geometry"]].to_crs(crs).reset_index(drop=True)
+    units = (
+        admin[admin["level"] == level][["admin_code", "geometry"]]
+        .to_crs(crs)
+        .reset_index(drop=True)
+    )
     lines = rivers[["river_code", "geometry"]].to_crs(crs).reset_index(drop=True)
 
-    inside = gpd.overlay(lines, units, how="intersection", keep_geom_type=True).explode(ignore_index=True)
+    inside = gpd.overlay(lines, units, how="intersection", keep_geom_type=True).explode(
+        ignore_index=True
+    )
     inside["shared_admin_code"] = None
     steps["overlay rivers x units"], t = time.perf_counter() - t, time.perf_counter()
 
     pairs = gpd.sjoin(units, units, predicate="touches")
     pairs = pairs[pairs["admin_code_left"] < pairs["admin_code_right"]]
     edge = units.geometry.loc[pairs.index].boundary.intersection(
-        units.geometry.loc[pairs["index_right"]].boundary, align=False)
-    bands = gpd.GeoDataFrame({"admin_code": pairs["admin_code_left"].to_numpy(),
-                              "shared_admin_code": pairs["admin_code_right"].to_numpy()},
-                             geometry=edge.to_numpy(), crs=crs)
+        units.geometry.loc[pairs["index_right"]].boundary, align=False
+    )
+    bands = gpd.GeoDataFrame(
+        {
+            "admin_code": pairs["admin_code_left"].to_numpy(),
+            "shared_admin_code": pairs["admin_code_right"].to_numpy(),
+        },
+        geometry=edge.to_numpy(),
+        crs=crs,
+    )
     bands = bands[bands.length >= min_boundary_m]
     bands = bands.set_geometry(bands.buffer(boundary_tolerance, cap_style="flat"))
     along = gpd.overlay(lines, bands, how="intersection", keep_geom_type=True)
@@ -60,17 +79,24 @@ def overlay_segment(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame, *, level:
     pieces = pieces[pieces.geom_type == "LineString"]
     river = lines.set_index("river_code").geometry
     own = river.loc[pieces["river_code"]].to_numpy()
-    ends = [shapely.line_locate_point(own, shapely.get_point(pieces.geometry.to_numpy(), k)) for k in (0, -1)]
+    ends = [
+        shapely.line_locate_point(own, shapely.get_point(pieces.geometry.to_numpy(), k))
+        for k in (0, -1)
+    ]
     pieces = pieces.assign(lo=np.minimum(*ends), hi=np.maximum(*ends))
     steps["chainage (line_locate_point)"], t = time.perf_counter() - t, time.perf_counter()
 
     rows = []
     for code, grp in pieces.groupby("river_code", sort=False):
-        labelled = list(zip(grp["lo"], grp["hi"], grp["admin_code"], grp["shared_admin_code"], strict=True))
+        labelled = list(
+            zip(grp["lo"], grp["hi"], grp["admin_code"], grp["shared_admin_code"], strict=True)
+        )
         for a, b, unit, other in _resolve(labelled, river.loc[code].length, sliver_m):
             rows.append((code, unit, other, a, b))
     steps["labels, slivers (Python)"] = time.perf_counter() - t
-    return pd.DataFrame(rows, columns=["river_code", "admin_code", "shared_admin_code", "from_m", "to_m"])
+    return pd.DataFrame(
+        rows, columns=["river_code", "admin_code", "shared_admin_code", "from_m", "to_m"]
+    )
 
 
 def _resolve(pieces, length, sliver_m):

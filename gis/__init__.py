@@ -3,4 +3,11 @@
 from gis._errors import CRSError, InputError, RiverChiefError, StoreError, UnknownNameError
 
 __version__ = "0.1.0"
-__all__ = ["CRSError", "InputError", "RiverChiefError", "StoreError", "UnknownNameError", "__version__"]
+__all__ = [
+    "CRSError",
+    "InputError",
+    "RiverChiefError",
+    "StoreError",
+    "UnknownNameError",
+    "__version__",
+]

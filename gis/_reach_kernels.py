@@ -110,8 +110,8 @@ def resolve(poff, lo, hi, shared, label, rank, length, sliver_m):  # pragma: no 
         cuts = np.empty(2 * (p1 - p0) + 2)
         cuts[0] = 0.0
         cuts[1] = length[r]
-        cuts[2:2 + p1 - p0] = lo[p0:p1]
-        cuts[2 + p1 - p0:] = hi[p0:p1]
+        cuts[2 : 2 + p1 - p0] = lo[p0:p1]
+        cuts[2 + p1 - p0 :] = hi[p0:p1]
         cuts = np.unique(cuts)
         a_ = np.empty(cuts.shape[0])
         b_ = np.empty(cuts.shape[0])
@@ -188,7 +188,13 @@ def resolve(poff, lo, hi, shared, label, rank, length, sliver_m):  # pragma: no 
         for k in range(m):
             s_r[ns], s_a[ns], s_b[ns], s_l[ns] = r, a_[k], b_[k], l_[k]
             ns += 1
-    return (s_r[:ns], s_a[:ns], s_b[:ns], s_l[:ns]), (v_r[:nv], v_l[:nv], v_a[:nv], v_b[:nv], v_i[:nv])
+    return (s_r[:ns], s_a[:ns], s_b[:ns], s_l[:ns]), (
+        v_r[:nv],
+        v_l[:nv],
+        v_a[:nv],
+        v_b[:nv],
+        v_i[:nv],
+    )
 
 
 @njit(cache=True, nogil=True)
@@ -241,8 +247,12 @@ def project(xy, off, cum, step, river, pts):  # pragma: no cover - compiled
         for full in (False, True):
             for i in range(lo, hi - 1):
                 ax, ay, bx, by = xy[i, 0], xy[i, 1], xy[i + 1, 0], xy[i + 1, 1]
-                if not full and (x < min(ax, bx) - 1e-6 or x > max(ax, bx) + 1e-6
-                                 or y < min(ay, by) - 1e-6 or y > max(ay, by) + 1e-6):
+                if not full and (
+                    x < min(ax, bx) - 1e-6
+                    or x > max(ax, bx) + 1e-6
+                    or y < min(ay, by) - 1e-6
+                    or y > max(ay, by) + 1e-6
+                ):
                     continue
                 d, r = _point_segment(x, y, ax, ay, bx, by)
                 if d < best:
@@ -272,30 +282,54 @@ def _point_segment(x, y, ax, ay, bx, by):  # pragma: no cover - compiled
 @njit(cache=True, nogil=True)
 def _seg_seg(a, b, c, d):  # pragma: no cover - compiled
     """Distance between segments ab and cd (0 where they cross)."""
+
     def orient(p, q, r):
         return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
     o1, o2, o3, o4 = orient(a, b, c), orient(a, b, d), orient(c, d, a), orient(c, d, b)
-    if ((o1 > 0) != (o2 > 0)) and ((o3 > 0) != (o4 > 0)) and o1 != 0 and o2 != 0 and o3 != 0 and o4 != 0:
+    if (
+        ((o1 > 0) != (o2 > 0))
+        and ((o3 > 0) != (o4 > 0))
+        and o1 != 0
+        and o2 != 0
+        and o3 != 0
+        and o4 != 0
+    ):
         return 0.0
-    return min(_point_segment(c[0], c[1], a[0], a[1], b[0], b[1])[0], _point_segment(d[0], d[1], a[0], a[1], b[0], b[1])[0],
-               _point_segment(a[0], a[1], c[0], c[1], d[0], d[1])[0], _point_segment(b[0], b[1], c[0], c[1], d[0], d[1])[0])
+    return min(
+        _point_segment(c[0], c[1], a[0], a[1], b[0], b[1])[0],
+        _point_segment(d[0], d[1], a[0], a[1], b[0], b[1])[0],
+        _point_segment(a[0], a[1], c[0], c[1], d[0], d[1])[0],
+        _point_segment(b[0], b[1], c[0], c[1], d[0], d[1])[0],
+    )
 
 
 @njit(cache=True, nogil=True)
-def _length_near(xy, lo, hi, step, seg, keep, m, x0, y0, x1, y1, tol):  # pragma: no cover - compiled
+def _length_near(
+    xy, lo, hi, step, seg, keep, m, x0, y0, x1, y1, tol
+):  # pragma: no cover - compiled
     """Summed length of the river segments ``lo:hi`` (inside the box x0..y1) that come within
     ``tol`` of one of the segments ``seg[keep[:m]]``: an upper bound on the river's length
     inside those segments' buffer."""
     total = 0.0
     for i in range(lo, hi - 1):
         a, b = xy[i], xy[i + 1]
-        if max(a[0], b[0]) < x0 or min(a[0], b[0]) > x1 or max(a[1], b[1]) < y0 or min(a[1], b[1]) > y1:
+        if (
+            max(a[0], b[0]) < x0
+            or min(a[0], b[0]) > x1
+            or max(a[1], b[1]) < y0
+            or min(a[1], b[1]) > y1
+        ):
             continue
         for q in range(m):
             k = keep[q]
             px, py, qx, qy = seg[k, 0], seg[k, 1], seg[k, 2], seg[k, 3]
-            if (max(a[0], b[0]) < min(px, qx) - tol or min(a[0], b[0]) > max(px, qx) + tol
-                    or max(a[1], b[1]) < min(py, qy) - tol or min(a[1], b[1]) > max(py, qy) + tol):
+            if (
+                max(a[0], b[0]) < min(px, qx) - tol
+                or min(a[0], b[0]) > max(px, qx) + tol
+                or max(a[1], b[1]) < min(py, qy) - tol
+                or min(a[1], b[1]) > max(py, qy) + tol
+            ):
                 continue
             if _seg_seg(a, b, seg[k, 0:2], seg[k, 2:4]) <= tol * (1 + 1e-9) + 1e-6:
                 total += step[i]
@@ -317,13 +351,27 @@ def near_length(xy, off, step, river, edge, eoff, eseg, tol):  # pragma: no cove
         x1 = max(eseg[e0:e1, 0].max(), eseg[e0:e1, 2].max()) + tol
         y0 = min(eseg[e0:e1, 1].min(), eseg[e0:e1, 3].min()) - tol
         y1 = max(eseg[e0:e1, 1].max(), eseg[e0:e1, 3].max()) + tol
-        out[n] = _length_near(xy, off[river[n]], off[river[n] + 1], step, eseg, np.arange(e0, e1), e1 - e0,
-                              x0, y0, x1, y1, tol)
+        out[n] = _length_near(
+            xy,
+            off[river[n]],
+            off[river[n] + 1],
+            step,
+            eseg,
+            np.arange(e0, e1),
+            e1 - e0,
+            x0,
+            y0,
+            x1,
+            y1,
+            tol,
+        )
     return out
 
 
 @njit(cache=True, nogil=True)
-def _band(xy, lo, hi, cum, step, eseg, tol, min_len, out_lo, out_hi, w0, write):  # pragma: no cover - compiled
+def _band(
+    xy, lo, hi, cum, step, eseg, tol, min_len, out_lo, out_hi, w0, write
+):  # pragma: no cover - compiled
     """Chainage intervals of river vertices ``lo:hi`` inside the flat-capped buffer of the
     segments ``eseg``: the union of one rectangle per segment, which is what GEOS builds
     for a MultiLineString of two-point lines. Returns how many intervals (0 if they add up
@@ -339,13 +387,23 @@ def _band(xy, lo, hi, cum, step, eseg, tol, min_len, out_lo, out_hi, w0, write):
     cur_lo, cur_hi = -1.0, -2.0
     for i in range(lo, hi - 1):
         ax, ay, bx, by = xy[i, 0], xy[i, 1], xy[i + 1, 0], xy[i + 1, 1]
-        if step[i] == 0 or max(ax, bx) < x0 or min(ax, bx) > x1 or max(ay, by) < y0 or min(ay, by) > y1:
+        if (
+            step[i] == 0
+            or max(ax, bx) < x0
+            or min(ax, bx) > x1
+            or max(ay, by) < y0
+            or min(ay, by) > y1
+        ):
             continue
         k = 0
         for e in range(m):
             px, py, qx, qy = eseg[e, 0], eseg[e, 1], eseg[e, 2], eseg[e, 3]
-            if (max(ax, bx) < min(px, qx) - tol or min(ax, bx) > max(px, qx) + tol
-                    or max(ay, by) < min(py, qy) - tol or min(ay, by) > max(py, qy) + tol):
+            if (
+                max(ax, bx) < min(px, qx) - tol
+                or min(ax, bx) > max(px, qx) + tol
+                or max(ay, by) < min(py, qy) - tol
+                or min(ay, by) > max(py, qy) + tol
+            ):
                 continue
             ln = np.sqrt((qx - px) * (qx - px) + (qy - py) * (qy - py))
             if ln == 0:
@@ -390,7 +448,9 @@ def _band(xy, lo, hi, cum, step, eseg, tol, min_len, out_lo, out_hi, w0, write):
 
 
 @njit(cache=True, nogil=True)
-def band_pieces(xy, off, cum, step, river, edge, eoff, eseg, tol, min_len):  # pragma: no cover - compiled
+def band_pieces(
+    xy, off, cum, step, river, edge, eoff, eseg, tol, min_len
+):  # pragma: no cover - compiled
     """Stretches of river ``river[i]`` that follow edge ``edge[i]`` (see :func:`_band`), for
     rivers that follow it for ``min_len`` at least; CSR by candidate."""
     n = river.shape[0]
@@ -399,16 +459,40 @@ def band_pieces(xy, off, cum, step, river, edge, eoff, eseg, tol, min_len):  # p
     for c in range(n):
         e0, e1 = eoff[edge[c]], eoff[edge[c] + 1]
         if e1 > e0:
-            counts[c + 1] = _band(xy, off[river[c]], off[river[c] + 1], cum, step, eseg[e0:e1], tol, min_len,
-                                  dummy, dummy, 0, False)
+            counts[c + 1] = _band(
+                xy,
+                off[river[c]],
+                off[river[c] + 1],
+                cum,
+                step,
+                eseg[e0:e1],
+                tol,
+                min_len,
+                dummy,
+                dummy,
+                0,
+                False,
+            )
     start = np.cumsum(counts)
     out_lo = np.empty(start[n])
     out_hi = np.empty(start[n])
     for c in range(n):
         e0, e1 = eoff[edge[c]], eoff[edge[c] + 1]
         if start[c + 1] > start[c]:
-            _band(xy, off[river[c]], off[river[c] + 1], cum, step, eseg[e0:e1], tol, min_len,
-                  out_lo, out_hi, start[c], True)
+            _band(
+                xy,
+                off[river[c]],
+                off[river[c] + 1],
+                cum,
+                step,
+                eseg[e0:e1],
+                tol,
+                min_len,
+                out_lo,
+                out_hi,
+                start[c],
+                True,
+            )
     return start, out_lo, out_hi
 
 
@@ -425,11 +509,27 @@ def near_ring(xy, off, step, river, unit, box, uoff, useg, tol):  # pragma: no c
         keep = np.empty(u1 - u0, np.int64)  # the ring's segments inside the other unit's box
         m = 0
         for k in range(u0, u1):
-            if not (max(useg[k, 0], useg[k, 2]) < bx0 or min(useg[k, 0], useg[k, 2]) > bx1
-                    or max(useg[k, 1], useg[k, 3]) < by0 or min(useg[k, 1], useg[k, 3]) > by1):
+            if not (
+                max(useg[k, 0], useg[k, 2]) < bx0
+                or min(useg[k, 0], useg[k, 2]) > bx1
+                or max(useg[k, 1], useg[k, 3]) < by0
+                or min(useg[k, 1], useg[k, 3]) > by1
+            ):
                 keep[m] = k
                 m += 1
         if m:
-            out[n] = _length_near(xy, off[river[n]], off[river[n] + 1], step, useg, keep, m,
-                                  bx0 - tol, by0 - tol, bx1 + tol, by1 + tol, tol)
+            out[n] = _length_near(
+                xy,
+                off[river[n]],
+                off[river[n] + 1],
+                step,
+                useg,
+                keep,
+                m,
+                bx0 - tol,
+                by0 - tol,
+                bx1 + tol,
+                by1 + tol,
+                tol,
+            )
     return out

@@ -18,21 +18,48 @@ TABLE = "audit_log"
 LOCAL_ROLE = "local"  # the command line: the owner of the file on their own machine
 
 
-def event(*, who: str, role: str, action: str, target: str | None = None, rows: int | None = None,
-          client: str | None = None, detail: str | None = None, now: dt.datetime | None = None) -> pd.DataFrame:
+def event(
+    *,
+    who: str,
+    role: str,
+    action: str,
+    target: str | None = None,
+    rows: int | None = None,
+    client: str | None = None,
+    detail: str | None = None,
+    now: dt.datetime | None = None,
+) -> pd.DataFrame:
     """One audit row as a frame, to write in the same transaction as the change it records.
 
     Parameters are those of :func:`record`.
     """
     when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
-    row = {"event_id": f"E{when:%Y%m%dT%H%M%SZ}{secrets.token_hex(4)}", "time_utc": when.isoformat(),
-           "who": who, "role": role, "action": action, "target": target,
-           "rows": None if rows is None else int(rows), "client": client, "detail": detail}
+    row = {
+        "event_id": f"E{when:%Y%m%dT%H%M%SZ}{secrets.token_hex(4)}",
+        "time_utc": when.isoformat(),
+        "who": who,
+        "role": role,
+        "action": action,
+        "target": target,
+        "rows": None if rows is None else int(rows),
+        "client": client,
+        "detail": detail,
+    }
     return pd.DataFrame([row])
 
 
-def record(store, *, who: str, role: str, action: str, target: str | None = None, rows: int | None = None,
-           client: str | None = None, detail: str | None = None, now: dt.datetime | None = None) -> dict:
+def record(
+    store,
+    *,
+    who: str,
+    role: str,
+    action: str,
+    target: str | None = None,
+    rows: int | None = None,
+    client: str | None = None,
+    detail: str | None = None,
+    now: dt.datetime | None = None,
+) -> dict:
     """Append one event to the store's audit log and return it.
 
     For an event that is not itself a write (a login, a download). A write records its
@@ -58,7 +85,16 @@ def record(store, *, who: str, role: str, action: str, target: str | None = None
     StoreError
         When the store cannot be written; callers decide whether that stops the action.
     """
-    frame = event(who=who, role=role, action=action, target=target, rows=rows, client=client, detail=detail, now=now)
+    frame = event(
+        who=who,
+        role=role,
+        action=action,
+        target=target,
+        rows=rows,
+        client=client,
+        detail=detail,
+        now=now,
+    )
     store.write({TABLE: frame}, mode="append")
     return frame.iloc[0].to_dict()
 
@@ -67,5 +103,7 @@ def os_user() -> str:
     """The local account running the command line (``unknown`` when the OS does not say)."""
     try:
         return getpass.getuser()
-    except Exception:  # no login name (a container without a passwd entry): never fail a write for it
+    except (
+        Exception
+    ):  # no login name (a container without a passwd entry): never fail a write for it
         return "unknown"

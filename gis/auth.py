@@ -59,7 +59,9 @@ HASH_FIX = "run 'riverchief hash-password' and put the new line in .streamlit/se
 def hash_password(password: str, *, iterations: int = ITERATIONS, salt: str | None = None) -> str:
     """``pbkdf2_sha256$ITERATIONS$SALT$HASH`` for ``password`` (a fresh random salt by default)."""
     if not password:
-        raise InputError("the password is empty", field="password", fix="choose a non-empty password")
+        raise InputError(
+            "the password is empty", field="password", fix="choose a non-empty password"
+        )
     salt = salt or secrets.token_hex(16)
     digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), iterations).hex()
     return f"{SCHEME}${iterations}${salt}${digest}"
@@ -81,13 +83,22 @@ def parse_hash(stored: object, *, field: str = SECRET_KEY) -> tuple[int, str, st
         raise InputError(f"not a {SCHEME} hash", field=field, fix=HASH_FIX)
     text = parts[1].strip()
     if not text.isascii() or not text.isdigit():  # also refuses "-5", "1e6", "٣"
-        raise InputError(f"the iteration count '{parts[1][:20]}' is not a whole number", field=field, fix=HASH_FIX)
+        raise InputError(
+            f"the iteration count '{parts[1][:20]}' is not a whole number",
+            field=field,
+            fix=HASH_FIX,
+        )
     iterations = int(text[:9]) if len(text) <= 9 else MAX_ITERATIONS + 1  # no huge-int parsing
     if iterations < MIN_ITERATIONS:
-        raise InputError(f"the hash uses {iterations:,} iterations; at least {MIN_ITERATIONS:,} are needed",
-                         field=field, fix=HASH_FIX)
+        raise InputError(
+            f"the hash uses {iterations:,} iterations; at least {MIN_ITERATIONS:,} are needed",
+            field=field,
+            fix=HASH_FIX,
+        )
     if iterations > MAX_ITERATIONS:
-        raise InputError(f"the hash asks for more than {MAX_ITERATIONS:,} iterations", field=field, fix=HASH_FIX)
+        raise InputError(
+            f"the hash asks for more than {MAX_ITERATIONS:,} iterations", field=field, fix=HASH_FIX
+        )
     return iterations, parts[2], parts[3]
 
 
@@ -152,27 +163,47 @@ def users_from_secrets(secrets_: Mapping, *, store_county: str | None) -> dict[s
     out: dict[str, User] = {}
     legacy = secrets_.get(SECRET_KEY)
     if legacy:
-        out[LEGACY_USER] = User(LEGACY_USER, STAFF, frozenset([store_county or SERVED_STORE]), str(legacy))
+        out[LEGACY_USER] = User(
+            LEGACY_USER, STAFF, frozenset([store_county or SERVED_STORE]), str(legacy)
+        )
     tables = secrets_.get(USERS_KEY) or {}
     if not isinstance(tables, Mapping):
-        raise InputError("must be a table of users", field=USERS_KEY, fix="write [users.NAME] tables with hash, role, counties")
+        raise InputError(
+            "must be a table of users",
+            field=USERS_KEY,
+            fix="write [users.NAME] tables with hash, role, counties",
+        )
     for name, entry in tables.items():
         where = f"{USERS_KEY}.{name}"
         if not isinstance(entry, Mapping):
-            raise InputError("must be a table with hash, role and counties", field=where,
-                             fix="see the Security section of the README")
+            raise InputError(
+                "must be a table with hash, role and counties",
+                field=where,
+                fix="see the Security section of the README",
+            )
         role = entry.get("role", STAFF)
         if role not in USER_ROLES:
-            raise InputError(f"unknown role '{role}'", field=f"{where}.role", fix="use role = \"staff\" or \"admin\"")
+            raise InputError(
+                f"unknown role '{role}'", field=f"{where}.role", fix='use role = "staff" or "admin"'
+            )
         counties = entry.get("counties", [])
         if isinstance(counties, str):
             counties = [counties]
-        if not isinstance(counties, Iterable) or not all(isinstance(c, str | int) for c in counties):
-            raise InputError("must be a list of county codes", field=f"{where}.counties", fix='e.g. counties = ["512099"]')
+        if not isinstance(counties, Iterable) or not all(
+            isinstance(c, str | int) for c in counties
+        ):
+            raise InputError(
+                "must be a list of county codes",
+                field=f"{where}.counties",
+                fix='e.g. counties = ["512099"]',
+            )
         counties = frozenset(str(c) for c in counties)
         if role == STAFF and not counties:
-            raise InputError("staff need the county codes they may write", field=f"{where}.counties",
-                             fix='e.g. counties = ["512099"], or role = "admin" for every county')
+            raise InputError(
+                "staff need the county codes they may write",
+                field=f"{where}.counties",
+                fix='e.g. counties = ["512099"], or role = "admin" for every county',
+            )
         if not entry.get("hash"):
             raise InputError("has no password hash", field=f"{where}.hash", fix=HASH_FIX)
         out[str(name)] = User(str(name), role, counties, str(entry["hash"]), f"{where}.hash")
@@ -221,6 +252,7 @@ def authorize(session: Session | None, action: str, county_code: str | None) -> 
 
 
 # --- login limits -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class LoginRule:
@@ -271,8 +303,13 @@ class LoginLimiter:
         Seconds, monotonic; tests inject their own.
     """
 
-    def __init__(self, rules: Mapping[str, LoginRule] = LOGIN_RULES, *, clock: Callable[[], float] = time.monotonic,
-                 max_tracked: int = MAX_TRACKED) -> None:
+    def __init__(
+        self,
+        rules: Mapping[str, LoginRule] = LOGIN_RULES,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        max_tracked: int = MAX_TRACKED,
+    ) -> None:
         self.rules, self.clock, self.max_tracked = dict(rules), clock, max_tracked
         self._tracks: dict[tuple[str, str], _Track] = {}
         self._lock = threading.Lock()
@@ -318,7 +355,9 @@ class LoginLimiter:
             self._tracks.clear()
 
     def _each(self, keys: Mapping[str, str | None]):
-        return [t for kind, value in keys.items() if value and (t := self._tracks.get((kind, value)))]
+        return [
+            t for kind, value in keys.items() if value and (t := self._tracks.get((kind, value)))
+        ]
 
     def _forget_stale(self, now: float) -> None:
         if len(self._tracks) <= self.max_tracked:
@@ -326,7 +365,12 @@ class LoginLimiter:
         for k in [k for k, t in self._tracks.items() if max(t.not_before, t.locked_until) <= now]:
             del self._tracks[k]
         while len(self._tracks) > self.max_tracked:  # still too many: the soonest to expire go
-            del self._tracks[min(self._tracks, key=lambda k: max(self._tracks[k].not_before, self._tracks[k].locked_until))]
+            del self._tracks[
+                min(
+                    self._tracks,
+                    key=lambda k: max(self._tracks[k].not_before, self._tracks[k].locked_until),
+                )
+            ]
 
 
 #: The one limiter of the app process: a new browser session does not reset it.
@@ -352,8 +396,14 @@ class LoginResult:
 _DUMMY_SALT = secrets.token_hex(16)
 
 
-def login(users: Mapping[str, User], name: str, password: str, *, ip: str | None = None,
-          limiter: LoginLimiter = LIMITER) -> LoginResult:
+def login(
+    users: Mapping[str, User],
+    name: str,
+    password: str,
+    *,
+    ip: str | None = None,
+    limiter: LoginLimiter = LIMITER,
+) -> LoginResult:
     """Check ``password`` for the user ``name`` under the limits of ``limiter``.
 
     An unknown name costs the same hashing as a known one and counts as a failure, so

@@ -27,7 +27,9 @@ def to_markdown() -> str:
         out.append("|---|---|---|---|---|---|")
         for f in layer.fields:
             codes = "; ".join(f"`{c}` {zh}" for c, (zh, _en) in f.codes.items()) if f.codes else ""
-            out.append(f"| `{f.name}` | {f.dtype} | {'是 yes' if f.required else '否 no'} | {f.zh} | {f.en} | {codes} |")
+            out.append(
+                f"| `{f.name}` | {f.dtype} | {'是 yes' if f.required else '否 no'} | {f.zh} | {f.en} | {codes} |"
+            )
         example = ", ".join(f"{k}={v!r}" for k, v in layer.example.items())
         out.append(f"\n示例 / example: `{example}`\n")
     return "\n".join(out)

@@ -66,14 +66,25 @@ class Channel:
         self._by_key: dict[str, dict[str, np.ndarray]] = {}
 
     # --- locating ---------------------------------------------------------------------
-    def locate(self, point: Point, *, tolerance: float, river: str | None = None,
-               key: str = "river_code", what: str = "point") -> Spot:
+    def locate(
+        self,
+        point: Point,
+        *,
+        tolerance: float,
+        river: str | None = None,
+        key: str = "river_code",
+        what: str = "point",
+    ) -> Spot:
         """The network spot nearest ``point``; InputError if none is within ``tolerance`` m.
 
         ``river`` restricts the search to the edges whose ``key`` column equals it, so a
         point near a confluence lands on its own river rather than the tributary.
         """
-        cands = self._edges_of(key).get(str(river), np.array([], dtype=int)) if river is not None else ()
+        cands = (
+            self._edges_of(key).get(str(river), np.array([], dtype=int))
+            if river is not None
+            else ()
+        )
         if len(cands):
             dist = shapely.distance(self.geoms[cands], point)
             e, near = int(cands[dist.argmin()]), float(dist.min())
@@ -83,9 +94,11 @@ class Channel:
             near = float(self.geoms[e].distance(point))
         if near > tolerance:
             on = f"river {river}" if len(cands) else "the nearest river"
-            raise InputError(f"{what} is {near:.0f} m from {on}, more than the tolerance of {tolerance:.0f} m",
-                             field="geometry",
-                             fix="check its coordinates (CRS, swapped lon/lat) or raise the tolerance")
+            raise InputError(
+                f"{what} is {near:.0f} m from {on}, more than the tolerance of {tolerance:.0f} m",
+                field="geometry",
+                fix="check its coordinates (CRS, swapped lon/lat) or raise the tolerance",
+            )
         g = self.geoms[e]
         along = g.project(point)
         return Spot(e, self._flow(e, along), float(g.distance(point)))
@@ -93,8 +106,15 @@ class Channel:
     def _edges_of(self, key: str) -> dict[str, np.ndarray]:
         """Edge ids per value of column ``key``, built once (a province has 10^5 edges)."""
         if key not in self._by_key:
-            col = self.net.lines[key].astype(str) if key in self.net.lines.columns else pd.Series(dtype=str)
-            self._by_key[key] = {k: v.to_numpy() for k, v in pd.Series(np.arange(len(col)), index=col.to_numpy()).groupby(level=0)}
+            col = (
+                self.net.lines[key].astype(str)
+                if key in self.net.lines.columns
+                else pd.Series(dtype=str)
+            )
+            self._by_key[key] = {
+                k: v.to_numpy()
+                for k, v in pd.Series(np.arange(len(col)), index=col.to_numpy()).groupby(level=0)
+            }
         return self._by_key[key]
 
     def _flow(self, e: int, along_geometry: float) -> float:
@@ -133,7 +153,9 @@ class Channel:
             if p + (end_m - d) > length:
                 downs = self.net.downstream(e)
                 if not downs:
-                    walk.stops.append(self._stop(self.net.dst[e], "network_end", e, d + length - p, end_m))
+                    walk.stops.append(
+                        self._stop(self.net.dst[e], "network_end", e, d + length - p, end_m)
+                    )
                 todo.extend((n, 0.0, d + length - p) for n in downs)
         return walk
 
@@ -141,8 +163,14 @@ class Channel:
         x, y = self.net.node_xy[node]
         if self.border is not None and self.border.distance(Point(x, y)) <= self.border_tolerance:
             kind = "county_border"
-        return {"kind": kind, "edge": int(edge), "x": float(x), "y": float(y),
-                "walked_m": round(float(walked), 1), "wanted_m": float(wanted)}
+        return {
+            "kind": kind,
+            "edge": int(edge),
+            "x": float(x),
+            "y": float(y),
+            "walked_m": round(float(walked), 1),
+            "wanted_m": float(wanted),
+        }
 
     # --- measuring --------------------------------------------------------------------
     def offset(self, a: Spot, b: Spot) -> float | None:

@@ -37,7 +37,9 @@ class CoverageRules:
     def from_dict(cls, values: dict) -> CoverageRules:
         unknown = set(values) - set(cls.__dataclass_fields__)
         if unknown:
-            raise KeyError(f"unknown coverage rule(s) {sorted(unknown)}; valid: {sorted(cls.__dataclass_fields__)}")
+            raise KeyError(
+                f"unknown coverage rule(s) {sorted(unknown)}; valid: {sorted(cls.__dataclass_fields__)}"
+            )
         return cls(**values)
 
 
@@ -58,7 +60,11 @@ class Coverage:
     slivers: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def unassigned_length_m_by_level(self) -> dict[str, float]:
-        s = self.unassigned.groupby("level")["length_m"].sum() if len(self.unassigned) else pd.Series(dtype=float)
+        s = (
+            self.unassigned.groupby("level")["length_m"].sum()
+            if len(self.unassigned)
+            else pd.Series(dtype=float)
+        )
         return {lv: round(float(s.get(lv, 0.0)), 1) for lv in LEVELS}
 
     def to_json(self) -> dict:
@@ -71,51 +77,93 @@ class Coverage:
             "duplicates": _records(self.duplicates),
             "orphan_chiefs": _records(self.orphan_chiefs),
             "reservoirs_without_chief": _records(self.reservoirs_without_chief),
-            "boundary_reaches_unagreed": _records(self.boundary_reaches_unagreed.drop(columns="geometry")),
+            "boundary_reaches_unagreed": _records(
+                self.boundary_reaches_unagreed.drop(columns="geometry")
+            ),
             "signboard_issues": _records(self.signboard_issues),
             "by_township": _records(self.by_township),
         }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every finding as a named table (for GeoPackage layers, sheets or CSV files)."""
-        return {"unassigned": self.unassigned, "holes": self.holes, "mismatches": self.mismatches,
-                "duplicates": self.duplicates, "orphan_chiefs": self.orphan_chiefs,
-                "reservoirs_without_chief": self.reservoirs_without_chief,
-                "boundary_reaches_unagreed": self.boundary_reaches_unagreed,
-                "signboard_issues": self.signboard_issues, "by_township": self.by_township}
+        return {
+            "unassigned": self.unassigned,
+            "holes": self.holes,
+            "mismatches": self.mismatches,
+            "duplicates": self.duplicates,
+            "orphan_chiefs": self.orphan_chiefs,
+            "reservoirs_without_chief": self.reservoirs_without_chief,
+            "boundary_reaches_unagreed": self.boundary_reaches_unagreed,
+            "signboard_issues": self.signboard_issues,
+            "by_township": self.by_township,
+        }
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
     out = df.astype(object).where(df.notna(), None)
-    return [{k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items()} for r in out.to_dict("records")]
+    return [
+        {k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items()}
+        for r in out.to_dict("records")
+    ]
 
 
-def build_reaches(rivers, admin, rules: CoverageRules, levels=LEVELS) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+def build_reaches(
+    rivers, admin, rules: CoverageRules, levels=LEVELS
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Reaches at the given levels, in one frame (county: whole county-managed rivers)."""
-    parts, slivers = [], [pd.DataFrame(columns=["river_code", "admin_code", "from_m", "to_m", "merged_into", "level"])]
+    parts, slivers = (
+        [],
+        [
+            pd.DataFrame(
+                columns=["river_code", "admin_code", "from_m", "to_m", "merged_into", "level"]
+            )
+        ],
+    )
     if "county" in levels:
-        parts.append(reaches_mod.county_reaches(rivers[rivers["management_level"] == "county"], admin))
+        parts.append(
+            reaches_mod.county_reaches(rivers[rivers["management_level"] == "county"], admin)
+        )
     for level in [lv for lv in ("township", "village") if lv in levels]:
-        r, s = reaches_mod.segment(rivers, admin, level=level, boundary_tolerance=rules.boundary_tolerance,
-                                   min_boundary_m=rules.min_boundary_m, sliver_m=rules.sliver_m)
+        r, s = reaches_mod.segment(
+            rivers,
+            admin,
+            level=level,
+            boundary_tolerance=rules.boundary_tolerance,
+            min_boundary_m=rules.min_boundary_m,
+            sliver_m=rules.sliver_m,
+        )
         parts.append(r)
         slivers.append(s.assign(level=level))
     return pd.concat(parts, ignore_index=True), pd.concat(slivers, ignore_index=True)
 
 
-def analyse(store: Store, *, level: str = ALL_LEVELS, rules: CoverageRules | None = None) -> Coverage:
+def analyse(
+    store: Store, *, level: str = ALL_LEVELS, rules: CoverageRules | None = None
+) -> Coverage:
     """Run the coverage analysis on a county store."""
     rules = rules or CoverageRules()
     rivers, admin = store.read("rivers"), store.read("admin_units")
     if level != ALL_LEVELS and level not in LEVELS:
         raise KeyError(f"unknown level '{level}'; valid: all, {', '.join(LEVELS)}")
-    reaches, slivers = build_reaches(rivers, admin, rules, LEVELS if level == ALL_LEVELS else (level,))
-    return coverage_of(reaches, store.read("assignments"), store.read("chiefs"), rivers=rivers,
-                       reservoirs=store.read("reservoirs"), signboards=store.read("signboards"),
-                       admin=admin, rules=rules, slivers=slivers)
+    reaches, slivers = build_reaches(
+        rivers, admin, rules, LEVELS if level == ALL_LEVELS else (level,)
+    )
+    return coverage_of(
+        reaches,
+        store.read("assignments"),
+        store.read("chiefs"),
+        rivers=rivers,
+        reservoirs=store.read("reservoirs"),
+        signboards=store.read("signboards"),
+        admin=admin,
+        rules=rules,
+        slivers=slivers,
+    )
 
 
-def coverage_of(reaches, assignments, chiefs, *, rivers, reservoirs, signboards, admin, rules, slivers=None) -> Coverage:
+def coverage_of(
+    reaches, assignments, chiefs, *, rivers, reservoirs, signboards, admin, rules, slivers=None
+) -> Coverage:
     """The analysis proper, on reaches already built (a partition of a province works too)."""
     names = dict(zip(rivers["river_code"].tolist(), rivers["name"].tolist(), strict=True))
     a = assignments[assignments["target_type"] == "river"].copy()
@@ -123,64 +171,135 @@ def coverage_of(reaches, assignments, chiefs, *, rivers, reservoirs, signboards,
     a["hi"] = a["to_m"].astype(float).fillna(np.inf)
     # candidate assignments per reach key, as plain tuples: (lo, hi, chief_id)
     cands: dict[tuple, list] = {}
-    for lv, river, unit, other, lo, hi, cid in _tuples(a, ["level", "river_code", "admin_code", "shared_admin_code",
-                                                            "lo", "hi", "chief_id"], named=False):
+    for lv, river, unit, other, lo, hi, cid in _tuples(
+        a,
+        ["level", "river_code", "admin_code", "shared_admin_code", "lo", "hi", "chief_id"],
+        named=False,
+    ):
         key = (lv, river, unit) if _missing(other) else (lv, river, frozenset((unit, other)))
         cands.setdefault(key, []).append((lo, hi, cid))
     # a key held by one whole-river assignment covers each of its reaches fully, once
-    whole = {k for k, v in cands.items() if len(v) == 1 and v[0][0] == -np.inf and v[0][1] == np.inf}
+    whole = {
+        k for k, v in cands.items() if len(v) == 1 and v[0][0] == -np.inf and v[0][1] == np.inf
+    }
     unassigned, unagreed, holes, dups, covered_ids = [], [], [], [], []
     cols = ["reach_id", "river_code", "level", "admin_code", "shared_admin_code", "from_m", "to_m"]
     for idx, (reach_id, river, lv, unit, other, r_from, r_to) in zip(
-            reaches.index.tolist(), _tuples(reaches, cols, named=False), strict=True):
+        reaches.index.tolist(), _tuples(reaches, cols, named=False), strict=True
+    ):
         shared = not _missing(other)
         key = (lv, river, frozenset((unit, other)) if shared else unit)
         if key in whole and r_to - r_from > rules.overlap_min_m:
             covered_ids.append(idx)
             continue
-        spans = [(max(lo, r_from), min(hi, r_to), cid) for lo, hi, cid in cands.get(key, ())
-                 if min(hi, r_to) - max(lo, r_from) > rules.overlap_min_m]
+        spans = [
+            (max(lo, r_from), min(hi, r_to), cid)
+            for lo, hi, cid in cands.get(key, ())
+            if min(hi, r_to) - max(lo, r_from) > rules.overlap_min_m
+        ]
         if not spans:
             (unagreed if shared else unassigned).append(idx)
             continue
         covered_ids.append(idx)
         for gap in _gaps(r_from, r_to, [(s[0], s[1]) for s in spans], rules.hole_min_m):
-            holes.append({"reach_id": reach_id, "river_code": river, "level": lv, "admin_code": unit,
-                          "from_m": round(gap[0], 1), "to_m": round(gap[1], 1), "length_m": round(gap[1] - gap[0], 1)})
+            holes.append(
+                {
+                    "reach_id": reach_id,
+                    "river_code": river,
+                    "level": lv,
+                    "admin_code": unit,
+                    "from_m": round(gap[0], 1),
+                    "to_m": round(gap[1], 1),
+                    "length_m": round(gap[1] - gap[0], 1),
+                }
+            )
         for i in range(len(spans)):
             for j in range(i + 1, len(spans)):
                 (a0, a1, ca), (b0, b1, cb) = spans[i], spans[j]
                 if ca != cb and min(a1, b1) - max(a0, b0) > rules.overlap_min_m:
-                    dups.append({"reach_id": reach_id, "river_code": river, "level": lv, "admin_code": unit,
-                                 "chief_ids": f"{ca}|{cb}", "from_m": round(max(a0, b0), 1), "to_m": round(min(a1, b1), 1)})
+                    dups.append(
+                        {
+                            "reach_id": reach_id,
+                            "river_code": river,
+                            "level": lv,
+                            "admin_code": unit,
+                            "chief_ids": f"{ca}|{cb}",
+                            "from_m": round(max(a0, b0), 1),
+                            "to_m": round(min(a1, b1), 1),
+                        }
+                    )
     un = reaches.loc[unassigned].copy()
     un["river_name"] = un["river_code"].map(names)
     unagreed_df = reaches.loc[unagreed].copy()
     unagreed_df["river_name"] = unagreed_df["river_code"].map(names)
-    chief_of = dict(zip(chiefs["chief_id"].tolist(), zip(chiefs["level"].tolist(), chiefs["admin_code"].tolist(), strict=True), strict=True))
+    chief_of = dict(
+        zip(
+            chiefs["chief_id"].tolist(),
+            zip(chiefs["level"].tolist(), chiefs["admin_code"].tolist(), strict=True),
+            strict=True,
+        )
+    )
     mism = []
-    for aid, cid, lv, unit in _tuples(assignments, ["assignment_id", "chief_id", "level", "admin_code"], named=False):
+    for aid, cid, lv, unit in _tuples(
+        assignments, ["assignment_id", "chief_id", "level", "admin_code"], named=False
+    ):
         if cid not in chief_of:
-            mism.append({"assignment_id": aid, "chief_id": cid, "kind": "unknown_chief", "detail": "no such chief"})
+            mism.append(
+                {
+                    "assignment_id": aid,
+                    "chief_id": cid,
+                    "kind": "unknown_chief",
+                    "detail": "no such chief",
+                }
+            )
             continue
         c_level, c_unit = chief_of[cid]
         if c_level != lv:
-            mism.append({"assignment_id": aid, "chief_id": cid, "kind": "level",
-                         "detail": f"a {c_level} chief holds a {lv} assignment"})
+            mism.append(
+                {
+                    "assignment_id": aid,
+                    "chief_id": cid,
+                    "kind": "level",
+                    "detail": f"a {c_level} chief holds a {lv} assignment",
+                }
+            )
         if c_unit != unit:
-            mism.append({"assignment_id": aid, "chief_id": cid, "kind": "outside_jurisdiction",
-                         "detail": f"chief of {c_unit} assigned in {unit}"})
+            mism.append(
+                {
+                    "assignment_id": aid,
+                    "chief_id": cid,
+                    "kind": "outside_jurisdiction",
+                    "detail": f"chief of {c_unit} assigned in {unit}",
+                }
+            )
     held = set(assignments["chief_id"].tolist())  # Python sets: Arrow isin boxes every value
-    orphans = chiefs[np.array([c not in held for c in chiefs["chief_id"].tolist()], dtype=bool)][["chief_id", "name", "level", "admin_code"]]
+    orphans = chiefs[np.array([c not in held for c in chiefs["chief_id"].tolist()], dtype=bool)][
+        ["chief_id", "name", "level", "admin_code"]
+    ]
     res_cov = set(assignments["reservoir_code"].dropna().tolist())
-    no_chief = reservoirs[np.array([c not in res_cov for c in reservoirs.get("reservoir_code", pd.Series(dtype=object)).tolist()], dtype=bool)][["reservoir_code", "name", "scale"]]
+    no_chief = reservoirs[
+        np.array(
+            [
+                c not in res_cov
+                for c in reservoirs.get("reservoir_code", pd.Series(dtype=object)).tolist()
+            ],
+            dtype=bool,
+        )
+    ][["reservoir_code", "name", "scale"]]
     return Coverage(
-        reaches=reaches, unassigned=un, holes=pd.DataFrame(holes), mismatches=pd.DataFrame(mism),
-        duplicates=pd.DataFrame(dups), orphan_chiefs=orphans.reset_index(drop=True),
+        reaches=reaches,
+        unassigned=un,
+        holes=pd.DataFrame(holes),
+        mismatches=pd.DataFrame(mism),
+        duplicates=pd.DataFrame(dups),
+        orphan_chiefs=orphans.reset_index(drop=True),
         reservoirs_without_chief=pd.DataFrame(no_chief).reset_index(drop=True),
         boundary_reaches_unagreed=unagreed_df,
-        signboard_issues=signboard_audit(reaches, a, chiefs, signboards, reservoirs, assignments, rules),
-        by_township=township_summary(reaches, un, admin), slivers=slivers if slivers is not None else pd.DataFrame(),
+        signboard_issues=signboard_audit(
+            reaches, a, chiefs, signboards, reservoirs, assignments, rules
+        ),
+        by_township=township_summary(reaches, un, admin),
+        slivers=slivers if slivers is not None else pd.DataFrame(),
     )
 
 
@@ -199,7 +318,9 @@ def _tuples(df: pd.DataFrame, cols: list[str], *, named: bool = True):
     return (Row(i, *v) for i, v in zip(df.index.tolist(), rows, strict=True))
 
 
-def _gaps(lo: float, hi: float, spans: list[tuple[float, float]], min_len: float) -> list[tuple[float, float]]:
+def _gaps(
+    lo: float, hi: float, spans: list[tuple[float, float]], min_len: float
+) -> list[tuple[float, float]]:
     out, cur = [], lo
     for a, b in sorted(spans):
         if a - cur >= min_len:
@@ -210,22 +331,50 @@ def _gaps(lo: float, hi: float, spans: list[tuple[float, float]], min_len: float
     return out
 
 
-def signboard_audit(reaches, river_assign, chiefs, signboards, reservoirs, assignments, rules) -> pd.DataFrame:
+def signboard_audit(
+    reaches, river_assign, chiefs, signboards, reservoirs, assignments, rules
+) -> pd.DataFrame:
     """Boards that show someone other than the current chief, and long reaches without a board."""
     rows = []
     order = {cid: i for i, cid in enumerate(chiefs["chief_id"])}
-    person = dict(zip(chiefs["chief_id"].tolist(), zip(chiefs["name"].tolist(), chiefs["phone"].tolist(), strict=True), strict=True))
+    person = dict(
+        zip(
+            chiefs["chief_id"].tolist(),
+            zip(chiefs["name"].tolist(), chiefs["phone"].tolist(), strict=True),
+            strict=True,
+        )
+    )
     by_river: dict[tuple, list] = {}
-    for k, cid in zip(zip(river_assign["river_code"].tolist(), river_assign["admin_code"].tolist(), river_assign["level"].tolist(), strict=True),
-                      river_assign["chief_id"].tolist(), strict=True):
+    for k, cid in zip(
+        zip(
+            river_assign["river_code"].tolist(),
+            river_assign["admin_code"].tolist(),
+            river_assign["level"].tolist(),
+            strict=True,
+        ),
+        river_assign["chief_id"].tolist(),
+        strict=True,
+    ):
         by_river.setdefault(k, []).append(cid)
     by_reservoir: dict[str, list] = {}
-    for code, cid in zip(assignments["reservoir_code"].tolist(), assignments["chief_id"].tolist(), strict=True):
+    for code, cid in zip(
+        assignments["reservoir_code"].tolist(), assignments["chief_id"].tolist(), strict=True
+    ):
         if isinstance(code, str):
             by_reservoir.setdefault(code, []).append(cid)
     boards = signboards.to_crs(reaches.crs) if len(signboards) else signboards
-    for b in _tuples(boards, ["board_id", "reservoir_code", "placed_by", "river_code", "admin_code", "chief_name",
-                              "chief_phone"]):
+    for b in _tuples(
+        boards,
+        [
+            "board_id",
+            "reservoir_code",
+            "placed_by",
+            "river_code",
+            "admin_code",
+            "chief_name",
+            "chief_phone",
+        ],
+    ):
         if isinstance(b.reservoir_code, str):
             cur = by_reservoir.get(b.reservoir_code)
             if not cur:
@@ -234,22 +383,52 @@ def signboard_audit(reaches, river_assign, chiefs, signboards, reservoirs, assig
             level = "county" if b.placed_by == "county" else "township"
             cur = by_river.get((b.river_code, b.admin_code, level))
             if not cur:
-                rows.append({"board_id": b.board_id, "kind": "no_current_chief", "river_code": b.river_code,
-                             "admin_code": b.admin_code, "detail": f"the reach has no {level} chief"})
+                rows.append(
+                    {
+                        "board_id": b.board_id,
+                        "kind": "no_current_chief",
+                        "river_code": b.river_code,
+                        "admin_code": b.admin_code,
+                        "detail": f"the reach has no {level} chief",
+                    }
+                )
                 continue
         current = sorted({c for c in cur if c in order}, key=order.get)  # in register order
         if not any(person[c] == (b.chief_name, b.chief_phone) for c in current):
-            rows.append({"board_id": b.board_id, "kind": "stale_chief", "river_code": b.river_code,
-                         "admin_code": b.admin_code,
-                         "detail": f"board shows {b.chief_name} {b.chief_phone}; current: {', '.join(person[c][0] for c in current)}"})
-    need = reaches[((reaches["level"] == "county")
-                    | ((reaches["level"] == "township") & (reaches["length_m"] >= rules.signboard_min_reach_m)))]
+            rows.append(
+                {
+                    "board_id": b.board_id,
+                    "kind": "stale_chief",
+                    "river_code": b.river_code,
+                    "admin_code": b.admin_code,
+                    "detail": f"board shows {b.chief_name} {b.chief_phone}; current: {', '.join(person[c][0] for c in current)}",
+                }
+            )
+    need = reaches[
+        (
+            (reaches["level"] == "county")
+            | (
+                (reaches["level"] == "township")
+                & (reaches["length_m"] >= rules.signboard_min_reach_m)
+            )
+        )
+    ]
     if len(need) and len(boards):
-        near, _ = shapely.STRtree(boards.geometry.values).query(need.geometry.values, predicate="dwithin",
-                                                                 distance=rules.signboard_distance_m)
-        for r in _tuples(need[~np.isin(np.arange(len(need)), near)], ["reach_id", "river_code", "admin_code"]):
-            rows.append({"board_id": None, "kind": "no_signboard_nearby", "river_code": r.river_code,
-                         "admin_code": r.admin_code, "detail": f"{r.reach_id}: no board within {rules.signboard_distance_m:.0f} m"})
+        near, _ = shapely.STRtree(boards.geometry.values).query(
+            need.geometry.values, predicate="dwithin", distance=rules.signboard_distance_m
+        )
+        for r in _tuples(
+            need[~np.isin(np.arange(len(need)), near)], ["reach_id", "river_code", "admin_code"]
+        ):
+            rows.append(
+                {
+                    "board_id": None,
+                    "kind": "no_signboard_nearby",
+                    "river_code": r.river_code,
+                    "admin_code": r.admin_code,
+                    "detail": f"{r.reach_id}: no board within {rules.signboard_distance_m:.0f} m",
+                }
+            )
     return pd.DataFrame(rows, columns=["board_id", "kind", "river_code", "admin_code", "detail"])
 
 
@@ -258,7 +437,11 @@ def township_summary(reaches, unassigned, admin) -> pd.DataFrame:
     names = dict(zip(admin["admin_code"].tolist(), admin["name"].tolist(), strict=True))
     sub = reaches[reaches["level"].isin(["township", "village"])]
     total = sub.groupby(["township_code", "level"])["length_m"].sum().to_dict()
-    miss = unassigned.groupby(["township_code", "level"])["length_m"].sum().to_dict() if len(unassigned) else {}
+    miss = (
+        unassigned.groupby(["township_code", "level"])["length_m"].sum().to_dict()
+        if len(unassigned)
+        else {}
+    )
     rows = []
     for town in sorted(sub["township_code"].dropna().unique()):
         row = {"township_code": town, "township_name": names.get(town)}

@@ -61,9 +61,12 @@ def metric_crs(gdf: gpd.GeoDataFrame) -> pyproj.CRS:
     if gdf.crs is None:
         raise CRSError("the data has no CRS", fix="set one with set_crs() or import with --crs")
     x0, y0, x1, y1 = gdf.total_bounds
-    if not gdf.crs.equals(pyproj.CRS(STORAGE_EPSG)):  # the box, not every vertex: a province is millions
-        x0, y0, x1, y1 = pyproj.Transformer.from_crs(gdf.crs, STORAGE_EPSG, always_xy=True).transform_bounds(
-            x0, y0, x1, y1)
+    if not gdf.crs.equals(
+        pyproj.CRS(STORAGE_EPSG)
+    ):  # the box, not every vertex: a province is millions
+        x0, y0, x1, y1 = pyproj.Transformer.from_crs(
+            gdf.crs, STORAGE_EPSG, always_xy=True
+        ).transform_bounds(x0, y0, x1, y1)
     lon, lat = (x0 + x1) / 2, (y0 + y1) / 2
     if in_china(lon, lat):
         return pyproj.CRS.from_epsg(gk_epsg_for_lon(lon))
@@ -74,4 +77,3 @@ def to_metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Project ``gdf`` to :func:`metric_crs` (no-op if it is already projected there)."""
     target = metric_crs(gdf)
     return gdf if gdf.crs.equals(target) else gdf.to_crs(target)
-

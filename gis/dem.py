@@ -31,11 +31,15 @@ class Grid:
     shape: tuple[int, int]
 
     def center(self, rows, cols):
-        return self.x0 + (np.asarray(cols) + 0.5) * self.cell, self.y0 - (np.asarray(rows) + 0.5) * self.cell
+        return self.x0 + (np.asarray(cols) + 0.5) * self.cell, self.y0 - (
+            np.asarray(rows) + 0.5
+        ) * self.cell
 
     def index(self, x, y):
-        return (np.floor((self.y0 - np.asarray(y)) / self.cell).astype(int),
-                np.floor((np.asarray(x) - self.x0) / self.cell).astype(int))
+        return (
+            np.floor((self.y0 - np.asarray(y)) / self.cell).astype(int),
+            np.floor((np.asarray(x) - self.x0) / self.cell).astype(int),
+        )
 
 
 def d8_directions(filled: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -45,7 +49,7 @@ def d8_directions(filled: np.ndarray, mask: np.ndarray) -> np.ndarray:
     padded = np.pad(big, 1, constant_values=np.inf)
     slopes = np.full((8, ny, nx), -np.inf)
     for k, (dr, dc) in enumerate(D8):
-        nb = padded[1 + dr: 1 + dr + ny, 1 + dc: 1 + dc + nx]
+        nb = padded[1 + dr : 1 + dr + ny, 1 + dc : 1 + dc + nx]
         slopes[k] = np.where(np.isfinite(nb), (filled - nb) / D8_DIST[k], -np.inf)
     best = slopes.argmax(axis=0)
     has_lower = slopes.max(axis=0) > 0
@@ -78,25 +82,37 @@ class Dem:
         src = np.nonzero(valid)[0]
         # reverse pointers, CSR style: the cells draining into j are _ups[_start[j]:_start[j + 1]]
         self._ups = src[np.argsort(self.down[valid], kind="stable")]
-        self._start = np.concatenate([[0], np.cumsum(np.bincount(self.down[valid], minlength=self.z.size))])
+        self._start = np.concatenate(
+            [[0], np.cumsum(np.bincount(self.down[valid], minlength=self.z.size))]
+        )
 
     @classmethod
     def load(cls, path: str | Path) -> Dem:
         """Read a DEM ``.npz``; InputError naming the file and the missing array otherwise."""
         try:
             with np.load(path) as f:
-                missing = [k for k in ("dem", "mask", "x0", "y0", "cell", "epsg") if k not in f.files]
+                missing = [
+                    k for k in ("dem", "mask", "x0", "y0", "cell", "epsg") if k not in f.files
+                ]
                 if missing:
-                    raise InputError(f"DEM file lacks {missing}", file=str(path),
-                                     fix="write it with arrays dem, mask and scalars x0, y0, cell, epsg")
+                    raise InputError(
+                        f"DEM file lacks {missing}",
+                        file=str(path),
+                        fix="write it with arrays dem, mask and scalars x0, y0, cell, epsg",
+                    )
                 z, mask = f["dem"].astype(float), f["mask"].astype(bool)
                 grid = Grid(float(f["x0"]), float(f["y0"]), float(f["cell"]), z.shape)
                 epsg = int(f["epsg"])
         except (OSError, ValueError) as exc:
-            raise InputError(f"cannot read DEM: {exc}", file=str(path), fix="give a .npz DEM file") from exc
+            raise InputError(
+                f"cannot read DEM: {exc}", file=str(path), fix="give a .npz DEM file"
+            ) from exc
         if z.shape != mask.shape:
-            raise InputError(f"dem {z.shape} and mask {mask.shape} differ in shape", file=str(path),
-                             fix="write both arrays on the same grid")
+            raise InputError(
+                f"dem {z.shape} and mask {mask.shape} differ in shape",
+                file=str(path),
+                fix="write both arrays on the same grid",
+            )
         return cls(z, mask, grid, epsg)
 
     def catchment(self, xs, ys) -> shapely.Geometry:
@@ -109,7 +125,7 @@ class Dem:
         seen[stack] = True
         while stack:
             c = stack.pop()
-            for u in self._ups[self._start[c]:self._start[c + 1]]:
+            for u in self._ups[self._start[c] : self._start[c + 1]]:
                 if not seen[u]:
                     seen[u] = True
                     stack.append(int(u))

@@ -22,8 +22,14 @@ from pathlib import Path
 import shapely
 
 # GDAL's bookkeeping rows keyed by ``table_name``; dropped and copied with their layer
-_PER_LAYER = ("gpkg_contents", "gpkg_geometry_columns", "gpkg_extensions", "gpkg_ogr_contents",
-              "gpkg_data_columns", "gpkg_metadata_reference")
+_PER_LAYER = (
+    "gpkg_contents",
+    "gpkg_geometry_columns",
+    "gpkg_extensions",
+    "gpkg_ogr_contents",
+    "gpkg_data_columns",
+    "gpkg_metadata_reference",
+)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _GPKG_APPLICATION_IDS = (b"GPKG", b"GP10", b"GP11")
 REVISION_KEY = "revision"
@@ -61,14 +67,18 @@ def read_revision(conn: sqlite3.Connection, meta_table: str) -> int:
     """The write counter kept in the key/value ``meta_table`` (0 when there is none)."""
     if not _has_table(conn, "main", meta_table):
         return 0
-    row = conn.execute(f"SELECT value FROM main.{q(meta_table)} WHERE key = ?", (REVISION_KEY,)).fetchone()
+    row = conn.execute(
+        f"SELECT value FROM main.{q(meta_table)} WHERE key = ?", (REVISION_KEY,)
+    ).fetchone()
     try:
         return int(row[0]) if row else 0
     except (TypeError, ValueError):
         return 0
 
 
-def last_changes(conn: sqlite3.Connection, *, exclude: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+def last_changes(
+    conn: sqlite3.Connection, *, exclude: tuple[str, ...] = ()
+) -> list[tuple[str, str]]:
     """(table, last_change) of every table in ``gpkg_contents`` but ``exclude``, sorted.
 
     GDAL (and so QGIS) moves ``last_change`` when it edits a layer: a change here is
@@ -77,12 +87,20 @@ def last_changes(conn: sqlite3.Connection, *, exclude: tuple[str, ...] = ()) -> 
     if not _has_table(conn, "main", "gpkg_contents"):
         return []
     skip = {n.lower() for n in exclude}
-    rows = conn.execute("SELECT table_name, last_change FROM main.gpkg_contents ORDER BY table_name").fetchall()
+    rows = conn.execute(
+        "SELECT table_name, last_change FROM main.gpkg_contents ORDER BY table_name"
+    ).fetchall()
     return [(str(n), str(c)) for n, c in rows if str(n).lower() not in skip]
 
 
-def merge(conn: sqlite3.Connection, tmp: Path, modes: Mapping[str, str], meta_table: str, *,
-          count: bool = True) -> None:
+def merge(
+    conn: sqlite3.Connection,
+    tmp: Path,
+    modes: Mapping[str, str],
+    meta_table: str,
+    *,
+    count: bool = True,
+) -> None:
     """Copy the layers of GeoPackage ``tmp`` into the connection's file in one transaction.
 
     Parameters
@@ -131,8 +149,13 @@ def has_table(conn: sqlite3.Connection, name: str) -> bool:
 
 
 def _has_table(conn, schema: str, name: str) -> bool:
-    return conn.execute(f"SELECT 1 FROM {schema}.sqlite_master WHERE type = 'table' AND lower(name) = lower(?)",
-                        (name,)).fetchone() is not None
+    return (
+        conn.execute(
+            f"SELECT 1 FROM {schema}.sqlite_master WHERE type = 'table' AND lower(name) = lower(?)",
+            (name,),
+        ).fetchone()
+        is not None
+    )
 
 
 def _columns(conn, schema: str, table: str) -> list[tuple[str, str, int]]:
@@ -145,20 +168,26 @@ def _ensure_gpkg_tables(conn) -> None:
     gains gpkg_extensions with its first spatial layer), and the batch's SRS rows."""
     have = {n.lower() for t, n, _, _ in _master(conn, "main") if t == "table"}
     rows = _master(conn, "tmp")
-    for table in [n for t, n, _, _ in rows if t == "table" and n.startswith("gpkg_") and n.lower() not in have]:
+    for table in [
+        n for t, n, _, _ in rows if t == "table" and n.startswith("gpkg_") and n.lower() not in have
+    ]:
         for t, _n, tbl, sql in sorted(rows, key=lambda r: r[0] != "table"):
             if tbl == table and sql and t in ("table", "index", "trigger"):
                 conn.execute(sql)
-    conn.execute("INSERT OR IGNORE INTO main.gpkg_spatial_ref_sys (srs_name, srs_id, organization, "
-                 "organization_coordsys_id, definition, description) SELECT srs_name, srs_id, organization, "
-                 "organization_coordsys_id, definition, description FROM tmp.gpkg_spatial_ref_sys")
+    conn.execute(
+        "INSERT OR IGNORE INTO main.gpkg_spatial_ref_sys (srs_name, srs_id, organization, "
+        "organization_coordsys_id, definition, description) SELECT srs_name, srs_id, organization, "
+        "organization_coordsys_id, definition, description FROM tmp.gpkg_spatial_ref_sys"
+    )
 
 
 def _rtree_names(conn, schema: str, name: str) -> list[str]:
     if not _has_table(conn, schema, "gpkg_geometry_columns"):
         return []
-    geoms = conn.execute(f"SELECT column_name FROM {schema}.gpkg_geometry_columns WHERE lower(table_name) = lower(?)",
-                         (name,)).fetchall()
+    geoms = conn.execute(
+        f"SELECT column_name FROM {schema}.gpkg_geometry_columns WHERE lower(table_name) = lower(?)",
+        (name,),
+    ).fetchall()
     return [f"rtree_{name}_{g}" for (g,) in geoms if _has_table(conn, schema, f"rtree_{name}_{g}")]
 
 
@@ -175,7 +204,9 @@ def _drop(conn, name: str) -> None:
 def _copy_rows(conn, table: str, where: str = "", args: tuple = ()) -> None:
     have = {c.lower() for c, _, _ in _columns(conn, "main", table)}
     cols = ", ".join(q(c) for c, _, _ in _columns(conn, "tmp", table) if c.lower() in have)
-    conn.execute(f"INSERT INTO main.{q(table)} ({cols}) SELECT {cols} FROM tmp.{q(table)} {where}", args)
+    conn.execute(
+        f"INSERT INTO main.{q(table)} ({cols}) SELECT {cols} FROM tmp.{q(table)} {where}", args
+    )
 
 
 def _create(conn, name: str) -> None:
@@ -203,8 +234,12 @@ def _copy_rtree(conn, rtree: str, into: str | None = None) -> None:
     tables into ``main.into`` (as sqlite3's ``.dump`` does): ten times faster than
     inserting each box again, and the same tree; its ids are the fids already in place."""
     for shadow in ("_node", "_rowid", "_parent"):
-        conn.execute(f"DELETE FROM main.{q((into or rtree) + shadow)}")  # e.g. the empty root xCreate wrote
-        conn.execute(f"INSERT INTO main.{q((into or rtree) + shadow)} SELECT * FROM tmp.{q(rtree + shadow)}")
+        conn.execute(
+            f"DELETE FROM main.{q((into or rtree) + shadow)}"
+        )  # e.g. the empty root xCreate wrote
+        conn.execute(
+            f"INSERT INTO main.{q((into or rtree) + shadow)} SELECT * FROM tmp.{q(rtree + shadow)}"
+        )
 
 
 def next_fid(conn: sqlite3.Connection, name: str) -> int | None:
@@ -215,7 +250,9 @@ def next_fid(conn: sqlite3.Connection, name: str) -> int | None:
         return None
     last = conn.execute(f"SELECT coalesce(max({q(pk)}), 0) FROM main.{q(name)}").fetchone()[0]
     if _has_table(conn, "main", "sqlite_sequence"):
-        seq = conn.execute("SELECT seq FROM main.sqlite_sequence WHERE name = ?", (name,)).fetchone()
+        seq = conn.execute(
+            "SELECT seq FROM main.sqlite_sequence WHERE name = ?", (name,)
+        ).fetchone()
         last = max(last, seq[0] if seq and seq[0] is not None else 0)
     return int(last) + 1
 
@@ -253,35 +290,49 @@ def _append(conn, name: str) -> None:
     targets = ", ".join(q(t) for t, _ in pairs)
     exprs = ", ".join(e for _, e in pairs)
     paused = _drop_insert_triggers(conn, name)
-    conn.execute(f"INSERT INTO main.{q(name)} ({targets}) SELECT {exprs} FROM tmp.{q(name)} ORDER BY {q(tmp_pk)}")
+    conn.execute(
+        f"INSERT INTO main.{q(name)} ({targets}) SELECT {exprs} FROM tmp.{q(name)} ORDER BY {q(tmp_pk)}"
+    )
     _append_rtree(conn, name, shift, start, main_pk, main_geom)
     for sql in paused:
         conn.execute(sql)
     if _has_table(conn, "main", "gpkg_ogr_contents"):
-        conn.execute(f"UPDATE main.gpkg_ogr_contents SET feature_count = (SELECT count(*) FROM main.{q(name)}) "
-                     "WHERE lower(table_name) = lower(?)", (name,))
+        conn.execute(
+            f"UPDATE main.gpkg_ogr_contents SET feature_count = (SELECT count(*) FROM main.{q(name)}) "
+            "WHERE lower(table_name) = lower(?)",
+            (name,),
+        )
     _widen_extent(conn, name)
 
 
 def _geometry_column(conn, schema: str, name: str) -> str | None:
     if not _has_table(conn, schema, "gpkg_geometry_columns"):
         return None
-    row = conn.execute(f"SELECT column_name FROM {schema}.gpkg_geometry_columns WHERE lower(table_name) = lower(?)",
-                       (name,)).fetchone()
+    row = conn.execute(
+        f"SELECT column_name FROM {schema}.gpkg_geometry_columns WHERE lower(table_name) = lower(?)",
+        (name,),
+    ).fetchone()
     return row[0] if row else None
 
 
 def _drop_insert_triggers(conn, name: str) -> list[str]:
     """Drop GDAL's per-row insert triggers of ``name``; their SQL, to create them again."""
-    wanted = [f"trigger_insert_feature_count_{name}"] + [f"{r}_insert" for r in _rtree_names(conn, "main", name)]
-    found = conn.execute("SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
-                         f"AND name IN ({', '.join('?' * len(wanted))})", (name, *wanted)).fetchall()
+    wanted = [f"trigger_insert_feature_count_{name}"] + [
+        f"{r}_insert" for r in _rtree_names(conn, "main", name)
+    ]
+    found = conn.execute(
+        "SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+        f"AND name IN ({', '.join('?' * len(wanted))})",
+        (name, *wanted),
+    ).fetchall()
     for trigger, _ in found:
         conn.execute(f"DROP TRIGGER main.{q(trigger)}")
     return [sql for _, sql in found]
 
 
-def _append_rtree(conn, name: str, shift: int, start: int | None, pk: str | None, geom: str | None) -> None:
+def _append_rtree(
+    conn, name: str, shift: int, start: int | None, pk: str | None, geom: str | None
+) -> None:
     """Index the appended rows. When the batch's index already names the final fids and
     is the bigger tree, the layer's few old boxes go into it and it replaces the layer's
     index (a million-row append costs a copy, not a million R*-tree inserts); otherwise
@@ -294,51 +345,79 @@ def _append_rtree(conn, name: str, shift: int, start: int | None, pk: str | None
     if rt:
         n_old, top_old = conn.execute(f"SELECT count(*), max(id) FROM main.{old}").fetchone()
         n_new, low_new = conn.execute(f"SELECT count(*), min(id) FROM tmp.{rt}").fetchone()
-        if shift == 0 and n_old <= n_new and (top_old is None or low_new is None or top_old < low_new):
+        if (
+            shift == 0
+            and n_old <= n_new
+            and (top_old is None or low_new is None or top_old < low_new)
+        ):
             conn.execute(f"INSERT INTO tmp.{rt} SELECT id, minx, maxx, miny, maxy FROM main.{old}")
             _copy_rtree(conn, tmp_rtree[0], main_rtree[0])
         else:
-            conn.execute(f"INSERT OR REPLACE INTO main.{old} SELECT id + {int(shift)}, minx, maxx, miny, maxy "
-                         f"FROM tmp.{rt}")
+            conn.execute(
+                f"INSERT OR REPLACE INTO main.{old} SELECT id + {int(shift)}, minx, maxx, miny, maxy "
+                f"FROM tmp.{rt}"
+            )
         return
     g = q(geom)
-    conn.execute(f"INSERT OR REPLACE INTO main.{old} SELECT {q(pk)}, ST_MinX({g}), ST_MaxX({g}), "
-                 f"ST_MinY({g}), ST_MaxY({g}) FROM main.{q(name)} WHERE {q(pk)} >= {int(start)} "
-                 f"AND {g} IS NOT NULL AND NOT ST_IsEmpty({g})")
+    conn.execute(
+        f"INSERT OR REPLACE INTO main.{old} SELECT {q(pk)}, ST_MinX({g}), ST_MaxX({g}), "
+        f"ST_MinY({g}), ST_MaxY({g}) FROM main.{q(name)} WHERE {q(pk)} >= {int(start)} "
+        f"AND {g} IS NOT NULL AND NOT ST_IsEmpty({g})"
+    )
 
 
 def _widen_extent(conn, name: str) -> None:
     cols = ("min_x", "min_y", "max_x", "max_y")
     sel = ", ".join(cols) + ", last_change"
-    old = conn.execute(f"SELECT {sel} FROM main.gpkg_contents WHERE lower(table_name) = lower(?)", (name,)).fetchone()
-    new = conn.execute(f"SELECT {sel} FROM tmp.gpkg_contents WHERE lower(table_name) = lower(?)", (name,)).fetchone()
+    old = conn.execute(
+        f"SELECT {sel} FROM main.gpkg_contents WHERE lower(table_name) = lower(?)", (name,)
+    ).fetchone()
+    new = conn.execute(
+        f"SELECT {sel} FROM tmp.gpkg_contents WHERE lower(table_name) = lower(?)", (name,)
+    ).fetchone()
     if old is None or new is None:
         return
     merged = []
     for i, col in enumerate(cols):
         vals = [v for v in (old[i], new[i]) if v is not None]
         merged.append((min if col.startswith("min") else max)(vals) if vals else None)
-    conn.execute("UPDATE main.gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, last_change = ? "
-                 "WHERE lower(table_name) = lower(?)", (*merged, new[4], name))
+    conn.execute(
+        "UPDATE main.gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, last_change = ? "
+        "WHERE lower(table_name) = lower(?)",
+        (*merged, new[4], name),
+    )
 
 
 def _merge_meta(conn, table: str, *, count: bool = True) -> None:
     """Key by key: the batch's values win, other keys stay; then ``revision`` + 1 if ``count``."""
     if not _has_table(conn, "main", table):
         _create(conn, table)
-    conn.execute(f"UPDATE main.{q(table)} AS m SET value = (SELECT t.value FROM tmp.{q(table)} AS t WHERE t.key = m.key) "
-                 f"WHERE m.key IN (SELECT key FROM tmp.{q(table)}) AND m.key != ?", (REVISION_KEY,))
-    conn.execute(f"INSERT INTO main.{q(table)} (key, value) SELECT key, value FROM tmp.{q(table)} "
-                 f"WHERE key NOT IN (SELECT key FROM main.{q(table)})")
+    conn.execute(
+        f"UPDATE main.{q(table)} AS m SET value = (SELECT t.value FROM tmp.{q(table)} AS t WHERE t.key = m.key) "
+        f"WHERE m.key IN (SELECT key FROM tmp.{q(table)}) AND m.key != ?",
+        (REVISION_KEY,),
+    )
+    conn.execute(
+        f"INSERT INTO main.{q(table)} (key, value) SELECT key, value FROM tmp.{q(table)} "
+        f"WHERE key NOT IN (SELECT key FROM main.{q(table)})"
+    )
     if not count:
         return
     revision = str(read_revision(conn, table) + 1)
-    if conn.execute(f"UPDATE main.{q(table)} SET value = ? WHERE key = ?", (revision, REVISION_KEY)).rowcount == 0:
-        conn.execute(f"INSERT INTO main.{q(table)} (key, value) VALUES (?, ?)", (REVISION_KEY, revision))
+    if (
+        conn.execute(
+            f"UPDATE main.{q(table)} SET value = ? WHERE key = ?", (revision, REVISION_KEY)
+        ).rowcount
+        == 0
+    ):
+        conn.execute(
+            f"INSERT INTO main.{q(table)} (key, value) VALUES (?, ?)", (REVISION_KEY, revision)
+        )
 
 
 # --- the ST_ functions GDAL's rtree triggers call (an edit by a plain sqlite3 connection
 # fires them), from the GeoPackage geometry header ---
+
 
 def _envelope(blob) -> tuple[float, float, float, float] | None:
     """(minx, maxx, miny, maxy) of a GeoPackage geometry blob; None when empty."""
@@ -349,7 +428,10 @@ def _envelope(blob) -> tuple[float, float, float, float] | None:
     if kind:  # an envelope follows the 8-byte header: minx, maxx, miny, maxy
         return struct.unpack_from("<4d" if b[3] & 1 else ">4d", b, 8)
     start = 8
-    if len(b) >= start + 21 and b[start + 1:start + 5] in (b"\x01\x00\x00\x00", b"\x00\x00\x00\x01"):
+    if len(b) >= start + 21 and b[start + 1 : start + 5] in (
+        b"\x01\x00\x00\x00",
+        b"\x00\x00\x00\x01",
+    ):
         x, y = struct.unpack_from("<2d" if b[start] == 1 else ">2d", b, start + 5)  # a 2D point
         return None if x != x or y != y else (x, x, y, y)
     return _bounds_of_wkb(b[start:])
@@ -372,6 +454,7 @@ def _register_geometry_functions(conn: sqlite3.Connection) -> None:
         def f(blob):
             env = None if blob is None else _envelope(blob)
             return None if env is None else env[i]
+
         return f
 
     conn.create_function("ST_IsEmpty", 1, is_empty, deterministic=True)

@@ -56,8 +56,11 @@ class Jurisdiction:
         """Everything the side panel shows for one reach. Phones are masked unless ``staff``."""
         hit = self.reaches[self.reaches["reach_id"] == reach_id]
         if hit.empty:
-            raise InputError(f"no reach '{reach_id}'", field="reach_id",
-                             fix="take an id from 'riverchief jurisdiction --river CODE' or from the map")
+            raise InputError(
+                f"no reach '{reach_id}'",
+                field="reach_id",
+                fix="take an id from 'riverchief jurisdiction --river CODE' or from the map",
+            )
         r = hit.iloc[0]
         names = dict(zip(self.admin["admin_code"], self.admin["name"], strict=True))
         people = self.chiefs.set_index("chief_id")
@@ -68,27 +71,57 @@ class Jurisdiction:
         for lv in LEVELS:
             for x in links[links["level"] == lv].sort_values(["from_m", "chief_id"]).itertuples():
                 # an assignment may name a chief the register lacks (gaps reports it): say so
-                p = people.loc[x.chief_id] if x.chief_id in people.index else {"name": None, "post": None, "phone": None}
-                chiefs.append({"level": lv, "chief_id": x.chief_id, "name": shown(p["name"]), "post": shown(p["post"]),
-                               "phone": p["phone"] if staff else mask_phone(p["phone"]),
-                               "from_m": round(float(x.from_m), 1), "to_m": round(float(x.to_m), 1)})
+                p = (
+                    people.loc[x.chief_id]
+                    if x.chief_id in people.index
+                    else {"name": None, "post": None, "phone": None}
+                )
+                chiefs.append(
+                    {
+                        "level": lv,
+                        "chief_id": x.chief_id,
+                        "name": shown(p["name"]),
+                        "post": shown(p["post"]),
+                        "phone": p["phone"] if staff else mask_phone(p["phone"]),
+                        "from_m": round(float(x.from_m), 1),
+                        "to_m": round(float(x.to_m), 1),
+                    }
+                )
         boards = self.signboards
         near = boards[boards["river_code"] == r["river_code"]] if len(boards) else boards
         d = near.distance(r.geometry) if len(near) else pd.Series(dtype=float)
-        near = near.assign(distance_m=d.round(0))[d <= signboard_m].sort_values("distance_m") if len(near) else near
+        near = (
+            near.assign(distance_m=d.round(0))[d <= signboard_m].sort_values("distance_m")
+            if len(near)
+            else near
+        )
         return {
-            "reach_id": reach_id, "river_code": r["river_code"],
+            "reach_id": reach_id,
+            "river_code": r["river_code"],
             "river_name": self.rivers.set_index("river_code")["name"].get(r["river_code"]),
-            "admin_code": r["admin_code"], "village": names.get(r["admin_code"]),
+            "admin_code": r["admin_code"],
+            "village": names.get(r["admin_code"]),
             "township": names.get(r["township_code"]),
-            "shared_with": names.get(r["shared_admin_code"]) if isinstance(r["shared_admin_code"], str) else None,
-            "from_m": round(float(r["from_m"]), 1), "to_m": round(float(r["to_m"]), 1),
-            "chainage": f"{format_k(r['from_m'])} – {format_k(r['to_m'])}", "length_m": round(float(r["length_m"]), 1),
+            "shared_with": names.get(r["shared_admin_code"])
+            if isinstance(r["shared_admin_code"], str)
+            else None,
+            "from_m": round(float(r["from_m"]), 1),
+            "to_m": round(float(r["to_m"]), 1),
+            "chainage": f"{format_k(r['from_m'])} – {format_k(r['to_m'])}",
+            "length_m": round(float(r["length_m"]), 1),
             "chiefs": chiefs,
-            "levels_without_chief": [lv for lv in LEVELS if not any(c["level"] == lv for c in chiefs)],
-            "signboards": [{"board_id": b.board_id, "chief_name": shown(b.chief_name),
-                            "chief_phone": b.chief_phone if staff else mask_phone(b.chief_phone),
-                            "distance_m": float(b.distance_m)} for b in near.itertuples()],
+            "levels_without_chief": [
+                lv for lv in LEVELS if not any(c["level"] == lv for c in chiefs)
+            ],
+            "signboards": [
+                {
+                    "board_id": b.board_id,
+                    "chief_name": shown(b.chief_name),
+                    "chief_phone": b.chief_phone if staff else mask_phone(b.chief_phone),
+                    "distance_m": float(b.distance_m),
+                }
+                for b in near.itertuples()
+            ],
         }
 
     def summary(self, mask: pd.Series) -> list[dict]:
@@ -96,12 +129,22 @@ class Jurisdiction:
         r = self.reaches[mask]
         names = self.chiefs.set_index("chief_id")["name"]
         links = self.links[self.links["reach_id"].isin(r["reach_id"])]
-        by = links.groupby(["reach_id", "level"])["chief_id"].apply(lambda c: sorted(names.get(x, x) for x in set(c)))
+        by = links.groupby(["reach_id", "level"])["chief_id"].apply(
+            lambda c: sorted(names.get(x, x) for x in set(c))
+        )
         rivers = self.rivers.set_index("river_code")["name"]
-        return [{"reach_id": x.reach_id, "river_code": x.river_code, "river_name": rivers.get(x.river_code),
-                 "admin_code": x.admin_code, "chainage": f"{format_k(x.from_m)} – {format_k(x.to_m)}",
-                 "length_m": round(float(x.length_m), 1),
-                 **{lv: by.get((x.reach_id, lv), []) for lv in LEVELS}} for x in r.itertuples()]
+        return [
+            {
+                "reach_id": x.reach_id,
+                "river_code": x.river_code,
+                "river_name": rivers.get(x.river_code),
+                "admin_code": x.admin_code,
+                "chainage": f"{format_k(x.from_m)} – {format_k(x.to_m)}",
+                "length_m": round(float(x.length_m), 1),
+                **{lv: by.get((x.reach_id, lv), []) for lv in LEVELS},
+            }
+            for x in r.itertuples()
+        ]
 
     def choices(self, by: str) -> pd.DataFrame:
         """``code`` and ``label`` of everything one can select ``by`` (for a picker)."""
@@ -109,15 +152,23 @@ class Jurisdiction:
             raise UnknownNameError("selection", by, SELECT_BY)
         if by in ("township", "village"):
             u = self.admin[self.admin["level"] == by]
-            return pd.DataFrame({"code": u["admin_code"], "label": u["name"]}).sort_values("code", ignore_index=True)
+            return pd.DataFrame({"code": u["admin_code"], "label": u["name"]}).sort_values(
+                "code", ignore_index=True
+            )
         if by == "river":
-            return pd.DataFrame({"code": self.rivers["river_code"], "label": self.rivers["name"]}).sort_values("code", ignore_index=True)
+            return pd.DataFrame(
+                {"code": self.rivers["river_code"], "label": self.rivers["name"]}
+            ).sort_values("code", ignore_index=True)
         c = self.chiefs[self.chiefs["chief_id"].isin(self.links["chief_id"])]
-        return pd.DataFrame({"code": c["chief_id"], "label": c["name"] + " · " + c["post"]}).sort_values("code", ignore_index=True)
+        return pd.DataFrame(
+            {"code": c["chief_id"], "label": c["name"] + " · " + c["post"]}
+        ).sort_values("code", ignore_index=True)
 
     def nearest(self, lon: float, lat: float, *, max_m: float = 500.0) -> str | None:
         """The reach nearest a CGCS2000/WGS84 point within ``max_m`` metres (a map click)."""
-        x, y = pyproj.Transformer.from_crs(4490, self.reaches.crs, always_xy=True).transform(lon, lat)
+        x, y = pyproj.Transformer.from_crs(4490, self.reaches.crs, always_xy=True).transform(
+            lon, lat
+        )
         tree = shapely.STRtree(self.reaches.geometry.values)
         idx = tree.query_nearest(shapely.Point(x, y), max_distance=max_m)
         return None if len(idx) == 0 else str(self.reaches["reach_id"].iloc[int(idx.min())])
@@ -136,17 +187,27 @@ class Jurisdiction:
         if len(match) == 1:
             return str(match.iloc[0])
         if len(match) > 1:
-            raise InputError(f"{len(match)} {by}s are named '{value}' ({', '.join(match.head(5))})", field=by,
-                             fix=f"give the {by}'s code instead of its name")
-        raise InputError(f"no {by} '{value}'", field=by, fix=f"give a {by} code or name from the county store")
+            raise InputError(
+                f"{len(match)} {by}s are named '{value}' ({', '.join(match.head(5))})",
+                field=by,
+                fix=f"give the {by}'s code instead of its name",
+            )
+        raise InputError(
+            f"no {by} '{value}'", field=by, fix=f"give a {by} code or name from the county store"
+        )
 
     @property
     def _parent(self) -> dict:
         return dict(zip(self.admin["admin_code"], self.admin["parent_code"], strict=True))
 
 
-def chief_links(reaches: pd.DataFrame, assignments: pd.DataFrame, admin: pd.DataFrame, *,
-                overlap_min_m: float = 1.0) -> pd.DataFrame:
+def chief_links(
+    reaches: pd.DataFrame,
+    assignments: pd.DataFrame,
+    admin: pd.DataFrame,
+    *,
+    overlap_min_m: float = 1.0,
+) -> pd.DataFrame:
     """(reach, chief) pairs, by the rules of the coverage analysis: at level L a reach lies
     in one unit, or (a 界河) on the boundary of two. A plain river assignment of that unit
     covers the first kind, only an agreement between the two units covers the second; the
@@ -163,7 +224,10 @@ def chief_links(reaches: pd.DataFrame, assignments: pd.DataFrame, admin: pd.Data
     a["lo"] = a["from_m"].astype(float).fillna(-np.inf)
     a["hi"] = a["to_m"].astype(float).fillna(np.inf)
     a = a.drop(columns=["from_m", "to_m"])  # the overlap keeps the reach's chainage names
-    a["pair"] = [_pair(x, y) if isinstance(y, str) else None for x, y in zip(a["admin_code"], a["shared_admin_code"], strict=True)]
+    a["pair"] = [
+        _pair(x, y) if isinstance(y, str) else None
+        for x, y in zip(a["admin_code"], a["shared_admin_code"], strict=True)
+    ]
     out = []
     for lv in LEVELS:
         r = reaches[["reach_id", "river_code", "from_m", "to_m"]].copy()
@@ -171,15 +235,38 @@ def chief_links(reaches: pd.DataFrame, assignments: pd.DataFrame, admin: pd.Data
         r["u2"] = [up(c, lv) for c in reaches["shared_admin_code"]]
         shared = r["u2"].notna() & (r["u1"] != r["u2"])
         al = a[a["level"] == lv]
-        plain = r[~shared].merge(al[al["pair"].isna()], left_on=["river_code", "u1"], right_on=["river_code", "admin_code"])
-        rs = r[shared].assign(pair=pd.Series([_pair(x, y) for x, y in zip(r.loc[shared, "u1"], r.loc[shared, "u2"], strict=True)],
-                                             index=r.index[shared], dtype=object))
-        agreed = rs.merge(al[al["pair"].notna()].astype({"pair": object}), on=["river_code", "pair"])
+        plain = r[~shared].merge(
+            al[al["pair"].isna()],
+            left_on=["river_code", "u1"],
+            right_on=["river_code", "admin_code"],
+        )
+        rs = r[shared].assign(
+            pair=pd.Series(
+                [
+                    _pair(x, y)
+                    for x, y in zip(r.loc[shared, "u1"], r.loc[shared, "u2"], strict=True)
+                ],
+                index=r.index[shared],
+                dtype=object,
+            )
+        )
+        agreed = rs.merge(
+            al[al["pair"].notna()].astype({"pair": object}), on=["river_code", "pair"]
+        )
         for m in (plain, agreed):
             lo, hi = np.maximum(m["lo"], m["from_m"]), np.minimum(m["hi"], m["to_m"])
             keep = (hi - lo) > overlap_min_m
-            out.append(pd.DataFrame({"reach_id": m["reach_id"][keep], "chief_id": m["chief_id"][keep], "level": lv,
-                                     "from_m": lo[keep], "to_m": hi[keep]}))
+            out.append(
+                pd.DataFrame(
+                    {
+                        "reach_id": m["reach_id"][keep],
+                        "chief_id": m["chief_id"][keep],
+                        "level": lv,
+                        "from_m": lo[keep],
+                        "to_m": hi[keep],
+                    }
+                )
+            )
     links = pd.concat(out, ignore_index=True)
     return links.drop_duplicates(["reach_id", "chief_id", "from_m"]).reset_index(drop=True)
 
@@ -195,7 +282,11 @@ def jurisdiction_of(store: Store, *, rules: CoverageRules | None = None) -> Juri
     reaches, _ = build_reaches(rivers, admin, rules or CoverageRules(), ("village",))
     reaches = reaches.reset_index(drop=True)
     boards = store.read("signboards")
-    return Jurisdiction(reaches, chief_links(reaches, store.read("assignments"), admin), store.read("chiefs"),
-                        pd.DataFrame(rivers[["river_code", "name"]]),
-                        pd.DataFrame(admin[["admin_code", "name", "level", "parent_code"]]),
-                        boards.to_crs(reaches.crs) if len(boards) else boards)
+    return Jurisdiction(
+        reaches,
+        chief_links(reaches, store.read("assignments"), admin),
+        store.read("chiefs"),
+        pd.DataFrame(rivers[["river_code", "name"]]),
+        pd.DataFrame(admin[["admin_code", "name", "level", "parent_code"]]),
+        boards.to_crs(reaches.crs) if len(boards) else boards,
+    )

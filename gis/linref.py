@@ -33,7 +33,9 @@ def parse_k(text: str) -> float:
     """``'K5+064'`` → ``5064.0``; raises InputError naming the expected form."""
     m = _K.match(str(text))
     if not m or float(m.group(2)) >= 1000:
-        raise InputError(f"'{text}' is not a chainage in K-notation", fix="write it like K5+064 (5 km + 64 m)")
+        raise InputError(
+            f"'{text}' is not a chainage in K-notation", fix="write it like K5+064 (5 km + 64 m)"
+        )
     return int(m.group(1)) * 1000 + float(m.group(2))
 
 
@@ -75,14 +77,19 @@ class Rivers:
         """
         if crs is not None:
             point = gpd.GeoSeries([point], crs=crs).to_crs(self.gdf.crs).iloc[0]
-        idx = self._tree.nearest(point) if max_distance is None else \
-            self._tree.query_nearest(point, max_distance=max_distance, all_matches=False)
+        idx = (
+            self._tree.nearest(point)
+            if max_distance is None
+            else self._tree.query_nearest(point, max_distance=max_distance, all_matches=False)
+        )
         if max_distance is not None:
             if len(idx) == 0:
                 return None
             idx = int(idx[0])
         line = self._geoms[idx]
-        return Location(str(self.gdf.index[idx]), float(line.project(point)), float(line.distance(point)))
+        return Location(
+            str(self.gdf.index[idx]), float(line.project(point)), float(line.distance(point))
+        )
 
     def point_at(self, river: str, chainage_m: float) -> Point:
         line = self._line(river)
@@ -93,7 +100,9 @@ class Rivers:
         """The stretch of ``river`` between two chainages (metric CRS)."""
         line = self._line(river)
         if to_m < from_m:
-            raise InputError(f"from {from_m} m is after to {to_m} m on river {river}", fix="swap them")
+            raise InputError(
+                f"from {from_m} m is after to {to_m} m on river {river}", fix="swap them"
+            )
         self._check(river, from_m, line)
         self._check(river, to_m, line)
         return substring(line, from_m, to_m)
@@ -102,11 +111,16 @@ class Rivers:
         try:
             return self.gdf.geometry.loc[river]
         except KeyError:
-            raise InputError(f"no river with code '{river}'", field="river_code",
-                             fix="use a code from the rivers layer (riverchief layers rivers)") from None
+            raise InputError(
+                f"no river with code '{river}'",
+                field="river_code",
+                fix="use a code from the rivers layer (riverchief layers rivers)",
+            ) from None
 
     @staticmethod
     def _check(river, c, line):
         if not -0.01 <= c <= line.length + 0.01:
-            raise InputError(f"chainage {c:.1f} m is outside river {river} (0 to {line.length:.1f} m)",
-                             fix="check the chainage origin: it is the river's source")
+            raise InputError(
+                f"chainage {c:.1f} m is outside river {river} (0 to {line.length:.1f} m)",
+                fix="check the chainage origin: it is the river's source",
+            )

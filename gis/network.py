@@ -106,8 +106,10 @@ class Network:
                     todo.append(d)
         if len(order) < self.n:
             stuck = sorted(set(range(self.n)) - set(order))
-            raise InputError(f"the network has a loop through {len(stuck)} lines (first: {stuck[:5]})",
-                             fix="check flow directions; a closed ring of lines cannot drain")
+            raise InputError(
+                f"the network has a loop through {len(stuck)} lines (first: {stuck[:5]})",
+                fix="check flow directions; a closed ring of lines cannot drain",
+            )
         return order
 
     def strahler(self) -> np.ndarray:
@@ -141,16 +143,27 @@ class Network:
 
         At a split, only the main path carries the upstream length on.
         """
-        length = self.lines.length.to_numpy() if lengths is None else np.asarray(lengths, dtype=float)
+        length = (
+            self.lines.length.to_numpy() if lengths is None else np.asarray(lengths, dtype=float)
+        )
         total = length.astype(float).copy()
         for e in self.topological_order():
             # a secondary path starts afresh: it carries only its own length on (NHDPlus)
-            total[e] = length[e] + sum(total[u] for u in self.upstream(e) if self._is_main_into(u, e))
+            total[e] = length[e] + sum(
+                total[u] for u in self.upstream(e) if self._is_main_into(u, e)
+            )
         return total
 
 
-def build_network(lines: gpd.GeoDataFrame, *, snap_tolerance: float = 1.0, dem=None,
-                  near_miss: float = 20.0, main_path=None, split_tributaries: bool = True) -> Network:
+def build_network(
+    lines: gpd.GeoDataFrame,
+    *,
+    snap_tolerance: float = 1.0,
+    dem=None,
+    near_miss: float = 20.0,
+    main_path=None,
+    split_tributaries: bool = True,
+) -> Network:
     """Build the network of ``lines`` (any CRS; measured in its GK/UTM zone).
 
     Parameters
@@ -180,10 +193,16 @@ def build_network(lines: gpd.GeoDataFrame, *, snap_tolerance: float = 1.0, dem=N
             merged = shapely.line_merge(g)
             g = merged if merged.geom_type == "LineString" else max(g.geoms, key=lambda p: p.length)
             if merged.geom_type != "LineString":
-                issues.append(("multipart", i, *g.coords[0], "parts do not join; the longest part was used"))
+                issues.append(
+                    ("multipart", i, *g.coords[0], "parts do not join; the longest part was used")
+                )
         if g is None or g.is_empty or g.length == 0:
-            raise InputError(f"line {i + 1} has zero length or no geometry", row=i + 1, field="geometry",
-                             fix="delete it or redraw it")
+            raise InputError(
+                f"line {i + 1} has zero length or no geometry",
+                row=i + 1,
+                field="geometry",
+                fix="delete it or redraw it",
+            )
         geoms.append(g)
     gdf = gdf.set_geometry(gpd.GeoSeries(geoms, crs=gdf.crs))
     if split_tributaries:
@@ -197,17 +216,31 @@ def build_network(lines: gpd.GeoDataFrame, *, snap_tolerance: float = 1.0, dem=N
     a, b = node[:n], node[n:]
     node_xy = np.array([pts[node == k].mean(axis=0) for k in range(node.max() + 1)])
     if dem is not None:
-        za, zb = np.array([dem(*xy) for xy in node_xy[a]]), np.array([dem(*xy) for xy in node_xy[b]])
+        za, zb = (
+            np.array([dem(*xy) for xy in node_xy[a]]),
+            np.array([dem(*xy) for xy in node_xy[b]]),
+        )
         flip = za < zb
     else:
         flip = _reversed_by_topology(a, b, len(node_xy), gdf.length.to_numpy())
     src, dst = np.where(flip, b, a), np.where(flip, a, b)
     issues += _topology_issues(gdf, a, b, node_xy, near_miss)
     issues += _disconnected(a, b, len(node_xy), gdf.length.to_numpy(), node_xy)
-    issues += [("digitised_upstream", int(e), *node_xy[a[e]], "line drawn against the flow") for e in np.nonzero(flip)[0]]
-    net = Network(gdf, src, dst, node_xy, np.nonzero(flip)[0],
-                  pd.DataFrame(issues, columns=["kind", "edge", "x", "y", "detail"]))
-    net.main_downstream = _main_paths(net, None if main_path is None else np.asarray(main_path, dtype=bool))
+    issues += [
+        ("digitised_upstream", int(e), *node_xy[a[e]], "line drawn against the flow")
+        for e in np.nonzero(flip)[0]
+    ]
+    net = Network(
+        gdf,
+        src,
+        dst,
+        node_xy,
+        np.nonzero(flip)[0],
+        pd.DataFrame(issues, columns=["kind", "edge", "x", "y", "detail"]),
+    )
+    net.main_downstream = _main_paths(
+        net, None if main_path is None else np.asarray(main_path, dtype=bool)
+    )
     return net
 
 
@@ -238,19 +271,26 @@ def split_at_junctions(gdf: gpd.GeoDataFrame, tol: float = 1.0) -> gpd.GeoDataFr
     out["source_row"] = [r[0] for r in rows]
     out["from_m"] = [r[1] for r in rows]
     out["to_m"] = [r[2] for r in rows]
-    return out.set_geometry(gpd.GeoSeries([r[3] for r in rows], index=out.index, crs=gdf.crs)).reset_index(drop=True)
+    return out.set_geometry(
+        gpd.GeoSeries([r[3] for r in rows], index=out.index, crs=gdf.crs)
+    ).reset_index(drop=True)
 
 
 def _cluster(pts: np.ndarray, tol: float) -> np.ndarray:
     """Label points so that points within ``tol`` (transitively) share a label."""
     pairs = cKDTree(pts).query_pairs(tol, output_type="ndarray")
-    m = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(pts), len(pts))) if len(pairs) else \
-        coo_matrix((len(pts), len(pts)))
+    m = (
+        coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(pts), len(pts)))
+        if len(pairs)
+        else coo_matrix((len(pts), len(pts)))
+    )
     _, labels = connected_components(m, directed=False)
     return labels
 
 
-def _reversed_by_topology(a: np.ndarray, b: np.ndarray, n_nodes: int, lengths: np.ndarray) -> np.ndarray:
+def _reversed_by_topology(
+    a: np.ndarray, b: np.ndarray, n_nodes: int, lengths: np.ndarray
+) -> np.ndarray:
     """Which lines run against the flow, judged per connected tree.
 
     In a tree with one outlet, orienting every edge towards the outlet is unique. The
@@ -311,14 +351,30 @@ def _topology_issues(gdf, a, b, node_xy, near_miss) -> list[tuple]:
         near = [i for i in tree.query(p, predicate="dwithin", distance=near_miss) if i not in own]
         if near:
             d = min(geoms[i].distance(p) for i in near)
-            out.append(("near_miss", int(next(iter(own))), p.x, p.y, f"end point {d:.1f} m from line {near[0]} without a node"))
+            out.append(
+                (
+                    "near_miss",
+                    int(next(iter(own))),
+                    p.x,
+                    p.y,
+                    f"end point {d:.1f} m from line {near[0]} without a node",
+                )
+            )
     left, right = tree.query(geoms, predicate="crosses")
     for i, j in zip(left, right, strict=True):
         if i < j:
             x = geoms[i].intersection(geoms[j])
             for p in getattr(x, "geoms", [x]):
                 if p.geom_type == "Point":
-                    out.append(("crossing_without_node", int(i), p.x, p.y, f"crosses line {j} with no node"))
+                    out.append(
+                        (
+                            "crossing_without_node",
+                            int(i),
+                            p.x,
+                            p.y,
+                            f"crosses line {j} with no node",
+                        )
+                    )
     return out
 
 
@@ -335,7 +391,14 @@ def _disconnected(a, b, n_nodes, lengths, node_xy) -> list[tuple]:
     for c in range(n_comp):
         if c != main and per[c] > 0:
             e = int(np.nonzero(comp[a] == c)[0][0])
-            out.append(("disconnected_piece", e, *node_xy[a[e]], f"{per[c]:.0f} m of lines not connected to the main network"))
+            out.append(
+                (
+                    "disconnected_piece",
+                    e,
+                    *node_xy[a[e]],
+                    f"{per[c]:.0f} m of lines not connected to the main network",
+                )
+            )
     return out
 
 
@@ -356,7 +419,9 @@ def _main_paths(net: Network, hint: np.ndarray | None) -> dict[int, int]:
             out[e] = marked[0]
             continue
         h = _heading(geoms[e], at_end=True)
-        out[e] = min(down, key=lambda d: abs(np.angle(np.exp(1j * (_heading(geoms[d], at_end=False) - h)))))
+        out[e] = min(
+            down, key=lambda d: abs(np.angle(np.exp(1j * (_heading(geoms[d], at_end=False) - h))))
+        )
     return out
 
 

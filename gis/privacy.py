@@ -24,7 +24,8 @@ _CC = r"((?:\+|00)?86[- ]?)?"
 _IN_TEXT = re.compile(
     r"(?<![\d-])" + _CC + r"(?:1\d{2}[- ]?\d{4}[- ]?\d{4}"
     r"|(?:0\d{2,3}[- ]|\(0\d{2,3}\)\s?|（0\d{2,3}）\s?)\d{7,8}(?:-\d{1,6})?"
-    r"|0\d{2,3}-\d{7,8}|\d{3}-\d{4}-\d{4})(?![\d-])")
+    r"|0\d{2,3}-\d{7,8}|\d{3}-\d{4}-\d{4})(?![\d-])"
+)
 # a mobile number stored as a number (Excel turns 13812345678 into one)
 _MOBILE_DIGITS = re.compile(r"^(?:86)?1[3-9]\d{9}$")
 
@@ -43,7 +44,9 @@ def mask_text(text):
     if not isinstance(text, str):
         return text
     # the country code stays readable; the number after it is masked as a number alone
-    return _IN_TEXT.sub(lambda m: (m.group(1) or "") + mask_phone(m.group(0)[len(m.group(1) or ""):]), text)
+    return _IN_TEXT.sub(
+        lambda m: (m.group(1) or "") + mask_phone(m.group(0)[len(m.group(1) or "") :]), text
+    )
 
 
 def is_phone_column(name) -> bool:

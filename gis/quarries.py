@@ -23,10 +23,24 @@ from gis.network import build_network
 from gis.store import Store
 
 DEFAULT_TOLERANCE_M = 200.0  # max distance from a quarry to its river
-RULES = ("prohibited_mining_zone", "protection_zone", "bridge_upstream", "bridge_downstream", "dam_upstream",
-         "dam_downstream", "intake_upstream", "intake_downstream", "ferry_upstream", "ferry_downstream",
-         "gauging_station_upstream", "gauging_station_downstream", "management_range_no_permit",
-         "closed_still_operating", "missing_weighbridge", "missing_video")
+RULES = (
+    "prohibited_mining_zone",
+    "protection_zone",
+    "bridge_upstream",
+    "bridge_downstream",
+    "dam_upstream",
+    "dam_downstream",
+    "intake_upstream",
+    "intake_downstream",
+    "ferry_upstream",
+    "ferry_downstream",
+    "gauging_station_upstream",
+    "gauging_station_downstream",
+    "management_range_no_permit",
+    "closed_still_operating",
+    "missing_weighbridge",
+    "missing_video",
+)
 
 
 @dataclass
@@ -39,23 +53,46 @@ class QuarryReport:
 
     def violations(self) -> gpd.GeoDataFrame:
         """One row per violation (quarries without one are left out)."""
-        rows = [{"quarry_id": q.quarry_id, "name": q.name, "status": q.status, **v, "geometry": q.geometry}
-                for q in self.quarries.itertuples() for v in q.violations]
+        rows = [
+            {
+                "quarry_id": q.quarry_id,
+                "name": q.name,
+                "status": q.status,
+                **v,
+                "geometry": q.geometry,
+            }
+            for q in self.quarries.itertuples()
+            for v in q.violations
+        ]
         cols = ["quarry_id", "name", "status", "rule", "ref", "detail", "distance_m", "geometry"]
         return gpd.GeoDataFrame(rows, columns=cols, geometry="geometry", crs=self.quarries.crs)
 
     def summary(self) -> dict[str, int]:
         counts = Counter(v["rule"] for vs in self.quarries["violations"] for v in vs)
-        return {"quarries": len(self.quarries),
-                "quarries_with_violations": int(sum(bool(v) for v in self.quarries["violations"])),
-                **{r: counts.get(r, 0) for r in RULES if counts.get(r)}}
+        return {
+            "quarries": len(self.quarries),
+            "quarries_with_violations": int(sum(bool(v) for v in self.quarries["violations"])),
+            **{r: counts.get(r, 0) for r in RULES if counts.get(r)},
+        }
 
     def to_json(self) -> dict:
-        return {"quarries": [{"quarry_id": q.quarry_id, "name": q.name, "status": q.status,
-                              "violations": [{"rule": v["rule"], "detail": v["detail"], "distance_m": v["distance_m"]}
-                                             for v in q.violations]}
-                             for q in self.quarries.itertuples()],
-                "summary": self.summary(), "rule_set": self.rule_set, "as_of": self.as_of}
+        return {
+            "quarries": [
+                {
+                    "quarry_id": q.quarry_id,
+                    "name": q.name,
+                    "status": q.status,
+                    "violations": [
+                        {"rule": v["rule"], "detail": v["detail"], "distance_m": v["distance_m"]}
+                        for v in q.violations
+                    ],
+                }
+                for q in self.quarries.itertuples()
+            ],
+            "summary": self.summary(),
+            "rule_set": self.rule_set,
+            "as_of": self.as_of,
+        }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         q = self.quarries.drop(columns="violations").copy()
@@ -63,9 +100,14 @@ class QuarryReport:
         return {"quarries": q, "violations": self.violations()}
 
 
-def check_quarries(store: Store, *, rule_override: str | Path | None = None, as_of: str | None = None,
-                   tolerance: float = DEFAULT_TOLERANCE_M,
-                   include_proposed_zones: bool = False) -> QuarryReport:
+def check_quarries(
+    store: Store,
+    *,
+    rule_override: str | Path | None = None,
+    as_of: str | None = None,
+    tolerance: float = DEFAULT_TOLERANCE_M,
+    include_proposed_zones: bool = False,
+) -> QuarryReport:
     """Check every quarry in ``store`` against the sand-mining rules.
 
     Parameters
@@ -92,13 +134,22 @@ def check_quarries(store: Store, *, rule_override: str | Path | None = None, as_
         _structures(store, q, crs, table, tolerance, found)
         _paperwork(store, q, crs, as_of, found)
     out = quarries.copy()
-    out["violations"] = [sorted(found[k], key=lambda v: (RULES.index(v["rule"]), v["ref"] or "")) for k in out["quarry_id"]]
+    out["violations"] = [
+        sorted(found[k], key=lambda v: (RULES.index(v["rule"]), v["ref"] or ""))
+        for k in out["quarry_id"]
+    ]
     return QuarryReport(out, table.attrs["rule_set"], as_of)
 
 
 def _add(found, qid, rule, ref, detail, distance):
-    found[qid].append({"rule": rule, "ref": ref, "detail": detail,
-                       "distance_m": None if distance is None else round(float(distance), 1)})
+    found[qid].append(
+        {
+            "rule": rule,
+            "ref": ref,
+            "detail": detail,
+            "distance_m": None if distance is None else round(float(distance), 1),
+        }
+    )
 
 
 def _zones(store, q, crs, found, include_proposed):
@@ -106,35 +157,54 @@ def _zones(store, q, crs, found, include_proposed):
     prohibited = mining[mining["kind"] == "prohibited"].to_crs(crs)
     for qi, zi in zip(*prohibited.sindex.query(q.geometry, predicate="within"), strict=True):
         z = prohibited.iloc[zi]
-        _add(found, q.quarry_id.iloc[qi], "prohibited_mining_zone", z.zone_id,
-             f"inside prohibited mining zone {z.zone_id} ({z.river_code})", 0.0)
+        _add(
+            found,
+            q.quarry_id.iloc[qi],
+            "prohibited_mining_zone",
+            z.zone_id,
+            f"inside prohibited mining zone {z.zone_id} ({z.river_code})",
+            0.0,
+        )
     zones = store.read("protection_zones")
     if not include_proposed:
         zones = zones[zones["origin"] == "official"]
     zones = zones.to_crs(crs)
     for qi, zi in zip(*zones.sindex.query(q.geometry, predicate="within"), strict=True):
         z = zones.iloc[zi]
-        _add(found, q.quarry_id.iloc[qi], "protection_zone", z.zone_id,
-             f"inside the {z.level} protection zone {z.zone_id} of source {z.source_code} ({z.origin})", 0.0)
+        _add(
+            found,
+            q.quarry_id.iloc[qi],
+            "protection_zone",
+            z.zone_id,
+            f"inside the {z.level} protection zone {z.zone_id} of source {z.source_code} ({z.origin})",
+            0.0,
+        )
 
 
 def _structures(store, q, crs, table, tolerance, found):
     structures = store.read("structures").to_crs(crs)
-    ruled = [(s, d) for s in structures.to_dict("records") if (d := rules.sand_mining_distance(table, s))]
+    ruled = [
+        (s, d) for s in structures.to_dict("records") if (d := rules.sand_mining_distance(table, s))
+    ]
     if not ruled:
         return
     channel = Channel(build_network(store.read("rivers")))
     spots = {}
     for r in q.itertuples():
         try:
-            spots[r.quarry_id] = channel.locate(r.geometry, tolerance=tolerance, river=r.river_code,
-                                                what=f"quarry {r.quarry_id}")
+            spots[r.quarry_id] = channel.locate(
+                r.geometry, tolerance=tolerance, river=r.river_code, what=f"quarry {r.quarry_id}"
+            )
         except InputError:
             continue  # not on a river: no along-channel rule can apply
     for s, (up, down) in ruled:
         try:
-            at = channel.locate(s["geometry"], tolerance=tolerance, river=s.get("river_code"),
-                                what=f"structure {s['structure_id']}")
+            at = channel.locate(
+                s["geometry"],
+                tolerance=tolerance,
+                river=s.get("river_code"),
+                what=f"structure {s['structure_id']}",
+            )
         except InputError:
             continue
         kind = s["kind"]
@@ -143,37 +213,82 @@ def _structures(store, q, crs, table, tolerance, found):
             if off is None:
                 continue
             if off >= 0 and off <= down:
-                _add(found, qid, f"{kind}_downstream", s["structure_id"],
-                     f"{off:.0f} m downstream of {kind} {s['structure_id']} {s.get('name') or ''} "
-                     f"(prohibited within {down:.0f} m)".replace("  ", " "), off)
+                _add(
+                    found,
+                    qid,
+                    f"{kind}_downstream",
+                    s["structure_id"],
+                    f"{off:.0f} m downstream of {kind} {s['structure_id']} {s.get('name') or ''} "
+                    f"(prohibited within {down:.0f} m)".replace("  ", " "),
+                    off,
+                )
             elif off < 0 and -off <= up:
-                _add(found, qid, f"{kind}_upstream", s["structure_id"],
-                     f"{-off:.0f} m upstream of {kind} {s['structure_id']} {s.get('name') or ''} "
-                     f"(prohibited within {up:.0f} m)".replace("  ", " "), -off)
+                _add(
+                    found,
+                    qid,
+                    f"{kind}_upstream",
+                    s["structure_id"],
+                    f"{-off:.0f} m upstream of {kind} {s['structure_id']} {s.get('name') or ''} "
+                    f"(prohibited within {up:.0f} m)".replace("  ", " "),
+                    -off,
+                )
 
 
 def _paperwork(store, q, crs, as_of, found):
     ranges = store.read("management_ranges").to_crs(crs)
-    in_range = set(q.quarry_id.iloc[ranges.sindex.query(q.geometry, predicate="within")[0]]) if len(ranges) else set()
+    in_range = (
+        set(q.quarry_id.iloc[ranges.sindex.query(q.geometry, predicate="within")[0]])
+        if len(ranges)
+        else set()
+    )
     for r in q.itertuples():
         closed = _date(r.closure_date) is not None and _date(r.closure_date) <= as_of
-        valid_permit = (isinstance(r.permit_no, str) and bool(r.permit_no)
-                        and (_date(r.permit_valid_from) or "") <= as_of <= (_date(r.permit_valid_to) or ""))
+        valid_permit = (
+            isinstance(r.permit_no, str)
+            and bool(r.permit_no)
+            and (_date(r.permit_valid_from) or "") <= as_of <= (_date(r.permit_valid_to) or "")
+        )
         if closed and r.status == "operating":
-            _add(found, r.quarry_id, "closed_still_operating", None,
-                 f"closure ordered {_date(r.closure_date)} but status is still 'operating'", None)
+            _add(
+                found,
+                r.quarry_id,
+                "closed_still_operating",
+                None,
+                f"closure ordered {_date(r.closure_date)} but status is still 'operating'",
+                None,
+            )
             continue
         if r.status == "closed" or closed:
             continue
         if r.quarry_id in in_range and not valid_permit:
-            _add(found, r.quarry_id, "management_range_no_permit", None,
-                 "working inside a river management range without a valid permit", None)
+            _add(
+                found,
+                r.quarry_id,
+                "management_range_no_permit",
+                None,
+                "working inside a river management range without a valid permit",
+                None,
+            )
             continue
         if r.status == "operating" and valid_permit:
             if not r.has_weighbridge:
-                _add(found, r.quarry_id, "missing_weighbridge", None, "no weighbridge (地磅) installed", None)
+                _add(
+                    found,
+                    r.quarry_id,
+                    "missing_weighbridge",
+                    None,
+                    "no weighbridge (地磅) installed",
+                    None,
+                )
             if not r.has_video:
-                _add(found, r.quarry_id, "missing_video", None, "no video surveillance installed", None)
+                _add(
+                    found,
+                    r.quarry_id,
+                    "missing_video",
+                    None,
+                    "no video surveillance installed",
+                    None,
+                )
 
 
 def _date(v) -> str | None:

@@ -15,14 +15,32 @@ from gis import _reach_kernels as kernels
 from gis._parallel import map_threads, worker_count
 from gis.crs import metric_crs
 
-REACH_COLUMNS = ["reach_id", "river_code", "level", "admin_code", "shared_admin_code", "county_code",
-                 "township_code", "from_m", "to_m", "length_m", "geometry"]
+REACH_COLUMNS = [
+    "reach_id",
+    "river_code",
+    "level",
+    "admin_code",
+    "shared_admin_code",
+    "county_code",
+    "township_code",
+    "from_m",
+    "to_m",
+    "length_m",
+    "geometry",
+]
 SLIVER_COLUMNS = ["river_code", "admin_code", "from_m", "to_m", "merged_into"]
 
 
-def segment(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame, *, level: str, boundary_tolerance: float = 30.0,
-            min_boundary_m: float = 300.0, sliver_m: float = 20.0,
-            workers: int | None = None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+def segment(
+    rivers: gpd.GeoDataFrame,
+    admin: gpd.GeoDataFrame,
+    *,
+    level: str,
+    boundary_tolerance: float = 30.0,
+    min_boundary_m: float = 300.0,
+    sliver_m: float = 20.0,
+    workers: int | None = None,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Cut rivers into reaches at the boundaries of the admin units of ``level``.
 
     Each river's reaches depend only on that river and the units it meets, so any
@@ -61,12 +79,32 @@ def segment(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame, *, level: str, bo
     tree = shapely.STRtree(ugeo)
     up = _ancestors(admin)
     rings = _segments(shapely.boundary(ugeo))[:2]
-    args = (units["admin_code"].to_numpy(), ugeo, tree, rings, up, level, boundary_tolerance, min_boundary_m, sliver_m)
-    parts = map_threads(lambda sl: _segment_part(lines.iloc[sl], *args), lines_partition(lines, workers), workers)
+    args = (
+        units["admin_code"].to_numpy(),
+        ugeo,
+        tree,
+        rings,
+        up,
+        level,
+        boundary_tolerance,
+        min_boundary_m,
+        sliver_m,
+    )
+    parts = map_threads(
+        lambda sl: _segment_part(lines.iloc[sl], *args), lines_partition(lines, workers), workers
+    )
     reaches = pd.concat([r for r, _ in parts], ignore_index=True) if parts else None
-    reaches = gpd.GeoDataFrame(reaches if reaches is not None else pd.DataFrame(columns=REACH_COLUMNS),
-                               columns=REACH_COLUMNS, geometry="geometry", crs=crs)
-    slivers = pd.concat([v for _, v in parts], ignore_index=True) if parts else pd.DataFrame(columns=SLIVER_COLUMNS)
+    reaches = gpd.GeoDataFrame(
+        reaches if reaches is not None else pd.DataFrame(columns=REACH_COLUMNS),
+        columns=REACH_COLUMNS,
+        geometry="geometry",
+        crs=crs,
+    )
+    slivers = (
+        pd.concat([v for _, v in parts], ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=SLIVER_COLUMNS)
+    )
     return reaches, slivers
 
 
@@ -87,33 +125,70 @@ def _segment_part(lines, codes, ugeo, tree, rings, up, level, tol, min_len, sliv
     lgeo = np.asarray(lines.geometry.values)
     river = _River(lgeo)
     ri, ui = tree.query(lgeo, predicate="intersects")  # every (river, unit) that meet
-    pieces = [_pieces(river, ri, ui, shapely.intersection(lgeo[ri], ugeo[ui]), shared=False),
-              _boundary_pieces(river, ri, ui, ugeo, rings, tol, min_len, len(ugeo))]
+    pieces = [
+        _pieces(river, ri, ui, shapely.intersection(lgeo[ri], ugeo[ui]), shared=False),
+        _boundary_pieces(river, ri, ui, ugeo, rings, tol, min_len, len(ugeo)),
+    ]
     pr, plo, phi, pshared, plabel = (np.concatenate(c) for c in zip(*pieces, strict=True))
     order = np.argsort(pr, kind="stable")  # by river
     pr, plo, phi, pshared, plabel = pr[order], plo[order], phi[order], pshared[order], plabel[order]
     poff = np.searchsorted(pr, np.arange(len(lgeo) + 1))
     # a label is a unit (its index) or a unit pair (n_units + pair index); codes per label
     code, other = river.label_codes(codes)
-    rank = np.lexsort((np.array(["" if o is None else o for o in other], dtype=object).astype(str),
-                       code.astype(str))).argsort()
-    (sr, sa, sb, sl), (vr, vl, va, vb, vi) = kernels.resolve(poff, plo, phi, pshared, plabel, rank,
-                                                             shapely.length(lgeo), float(sliver_m))
+    rank = np.lexsort(
+        (
+            np.array(["" if o is None else o for o in other], dtype=object).astype(str),
+            code.astype(str),
+        )
+    ).argsort()
+    (sr, sa, sb, sl), (vr, vl, va, vb, vi) = kernels.resolve(
+        poff, plo, phi, pshared, plabel, rank, shapely.length(lgeo), float(sliver_m)
+    )
     xy, count = kernels.slices(river.xy, river.off, river.cum, river.step, sr, sa, sb)
-    geoms = (shapely.linestrings(xy, indices=np.repeat(np.arange(len(sr)), np.diff(count))) if len(sr)
-             else np.array([], dtype=object))
+    geoms = (
+        shapely.linestrings(xy, indices=np.repeat(np.arange(len(sr)), np.diff(count)))
+        if len(sr)
+        else np.array([], dtype=object)
+    )
     rcode = lines["river_code"].to_numpy()
     acode = code[sl]
-    township = acode if level == "township" else np.array([up.get(c, {}).get("township") for c in acode], dtype=object)
-    rounded = [(round(a, 2), round(b, 2), round(b - a, 2)) for a, b in zip(sa.tolist(), sb.tolist(), strict=True)]
-    reaches = pd.DataFrame({
-        "reach_id": [f"{r}/{level[0].upper()}/{a:.0f}" for r, a in zip(rcode[sr], sa, strict=True)],
-        "river_code": rcode[sr], "level": level, "admin_code": acode, "shared_admin_code": other[sl],
-        "county_code": np.array([up.get(c, {}).get("county") for c in acode], dtype=object),
-        "township_code": township, "from_m": [r[0] for r in rounded], "to_m": [r[1] for r in rounded],
-        "length_m": [r[2] for r in rounded], "geometry": geoms}, columns=REACH_COLUMNS)
-    slivers = pd.DataFrame({"river_code": rcode[vr], "admin_code": code[vl], "from_m": va, "to_m": vb,
-                            "merged_into": code[vi]}, columns=SLIVER_COLUMNS)
+    township = (
+        acode
+        if level == "township"
+        else np.array([up.get(c, {}).get("township") for c in acode], dtype=object)
+    )
+    rounded = [
+        (round(a, 2), round(b, 2), round(b - a, 2))
+        for a, b in zip(sa.tolist(), sb.tolist(), strict=True)
+    ]
+    reaches = pd.DataFrame(
+        {
+            "reach_id": [
+                f"{r}/{level[0].upper()}/{a:.0f}" for r, a in zip(rcode[sr], sa, strict=True)
+            ],
+            "river_code": rcode[sr],
+            "level": level,
+            "admin_code": acode,
+            "shared_admin_code": other[sl],
+            "county_code": np.array([up.get(c, {}).get("county") for c in acode], dtype=object),
+            "township_code": township,
+            "from_m": [r[0] for r in rounded],
+            "to_m": [r[1] for r in rounded],
+            "length_m": [r[2] for r in rounded],
+            "geometry": geoms,
+        },
+        columns=REACH_COLUMNS,
+    )
+    slivers = pd.DataFrame(
+        {
+            "river_code": rcode[vr],
+            "admin_code": code[vl],
+            "from_m": va,
+            "to_m": vb,
+            "merged_into": code[vi],
+        },
+        columns=SLIVER_COLUMNS,
+    )
     return reaches, slivers
 
 
@@ -129,23 +204,34 @@ class _River:
         self.order = np.lexsort((xy[:, 1], xy[:, 0], owner))
         self.labels: list[tuple[int, int]] = []  # unit pairs behind boundary labels
 
-    def ends(self, xy: np.ndarray, first: np.ndarray, last: np.ndarray,
-             owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def ends(
+        self, xy: np.ndarray, first: np.ndarray, last: np.ndarray, owner: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Chainage range (low, high) of each piece ``xy[first[i]:last[i] + 1]`` of river
         ``owner[i]``."""
-        at = [kernels.locate_ends(self.xy, self.order, self.off, self.cum, self.step, owner, xy[p], xy[q])
-              for p, q in ((first, first + 1), (last, last - 1))]
+        at = [
+            kernels.locate_ends(
+                self.xy, self.order, self.off, self.cum, self.step, owner, xy[p], xy[q]
+            )
+            for p, q in ((first, first + 1), (last, last - 1))
+        ]
         for k, pick in enumerate((first, last)):
             lost = np.isnan(at[k])
-            if lost.any():  # no river vertex beside it: mostly crumbs of a boundary snapped onto the river
-                at[k][lost] = kernels.project(self.xy, self.off, self.cum, self.step, owner[lost], xy[pick[lost]])
+            if (
+                lost.any()
+            ):  # no river vertex beside it: mostly crumbs of a boundary snapped onto the river
+                at[k][lost] = kernels.project(
+                    self.xy, self.off, self.cum, self.step, owner[lost], xy[pick[lost]]
+                )
         return np.minimum(at[0], at[1]), np.maximum(at[0], at[1])
 
     def label_codes(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """admin_code and shared_admin_code of every label (units, then unit pairs)."""
         pairs = [tuple(sorted((codes[a], codes[b]))) for a, b in self.labels]
         code = np.concatenate([codes.astype(object), np.array([p[0] for p in pairs], dtype=object)])
-        other = np.concatenate([np.full(len(codes), None, dtype=object), np.array([p[1] for p in pairs], dtype=object)])
+        other = np.concatenate(
+            [np.full(len(codes), None, dtype=object), np.array([p[1] for p in pairs], dtype=object)]
+        )
         return code, other
 
 
@@ -156,7 +242,11 @@ def _pieces(river: _River, ri, label, geoms, *, shared: bool, river_of=None):
     first, last = start[:-1], start[1:] - 1
     part, same = _part_of(start)
     seg = np.hypot(*np.diff(xy, axis=0).T)[same] if len(xy) else np.zeros(0)
-    length = np.bincount(part[:-1][same], weights=seg, minlength=len(first)) if len(xy) else np.zeros(len(first))
+    length = (
+        np.bincount(part[:-1][same], weights=seg, minlength=len(first))
+        if len(xy)
+        else np.zeros(len(first))
+    )
     keep = (last > first) & (length > 0)
     first, last, k = first[keep], last[keep], k[keep]
     lo, hi = river.ends(xy, first, last, ri[k] if river_of is None else river_of[ri[k]])
@@ -204,26 +294,43 @@ def _boundary_pieces(river: _River, ri, ui, ugeo, rings, tol, min_len, n_units):
     cr = np.repeat(np.arange(len(k)), k * (k - 1) // 2)
     i, j = _pairs(start, k)
     ca, cb = ui[i], ui[j]
-    empty = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0), np.zeros(0, bool), np.zeros(0, np.int64))
+    empty = (
+        np.zeros(0, np.int64),
+        np.zeros(0),
+        np.zeros(0),
+        np.zeros(0, bool),
+        np.zeros(0, np.int64),
+    )
     key = np.minimum(ca, cb) * n_units + np.maximum(ca, cb)
     # only units that touch share an edge: test the unique pairs, boxes first
     upair, back = np.unique(key, return_inverse=True)
     pa, pb = upair // n_units, upair % n_units
     ba, bb = shapely.bounds(ugeo[pa]), shapely.bounds(ugeo[pb])
-    touch = (ba[:, 0] <= bb[:, 2]) & (bb[:, 0] <= ba[:, 2]) & (ba[:, 1] <= bb[:, 3]) & (bb[:, 1] <= ba[:, 3])
+    touch = (
+        (ba[:, 0] <= bb[:, 2])
+        & (bb[:, 0] <= ba[:, 2])
+        & (ba[:, 1] <= bb[:, 3])
+        & (bb[:, 1] <= ba[:, 3])
+    )
     touch[touch] = shapely.intersects(ugeo[pa[touch]], ugeo[pb[touch]])
     touch = touch[back]
     cr, ca, cb, key = cr[touch], ca[touch], cb[touch], key[touch]
     # the shared edge lies on a's boundary inside b's box: a river not near that part of a's
     # boundary for min_len cannot follow the edge, so that edge is never computed for it
     box = shapely.bounds(ugeo[cb]) + np.array([-tol, -tol, tol, tol])
-    near = kernels.near_ring(river.xy, river.off, river.step, cr, ca, np.ascontiguousarray(box), *rings,
-                             float(tol)) >= min_len
+    near = (
+        kernels.near_ring(
+            river.xy, river.off, river.step, cr, ca, np.ascontiguousarray(box), *rings, float(tol)
+        )
+        >= min_len
+    )
     cr, ca, cb, key = cr[near], ca[near], cb[near], key[near]
     if not len(cr):
         return empty
     keys, first, inv = np.unique(key, return_index=True, return_inverse=True)
-    edges = shapely.intersection(shapely.boundary(ugeo[ca[first]]), shapely.boundary(ugeo[cb[first]]))
+    edges = shapely.intersection(
+        shapely.boundary(ugeo[ca[first]]), shapely.boundary(ugeo[cb[first]])
+    )
     long = ~shapely.is_empty(edges) & (shapely.length(edges) >= min_len)
     base = n_units + len(river.labels)
     river.labels.extend(zip(ca[first].tolist(), cb[first].tolist(), strict=True))
@@ -233,24 +340,45 @@ def _boundary_pieces(river: _River, ri, ui, ugeo, rings, tol, min_len, n_units):
     # overlay); an edge with longer parts (round joins) goes through GEOS
     simple = long & (longest <= 2)
     fast = np.flatnonzero(simple[inv])
-    start, lo, hi = kernels.band_pieces(river.xy, river.off, river.cum, river.step, cr[fast], inv[fast], eoff, eseg,
-                                        float(tol), float(min_len))
+    start, lo, hi = kernels.band_pieces(
+        river.xy,
+        river.off,
+        river.cum,
+        river.step,
+        cr[fast],
+        inv[fast],
+        eoff,
+        eseg,
+        float(tol),
+        float(min_len),
+    )
     c_fast = np.repeat(fast, np.diff(start))
     # the rest: a river whose segments near the edge add up to less than min_len cannot
     # follow it, and its band need not be built (buffers are dear)
     slow = np.flatnonzero(long[inv] & ~simple[inv])
-    slow = slow[kernels.near_length(river.xy, river.off, river.step, cr[slow], inv[slow], eoff, eseg,
-                                    float(tol)) >= min_len]
+    slow = slow[
+        kernels.near_length(
+            river.xy, river.off, river.step, cr[slow], inv[slow], eoff, eseg, float(tol)
+        )
+        >= min_len
+    ]
     need = np.unique(inv[slow])
     bands = np.empty(len(keys), dtype=object)
     bands[need] = shapely.buffer(edges[need], tol, cap_style="flat")
     along = shapely.intersection(river.lines[cr[slow]], bands[inv[slow]])
     slow = slow[shapely.length(along) >= min_len]  # the river follows this boundary long enough
-    geo = _pieces(river, slow, inv[slow], along[shapely.length(along) >= min_len], shared=True, river_of=cr)
+    geo = _pieces(
+        river, slow, inv[slow], along[shapely.length(along) >= min_len], shared=True, river_of=cr
+    )
     cidx = np.concatenate([c_fast, geo[0]])
     order = np.argsort(cidx, kind="stable")  # the order the pairs were met in
-    return (cr[cidx[order]], np.concatenate([lo, geo[1]])[order], np.concatenate([hi, geo[2]])[order],
-            np.ones(len(cidx), bool), base + inv[cidx[order]])
+    return (
+        cr[cidx[order]],
+        np.concatenate([lo, geo[1]])[order],
+        np.concatenate([hi, geo[2]])[order],
+        np.ones(len(cidx), bool),
+        base + inv[cidx[order]],
+    )
 
 
 def _segments(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -285,8 +413,8 @@ def _pairs(start: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     m = k[g]
     i = (2 * m - 1 - np.sqrt((2 * m - 1) ** 2 - 8 * t)) // 2
     i = i.astype(np.int64)
-    i -= (t < i * (2 * m - i - 1) // 2)  # guard float rounding
-    i += (t >= (i + 1) * (2 * m - i - 2) // 2)
+    i -= t < i * (2 * m - i - 1) // 2  # guard float rounding
+    i += t >= (i + 1) * (2 * m - i - 2) // 2
     j = t - i * (2 * m - i - 1) // 2 + i + 1
     return start[:-1][g] + i, start[:-1][g] + j
 
@@ -300,8 +428,11 @@ def _in(gdf: gpd.GeoDataFrame, crs, workers: int | None = None) -> gpd.GeoDataFr
     if n == 1 or len(gdf) < 20_000:
         return gdf.to_crs(crs)
     bounds = np.linspace(0, len(gdf), 4 * n + 1).astype(int)
-    chunks = map_threads(lambda ab: gdf.iloc[ab[0]:ab[1]].to_crs(crs), list(zip(bounds[:-1], bounds[1:], strict=True)),
-                         workers)
+    chunks = map_threads(
+        lambda ab: gdf.iloc[ab[0] : ab[1]].to_crs(crs),
+        list(zip(bounds[:-1], bounds[1:], strict=True)),
+        workers,
+    )
     return pd.concat(chunks)
 
 
@@ -330,7 +461,19 @@ def county_reaches(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame) -> gpd.Geo
     rows = []
     for r in lines.itertuples():
         inside = r.geometry.intersection(shape)
-        rows.append({"reach_id": f"{r.river_code}/C/0", "river_code": r.river_code, "level": "county", "admin_code": code,
-                     "shared_admin_code": None, "county_code": code, "township_code": None, "from_m": 0.0,
-                     "to_m": round(r.geometry.length, 2), "length_m": round(inside.length, 2), "geometry": r.geometry})
+        rows.append(
+            {
+                "reach_id": f"{r.river_code}/C/0",
+                "river_code": r.river_code,
+                "level": "county",
+                "admin_code": code,
+                "shared_admin_code": None,
+                "county_code": code,
+                "township_code": None,
+                "from_m": 0.0,
+                "to_m": round(r.geometry.length, 2),
+                "length_m": round(inside.length, 2),
+                "geometry": r.geometry,
+            }
+        )
     return gpd.GeoDataFrame(rows, columns=REACH_COLUMNS, geometry="geometry", crs=crs)

@@ -83,6 +83,7 @@ def md_frame(df: pd.DataFrame) -> pd.DataFrame:
 
     Non-string cells (numbers, dates, None) are left as they are.
     """
+
     def esc(v):
         return md_text(v) if isinstance(v, str) else v
 

@@ -25,32 +25,76 @@ def search_index(store: Store) -> gpd.GeoDataFrame:
     res = store.read("reservoirs").to_crs(STORAGE_EPSG)
     chiefs = store.read("chiefs")
     parts = [
-        pd.DataFrame({"kind": "river", "code": rivers["river_code"], "name": rivers["name"],
-                      "detail": rivers["management_level"], "geometry": rivers.geometry.values}),
-        *[pd.DataFrame({"kind": lv, "code": a["admin_code"], "name": a["name"],
-                        "detail": a["parent_code"].map(unit_name), "geometry": a.geometry.values})
-          for lv, a in ((lv, admin[admin["level"] == lv]) for lv in ("township", "village"))],
-        pd.DataFrame({"kind": "chief", "code": chiefs["chief_id"], "name": chiefs["name"],
-                      "detail": chiefs["post"] + " · " + chiefs["admin_code"].map(unit_name).fillna(""),
-                      "geometry": chiefs["admin_code"].map(unit_geom).values}),
-        pd.DataFrame({"kind": "reservoir", "code": res["reservoir_code"], "name": res["name"],
-                      "detail": res["scale"], "geometry": res.geometry.values}),
+        pd.DataFrame(
+            {
+                "kind": "river",
+                "code": rivers["river_code"],
+                "name": rivers["name"],
+                "detail": rivers["management_level"],
+                "geometry": rivers.geometry.values,
+            }
+        ),
+        *[
+            pd.DataFrame(
+                {
+                    "kind": lv,
+                    "code": a["admin_code"],
+                    "name": a["name"],
+                    "detail": a["parent_code"].map(unit_name),
+                    "geometry": a.geometry.values,
+                }
+            )
+            for lv, a in ((lv, admin[admin["level"] == lv]) for lv in ("township", "village"))
+        ],
+        pd.DataFrame(
+            {
+                "kind": "chief",
+                "code": chiefs["chief_id"],
+                "name": chiefs["name"],
+                "detail": chiefs["post"] + " · " + chiefs["admin_code"].map(unit_name).fillna(""),
+                "geometry": chiefs["admin_code"].map(unit_geom).values,
+            }
+        ),
+        pd.DataFrame(
+            {
+                "kind": "reservoir",
+                "code": res["reservoir_code"],
+                "name": res["name"],
+                "detail": res["scale"],
+                "geometry": res.geometry.values,
+            }
+        ),
     ]
-    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=STORAGE_EPSG)
+    return gpd.GeoDataFrame(
+        pd.concat(parts, ignore_index=True), geometry="geometry", crs=STORAGE_EPSG
+    )
 
 
-def find(index: gpd.GeoDataFrame, text: str, *, kinds=KINDS, limit: int = DEFAULT_LIMIT) -> gpd.GeoDataFrame:
+def find(
+    index: gpd.GeoDataFrame, text: str, *, kinds=KINDS, limit: int = DEFAULT_LIMIT
+) -> gpd.GeoDataFrame:
     """Rows of :func:`search_index` whose name or code contains ``text`` (case-insensitive):
     exact matches first, then by kind and code."""
     q = str(text or "").strip().lower()
     if not q:
-        raise InputError("the search text is empty", field="text", fix="type part of a name or code, e.g. 黄沟 or 512099R001")
+        raise InputError(
+            "the search text is empty",
+            field="text",
+            fix="type part of a name or code, e.g. 黄沟 or 512099R001",
+        )
     unknown = set(kinds) - set(KINDS)
     if unknown:
-        raise InputError(f"unknown kind(s) {sorted(unknown)}", field="kinds", fix=f"use {', '.join(KINDS)}")
+        raise InputError(
+            f"unknown kind(s) {sorted(unknown)}", field="kinds", fix=f"use {', '.join(KINDS)}"
+        )
     idx = index[index["kind"].isin(kinds)]
     name, code = idx["name"].fillna("").str.lower(), idx["code"].fillna("").str.lower()
     hit = idx[name.str.contains(q, regex=False) | code.str.contains(q, regex=False)].copy()
     hit["_exact"] = ~((hit["name"].str.lower() == q) | (hit["code"].str.lower() == q))
     hit["_kind"] = hit["kind"].map({k: i for i, k in enumerate(KINDS)})
-    return hit.sort_values(["_exact", "_kind", "code"]).drop(columns=["_exact", "_kind"]).head(limit).reset_index(drop=True)
+    return (
+        hit.sort_values(["_exact", "_kind", "code"])
+        .drop(columns=["_exact", "_kind"])
+        .head(limit)
+        .reset_index(drop=True)
+    )

@@ -46,7 +46,9 @@ META_TABLE = "meta"
 SCHEMA_VERSION = "1"
 BUSY_TIMEOUT_S = 30.0  # how long a write waits for QGIS or another importer to let go of the file
 STALE_BATCH_S = 60.0  # an unlocked batch folder older than this was left by a killed writer
-FULL_DISK_BYTES = 1 << 20  # GDAL reports ENOSPC as "Failed to commit transaction": less free than this is a full disk
+FULL_DISK_BYTES = (
+    1 << 20
+)  # GDAL reports ENOSPC as "Failed to commit transaction": less free than this is a full disk
 MODES = ("replace", "append")
 Modes = str | Mapping[str, str]
 
@@ -56,10 +58,17 @@ class Store(Protocol):
 
     def layers(self) -> list[str]: ...
 
-    def read(self, name: str, *, bbox: tuple[float, float, float, float] | None = None) -> pd.DataFrame: ...
+    def read(
+        self, name: str, *, bbox: tuple[float, float, float, float] | None = None
+    ) -> pd.DataFrame: ...
 
-    def write(self, tables: Mapping[str, pd.DataFrame], *, mode: Modes = "replace",
-              meta: Mapping[str, str] | None = None) -> None: ...
+    def write(
+        self,
+        tables: Mapping[str, pd.DataFrame],
+        *,
+        mode: Modes = "replace",
+        meta: Mapping[str, str] | None = None,
+    ) -> None: ...
 
     def meta(self) -> dict[str, str]: ...
 
@@ -89,7 +98,8 @@ class _OneLibraryAtATime:
         with self._cond:
             self._waiting[side] += 1
             while self._side not in (None, side) or (
-                    self._side == side and any(n for s, n in self._waiting.items() if s != side)):
+                self._side == side and any(n for s, n in self._waiting.items() if s != side)
+            ):
                 self._cond.wait()
             self._waiting[side] -= 1
             self._side = side
@@ -120,8 +130,10 @@ def write_modes(tables: Mapping[str, pd.DataFrame], mode: Modes) -> dict[str, st
     if bad:
         raise StoreError(f"unknown write mode {bad}. Fix: use 'replace' or 'append'")
     if set(modes) != set(tables):
-        raise StoreError(f"write modes {sorted(modes)} do not match the tables written {sorted(tables)}. "
-                         "Fix: give one mode per table")
+        raise StoreError(
+            f"write modes {sorted(modes)} do not match the tables written {sorted(tables)}. "
+            "Fix: give one mode per table"
+        )
     return modes
 
 
@@ -136,7 +148,9 @@ def empty_frame(name: str) -> pd.DataFrame:
 
 
 def _pandas_dtype(dtype: str) -> str:
-    return {"str": "object", "int": "Int64", "float": "float64", "bool": "boolean"}.get(dtype, "object")
+    return {"str": "object", "int": "Int64", "float": "float64", "bool": "boolean"}.get(
+        dtype, "object"
+    )
 
 
 def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -202,10 +216,14 @@ class GeoPackageStore:
             with _LIBRARY.use("gdal"):
                 names = [row[0] for row in pyogrio.list_layers(self.path)]
         except Exception as exc:  # a corrupt or non-GeoPackage file
-            raise StoreError(f"cannot open store {self.path}: {exc}. Fix: check the file is a GeoPackage") from exc
+            raise StoreError(
+                f"cannot open store {self.path}: {exc}. Fix: check the file is a GeoPackage"
+            ) from exc
         return [n for n in names if n != META_TABLE]
 
-    def read(self, name: str, *, bbox: tuple[float, float, float, float] | None = None) -> pd.DataFrame:
+    def read(
+        self, name: str, *, bbox: tuple[float, float, float, float] | None = None
+    ) -> pd.DataFrame:
         """Read a layer or table; a layer the file lacks reads as empty with its schema.
 
         Parameters
@@ -251,12 +269,17 @@ class GeoPackageStore:
         with tempfile.TemporaryDirectory(prefix="riverchief-snapshot-") as tmp:
             dest = Path(tmp) / self.path.name
             try:
-                with _LIBRARY.use("sqlite3"), contextlib.closing(gpkg_tx.connect(self.path, timeout=self.timeout)) as src, \
-                        contextlib.closing(sqlite3.connect(dest)) as out:
+                with (
+                    _LIBRARY.use("sqlite3"),
+                    contextlib.closing(gpkg_tx.connect(self.path, timeout=self.timeout)) as src,
+                    contextlib.closing(sqlite3.connect(dest)) as out,
+                ):
                     src.backup(out)
             except sqlite3.Error as exc:
-                raise StoreError(f"cannot copy store {self.path}: {exc}. Fix: close programs that lock the file "
-                                 "and try again") from exc
+                raise StoreError(
+                    f"cannot copy store {self.path}: {exc}. Fix: close programs that lock the file "
+                    "and try again"
+                ) from exc
             return dest.read_bytes()
 
     def version(self) -> str:
@@ -274,12 +297,19 @@ class GeoPackageStore:
         except FileNotFoundError:
             return "absent"
         try:
-            with _LIBRARY.use("sqlite3"), contextlib.closing(gpkg_tx.connect(self.path, timeout=self.timeout)) as conn:
+            with (
+                _LIBRARY.use("sqlite3"),
+                contextlib.closing(gpkg_tx.connect(self.path, timeout=self.timeout)) as conn,
+            ):
                 revision = gpkg_tx.read_revision(conn, META_TABLE)
-                changes = gpkg_tx.last_changes(conn, exclude=(META_TABLE, *catalogue.UNVERSIONED_LAYERS))
+                changes = gpkg_tx.last_changes(
+                    conn, exclude=(META_TABLE, *catalogue.UNVERSIONED_LAYERS)
+                )
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot read the version of store {self.path}: {exc}. "
-                             "Fix: check the file is a county GeoPackage") from exc
+            raise StoreError(
+                f"cannot read the version of store {self.path}: {exc}. "
+                "Fix: check the file is a county GeoPackage"
+            ) from exc
         digest = hashlib.sha1(repr(changes).encode()).hexdigest()[:12]
         return f"{st.st_dev}:{st.st_ino}:{revision}:{digest}"
 
@@ -314,12 +344,16 @@ class GeoPackageStore:
         with _LIBRARY.use("file"):
             why = gpkg_tx.not_a_geopackage(target) if target.exists() else None
         if why:
-            raise StoreError(f"{self.path} is not a county store ({why}); it was left unchanged. "
-                             "Fix: pass a .gpkg county store, or a path that does not exist yet")
+            raise StoreError(
+                f"{self.path} is not a county store ({why}); it was left unchanged. "
+                "Fix: pass a .gpkg county store, or a path that does not exist yet"
+            )
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             _remove_stale_batches(target)
-            batch_dir = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".batch", dir=target.parent))
+            batch_dir = Path(
+                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".batch", dir=target.parent)
+            )
         except OSError as exc:  # a read-only or full folder
             raise _explain(exc, self.path, free=_free_bytes(target.parent)) from exc
         lock = _hold(batch_dir)
@@ -328,16 +362,32 @@ class GeoPackageStore:
             new = {"schema_version": SCHEMA_VERSION, "crs": f"EPSG:{STORAGE_EPSG}", **(meta or {})}
             starts = self._next_fids(target, [n for n, m in modes.items() if m == "append"])
             for name, df in prepared.items():
-                if starts.get(name) is not None and "fid" not in df.columns:  # GDAL keeps a "fid" column as the fid
-                    df = df.assign(fid=np.arange(starts[name], starts[name] + len(df), dtype="int64"))
+                if (
+                    starts.get(name) is not None and "fid" not in df.columns
+                ):  # GDAL keeps a "fid" column as the fid
+                    df = df.assign(
+                        fid=np.arange(starts[name], starts[name] + len(df), dtype="int64")
+                    )
                 _write_layer(batch, name, df)
             if not target.exists():
                 new[gpkg_tx.REVISION_KEY] = "1"
-            _write_layer(batch, META_TABLE, pd.DataFrame({"key": list(new), "value": [str(v) for v in new.values()]}))
+            _write_layer(
+                batch,
+                META_TABLE,
+                pd.DataFrame({"key": list(new), "value": [str(v) for v in new.values()]}),
+            )
             if target.exists() or not _create(batch, target):
-                with _LIBRARY.use("sqlite3"), contextlib.closing(gpkg_tx.connect(target, timeout=self.timeout)) as conn:
-                    gpkg_tx.merge(conn, batch, modes, META_TABLE,
-                                  count=any(n not in catalogue.UNVERSIONED_LAYERS for n in modes))
+                with (
+                    _LIBRARY.use("sqlite3"),
+                    contextlib.closing(gpkg_tx.connect(target, timeout=self.timeout)) as conn,
+                ):
+                    gpkg_tx.merge(
+                        conn,
+                        batch,
+                        modes,
+                        META_TABLE,
+                        count=any(n not in catalogue.UNVERSIONED_LAYERS for n in modes),
+                    )
         except Exception as exc:
             if isinstance(exc, StoreError):
                 raise
@@ -354,7 +404,10 @@ class GeoPackageStore:
         index needs no renumbering in the transaction unless another writer came first."""
         if not names or not target.exists():
             return {}
-        with _LIBRARY.use("sqlite3"), contextlib.closing(gpkg_tx.connect(target, timeout=self.timeout)) as conn:
+        with (
+            _LIBRARY.use("sqlite3"),
+            contextlib.closing(gpkg_tx.connect(target, timeout=self.timeout)) as conn,
+        ):
             have = {n for n in names if gpkg_tx.has_table(conn, n)}
             return {n: gpkg_tx.next_fid(conn, n) for n in have}
 
@@ -395,13 +448,21 @@ def _explain(exc: BaseException, path: Path, *, free: int | None = None) -> Stor
         text += f"; {free} bytes free"
     low = text.lower()
     if "locked" in low or "busy" in low:
-        return StoreError(f"the file is locked by another program ({path}: {text}); nothing was written. "
-                          "Fix: in QGIS save or stop editing the layer (or close the project), wait for "
-                          "another import to finish, then try again")
-    if ("disk is full" in low or "no space" in low or getattr(exc, "errno", None) == errno.ENOSPC
-            or (free is not None and free < FULL_DISK_BYTES)):
-        return StoreError(f"writing {path} failed, the store is unchanged: the disk is full ({text}). "
-                          f"Fix: free space on the disk holding {path.resolve().parent} and try again")
+        return StoreError(
+            f"the file is locked by another program ({path}: {text}); nothing was written. "
+            "Fix: in QGIS save or stop editing the layer (or close the project), wait for "
+            "another import to finish, then try again"
+        )
+    if (
+        "disk is full" in low
+        or "no space" in low
+        or getattr(exc, "errno", None) == errno.ENOSPC
+        or (free is not None and free < FULL_DISK_BYTES)
+    ):
+        return StoreError(
+            f"writing {path} failed, the store is unchanged: the disk is full ({text}). "
+            f"Fix: free space on the disk holding {path.resolve().parent} and try again"
+        )
     return StoreError(f"writing {path} failed, the store is unchanged: {text}")
 
 
@@ -448,7 +509,9 @@ def _prepare(name: str, df: pd.DataFrame) -> pd.DataFrame:
         if not isinstance(df, gpd.GeoDataFrame) or df.crs is None:
             raise StoreError(f"layer '{name}' needs a GeoDataFrame with a CRS")
         if not df.crs.equals(pyproj.CRS.from_epsg(STORAGE_EPSG)):
-            raise StoreError(f"layer '{name}' is in {df.crs.to_string()}; the store keeps EPSG:{STORAGE_EPSG}. Fix: call to_crs({STORAGE_EPSG}) first")
+            raise StoreError(
+                f"layer '{name}' is in {df.crs.to_string()}; the store keeps EPSG:{STORAGE_EPSG}. Fix: call to_crs({STORAGE_EPSG}) first"
+            )
     return conform(df, name)
 
 
@@ -456,7 +519,11 @@ def _concat(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     if len(old) == 0:
         return new
     out = pd.concat([old, new], ignore_index=True)
-    return gpd.GeoDataFrame(out, geometry=new.geometry.name, crs=new.crs) if isinstance(new, gpd.GeoDataFrame) else out
+    return (
+        gpd.GeoDataFrame(out, geometry=new.geometry.name, crs=new.crs)
+        if isinstance(new, gpd.GeoDataFrame)
+        else out
+    )
 
 
 def _write_layer(path: Path, name: str, df: pd.DataFrame) -> None:
@@ -465,14 +532,21 @@ def _write_layer(path: Path, name: str, df: pd.DataFrame) -> None:
         geom_type = catalogue.get_layer(name).geometry
         kwargs["geometry_type"] = geom_type
         kwargs["promote_to_multi"] = geom_type.startswith("Multi")
-    pyogrio.write_dataframe(df, path, layer=name, driver="GPKG", layer_options={"OVERWRITE": "YES"}, **kwargs)
+    pyogrio.write_dataframe(
+        df, path, layer=name, driver="GPKG", layer_options={"OVERWRITE": "YES"}, **kwargs
+    )
 
 
 class MemoryStore:
     """The :class:`Store` interface over frames held in memory: a province partition
     handed to a worker, a benchmark, or a what-if that must not touch the file."""
 
-    def __init__(self, tables: Mapping[str, pd.DataFrame] | None = None, *, meta: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        tables: Mapping[str, pd.DataFrame] | None = None,
+        *,
+        meta: Mapping[str, str] | None = None,
+    ) -> None:
         self._tables: dict[str, pd.DataFrame] = {}
         self._meta = dict(meta or {})
         self._revision = 0
@@ -482,23 +556,34 @@ class MemoryStore:
     def layers(self) -> list[str]:
         return list(self._tables)
 
-    def read(self, name: str, *, bbox: tuple[float, float, float, float] | None = None) -> pd.DataFrame:
+    def read(
+        self, name: str, *, bbox: tuple[float, float, float, float] | None = None
+    ) -> pd.DataFrame:
         catalogue.get_layer(name)  # unknown names raise, listing the valid ones
         df = self._tables.get(name)
         if df is None:
             return empty_frame(name)
         if bbox is not None and isinstance(df, gpd.GeoDataFrame):
-            df = df.cx[bbox[0]:bbox[2], bbox[1]:bbox[3]]
+            df = df.cx[bbox[0] : bbox[2], bbox[1] : bbox[3]]
         return df.copy()
 
-    def write(self, tables: Mapping[str, pd.DataFrame], *, mode: Modes = "replace",
-              meta: Mapping[str, str] | None = None) -> None:
+    def write(
+        self,
+        tables: Mapping[str, pd.DataFrame],
+        *,
+        mode: Modes = "replace",
+        meta: Mapping[str, str] | None = None,
+    ) -> None:
         modes = write_modes(tables, mode)
         prepared = {}
         for name, df in tables.items():
             prepared[name] = _prepare(name, df)  # the same checks as the file store
         for name, df in prepared.items():
-            self._tables[name] = _concat(self.read(name), df) if modes[name] == "append" and name in self._tables else df
+            self._tables[name] = (
+                _concat(self.read(name), df)
+                if modes[name] == "append" and name in self._tables
+                else df
+            )
         self._meta.update(meta or {})
         self._revision += 1
 

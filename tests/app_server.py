@@ -24,17 +24,33 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_app(data: Path, *, launch: list[str] | None = None, options: tuple[str, ...] = ()) -> Iterator[tuple[str, int]]:
+def serve_app(
+    data: Path, *, launch: list[str] | None = None, options: tuple[str, ...] = ()
+) -> Iterator[tuple[str, int]]:
     """The app on the store ``data``, as ``(url, port)`` once it answers its health check.
 
     ``launch`` replaces ``python -m streamlit run`` (a test that patches Streamlit first);
     ``options`` are more ``--server.*`` style arguments.
     """
     port = free_port()
-    cmd = [*(launch or [sys.executable, "-m", "streamlit", "run"]), str(ROOT / "app.py"), "--server.port", str(port),
-           "--server.headless", "true", "--server.address", "127.0.0.1", *options]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ, RIVERCHIEF_DATA=str(data)),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    cmd = [
+        *(launch or [sys.executable, "-m", "streamlit", "run"]),
+        str(ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        *options,
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=dict(os.environ, RIVERCHIEF_DATA=str(data)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60

@@ -16,7 +16,9 @@ REALDATA = ROOT.parent / "shared" / "realdata"
 @pytest.fixture(scope="session")
 def realdata() -> Path:
     if not REALDATA.exists():
-        pytest.skip(f"real test data not found at {REALDATA} (it sits beside the project in ../shared/realdata)")
+        pytest.skip(
+            f"real test data not found at {REALDATA} (it sits beside the project in ../shared/realdata)"
+        )
     return REALDATA
 
 
@@ -44,7 +46,9 @@ def demo_quarter(demo_path):
     from gis.store import GeoPackageStore
 
     path = demo_patrols.ensure()
-    report, a = analyse(GeoPackageStore(demo_path), start=dt.date(2026, 7, 1), end=dt.date(2026, 9, 30), tracks=path)
+    report, a = analyse(
+        GeoPackageStore(demo_path), start=dt.date(2026, 7, 1), end=dt.date(2026, 9, 30), tracks=path
+    )
     return report, a, demo_patrols.read(path)[1]
 
 

@@ -33,7 +33,9 @@ PAYLOADS = [
 ]
 
 #: The hostile county name: every payload kind at once, shown in the overview's heading.
-COUNTY_NAME = "示范县<img src=x onerror=alert(1)>![](http://203.0.113.9/x.png):red[红]$x^2$**粗**&lt;"
+COUNTY_NAME = (
+    "示范县<img src=x onerror=alert(1)>![](http://203.0.113.9/x.png):red[红]$x^2$**粗**&lt;"
+)
 
 #: A hostile file name too (the sidebar shows it, the patrols page quotes its path).
 FILE_NAME = "县[l](http:__203.0.113.9_)<b>粗<_b>$x^2$.gpkg"
@@ -41,9 +43,16 @@ FILE_NAME = "县[l](http:__203.0.113.9_)<b>粗<_b>$x^2$.gpkg"
 #: (layer, column) pairs of names and free text; names get a payload chosen by the name
 #: itself, so a chief's name and the signboard naming that chief stay equal.
 TEXT_FIELDS = {
-    "rivers": ["name"], "admin_units": ["name"], "reservoirs": ["name"], "water_sources": ["name"],
-    "structures": ["name"], "quarries": ["name", "permit_no"], "chiefs": ["name", "post"],
-    "signboards": ["chief_name"], "protection_zones": ["rule", "notes"], "management_ranges": ["source"],
+    "rivers": ["name"],
+    "admin_units": ["name"],
+    "reservoirs": ["name"],
+    "water_sources": ["name"],
+    "structures": ["name"],
+    "quarries": ["name", "permit_no"],
+    "chiefs": ["name", "post"],
+    "signboards": ["chief_name"],
+    "protection_zones": ["rule", "notes"],
+    "management_ranges": ["source"],
 }
 
 

@@ -28,7 +28,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def app_url(demo_path):
     if CHROMIUM is None:
-        pytest.fail("Debian chromium is not installed: run 'apt-get install chromium' (the test script does this)")
+        pytest.fail(
+            "Debian chromium is not installed: run 'apt-get install chromium' (the test script does this)"
+        )
     with serve_app(demo_path) as (url, _port):
         yield url
 
@@ -38,9 +40,18 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield b
         b.close()
 
@@ -48,19 +59,36 @@ def browser():
 def _open(browser, url, lang=None, timeout=60_000):
     page = browser.new_page(viewport={"width": 1500, "height": 1000})
     external, errors = [], []
-    page.on("request", lambda r: external.append(r.url) if urlparse(r.url).hostname not in ("127.0.0.1", "localhost", None) and not r.url.startswith("data:") else None)
+    page.on(
+        "request",
+        lambda r: (
+            external.append(r.url)
+            if urlparse(r.url).hostname not in ("127.0.0.1", "localhost", None)
+            and not r.url.startswith("data:")
+            else None
+        ),
+    )
     page.on("pageerror", lambda e: errors.append(f"{e} {e.stack[:600] if e.stack else ''}"))
     t0 = time.time()
     page.goto(url)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout
+    )
     if lang == "en":
         page.get_by_text("English").click()
         page.wait_for_timeout(500)
-        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+        page.wait_for_selector(
+            "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+        )
     if page.locator("[data-testid='stException']").count():
-        pytest.fail("the page shows an exception:\n" + page.locator("[data-testid='stException']").first.inner_text())
+        pytest.fail(
+            "the page shows an exception:\n"
+            + page.locator("[data-testid='stException']").first.inner_text()
+        )
     frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
-    frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane svg path").first.wait_for(timeout=60_000)
+    frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane svg path").first.wait_for(
+        timeout=60_000
+    )
     ready = time.time() - t0
     return page, frame, external, errors, ready
 
@@ -126,14 +154,26 @@ def test_quarries_page_shows_the_computed_violations(app_url, browser, demo_path
     page.screenshot(path=str(ARTIFACTS / "quarries-zh.png"), full_page=True)
     metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
     s = report.summary()
-    assert metrics == [str(s["quarries"]), str(s["quarries_with_violations"]), str(s["quarries"] - s["quarries_with_violations"])]
+    assert metrics == [
+        str(s["quarries"]),
+        str(s["quarries_with_violations"]),
+        str(s["quarries"] - s["quarries_with_violations"]),
+    ]
     table = page.locator("[data-testid='stTable']").first.inner_text()
     v = report.violations()
     for qid in v["quarry_id"]:
         assert qid in table
-    assert "桥梁下游禁采距离内" in table and f"{v.set_index('quarry_id').distance_m['512099Q001']:,.0f}" in table
+    assert (
+        "桥梁下游禁采距离内" in table
+        and f"{v.set_index('quarry_id').distance_m['512099Q001']:,.0f}" in table
+    )
     # one marker per quarry, and a legend
-    assert frame.locator(".leaflet-overlay-pane path.leaflet-interactive, .leaflet-overlay-pane canvas").count() >= 1
+    assert (
+        frame.locator(
+            ".leaflet-overlay-pane path.leaflet-interactive, .leaflet-overlay-pane canvas"
+        ).count()
+        >= 1
+    )
     assert "存在违规" in frame.locator(".rc-legend").inner_text()
     _finish(page, "quarries-zh", external, errors, ready)
 
@@ -141,7 +181,12 @@ def test_quarries_page_shows_the_computed_violations(app_url, browser, demo_path
 def test_zones_page_answers_a_typed_point(app_url, browser, demo_path):
     from playwright.sync_api import expect
 
-    q7 = GeoPackageStore(demo_path).read("quarries").set_index("quarry_id").geometry.loc["512099Q007"]
+    q7 = (
+        GeoPackageStore(demo_path)
+        .read("quarries")
+        .set_index("quarry_id")
+        .geometry.loc["512099Q007"]
+    )
     page, frame, external, errors, ready = _open(browser, app_url + "/zones")
     body = page.inner_text("body")
     assert "尚未划定保护区的水源 (19)" in body  # computed: 72 sources, 53 with official zones
@@ -156,9 +201,13 @@ def test_zones_page_answers_a_typed_point(app_url, browser, demo_path):
     page.get_by_label("坐标 经度,纬度").fill(f"{q7.x:.7f},{q7.y:.7f}")
     page.get_by_role("button", name="查询位置").click()
     expect(page.get_by_text("(CGCS2000)")).to_contain_text(f"{q7.x:.6f}", timeout=30_000)
-    expect(page.locator("[data-testid='stTable']").first).to_contain_text("512099S001-L2", timeout=30_000)
+    expect(page.locator("[data-testid='stTable']").first).to_contain_text(
+        "512099S001-L2", timeout=30_000
+    )
     ARTIFACTS.mkdir(exist_ok=True)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+    )
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "zones-zh.png"), full_page=True)
     assert not page.locator("[data-testid='stException']").count()
@@ -172,11 +221,18 @@ def test_gaps_page_lists_the_unassigned_reaches_and_downloads(app_url, browser, 
     page, frame, external, errors, ready = _open(browser, app_url + "/gaps")
     metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
     by = cov.unassigned_length_m_by_level()
-    assert metrics == [str(len(cov.unassigned))] + [f"{by[lv] / 1000:.2f}" for lv in ("county", "township", "village")]
+    assert metrics == [str(len(cov.unassigned))] + [
+        f"{by[lv] / 1000:.2f}" for lv in ("county", "township", "village")
+    ]
     table = page.locator("[data-testid='stTable']").first.inner_text()
     for rid in cov.unassigned["reach_id"]:
         assert rid in table
-    assert frame.locator(".leaflet-overlay-pane path.leaflet-interactive, .leaflet-overlay-pane canvas").count() >= 1
+    assert (
+        frame.locator(
+            ".leaflet-overlay-pane path.leaflet-interactive, .leaflet-overlay-pane canvas"
+        ).count()
+        >= 1
+    )
     assert "无河长河段" in frame.locator(".rc-legend").inner_text()
     with page.expect_download() as dl:
         page.get_by_role("button", name="XLSX").click()
@@ -186,7 +242,10 @@ def test_gaps_page_lists_the_unassigned_reaches_and_downloads(app_url, browser, 
     assert len(sheets["unassigned"]) == len(cov.unassigned) and "by_township" in sheets
     # the stale-signboard findings quote phones: masked for a visitor who is not staff
     details = sheets["signboard_issues"]["detail"].astype(str)
-    assert details.str.contains("****", regex=False).any() and not details.str.contains(r"100-0000-\d{4}").any()
+    assert (
+        details.str.contains("****", regex=False).any()
+        and not details.str.contains(r"100-0000-\d{4}").any()
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "gaps-zh.png"), full_page=True)
     _finish(page, "gaps-zh", external, errors, ready)
@@ -196,13 +255,19 @@ def test_gaps_page_lists_the_unassigned_reaches_and_downloads(app_url, browser, 
 def test_patrols_page_shows_the_report_and_replays_tracks(app_url, browser, demo_quarter):
     from playwright.sync_api import expect
 
-    report, a, _key = demo_quarter  # the library's report for 2026-07-01..09-30, the page's default period
+    report, a, _key = (
+        demo_quarter  # the library's report for 2026-07-01..09-30, the page's default period
+    )
     # the first visit cleans, matches and judges 3.95 M points (about a minute)
     page, frame, external, errors, ready = _open(browser, app_url + "/patrols", timeout=300_000)
     ch, reaches = report.chiefs, report.reaches
     metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
-    assert metrics == [f"{int(ch['compliant'].sum())} / {len(ch)}", f"{int(ch['valid'].sum()):,}",
-                       f"{len(report.suspicious):,}", f"{int(reaches['never_patrolled'].sum())} / {len(reaches)}"]
+    assert metrics == [
+        f"{int(ch['compliant'].sum())} / {len(ch)}",
+        f"{int(ch['valid'].sum()):,}",
+        f"{len(report.suspicious):,}",
+        f"{int(reaches['never_patrolled'].sum())} / {len(reaches)}",
+    ]
     # the chief shown first is the one with the most suspicious patrols (ties: lowest id)
     n = report.suspicious.groupby("chief_id").size()
     top = n[n == n.max()].index.min()
@@ -225,7 +290,11 @@ def test_patrols_page_shows_the_report_and_replays_tracks(app_url, browser, demo
 def _pixel(page, lon: float, lat: float) -> tuple[float, float]:
     """Where a lon/lat is drawn inside the map iframe (st_folium names the map map_div)."""
     fr = next(f for f in page.frames if "st_folium" in f.url)
-    return tuple(fr.evaluate(f"(() => {{ const p = map_div.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }})()"))
+    return tuple(
+        fr.evaluate(
+            f"(() => {{ const p = map_div.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }})()"
+        )
+    )
 
 
 def test_jurisdiction_click_on_a_reach_shows_its_chiefs(app_url, browser, demo_path):
@@ -238,7 +307,11 @@ def test_jurisdiction_click_on_a_reach_shows_its_chiefs(app_url, browser, demo_p
     rid = "512099R001/V/837"
     card = j.card(rid)
     line = j.reaches.set_index("reach_id").geometry.loc[rid]
-    mid = gpd.GeoSeries([line.interpolate(0.5, normalized=True)], crs=j.reaches.crs).to_crs(4326).iloc[0]
+    mid = (
+        gpd.GeoSeries([line.interpolate(0.5, normalized=True)], crs=j.reaches.crs)
+        .to_crs(4326)
+        .iloc[0]
+    )
     page, frame, external, errors, ready = _open(browser, app_url + "/jurisdiction")
     assert "河段" in frame.locator(".rc-legend").inner_text()
     page.wait_for_timeout(1000)
@@ -265,17 +338,23 @@ def test_zones_page_answers_a_drawn_polygon(app_url, browser, demo_path):
     page, frame, external, errors, ready = _open(browser, app_url + "/zones")
     page.get_by_text("在地图上绘制范围").click()
     page.wait_for_timeout(1500)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+    )
     frame.locator(".leaflet-overlay-pane canvas").first.wait_for(timeout=60_000)
     page.wait_for_timeout(1500)
     box = frame.locator(".leaflet-container").bounding_box()
-    for g in zones[zones["level"] == "level1"].sort_values("zone_id").geometry:  # one clear of the controls
+    for g in (
+        zones[zones["level"] == "level1"].sort_values("zone_id").geometry
+    ):  # one clear of the controls
         c = g.representative_point()
         x, y = _pixel(page, c.x, c.y)
         if 80 < x < box["width"] * 0.55 and 80 < y < box["height"] - 200:
             break
     fr = next(f for f in page.frames if "st_folium" in f.url)
-    fr.evaluate("map_div.on('draw:created', e => { window.__drawn = JSON.stringify(e.layer.toGeoJSON().geometry); }); 0")
+    fr.evaluate(
+        "map_div.on('draw:created', e => { window.__drawn = JSON.stringify(e.layer.toGeoJSON().geometry); }); 0"
+    )
     frame.locator(".leaflet-draw-draw-polygon").click()
     for dx, dy in [(-8, -8), (8, -8), (8, 8), (-8, 8), (-8, -8)]:
         page.mouse.click(box["x"] + x + dx, box["y"] + y + dy)
@@ -290,7 +369,9 @@ def test_zones_page_answers_a_drawn_polygon(app_url, browser, demo_path):
     rows = [w for w in table.inner_text().split() if w.startswith("512099S") and "-L" in w]
     assert sorted(rows) == expected
     # what lies inside each zone comes after the table, once computed
-    expect(page.locator("[data-testid='stExpander']").filter(has_text="保护区内")).to_have_count(len(expected), timeout=30_000)
+    expect(page.locator("[data-testid='stExpander']").filter(has_text="保护区内")).to_have_count(
+        len(expected), timeout=30_000
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "zones-drawn-zh.png"), full_page=True)
     _finish(page, "zones-drawn-zh", external, errors, ready)
@@ -303,17 +384,35 @@ def test_data_page_checks_an_upload_row_by_row(app_url, browser, demo_path, tmp_
     from playwright.sync_api import expect
 
     csv = tmp_path / "水源.csv"
-    pd.DataFrame({"source_code": ["A1", "A2", "A3"], "名称": ["甲水厂", "乙水厂", "丙水厂"], "source_type": ["river"] * 3,
-                  "population_served": [1200, 3400, 900], "has_official_zone": ["否"] * 3,
-                  "经度": [105.31, 30.32, 105.33], "纬度": [30.21, 105.22, 30.23]}).to_csv(csv, index=False)
+    pd.DataFrame(
+        {
+            "source_code": ["A1", "A2", "A3"],
+            "名称": ["甲水厂", "乙水厂", "丙水厂"],
+            "source_type": ["river"] * 3,
+            "population_served": [1200, 3400, 900],
+            "has_official_zone": ["否"] * 3,
+            "经度": [105.31, 30.32, 105.33],
+            "纬度": [30.21, 105.22, 30.23],
+        }
+    ).to_csv(csv, index=False)
     before = hashlib.sha256(demo_path.read_bytes()).hexdigest()
     page = browser.new_page(viewport={"width": 1500, "height": 1100})
     external, errors = [], []
-    page.on("request", lambda r: external.append(r.url) if urlparse(r.url).hostname not in ("127.0.0.1", "localhost", None) and not r.url.startswith("data:") else None)
+    page.on(
+        "request",
+        lambda r: (
+            external.append(r.url)
+            if urlparse(r.url).hostname not in ("127.0.0.1", "localhost", None)
+            and not r.url.startswith("data:")
+            else None
+        ),
+    )
     page.on("pageerror", lambda e: errors.append(str(e)))
     t0 = time.time()
     page.goto(app_url + "/data")
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+    )
     ready = time.time() - t0
     page.locator("input[type='file']").first.set_input_files(str(csv))
     page.wait_for_timeout(1000)
@@ -333,8 +432,15 @@ def test_data_page_checks_an_upload_row_by_row(app_url, browser, demo_path, tmp_
     _finish(page, "data-zh", external, errors, ready)
 
 
-NAV = [("责任体系", "点击的河段"), ("管护空白", "无河长河段"), ("水源保护区", "查询点"), ("采砂监管", "存在违规"),
-       ("巡河监管", "期内未巡"), ("数据管理", None), ("总览", "镇乡管河流")]
+NAV = [
+    ("责任体系", "点击的河段"),
+    ("管护空白", "无河长河段"),
+    ("水源保护区", "查询点"),
+    ("采砂监管", "存在违规"),
+    ("巡河监管", "期内未巡"),
+    ("数据管理", None),
+    ("总览", "镇乡管河流"),
+]
 
 
 @pytest.mark.slow
@@ -348,10 +454,14 @@ def test_every_page_by_the_sidebar_once_the_app_has_loaded(app_url, browser):
             t0 = time.time()
             page.locator("[data-testid='stSidebarNav']").get_by_text(link, exact=True).click()
             page.wait_for_timeout(100)
-            page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=300_000)
+            page.wait_for_selector(
+                "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=300_000
+            )
             if legend:
                 frame.locator(".rc-legend", has_text=legend).wait_for(timeout=300_000)
-                frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane svg path").first.wait_for(timeout=60_000)
+                frame.locator(
+                    ".leaflet-overlay-pane canvas, .leaflet-overlay-pane svg path"
+                ).first.wait_for(timeout=60_000)
             assert not page.locator("[data-testid='stException']").count(), link
             times.setdefault(link, []).append(time.time() - t0)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -375,26 +485,45 @@ def test_gaode_basemap_shifts_the_data_and_clicks_come_back(app_url, browser, de
     j = jurisdiction_of(GeoPackageStore(demo_path))
     rid = "512099R001/V/837"
     line = j.reaches.set_index("reach_id").geometry.loc[rid]
-    mid = gpd.GeoSeries([line.interpolate(0.5, normalized=True)], crs=j.reaches.crs).to_crs(4326).iloc[0]
+    mid = (
+        gpd.GeoSeries([line.interpolate(0.5, normalized=True)], crs=j.reaches.crs)
+        .to_crs(4326)
+        .iloc[0]
+    )
     gx, gy = (float(v) for v in coords.wgs84_to_gcj02(mid.x, mid.y))
     page = browser.new_page(viewport={"width": 1500, "height": 1000})
     tiles = []
-    page.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), lambda route: (tiles.append(route.request.url), route.abort()))
+    page.route(
+        re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"),
+        lambda route: (tiles.append(route.request.url), route.abort()),
+    )
     page.goto(app_url + "/jurisdiction")
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+    )
     page.get_by_role("combobox", name="底图").click()
     page.get_by_role("option", name="高德(GCJ-02 纠偏)").click()
     page.wait_for_timeout(1500)  # the rerun starts
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
-    expect(page.locator('iframe[title="streamlit_folium.st_folium"]')).to_have_count(1, timeout=30_000)  # the old map gone
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+    )
+    expect(page.locator('iframe[title="streamlit_folium.st_folium"]')).to_have_count(
+        1, timeout=30_000
+    )  # the old map gone
     frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
-    frame.locator(".leaflet-tile-pane .leaflet-layer").first.wait_for(state="attached", timeout=30_000)
+    frame.locator(".leaflet-tile-pane .leaflet-layer").first.wait_for(
+        state="attached", timeout=30_000
+    )
     frame.locator(".leaflet-overlay-pane canvas").first.wait_for(timeout=60_000)
-    assert frame.locator(".leaflet-image-layer").count() == 0  # the tiles replace the offline hillshade
+    assert (
+        frame.locator(".leaflet-image-layer").count() == 0
+    )  # the tiles replace the offline hillshade
     page.wait_for_timeout(1000)
     x, y = _pixel(page, gx, gy)  # where the shifted reach is drawn
     frame.locator(".leaflet-container").click(position={"x": x, "y": y})
-    expect(page.locator("[data-testid='stTable']").first).to_contain_text(j.card(rid)["chiefs"][0]["name"], timeout=30_000)
+    expect(page.locator("[data-testid='stTable']").first).to_contain_text(
+        j.card(rid)["chiefs"][0]["name"], timeout=30_000
+    )
     assert rid in page.inner_text("body")
     assert tiles and all("autonavi.com" in u for u in tiles), tiles[:3]
     page.close()
@@ -403,17 +532,28 @@ def test_gaode_basemap_shifts_the_data_and_clicks_come_back(app_url, browser, de
 def test_zones_page_answers_an_uploaded_file(app_url, browser, demo_path, tmp_path):
     from playwright.sync_api import expect
 
-    q = GeoPackageStore(demo_path).read("quarries").set_index("quarry_id").loc[["512099Q007", "512099Q012"]]
+    q = (
+        GeoPackageStore(demo_path)
+        .read("quarries")
+        .set_index("quarry_id")
+        .loc[["512099Q007", "512099Q012"]]
+    )
     path = tmp_path / "sites.geojson"
     q.reset_index()[["quarry_id", "geometry"]].to_file(path, driver="GeoJSON")
     page, frame, external, errors, ready = _open(browser, app_url + "/zones")
     page.get_by_text("上传文件").click()
     page.wait_for_timeout(1000)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+    )
     page.locator("input[type='file']").first.set_input_files(str(path))
     table = page.locator("[data-testid='stTable']").first
-    expect(table).to_contain_text("512099S001-L2", timeout=30_000)  # Q007 lies in S001's level-2 zone
+    expect(table).to_contain_text(
+        "512099S001-L2", timeout=30_000
+    )  # Q007 lies in S001's level-2 zone
     cells = table.inner_text().split()
     # feature 1 (Q007) in S001's level-2 zone, feature 2 (Q012) in none, as `zones query --layer` says
-    assert cells[-3:] == ["512099S001-L2", "(level2)", "—"], cells  # one row per feature, in file order
+    assert cells[-3:] == ["512099S001-L2", "(level2)", "—"], (
+        cells
+    )  # one row per feature, in file order
     _finish(page, "zones-upload-zh", external, errors, ready)

@@ -50,7 +50,9 @@ def watched(browser):  # noqa: F811 (the imported fixture)
         r.abort()
 
     ctx.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/]|data:|blob:|about:)"), route)
-    ctx.on("page", lambda p: p.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss())))
+    ctx.on(
+        "page", lambda p: p.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    )
     yield ctx, seen
     ctx.close()
 
@@ -64,9 +66,15 @@ def _open(watched, url):
     ctx, seen = watched
     page = ctx.new_page()
     page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
-    page.on("request", lambda r: seen["external"].append(r.url)
-            if urlparse(r.url).hostname not in ("127.0.0.1", "localhost", None) and urlparse(r.url).scheme in ("http", "https")
-            else None)
+    page.on(
+        "request",
+        lambda r: (
+            seen["external"].append(r.url)
+            if urlparse(r.url).hostname not in ("127.0.0.1", "localhost", None)
+            and urlparse(r.url).scheme in ("http", "https")
+            else None
+        ),
+    )
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
     page.goto(url)
     page.wait_for_selector(READY, timeout=120_000)
@@ -75,7 +83,9 @@ def _open(watched, url):
 
 def _map_ready(page):
     frame = page.frame_locator(MAP)
-    frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane svg path").first.wait_for(timeout=60_000)
+    frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane svg path").first.wait_for(
+        timeout=60_000
+    )
     page.wait_for_timeout(800)
     return frame
 
@@ -122,7 +132,9 @@ def _check(page, seen, name: str) -> str:
     body = _text(page.locator("body"))
     frames = [_text(f.locator("body")) for f in page.frames if "st_folium" in f.url]
     for text in [body, *frames]:
-        bad = GARBAGE.findall(text.replace(COUNTY_NAME, ""))  # the county name ends in a literal "&lt;"
+        bad = GARBAGE.findall(
+            text.replace(COUNTY_NAME, "")
+        )  # the county name ends in a literal "&lt;"
         assert not bad, f"{name}: escape garbage visible: {bad[:5]}"
     assert not page.locator("img[src*='203.0.113.9'], a[href*='203.0.113.9']").count(), name
     return body
@@ -153,14 +165,17 @@ def test_overview_shows_hostile_names_as_text(hostile_url, watched, hostile_path
     page.get_by_label(re.compile("搜索")).fill(img["name"][:3])
     page.keyboard.press("Enter")
     _settle(page)
-    expect(page.get_by_role("combobox", name=re.compile("地图"))).to_have_value(re.compile(re.escape(img["name"][:3])),
-                                                                              timeout=30_000)
+    expect(page.get_by_role("combobox", name=re.compile("地图"))).to_have_value(
+        re.compile(re.escape(img["name"][:3])), timeout=30_000
+    )
     frame = _map_ready(page)
     _check(page, watched[1], "overview")
     page.close()
 
 
-def test_jurisdiction_selection_and_reach_click_show_names_as_text(hostile_url, watched, hostile_path):
+def test_jurisdiction_selection_and_reach_click_show_names_as_text(
+    hostile_url, watched, hostile_path
+):
     from playwright.sync_api import expect
 
     from gis.jurisdiction import jurisdiction_of
@@ -169,16 +184,24 @@ def test_jurisdiction_selection_and_reach_click_show_names_as_text(hostile_url, 
     rid = "512099R001/V/837"
     card = j.card(rid)
     line = j.reaches.set_index("reach_id").geometry.loc[rid]
-    mid = gpd.GeoSeries([line.interpolate(0.5, normalized=True)], crs=j.reaches.crs).to_crs(4326).iloc[0]
+    mid = (
+        gpd.GeoSeries([line.interpolate(0.5, normalized=True)], crs=j.reaches.crs)
+        .to_crs(4326)
+        .iloc[0]
+    )
     page = _open(watched, hostile_url + "/jurisdiction")
     frame = _map_ready(page)
     tip = _hover(page, frame, mid.x, mid.y, watched[1])
     assert card["river_name"] in tip, tip
-    frame.locator(".leaflet-container").click(position=dict(zip(("x", "y"), _pixel(page, mid.x, mid.y), strict=True)))
+    frame.locator(".leaflet-container").click(
+        position=dict(zip(("x", "y"), _pixel(page, mid.x, mid.y), strict=True))
+    )
     table = page.locator("[data-testid='stTable']").first
     expect(table).to_contain_text(card["chiefs"][0]["name"][:2], timeout=30_000)
     # the card of the reach nearest the click (at this zoom a neighbour may win): its chiefs
-    shown = re.search(r"512099R\d{3}/[A-Z]/\d+", _text(page.locator("[data-testid='stMainBlockContainer']")))
+    shown = re.search(
+        r"512099R\d{3}/[A-Z]/\d+", _text(page.locator("[data-testid='stMainBlockContainer']"))
+    )
     card = j.card(shown.group(0))
     assert all(c["name"] in _text(table) for c in card["chiefs"]), _text(table)
     assert card["river_name"] in _text(page.locator("body"))
@@ -194,7 +217,9 @@ def test_jurisdiction_selection_and_reach_click_show_names_as_text(hostile_url, 
     page.close()
 
 
-def test_gaps_quarries_zones_patrols_data_show_names_as_text(hostile_url, watched, hostile_path, tmp_path):
+def test_gaps_quarries_zones_patrols_data_show_names_as_text(
+    hostile_url, watched, hostile_path, tmp_path
+):
     from playwright.sync_api import expect
 
     from gis.coverage import analyse
@@ -221,7 +246,9 @@ def test_gaps_quarries_zones_patrols_data_show_names_as_text(hostile_url, watche
     assert all(n in table for n in v["name"].unique())
     q = store.read("quarries").to_crs(4326).set_index("quarry_id")
     qid = v["quarry_id"].iloc[0]
-    assert q.at[qid, "name"] in _hover(page, frame, q.geometry[qid].x, q.geometry[qid].y, watched[1])
+    assert q.at[qid, "name"] in _hover(
+        page, frame, q.geometry[qid].x, q.geometry[qid].y, watched[1]
+    )
     _check(page, watched[1], "quarries")
     page.close()
 
@@ -231,7 +258,9 @@ def test_gaps_quarries_zones_patrols_data_show_names_as_text(hostile_url, watche
     _map_ready(page)
     page.get_by_label("坐标 经度,纬度").fill(f"{q7.x:.7f},{q7.y:.7f}")
     page.get_by_role("button", name="查询位置").click()
-    expect(page.locator("[data-testid='stTable']").first).to_contain_text("512099S001-L2", timeout=30_000)
+    expect(page.locator("[data-testid='stTable']").first).to_contain_text(
+        "512099S001-L2", timeout=30_000
+    )
     _settle(page)
     exp = page.locator("[data-testid='stExpander']").filter(has_text="512099S001-L2")
     exp.locator("summary").click()
@@ -256,10 +285,15 @@ def test_gaps_quarries_zones_patrols_data_show_names_as_text(hostile_url, watche
     bad = PAYLOADS[0] + PAYLOADS[2]
     head = f"source_code,名称,source_type,population_served,has_official_zone,经度,纬度,{bad}\n"
     good = tmp_path / f"水源{PAYLOADS[4]}.csv"
-    good.write_text(head + f"A1,甲{PAYLOADS[1]},river,100,否,105.31,30.21,x\nA2,乙{PAYLOADS[6]},river,100,否,30.32,105.22,y\n",
-                    encoding="utf-8")
+    good.write_text(
+        head
+        + f"A1,甲{PAYLOADS[1]},river,100,否,105.31,30.21,x\nA2,乙{PAYLOADS[6]},river,100,否,30.32,105.22,y\n",
+        encoding="utf-8",
+    )
     refused = tmp_path / f"缺列{PAYLOADS[6]}{PAYLOADS[5]}.csv"
-    refused.write_text(f"source_code,名称,经度,纬度,{bad}\nA1,甲,105.31,30.21,x\n", encoding="utf-8")
+    refused.write_text(
+        f"source_code,名称,经度,纬度,{bad}\nA1,甲,105.31,30.21,x\n", encoding="utf-8"
+    )
     page = _open(watched, hostile_url + "/data")
     page.locator("input[type='file']").first.set_input_files(str(good))
     page.wait_for_timeout(800)
@@ -269,7 +303,9 @@ def test_gaps_quarries_zones_patrols_data_show_names_as_text(hostile_url, watche
     _settle(page)
     page.locator("[data-testid='stTable']").first.scroll_into_view_if_needed()
     body = _check(page, watched[1], "data")
-    assert "数据库未改动" in body and "--swap-xy" in _text(page.locator("[data-testid='stTable']").first)
+    assert "数据库未改动" in body and "--swap-xy" in _text(
+        page.locator("[data-testid='stTable']").first
+    )
     page.locator("input[type='file']").first.set_input_files(str(refused))
     page.wait_for_timeout(800)
     page.get_by_role("button", name="检查(不写入)").click()

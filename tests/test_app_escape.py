@@ -16,7 +16,19 @@ from gis.safe import md_text
 
 ROOT = Path(__file__).resolve().parents[1]
 # the payloads' Markdown-active parts: none may reach Markdown unescaped
-RAW = ["<img", "<script", "</script", "![](", "](http", ":red[", "$x^2$", "**粗**", "://", ":smile:", "a@"]
+RAW = [
+    "<img",
+    "<script",
+    "</script",
+    "![](",
+    "](http",
+    ":red[",
+    "$x^2$",
+    "**粗**",
+    "://",
+    ":smile:",
+    "a@",
+]
 
 
 def _plain(markdown: str) -> str:
@@ -26,7 +38,17 @@ def _plain(markdown: str) -> str:
 def _markdown_texts(at: AppTest) -> list[str]:
     """The Markdown source of everything on the page that Streamlit renders as Markdown."""
     out = []
-    for kind in ("markdown", "caption", "subheader", "header", "title", "error", "warning", "info", "success"):
+    for kind in (
+        "markdown",
+        "caption",
+        "subheader",
+        "header",
+        "title",
+        "error",
+        "warning",
+        "info",
+        "success",
+    ):
         out += [e.value for e in at.get(kind)]
     out += [e.label for e in at.get("expander")] + [e.label for e in at.get("metric")]
     for tbl in at.get("table"):
@@ -79,11 +101,21 @@ def test_jurisdiction_card_and_tables_escape_names(hostile_app, hostile_path):
     card = jurisdiction_of(GeoPackageStore(hostile_path)).card("512099R001/V/837")
     shown = [_plain(t) for t in texts]
     assert any(card["river_name"] in t for t in shown)  # the hostile river name, as text
-    assert {c["name"] for c in card["chiefs"]} <= set(shown) and any(p in card["river_name"] for p in PAYLOADS)
+    assert {c["name"] for c in card["chiefs"]} <= set(shown) and any(
+        p in card["river_name"] for p in PAYLOADS
+    )
 
 
-@pytest.mark.parametrize("page", ["app_pages/gaps.py", "app_pages/quarries.py", "app_pages/zones.py",
-                                  "app_pages/patrols.py", "app_pages/data.py"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "app_pages/gaps.py",
+        "app_pages/quarries.py",
+        "app_pages/zones.py",
+        "app_pages/patrols.py",
+        "app_pages/data.py",
+    ],
+)
 def test_page_shows_data_only_escaped(hostile_app, page):
     texts = [_plain(t) for t in _assert_escaped(hostile_app(page))]
     if page.endswith(("gaps.py", "quarries.py", "zones.py")):  # tables of names: payloads as text
@@ -97,7 +129,12 @@ def test_zone_query_expanders_escape_names(hostile_app, hostile_path):
 
     from gis.store import GeoPackageStore
 
-    q7 = GeoPackageStore(hostile_path).read("quarries").set_index("quarry_id").geometry.loc["512099Q007"]
+    q7 = (
+        GeoPackageStore(hostile_path)
+        .read("quarries")
+        .set_index("quarry_id")
+        .geometry.loc["512099Q007"]
+    )
     at = hostile_app("app_pages/zones.py", zone_place=Point(q7.x, q7.y))
     texts = _assert_escaped(at)
     assert at.expander and any("512099S001-L2" in _plain(t) for t in texts)

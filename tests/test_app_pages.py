@@ -50,7 +50,9 @@ def test_gaps_figures_equal_the_coverage_analysis(demo_path):
     cov = analyse(GeoPackageStore(demo_path))
     by = cov.unassigned_length_m_by_level()
     at = _run("app_pages/gaps.py")
-    assert _metrics(at) == [str(len(cov.unassigned))] + [f"{by[lv] / 1000:.2f}" for lv in ("county", "township", "village")]
+    assert _metrics(at) == [str(len(cov.unassigned))] + [
+        f"{by[lv] / 1000:.2f}" for lv in ("county", "township", "village")
+    ]
     assert sorted(at.table[0].value.index) == sorted(cov.unassigned["reach_id"])
 
 
@@ -58,20 +60,35 @@ def test_quarry_figures_equal_the_checks_in_both_languages(demo_path):
     from gis.quarries import check_quarries
 
     s = check_quarries(GeoPackageStore(demo_path)).summary()
-    expected = [str(s["quarries"]), str(s["quarries_with_violations"]), str(s["quarries"] - s["quarries_with_violations"])]
+    expected = [
+        str(s["quarries"]),
+        str(s["quarries_with_violations"]),
+        str(s["quarries"] - s["quarries_with_violations"]),
+    ]
     zh, en = _run("app_pages/quarries.py"), _run("app_pages/quarries.py", lang="en")
     assert _metrics(zh) == _metrics(en) == expected
-    assert [m.label for m in zh.metric][1] == "存在违规" and [m.label for m in en.metric][1] == "With violations"
+    assert [m.label for m in zh.metric][1] == "存在违规" and [m.label for m in en.metric][
+        1
+    ] == "With violations"
 
 
 def test_zone_query_by_typed_coordinates_names_the_zone(demo_path):
-    q7 = GeoPackageStore(demo_path).read("quarries").set_index("quarry_id").geometry.loc["512099Q007"]
+    q7 = (
+        GeoPackageStore(demo_path)
+        .read("quarries")
+        .set_index("quarry_id")
+        .geometry.loc["512099Q007"]
+    )
     at = _run("app_pages/zones.py")
-    assert any("尚未划定保护区的水源" in m.value and m.value.endswith("(19)") for m in at.markdown)  # 72 sources, 53 zoned
+    assert any(
+        "尚未划定保护区的水源" in m.value and m.value.endswith("(19)") for m in at.markdown
+    )  # 72 sources, 53 zoned
     at.text_input[0].input(f"{q7.x:.7f},{q7.y:.7f}")
     at.button[0].click().run()
     assert not at.exception
-    assert "512099S001-L2" in plain(at.table[0].value.to_string())  # the quarry planted in S001's level-2 zone
+    assert "512099S001-L2" in plain(
+        at.table[0].value.to_string()
+    )  # the quarry planted in S001's level-2 zone
 
 
 @pytest.mark.slow
@@ -79,8 +96,12 @@ def test_patrols_figures_equal_the_report(demo_quarter):
     report, _a, _key = demo_quarter
     at = _run("app_pages/patrols.py", timeout=400)
     ch, reaches = report.chiefs, report.reaches
-    assert _metrics(at) == [f"{int(ch['compliant'].sum())} / {len(ch)}", f"{int(ch['valid'].sum()):,}",
-                            f"{len(report.suspicious):,}", f"{int(reaches['never_patrolled'].sum())} / {len(reaches)}"]
+    assert _metrics(at) == [
+        f"{int(ch['compliant'].sum())} / {len(ch)}",
+        f"{int(ch['valid'].sum()):,}",
+        f"{len(report.suspicious):,}",
+        f"{int(reaches['never_patrolled'].sum())} / {len(reaches)}",
+    ]
     assert [d.value for d in at.date_input] == [report.start, report.end]
     sus = at.dataframe[-1].value
     assert sorted(sus.iloc[:, 0]) == sorted(report.suspicious["patrol_id"])
@@ -88,7 +109,9 @@ def test_patrols_figures_equal_the_report(demo_quarter):
 
 def _chiefs_shown(at: AppTest) -> list[tuple[str, str]]:
     df = at.table[0].value
-    return [(plain(n), plain(p)) for n, p in zip(df.iloc[:, 1], df.iloc[:, 3], strict=True)]  # name, phone
+    return [
+        (plain(n), plain(p)) for n, p in zip(df.iloc[:, 1], df.iloc[:, 3], strict=True)
+    ]  # name, phone
 
 
 def test_jurisdiction_card_is_the_librarys_and_masks_phones(demo_path):
@@ -110,9 +133,13 @@ def test_jurisdiction_card_is_the_librarys_and_masks_phones(demo_path):
 
     store = GeoPackageStore(demo_path)
     reaches, _ = segment(store.read("rivers"), store.read("admin_units"), level="village")
-    n = int((reaches["river_code"] == "512099R001").sum())  # the village-level reaches of that river
+    n = int(
+        (reaches["river_code"] == "512099R001").sum()
+    )  # the village-level reaches of that river
     assert n > 100
-    assert len(at.dataframe[0].value) == n and any(f"黄沟江 512099R001**: {n} 河段" in m.value for m in at.markdown)
+    assert len(at.dataframe[0].value) == n and any(
+        f"黄沟江 512099R001**: {n} 河段" in m.value for m in at.markdown
+    )
 
 
 def test_staff_login_unmasks_phones_and_enables_import(demo_copy, monkeypatch):
@@ -139,7 +166,10 @@ def test_staff_login_unmasks_phones_and_enables_import(demo_copy, monkeypatch):
     assert shown and all(p == chiefs[n] for n, p in shown)  # the full numbers
     at.switch_page("app_pages/data.py").run()
     assert not at.exception
-    assert [b.disabled for b in at.button if b.label in ("检查(不写入)", "导入")] == [True, True]  # nothing uploaded yet
+    assert [b.disabled for b in at.button if b.label in ("检查(不写入)", "导入")] == [
+        True,
+        True,
+    ]  # nothing uploaded yet
 
 
 def test_staff_mode_without_a_configured_password_stays_off():
@@ -172,7 +202,12 @@ def test_data_page_in_english():
 def test_zone_query_converts_a_typed_bd09_point_as_the_cli_does(demo_path):
     from gis import coords
 
-    q7 = GeoPackageStore(demo_path).read("quarries").set_index("quarry_id").geometry.loc["512099Q007"]
+    q7 = (
+        GeoPackageStore(demo_path)
+        .read("quarries")
+        .set_index("quarry_id")
+        .geometry.loc["512099Q007"]
+    )
     bx, by = coords.convert_point(q7.x, q7.y, src="cgcs2000", dst="bd09")  # ~0.5-1 km away on Baidu
     at = _run("app_pages/zones.py")
     next(s for s in at.selectbox if s.label == "坐标系").select("BD-09 (百度)")
@@ -180,6 +215,10 @@ def test_zone_query_converts_a_typed_bd09_point_as_the_cli_does(demo_path):
     at.button[0].click().run()
     assert not at.exception
     place = at.session_state["zone_place"]
-    assert (place.x, place.y) == coords.convert_point(bx, by, src="bd09", dst="cgcs2000")  # the CLI's path
-    assert abs(place.x - q7.x) < 1e-6 and abs(place.y - q7.y) < 1e-6  # BD-09's inverse is good to cm
+    assert (place.x, place.y) == coords.convert_point(
+        bx, by, src="bd09", dst="cgcs2000"
+    )  # the CLI's path
+    assert (
+        abs(place.x - q7.x) < 1e-6 and abs(place.y - q7.y) < 1e-6
+    )  # BD-09's inverse is good to cm
     assert "512099S001-L2" in plain(at.table[0].value.to_string())

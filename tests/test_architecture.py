@@ -91,7 +91,11 @@ def _module_name(path: Path, root: Path = ROOT) -> str:
 
 def _sources() -> list[Path]:
     files = sorted((ROOT / "gis").rglob("*.py"))
-    files += [ROOT / "app.py", *sorted((ROOT / "app_pages").rglob("*.py")), *sorted((ROOT / "ui").rglob("*.py"))]
+    files += [
+        ROOT / "app.py",
+        *sorted((ROOT / "app_pages").rglob("*.py")),
+        *sorted((ROOT / "ui").rglob("*.py")),
+    ]
     return [f for f in files if f.exists()]
 
 
@@ -104,8 +108,11 @@ def _imports(path: Path, root: Path = ROOT) -> list[Import]:
     rel = path.relative_to(root).as_posix()
     out = []
     for node in ast.walk(tree):
-        text = (ast.get_source_segment(source, node) or "").splitlines()[0] if isinstance(
-            node, ast.Import | ast.ImportFrom) else ""
+        text = (
+            (ast.get_source_segment(source, node) or "").splitlines()[0]
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            else ""
+        )
         if isinstance(node, ast.Import):
             out += [Import(rel, node.lineno, a.name, (), text) for a in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -160,7 +167,8 @@ def _floor_violations(imports: list[Import]) -> dict[tuple[str, str], str]:
             if ORDER.index(theirs) > ORDER.index(mine):
                 found[(imp.file, target)] = (
                     f"{_where(imp)}  — {imp.file} is on the {mine} floor and imports {target} "
-                    f"from the higher {theirs} floor")
+                    f"from the higher {theirs} floor"
+                )
     return found
 
 
@@ -168,11 +176,16 @@ def _private_violations(imports: list[Import]) -> dict[tuple[str, str, str], str
     found = {}
     for imp in imports:
         for name in imp.names:
-            if not name.startswith("_") or name.startswith("__") or _is_module(f"{imp.module}.{name}"):
+            if (
+                not name.startswith("_")
+                or name.startswith("__")
+                or _is_module(f"{imp.module}.{name}")
+            ):
                 continue  # a dunder, or a private module of its own package (gis._errors)
             found[(imp.file, imp.module, name)] = (
                 f"{_where(imp)}  — imports the private name {name!r} from another module "
-                f"({imp.module}); make it public with a docstring, or move it")
+                f"({imp.module}); make it public with a docstring, or move it"
+            )
     return found
 
 
@@ -180,39 +193,61 @@ def _check(found: dict, allowed: dict, what: str) -> None:
     new = [msg for key, msg in sorted(found.items()) if key not in allowed]
     stale = [f"{k}: {why}" for k, why in sorted(allowed.items()) if k not in found]
     assert not new, f"{what}:\n" + "\n".join(new)
-    assert not stale, ("allowed violations that no longer occur; delete them from the list in "
-                       "tests/test_architecture.py:\n" + "\n".join(stale))
+    assert not stale, (
+        "allowed violations that no longer occur; delete them from the list in "
+        "tests/test_architecture.py:\n" + "\n".join(stale)
+    )
 
 
 def test_the_checks_see_lazy_relative_and_private_imports(tmp_path):
     # a foundation module that reaches up lazily, relatively and for a private name
     (tmp_path / "gis").mkdir()
     src = tmp_path / "gis" / "crs.py"
-    src.write_text("import os\n\ndef f():\n    from .store import GeoPackageStore\n"
-                   "    from gis.maps import _base_map, stable_ids\n    from gis import _errors, demo\n")
+    src.write_text(
+        "import os\n\ndef f():\n    from .store import GeoPackageStore\n"
+        "    from gis.maps import _base_map, stable_ids\n    from gis import _errors, demo\n"
+    )
     imports = _imports(src, tmp_path)
-    assert [(i.line, i.module) for i in imports] == [(1, "os"), (4, "gis.store"), (5, "gis.maps"), (6, "gis")]
+    assert [(i.line, i.module) for i in imports] == [
+        (1, "os"),
+        (4, "gis.store"),
+        (5, "gis.maps"),
+        (6, "gis"),
+    ]
     floors = _floor_violations(imports)
-    assert sorted(floors) == [("gis/crs.py", "gis.demo"), ("gis/crs.py", "gis.maps"), ("gis/crs.py", "gis.store")]
+    assert sorted(floors) == [
+        ("gis/crs.py", "gis.demo"),
+        ("gis/crs.py", "gis.maps"),
+        ("gis/crs.py", "gis.store"),
+    ]
     assert floors[("gis/crs.py", "gis.store")] == (
         "gis/crs.py:4: from .store import GeoPackageStore  — gis/crs.py is on the foundations floor "
-        "and imports gis.store from the higher engine floor")
+        "and imports gis.store from the higher engine floor"
+    )
     assert sorted(_private_violations(imports)) == [("gis/crs.py", "gis.maps", "_base_map")]
 
 
 def test_every_module_has_a_floor():
     missing = sorted({m for f in _sources() if _floor(m := _module_name(f)) is None})
-    assert not missing, f"modules with no floor; add them to FLOORS and docs/ARCHITECTURE.md: {missing}"
+    assert not missing, (
+        f"modules with no floor; add them to FLOORS and docs/ARCHITECTURE.md: {missing}"
+    )
 
 
 def test_every_floor_entry_names_a_module():
     # a module moved or removed must leave the table too, or the table stops describing the code
-    gone = sorted(p for p in FLOORS if not _is_module(p) and not ROOT.joinpath(*p.split(".")).is_dir())
-    assert not gone, f"FLOORS names modules that do not exist; remove them here and in docs/ARCHITECTURE.md: {gone}"
+    gone = sorted(
+        p for p in FLOORS if not _is_module(p) and not ROOT.joinpath(*p.split(".")).is_dir()
+    )
+    assert not gone, (
+        f"FLOORS names modules that do not exist; remove them here and in docs/ARCHITECTURE.md: {gone}"
+    )
 
 
 def test_imports_only_point_down():
-    _check(_floor_violations(ALL), FLOOR_ALLOWED, "imports from a higher floor (docs/ARCHITECTURE.md)")
+    _check(
+        _floor_violations(ALL), FLOOR_ALLOWED, "imports from a higher floor (docs/ARCHITECTURE.md)"
+    )
 
 
 def test_no_private_names_across_modules():
@@ -220,8 +255,11 @@ def test_no_private_names_across_modules():
 
 
 def test_the_library_never_imports_streamlit():
-    hits = [_where(imp) for imp in ALL if imp.file.startswith("gis/")
-            and imp.module.split(".")[0] == "streamlit"]
+    hits = [
+        _where(imp)
+        for imp in ALL
+        if imp.file.startswith("gis/") and imp.module.split(".")[0] == "streamlit"
+    ]
     assert not hits, "gis/ must not import streamlit (the app does):\n" + "\n".join(hits)
 
 
@@ -251,4 +289,5 @@ def test_the_document_shows_each_module_on_its_floor(prefix):
     shown = [floor for floor, text in floors.items() if pattern.search(text)]
     assert shown == [FLOORS[prefix]], (
         f"{path} is on the {FLOORS[prefix]} floor in tests/test_architecture.py but docs/ARCHITECTURE.md "
-        f"shows it on {shown or 'no floor'}; keep the two in agreement")
+        f"shows it on {shown or 'no floor'}; keep the two in agreement"
+    )

@@ -64,12 +64,22 @@ def _sha(path: Path) -> str:
 
 # --- hashes ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("iterations, why", [("0", "at least 100,000"), ("1", "at least 100,000"),
-                                             ("99999", "at least 100,000"), ("-600000", "not a whole number"),
-                                             ("6e5", "not a whole number"), ("abc", "not a whole number"),
-                                             ("", "not a whole number"), ("٦٠٠٠٠٠", "not a whole number"),
-                                             (str(MAX_ITERATIONS + 1), "more than 10,000,000"),
-                                             ("9" * 5000, "more than 10,000,000")])
+
+@pytest.mark.parametrize(
+    "iterations, why",
+    [
+        ("0", "at least 100,000"),
+        ("1", "at least 100,000"),
+        ("99999", "at least 100,000"),
+        ("-600000", "not a whole number"),
+        ("6e5", "not a whole number"),
+        ("abc", "not a whole number"),
+        ("", "not a whole number"),
+        ("٦٠٠٠٠٠", "not a whole number"),
+        (str(MAX_ITERATIONS + 1), "more than 10,000,000"),
+        ("9" * 5000, "more than 10,000,000"),
+    ],
+)
 def test_hash_iterations_out_of_bounds_are_refused_with_the_fix(iterations, why):
     stored = f"pbkdf2_sha256${iterations}$salt$00"
     with pytest.raises(InputError, match=why) as err:
@@ -87,31 +97,48 @@ def test_hash_bounds_and_defaults():
 
 # --- users and roles ------------------------------------------------------------------------
 
-SECRETS = {"users": {"wang": {"hash": HASH, "role": "staff", "counties": [COUNTY]},
-                     "li": {"hash": HASH, "role": "staff", "counties": ["510101"]},
-                     "boss": {"hash": HASH, "role": "admin"}}}
+SECRETS = {
+    "users": {
+        "wang": {"hash": HASH, "role": "staff", "counties": [COUNTY]},
+        "li": {"hash": HASH, "role": "staff", "counties": ["510101"]},
+        "boss": {"hash": HASH, "role": "admin"},
+    }
+}
 
 
 def test_users_from_secrets_and_the_one_user_form():
     users = users_from_secrets({**SECRETS, "staff_password_hash": HASH}, store_county=COUNTY)
     assert {n: (u.role, sorted(u.counties)) for n, u in users.items()} == {
-        "staff": ("staff", [COUNTY]), "wang": ("staff", [COUNTY]), "li": ("staff", ["510101"]), "boss": ("admin", [])}
+        "staff": ("staff", [COUNTY]),
+        "wang": ("staff", [COUNTY]),
+        "li": ("staff", ["510101"]),
+        "boss": ("admin", []),
+    }
     assert users_from_secrets({}, store_county=COUNTY) == {}
-    for bad, field in (({"wang": {"hash": HASH, "role": "root"}}, "users.wang.role"),
-                       ({"wang": {"hash": HASH}}, "users.wang.counties"),  # staff by default, no county
-                       ({"wang": {"role": "admin"}}, "users.wang.hash"),
-                       ({"wang": "pbkdf2…"}, "users.wang")):
+    for bad, field in (
+        ({"wang": {"hash": HASH, "role": "root"}}, "users.wang.role"),
+        ({"wang": {"hash": HASH}}, "users.wang.counties"),  # staff by default, no county
+        ({"wang": {"role": "admin"}}, "users.wang.hash"),
+        ({"wang": "pbkdf2…"}, "users.wang"),
+    ):
         with pytest.raises(InputError, match=field.replace(".", r"\.")):
             users_from_secrets({"users": bad}, store_county=COUNTY)
 
 
 def test_authorize_by_role_and_county():
-    wang, li = Session("wang", STAFF, frozenset([COUNTY])), Session("li", STAFF, frozenset(["510101"]))
+    wang, li = (
+        Session("wang", STAFF, frozenset([COUNTY])),
+        Session("li", STAFF, frozenset(["510101"])),
+    )
     boss = Session("boss", ADMIN)
     for action in (IMPORT, UNMASKED_READ, EXPORT_UNMASKED):
         assert authorize(VISITOR_SESSION, action, COUNTY).reason == "auth_need_login"
         assert not authorize(None, action, COUNTY)
-        assert authorize(wang, action, COUNTY) and authorize(boss, action, COUNTY) and authorize(boss, action, None)
+        assert (
+            authorize(wang, action, COUNTY)
+            and authorize(boss, action, COUNTY)
+            and authorize(boss, action, None)
+        )
         assert authorize(li, action, COUNTY).reason == "auth_other_county"
         assert not authorize(wang, action, None)  # a store naming no county belongs to no staff
     with pytest.raises(ValueError, match="unknown action"):
@@ -119,10 +146,16 @@ def test_authorize_by_role_and_county():
 
 
 def test_the_one_line_form_is_staff_of_the_served_store():
-    served = auth.session_of(users_from_secrets({"staff_password_hash": HASH}, store_county=None)["staff"])
-    assert authorize(served, IMPORT, None)  # a store that names no county: as before, staff may write
+    served = auth.session_of(
+        users_from_secrets({"staff_password_hash": HASH}, store_county=None)["staff"]
+    )
+    assert authorize(
+        served, IMPORT, None
+    )  # a store that names no county: as before, staff may write
     assert not authorize(served, IMPORT, "510101")
-    county = auth.session_of(users_from_secrets({"staff_password_hash": HASH}, store_county=COUNTY)["staff"])
+    county = auth.session_of(
+        users_from_secrets({"staff_password_hash": HASH}, store_county=COUNTY)["staff"]
+    )
     assert authorize(county, IMPORT, COUNTY) and not authorize(county, IMPORT, None)
 
 
@@ -139,6 +172,7 @@ def test_county_of_a_store_from_meta_else_admin_units(demo_path, tmp_path):
 
 # --- login limits ---------------------------------------------------------------------------
 
+
 def _limiter() -> tuple[LoginLimiter, Clock]:
     clock = Clock()
     return LoginLimiter(clock=clock), clock
@@ -151,12 +185,16 @@ def test_wait_grows_after_each_failure_and_is_capped():
     waits = []
     for _ in range(rule.lock_after - 1):
         assert login(users, "wang", "wrong", limiter=limiter).outcome == "failed"
-        early = login(users, "wang", PW, limiter=limiter)  # the right password, too soon: not even checked
+        early = login(
+            users, "wang", PW, limiter=limiter
+        )  # the right password, too soon: not even checked
         assert early.outcome == "wait" and early.session is None
         waits.append(early.wait_s)
         clock.now += early.wait_s
     assert waits == [1.0, 2.0, 4.0, 8.0]
-    capped = LoginLimiter({"user": auth.LoginRule(1.0, 30.0, 100, 15.0), "ip": LOGIN_RULES["ip"]}, clock=clock)
+    capped = LoginLimiter(
+        {"user": auth.LoginRule(1.0, 30.0, 100, 15.0), "ip": LOGIN_RULES["ip"]}, clock=clock
+    )
     for _ in range(8):
         capped.failed({"user": "x"})
     assert capped.gate({"user": "x"}).wait_s == 30.0  # 2**7 = 128 s, capped at 30
@@ -207,10 +245,16 @@ def test_clients_without_an_address_cannot_escape_the_limits_with_new_names():
 
 
 def test_bad_hash_in_secrets_is_said_not_crashed():
-    users = users_from_secrets({"users": {"wang": {"hash": "pbkdf2_sha256$0$salt$00", "counties": [COUNTY]}}},
-                               store_county=COUNTY)
+    users = users_from_secrets(
+        {"users": {"wang": {"hash": "pbkdf2_sha256$0$salt$00", "counties": [COUNTY]}}},
+        store_county=COUNTY,
+    )
     r = login(users, "wang", PW, limiter=_limiter()[0])
-    assert r.outcome == "bad_hash" and "at least 100,000" in str(r.error) and "users.wang.hash" in str(r.error)
+    assert (
+        r.outcome == "bad_hash"
+        and "at least 100,000" in str(r.error)
+        and "users.wang.hash" in str(r.error)
+    )
 
 
 def test_hash_password_cli_prints_a_users_table(monkeypatch, capsys):
@@ -218,7 +262,11 @@ def test_hash_password_cli_prints_a_users_table(monkeypatch, capsys):
     assert main(["hash-password", "--stdin", "--user", "wang", "--county", COUNTY, "510101"]) == 0
     table = tomllib.loads(capsys.readouterr().out)
     user = users_from_secrets(table, store_county=None)["wang"]
-    assert user.role == STAFF and user.counties == {COUNTY, "510101"} and auth.verify_password("s3cret", user.hash)
+    assert (
+        user.role == STAFF
+        and user.counties == {COUNTY, "510101"}
+        and auth.verify_password("s3cret", user.hash)
+    )
     monkeypatch.setattr(sys, "stdin", io.StringIO("s3cret\n"))
     assert main(["hash-password", "--stdin", "--user", "wang"]) == 2  # staff need a county
     monkeypatch.setattr(sys, "stdin", io.StringIO("s3cret\n"))
@@ -227,17 +275,24 @@ def test_hash_password_cli_prints_a_users_table(monkeypatch, capsys):
 
 # --- audit log ------------------------------------------------------------------------------
 
+
 def test_cli_writes_are_in_the_audit_log_as_the_os_user(demo_copy, tmp_path, monkeypatch):
     monkeypatch.setattr("gis.audit.getpass.getuser", lambda: "zhang")
     csv = tmp_path / "chiefs.csv"
-    csv.write_text("chief_id,name,level,post,phone,admin_code\n512099C9001,测试,county,副县长,100-0000-9001,512099\n",
-                   encoding="utf-8")
+    csv.write_text(
+        "chief_id,name,level,post,phone,admin_code\n512099C9001,测试,county,副县长,100-0000-9001,512099\n",
+        encoding="utf-8",
+    )
     store = GeoPackageStore(demo_copy)
-    assert main(["import", str(csv), "--layer", "chiefs", "--data", str(demo_copy), "--dry-run"]) == 0
+    assert (
+        main(["import", str(csv), "--layer", "chiefs", "--data", str(demo_copy), "--dry-run"]) == 0
+    )
     assert len(store.read("audit_log")) == 0  # nothing written, nothing logged
     assert main(["import", str(csv), "--layer", "chiefs", "--data", str(demo_copy)]) == 0
     log = store.read("audit_log")
-    assert log[["who", "role", "action", "target", "rows"]].values.tolist() == [["zhang", "local", "import", "chiefs", 1]]
+    assert log[["who", "role", "action", "target", "rows"]].values.tolist() == [
+        ["zhang", "local", "import", "chiefs", 1]
+    ]
     assert log["detail"].iloc[0] == str(csv) and log["time_utc"].iloc[0].endswith("+00:00")
     with pytest.raises(SystemExit):  # the log is never an import target
         main(["import", str(csv), "--layer", "audit_log", "--data", str(demo_copy)])
@@ -249,7 +304,9 @@ def test_record_appends(tmp_path):
     store = GeoPackageStore(tmp_path / "c.gpkg")
     when = dt.datetime(2026, 10, 2, 16, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     record(store, who="wang", role="staff", action="login_ok", client="10.0.0.9", now=when)
-    record(store, who="visitor", role="visitor", action="login_failed", detail="no such user", now=when)
+    record(
+        store, who="visitor", role="visitor", action="login_failed", detail="no such user", now=when
+    )
     log = store.read("audit_log")
     assert log["time_utc"].tolist() == ["2026-10-02T08:00:00+00:00"] * 2
     assert log["action"].tolist() == ["login_ok", "login_failed"] and log["event_id"].is_unique
@@ -276,7 +333,9 @@ def app_store(demo_copy, monkeypatch):
     import ui.common
 
     monkeypatch.setattr(ui.common, "DATA", demo_copy)
-    monkeypatch.setattr(st, "file_uploader", lambda *a, **k: StubUpload("chiefs.csv", CHIEF_CSV.encode()))
+    monkeypatch.setattr(
+        st, "file_uploader", lambda *a, **k: StubUpload("chiefs.csv", CHIEF_CSV.encode())
+    )
     auth.LIMITER.clear()
     yield demo_copy
     auth.LIMITER.clear()
@@ -293,6 +352,7 @@ def no_disabled_enforcement(monkeypatch):
         if "disabled" in kwargs:
             kwargs["disabled"] = False
         return original(*args, **kwargs)
+
     monkeypatch.setattr(button, "register_widget", register)
 
 
@@ -326,14 +386,18 @@ def test_forged_import_as_a_visitor_changes_nothing(app_store, no_disabled_enfor
     assert not at.metric  # no import report: the upload was never read
 
 
-def test_forged_import_by_staff_of_another_county_changes_nothing(app_store, no_disabled_enforcement):
+def test_forged_import_by_staff_of_another_county_changes_nothing(
+    app_store, no_disabled_enforcement
+):
     before = _sha(app_store)
     at = _forge_import(_data_page(Session("li", STAFF, frozenset(["510101"]))), "replace")
     assert _sha(app_store) == before
     assert [e.value for e in at.error] == ["你的账号无权操作本县数据库：未写入任何数据。"]
 
 
-@pytest.mark.parametrize("session", [Session("wang", STAFF, frozenset([COUNTY])), Session("boss", ADMIN)])
+@pytest.mark.parametrize(
+    "session", [Session("wang", STAFF, frozenset([COUNTY])), Session("boss", ADMIN)]
+)
 def test_staff_of_the_county_and_admin_import_and_it_is_logged(app_store, session):
     store = GeoPackageStore(app_store)
     n = len(store.read("chiefs"))
@@ -345,7 +409,8 @@ def test_staff_of_the_county_and_admin_import_and_it_is_logged(app_store, sessio
     assert len(store.read("chiefs")) == n + 1
     log = store.read("audit_log")
     assert log[["who", "role", "action", "target", "rows", "detail"]].values.tolist() == [
-        [session.user, session.role, "import", "chiefs", 1, "chiefs.csv"]]
+        [session.user, session.role, "import", "chiefs", 1, "chiefs.csv"]
+    ]
 
 
 def test_exports_are_masked_for_visitors_and_other_counties(app_store):
@@ -411,7 +476,10 @@ def test_logins_through_the_page_are_limited_across_sessions_and_logged(app_stor
     assert at.session_state["auth"] == Session("wang", STAFF, frozenset([COUNTY]))
     assert not any(b.disabled for b in at.button if b.label == "导入")  # the stub upload is there
     log = store.read("audit_log")
-    assert log["action"].tolist() == ["login_failed"] * rule.lock_after + ["login_locked", "login_ok"]
+    assert log["action"].tolist() == ["login_failed"] * rule.lock_after + [
+        "login_locked",
+        "login_ok",
+    ]
     assert set(log["who"]) == {"wang"} and log["role"].tolist()[-1] == "staff"
 
 
@@ -419,7 +487,9 @@ def test_a_zero_iteration_hash_is_said_on_the_page(app_store):
     at = _log_in(_app({"staff_password_hash": "pbkdf2_sha256$0$salt$00"}).run(), None, PW)
     shown = plain(at.sidebar.error[0].value)
     assert "at least 100,000" in shown and "riverchief hash-password" in shown
-    at = _log_in(_app({"staff_password_hash": "pbkdf2_sha256$" + "9" * 3000 + "$salt$00"}).run(), None, PW)
+    at = _log_in(
+        _app({"staff_password_hash": "pbkdf2_sha256$" + "9" * 3000 + "$salt$00"}).run(), None, PW
+    )
     assert "10,000,000" in at.sidebar.error[0].value
     at = _app({"users": {"wang": {"hash": HASH, "role": "root"}}}).run()
     assert not at.exception and "users.wang.role" in plain(at.sidebar.error[0].value)
@@ -440,14 +510,33 @@ def test_cli_zones_and_patrols_writes_are_logged(demo_copy, tmp_path, monkeypatc
     pts = shapely.get_coordinates(shapely.line_interpolate_point(river, np.linspace(0, 0.01, 120)))
     t0 = pd.Timestamp("2026-10-08 09:00:00")
     track = tmp_path / "track.csv"
-    pd.DataFrame({"河长编号": a["chief_id"], "定位时间": [str(t0 + pd.Timedelta(seconds=10 * i)) for i in range(len(pts))],
-                  "经度": pts[:, 0].round(7), "纬度": pts[:, 1].round(7)}).to_csv(track, index=False)
-    assert main(["patrols", "import", str(track), "--data", data, "--coords", "cgcs2000", "--no-offset-check"]) in (0, 1)
+    pd.DataFrame(
+        {
+            "河长编号": a["chief_id"],
+            "定位时间": [str(t0 + pd.Timedelta(seconds=10 * i)) for i in range(len(pts))],
+            "经度": pts[:, 0].round(7),
+            "纬度": pts[:, 1].round(7),
+        }
+    ).to_csv(track, index=False)
+    assert main(
+        [
+            "patrols",
+            "import",
+            str(track),
+            "--data",
+            data,
+            "--coords",
+            "cgcs2000",
+            "--no-offset-check",
+        ]
+    ) in (0, 1)
     written = len(store.read("patrols"))
     assert written >= 1
     log = store.read("audit_log")
     assert log[["who", "role", "action", "target", "rows"]].values.tolist() == [
-        ["zhang", "local", "zones_write", "protection_zones", 2], ["zhang", "local", "patrols_import", "patrols", written]]
+        ["zhang", "local", "zones_write", "protection_zones", 2],
+        ["zhang", "local", "patrols_import", "patrols", written],
+    ]
     assert log["detail"].iloc[1] == str(track)
 
 
@@ -465,11 +554,15 @@ def test_unmasked_download_is_logged_when_built(app_store):
     at.run()
     assert not at.exception and at.markdown[0].value == "built bytes"
     log = GeoPackageStore(app_store).read("audit_log")
-    assert log[["who", "role", "action", "target"]].values.tolist() == [["wang", "staff", "export_unmasked", "county.xlsx"]]
+    assert log[["who", "role", "action", "target"]].values.tolist() == [
+        ["wang", "staff", "export_unmasked", "county.xlsx"]
+    ]
 
 
 def test_masked_exports_leave_the_audit_log_out(app_store):
-    record(GeoPackageStore(app_store), who="wang", role="staff", action="login_ok", client="10.0.0.9")
+    record(
+        GeoPackageStore(app_store), who="wang", role="staff", action="login_ok", client="10.0.0.9"
+    )
 
     def page():
         import io
@@ -484,7 +577,11 @@ def test_masked_exports_leave_the_audit_log_out(app_store):
 
         page = runpy.run_path(str(Path(ui.common.__file__).parents[1] / "app_pages/data.py"))
         for masked in (True, False):
-            data = page["exported"](str(DATA), mtime(), ".csv") if masked else page["export_now"](str(DATA), ".csv", False)
+            data = (
+                page["exported"](str(DATA), mtime(), ".csv")
+                if masked
+                else page["export_now"](str(DATA), ".csv", False)
+            )
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 st.write(f"{masked}: {' '.join(sorted(z.namelist()))}")
 

@@ -47,9 +47,18 @@ sys.exit(cli.main())
 
 @pytest.fixture()
 def server(demo_copy):
-    options = ("--server.enableXsrfProtection", "false", "--server.fileWatcherType", "none",
-               "--browser.gatherUsageStats", "false")
-    with serve_app(demo_copy, launch=[sys.executable, "-c", LAUNCH], options=options) as (_url, port):
+    options = (
+        "--server.enableXsrfProtection",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    )
+    with serve_app(demo_copy, launch=[sys.executable, "-c", LAUNCH], options=options) as (
+        _url,
+        port,
+    ):
         yield port, demo_copy
 
 
@@ -64,7 +73,9 @@ class Client:
     async def connect(self) -> None:
         from tornado.websocket import websocket_connect
 
-        self.ws = await websocket_connect(f"ws://127.0.0.1:{self.port}/_stcore/stream", subprotocols=["streamlit"])
+        self.ws = await websocket_connect(
+            f"ws://127.0.0.1:{self.port}/_stcore/stream", subprotocols=["streamlit"]
+        )
 
     async def send(self, **fields) -> None:
         from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -92,7 +103,9 @@ class Client:
         from streamlit.proto.ClientState_pb2 import ClientState
         from streamlit.proto.WidgetStates_pb2 import WidgetStates
 
-        state = ClientState(query_string="", page_name="data", widget_states=WidgetStates(widgets=list(widgets)))
+        state = ClientState(
+            query_string="", page_name="data", widget_states=WidgetStates(widgets=list(widgets))
+        )
         await self.send(rerun_script=state)
         return await self.until(lambda m: m.WhichOneof("type") == "script_finished")
 
@@ -109,10 +122,20 @@ def _elements(msgs: list, kind: str) -> list:
 
 def _upload(port: int, url: str, name: str, data: bytes) -> None:
     boundary = uuid.uuid4().hex
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
-            "Content-Type: text/csv\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{url}", data=body, method="PUT",
-                                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}{url}",
+        data=body,
+        method="PUT",
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     with urllib.request.urlopen(req, timeout=30) as r:
         assert r.status in (200, 204)
 
@@ -136,16 +159,36 @@ async def _forge(port: int, mode: str) -> list:
     assert button.disabled
 
     data = CHIEF_CSV.encode()
-    await c.send(file_urls_request=FileURLsRequest(request_id="r1", file_names=["chiefs.csv"], session_id=c.session_id))
-    urls = (await c.until(lambda m: m.WhichOneof("type") == "file_urls_response"))[-1].file_urls_response.file_urls[0]
+    await c.send(
+        file_urls_request=FileURLsRequest(
+            request_id="r1", file_names=["chiefs.csv"], session_id=c.session_id
+        )
+    )
+    urls = (await c.until(lambda m: m.WhichOneof("type") == "file_urls_response"))[
+        -1
+    ].file_urls_response.file_urls[0]
     _upload(port, urls.upload_url, "chiefs.csv", data)
-    info = UploadedFileInfo(file_id=urls.file_id, name="chiefs.csv", size=len(data),
-                            file_urls=FileURLs(file_id=urls.file_id, upload_url=urls.upload_url, delete_url=urls.delete_url))
-    widgets = [WidgetState(id=uploader.id, file_uploader_state_value=FileUploaderState(uploaded_file_info=[info])),
-               WidgetState(id=layer.id, string_value=next(o for o in layer.options if o.startswith("chiefs "))),
-               WidgetState(id=how.id, string_value="替换整层" if mode == "replace" else "追加")]
+    info = UploadedFileInfo(
+        file_id=urls.file_id,
+        name="chiefs.csv",
+        size=len(data),
+        file_urls=FileURLs(
+            file_id=urls.file_id, upload_url=urls.upload_url, delete_url=urls.delete_url
+        ),
+    )
+    widgets = [
+        WidgetState(
+            id=uploader.id, file_uploader_state_value=FileUploaderState(uploaded_file_info=[info])
+        ),
+        WidgetState(
+            id=layer.id, string_value=next(o for o in layer.options if o.startswith("chiefs "))
+        ),
+        WidgetState(id=how.id, string_value="替换整层" if mode == "replace" else "追加"),
+    ]
     staged = await c.rerun(widgets)  # the upload and the choices, as a browser sends them
-    assert next(b for b in _elements(staged, "button") if b.label == "导入").disabled  # a visitor: disabled
+    assert next(
+        b for b in _elements(staged, "button") if b.label == "导入"
+    ).disabled  # a visitor: disabled
     forged = await c.rerun([*widgets, WidgetState(id=button.id, trigger_value=True)])
     c.ws.close()
     return forged

@@ -94,14 +94,20 @@ def test_library_defaults_are_the_named_constants():
 
 def test_shared_options_are_declared_once():
     parents = common.parents()
-    for name, parent in (("--data", parents.data), ("--json", parents.json), ("--out", parents.out)):
+    for name, parent in (
+        ("--data", parents.data),
+        ("--json", parents.json),
+        ("--out", parents.out),
+    ):
         assert [a.option_strings for a in parent._actions] == [[name]]
     source = "".join(p.read_text(encoding="utf-8") for p in CLI_DIR.glob("*.py"))
     assert source.count('"--data"') == 1
     assert source.count('"--json"') == 1
     # every command that reads a store takes --data from the one parent, with the same default
     with_data = [c for c, p in COMMANDS.items() if any(a.dest == "data" for a in p._actions)]
-    assert {"summary", "import", "gaps", "zones delineate", "patrols report", "app"} <= set(with_data)
+    assert {"summary", "import", "gaps", "zones delineate", "patrols report", "app"} <= set(
+        with_data
+    )
     assert len({_option(c, "data").default for c in with_data}) == 1
 
 

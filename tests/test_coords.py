@@ -37,10 +37,14 @@ def test_forward_gcj02_matches_eviltransform_to_1e9_degrees(wlat, wlon, glat, gl
 
 
 @pytest.mark.parametrize(("wlat", "wlon", "glat", "glon"), EVILTRANSFORM)
-def test_inverse_gcj02_recovers_the_published_wgs84_point_under_half_a_metre(wlat, wlon, glat, glon):
+def test_inverse_gcj02_recovers_the_published_wgs84_point_under_half_a_metre(
+    wlat, wlon, glat, glon
+):
     lon, lat = coords.gcj02_to_wgs84(glon, glat)
     assert _metres((float(lon), float(lat)), (wlon, wlat)) < 0.5
-    assert _metres((float(lon), float(lat)), (wlon, wlat)) < 0.001  # the iteration converges far below
+    assert (
+        _metres((float(lon), float(lat)), (wlon, wlat)) < 0.001
+    )  # the iteration converges far below
 
 
 def test_wandergis_reference_pairs_to_1e9_degrees():
@@ -66,9 +70,16 @@ def test_no_offset_outside_china_and_arrays_work():
 
 
 def test_cli_coords_convert_json_and_file(tmp_path, capsys):
-    assert main(["coords", "convert", "--from", "wgs84", "--to", "gcj02", "116.404", "39.915", "--json"]) == 0
+    assert (
+        main(
+            ["coords", "convert", "--from", "wgs84", "--to", "gcj02", "116.404", "39.915", "--json"]
+        )
+        == 0
+    )
     out = json.loads(capsys.readouterr().out)
-    assert out == pytest.approx({"lon": WANDERGIS["wgs84_to_gcj02"][0], "lat": WANDERGIS["wgs84_to_gcj02"][1]}, abs=1e-12)
+    assert out == pytest.approx(
+        {"lon": WANDERGIS["wgs84_to_gcj02"][0], "lat": WANDERGIS["wgs84_to_gcj02"][1]}, abs=1e-12
+    )
     src = tmp_path / "pts.csv"
     src.write_text("名称,经度,纬度\nA,121.531541859215,31.17530398364597\n", encoding="utf-8")
     assert main(["coords", "convert", "--from", "gcj02", "--to", "wgs84", "--file", str(src)]) == 0

@@ -17,7 +17,10 @@ def _metres(a, b) -> float:
     return math.hypot((a[0] - b[0]) * 111320 * math.cos(lat), (a[1] - b[1]) * 110540)
 
 
-@pytest.mark.parametrize(("lon", "epsg"), [(75.0, 4534), (76.4, 4534), (105.3, 4544), (103.6, 4544), (103.4, 4543), (135.0, 4554)])
+@pytest.mark.parametrize(
+    ("lon", "epsg"),
+    [(75.0, 4534), (76.4, 4534), (105.3, 4544), (103.6, 4544), (103.4, 4543), (135.0, 4554)],
+)
 def test_gk_zone_for_longitude(lon, epsg):
     assert crs.gk_epsg_for_lon(lon) == epsg
 
@@ -49,7 +52,9 @@ def test_gcj02_offset_is_hundreds_of_metres_in_china_and_none_abroad():
 
 @pytest.mark.parametrize("pt", [(105.3, 30.3), (116.397, 39.909), (121.47, 31.23), (87.6, 43.8)])
 def test_gcj02_and_bd09_inverse_round_trip_below_half_a_metre(pt):
-    back = coords.convert_point(*coords.convert_point(*pt, src="wgs84", dst="gcj02"), src="gcj02", dst="wgs84")
+    back = coords.convert_point(
+        *coords.convert_point(*pt, src="wgs84", dst="gcj02"), src="gcj02", dst="wgs84"
+    )
     assert _metres(pt, back) < 0.5
     bd = coords.convert_point(*pt, src="cgcs2000", dst="bd09")
     assert all(isinstance(v, float) for v in bd)
@@ -58,7 +63,13 @@ def test_gcj02_and_bd09_inverse_round_trip_below_half_a_metre(pt):
 
 def test_one_coordinate_vocabulary():
     # China's extent and the datum shifts are stated once, in gis.coords; gis.crs builds on it
-    for name in ("CHINA_BOUNDS", "wgs84_to_gcj02", "gcj02_to_wgs84", "gcj02_to_bd09", "bd09_to_gcj02"):
+    for name in (
+        "CHINA_BOUNDS",
+        "wgs84_to_gcj02",
+        "gcj02_to_wgs84",
+        "gcj02_to_bd09",
+        "bd09_to_gcj02",
+    ):
         assert not hasattr(crs, name), name
     assert coords.in_china(105.3, 30.3) and not coords.in_china(30.3, 105.3)
     assert not coords.in_china(float("nan"), 30.3)

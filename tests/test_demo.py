@@ -18,9 +18,20 @@ from gis.inventory import summarize
 from gis.store import GeoPackageStore
 
 SEED_INVENTORY = {  # ../shared/DOMAIN.md §2, from the county report in ../shared/seed
-    "rivers": 337, "rivers_in_register": 71, "county_rivers": 24, "reservoirs": 101, "townships": 63,
-    "chiefs_county": 24, "chiefs_township": 329, "patrollers_village": 1784, "water_sources": 72,
-    "water_sources_with_zone": 53, "signboards": 502, "quarries_closed": 5, "weighbridges": 14, "video_systems": 14,
+    "rivers": 337,
+    "rivers_in_register": 71,
+    "county_rivers": 24,
+    "reservoirs": 101,
+    "townships": 63,
+    "chiefs_county": 24,
+    "chiefs_township": 329,
+    "patrollers_village": 1784,
+    "water_sources": 72,
+    "water_sources_with_zone": 53,
+    "signboards": 502,
+    "quarries_closed": 5,
+    "weighbridges": 14,
+    "video_systems": 14,
 }
 GK = 4544
 
@@ -28,9 +39,24 @@ GK = 4544
 @pytest.fixture(scope="module")
 def demo():
     s = GeoPackageStore(datasets.get_path("demo"))
-    return {name: s.read(name) for name in ("admin_units", "rivers", "reservoirs", "structures", "signboards", "chiefs",
-                                             "assignments", "quarries", "mining_zones", "management_ranges",
-                                             "protection_zones", "water_sources", "answer_key")}
+    return {
+        name: s.read(name)
+        for name in (
+            "admin_units",
+            "rivers",
+            "reservoirs",
+            "structures",
+            "signboards",
+            "chiefs",
+            "assignments",
+            "quarries",
+            "mining_zones",
+            "management_ranges",
+            "protection_zones",
+            "water_sources",
+            "answer_key",
+        )
+    }
 
 
 @pytest.fixture(scope="module")
@@ -44,24 +70,54 @@ def test_summary_reproduces_the_seed_inventory():
 
 
 def test_summary_cli_json_keys_are_stable():
-    p = subprocess.run([sys.executable, "-m", "gis.cli", "summary", "--json"], capture_output=True, text=True, check=True)
+    p = subprocess.run(
+        [sys.executable, "-m", "gis.cli", "summary", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     data = json.loads(p.stdout)
-    assert list(data) == ["rivers", "rivers_in_register", "county_rivers", "reservoirs", "townships", "villages",
-                          "chiefs_county", "chiefs_township", "patrollers_village", "water_sources",
-                          "water_sources_with_zone", "signboards", "quarries", "quarries_closed", "weighbridges",
-                          "video_systems", "river_length_km"]
+    assert list(data) == [
+        "rivers",
+        "rivers_in_register",
+        "county_rivers",
+        "reservoirs",
+        "townships",
+        "villages",
+        "chiefs_county",
+        "chiefs_township",
+        "patrollers_village",
+        "water_sources",
+        "water_sources_with_zone",
+        "signboards",
+        "quarries",
+        "quarries_closed",
+        "weighbridges",
+        "video_systems",
+        "river_length_km",
+    ]
     assert {k: data[k] for k in SEED_INVENTORY} == SEED_INVENTORY
 
 
 def test_signboards_split_33_county_469_township(demo):
-    assert demo["signboards"]["placed_by"].value_counts().to_dict() == {"township": 469, "county": 33}
+    assert demo["signboards"]["placed_by"].value_counts().to_dict() == {
+        "township": 469,
+        "county": 33,
+    }
     scales = demo["reservoirs"]["scale"].value_counts()
     assert scales.get("large", 0) + scales.get("medium", 0) == 33 - 24
 
 
 def test_reservoir_scale_matches_storage(demo):
-    bins = {"large": (1e8, np.inf), "medium": (1e7, 1e8), "small1": (1e6, 1e7), "small2": (1e5, 1e6)}
-    for scale, storage in zip(demo["reservoirs"]["scale"], demo["reservoirs"]["storage_m3"], strict=True):
+    bins = {
+        "large": (1e8, np.inf),
+        "medium": (1e7, 1e8),
+        "small1": (1e6, 1e7),
+        "small2": (1e5, 1e6),
+    }
+    for scale, storage in zip(
+        demo["reservoirs"]["scale"], demo["reservoirs"]["storage_m3"], strict=True
+    ):
         lo, hi = bins[scale]
         assert lo <= storage < hi
 
@@ -95,7 +151,10 @@ def test_no_lines_cross(rivers_gk):
         touch = a.intersection(b)
         # rivers may only meet at a confluence: an end point of one of them (5 cm: the
         # store keeps 1e-7 degrees)
-        assert touch.geom_type in ("Point", "MultiPoint") and ends.buffer(0.05).contains(touch), (rivers_gk.index[i], rivers_gk.index[j])
+        assert touch.geom_type in ("Point", "MultiPoint") and ends.buffer(0.05).contains(touch), (
+            rivers_gk.index[i],
+            rivers_gk.index[j],
+        )
 
 
 def test_rivers_flow_downhill_on_the_dem(rivers_gk):
@@ -161,7 +220,10 @@ def test_admin_units_tile_the_county(demo):
     for _, v in a[a.level == "village"].iterrows():
         assert v["admin_code"][:9] == v["parent_code"]
         assert towns[v["parent_code"]].buffer(1.0).contains(v.geometry)
-    assert a["admin_code"].str.len().map({6: "county", 9: "township", 12: "village"}).tolist() == a["level"].tolist()
+    assert (
+        a["admin_code"].str.len().map({6: "county", 9: "township", 12: "village"}).tolist()
+        == a["level"].tolist()
+    )
 
 
 def test_names_are_chinese_and_phones_fictitious(demo):
@@ -174,6 +236,7 @@ def test_names_are_chinese_and_phones_fictitious(demo):
 
 # --- the answer key matches the data ------------------------------------------------
 
+
 def _key(demo, kind):
     return demo["answer_key"][demo["answer_key"]["kind"] == kind]
 
@@ -181,7 +244,12 @@ def _key(demo, kind):
 def _covering(demo, river, admin, level):
     """Assignments of a river in a unit (boundary agreements cover only the shared stretch)."""
     a = demo["assignments"]
-    return a[(a.river_code == river) & (a.admin_code == admin) & (a.level == level) & a.shared_admin_code.isna()]
+    return a[
+        (a.river_code == river)
+        & (a.admin_code == admin)
+        & (a.level == level)
+        & a.shared_admin_code.isna()
+    ]
 
 
 def test_key_unassigned_reaches_have_no_chief(demo, rivers_gk):
@@ -193,7 +261,11 @@ def test_key_unassigned_reaches_have_no_chief(demo, rivers_gk):
         # and the river really runs that far inside the unit
         line, unit = rivers_gk.geometry[k.river_code], units[k.admin_code]
         # boundary rivers lie on the unit's edge, so allow half a metre either side of it
-        assert line.intersection(unit.buffer(-0.5)).length - 1 <= k.value <= line.intersection(unit.buffer(0.5)).length + 1
+        assert (
+            line.intersection(unit.buffer(-0.5)).length - 1
+            <= k.value
+            <= line.intersection(unit.buffer(0.5)).length + 1
+        )
 
 
 def test_key_chief_defects(demo):
@@ -203,14 +275,18 @@ def test_key_chief_defects(demo):
     assert len(orphan) == 1 and orphan[0] in chiefs.index and orphan[0] not in set(a.chief_id)
     outside = _key(demo, "outside_jurisdiction").iloc[0]
     row = _covering(demo, outside.river_code, outside.admin_code, "township")
-    assert (row.chief_id == outside.ref_id).any() and chiefs.loc[outside.ref_id, "admin_code"] != outside.admin_code
+    assert (row.chief_id == outside.ref_id).any() and chiefs.loc[
+        outside.ref_id, "admin_code"
+    ] != outside.admin_code
     dup = _key(demo, "duplicate_assignment").iloc[0]
     both = _covering(demo, dup.river_code, dup.admin_code, "village")
     assert set(dup.detail.split("|")) <= set(both.chief_id) and both.from_m.isna().sum() >= 2
 
 
 def test_key_boundary_reaches(demo, rivers_gk):
-    towns = demo["admin_units"].to_crs(GK).set_index("admin_code").geometry  # township and village pairs
+    towns = (
+        demo["admin_units"].to_crs(GK).set_index("admin_code").geometry
+    )  # township and village pairs
     agreed, unagreed = _key(demo, "boundary_agreed"), _key(demo, "boundary_unagreed")
     assert len(unagreed) == 3 and len(agreed) > 10
     a = demo["assignments"]
@@ -221,8 +297,12 @@ def test_key_boundary_reaches(demo, rivers_gk):
         # runs along the common boundary for ~300 m or more (the stored 1e-7° precision
         # can split a shared edge at a few vertices, so allow some metres less)
         assert along.length >= 250
-        deal = a[(a.river_code == k.river_code) & (a.shared_admin_code.notna())
-                 & (a.admin_code.isin([left, right])) & (a.shared_admin_code.isin([left, right]))]
+        deal = a[
+            (a.river_code == k.river_code)
+            & (a.shared_admin_code.notna())
+            & (a.admin_code.isin([left, right]))
+            & (a.shared_admin_code.isin([left, right]))
+        ]
         assert deal.empty == (k.kind == "boundary_unagreed")
 
 
@@ -233,11 +313,16 @@ def test_key_signboards_and_reservoirs(demo):
     assert len(replaced) == 6
     for _, k in replaced.iterrows():
         current = chiefs.loc[k.detail.split()[-1]]
-        assert boards.loc[k.ref_id, "chief_name"] != current["name"] and boards.loc[k.ref_id, "chief_phone"] != current["phone"]
+        assert (
+            boards.loc[k.ref_id, "chief_name"] != current["name"]
+            and boards.loc[k.ref_id, "chief_phone"] != current["phone"]
+        )
     # all other township boards show the chief currently assigned to their reach
     a = demo["assignments"].merge(demo["chiefs"][["chief_id", "name", "phone"]], on="chief_id")
     ok = boards[(boards.placed_by == "township") & ~boards.index.isin(replaced.ref_id)]
-    current = a[a.level == "township"].groupby(["river_code", "admin_code"])[["name", "phone"]].agg(set)
+    current = (
+        a[a.level == "township"].groupby(["river_code", "admin_code"])[["name", "phone"]].agg(set)
+    )
     for bid, b in ok.iterrows():
         assert b.chief_name in current.loc[(b.river_code, b.admin_code), "name"], bid
     without = set(_key(demo, "reservoir_without_chief")["ref_id"])
@@ -251,9 +336,19 @@ def test_key_quarry_violations(demo, rivers_gk):
     s = demo["structures"].to_crs(GK).set_index("structure_id")
     rows = _key(demo, "quarry_violation")
     kinds = rows["detail"].str.split(":").str[0]
-    assert set(kinds) == {"bridge_downstream", "dam_downstream", "intake_upstream", "gauging_station_downstream",
-                          "ferry_upstream", "prohibited_mining_zone", "protection_zone", "missing_weighbridge",
-                          "missing_video", "management_range_no_permit", "closed_still_operating"}
+    assert set(kinds) == {
+        "bridge_downstream",
+        "dam_downstream",
+        "intake_upstream",
+        "gauging_station_downstream",
+        "ferry_upstream",
+        "prohibited_mining_zone",
+        "protection_zone",
+        "missing_weighbridge",
+        "missing_video",
+        "management_range_no_permit",
+        "closed_still_operating",
+    }
     zones = demo["mining_zones"].to_crs(GK)
     prot = demo["protection_zones"].to_crs(GK).set_index("zone_id")
     ranges = demo["management_ranges"].to_crs(GK)
@@ -276,10 +371,15 @@ def test_key_quarry_violations(demo, rivers_gk):
         elif kind == "management_range_no_permit":
             assert pd.isna(q.loc[k.ref_id, "permit_no"]) and ranges.contains(pt).any()
         elif kind == "closed_still_operating":
-            assert pd.notna(q.loc[k.ref_id, "closure_date"]) and q.loc[k.ref_id, "status"] == "operating"
+            assert (
+                pd.notna(q.loc[k.ref_id, "closure_date"])
+                and q.loc[k.ref_id, "status"] == "operating"
+            )
     # quarries not in the key break no zone rule
     clean = q[~q.index.isin(rows.ref_id)]
-    assert not clean.geometry.apply(lambda p: prot.contains(p).any() or zones[zones.kind == "prohibited"].contains(p).any()).any()
+    assert not clean.geometry.apply(
+        lambda p: prot.contains(p).any() or zones[zones.kind == "prohibited"].contains(p).any()
+    ).any()
 
 
 def test_generator_is_deterministic_and_matches_the_shipped_files(tmp_path):
@@ -289,7 +389,9 @@ def test_generator_is_deterministic_and_matches_the_shipped_files(tmp_path):
     shipped = GeoPackageStore(datasets.get_path("demo"))
     for name in ("rivers", "admin_units", "chiefs", "assignments", "answer_key", "quarries"):
         a, b = fresh.read(name), shipped.read(name)
-        assert a.drop(columns="geometry", errors="ignore").equals(b.drop(columns="geometry", errors="ignore")), name
+        assert a.drop(columns="geometry", errors="ignore").equals(
+            b.drop(columns="geometry", errors="ignore")
+        ), name
         if "geometry" in a:
             assert a.geometry.geom_equals_exact(b.geometry, tolerance=1e-9).all(), name
 

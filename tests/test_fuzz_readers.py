@@ -36,9 +36,16 @@ TRACK_SUFFIXES = {".gpx", ".kml", ".geojson", ".csv", ".xlsx"}
 
 def _sources(n: int = 4) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
-        {"source_code": [f"F{i:03d}" for i in range(n)], "name": [f"青龙镇{i}号水厂" for i in range(n)],
-         "source_type": ["river"] * n, "population_served": [1000 + i for i in range(n)], "has_official_zone": [True] * n},
-        geometry=[Point(105.30 + i * 0.01, 30.3) for i in range(n)], crs=4490)
+        {
+            "source_code": [f"F{i:03d}" for i in range(n)],
+            "name": [f"青龙镇{i}号水厂" for i in range(n)],
+            "source_type": ["river"] * n,
+            "population_served": [1000 + i for i in range(n)],
+            "has_official_zone": [True] * n,
+        },
+        geometry=[Point(105.30 + i * 0.01, 30.3) for i in range(n)],
+        crs=4490,
+    )
 
 
 def _seeds(root, realdata_dir) -> list[tuple[str, bytes, str]]:
@@ -46,10 +53,18 @@ def _seeds(root, realdata_dir) -> list[tuple[str, bytes, str]]:
     root.mkdir()
     g = _sources()
     out = []
-    table = pd.DataFrame({"source_code": g["source_code"], "名称": g["name"], "source_type": ["河流型"] * 4,
-                          "population_served": g["population_served"], "has_official_zone": ["是"] * 4,
-                          "经度": ["105°18′36″", "105.31", "105.32", "105.33"], "纬度": [30.3] * 4,
-                          "时间": [f"2026-07-01 08:0{i}:00" for i in range(4)]})
+    table = pd.DataFrame(
+        {
+            "source_code": g["source_code"],
+            "名称": g["name"],
+            "source_type": ["河流型"] * 4,
+            "population_served": g["population_served"],
+            "has_official_zone": ["是"] * 4,
+            "经度": ["105°18′36″", "105.31", "105.32", "105.33"],
+            "纬度": [30.3] * 4,
+            "时间": [f"2026-07-01 08:0{i}:00" for i in range(4)],
+        }
+    )
     out.append(("reg.csv", table.to_csv(index=False).encode(), "water_sources"))
     out.append(("reg_gbk.csv", table.to_csv(index=False).encode("gbk"), "water_sources"))
     wb = openpyxl.Workbook()
@@ -76,12 +91,18 @@ def _seeds(root, realdata_dir) -> list[tuple[str, bytes, str]]:
     out.append(("src.zip", (root / "src.zip").read_bytes(), "water_sources"))
     for ext in ("shp", "dbf", "shx"):  # a shapefile mutated in one of its parts
         out.append((f"src.{ext}", (root / f"src.{ext}").read_bytes(), "water_sources"))
-    track = gpd.GeoDataFrame({"name": ["巡河"]}, geometry=[LineString([(105.3, 30.3), (105.31, 30.31), (105.32, 30.3)])],
-                             crs=4326)
+    track = gpd.GeoDataFrame(
+        {"name": ["巡河"]},
+        geometry=[LineString([(105.3, 30.3), (105.31, 30.31), (105.32, 30.3)])],
+        crs=4326,
+    )
     track.to_file(root / "trk.gpx", driver="GPX")
     out.append(("trk.gpx", (root / "trk.gpx").read_bytes(), "patrols"))
     if realdata_dir is not None:
-        for rel, layer in (("gpx/around-visnjan-with-car.gpx", "patrols"), ("nhdplus/diversions.geojson", "rivers")):
+        for rel, layer in (
+            ("gpx/around-visnjan-with-car.gpx", "patrols"),
+            ("nhdplus/diversions.geojson", "rivers"),
+        ):
             if (realdata_dir / rel).exists():
                 out.append(((realdata_dir / rel).name, (realdata_dir / rel).read_bytes(), layer))
     return out
@@ -95,12 +116,32 @@ def _mutate(rng: random.Random, data: bytes) -> tuple[str, bytes]:
     if kind == "flip":
         for _ in range(rng.randint(1, 12)):
             i = rng.randrange(len(b))
-            b[i] = rng.choice([b[i] ^ (1 << rng.randrange(8)), 0, 0xFF, ord(","), ord('"'), ord("<"), rng.randrange(256)])
+            b[i] = rng.choice(
+                [
+                    b[i] ^ (1 << rng.randrange(8)),
+                    0,
+                    0xFF,
+                    ord(","),
+                    ord('"'),
+                    ord("<"),
+                    rng.randrange(256),
+                ]
+            )
         return kind, bytes(b)
     if kind == "insert":
         i = rng.randrange(len(b) + 1)
-        junk = rng.choice([b"\x00" * 7, b"\xff\xfe", b"\xef\xbb\xbf", b'"', b"<!ENTITY x 'y'>", b"NaN", b"1e308",
-                           bytes(rng.randrange(256) for _ in range(rng.randint(1, 40)))])
+        junk = rng.choice(
+            [
+                b"\x00" * 7,
+                b"\xff\xfe",
+                b"\xef\xbb\xbf",
+                b'"',
+                b"<!ENTITY x 'y'>",
+                b"NaN",
+                b"1e308",
+                bytes(rng.randrange(256) for _ in range(rng.randint(1, 40))),
+            ]
+        )
         return kind, bytes(b[:i]) + junk + bytes(b[i:])
     if kind == "encoding":
         text = data.decode("utf-8", errors="replace")
@@ -135,7 +176,11 @@ def test_every_reader_on_1000_mutated_inputs(corpus):
         kind, mutated = _mutate(rng, data)
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir()
-        if name.startswith("src.") and name[4:] in ("shp", "dbf", "shx"):  # the other parts stay intact
+        if name.startswith("src.") and name[4:] in (
+            "shp",
+            "dbf",
+            "shx",
+        ):  # the other parts stay intact
             for ext in ("shp", "dbf", "shx", "prj"):
                 shutil.copy(root / "seeds" / f"src.{ext}", work / f"src.{ext}")
             path = work / name
@@ -147,7 +192,9 @@ def test_every_reader_on_1000_mutated_inputs(corpus):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
-                rep = import_file(path, layer, data=store_path, dry_run=True, rejects=work / "rejects.csv")
+                rep = import_file(
+                    path, layer, data=store_path, dry_run=True, rejects=work / "rejects.csv"
+                )
                 assert isinstance(rep, ImportReport) and not rep.written
                 outcomes["report"] += 1
             except RiverChiefError as exc:
@@ -161,7 +208,9 @@ def test_every_reader_on_1000_mutated_inputs(corpus):
                 except RiverChiefError:
                     pass
                 except Exception as exc:  # noqa: BLE001
-                    crashes.append(f"case {n} {name} {kind} (tracks): {type(exc).__name__}: {str(exc)[:200]}")
+                    crashes.append(
+                        f"case {n} {name} {kind} (tracks): {type(exc).__name__}: {str(exc)[:200]}"
+                    )
     assert not crashes, "\n".join(crashes[:30])
     assert hashlib.sha256(store_path.read_bytes()).hexdigest() == before
     # the corpus exercises both outcomes, not only refusals of unreadable bytes

@@ -30,9 +30,16 @@ def _sha(p) -> str:
 
 def _sources(n=3, x0=105.30) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
-        {"source_code": [f"S{i:03d}" for i in range(n)], "name": [f"青龙镇{i}号水厂" for i in range(n)],
-         "source_type": ["river"] * n, "population_served": [1000 + i for i in range(n)], "has_official_zone": [True] * n},
-        geometry=[Point(x0 + i * 0.01, 30.3) for i in range(n)], crs=4490)
+        {
+            "source_code": [f"S{i:03d}" for i in range(n)],
+            "name": [f"青龙镇{i}号水厂" for i in range(n)],
+            "source_type": ["river"] * n,
+            "population_served": [1000 + i for i in range(n)],
+            "has_official_zone": [True] * n,
+        },
+        geometry=[Point(x0 + i * 0.01, 30.3) for i in range(n)],
+        crs=4490,
+    )
 
 
 def test_gbk_shapefile_without_cpg_decodes(tmp_path):
@@ -72,9 +79,17 @@ def test_zone_prefixed_gauss_kruger_gets_a_specific_hint(tmp_path):
 
 def test_csv_with_swapped_lon_lat_is_detected(tmp_path, demo_copy):
     csv = tmp_path / "sources.csv"
-    pd.DataFrame({"source_code": ["A1", "A2"], "名称": ["甲水厂", "乙水厂"], "source_type": ["河流型", "river"],
-                  "population_served": [1200, 3400], "has_official_zone": ["是", "否"],
-                  "经度": [30.31, 30.32], "纬度": [105.21, 105.22]}).to_csv(csv, index=False)
+    pd.DataFrame(
+        {
+            "source_code": ["A1", "A2"],
+            "名称": ["甲水厂", "乙水厂"],
+            "source_type": ["河流型", "river"],
+            "population_served": [1200, 3400],
+            "has_official_zone": ["是", "否"],
+            "经度": [30.31, 30.32],
+            "纬度": [105.21, 105.22],
+        }
+    ).to_csv(csv, index=False)
     before = _sha(demo_copy)
     rep = import_file(csv, "water_sources", data=demo_copy)
     assert rep.accepted == 0 and len(rep.rejected) == 2 and rep.exit_code == 1
@@ -146,7 +161,9 @@ def test_zip_with_parent_paths_is_refused(tmp_path, demo_copy):
     before = _sha(demo_copy)
     with pytest.raises(InputError, match="path traversal"):
         import_file(z, "rivers", data=demo_copy)
-    assert not (tmp_path.parent / "escaped.txt").exists() and not (tmp_path / "escaped.txt").exists()
+    assert (
+        not (tmp_path.parent / "escaped.txt").exists() and not (tmp_path / "escaped.txt").exists()
+    )
     assert _sha(demo_copy) == before
 
 
@@ -168,7 +185,10 @@ def test_zipped_shapefile_imports(tmp_path):
             zf.write(tmp_path / f"src.{ext}", f"data/src.{ext}")
     rep = import_file(z, "water_sources", data=tmp_path / "s.gpkg")
     assert rep.accepted == 3 and rep.file.endswith("src.zip!src.shp")
-    assert GeoPackageStore(tmp_path / "s.gpkg").read("water_sources")["name"].iloc[0] == "青龙镇0号水厂"
+    assert (
+        GeoPackageStore(tmp_path / "s.gpkg").read("water_sources")["name"].iloc[0]
+        == "青龙镇0号水厂"
+    )
 
 
 def test_register_xlsx_with_merged_headers_dms_and_ocr_digits(tmp_path, demo_copy):
@@ -199,7 +219,17 @@ def test_register_xlsx_with_merged_headers_dms_and_ocr_digits(tmp_path, demo_cop
     # a point register in degrees-minutes-seconds with OCR look-alike digits
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["source_code", "名称", "source_type", "population_served", "has_official_zone", "经度", "纬度"])
+    ws.append(
+        [
+            "source_code",
+            "名称",
+            "source_type",
+            "population_served",
+            "has_official_zone",
+            "经度",
+            "纬度",
+        ]
+    )
     ws.append(["X1", "甲水厂", "地下水型", "IOl0", "否", "105°18′36″", "30°18′00″N"])
     path = tmp_path / "dms.xlsx"
     wb.save(path)
@@ -212,9 +242,17 @@ def test_register_xlsx_with_merged_headers_dms_and_ocr_digits(tmp_path, demo_cop
 
 def test_bad_values_are_rejected_row_by_row(tmp_path):
     csv = tmp_path / "q.csv"
-    pd.DataFrame({"quarry_id": ["Q1", "Q2", "Q2", "Q4"], "name": ["a", "b", "c", "d"],
-                  "status": ["operating", "挖沙中", "closed", "closed"], "has_weighbridge": ["是", "是", "maybe", "否"],
-                  "has_video": ["否"] * 4, "lon": [105.3] * 4, "lat": [30.3] * 4}).to_csv(csv, index=False)
+    pd.DataFrame(
+        {
+            "quarry_id": ["Q1", "Q2", "Q2", "Q4"],
+            "name": ["a", "b", "c", "d"],
+            "status": ["operating", "挖沙中", "closed", "closed"],
+            "has_weighbridge": ["是", "是", "maybe", "否"],
+            "has_video": ["否"] * 4,
+            "lon": [105.3] * 4,
+            "lat": [30.3] * 4,
+        }
+    ).to_csv(csv, index=False)
     rep = import_file(csv, "quarries", data=tmp_path / "s.gpkg")
     assert rep.accepted == 2  # Q1 and Q4
     # the first problem of each row is reported: row 4 is also a duplicate id
@@ -224,15 +262,21 @@ def test_bad_values_are_rejected_row_by_row(tmp_path):
 
 # --- real public data ------------------------------------------------------------------
 
+
 def test_nhdplus_walker_with_independent_answers(realdata, tmp_path):
     src = realdata / "nhdplus" / "walker.gpkg"
     raw = gpd.read_file(src)
-    blank = raw["GNIS_NAME"].map(lambda v: v is None or not str(v).strip())  # NHDPlus writes " " for no name
+    blank = raw["GNIS_NAME"].map(
+        lambda v: v is None or not str(v).strip()
+    )  # NHDPlus writes " " for no name
     unnamed = int(blank.sum())
     assert unnamed == 33
     store = tmp_path / "us.gpkg"
-    kw = dict(data=store, field_map={"COMID": "river_code", "GNIS_NAME": "name"},
-              defaults={"management_level": "village", "in_register": "否"})
+    kw = dict(
+        data=store,
+        field_map={"COMID": "river_code", "GNIS_NAME": "name"},
+        defaults={"management_level": "village", "in_register": "否"},
+    )
     rep = import_file(src, "rivers", **kw)  # US data: refused as outside China
     assert rep.accepted == 0 and len(rep.rejected) == 62
     assert any("outside China" in p.reason for p in rep.rejected)
@@ -254,8 +298,14 @@ def test_nhdplus_walker_with_independent_answers(realdata, tmp_path):
 
 def test_nhdplus_unknown_datum_multilinestrings(realdata, tmp_path):
     src = realdata / "nhdplus" / "new_hope.gpkg"
-    rep = import_file(src, "rivers", data=tmp_path / "us.gpkg", allow_outside_china=True,
-                      field_map={"COMID": "river_code"}, defaults={"name": "unnamed", "management_level": "village", "in_register": "否"})
+    rep = import_file(
+        src,
+        "rivers",
+        data=tmp_path / "us.gpkg",
+        allow_outside_china=True,
+        field_map={"COMID": "river_code"},
+        defaults={"name": "unnamed", "management_level": "village", "in_register": "否"},
+    )
     assert rep.read == 746
     assert any("datum" in n and "not named" in n for n in rep.notes)
     assert rep.accepted + len(rep.rejected) == 746 and rep.accepted >= 740
@@ -268,12 +318,26 @@ def test_nhdplus_unknown_datum_multilinestrings(realdata, tmp_path):
 
 def test_gpx_tracks_into_patrols(realdata, tmp_path):
     src = realdata / "gpx" / "cerknicko-jezero.gpx"
-    rep = import_file(src, "patrols", data=tmp_path / "p.gpkg", allow_outside_china=True, defaults={"chief_id": "C1"})
+    rep = import_file(
+        src,
+        "patrols",
+        data=tmp_path / "p.gpkg",
+        allow_outside_china=True,
+        defaults={"chief_id": "C1"},
+    )
     empty = gpd.read_file(src, layer="tracks").geometry.is_empty
-    assert rep.read == 8 and rep.accepted == 8 - int(empty.sum()) == 7  # the first track has no points
+    assert (
+        rep.read == 8 and rep.accepted == 8 - int(empty.sum()) == 7
+    )  # the first track has no points
     assert [p.row for p in rep.rejected] == [1] and "no geometry" in rep.rejected[0].reason
-    pts = import_file(src, "patrol_points", data=tmp_path / "p.gpkg", allow_outside_china=True,
-                      source_layer="track_points", field_map={"track_fid": "patrol_id", "track_seg_point_id": "seq"})
+    pts = import_file(
+        src,
+        "patrol_points",
+        data=tmp_path / "p.gpkg",
+        allow_outside_china=True,
+        source_layer="track_points",
+        field_map={"track_fid": "patrol_id", "track_seg_point_id": "seq"},
+    )
     assert pts.accepted == 296
 
 
@@ -281,18 +345,39 @@ def test_cli_exit_codes_and_messages(tmp_path):
     shp = tmp_path / "noprj.shp"
     pyogrio.write_dataframe(_sources(), shp)
     shp.with_suffix(".prj").unlink()
-    run = [sys.executable, "-m", "gis.cli", "import", str(shp), "--layer", "water_sources", "--data", str(tmp_path / "s.gpkg")]
+    run = [
+        sys.executable,
+        "-m",
+        "gis.cli",
+        "import",
+        str(shp),
+        "--layer",
+        "water_sources",
+        "--data",
+        str(tmp_path / "s.gpkg"),
+    ]
     p = subprocess.run(run, capture_output=True, text=True)
     assert p.returncode == 2 and "Traceback" not in p.stderr and "--crs" in p.stderr
     p = subprocess.run(run + ["--crs", "EPSG:4490", "--json"], capture_output=True, text=True)
     assert p.returncode == 0 and json.loads(p.stdout)["accepted"] == 3
-    p = subprocess.run(run + ["--crs", "EPSG:4490"], capture_output=True, text=True)  # same ids again
+    p = subprocess.run(
+        run + ["--crs", "EPSG:4490"], capture_output=True, text=True
+    )  # same ids again
     assert p.returncode == 1 and "already exists" in p.stdout
 
 
 def test_lines_are_not_points(tmp_path):
-    g = gpd.GeoDataFrame({"source_code": ["L1"], "name": ["x"], "source_type": ["river"], "population_served": [1000],
-                          "has_official_zone": [False]}, geometry=[LineString([(105.3, 30.3), (105.4, 30.4)])], crs=4490)
+    g = gpd.GeoDataFrame(
+        {
+            "source_code": ["L1"],
+            "name": ["x"],
+            "source_type": ["river"],
+            "population_served": [1000],
+            "has_official_zone": [False],
+        },
+        geometry=[LineString([(105.3, 30.3), (105.4, 30.4)])],
+        crs=4490,
+    )
     g.to_file(tmp_path / "l.geojson")
     rep = import_file(tmp_path / "l.geojson", "water_sources", data=tmp_path / "s.gpkg")
     assert rep.rejected[0].reason == "geometry is LineString; layer needs Point"
@@ -306,8 +391,12 @@ def test_damaged_geopackage_is_salvaged_record_by_record(tmp_path):
     con = sqlite3.connect(path)
     for (name,) in con.execute("select name from sqlite_master where type='trigger'").fetchall():
         con.execute(f'drop trigger "{name}"')  # the rtree triggers need SpatiaLite functions
-    con.execute("update src set name = CAST(X'FFFE41' AS TEXT) where fid = 7")  # not UTF-8: bulk read fails
-    con.execute("update src set geom = X'4750000100000000DEADBEEF' where fid = 4")  # a broken geometry blob
+    con.execute(
+        "update src set name = CAST(X'FFFE41' AS TEXT) where fid = 7"
+    )  # not UTF-8: bulk read fails
+    con.execute(
+        "update src set geom = X'4750000100000000DEADBEEF' where fid = 4"
+    )  # a broken geometry blob
     con.commit()
     con.close()
     with pytest.raises(UnicodeDecodeError):
@@ -317,12 +406,22 @@ def test_damaged_geopackage_is_salvaged_record_by_record(tmp_path):
     assert rep.read == 10 and rep.accepted == 8
     assert [(p.row, p.field) for p in rep.rejected] == [(4, "geometry"), (7, "name")]
     got = GeoPackageStore(tmp_path / "s.gpkg").read("water_sources")["source_code"].tolist()
-    assert got == ["S000", "S001", "S002", "S004", "S005", "S007", "S008", "S009"]  # fid = row, S-codes count from 0
+    assert got == [
+        "S000",
+        "S001",
+        "S002",
+        "S004",
+        "S005",
+        "S007",
+        "S008",
+        "S009",
+    ]  # fid = row, S-codes count from 0
 
 
 def test_kml_points(tmp_path):
     kml = tmp_path / "boards.kml"
-    kml.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+    kml.write_text(
+        """<?xml version="1.0" encoding="UTF-8"?>
 <kml xmlns="http://www.opengis.net/kml/2.2"><Document>
 <Placemark><name>P1</name><ExtendedData><Data name="placed_by"><value>township</value></Data>
 <Data name="chief_name"><value>王建国</value></Data><Data name="chief_phone"><value>100-0000-0001</value></Data></ExtendedData>
@@ -330,21 +429,43 @@ def test_kml_points(tmp_path):
 <Placemark><name>P2</name><ExtendedData><Data name="placed_by"><value>镇乡</value></Data>
 <Data name="chief_name"><value>李华</value></Data><Data name="chief_phone"><value>100-0000-0002</value></Data></ExtendedData>
 <Point><coordinates>30.3100,105.3100,0</coordinates></Point></Placemark>
-</Document></kml>""", encoding="utf-8")
+</Document></kml>""",
+        encoding="utf-8",
+    )
     rep = import_file(kml, "signboards", data=tmp_path / "s.gpkg", field_map={"Name": "board_id"})
     assert rep.accepted == 1 and rep.rejected[0].row == 2 and "swapped" in rep.rejected[0].reason
     got = GeoPackageStore(tmp_path / "s.gpkg").read("signboards").iloc[0]
-    assert (got.board_id, got.chief_name, got.geometry.x, got.geometry.y) == ("P1", "王建国", 105.3, 30.3)
+    assert (got.board_id, got.chief_name, got.geometry.x, got.geometry.y) == (
+        "P1",
+        "王建国",
+        105.3,
+        30.3,
+    )
 
 
 def test_dry_run_reports_like_an_import_and_writes_nothing(tmp_path, demo_copy):
     csv = tmp_path / "sources.csv"
-    pd.DataFrame({"source_code": ["A1", "A2", "A3"], "名称": ["甲水厂", "乙水厂", "丙水厂"], "source_type": ["river"] * 3,
-                  "population_served": [1200, 3400, 900], "has_official_zone": ["否"] * 3,
-                  "经度": [105.31, 30.32, 105.33], "纬度": [30.21, 105.22, 30.23]}).to_csv(csv, index=False)
+    pd.DataFrame(
+        {
+            "source_code": ["A1", "A2", "A3"],
+            "名称": ["甲水厂", "乙水厂", "丙水厂"],
+            "source_type": ["river"] * 3,
+            "population_served": [1200, 3400, 900],
+            "has_official_zone": ["否"] * 3,
+            "经度": [105.31, 30.32, 105.33],
+            "纬度": [30.21, 105.22, 30.23],
+        }
+    ).to_csv(csv, index=False)
     before = _sha(demo_copy)
-    dry = import_file(csv, "water_sources", data=demo_copy, dry_run=True, rejects=tmp_path / "r.csv")
-    assert (dry.read, dry.accepted, [p.row for p in dry.rejected], dry.written) == (3, 2, [3], False)
+    dry = import_file(
+        csv, "water_sources", data=demo_copy, dry_run=True, rejects=tmp_path / "r.csv"
+    )
+    assert (dry.read, dry.accepted, [p.row for p in dry.rejected], dry.written) == (
+        3,
+        2,
+        [3],
+        False,
+    )
     assert "dry run" in " ".join(dry.notes) and _sha(demo_copy) == before
     real = import_file(csv, "water_sources", data=demo_copy, rejects=tmp_path / "r.csv")
     assert (real.accepted, len(real.rejected), real.written) == (2, 1, True)
@@ -362,7 +483,9 @@ def test_export_every_layer(tmp_path, demo_path):
     assert len(sheets["rivers"]) == 337 and len(sheets["signboards"]) == 502  # the seed's inventory
     full = store.read("rivers").geometry.to_wkt()
     rivers = sheets["rivers"]
-    long = full.str.len() > 32767  # an Excel cell holds no more: left out and said so, never cut short
+    long = (
+        full.str.len() > 32767
+    )  # an Excel cell holds no more: left out and said so, never cut short
     assert long.sum() == 1 and (rivers["wkt"].fillna("") == "").eq(long).all()
     assert rivers.loc[long, "wkt_note"].str.contains("GeoPackage").all()
     assert (rivers.loc[~long, "wkt"] == full[~long]).all()
@@ -371,10 +494,17 @@ def test_export_every_layer(tmp_path, demo_path):
     assert len(pd.read_csv(csvs[0])) == 101
     with pytest.raises(KeyError, match="rivers"):
         export_store(store, tmp_path / "x.csv", layers=["river"])
-    (masked,) = export_store(store, tmp_path / "masked.gpkg", layers=["chiefs", "signboards"], mask_phones=True)
+    (masked,) = export_store(
+        store, tmp_path / "masked.gpkg", layers=["chiefs", "signboards"], mask_phones=True
+    )
     chiefs = GeoPackageStore(masked).read("chiefs")
     assert chiefs["phone"].str.fullmatch(r"100-\*{4}-\d{4}").all() and len(chiefs) == 2137
-    assert GeoPackageStore(masked).read("signboards")["chief_phone"].str.contains("****", regex=False).all()
+    assert (
+        GeoPackageStore(masked)
+        .read("signboards")["chief_phone"]
+        .str.contains("****", regex=False)
+        .all()
+    )
 
 
 def test_downloads_are_the_file_or_a_zip_of_the_csvs(tmp_path, demo_path):
@@ -384,9 +514,13 @@ def test_downloads_are_the_file_or_a_zip_of_the_csvs(tmp_path, demo_path):
     from gis.io.findings import as_download, export_store
 
     store = GeoPackageStore(demo_path)
-    data = as_download(lambda out: export_store(store, out, layers=["reservoirs", "chiefs"]), "county.csv")
+    data = as_download(
+        lambda out: export_store(store, out, layers=["reservoirs", "chiefs"]), "county.csv"
+    )
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert sorted(z.namelist()) == ["county.chiefs.csv", "county.reservoirs.csv"]
-        assert len(pd.read_csv(z.open("county.chiefs.csv"))) == 2137  # 24 + 329 + 1784, the seed's chiefs
+        assert (
+            len(pd.read_csv(z.open("county.chiefs.csv"))) == 2137
+        )  # 24 + 329 + 1784, the seed's chiefs
     xlsx = as_download(lambda out: export_store(store, out, layers=["reservoirs"]), "county.xlsx")
     assert len(pd.read_excel(io.BytesIO(xlsx), sheet_name="reservoirs")) == 101

@@ -48,20 +48,74 @@ _SOURCE_ROWS = [
     ("N012", "丑水厂", "river", "100", "是", "1", "30.40", "105.40", "", ""),  # swapped
     ("N013", "寅水厂", "river", "100", "是", "1", "10.0", "60.0", "", ""),  # outside China
     ("N001", "卯水厂", "river", "100", "是", "1", "105.41", "30.41", "", ""),  # duplicate id
-    ("512099S001", "辰水厂", "river", "100", "是", "1", "105.42", "30.42", "", ""),  # id in the store
+    (
+        "512099S001",
+        "辰水厂",
+        "river",
+        "100",
+        "是",
+        "1",
+        "105.42",
+        "30.42",
+        "",
+        "",
+    ),  # id in the store
     ("", "巳水厂", "river", "100", "是", "1", "105.43", "30.43", "", ""),  # empty id
-    ("N017", "午水厂", "groundwater", "", "是", "1", "105.44", "30.44", "", ""),  # required int empty
-    ("N018", "未水厂", "地下水型", "-0", "FALSE", "-1.25e3", " 105.45 ", "30.45", "无名河", ""),  # unknown river
+    (
+        "N017",
+        "午水厂",
+        "groundwater",
+        "",
+        "是",
+        "1",
+        "105.44",
+        "30.44",
+        "",
+        "",
+    ),  # required int empty
+    (
+        "N018",
+        "未水厂",
+        "地下水型",
+        "-0",
+        "FALSE",
+        "-1.25e3",
+        " 105.45 ",
+        "30.45",
+        "无名河",
+        "",
+    ),  # unknown river
     ("N019", "申水厂", "river", "100", "", "1", "105.46", "30.46", "", ""),  # required bool empty
-    ("N020", "", "lake", "x", "maybe", "y", "bad", "30.47", "", ""),  # many problems: the first wins
+    (
+        "N020",
+        "",
+        "lake",
+        "x",
+        "maybe",
+        "y",
+        "bad",
+        "30.47",
+        "",
+        "",
+    ),  # many problems: the first wins
     ("N021", "酉水厂", "Reservoir", "7", "√", "0.1", "105 27 30 E", "30 28 N", "", ""),
     ("N022", "戌水厂", "river", "12345678901234567", "是", "1e2", "105.48", "30.48", "", ""),
     ("N023", "亥水厂", "river", "nan", "是", "1", "105.49", "30.49", "", ""),
     ("N024", "  ", "river", "100", "是", "1", "105.50", "30.50", "", ""),  # blank name
     ("N025", "水厂25", "river", "100", "是", "1", "105.5", "30.5", "", "z"),
 ]
-_COLUMNS = ["source_code", "name", "source_type", "population_served", "has_official_zone",
-            "supply_m3_per_day", "lon", "lat", "河流名称", "备注"]
+_COLUMNS = [
+    "source_code",
+    "name",
+    "source_type",
+    "population_served",
+    "has_official_zone",
+    "supply_m3_per_day",
+    "lon",
+    "lat",
+    "河流名称",
+    "备注",
+]
 
 
 def _csv(folder: Path) -> Path:
@@ -77,7 +131,18 @@ def _xlsx(folder: Path) -> Path:
     """Typed cells as Excel stores them: numbers, booleans, blanks, text."""
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(["source_code", "name", "source_type", "population_served", "has_official_zone", "supply_m3_per_day", "经度", "纬度"])
+    ws.append(
+        [
+            "source_code",
+            "name",
+            "source_type",
+            "population_served",
+            "has_official_zone",
+            "supply_m3_per_day",
+            "经度",
+            "纬度",
+        ]
+    )
     rows = [
         ("X001", "甲", "river", 1200, True, 300.5, 105.3, 30.3),
         ("X002", "乙", "湖库型", 1500.0, False, None, 105.31, 30.31),
@@ -99,17 +164,32 @@ def _xlsx(folder: Path) -> Path:
 
 def _gpkg(folder: Path) -> Path:
     """Geometries a point layer must fit: multipoints, lines, empty, missing, out of range."""
-    geoms = [Point(105.3, 30.3), MultiPoint([(105.31, 30.31)]), MultiPoint([(105.3, 30.3), (105.4, 30.4)]),
-             LineString([(105.3, 30.3), (105.4, 30.4)]), Point(), None, Point(30.3, 105.3), Point(2, 48),
-             Point(105.33, 30.33), Point(105.34, 30.34)]
+    geoms = [
+        Point(105.3, 30.3),
+        MultiPoint([(105.31, 30.31)]),
+        MultiPoint([(105.3, 30.3), (105.4, 30.4)]),
+        LineString([(105.3, 30.3), (105.4, 30.4)]),
+        Point(),
+        None,
+        Point(30.3, 105.3),
+        Point(2, 48),
+        Point(105.33, 30.33),
+        Point(105.34, 30.34),
+    ]
     n = len(geoms)
-    gdf = gpd.GeoDataFrame({"source_code": [f"G{i:03d}" for i in range(n)], "name": [f"站{i}" for i in range(n)],
-                            "source_type": ["river"] * (n - 1) + ["canal"],
-                            "population_served": [100 * i for i in range(n)],
-                            "has_official_zone": [i % 2 == 0 for i in range(n)],
-                            "built": pd.to_datetime([f"2020-01-0{1 + i % 9}" for i in range(n)]),
-                            "depth": [0.5 * i for i in range(n)]},
-                           geometry=geoms, crs=4490)
+    gdf = gpd.GeoDataFrame(
+        {
+            "source_code": [f"G{i:03d}" for i in range(n)],
+            "name": [f"站{i}" for i in range(n)],
+            "source_type": ["river"] * (n - 1) + ["canal"],
+            "population_served": [100 * i for i in range(n)],
+            "has_official_zone": [i % 2 == 0 for i in range(n)],
+            "built": pd.to_datetime([f"2020-01-0{1 + i % 9}" for i in range(n)]),
+            "depth": [0.5 * i for i in range(n)],
+        },
+        geometry=geoms,
+        crs=4490,
+    )
     out = folder / "geoms.gpkg"
     pyogrio.write_dataframe(gdf, out, geometry_type="Unknown")
     return out
@@ -118,15 +198,25 @@ def _gpkg(folder: Path) -> Path:
 def _chiefs(folder: Path) -> Path:
     """A table without ids (they are assigned) whose admin units are given by name."""
     out = folder / "chiefs.csv"
-    pd.DataFrame({"姓名": ["甲", "乙", "丙", "丁", "戊"], "level": ["村级", "township", "镇乡级", "乡", "省级"],
-                  "职务": ["村主任", "镇长", "", "副镇长", "书记"],
-                  "乡镇": ["花阳乡", "云口镇", "云口镇", "无此镇", ""], "村": ["", "", "", "", ""],
-                  "联系电话": ["13800000000", "", "0838-1234567", "x", "1"]}).to_csv(out, index=False)
+    pd.DataFrame(
+        {
+            "姓名": ["甲", "乙", "丙", "丁", "戊"],
+            "level": ["村级", "township", "镇乡级", "乡", "省级"],
+            "职务": ["村主任", "镇长", "", "副镇长", "书记"],
+            "乡镇": ["花阳乡", "云口镇", "云口镇", "无此镇", ""],
+            "村": ["", "", "", "", ""],
+            "联系电话": ["13800000000", "", "0838-1234567", "x", "1"],
+        }
+    ).to_csv(out, index=False)
     return out
 
 
-CASES = {"mixed_csv": (_csv, "water_sources"), "typed_xlsx": (_xlsx, "water_sources"),
-         "geoms_gpkg": (_gpkg, "water_sources"), "chiefs_csv": (_chiefs, "chiefs")}
+CASES = {
+    "mixed_csv": (_csv, "water_sources"),
+    "typed_xlsx": (_xlsx, "water_sources"),
+    "geoms_gpkg": (_gpkg, "water_sources"),
+    "chiefs_csv": (_chiefs, "chiefs"),
+}
 
 
 def outcome(case: str, folder: Path) -> dict:
@@ -137,14 +227,20 @@ def outcome(case: str, folder: Path) -> dict:
     shutil.copy(datasets.get_path("demo"), store)
     before = len(GeoPackageStore(store).read(layer))
     rep = import_file(src, layer, data=store)
-    assert json.loads(report_json(rep)) == json.loads(json.dumps(rep.to_dict(), ensure_ascii=False, default=str))
+    assert json.loads(report_json(rep)) == json.loads(
+        json.dumps(rep.to_dict(), ensure_ascii=False, default=str)
+    )
     text = json.dumps(rep.to_dict(), ensure_ascii=False, default=str).replace(str(folder), "<tmp>")
     rejects = Path(rep.rejects_file).read_text(encoding="utf-8-sig") if rep.rejects_file else None
     frame = GeoPackageStore(store).read(layer).iloc[before:]
     if isinstance(frame, gpd.GeoDataFrame):
         frame = pd.DataFrame(frame).assign(geometry=frame.geometry.to_wkt())
-    return {"report": json.loads(text), "format": rep.format().replace(str(folder), "<tmp>"),
-            "rejects_csv": rejects, "accepted": json.loads(frame.to_json(orient="split", index=False, date_format="iso"))}
+    return {
+        "report": json.loads(text),
+        "format": rep.format().replace(str(folder), "<tmp>"),
+        "rejects_csv": rejects,
+        "accepted": json.loads(frame.to_json(orient="split", index=False, date_format="iso")),
+    }
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -161,12 +257,26 @@ def test_the_reference_files_hold_rejections_of_every_kind():
     """Guard against a reference that silently stopped covering the cases."""
     mixed = json.loads((EXPECTED / "mixed_csv.json").read_text(encoding="utf-8"))["report"]
     fields = {p["field"] for p in mixed["rejected"]}
-    assert {"lon", "lat", "geometry", "name", "source_type", "population_served", "has_official_zone",
-            "supply_m3_per_day", "source_code", "river_code"} <= fields
+    assert {
+        "lon",
+        "lat",
+        "geometry",
+        "name",
+        "source_type",
+        "population_served",
+        "has_official_zone",
+        "supply_m3_per_day",
+        "source_code",
+        "river_code",
+    } <= fields
     assert mixed["read"] == 2 * len(_SOURCE_ROWS) == mixed["accepted"] + len(mixed["rejected"])
     geoms = json.loads((EXPECTED / "geoms_gpkg.json").read_text(encoding="utf-8"))["report"]
-    assert {p["field"] for p in geoms["rejected"]} >= {"geometry", "source_type"} and geoms["repaired"] == []
-    assert {"mixed_csv", "typed_xlsx", "geoms_gpkg", "chiefs_csv"} == {p.stem for p in EXPECTED.glob("*.json")}
+    assert {p["field"] for p in geoms["rejected"]} >= {"geometry", "source_type"} and geoms[
+        "repaired"
+    ] == []
+    assert {"mixed_csv", "typed_xlsx", "geoms_gpkg", "chiefs_csv"} == {
+        p.stem for p in EXPECTED.glob("*.json")
+    }
 
 
 # --- large files: every row accounted for -----------------------------------------------
@@ -177,10 +287,17 @@ _KINDS = ("lon", "geometry", "name", "source_type")  # the field each kind of ba
 def _many(path: Path, n: int, bad_every: int) -> Path:
     """``n`` sources; row i (0-based) is bad when i % bad_every == 0, of kind (i // bad_every) % 4."""
     i = np.arange(n)
-    df = pd.DataFrame({"source_code": [f"M{k:06d}" for k in i], "name": [f"水厂{k}" for k in i],
-                       "source_type": "river", "population_served": (i % 900 + 100).astype(str),
-                       "has_official_zone": "是", "lon": (105.2 + (i % 1000) * 1e-4).astype(str),
-                       "lat": (30.2 + (i % 997) * 1e-4).astype(str)})
+    df = pd.DataFrame(
+        {
+            "source_code": [f"M{k:06d}" for k in i],
+            "name": [f"水厂{k}" for k in i],
+            "source_type": "river",
+            "population_served": (i % 900 + 100).astype(str),
+            "has_official_zone": "是",
+            "lon": (105.2 + (i % 1000) * 1e-4).astype(str),
+            "lat": (30.2 + (i % 997) * 1e-4).astype(str),
+        }
+    )
     bad = i % bad_every == 0
     kind = (i // bad_every) % 4
     df.loc[bad & (kind == 0), "lon"] = "东经"
@@ -202,11 +319,17 @@ def test_ten_thousand_rejected_rows_are_all_in_the_rejects_file(tmp_path, monkey
     assert out["_field"].tolist() == [_KINDS[k % 4] for k in range(n)]
     assert (out["_reason"] != "").all() and (out["_fix"] != "").all()
     assert out["source_code"].tolist() == [f"M{k:06d}" for k in range(n)]  # the row as read
-    assert out.loc[0, "lon"] == "东经" and out.loc[1, "lat"] == "60.5" and out.loc[3, "source_type"] == "lake"
+    assert (
+        out.loc[0, "lon"] == "东经"
+        and out.loc[1, "lat"] == "60.5"
+        and out.loc[3, "source_type"] == "lake"
+    )
     text = rep.format()
     assert len(text.splitlines()) < 60 and "9950 more rejected rows" in text
     assert len(rep.to_dict()["rejected"]) == n
-    assert json.loads(report_json(rep)) == json.loads(json.dumps(rep.to_dict(), ensure_ascii=False, default=str))
+    assert json.loads(report_json(rep)) == json.loads(
+        json.dumps(rep.to_dict(), ensure_ascii=False, default=str)
+    )
 
 
 def test_accepted_plus_rejected_is_read(tmp_path, demo_copy):
@@ -223,19 +346,72 @@ def test_accepted_plus_rejected_is_read(tmp_path, demo_copy):
 
 # --- the column helpers agree with the one-value functions -------------------------------
 
-_ODD_VALUES = ["1", "-0", "+5", "1.5", "12.0", "1e3", "1,000", "1O0", " 7 ", "", "  ", "abc", "nan", "inf",
-               "9" * 400, "12345678901234567", "9007199254740993", "是", "否", "yes", "maybe", "TRUE",
-               "2026-03-01", "2026年3月1日", "2026/3/1", "-5", "river", "河流型", "Reservoir", "lake", "县级",
-               "村", "0.1", "00012", "1.", ".5", "１２", "٣", None, float("nan"), 1, 0, True, False, 1.5,
-               512099.0, np.int64(3), np.float64("nan"), np.float64(2.5), pd.Timestamp("2020-01-01"), 10**30,
-               float("inf"), [1]]
+_ODD_VALUES = [
+    "1",
+    "-0",
+    "+5",
+    "1.5",
+    "12.0",
+    "1e3",
+    "1,000",
+    "1O0",
+    " 7 ",
+    "",
+    "  ",
+    "abc",
+    "nan",
+    "inf",
+    "9" * 400,
+    "12345678901234567",
+    "9007199254740993",
+    "是",
+    "否",
+    "yes",
+    "maybe",
+    "TRUE",
+    "2026-03-01",
+    "2026年3月1日",
+    "2026/3/1",
+    "-5",
+    "river",
+    "河流型",
+    "Reservoir",
+    "lake",
+    "县级",
+    "村",
+    "0.1",
+    "00012",
+    "1.",
+    ".5",
+    "１２",
+    "٣",
+    None,
+    float("nan"),
+    1,
+    0,
+    True,
+    False,
+    1.5,
+    512099.0,
+    np.int64(3),
+    np.float64("nan"),
+    np.float64(2.5),
+    pd.Timestamp("2020-01-01"),
+    10**30,
+    float("inf"),
+    [1],
+]
 
 
 @pytest.mark.parametrize("storage", ["object", "str"])
 def test_coerce_column_gives_what_coerce_gives_value_by_value(storage):
     rng = np.random.default_rng(3)
     for f in [f for layer in catalogue.LAYERS for f in layer.fields]:
-        pool = _ODD_VALUES if storage == "object" else [v for v in _ODD_VALUES if isinstance(v, str) or v is None]
+        pool = (
+            _ODD_VALUES
+            if storage == "object"
+            else [v for v in _ODD_VALUES if isinstance(v, str) or v is None]
+        )
         values = [pool[k] for k in rng.integers(0, len(pool), 300)]
         column = pd.Series(values, dtype=object if storage == "object" else "str")
         out, errors, notes = coerce_column(f, column)
@@ -245,31 +421,68 @@ def test_coerce_column_gives_what_coerce_gives_value_by_value(storage):
                 err = None
             except ValueError as exc:
                 val, note, err = None, None, str(exc)
-            assert (out[i], type(out[i]), notes.get(i), errors.get(i)) == (val, type(val), note, err), (f.name, v)
+            assert (out[i], type(out[i]), notes.get(i), errors.get(i)) == (
+                val,
+                type(val),
+                note,
+                err,
+            ), (f.name, v)
 
 
 def test_plain_numbers_are_read_as_float_reads_them():
     rng = np.random.default_rng(5)
     digits = "0123456789"
-    text = ["".join(rng.choice(list(digits), rng.integers(1, 25))) + "." + "".join(rng.choice(list(digits), rng.integers(1, 30)))
-            for _ in range(20_000)]
-    text += ["9007199254740993", "1.00000000000000011102230246251565404236316680908203125", "-0", "+1.5",
-             "2.4703282292062327", "1.", ".5", " 1", "1e5", "abc", "１２", None]
+    text = [
+        "".join(rng.choice(list(digits), rng.integers(1, 25)))
+        + "."
+        + "".join(rng.choice(list(digits), rng.integers(1, 30)))
+        for _ in range(20_000)
+    ]
+    text += [
+        "9007199254740993",
+        "1.00000000000000011102230246251565404236316680908203125",
+        "-0",
+        "+1.5",
+        "2.4703282292062327",
+        "1.",
+        ".5",
+        " 1",
+        "1e5",
+        "abc",
+        "１２",
+        None,
+    ]
     for column in (pd.Series(text, dtype="str"), pd.Series(text, dtype=object)):
         pos, nums = plain_numbers(column)
-        expected = [(i, float(v)) for i, v in enumerate(text) if v is not None and re.fullmatch(PLAIN_NUMBER, v)]
-        assert pos.tolist() == [i for i, _ in expected] and nums.tolist() == [x for _, x in expected]
+        expected = [
+            (i, float(v))
+            for i, v in enumerate(text)
+            if v is not None and re.fullmatch(PLAIN_NUMBER, v)
+        ]
+        assert pos.tolist() == [i for i, _ in expected] and nums.tolist() == [
+            x for _, x in expected
+        ]
 
 
 def test_a_negative_year_is_a_rejected_date_not_a_traceback(tmp_path):
     csv_path = tmp_path / "q.csv"
-    pd.DataFrame({"quarry_id": ["Q1", "Q2"], "name": ["a", "b"], "status": ["operating"] * 2,
-                  "permit_valid_from": ["2025-01-01", "-5"], "has_weighbridge": ["是"] * 2,
-                  "has_video": ["否"] * 2, "lon": [105.3] * 2, "lat": [30.3] * 2}).to_csv(csv_path, index=False)
+    pd.DataFrame(
+        {
+            "quarry_id": ["Q1", "Q2"],
+            "name": ["a", "b"],
+            "status": ["operating"] * 2,
+            "permit_valid_from": ["2025-01-01", "-5"],
+            "has_weighbridge": ["是"] * 2,
+            "has_video": ["否"] * 2,
+            "lon": [105.3] * 2,
+            "lat": [30.3] * 2,
+        }
+    ).to_csv(csv_path, index=False)
     rep = import_file(csv_path, "quarries", data=tmp_path / "s.gpkg")
     assert rep.accepted == 1
     assert [(p.row, p.field, p.reason) for p in rep.rejected] == [
-        (3, "permit_valid_from", "'-5' is not a date (use YYYY-MM-DD)")]
+        (3, "permit_valid_from", "'-5' is not a date (use YYYY-MM-DD)")
+    ]
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
@@ -279,5 +492,9 @@ if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
     for name in CASES:
         with tempfile.TemporaryDirectory() as tmp:
             res = outcome(name, Path(tmp))
-        (EXPECTED / f"{name}.json").write_text(json.dumps(res, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        print(name, len(res["report"]["rejected"]), "rejected,", res["report"]["accepted"], "accepted")
+        (EXPECTED / f"{name}.json").write_text(
+            json.dumps(res, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+        print(
+            name, len(res["report"]["rejected"]), "rejected,", res["report"]["accepted"], "accepted"
+        )

@@ -43,7 +43,9 @@ def test_nhdplus_arbolate_sum(realdata):
     # dendritic Walker Creek: total upstream length equals ArbolateSu within 1%
     g = _nhd(realdata, "walker.gpkg")
     net = build_network(g, split_tributaries=False)
-    total = net.upstream_length(g["LENGTHKM"].to_numpy())  # the file's lines are simplified: use LENGTHKM
+    total = net.upstream_length(
+        g["LENGTHKM"].to_numpy()
+    )  # the file's lines are simplified: use LENGTHKM
     assert np.allclose(total, g["ArbolateSu"], rtol=0.01)
     assert len(net.outlets()) == 1 == int(g["TerminalFl"].sum())
     assert len(net.trace_upstream(int(net.outlets()[0]))) == len(g) - 1
@@ -59,7 +61,11 @@ def test_nhdplus_arbolate_sum_on_dendritic_parts(realdata, name):
     for e in net.topological_order():
         if len(net.downstream(e)) > 1 or any(u in has_split for u in net.upstream(e)):
             has_split.add(e)
-    tree = [e for e in range(net.n) if e not in has_split and not any(u in has_split for u in net.trace_upstream(e))]
+    tree = [
+        e
+        for e in range(net.n)
+        if e not in has_split and not any(u in has_split for u in net.trace_upstream(e))
+    ]
     assert len(tree) > 0.5 * net.n
     assert np.allclose(total[tree], g["ArbolateSu"].to_numpy()[tree], rtol=0.01)
 
@@ -70,27 +76,40 @@ def test_diversions_are_handled_and_main_path_followed(realdata):
     from_node = {}
     for i, v in enumerate(g["fromnode"]):
         from_node.setdefault(v, []).append(i)
-    assert all(sorted(net.downstream(e)) == sorted(from_node.get(g["tonode"].iloc[e], [])) for e in range(net.n))
+    assert all(
+        sorted(net.downstream(e)) == sorted(from_node.get(g["tonode"].iloc[e], []))
+        for e in range(net.n)
+    )
     assert len(net.main_downstream) == 16 and net.strahler().min() == 1
     hinted = build_network(g, main_path=g["divergence"].to_numpy() == 1, split_tributaries=False)
     for e in net.headwaters():
         path = hinted.trace_downstream(int(e))
-        assert all(g["divergence"].iloc[p] != 2 for p in path[1:] if len(hinted.upstream(p)) == 1 and
-                   len(hinted.downstream(hinted.upstream(p)[0])) > 1), "the main path never takes a minor branch"
+        assert all(
+            g["divergence"].iloc[p] != 2
+            for p in path[1:]
+            if len(hinted.upstream(p)) == 1 and len(hinted.downstream(hinted.upstream(p)[0])) > 1
+        ), "the main path never takes a minor branch"
         assert hinted.next_downstream(path[-1]) is None
 
 
 # --- hand-made networks -------------------------------------------------------------------
 
+
 def _lines(*coords, crs=4544):
-    return gpd.GeoDataFrame({"river_code": [f"R{i}" for i in range(len(coords))]},
-                            geometry=[LineString(c) for c in coords], crs=crs)
+    return gpd.GeoDataFrame(
+        {"river_code": [f"R{i}" for i in range(len(coords))]},
+        geometry=[LineString(c) for c in coords],
+        crs=crs,
+    )
 
 
 def test_line_digitised_upstream_is_detected():
     # a Y: two headwaters join and flow east; the second headwater is drawn backwards
-    g = _lines([(500000, 3400000), (501000, 3400000)], [(500000, 3401000), (501000, 3400000)][::-1],
-               [(501000, 3400000), (503000, 3400000)])
+    g = _lines(
+        [(500000, 3400000), (501000, 3400000)],
+        [(500000, 3401000), (501000, 3400000)][::-1],
+        [(501000, 3400000), (503000, 3400000)],
+    )
     net = build_network(g)
     assert net.reversed_edges.tolist() == [1]
     assert (net.issues["kind"] == "digitised_upstream").sum() == 1
@@ -100,9 +119,12 @@ def test_line_digitised_upstream_is_detected():
 
 
 def test_snapping_and_near_miss_and_crossing_reports():
-    g = _lines([(500000, 3400000), (501000, 3400000)], [(501000.4, 3400000.3), (502000, 3400000)],
-               [(500500, 3400500), (500500, 3399990)],  # ends 10 m short of line 0: a near miss
-               [(501500, 3400500), (501500, 3399500)])  # crosses line 1 with no node
+    g = _lines(
+        [(500000, 3400000), (501000, 3400000)],
+        [(501000.4, 3400000.3), (502000, 3400000)],
+        [(500500, 3400500), (500500, 3399990)],  # ends 10 m short of line 0: a near miss
+        [(501500, 3400500), (501500, 3399500)],
+    )  # crosses line 1 with no node
     net = build_network(g, snap_tolerance=1.0, near_miss=20.0)
     assert net.downstream(0) == [1]  # 0.5 m apart: snapped into one node
     kinds = net.issues["kind"].tolist()
@@ -118,7 +140,11 @@ def test_loop_and_zero_length_are_reported_not_tracebacks():
 
 
 def test_chainage_k_notation_locate_and_extract():
-    assert format_k(5064) == "K5+064" and format_k(0) == "K0+000" and format_k(12345.6, decimals=1) == "K12+345.6"
+    assert (
+        format_k(5064) == "K5+064"
+        and format_k(0) == "K0+000"
+        and format_k(12345.6, decimals=1) == "K12+345.6"
+    )
     assert parse_k("K5+064") == 5064 and parse_k(" k12 + 345.5 ") == 12345.5
     with pytest.raises(InputError, match="K5\\+064"):
         parse_k("5.064 km")
@@ -127,7 +153,11 @@ def test_chainage_k_notation_locate_and_extract():
     loc = rivers.locate(Point(503030, 3401000))
     assert (loc.river_code, loc.chainage_m, loc.offset_m, loc.k) == ("R0", 4000, 30, "K4+000")
     part = rivers.extract("R0", 2500, 4500)
-    assert part.length == pytest.approx(2000) and part.coords[0] == (502500, 3400000) and part.coords[-1] == (503000, 3401500)
+    assert (
+        part.length == pytest.approx(2000)
+        and part.coords[0] == (502500, 3400000)
+        and part.coords[-1] == (503000, 3401500)
+    )
     assert rivers.locate(Point(510000, 3400000), max_distance=50) is None
     with pytest.raises(InputError, match="outside river R0"):
         rivers.extract("R0", 0, 7100)
@@ -140,17 +170,25 @@ def test_demo_rivers_split_at_confluences_into_a_tree(demo_path):
     net = build_network(rivers)
     assert len(net.reversed_edges) == 0  # the generator digitises from source to mouth
     # pieces map back to rivers and cover each river exactly once
-    pieces = net.lines.groupby("source_row").agg(first=("from_m", "min"), last=("to_m", "max"), n=("from_m", "size"))
+    pieces = net.lines.groupby("source_row").agg(
+        first=("from_m", "min"), last=("to_m", "max"), n=("from_m", "size")
+    )
     lengths = net.lines.groupby("source_row").geometry.apply(lambda s: s.length.sum())
     full = rivers.to_crs(4544).length.to_numpy()
-    assert np.allclose(pieces["first"], 0) and np.allclose(pieces["last"], full[pieces.index]) and np.allclose(lengths, full[lengths.index])
+    assert (
+        np.allclose(pieces["first"], 0)
+        and np.allclose(pieces["last"], full[pieces.index])
+        and np.allclose(lengths, full[lengths.index])
+    )
     # every tributary's last piece flows into a piece of the river it names
     codes = rivers["river_code"].to_numpy()
     for e in range(net.n):
         row = net.lines["source_row"].iloc[e]
         down = net.next_downstream(e)
         if down is None:
-            assert net.lines["to_m"].iloc[e] == pytest.approx(full[row]) and pd.isna(rivers["flows_into"].iloc[row])
+            assert net.lines["to_m"].iloc[e] == pytest.approx(full[row]) and pd.isna(
+                rivers["flows_into"].iloc[row]
+            )
         elif net.lines["source_row"].iloc[down] != row:
             assert codes[net.lines["source_row"].iloc[down]] == rivers["flows_into"].iloc[row]
     assert len(net.headwaters()) == 337  # one source per river
@@ -175,13 +213,25 @@ def test_reach_chainage_on_collinear_segments_by_hand():
     from gis.reaches import segment
 
     crs = "EPSG:4544"
-    river = gpd.GeoDataFrame({"river_code": ["R1"], "name": ["直河"], "management_level": ["township"]},
-                             geometry=[LineString([(500_000 + x, 3_300_000) for x in range(0, 3001, 100)])], crs=crs)
-    admin = gpd.GeoDataFrame({"admin_code": ["C", "T1", "T2"], "name": ["县", "甲镇", "乙镇"],
-                              "level": ["county", "township", "township"], "parent_code": [None, "C", "C"]},
-                             geometry=[box(499_000, 3_299_000, 504_000, 3_301_000),
-                                       box(499_000, 3_299_000, 501_234.5, 3_301_000),
-                                       box(501_234.5, 3_299_000, 504_000, 3_301_000)], crs=crs)
+    river = gpd.GeoDataFrame(
+        {"river_code": ["R1"], "name": ["直河"], "management_level": ["township"]},
+        geometry=[LineString([(500_000 + x, 3_300_000) for x in range(0, 3001, 100)])],
+        crs=crs,
+    )
+    admin = gpd.GeoDataFrame(
+        {
+            "admin_code": ["C", "T1", "T2"],
+            "name": ["县", "甲镇", "乙镇"],
+            "level": ["county", "township", "township"],
+            "parent_code": [None, "C", "C"],
+        },
+        geometry=[
+            box(499_000, 3_299_000, 504_000, 3_301_000),
+            box(499_000, 3_299_000, 501_234.5, 3_301_000),
+            box(501_234.5, 3_299_000, 504_000, 3_301_000),
+        ],
+        crs=crs,
+    )
     reaches, _ = segment(river, admin, level="township")
     got = reaches[["admin_code", "from_m", "to_m"]].values.tolist()
     assert got == [["T1", 0.0, 1234.5], ["T2", 1234.5, 3000.0]]

@@ -21,9 +21,13 @@ def _inline_plots(monkeypatch):
 def _run(name: str, workdir: Path) -> tuple[str, bool]:
     """Execute a notebook; return its text output and whether it drew an image."""
     nb = nbformat.read(NB / name, as_version=4)
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}).execute()
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+    ).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-    text = "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for o in outputs)
+    text = "\n".join(
+        str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for o in outputs
+    )
     return text, any("image/png" in o.get("data", {}) for o in outputs)
 
 
@@ -42,7 +46,10 @@ def test_coverage_gaps_notebook(tmp_path):
 
 def test_protection_zones_notebook(tmp_path):
     text, image = _run("03-protection-zones.ipynb", tmp_path)
-    assert "sources without an official zone: 19; proposed polygons: 38 for 19 sources; problems: 0" in text
+    assert (
+        "sources without an official zone: 19; proposed polygons: 38 for 19 sources; problems: 0"
+        in text
+    )
     assert "14 of 23 quarries break a rule" in text
     assert "matches the planted answer key: True" in text
     assert image and (tmp_path / "protection-zones.png").stat().st_size > 10_000

@@ -18,9 +18,18 @@ X, Y = 500000.0, 3400000.0
 
 
 def quarry(qid, x, y, **kw):
-    row = {"quarry_id": qid, "name": qid, "status": "operating", "permit_no": "P1", "permit_valid_from": "2025-01-01",
-           "permit_valid_to": "2027-12-31", "has_weighbridge": True, "has_video": True, "river_code": "R1",
-           "geometry": Point(x, y)}
+    row = {
+        "quarry_id": qid,
+        "name": qid,
+        "status": "operating",
+        "permit_no": "P1",
+        "permit_valid_from": "2025-01-01",
+        "permit_valid_to": "2027-12-31",
+        "has_weighbridge": True,
+        "has_video": True,
+        "river_code": "R1",
+        "geometry": Point(x, y),
+    }
     row.update(kw)
     return row
 
@@ -32,20 +41,62 @@ def bridge_store(tmp_path) -> GeoPackageStore:
     Below the bridge the river loops 600 m east, 300 m north and 600 m back west, so
     the point 300 m north of the bridge is 1500 m downstream along the channel.
     """
-    river = LineString([(X, Y), (X, Y + 5000), (X + 600, Y + 5000), (X + 600, Y + 5300), (X, Y + 5300), (X, Y + 9000)])
-    rivers = gpd.GeoDataFrame([{"river_code": "R1", "name": "测试河", "management_level": "county", "in_register": True,
-                                "geometry": river}], crs=GK)
-    bridge = gpd.GeoDataFrame([{"structure_id": "B1", "kind": "bridge", "name": "测试桥", "river_code": "R1",
-                                "bridge_type": "road", "bridge_class": "medium", "length_m": 80.0,
-                                "geometry": Point(X, Y + 5000)}], crs=GK)
-    quarries = gpd.GeoDataFrame([
-        quarry("Q_UP400", X - 15, Y + 4600),          # 400 m upstream: inside the 500 m rule
-        quarry("Q_MEANDER", X - 15, Y + 5300),        # 300 m away in a line, 1500 m along the channel
-        quarry("Q_DOWN1200", X + 300, Y + 5315),      # 600 + 300 + 300 m back west: 1200 m downstream
-    ], crs=GK)
+    river = LineString(
+        [
+            (X, Y),
+            (X, Y + 5000),
+            (X + 600, Y + 5000),
+            (X + 600, Y + 5300),
+            (X, Y + 5300),
+            (X, Y + 9000),
+        ]
+    )
+    rivers = gpd.GeoDataFrame(
+        [
+            {
+                "river_code": "R1",
+                "name": "测试河",
+                "management_level": "county",
+                "in_register": True,
+                "geometry": river,
+            }
+        ],
+        crs=GK,
+    )
+    bridge = gpd.GeoDataFrame(
+        [
+            {
+                "structure_id": "B1",
+                "kind": "bridge",
+                "name": "测试桥",
+                "river_code": "R1",
+                "bridge_type": "road",
+                "bridge_class": "medium",
+                "length_m": 80.0,
+                "geometry": Point(X, Y + 5000),
+            }
+        ],
+        crs=GK,
+    )
+    quarries = gpd.GeoDataFrame(
+        [
+            quarry("Q_UP400", X - 15, Y + 4600),  # 400 m upstream: inside the 500 m rule
+            quarry("Q_MEANDER", X - 15, Y + 5300),  # 300 m away in a line, 1500 m along the channel
+            quarry(
+                "Q_DOWN1200", X + 300, Y + 5315
+            ),  # 600 + 300 + 300 m back west: 1200 m downstream
+        ],
+        crs=GK,
+    )
     store = GeoPackageStore(tmp_path / "bridge.gpkg")
-    store.write({"rivers": rivers.to_crs(4490), "structures": bridge.to_crs(4490), "quarries": quarries.to_crs(4490)},
-                meta={"as_of": "2026-10-01"})
+    store.write(
+        {
+            "rivers": rivers.to_crs(4490),
+            "structures": bridge.to_crs(4490),
+            "quarries": quarries.to_crs(4490),
+        },
+        meta={"as_of": "2026-10-01"},
+    )
     return store
 
 
@@ -65,10 +116,18 @@ def test_meander_distance_is_1500m(bridge_store):
 
     ch = Channel(build_network(bridge_store.read("rivers")))
     gk = bridge_store.read("quarries").to_crs(ch.net.lines.crs).set_index("quarry_id")
-    bridge = ch.locate(bridge_store.read("structures").to_crs(ch.net.lines.crs).geometry.iloc[0], tolerance=50)
-    assert ch.offset(bridge, ch.locate(gk.geometry["Q_MEANDER"], tolerance=50)) == pytest.approx(1500, abs=1)
-    assert ch.offset(bridge, ch.locate(gk.geometry["Q_DOWN1200"], tolerance=50)) == pytest.approx(1200, abs=1)
-    assert ch.offset(bridge, ch.locate(gk.geometry["Q_UP400"], tolerance=50)) == pytest.approx(-400, abs=1)
+    bridge = ch.locate(
+        bridge_store.read("structures").to_crs(ch.net.lines.crs).geometry.iloc[0], tolerance=50
+    )
+    assert ch.offset(bridge, ch.locate(gk.geometry["Q_MEANDER"], tolerance=50)) == pytest.approx(
+        1500, abs=1
+    )
+    assert ch.offset(bridge, ch.locate(gk.geometry["Q_DOWN1200"], tolerance=50)) == pytest.approx(
+        1200, abs=1
+    )
+    assert ch.offset(bridge, ch.locate(gk.geometry["Q_UP400"], tolerance=50)) == pytest.approx(
+        -400, abs=1
+    )
 
 
 def test_county_override_of_the_distance_table(bridge_store, tmp_path):
@@ -97,7 +156,11 @@ def test_demo_finds_every_planted_violation_and_no_other(demo_path):
     found = set()
     for r in v.itertuples():
         # the key names the structure or zone for location rules, the rule alone otherwise
-        detail = f"{r.rule}:{r.ref}" if r.rule not in ("prohibited_mining_zone",) and isinstance(r.ref, str) else r.rule
+        detail = (
+            f"{r.rule}:{r.ref}"
+            if r.rule not in ("prohibited_mining_zone",) and isinstance(r.ref, str)
+            else r.rule
+        )
         found.add((r.quarry_id, detail))
     assert found == expected
     # distances along the channel equal the planted offsets (quarries sit 15 m off the centreline)
@@ -107,7 +170,10 @@ def test_demo_finds_every_planted_violation_and_no_other(demo_path):
 
 
 def test_quarries_cli_json_and_outputs(demo_path, tmp_path, capsys):
-    assert main(["quarries", "--data", str(demo_path), "--json", "--out", str(tmp_path / "q.xlsx")]) == 0
+    assert (
+        main(["quarries", "--data", str(demo_path), "--json", "--out", str(tmp_path / "q.xlsx")])
+        == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert set(out) >= {"quarries", "summary"}
     assert len(out["quarries"]) == 23
@@ -118,7 +184,9 @@ def test_quarries_cli_json_and_outputs(demo_path, tmp_path, capsys):
     sheets = pd.read_excel(tmp_path / "q.xlsx", sheet_name=None)
     assert len(sheets["violations"]) == 14 and len(sheets["quarries"]) == 23
     for suffix in (".gpkg", ".csv"):
-        assert main(["quarries", "--data", str(demo_path), "--out", str(tmp_path / f"q{suffix}")]) == 0
+        assert (
+            main(["quarries", "--data", str(demo_path), "--out", str(tmp_path / f"q{suffix}")]) == 0
+        )
     assert len(gpd.read_file(tmp_path / "q.gpkg", layer="violations")) == 14
     assert len(pd.read_csv(tmp_path / "q.violations.csv")) == 14
 

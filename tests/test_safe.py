@@ -17,10 +17,30 @@ from gis import maps
 from gis.safe import JOINER, html_text, md_frame, md_text
 from gis.store import GeoPackageStore
 
-TEXTS = PAYLOADS + [COUNTY_NAME, "示范县", "a_b*c", "1. item", "# h", "> q", "- li", "---", "a|b", "x\\y", "&amp;",
-                    "`code`", ":material/home:", "~~s~~", "<!-- c -->", "http://203.0.113.9/", "a@b.cn",
-                    "K1+234", "", string.punctuation, "WWW.x.cn",
-                    "河:smile::100:"]
+TEXTS = PAYLOADS + [
+    COUNTY_NAME,
+    "示范县",
+    "a_b*c",
+    "1. item",
+    "# h",
+    "> q",
+    "- li",
+    "---",
+    "a|b",
+    "x\\y",
+    "&amp;",
+    "`code`",
+    ":material/home:",
+    "~~s~~",
+    "<!-- c -->",
+    "http://203.0.113.9/",
+    "a@b.cn",
+    "K1+234",
+    "",
+    string.punctuation,
+    "WWW.x.cn",
+    "河:smile::100:",
+]
 
 # CommonMark: a backslash before any ASCII punctuation shows that character, nothing else
 _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -59,17 +79,32 @@ def test_missing_values_are_empty_text():
 
 
 def test_md_frame_escapes_cells_index_and_headers_not_numbers():
-    df = pd.DataFrame({"名称": ["**粗**", None], "n": [1, 2], "<h>": ["a", "b"]}, index=["[x](y)", "z"])
+    df = pd.DataFrame(
+        {"名称": ["**粗**", None], "n": [1, 2], "<h>": ["a", "b"]}, index=["[x](y)", "z"]
+    )
     out = md_frame(df)
-    assert out["名称"].iloc[0] == "\\*\\*粗\\*\\*" and pd.isna(out["名称"].iloc[1]) and out["n"].tolist() == [1, 2]
-    assert list(out.index) == ["\\[x\\]\\(y\\)", "z"] and list(out.columns) == ["名称", "n", "\\<h\\>"]
+    assert (
+        out["名称"].iloc[0] == "\\*\\*粗\\*\\*"
+        and pd.isna(out["名称"].iloc[1])
+        and out["n"].tolist() == [1, 2]
+    )
+    assert list(out.index) == ["\\[x\\]\\(y\\)", "z"] and list(out.columns) == [
+        "名称",
+        "n",
+        "\\<h\\>",
+    ]
     assert df["名称"].iloc[0] == "**粗**"  # the input is not changed
-    assert isinstance(md_frame(pd.DataFrame({"a": ["x"]})).index, pd.RangeIndex)  # st.table hides it
+    assert isinstance(
+        md_frame(pd.DataFrame({"a": ["x"]})).index, pd.RangeIndex
+    )  # st.table hides it
 
 
 def test_json_safe_escapes_every_string_property_once():
-    gdf = gpd.GeoDataFrame({"name": PAYLOADS, "n": range(len(PAYLOADS)), "none": [None] * len(PAYLOADS)},
-                           geometry=[shapely.Point(105, 30)] * len(PAYLOADS), crs=4326)
+    gdf = gpd.GeoDataFrame(
+        {"name": PAYLOADS, "n": range(len(PAYLOADS)), "none": [None] * len(PAYLOADS)},
+        geometry=[shapely.Point(105, 30)] * len(PAYLOADS),
+        crs=4326,
+    )
     out = maps.json_safe(gdf)
     assert out["name"].tolist() == [html.escape(p, quote=True) for p in PAYLOADS]
     assert [html.unescape(v) for v in out["name"]] == PAYLOADS  # once: no "&amp;lt;"
@@ -95,7 +130,9 @@ def _layers_of(m):
 
 
 def _props(layer) -> list:
-    return [v for f in layer.data["features"] for v in f["properties"].values() if isinstance(v, str)]
+    return [
+        v for f in layer.data["features"] for v in f["properties"].values() if isinstance(v, str)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -117,17 +154,30 @@ def hostile_maps(hostile_path):
     q = check_quarries(store)
     src = store.read("water_sources")
     unzoned = src.loc[~src["has_official_zone"].astype(bool), "source_code"].iloc[0]
-    reaches = lines[["reach_id", "geometry"]].assign(last_patrol=None, patrols="0", length_m="1", recency="never")
-    tracks = gpd.GeoDataFrame({"patrol_id": ["P<b>1</b>"], "chief_id": [PAYLOADS[0]], "valid": [True],
-                               "flags": [PAYLOADS[1]], "start": [1_750_000_000_000], "end": [1_750_000_600_000]},
-                              geometry=[shapely.LineString([(105.3, 30.2), (105.31, 30.21)])], crs=4326)
-    return {"county": maps.county_map(layers),
-            "zones": maps.zone_map(layers, proposal=delineate(store, sources=[unzoned]).zones),
-            "gaps": maps.gaps_map(layers, analyse(store).unassigned),
-            "quarries": maps.quarry_map(layers, q.quarries.drop(columns="violations"), q.violations()),
-            "jurisdiction": jurisdiction_map(layers, lines),
-            "selection": selection_group(lines, lines["reach_id"].tolist()[:5], rid),
-            "patrols": patrol_map(layers, reaches, tracks)}
+    reaches = lines[["reach_id", "geometry"]].assign(
+        last_patrol=None, patrols="0", length_m="1", recency="never"
+    )
+    tracks = gpd.GeoDataFrame(
+        {
+            "patrol_id": ["P<b>1</b>"],
+            "chief_id": [PAYLOADS[0]],
+            "valid": [True],
+            "flags": [PAYLOADS[1]],
+            "start": [1_750_000_000_000],
+            "end": [1_750_000_600_000],
+        },
+        geometry=[shapely.LineString([(105.3, 30.2), (105.31, 30.21)])],
+        crs=4326,
+    )
+    return {
+        "county": maps.county_map(layers),
+        "zones": maps.zone_map(layers, proposal=delineate(store, sources=[unzoned]).zones),
+        "gaps": maps.gaps_map(layers, analyse(store).unassigned),
+        "quarries": maps.quarry_map(layers, q.quarries.drop(columns="violations"), q.violations()),
+        "jurisdiction": jurisdiction_map(layers, lines),
+        "selection": selection_group(lines, lines["reach_id"].tolist()[:5], rid),
+        "patrols": patrol_map(layers, reaches, tracks),
+    }
 
 
 def test_every_map_layer_of_a_hostile_store_carries_escaped_text(hostile_maps):

@@ -79,8 +79,12 @@ def test_failed_write_leaves_file_byte_for_byte_unchanged(tmp_path, monkeypatch)
 
     monkeypatch.setattr(store, "_write_layer", flaky)
     with pytest.raises(StoreError, match="unchanged"):
-        s.write({"rivers": _example(catalogue.get_layer("rivers")),
-                 "reservoirs": _example(catalogue.get_layer("reservoirs"))})
+        s.write(
+            {
+                "rivers": _example(catalogue.get_layer("rivers")),
+                "reservoirs": _example(catalogue.get_layer("reservoirs")),
+            }
+        )
     assert _sha(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.gpkg"]  # no temp file left behind
     assert s.layers() == ["chiefs"]
@@ -129,7 +133,9 @@ def test_layers_readme_is_the_generated_catalogue():
     from gis.catalogue_doc import to_markdown
 
     text = (Path(__file__).resolve().parents[1] / "layers" / "README.md").read_text()
-    assert text.strip() == to_markdown().strip(), "regenerate: riverchief layers --markdown > layers/README.md"
+    assert text.strip() == to_markdown().strip(), (
+        "regenerate: riverchief layers --markdown > layers/README.md"
+    )
     for layer in catalogue.LAYERS:
         assert f"`{layer.name}`" in text, layer.name
         assert layer.zh in text, layer.zh

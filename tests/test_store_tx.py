@@ -37,15 +37,26 @@ def _sha(path: Path) -> str:
 
 def _sources_csv(path: Path, prefix: str, n: int, lon0: float = 105.2) -> Path:
     """``n`` valid water sources with codes ``<prefix>0000``..., on a line east of ``lon0``."""
-    pd.DataFrame({"source_code": [f"{prefix}{i:04d}" for i in range(n)], "名称": [f"水厂{i}" for i in range(n)],
-                  "source_type": ["river"] * n, "population_served": [100] * n, "has_official_zone": ["否"] * n,
-                  "经度": [lon0 + i * 1e-5 for i in range(n)], "纬度": [30.3] * n}).to_csv(path, index=False)
+    pd.DataFrame(
+        {
+            "source_code": [f"{prefix}{i:04d}" for i in range(n)],
+            "名称": [f"水厂{i}" for i in range(n)],
+            "source_type": ["river"] * n,
+            "population_served": [100] * n,
+            "has_official_zone": ["否"] * n,
+            "经度": [lon0 + i * 1e-5 for i in range(n)],
+            "纬度": [30.3] * n,
+        }
+    ).to_csv(path, index=False)
     return path
 
 
 def _points(codes: list[str], xy: list[tuple[float, float]]) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"source_code": codes, "name": codes, "source_type": ["river"] * len(codes)},
-                            geometry=[Point(x, y) for x, y in xy], crs=4490)
+    return gpd.GeoDataFrame(
+        {"source_code": codes, "name": codes, "source_type": ["river"] * len(codes)},
+        geometry=[Point(x, y) for x, y in xy],
+        crs=4490,
+    )
 
 
 def _state(path: Path, tables=("water_sources", "chiefs", "meta")) -> str:
@@ -69,10 +80,15 @@ def assert_well_formed(path: Path, layer: str) -> gpd.GeoDataFrame:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         fids = [r[0] for r in conn.execute(f'SELECT fid FROM "{layer}"')]
         assert len(fids) == len(set(fids))
-        count = conn.execute("SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = ?", (layer,)).fetchone()[0]
+        count = conn.execute(
+            "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = ?", (layer,)
+        ).fetchone()[0]
         assert count == len(fids)
         assert conn.execute(f"SELECT rtreecheck('rtree_{layer}_geom')").fetchone()[0] == "ok"
-        rtree = {r[0]: r[1:] for r in conn.execute(f'SELECT id, minx, maxx, miny, maxy FROM "rtree_{layer}_geom"')}
+        rtree = {
+            r[0]: r[1:]
+            for r in conn.execute(f'SELECT id, minx, maxx, miny, maxy FROM "rtree_{layer}_geom"')
+        }
     finally:
         conn.close()
     assert layer in [name for name, _ in pyogrio.list_layers(path)]
@@ -81,7 +97,9 @@ def assert_well_formed(path: Path, layer: str) -> gpd.GeoDataFrame:
     assert sorted(df.index) == sorted(fids) == sorted(rtree)
     for fid, geom in df.geometry.items():
         minx, miny, maxx, maxy = geom.bounds
-        assert rtree[fid] == pytest.approx((minx, maxx, miny, maxy), abs=1e-4)  # rtree boxes are float32
+        assert rtree[fid] == pytest.approx(
+            (minx, maxx, miny, maxy), abs=1e-4
+        )  # rtree boxes are float32
     window = (105.19, 30.25, 105.2015, 30.35)
     want = set(df.index[df.geometry.intersects(box(*window))])
     got = pyogrio.read_dataframe(path, layer=layer, bbox=window, fid_as_index=True)
@@ -90,6 +108,7 @@ def assert_well_formed(path: Path, layer: str) -> gpd.GeoDataFrame:
 
 
 # --- the Store interface, shared by the file and the memory store ------------------------
+
 
 @pytest.fixture(params=["gpkg", "memory"])
 def any_store(request, tmp_path, demo_path):
@@ -104,20 +123,31 @@ def any_store(request, tmp_path, demo_path):
 
 def test_mode_per_layer_replaces_one_and_appends_another_in_one_write(any_store):
     chiefs = any_store.read("chiefs")
-    any_store.write({"water_sources": _points(["R1"], [(105.3, 30.3)]), "chiefs": chiefs.iloc[:2]},
-                    mode={"water_sources": "replace", "chiefs": "append"})
+    any_store.write(
+        {"water_sources": _points(["R1"], [(105.3, 30.3)]), "chiefs": chiefs.iloc[:2]},
+        mode={"water_sources": "replace", "chiefs": "append"},
+    )
     assert list(any_store.read("water_sources")["source_code"]) == ["R1"]
-    assert list(any_store.read("chiefs")["chief_id"]) == list(chiefs["chief_id"]) + list(chiefs["chief_id"][:2])
+    assert list(any_store.read("chiefs")["chief_id"]) == list(chiefs["chief_id"]) + list(
+        chiefs["chief_id"][:2]
+    )
 
 
-@pytest.mark.parametrize("mode", [{"water_sources": "replace"}, {"water_sources": "replace", "chiefs": "merge"},
-                                  "upsert"])
+@pytest.mark.parametrize(
+    "mode",
+    [{"water_sources": "replace"}, {"water_sources": "replace", "chiefs": "merge"}, "upsert"],
+)
 def test_modes_must_be_known_and_name_every_table(any_store, mode):
     before = len(any_store.read("chiefs"))
     with pytest.raises(StoreError, match="Fix:"):
-        any_store.write({"water_sources": _points(["R1"], [(105.3, 30.3)]),
-                         "chiefs": any_store.read("chiefs")}, mode=mode)
-    assert len(any_store.read("chiefs")) == before and len(any_store.read("water_sources")) == DEMO_SOURCES
+        any_store.write(
+            {"water_sources": _points(["R1"], [(105.3, 30.3)]), "chiefs": any_store.read("chiefs")},
+            mode=mode,
+        )
+    assert (
+        len(any_store.read("chiefs")) == before
+        and len(any_store.read("water_sources")) == DEMO_SOURCES
+    )
 
 
 def test_version_changes_with_every_write(any_store):
@@ -130,22 +160,32 @@ def test_version_changes_with_every_write(any_store):
 
 # --- the GeoPackage itself stays what GDAL and QGIS expect --------------------------------
 
+
 def test_append_and_replace_keep_fids_feature_count_and_rtree_right(demo_copy):
     s = GeoPackageStore(demo_copy)
     old = s.read("water_sources")
-    new = _points(["N1", "N2", "N3"], [(105.195, 30.3), (105.2, 30.31), (105.5, 30.5)]).assign(extra="x")
+    new = _points(["N1", "N2", "N3"], [(105.195, 30.3), (105.2, 30.31), (105.5, 30.5)]).assign(
+        extra="x"
+    )
     s.write({"water_sources": new}, mode="append")
     df = assert_well_formed(demo_copy, "water_sources")
     assert len(df) == DEMO_SOURCES + 3
-    assert list(df["source_code"][-3:]) == ["N1", "N2", "N3"] and df.index[-3:].min() > old.shape[0] - 1
-    assert df["extra"].isna().sum() == DEMO_SOURCES  # the new column exists, old rows hold nothing in it
+    assert (
+        list(df["source_code"][-3:]) == ["N1", "N2", "N3"]
+        and df.index[-3:].min() > old.shape[0] - 1
+    )
+    assert (
+        df["extra"].isna().sum() == DEMO_SOURCES
+    )  # the new column exists, old rows hold nothing in it
     got = set(s.read("water_sources", bbox=(105.19, 30.29, 105.201, 30.32))["source_code"])
     assert {"N1", "N2"} <= got and "N3" not in got
     s.write({"water_sources": new.iloc[:2]}, mode="replace")
     df = assert_well_formed(demo_copy, "water_sources")
     assert list(df["source_code"]) == ["N1", "N2"] and "extra" in df.columns
     admin = s.read("admin_units")
-    s.write({"admin_units": admin.iloc[:40]}, mode="append")  # polygons: envelopes in the blob header
+    s.write(
+        {"admin_units": admin.iloc[:40]}, mode="append"
+    )  # polygons: envelopes in the blob header
     assert len(assert_well_formed(demo_copy, "admin_units")) == len(admin) + 40
     assert pyogrio.read_info(demo_copy, layer="admin_units")["features"] == len(admin) + 40
 
@@ -157,12 +197,19 @@ def test_append_indexes_every_row_whichever_tree_is_bigger(demo_copy, monkeypatc
     between, the transaction renumbers it (and its index) instead."""
     if numbered == "before-another-writer":
         real = GeoPackageStore._next_fids
-        monkeypatch.setattr(GeoPackageStore, "_next_fids",
-                            lambda self, target, names: {k: v - 7 for k, v in real(self, target, names).items()})
+        monkeypatch.setattr(
+            GeoPackageStore,
+            "_next_fids",
+            lambda self, target, names: {k: v - 7 for k, v in real(self, target, names).items()},
+        )
     xy = [(105.195 + i * 1e-5, 30.3) for i in range(n)]
-    GeoPackageStore(demo_copy).write({"water_sources": _points([f"A{i}" for i in range(n)], xy)}, mode="append")
+    GeoPackageStore(demo_copy).write(
+        {"water_sources": _points([f"A{i}" for i in range(n)], xy)}, mode="append"
+    )
     df = assert_well_formed(demo_copy, "water_sources")
-    assert len(df) == DEMO_SOURCES + n and list(df["source_code"][-n:]) == [f"A{i}" for i in range(n)]
+    assert len(df) == DEMO_SOURCES + n and list(df["source_code"][-n:]) == [
+        f"A{i}" for i in range(n)
+    ]
     assert df.index[-n:].min() == df.index[:DEMO_SOURCES].max() + 1  # new fids follow the old ones
 
 
@@ -175,8 +222,13 @@ def test_a_failure_inside_the_transaction_rolls_every_layer_back(demo_copy, monk
 
     monkeypatch.setattr(gpkg_tx, "_merge_meta", fail)
     with pytest.raises(StoreError, match="the store is unchanged: simulated"):
-        s.write({"water_sources": _points(["T1"], [(105.2, 30.3)]), "chiefs": s.read("chiefs").iloc[:3]},
-                mode={"water_sources": "append", "chiefs": "replace"})
+        s.write(
+            {
+                "water_sources": _points(["T1"], [(105.2, 30.3)]),
+                "chiefs": s.read("chiefs").iloc[:3],
+            },
+            mode={"water_sources": "append", "chiefs": "replace"},
+        )
     assert _sha(demo_copy) == before
     assert sorted(p.name for p in demo_copy.parent.iterdir()) == [demo_copy.name]
 
@@ -206,7 +258,9 @@ def test_a_read_in_another_thread_waits_and_never_drops_the_write_lock(demo_copy
         reader = threading.Thread(target=lambda: (seen.update(n=len(s.read("chiefs"))), done.set()))
         reader.start()
         seen["read_during_write"] = done.wait(0.5)
-        probe = subprocess.run([sys.executable, "-c", PROBE, str(demo_copy)], capture_output=True, text=True)
+        probe = subprocess.run(
+            [sys.executable, "-c", PROBE, str(demo_copy)], capture_output=True, text=True
+        )
         seen["probe"] = probe.stdout.strip()
         real(conn, table, **kw)
 
@@ -243,32 +297,45 @@ sys.stdin.readline()
 
 
 def _qgis_like(path: Path, script: str = QGIS_LIKE) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", script, str(path)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", script, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_import_while_a_wal_reader_and_writer_hold_the_file(tmp_path, demo_copy):
     editor = _qgis_like(demo_copy)
     try:
         assert editor.stdout.readline().split() == ["ready", str(DEMO_SOURCES)]
-        rep = import_file(_sources_csv(tmp_path / "s.csv", "W", 30), "water_sources", data=demo_copy)
+        rep = import_file(
+            _sources_csv(tmp_path / "s.csv", "W", 30), "water_sources", data=demo_copy
+        )
         assert rep.accepted == 30
         editor.stdin.write("\n")
         editor.stdin.flush()
-        assert editor.stdout.readline().split() == [str(DEMO_SOURCES + 30), "ok"]  # the editor sees the import
+        assert editor.stdout.readline().split() == [
+            str(DEMO_SOURCES + 30),
+            "ok",
+        ]  # the editor sees the import
     finally:
         editor.communicate("\n", timeout=30)
     conn = sqlite3.connect(demo_copy)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # left as the editor set it
     conn.close()
     assert len(assert_well_formed(demo_copy, "water_sources")) == DEMO_SOURCES + 30
-    assert "QGIS1" in set(GeoPackageStore(demo_copy).read("chiefs")["chief_id"])  # the editor's row survived
+    assert "QGIS1" in set(
+        GeoPackageStore(demo_copy).read("chiefs")["chief_id"]
+    )  # the editor's row survived
 
 
 def test_version_moves_when_the_write_sits_in_the_wal(demo_copy):
     conn = sqlite3.connect(demo_copy)
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("SELECT count(*) FROM chiefs").fetchone()  # held open: no checkpoint on close of others
+    conn.execute(
+        "SELECT count(*) FROM chiefs"
+    ).fetchone()  # held open: no checkpoint on close of others
     s = GeoPackageStore(demo_copy)
     before, mtime = s.version(), demo_copy.stat().st_mtime_ns
     s.write({"water_sources": _points(["V1"], [(105.2, 30.3)])}, mode="append")
@@ -291,13 +358,18 @@ conn.execute(sys.argv[3])
 
 @pytest.mark.parametrize("journal", ["wal", "delete"])
 def test_a_writer_holding_the_file_past_the_timeout_gets_a_clear_error(demo_copy, journal):
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(demo_copy), journal, "ROLLBACK"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(demo_copy), journal, "ROLLBACK"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         with pytest.raises(StoreError, match=r"locked by another program .*Fix: .*QGIS"):
-            GeoPackageStore(demo_copy, timeout=0.5).write({"water_sources": _points(["L1"], [(105.2, 30.3)])},
-                                                           mode="append")
+            GeoPackageStore(demo_copy, timeout=0.5).write(
+                {"water_sources": _points(["L1"], [(105.2, 30.3)])}, mode="append"
+            )
     finally:
         holder.communicate("\n", timeout=30)
     assert len(assert_well_formed(demo_copy, "water_sources")) == DEMO_SOURCES
@@ -307,13 +379,19 @@ def test_a_writer_holding_the_file_past_the_timeout_gets_a_clear_error(demo_copy
 def test_an_import_waits_for_an_editors_write_and_both_land(tmp_path, demo_copy):
     import threading
 
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(demo_copy), "wal", "COMMIT"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(demo_copy), "wal", "COMMIT"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     reports = []
     try:
         assert holder.stdout.readline().strip() == "ready"  # the editor holds the write lock
         csv = _sources_csv(tmp_path / "s.csv", "E", 10)
-        importer = threading.Thread(target=lambda: reports.append(import_file(csv, "water_sources", data=demo_copy)))
+        importer = threading.Thread(
+            target=lambda: reports.append(import_file(csv, "water_sources", data=demo_copy))
+        )
         importer.start()
         time.sleep(0.5)  # the import is now waiting for the lock (busy timeout: 30 s)
     finally:
@@ -325,6 +403,7 @@ def test_an_import_waits_for_an_editors_write_and_both_land(tmp_path, demo_copy)
 
 
 # --- concurrent importers ------------------------------------------------------------------
+
 
 def _import_into(csv: Path, data: Path, marks=None) -> None:
     """Child process: import ``csv``; ``marks`` gets the monotonic times the transaction
@@ -343,7 +422,9 @@ def _import_into(csv: Path, data: Path, marks=None) -> None:
 
 
 def test_ten_concurrent_importers_all_land(tmp_path, demo_copy):
-    csvs = [_sources_csv(tmp_path / f"{k}.csv", f"C{k}_", 20, lon0=105.2 + k * 0.01) for k in range(10)]
+    csvs = [
+        _sources_csv(tmp_path / f"{k}.csv", f"C{k}_", 20, lon0=105.2 + k * 0.01) for k in range(10)
+    ]
     procs = [FORK.Process(target=_import_into, args=(c, demo_copy)) for c in csvs]
     for p in procs:
         p.start()
@@ -358,8 +439,13 @@ def test_ten_concurrent_importers_all_land(tmp_path, demo_copy):
 
 # --- kill -9 at random points --------------------------------------------------------------
 
-@pytest.mark.parametrize("journal, runs", [("delete", 50), ("wal", 16)])  # wal: as QGIS leaves the file
-def test_kill_9_at_random_points_leaves_the_old_or_the_new_state(tmp_path, demo_path, journal, runs):
+
+@pytest.mark.parametrize(
+    "journal, runs", [("delete", 50), ("wal", 16)]
+)  # wal: as QGIS leaves the file
+def test_kill_9_at_random_points_leaves_the_old_or_the_new_state(
+    tmp_path, demo_path, journal, runs
+):
     csv = _sources_csv(tmp_path / "k.csv", "K", 2000)
     start = tmp_path / "start.gpkg"
     shutil.copy(demo_path, start)
@@ -393,12 +479,16 @@ def test_kill_9_at_random_points_leaves_the_old_or_the_new_state(tmp_path, demo_
     rng = random.Random(12)
     # half anywhere in the run, half inside the transaction (a short part of the run)
     half = runs // 2
-    plan = [(rng.uniform(0, whole), False) for _ in range(half)] + [(rng.uniform(0, tx), True) for _ in range(half)]
+    plan = [(rng.uniform(0, whole), False) for _ in range(half)] + [
+        (rng.uniform(0, tx), True) for _ in range(half)
+    ]
     outcomes, hot, batches = [], 0, 0
     for i, (delay, in_tx) in enumerate(plan):
         marks[0] = marks[1] = 0
         path = run(tmp_path / f"k{i}", delay, marks, in_tx)
-        hot += Path(f"{path}-journal").exists() or Path(f"{path}-wal").exists()  # killed in the transaction
+        hot += (
+            Path(f"{path}-journal").exists() or Path(f"{path}-wal").exists()
+        )  # killed in the transaction
         batches += any(path.parent.glob(".*.batch"))  # killed before the batch folder was removed
         state = _state(path)  # opens the file: a hot journal is rolled back here
         assert state in (old, new), i
@@ -406,13 +496,20 @@ def test_kill_9_at_random_points_leaves_the_old_or_the_new_state(tmp_path, demo_
         assert_well_formed(path, "water_sources")
         left = [f for f in path.parent.rglob("*") if f.is_file() and f != path]
         assert sum(f.stat().st_size for f in left) < size / 4, left  # never a store-sized copy
-    print(f"kill -9 ({journal}): {sum(outcomes)} of {runs} runs ended in the new state, {runs - sum(outcomes)} "
-          f"in the old; {hot} left a hot journal or WAL, {batches} a batch folder")
+    print(
+        f"kill -9 ({journal}): {sum(outcomes)} of {runs} runs ended in the new state, {runs - sum(outcomes)} "
+        f"in the old; {hot} left a hot journal or WAL, {batches} a batch folder"
+    )
 
 
 def _create_store(path: Path, n: int) -> None:
-    GeoPackageStore(path).write({"water_sources": _points([f"N{i}" for i in range(n)],
-                                                          [(105.2 + i * 1e-5, 30.3) for i in range(n)])})
+    GeoPackageStore(path).write(
+        {
+            "water_sources": _points(
+                [f"N{i}" for i in range(n)], [(105.2 + i * 1e-5, 30.3) for i in range(n)]
+            )
+        }
+    )
     os._exit(0)
 
 
@@ -460,6 +557,7 @@ def test_batches_of_killed_writers_are_removed_and_live_ones_kept(tmp_path, monk
 
 # --- a full disk ---------------------------------------------------------------------------
 
+
 @pytest.fixture()
 def small_disk(tmp_path):
     """A mount point for a tmpfs whose size the test chooses (root only)."""
@@ -470,7 +568,9 @@ def small_disk(tmp_path):
     mounted = []
 
     def mount(size: int) -> Path:
-        r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)], capture_output=True)
+        r = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)], capture_output=True
+        )
         if r.returncode:
             pytest.skip(f"mounting a tmpfs is not permitted here: {r.stderr.decode().strip()}")
         mounted.append(mnt)
@@ -482,7 +582,9 @@ def small_disk(tmp_path):
 
 
 @pytest.mark.parametrize("room", [0.3, 1.5], ids=["batch-does-not-fit", "transaction-does-not-fit"])
-def test_full_disk_fails_clearly_and_leaves_the_store_unchanged(tmp_path, demo_path, small_disk, room):
+def test_full_disk_fails_clearly_and_leaves_the_store_unchanged(
+    tmp_path, demo_path, small_disk, room
+):
     n = 6000
     batch = _points([f"F{i}" for i in range(n)], [(105.2 + i * 1e-6, 30.3) for i in range(n)])
     probe = tmp_path / "probe.gpkg"
@@ -493,7 +595,9 @@ def test_full_disk_fails_clearly_and_leaves_the_store_unchanged(tmp_path, demo_p
     before = _sha(path)
     with pytest.raises(StoreError, match=r"disk is full.*Fix: free space") as err:
         GeoPackageStore(path).write({"water_sources": batch}, mode="append")
-    in_transaction = isinstance(err.value.__cause__, sqlite3.OperationalError)  # not GDAL's batch write
+    in_transaction = isinstance(
+        err.value.__cause__, sqlite3.OperationalError
+    )  # not GDAL's batch write
     assert in_transaction == (room > 1)
     assert _sha(path) == before
     assert sorted(p.name for p in mnt.iterdir()) == ["county.gpkg"]
@@ -501,6 +605,7 @@ def test_full_disk_fails_clearly_and_leaves_the_store_unchanged(tmp_path, demo_p
 
 
 # --- user files are never overwritten ------------------------------------------------------
+
 
 def test_a_symlinked_store_stays_a_symlink_and_a_hard_link_stays_shared(tmp_path, demo_path):
     real = tmp_path / "real" / "county.gpkg"
@@ -518,8 +623,7 @@ def test_a_symlinked_store_stays_a_symlink_and_a_hard_link_stays_shared(tmp_path
 
 
 def test_the_library_never_writes_into_a_file_that_is_not_a_geopackage(tmp_path):
-    for name, content in [("user.csv", b"a,b\n1,2\n"), ("empty.gpkg", b""),
-                          ("other.sqlite", None)]:
+    for name, content in [("user.csv", b"a,b\n1,2\n"), ("empty.gpkg", b""), ("other.sqlite", None)]:
         path = tmp_path / name
         if content is None:
             sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.close()
@@ -531,8 +635,16 @@ def test_the_library_never_writes_into_a_file_that_is_not_a_geopackage(tmp_path)
         assert _sha(path) == before
 
 
-@pytest.mark.parametrize("argv", [["import", "{src}", "--layer", "water_sources"], ["summary"], ["gaps"],
-                                  ["export", "{out}"], ["zones", "delineate", "--missing", "--write"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["import", "{src}", "--layer", "water_sources"],
+        ["summary"],
+        ["gaps"],
+        ["export", "{out}"],
+        ["zones", "delineate", "--missing", "--write"],
+    ],
+)
 def test_every_cli_command_refuses_a_data_file_that_is_not_a_store(tmp_path, capsys, argv):
     csv = tmp_path / "register.csv"
     csv.write_text("河流名称,长度\n涪江,12\n", encoding="utf-8")
@@ -547,8 +659,12 @@ def test_every_cli_command_refuses_a_data_file_that_is_not_a_store(tmp_path, cap
 
 @pytest.mark.parametrize("alias", ["same", "symlink", "hardlink", "dotted"])
 def test_export_onto_the_store_itself_is_refused(tmp_path, demo_copy, capsys, alias):
-    out = {"same": demo_copy, "symlink": tmp_path / "l.gpkg", "hardlink": tmp_path / "h.gpkg",
-           "dotted": demo_copy.parent / "." / demo_copy.name}[alias]
+    out = {
+        "same": demo_copy,
+        "symlink": tmp_path / "l.gpkg",
+        "hardlink": tmp_path / "h.gpkg",
+        "dotted": demo_copy.parent / "." / demo_copy.name,
+    }[alias]
     if alias == "symlink":
         out.symlink_to(demo_copy)
     elif alias == "hardlink":
@@ -559,26 +675,46 @@ def test_export_onto_the_store_itself_is_refused(tmp_path, demo_copy, capsys, al
     assert _sha(demo_copy) == before and "meta" in [r[0] for r in pyogrio.list_layers(demo_copy)]
 
 
-@pytest.mark.parametrize("argv", [["gaps", "--out", "{store}"], ["quarries", "--out", "{store}"],
-                                  ["import", "{src}", "--layer", "water_sources", "--rejects", "{store}"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["gaps", "--out", "{store}"],
+        ["quarries", "--out", "{store}"],
+        ["import", "{src}", "--layer", "water_sources", "--rejects", "{store}"],
+    ],
+)
 def test_no_command_writes_its_output_over_the_store(tmp_path, demo_copy, capsys, argv):
     src = _sources_csv(tmp_path / "src.csv", "A", 2)
     before = _sha(demo_copy)
-    assert cli.main([a.format(store=demo_copy, src=src) for a in argv] + ["--data", str(demo_copy)]) == 2
+    assert (
+        cli.main([a.format(store=demo_copy, src=src) for a in argv] + ["--data", str(demo_copy)])
+        == 2
+    )
     assert "is the county store itself" in capsys.readouterr().err
     assert _sha(demo_copy) == before
 
 
 def test_geometry_functions_read_the_gpkg_header_like_gdal(tmp_path):
     """The ST_ functions GDAL's rtree triggers call, against GDAL's own rtree boxes."""
-    shapes = [Point(105.2, 30.3), shapely.LineString([(105.1, 30.1), (105.3, 30.4)]),
-              box(105.0, 30.0, 105.5, 30.6), Point()]
+    shapes = [
+        Point(105.2, 30.3),
+        shapely.LineString([(105.1, 30.1), (105.3, 30.4)]),
+        box(105.0, 30.0, 105.5, 30.6),
+        Point(),
+    ]
     path = tmp_path / "g.gpkg"
-    pyogrio.write_dataframe(gpd.GeoDataFrame({"k": range(4)}, geometry=shapes, crs=4490), path, layer="g",
-                            driver="GPKG", geometry_type="Unknown")
+    pyogrio.write_dataframe(
+        gpd.GeoDataFrame({"k": range(4)}, geometry=shapes, crs=4490),
+        path,
+        layer="g",
+        driver="GPKG",
+        geometry_type="Unknown",
+    )
     conn = gpkg_tx.connect(path, timeout=1)
-    rows = conn.execute("SELECT fid, ST_IsEmpty(geom), ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom) "
-                        "FROM g ORDER BY fid").fetchall()
+    rows = conn.execute(
+        "SELECT fid, ST_IsEmpty(geom), ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom) "
+        "FROM g ORDER BY fid"
+    ).fetchall()
     rtree = {r[0]: r[1:] for r in conn.execute("SELECT * FROM rtree_g_geom")}
     conn.close()
     for fid, empty, *env in rows:
@@ -586,7 +722,6 @@ def test_geometry_functions_read_the_gpkg_header_like_gdal(tmp_path):
             assert empty == 0 and env == pytest.approx(list(rtree[fid]), abs=1e-4)
         else:
             assert empty == 1 and env == [None] * 4
-
 
 
 def test_audit_rows_leave_the_version_but_other_programs_edits_move_it(demo_copy):
@@ -606,7 +741,9 @@ def test_audit_rows_leave_the_version_but_other_programs_edits_move_it(demo_copy
 def test_a_snapshot_holds_commits_still_in_the_wal(demo_copy, tmp_path):
     conn = sqlite3.connect(demo_copy)
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("SELECT count(*) FROM chiefs").fetchone()  # an editor holds the file: no checkpoint
+    conn.execute(
+        "SELECT count(*) FROM chiefs"
+    ).fetchone()  # an editor holds the file: no checkpoint
     s = GeoPackageStore(demo_copy)
     s.write({"water_sources": _points(["W1"], [(105.2, 30.3)])}, mode="append")
     copy = tmp_path / "download.gpkg"
@@ -620,9 +757,17 @@ def test_an_import_and_its_audit_row_land_together_or_not_at_all(demo_copy, tmp_
     from gis.io.importer import import_file
 
     src = tmp_path / "sources.csv"
-    pd.DataFrame({"source_code": ["A1", "A2"], "名称": ["甲水厂", "乙水厂"], "source_type": ["河流型", "河流型"],
-                  "population_served": [1200, 3400], "has_official_zone": ["是", "否"],
-                  "经度": [105.21, 105.22], "纬度": [30.31, 30.32]}).to_csv(src, index=False)
+    pd.DataFrame(
+        {
+            "source_code": ["A1", "A2"],
+            "名称": ["甲水厂", "乙水厂"],
+            "source_type": ["河流型", "河流型"],
+            "population_served": [1200, 3400],
+            "has_official_zone": ["是", "否"],
+            "经度": [105.21, 105.22],
+            "纬度": [30.31, 30.32],
+        }
+    ).to_csv(src, index=False)
     who = {"who": "wang", "role": "staff", "client": "10.0.0.8"}
     s = GeoPackageStore(demo_copy)
     before = _sha(demo_copy)
@@ -639,5 +784,11 @@ def test_an_import_and_its_audit_row_land_together_or_not_at_all(demo_copy, tmp_
     log = s.read("audit_log")
     assert rep.written and len(s.read("water_sources")) == DEMO_SOURCES + 2
     assert log[["who", "role", "action", "target", "rows", "client"]].iloc[0].tolist() == [
-        "wang", "staff", "import", "water_sources", 2, "10.0.0.8"]
+        "wang",
+        "staff",
+        "import",
+        "water_sources",
+        2,
+        "10.0.0.8",
+    ]
     assert log["detail"].iloc[0] == str(src)

@@ -58,7 +58,9 @@ def test_straight_river_zones_match_analytic_areas():
     # level 2 water: 1000→3000 m up and 100→300 m down
     assert z["level2"]["water"].area == pytest.approx(2200 * 2 * HW, rel=0.005)
     total2 = 3300 * 2 * (HW + 1000) - 1100 * 2 * (HW + 50)
-    assert (z["level2"]["water"].area + z["level2"]["land"].area) == pytest.approx(total2, rel=0.005)
+    assert (z["level2"]["water"].area + z["level2"]["land"].area) == pytest.approx(
+        total2, rel=0.005
+    )
     assert z["level2"]["water"].intersection(z["level1"]["water"]).area == pytest.approx(0, abs=1)
     assert not z["level1"]["stops"] and not z["level2"]["stops"]
 
@@ -107,11 +109,15 @@ def test_small_reservoir_all_water_is_level1_with_200m_land():
     assert z["level1"]["land"].area == pytest.approx(3000 * 200 + math.pi * 200**2, rel=0.005)
     assert z["level2"]["water"].area == pytest.approx(0)
     # no catchment given: a 2000 m band stands in, and the notes say so
-    assert z["level2"]["land"].area == pytest.approx(3000 * 1800 + math.pi * (2000**2 - 200**2), rel=0.005)
+    assert z["level2"]["land"].area == pytest.approx(
+        3000 * 1800 + math.pi * (2000**2 - 200**2), rel=0.005
+    )
     assert "band stands in" in z["level2"]["notes"][0]
     catchment = box(X - 3000, Y - 3000, X + 3000, Y + 3000)
     zc = reservoir_zones(water, Point(X + 500, Y), reservoir_rule("small1"), catchment=catchment)
-    assert zc["level2"]["land"].area == pytest.approx(6000**2 - 500_000 - zc["level1"]["land"].area, rel=0.001)
+    assert zc["level2"]["land"].area == pytest.approx(
+        6000**2 - 500_000 - zc["level1"]["land"].area, rel=0.001
+    )
 
 
 def test_medium_reservoir_300m_around_shore_intake():
@@ -149,10 +155,16 @@ def test_demo_missing_proposes_exactly_the_19_unzoned_sources(demo_path):
     d = delineate(store, missing=True)
     assert not d.problems
     assert set(d.zones["source_code"]) == unzoned
-    assert sorted(d.zones["level"].value_counts().to_dict().items()) == [("level1", 19), ("level2", 19)]
+    assert sorted(d.zones["level"].value_counts().to_dict().items()) == [
+        ("level1", 19),
+        ("level2", 19),
+    ]
     assert (d.zones["origin"] == "proposed").all()
     # river proposals: level 1 water is 1100 m of channel at the rule's half-width (no branch in 1 km)
-    river = d.zones[d.zones["rule"].str.startswith("default:river_zone_distances") & (d.zones["level"] == "level1")]
+    river = d.zones[
+        d.zones["rule"].str.startswith("default:river_zone_distances")
+        & (d.zones["level"] == "level1")
+    ]
     assert len(river) == 7
     widths = rules.load("channel_half_width").set_index("management_level")["half_width_m"]
     assert (river["water_area_m2"] >= 1100 * 2 * widths.min() * 0.99).all()
@@ -172,8 +184,10 @@ def test_write_proposals_keeps_official_zones(demo_copy):
     after = store.read("protection_zones")
     assert len(after) == len(before) + 2
     official = after[after.origin == "official"].sort_values("zone_id").reset_index(drop=True)
-    pd.testing.assert_frame_equal(official.drop(columns="geometry"),
-                                  before.sort_values("zone_id").reset_index(drop=True).drop(columns="geometry"))
+    pd.testing.assert_frame_equal(
+        official.drop(columns="geometry"),
+        before.sort_values("zone_id").reset_index(drop=True).drop(columns="geometry"),
+    )
     assert sources_without_zone(store).set_index("source_code").loc["512099S067", "has_proposal"]
 
 
@@ -190,31 +204,58 @@ def test_bad_input_gives_clear_messages(demo_path, demo_copy):
     moved.write({"water_sources": g.to_crs(4490)})
     d = delineate(moved, sources=["512099S022"])
     assert d.zones.empty
-    assert d.problems[0]["source_code"] == "512099S022" and "more than the tolerance" in d.problems[0]["reason"]
+    assert (
+        d.problems[0]["source_code"] == "512099S022"
+        and "more than the tolerance" in d.problems[0]["reason"]
+    )
 
 
 def test_zones_query_cli_json(demo_path, capsys):
     store = GeoPackageStore(demo_path)
     q7 = store.read("quarries").set_index("quarry_id").geometry.loc["512099Q007"]
-    assert main(["zones", "query", "--data", str(demo_path), "--point", f"{q7.x},{q7.y}", "--json"]) == 0
+    assert (
+        main(["zones", "query", "--data", str(demo_path), "--point", f"{q7.x},{q7.y}", "--json"])
+        == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert out["point"] == [pytest.approx(q7.x), pytest.approx(q7.y)]
     assert out["zones"] == [{"source_code": "512099S001", "level": "level2", "origin": "official"}]
     # in no zone: an empty list
     q12 = store.read("quarries").set_index("quarry_id").geometry.loc["512099Q012"]
-    assert main(["zones", "query", "--data", str(demo_path), "--point", f"{q12.x},{q12.y}", "--json"]) == 0
+    assert (
+        main(["zones", "query", "--data", str(demo_path), "--point", f"{q12.x},{q12.y}", "--json"])
+        == 0
+    )
     assert json.loads(capsys.readouterr().out)["zones"] == []
     # GK coordinates with --crs give the same answer
     gk = gpd.GeoSeries([q7], crs=4490).to_crs(GK).iloc[0]
-    assert main(["zones", "query", "--data", str(demo_path), "--point", f"{gk.x},{gk.y}", "--crs", "EPSG:4544", "--json"]) == 0
+    assert (
+        main(
+            [
+                "zones",
+                "query",
+                "--data",
+                str(demo_path),
+                "--point",
+                f"{gk.x},{gk.y}",
+                "--crs",
+                "EPSG:4544",
+                "--json",
+            ]
+        )
+        == 0
+    )
     assert json.loads(capsys.readouterr().out)["zones"][0]["source_code"] == "512099S001"
 
 
-@pytest.mark.parametrize("point, message", [
-    ("105.3;30.2", "is not a point"),
-    ("100.0,30.0", "outside the county"),
-    ("30.25,105.35", "swapped"),
-])
+@pytest.mark.parametrize(
+    "point, message",
+    [
+        ("105.3;30.2", "is not a point"),
+        ("100.0,30.0", "outside the county"),
+        ("30.25,105.35", "swapped"),
+    ],
+)
 def test_zones_query_bad_points(demo_path, capsys, point, message):
     assert main(["zones", "query", "--data", str(demo_path), "--point", point]) == 2
     assert message in capsys.readouterr().err
@@ -224,7 +265,9 @@ def test_inside_zone_and_overlaps(demo_path):
     store = GeoPackageStore(demo_path)
     inside = inside_zone(store, "512099S001-L2")
     assert "512099Q007" in set(inside["quarries"]["quarry_id"])
-    assert "512099S001" not in set(inside["water_sources"]["source_code"])  # its intake is in level 1
+    assert "512099S001" not in set(
+        inside["water_sources"]["source_code"]
+    )  # its intake is in level 1
     assert len(inside["villages"]) >= 1
     # every official zone pair of one source is excluded; pairs listed are of different sources
     ov = overlapping_zones(store)
@@ -235,11 +278,17 @@ def test_inside_zone_and_overlaps(demo_path):
 
 def test_zone_index_equals_sjoin():
     rng = np.random.default_rng(1)
-    polys = [Point(rng.uniform(0, 10000), rng.uniform(0, 10000)).buffer(rng.uniform(200, 2000)) for _ in range(40)]
+    polys = [
+        Point(rng.uniform(0, 10000), rng.uniform(0, 10000)).buffer(rng.uniform(200, 2000))
+        for _ in range(40)
+    ]
     polys.append(box(0, 0, 3000, 3000).difference(box(1000, 1000, 2000, 2000)))  # a hole
     zones = gpd.GeoDataFrame({"zone_id": range(len(polys))}, geometry=polys, crs=GK)
     x, y = rng.uniform(-500, 10500, 50_000), rng.uniform(-500, 10500, 50_000)
-    x[:3], y[:3] = [1000, 1500, 3000], [1500, 1500, 100]  # on a hole's edge, in a hole, on the outer edge
+    x[:3], y[:3] = (
+        [1000, 1500, 3000],
+        [1500, 1500, 100],
+    )  # on a hole's edge, in a hole, on the outer edge
     p, z = ZoneIndex(zones, cells=64).classify(x, y)
     pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs=GK)
     j = gpd.sjoin(pts, zones, predicate="intersects")
@@ -258,10 +307,18 @@ def test_zones_delineate_cli_json_and_write(demo_copy, capsys):
     out = json.loads(capsys.readouterr().out)
     assert len(out["proposals"]) == 38
     assert set(out["proposals"][0]) == {"source_code", "level", "area_m2", "rule", "notes"}
-    assert len(GeoPackageStore(demo_copy).read("protection_zones")) == 106  # nothing saved without --write
-    assert main(["zones", "delineate", "--data", str(demo_copy), "--source", "512099S070", "--write"]) == 0
+    assert (
+        len(GeoPackageStore(demo_copy).read("protection_zones")) == 106
+    )  # nothing saved without --write
+    assert (
+        main(["zones", "delineate", "--data", str(demo_copy), "--source", "512099S070", "--write"])
+        == 0
+    )
     zones = GeoPackageStore(demo_copy).read("protection_zones")
-    assert sorted(zones.loc[zones.origin == "proposed", "zone_id"]) == ["512099S070-L1-proposed", "512099S070-L2-proposed"]
+    assert sorted(zones.loc[zones.origin == "proposed", "zone_id"]) == [
+        "512099S070-L1-proposed",
+        "512099S070-L2-proposed",
+    ]
     capsys.readouterr()
     assert main(["zones", "delineate", "--data", str(demo_copy), "--source", "512099S999"]) == 2
     assert "unknown source code '512099S999'" in capsys.readouterr().err
@@ -275,7 +332,10 @@ def test_zones_query_cli_layer_file(demo_path, tmp_path, capsys):
     assert main(["zones", "query", "--data", str(demo_path), "--layer", str(path), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [f["row"] for f in out["features"]] == [1, 2]
-    assert out["features"][0]["zones"][0]["source_code"] == "512099S001" and out["features"][1]["zones"] == []
+    assert (
+        out["features"][0]["zones"][0]["source_code"] == "512099S001"
+        and out["features"][1]["zones"] == []
+    )
 
 
 def test_dem_keeps_land_inside_the_catchment(demo_path, tmp_path):
@@ -285,10 +345,14 @@ def test_dem_keeps_land_inside_the_catchment(demo_path, tmp_path):
     store = GeoPackageStore(demo_path)
     dem = Dem.load(datasets.get_path("demo_dem"))
     plain = delineate(store, sources=["512099S022", "512099S049"]).zones.set_index("zone_id")
-    clipped = delineate(store, sources=["512099S022", "512099S049"], dem=dem).zones.set_index("zone_id")
+    clipped = delineate(store, sources=["512099S022", "512099S049"], dem=dem).zones.set_index(
+        "zone_id"
+    )
     river_l2 = "512099S022-L2-proposed"
     # same channel, less land: the band stops at the divide
-    assert clipped.loc[river_l2, "water_area_m2"] == pytest.approx(plain.loc[river_l2, "water_area_m2"])
+    assert clipped.loc[river_l2, "water_area_m2"] == pytest.approx(
+        plain.loc[river_l2, "water_area_m2"]
+    )
     assert clipped.loc[river_l2, "land_area_m2"] < plain.loc[river_l2, "land_area_m2"]
     assert "watershed divide" in clipped.loc[river_l2, "notes"]
     # a small reservoir's level 2 land is its catchment: all of it drains to the reservoir
@@ -312,7 +376,12 @@ def test_read_places_from_a_zipped_shapefile_and_without_a_crs(demo_path, tmp_pa
 
     from gis.zones.query import read_places
 
-    q = GeoPackageStore(demo_path).read("quarries").set_index("quarry_id").loc[["512099Q007", "512099Q012"]]
+    q = (
+        GeoPackageStore(demo_path)
+        .read("quarries")
+        .set_index("quarry_id")
+        .loc[["512099Q007", "512099Q012"]]
+    )
     shp = tmp_path / "sites.shp"
     q.reset_index()[["quarry_id", "geometry"]].to_file(shp)
     with zipfile.ZipFile(tmp_path / "sites.zip", "w") as z:

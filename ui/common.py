@@ -88,16 +88,34 @@ def client_ip() -> str | None:
         return None
 
 
-def audit(action: str, *, as_session: Session | None = None, target: str | None = None, rows: int | None = None,
-          detail: str | None = None, who: str | None = None, client: str | None = None) -> None:
+def audit(
+    action: str,
+    *,
+    as_session: Session | None = None,
+    target: str | None = None,
+    rows: int | None = None,
+    detail: str | None = None,
+    who: str | None = None,
+    client: str | None = None,
+) -> None:
     """One row in the store's audit log; a failure to write it is said, never hidden."""
     s = as_session or session()
     try:
-        record(GeoPackageStore(DATA), who=(who or s.user)[:MAX_USER_NAME], role=s.role, action=action, target=target,
-               rows=rows, client=client if client is not None else client_ip(), detail=detail)
+        record(
+            GeoPackageStore(DATA),
+            who=(who or s.user)[:MAX_USER_NAME],
+            role=s.role,
+            action=action,
+            target=target,
+            rows=rows,
+            client=client if client is not None else client_ip(),
+            detail=detail,
+        )
     except RiverChiefError as exc:
         log.error("audit log not written (%s %s): %s", action, target, exc)
-        with contextlib.suppress(Exception):  # a deferred download runs outside the page: the log line stays
+        with contextlib.suppress(
+            Exception
+        ):  # a deferred download runs outside the page: the log line stays
             st.warning(f"{t('audit_failed', lang())}: {md_text(exc)}")
 
 
@@ -116,6 +134,7 @@ def audited(action: str, target: str, build: Callable[[], bytes]) -> Callable[[]
         data = build()
         audit(action, as_session=s, target=target, client=ip)
         return data
+
     return run
 
 
@@ -137,7 +156,9 @@ def staff_login(lang: str) -> None:
             st.sidebar.success(t("staff_on", lang))
         else:
             st.sidebar.warning(t("auth_not_this_county", lang))
-        st.sidebar.caption(f"{t('signed_in_as', lang)}: {md_text(s.user)} · {t(f'role_{s.role}', lang)}")
+        st.sidebar.caption(
+            f"{t('signed_in_as', lang)}: {md_text(s.user)} · {t(f'role_{s.role}', lang)}"
+        )
         if st.sidebar.button(t("staff_logout", lang)):
             st.session_state[SESSION_KEY] = VISITOR_SESSION
             st.rerun()
@@ -153,7 +174,12 @@ def staff_login(lang: str) -> None:
             return
         name = LEGACY_USER
         if set(users) != {LEGACY_USER}:
-            name = st.text_input(t("user_name", lang), key="staff_user", max_chars=MAX_USER_NAME).strip() or LEGACY_USER
+            name = (
+                st.text_input(
+                    t("user_name", lang), key="staff_user", max_chars=MAX_USER_NAME
+                ).strip()
+                or LEGACY_USER
+            )
         pw = st.text_input(t("password", lang), type="password", key="staff_pw")
         if st.button(t("staff_login", lang)):
             _attempt(users, name[:MAX_USER_NAME], pw, lang)
@@ -167,8 +193,13 @@ def _attempt(users: dict, name: str, pw: str, lang: str) -> None:
         audit("login_ok", as_session=result.session, client=ip)
         st.rerun()
     elif result.outcome == "failed":
-        audit("login_failed", as_session=VISITOR_SESSION, who=name, client=ip,
-              detail=None if name in users else "no such user")
+        audit(
+            "login_failed",
+            as_session=VISITOR_SESSION,
+            who=name,
+            client=ip,
+            detail=None if name in users else "no such user",
+        )
         if result.just_locked:
             audit("login_locked", as_session=VISITOR_SESSION, who=name, client=ip)
         st.error(t("staff_wrong", lang))
@@ -184,7 +215,16 @@ def basemap() -> str:
     return st.session_state.get("basemap", "offline")
 
 
-def show_map(m, *, key: str, height: int = 620, returned_objects=(), feature_group_to_add=None, center=None, **kwargs):
+def show_map(
+    m,
+    *,
+    key: str,
+    height: int = 620,
+    returned_objects=(),
+    feature_group_to_add=None,
+    center=None,
+    **kwargs,
+):
     """st_folium with the chosen basemap under the data. Everything drawn (the map, the
     groups added to it, the centre) moves with the basemap; the answer's ``last_clicked``
     comes back in CGCS2000 (the Gaode shift undone)."""
@@ -193,14 +233,24 @@ def show_map(m, *, key: str, height: int = 620, returned_objects=(), feature_gro
         basemaps.apply_basemap(m, bm, tianditu_key=secret("tianditu_key"))
     except RiverChiefError as exc:
         st.warning(md_text(exc))
-    groups = feature_group_to_add if isinstance(feature_group_to_add, list) else [feature_group_to_add]
+    groups = (
+        feature_group_to_add if isinstance(feature_group_to_add, list) else [feature_group_to_add]
+    )
     for fg in groups:
         if fg is not None and bm == "gaode":
             basemaps.shift_to_gcj02(fg)
     if center is not None:
         center = basemaps.point_on(center[0], center[1], bm)
-    out = st_folium(m, height=height, use_container_width=True, returned_objects=list(returned_objects),
-                    key=f"{key}-{bm}", feature_group_to_add=feature_group_to_add, center=center, **kwargs)
+    out = st_folium(
+        m,
+        height=height,
+        use_container_width=True,
+        returned_objects=list(returned_objects),
+        key=f"{key}-{bm}",
+        feature_group_to_add=feature_group_to_add,
+        center=center,
+        **kwargs,
+    )
     out = dict(out or {})  # a copy: st_folium's value stays as the browser sent it
     click = out.get("last_clicked")
     if click:

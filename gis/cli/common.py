@@ -62,7 +62,9 @@ def pairs(items: list[str] | None, option: str) -> dict[str, str]:
     out = {}
     for item in items or []:
         if "=" not in item:
-            raise InputError(f"{option} takes SRC=DST pairs, got '{item}'", fix="write it like 河流名称=name")
+            raise InputError(
+                f"{option} takes SRC=DST pairs, got '{item}'", fix="write it like 河流名称=name"
+            )
         k, v = item.split("=", 1)
         out[k.strip()] = v.strip()
     return out

@@ -21,7 +21,10 @@ def _lonlat(raw, name: str):
     from gis.patrols.read import HEADERS
 
     low = {str(c).strip().lower(): c for c in raw.frame.columns}
-    cols = {k: next((low[w.lower()] for w in HEADERS[k] if w.lower() in low), None) for k in ("lon", "lat")}
+    cols = {
+        k: next((low[w.lower()] for w in HEADERS[k] if w.lower() in low), None)
+        for k in ("lon", "lat")
+    }
     missing = [k for k, c in cols.items() if c is None]
     if missing:
         raise InputError(
@@ -30,7 +33,8 @@ def _lonlat(raw, name: str):
             fix="name the columns 经度 and 纬度 (or lon and lat)",
         )
     lon, lat = (
-        pd.to_numeric(raw.frame[cols[k]], errors="coerce").to_numpy(dtype=float) for k in ("lon", "lat")
+        pd.to_numeric(raw.frame[cols[k]], errors="coerce").to_numpy(dtype=float)
+        for k in ("lon", "lat")
     )
     bad = ~(np.isfinite(lon) & np.isfinite(lat))
     if bad.any():
@@ -76,7 +80,9 @@ def cmd_convert(args) -> int:
 
 def register(sub, parents) -> None:
     """Add ``coords`` and its subcommand to the ``riverchief`` subparsers."""
-    s = sub.add_parser("coords", help="coordinate conversion between WGS84/CGCS2000, GCJ-02 and BD-09")
+    s = sub.add_parser(
+        "coords", help="coordinate conversion between WGS84/CGCS2000, GCJ-02 and BD-09"
+    )
     csub = s.add_subparsers(dest="coords_command", required=True)
     z = csub.add_parser(
         "convert", parents=[parents.json], help="convert one point, or every row of a CSV/XLSX file"

@@ -70,13 +70,17 @@ def cmd_search(args) -> int:
 def register(sub, parents) -> None:
     """Add the commands of this module to the ``riverchief`` subparsers."""
     s = sub.add_parser(
-        "summary", parents=[parents.data, parents.json], help="county inventory computed from the data"
+        "summary",
+        parents=[parents.data, parents.json],
+        help="county inventory computed from the data",
     )
     s.set_defaults(func=cmd_summary)
 
     s = sub.add_parser("layers", help="list the layer catalogue, or one layer's fields")
     s.add_argument("name", nargs="?")
-    s.add_argument("--markdown", action="store_true", help="print the bilingual catalogue (layers/README.md)")
+    s.add_argument(
+        "--markdown", action="store_true", help="print the bilingual catalogue (layers/README.md)"
+    )
     s.set_defaults(func=cmd_layers)
 
     s = sub.add_parser(

@@ -50,5 +50,7 @@ def register(sub, parents) -> None:
         parents=[parents.data, parents.out, parents.json],
         help="coverage analysis: reaches with no chief, holes, mismatches, signboards",
     )
-    s.add_argument("--level", choices=[*coverage.LEVELS, coverage.ALL_LEVELS], default=coverage.ALL_LEVELS)
+    s.add_argument(
+        "--level", choices=[*coverage.LEVELS, coverage.ALL_LEVELS], default=coverage.ALL_LEVELS
+    )
     s.set_defaults(func=cmd_gaps)

@@ -47,16 +47,28 @@ def register(sub, parents) -> None:
     s.add_argument("file")
     layers = importable_layers()
     s.add_argument(
-        "--layer", required=True, choices=layers, metavar="NAME", help=f"target layer: {', '.join(layers)}"
+        "--layer",
+        required=True,
+        choices=layers,
+        metavar="NAME",
+        help=f"target layer: {', '.join(layers)}",
     )
     s.add_argument("--crs", help="CRS when the file has none, e.g. EPSG:4490")
     s.add_argument("--encoding", help="text encoding, e.g. GBK (detected when omitted)")
-    s.add_argument("--field-map", nargs="+", metavar="SRC=DST", help="map source columns to layer fields")
-    s.add_argument("--default", nargs="+", metavar="FIELD=VALUE", help="value for a field the file lacks")
+    s.add_argument(
+        "--field-map", nargs="+", metavar="SRC=DST", help="map source columns to layer fields"
+    )
+    s.add_argument(
+        "--default", nargs="+", metavar="FIELD=VALUE", help="value for a field the file lacks"
+    )
     s.add_argument("--mode", choices=importer.MODES, default=importer.MODES[0])
     s.add_argument("--swap-xy", action="store_true", help="the file has lat where lon belongs")
-    s.add_argument("--allow-outside-china", action="store_true", help="accept foreign reference data")
+    s.add_argument(
+        "--allow-outside-china", action="store_true", help="accept foreign reference data"
+    )
     s.add_argument("--source-layer", help="layer or sheet inside the file")
     s.add_argument("--rejects", help="where to write rejected rows (CSV)")
-    s.add_argument("--dry-run", action="store_true", help="check and report only; the store is not changed")
+    s.add_argument(
+        "--dry-run", action="store_true", help="check and report only; the store is not changed"
+    )
     s.set_defaults(func=cmd_import)

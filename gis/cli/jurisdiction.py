@@ -21,7 +21,8 @@ _HELP = {
 def _print_card(card: dict) -> None:
     print(
         f"{card['reach_id']}  {card['river_name']} {card['chainage']}  {card['length_m']:,.0f} m  "
-        f"{card['township']} {card['village']}" + (f" / {card['shared_with']}" if card["shared_with"] else "")
+        f"{card['township']} {card['village']}"
+        + (f" / {card['shared_with']}" if card["shared_with"] else "")
     )
     for c in card["chiefs"]:
         print(f"  {c['level']:<9}{c['name']:<6}{c['post']:<16}{c['phone'] or ''}")
@@ -50,7 +51,9 @@ def cmd_jurisdiction(args) -> int:
         return 0
     if not picks:
         *first, last = (f"--{by}" for by in jurisdiction.SELECT_BY)
-        raise InputError(f"give {', '.join(first)} or {last} (a code or a unique name), or --reach ID")
+        raise InputError(
+            f"give {', '.join(first)} or {last} (a code or a unique name), or --reach ID"
+        )
     by, value = picks[0]
     rows = j.summary(j.select(by, value))
     if args.json:
@@ -61,7 +64,9 @@ def cmd_jurisdiction(args) -> int:
             f"{r['reach_id']:<22}{r['river_name'] or '':<8}{r['chainage']:<20}{r['length_m']:>9,.0f} m  "
             + " / ".join(f"{lv}: {', '.join(r[lv]) or '-'}" for lv in jurisdiction.LEVELS)
         )
-    print(f"{len(rows)} reaches, {sum(r['length_m'] for r in rows) / 1000:,.2f} km", file=sys.stderr)
+    print(
+        f"{len(rows)} reaches, {sum(r['length_m'] for r in rows) / 1000:,.2f} km", file=sys.stderr
+    )
     return 0
 
 

@@ -46,7 +46,9 @@ def cmd_import(args) -> int:
     if res.cleaned is not None:
         for r in res.cleaned.counts().to_dict("records"):
             extra = ", ".join(
-                f"{k} {v}" for k, v in r.items() if k not in ("file", "read", "kept", "dropped") and v
+                f"{k} {v}"
+                for k, v in r.items()
+                if k not in ("file", "read", "kept", "dropped") and v
             )
             print(
                 f"{r['file']}: {r['read']} points read, {r['kept']} kept, {r['dropped']} dropped"
@@ -77,8 +79,13 @@ def cmd_report(args) -> int:
     from gis.patrols.io import tracks_for
 
     store = open_store(args.data)
-    tracks = tracks_for(store, tracks=args.tracks or quarter_for(
-        store, progress=lambda f: say("patrols", f"simulating the demo quarter {f:.0%}")))
+    tracks = tracks_for(
+        store,
+        tracks=args.tracks
+        or quarter_for(
+            store, progress=lambda f: say("patrols", f"simulating the demo quarter {f:.0%}")
+        ),
+    )
     if tracks is not None and args.tracks is None:
         say("patrols", f"the demo store has no patrols: using the simulated demo quarter {tracks}")
     start, end = iso_date(args.start, "--from"), iso_date(args.end, "--to")
@@ -154,29 +161,46 @@ def register(sub, parents) -> None:
     )
     z.add_argument("--swap-xy", action="store_true", help="the file has lat where lon belongs")
     z.add_argument(
-        "--gap-minutes", type=float, default=CleanOptions.gap_minutes, help="a longer pause splits the track"
+        "--gap-minutes",
+        type=float,
+        default=CleanOptions.gap_minutes,
+        help="a longer pause splits the track",
     )
     z.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
     z.add_argument("--issues", help="write every point with a problem to this CSV")
-    z.add_argument("--no-offset-check", action="store_true", help="skip the GCJ-02/BD-09 offset check")
+    z.add_argument(
+        "--no-offset-check", action="store_true", help="skip the GCJ-02/BD-09 offset check"
+    )
     z.set_defaults(func=cmd_import)
     z = psub.add_parser(
         "report",
         parents=[parents.data, parents.out, parents.json],
         help="compliance per chief, reach and township; suspicious patrols",
     )
-    z.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD (Beijing time)")
+    z.add_argument(
+        "--from", dest="start", required=True, help="first day, YYYY-MM-DD (Beijing time)"
+    )
     z.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
     z.add_argument(
-        "--rules", default=DEFAULT_RULE_SET, help=f"patrol validity rule set: {', '.join(rule_sets())}"
+        "--rules",
+        default=DEFAULT_RULE_SET,
+        help=f"patrol validity rule set: {', '.join(rule_sets())}",
     )
     z.add_argument(
-        "--rule-table", nargs="+", metavar="TABLE=CSV", help=f"county overrides: {', '.join(RULE_TABLES)}"
+        "--rule-table",
+        nargs="+",
+        metavar="TABLE=CSV",
+        help=f"county overrides: {', '.join(RULE_TABLES)}",
     )
-    z.add_argument("--tracks", help="track file (GeoParquet of raw points, GPX, KML, GeoJSON, CSV, XLSX) "
-                   "instead of the store's patrols")
+    z.add_argument(
+        "--tracks",
+        help="track file (GeoParquet of raw points, GPX, KML, GeoJSON, CSV, XLSX) "
+        "instead of the store's patrols",
+    )
     z.set_defaults(func=cmd_report)
-    z = psub.add_parser("demo", help="simulate the demo county's quarter of patrols (about 4 M points)")
+    z = psub.add_parser(
+        "demo", help="simulate the demo county's quarter of patrols (about 4 M points)"
+    )
     z.add_argument("--out", default=str(datasets.get_path("demo_patrols")))
     z.add_argument("--force", action="store_true", help="simulate again even if the file exists")
     z.set_defaults(func=cmd_demo)

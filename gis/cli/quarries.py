@@ -42,7 +42,9 @@ def register(sub, parents) -> None:
         help="sand-quarry compliance: every rule broken, with the distance",
     )
     s.add_argument("--rules", help="county CSV overriding sand_mining_distances")
-    s.add_argument("--as-of", help="judge permits and closures at this ISO date (default: the store's as_of)")
+    s.add_argument(
+        "--as-of", help="judge permits and closures at this ISO date (default: the store's as_of)"
+    )
     s.add_argument(
         "--tolerance",
         type=float,

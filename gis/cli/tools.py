@@ -58,7 +58,9 @@ def cmd_hash_password(args) -> int:
 
     from gis._errors import InputError
 
-    password = sys.stdin.readline().rstrip("\n") if args.stdin else getpass.getpass("staff password: ")
+    password = (
+        sys.stdin.readline().rstrip("\n") if args.stdin else getpass.getpass("staff password: ")
+    )
     if args.user is None:
         print(f'{auth.SECRET_KEY} = "{auth.hash_password(password)}"')
     else:
@@ -67,8 +69,14 @@ def cmd_hash_password(args) -> int:
                 f"user name '{args.user}' must be 1-{auth.MAX_USER_NAME} letters, digits, '_' or '-'",
                 fix="e.g. --user wang",
             )
-        entry = {"hash": auth.hash_password(password), "role": args.role, "counties": args.county or []}
-        auth.users_from_secrets({auth.USERS_KEY: {args.user: entry}}, store_county=None)  # the app's checks
+        entry = {
+            "hash": auth.hash_password(password),
+            "role": args.role,
+            "counties": args.county or [],
+        }
+        auth.users_from_secrets(
+            {auth.USERS_KEY: {args.user: entry}}, store_county=None
+        )  # the app's checks
         counties = ", ".join(f'"{c}"' for c in entry["counties"])
         print(
             f'[{auth.USERS_KEY}.{args.user}]\nhash = "{entry["hash"]}"\nrole = "{args.role}"'
@@ -83,8 +91,12 @@ def register(sub, parents) -> None:
     s = sub.add_parser("hash-password", help="hash a staff password for the app's secrets")
     s.add_argument("--stdin", action="store_true", help="read the password from standard input")
     s.add_argument("--user", help="print a [users.NAME] table instead of the one-user line")
-    s.add_argument("--role", choices=auth.USER_ROLES, default=auth.STAFF, help="with --user (default: staff)")
-    s.add_argument("--county", nargs="+", metavar="CODE", help="with --user: county codes staff may write")
+    s.add_argument(
+        "--role", choices=auth.USER_ROLES, default=auth.STAFF, help="with --user (default: staff)"
+    )
+    s.add_argument(
+        "--county", nargs="+", metavar="CODE", help="with --user: county codes staff may write"
+    )
     s.set_defaults(func=cmd_hash_password)
 
     s = sub.add_parser("demo", help="regenerate the demo county (deterministic)")

@@ -19,7 +19,9 @@ def cmd_delineate(args) -> int:
     if not args.source and not args.missing:
         raise InputError("say which sources", fix="pass --source CODE ... or --missing")
     overrides = pairs(args.rules, "--rules")
-    aquifers = json.loads(Path(args.aquifers).read_text(encoding="utf-8")) if args.aquifers else None
+    aquifers = (
+        json.loads(Path(args.aquifers).read_text(encoding="utf-8")) if args.aquifers else None
+    )
     say("zones", "walking the network from each intake ...")
     d = delineate(
         store,
@@ -76,7 +78,8 @@ def cmd_query(args) -> int:
     for i, f in enumerate(found):
         where = args.point or f"feature {i + 1}"
         names = (
-            ", ".join(f"{z['zone_id']} ({z['level']}, {z['origin']})" for z in f) or "in no protection zone"
+            ", ".join(f"{z['zone_id']} ({z['level']}, {z['origin']})" for z in f)
+            or "in no protection zone"
         )
         print(f"{where}: {names}")
     return 0
@@ -84,7 +87,9 @@ def cmd_query(args) -> int:
 
 def register(sub, parents) -> None:
     """Add ``zones`` and its subcommands to the ``riverchief`` subparsers."""
-    s = sub.add_parser("zones", help="drinking-water protection zones: delineate proposals, query places")
+    s = sub.add_parser(
+        "zones", help="drinking-water protection zones: delineate proposals, query places"
+    )
     zsub = s.add_subparsers(dest="zones_command", required=True)
     z = zsub.add_parser(
         "delineate",
@@ -94,7 +99,9 @@ def register(sub, parents) -> None:
     z.add_argument("--source", nargs="+", metavar="CODE", help="source codes")
     z.add_argument("--missing", action="store_true", help="every source without an official zone")
     z.add_argument("--write", action="store_true", help="save the proposals into the store")
-    z.add_argument("--dem", help="DEM .npz: clip land at the watershed divide (demo: layers/demo/dem.npz)")
+    z.add_argument(
+        "--dem", help="DEM .npz: clip land at the watershed divide (demo: layers/demo/dem.npz)"
+    )
     z.add_argument(
         "--rules",
         nargs="+",
@@ -108,7 +115,9 @@ def register(sub, parents) -> None:
         help="max distance (m) from an intake to its river",
     )
     z.add_argument("--aquifers", help="JSON file: {source_code: {K, I, n}} for wells")
-    z.add_argument("--material", default=DEFAULT_MATERIAL, help="aquifer material for wells without K, I, n")
+    z.add_argument(
+        "--material", default=DEFAULT_MATERIAL, help="aquifer material for wells without K, I, n"
+    )
     z.set_defaults(func=cmd_delineate)
     z = zsub.add_parser(
         "query",

@@ -43,8 +43,12 @@ def grow_regions(mask: np.ndarray, seeds: np.ndarray, barrier: np.ndarray) -> np
         rows.append(ai)
         cols.append(bi)
         w.append((cost.ravel()[ai] + cost.ravel()[bi]) / 2)
-    g = sparse.coo_matrix((np.concatenate(w), (np.concatenate(rows), np.concatenate(cols))), shape=(ny * nx, ny * nx)).tocsr()
-    _, _, sources = dijkstra(g, directed=False, indices=seeds, min_only=True, return_predecessors=True)
+    g = sparse.coo_matrix(
+        (np.concatenate(w), (np.concatenate(rows), np.concatenate(cols))), shape=(ny * nx, ny * nx)
+    ).tocsr()
+    _, _, sources = dijkstra(
+        g, directed=False, indices=seeds, min_only=True, return_predecessors=True
+    )
     label = np.full(ny * nx, -1)
     lookup = {int(s): i for i, s in enumerate(seeds)}
     valid = sources >= 0
@@ -61,7 +65,7 @@ def label_polygons(label: np.ndarray, grid: Grid, n: int) -> list[shapely.Geomet
     labs = label[rows, cols]
     order = np.argsort(labs, kind="stable")
     splits = np.searchsorted(labs[order], np.arange(n + 1))
-    return [shapely.coverage_union_all(boxes[order[splits[i]:splits[i + 1]]]) for i in range(n)]
+    return [shapely.coverage_union_all(boxes[order[splits[i] : splits[i + 1]]]) for i in range(n)]
 
 
 def largest_part(geom: shapely.Geometry) -> shapely.Geometry:

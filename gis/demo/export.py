@@ -33,13 +33,26 @@ def write_demo(demo: Demo, out_dir: str | Path, *, seed: int) -> Path:
     gpkg = out / GPKG_NAME
     if gpkg.exists():
         gpkg.unlink()
-    GeoPackageStore(gpkg).write(tables, meta={
-        "county_code": COUNTY_CODE, "county_name": COUNTY_NAME, "gk_epsg": str(GK_EPSG),
-        "as_of": AS_OF, "generator": f"riverchief demo --seed {seed}",
-    })
+    GeoPackageStore(gpkg).write(
+        tables,
+        meta={
+            "county_code": COUNTY_CODE,
+            "county_name": COUNTY_NAME,
+            "gk_epsg": str(GK_EPSG),
+            "as_of": AS_OF,
+            "generator": f"riverchief demo --seed {seed}",
+        },
+    )
     land = demo.land
-    np.savez_compressed(out / DEM_NAME, dem=land.dem.astype(np.float32), mask=land.mask,
-                        x0=land.grid.x0, y0=land.grid.y0, cell=land.grid.cell, epsg=GK_EPSG)
+    np.savez_compressed(
+        out / DEM_NAME,
+        dem=land.dem.astype(np.float32),
+        mask=land.mask,
+        x0=land.grid.x0,
+        y0=land.grid.y0,
+        cell=land.grid.cell,
+        epsg=GK_EPSG,
+    )
     write_hillshade(land, out)
     return gpkg
 
@@ -71,6 +84,12 @@ def write_hillshade(land, out: Path, width: int = 900) -> None:
     alpha = (ok & land.mask[rows, cols]) * 255
     img = np.dstack([(rgb * 255).astype(np.uint8), alpha.astype(np.uint8)])
     Image.fromarray(img, "RGBA").save(out / HILLSHADE_NAME, optimize=True)
-    west, south = pyproj.Transformer.from_crs(3857, STORAGE_EPSG, always_xy=True).transform(mx0, my0)
-    east, north = pyproj.Transformer.from_crs(3857, STORAGE_EPSG, always_xy=True).transform(mx1, my1)
-    (out / "hillshade.json").write_text(json.dumps({"bounds": [[south, west], [north, east]], "crs": "EPSG:3857 pixels"}))
+    west, south = pyproj.Transformer.from_crs(3857, STORAGE_EPSG, always_xy=True).transform(
+        mx0, my0
+    )
+    east, north = pyproj.Transformer.from_crs(3857, STORAGE_EPSG, always_xy=True).transform(
+        mx1, my1
+    )
+    (out / "hillshade.json").write_text(
+        json.dumps({"bounds": [[south, west], [north, east]], "crs": "EPSG:3857 pixels"})
+    )

@@ -73,7 +73,9 @@ def prune_rivers(rivers: dict[int, RiverCells], target: int, length_of) -> dict[
     for rid, r in alive.items():
         r.children = sorted(kids[rid])
     if len(alive) != target:
-        raise ValueError(f"network has only {len(alive)} rivers, fewer than {target}; lower the threshold")
+        raise ValueError(
+            f"network has only {len(alive)} rivers, fewer than {target}; lower the threshold"
+        )
     return alive
 
 

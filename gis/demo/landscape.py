@@ -42,8 +42,13 @@ def county_mask(rng: np.random.Generator) -> np.ndarray:
     th = np.arctan2(yy - ny / 2, xx - nx / 2)
     r = np.hypot(yy - ny / 2, xx - nx / 2)
     ph = rng.uniform(0, 2 * np.pi, 4)
-    radius = 215 * (1 + 0.12 * np.cos(2 * th + ph[0]) + 0.07 * np.cos(3 * th + ph[1])
-                    + 0.05 * np.cos(5 * th + ph[2]) + 0.03 * np.cos(7 * th + ph[3]))
+    radius = 215 * (
+        1
+        + 0.12 * np.cos(2 * th + ph[0])
+        + 0.07 * np.cos(3 * th + ph[1])
+        + 0.05 * np.cos(5 * th + ph[2])
+        + 0.03 * np.cos(7 * th + ph[3])
+    )
     return r < radius
 
 
@@ -151,11 +156,18 @@ def build_landscape(rng: np.random.Generator) -> Landscape:
     raw_v = [admin.largest_part(g) for g in admin.label_polygons(v_label, grid, n_v)]
     # coverage-simplify the villages; townships and county dissolve from them, so all nest
     villages = list(shapely.coverage_simplify(np.array(raw_v, dtype=object), 45.0))
-    villages = _snap_to_rivers(villages, [lines[rid] for rid in lines if flat_acc[rivers[rid].cells[-1]] >= 600])
+    villages = _snap_to_rivers(
+        villages, [lines[rid] for rid in lines if flat_acc[rivers[rid].cells[-1]] >= 600]
+    )
     vt = np.array(village_township)
-    townships = [shapely.coverage_union_all(np.array(villages, dtype=object)[vt == t]) for t in range(N_TOWNSHIPS)]
+    townships = [
+        shapely.coverage_union_all(np.array(villages, dtype=object)[vt == t])
+        for t in range(N_TOWNSHIPS)
+    ]
     county = shapely.coverage_union_all(np.array(townships, dtype=object))
-    return Landscape(grid, mask, dem, acc, down, rivers, lines, county, townships, villages, village_township)
+    return Landscape(
+        grid, mask, dem, acc, down, rivers, lines, county, townships, villages, village_township
+    )
 
 
 def _snap_to_rivers(polys: list, rivers: list[LineString], tol: float = 70.0) -> list:
@@ -165,14 +177,18 @@ def _snap_to_rivers(polys: list, rivers: list[LineString], tol: float = 70.0) ->
     ``tol`` of a river moves to its nearest point on it. Polygonizing the moved edges
     again keeps the tiling gap- and overlap-free by construction.
     """
-    edges = shapely.line_merge(shapely.union_all(np.array([p.boundary for p in polys], dtype=object)))
+    edges = shapely.line_merge(
+        shapely.union_all(np.array([p.boundary for p in polys], dtype=object))
+    )
     refs = np.array(rivers, dtype=object)
     tree = shapely.STRtree(refs)
     moved = []
     for e in getattr(edges, "geoms", [edges]):
         e = shapely.segmentize(e, 20.0)
         pts = shapely.points(shapely.get_coordinates(e))
-        near, dist = tree.query_nearest(pts, max_distance=tol, return_distance=True, all_matches=False)
+        near, dist = tree.query_nearest(
+            pts, max_distance=tol, return_distance=True, all_matches=False
+        )
         coords = shapely.get_coordinates(e)
         for (pi, ri), _ in zip(near.T, dist, strict=True):
             coords[pi] = shapely.get_coordinates(refs[ri].interpolate(refs[ri].project(pts[pi])))[0]
@@ -186,10 +202,18 @@ def _snap_to_rivers(polys: list, rivers: list[LineString], tol: float = 70.0) ->
         best = max(cand, key=lambda i: polys[i].intersection(f).area)
         owned[best].append(f)
     # drop the 20 m vertices the snapping needed; a coverage simplify keeps shared edges shared
-    snapped = list(shapely.coverage_simplify(np.array([shapely.union_all(fs) for fs in owned], dtype=object), 6.0))
-    if shapely.coverage_is_valid(np.array(snapped, dtype=object)) and all(not s.is_empty for s in snapped):
+    snapped = list(
+        shapely.coverage_simplify(
+            np.array([shapely.union_all(fs) for fs in owned], dtype=object), 6.0
+        )
+    )
+    if shapely.coverage_is_valid(np.array(snapped, dtype=object)) and all(
+        not s.is_empty for s in snapped
+    ):
         return snapped
-    warnings.warn("snapping boundaries to rivers broke the coverage; kept unsnapped boundaries", stacklevel=2)
+    warnings.warn(
+        "snapping boundaries to rivers broke the coverage; kept unsnapped boundaries", stacklevel=2
+    )
     return polys
 
 

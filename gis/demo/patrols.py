@@ -25,12 +25,34 @@ QUARTER_START = "2026-07-01"  # Q3 2026: the last full quarter before today
 WEEKS = 13
 FAKES = ("vehicle_speed", "stationary", "off_river", "duplicate", "too_short")
 WALK_KM = {"village": (1.4, 2.8), "township": (2.0, 4.5), "county": (3.0, 6.0)}
-PLAN = {"village": ("week", 13, 0.80), "township": ("month", 3, 0.85), "county": ("quarter", 1, 0.9)}
-RAW_COLUMNS = ["file", "track", "segment", "track_name", "chief", "patrol_ref", "point", "time_text", "lon", "lat", "coords"]
+PLAN = {
+    "village": ("week", 13, 0.80),
+    "township": ("month", 3, 0.85),
+    "county": ("quarter", 1, 0.9),
+}
+RAW_COLUMNS = [
+    "file",
+    "track",
+    "segment",
+    "track_name",
+    "chief",
+    "patrol_ref",
+    "point",
+    "time_text",
+    "lon",
+    "lat",
+    "coords",
+]
 
 
-def simulate(net: PatrolNetwork, rivers: gpd.GeoDataFrame, *, seed: int = 20260701, per_fake: int = 8,
-             progress: Callable[[float], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def simulate(
+    net: PatrolNetwork,
+    rivers: gpd.GeoDataFrame,
+    *,
+    seed: int = 20260701,
+    per_fake: int = 8,
+    progress: Callable[[float], None] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Raw points of a quarter of patrols (as :func:`gis.patrols.read.read_tracks` gives them)
     and the answer key (patrol_ref, kind)."""
     rng = np.random.default_rng(seed)
@@ -51,26 +73,47 @@ def simulate(net: PatrolNetwork, rivers: gpd.GeoDataFrame, *, seed: int = 202607
     a.loc[short, "hi"] = np.minimum(rlen, mid + 300)[short]
     river_no = {c: i for i, c in enumerate(river_line.index)}
     lines = river_line.to_numpy()
-    by_chief = {c: (g["river"].map(river_no).to_numpy(), g["lo"].to_numpy(), g["hi"].to_numpy(),
-                    (g["hi"] - g["lo"]).to_numpy() / (g["hi"] - g["lo"]).sum()) for c, g in a.groupby("chief_id")}
+    by_chief = {
+        c: (
+            g["river"].map(river_no).to_numpy(),
+            g["lo"].to_numpy(),
+            g["hi"].to_numpy(),
+            (g["hi"] - g["lo"]).to_numpy() / (g["hi"] - g["lo"]).sum(),
+        )
+        for c, g in a.groupby("chief_id")
+    }
     chiefs = net.chiefs[net.chiefs["chief_id"].isin(by_chief)].sort_values("chief_id")
-    town_rate = {t: rng.uniform(0.75, 1.0) for t in sorted(chiefs["township_code"].dropna().unique())}
+    town_rate = {
+        t: rng.uniform(0.75, 1.0) for t in sorted(chiefs["township_code"].dropna().unique())
+    }
     gcj_phone = set(chiefs["chief_id"][rng.random(len(chiefs)) < 0.2])
     t0 = pd.Timestamp(QUARTER_START, tz="Asia/Shanghai")
     plans = []  # (chief, level, start time)
     for c in chiefs.itertuples():
         period, n, base = PLAN[c.level]
-        rate = base if c.level == "county" else min(0.995, town_rate.get(c.township_code, base) + (base - 0.8))
+        rate = (
+            base
+            if c.level == "county"
+            else min(0.995, town_rate.get(c.township_code, base) + (base - 0.8))
+        )
         days = {"week": 7, "month": 30, "quarter": 88}[period]
         for i in range(n):
             if rng.random() < rate or i == 0 and c.level == "county":
                 day = i * days + int(rng.integers(0, days - 1))
-                plans.append((c.chief_id, c.level, t0 + pd.Timedelta(days=day, hours=float(rng.uniform(8, 17)))))
+                plans.append(
+                    (
+                        c.chief_id,
+                        c.level,
+                        t0 + pd.Timedelta(days=day, hours=float(rng.uniform(8, 17))),
+                    )
+                )
     fakes = {}
     fake_idx = rng.choice(len(plans), size=per_fake * len(FAKES), replace=False)
     for j, i in enumerate(fake_idx):
         fakes[int(i)] = FAKES[j // per_fake]
-    parts: dict[str, list] = {k: [] for k in ("track", "reach", "along", "dx", "dy", "secs", "start")}
+    parts: dict[str, list] = {
+        k: [] for k in ("track", "reach", "along", "dx", "dy", "secs", "start")
+    }
     key: list = []
     first_of: dict[str, int] = {}
     copies = []  # (track number, original track number)
@@ -94,11 +137,17 @@ def simulate(net: PatrolNetwork, rivers: gpd.GeoDataFrame, *, seed: int = 202607
             d[int(rng.integers(1, len(d) - 1)), 0] += rng.uniform(400, 900)
         if kind is None and rng.random() < 0.10:  # a short signal loss
             j = int(rng.integers(0, max(1, len(along) - 20)))
-            keep[j:j + int(rng.integers(8, 20))] = False
+            keep[j : j + int(rng.integers(8, 20))] = False
         n = int(keep.sum())
-        for name, v in (("track", np.full(n, i + 1)), ("reach", np.full(n, int(reach[pick]))), ("along", along[keep]),
-                        ("dx", d[keep, 0]), ("dy", d[keep, 1]), ("secs", secs[keep]),
-                        ("start", np.full(n, start.tz_convert("UTC").value))):
+        for name, v in (
+            ("track", np.full(n, i + 1)),
+            ("reach", np.full(n, int(reach[pick]))),
+            ("along", along[keep]),
+            ("dx", d[keep, 0]),
+            ("dy", d[keep, 1]),
+            ("secs", secs[keep]),
+            ("start", np.full(n, start.tz_convert("UTC").value)),
+        ):
             parts[name].append(v)
         if kind:
             key.append((f"DP{i + 1:06d}", chief, kind, None))
@@ -108,8 +157,14 @@ def simulate(net: PatrolNetwork, rivers: gpd.GeoDataFrame, *, seed: int = 202607
             progress(0.8 * i / len(plans))
     a = {k: np.concatenate(v) for k, v in parts.items()}
     xy = points_along(lines, a["reach"], a["along"])
-    pts = pd.DataFrame({"track": a["track"], "x": xy[:, 0] + a["dx"], "y": xy[:, 1] + a["dy"],
-                        "time": a["start"] + (a["secs"] * 1e9).astype(np.int64)})
+    pts = pd.DataFrame(
+        {
+            "track": a["track"],
+            "x": xy[:, 0] + a["dx"],
+            "y": xy[:, 1] + a["dy"],
+            "time": a["start"] + (a["secs"] * 1e9).astype(np.int64),
+        }
+    )
     if copies:  # duplicates: the same points as the original, submitted a week later
         by_track = pts.groupby("track").indices
         dup = []
@@ -117,7 +172,9 @@ def simulate(net: PatrolNetwork, rivers: gpd.GeoDataFrame, *, seed: int = 202607
             c = pts.iloc[by_track[orig]].copy()
             c["track"], c["time"] = new, c["time"] + 7 * 86400 * 10**9
             dup.append(c)
-        pts = pd.concat([pts, *dup], ignore_index=True).sort_values(["track"], kind="stable", ignore_index=True)
+        pts = pd.concat([pts, *dup], ignore_index=True).sort_values(
+            ["track"], kind="stable", ignore_index=True
+        )
     tr = pts["track"].to_numpy()
     chief_of = np.array([c for c, _, _ in plans], dtype=object)
     pts["chief"] = chief_of[tr - 1]
@@ -125,7 +182,9 @@ def simulate(net: PatrolNetwork, rivers: gpd.GeoDataFrame, *, seed: int = 202607
     pts["patrol_ref"] = refs[tr]
     pts["time_text"] = pd.to_datetime(pts["time"], utc=True)
     pts["coords"] = np.where(pd.Series(pts["chief"]).isin(gcj_phone), "gcj02", "wgs84")
-    lon, lat = pyproj.Transformer.from_crs(net.crs, 4490, always_xy=True).transform(pts["x"].to_numpy(), pts["y"].to_numpy())
+    lon, lat = pyproj.Transformer.from_crs(net.crs, 4490, always_xy=True).transform(
+        pts["x"].to_numpy(), pts["y"].to_numpy()
+    )
     g = pts["coords"].to_numpy() == "gcj02"
     glon, glat = coords_mod.wgs84_to_gcj02(lon[g], lat[g])
     lon[g], lat[g] = glon, glat
@@ -151,7 +210,11 @@ def points_along(lines, which: np.ndarray, along: np.ndarray) -> np.ndarray:
     offset = np.r_[0.0, np.cumsum(length + 1.0)[:-1]]
     key = cum - cum[first][owner] + offset[owner]
     q = offset[which] + np.clip(along, 0.0, length[which])
-    j = np.clip(np.searchsorted(key, q, side="right"), first[which] + 1, np.r_[first[1:], len(key)][which] - 1)
+    j = np.clip(
+        np.searchsorted(key, q, side="right"),
+        first[which] + 1,
+        np.r_[first[1:], len(key)][which] - 1,
+    )
     seg = key[j] - key[j - 1]
     f = np.where(seg > 0, (q - key[j - 1]) / np.where(seg > 0, seg, 1.0), 0.0)[:, None]
     return xy[j - 1] + f * (xy[j] - xy[j - 1])
@@ -187,7 +250,9 @@ def _noise(rng, n: int) -> np.ndarray:
 
 def write(points: pd.DataFrame, answer: pd.DataFrame, path) -> None:
     """Save the raw points as GeoParquet (geometry = the recorded lon/lat) and the key beside it."""
-    gdf = gpd.GeoDataFrame(points, geometry=gpd.points_from_xy(points["lon"], points["lat"]), crs=4490)
+    gdf = gpd.GeoDataFrame(
+        points, geometry=gpd.points_from_xy(points["lon"], points["lat"]), crs=4490
+    )
     gdf.to_parquet(path, compression="zstd", index=False)
     answer.to_csv(_key_path(path), index=False)
 
@@ -240,6 +305,10 @@ def quarter_for(store, *, progress: Callable[[float], None] | None = None):
     from gis import datasets
 
     path = Path(getattr(store, "path", ""))
-    if not path.exists() or path.resolve() != datasets.get_path("demo").resolve() or "patrol_points" in store.layers():
+    if (
+        not path.exists()
+        or path.resolve() != datasets.get_path("demo").resolve()
+        or "patrol_points" in store.layers()
+    ):
         return None
     return ensure(store=store, progress=progress)

@@ -14,7 +14,9 @@ import numpy as np
 from gis.dem import D8, D8_DIST, Grid, d8_directions, downstream_index  # noqa: F401  (re-exported)
 
 
-def fractal_surface(shape: tuple[int, int], rng: np.random.Generator, *, beta: float = 2.3) -> np.ndarray:
+def fractal_surface(
+    shape: tuple[int, int], rng: np.random.Generator, *, beta: float = 2.3
+) -> np.ndarray:
     """Gaussian random field with a 1/f^beta power spectrum, scaled to unit std."""
     ny, nx = shape
     fy = np.fft.fftfreq(ny)[:, None]
@@ -128,7 +130,9 @@ def accumulation(filled: np.ndarray, down: np.ndarray, mask: np.ndarray) -> np.n
     return acc.reshape(filled.shape)
 
 
-def hillshade(dem: np.ndarray, cell: float, *, azimuth: float = 315.0, altitude: float = 45.0) -> np.ndarray:
+def hillshade(
+    dem: np.ndarray, cell: float, *, azimuth: float = 315.0, altitude: float = 45.0
+) -> np.ndarray:
     """Classic hillshade in 0..1."""
     gy, gx = np.gradient(dem, cell)
     slope = np.arctan(np.hypot(gx, gy))

@@ -10,7 +10,11 @@ from shapely.ops import substring
 from gis.demo.landscape import Landscape
 
 # (class, count, storage range m³): 9 medium + 92 small = 101 reservoirs (seed inventory)
-RESERVOIR_PLAN = [("medium", 9, (1.05e7, 2.5e7)), ("small1", 30, (1.2e6, 8e6)), ("small2", 62, (1.5e5, 9e5))]
+RESERVOIR_PLAN = [
+    ("medium", 9, (1.05e7, 2.5e7)),
+    ("small1", 30, (1.2e6, 8e6)),
+    ("small2", 62, (1.5e5, 9e5)),
+]
 MAX_DAM_HEIGHT = 60.0
 MAX_CELLS = {"medium": 900, "small1": 120, "small2": 25}  # pool area in 1-ha cells
 
@@ -35,7 +39,7 @@ def upstream_below(dam: int, zmax: float, z: np.ndarray, ups) -> np.ndarray:
     out, stack = [dam], [dam]
     while stack:
         c = stack.pop()
-        for u in order[start[c]:start[c + 1]]:
+        for u in order[start[c] : start[c + 1]]:
             if z[u] < zmax:
                 out.append(int(u))
                 stack.append(int(u))
@@ -44,6 +48,7 @@ def upstream_below(dam: int, zmax: float, z: np.ndarray, ups) -> np.ndarray:
 
 def dam_height_for(storage: float, zs: np.ndarray, z0: float, cell_area: float) -> float | None:
     """Height above the dam foot whose pool holds ``storage`` m³ (bisection)."""
+
     def vol(h):
         d = z0 + h - zs
         return float(np.sum(d[d > 0]) * cell_area)
@@ -66,8 +71,13 @@ def place_reservoirs(L: Landscape, rng: np.random.Generator, county_rivers: set[
     border = _border_cells(L.mask)
     taken = np.zeros(z.size, bool)
     confluences = {r.cells[-1] for r in L.rivers.values() if r.parent is not None}
-    cands = [(rid, i, c) for rid, r in L.rivers.items() if rid not in county_rivers
-             for i, c in enumerate(r.cells[3:-3], start=3) if c not in confluences]
+    cands = [
+        (rid, i, c)
+        for rid, r in L.rivers.items()
+        if rid not in county_rivers
+        for i, c in enumerate(r.cells[3:-3], start=3)
+        if c not in confluences
+    ]
     out = []
     for scale, count, (lo, hi) in RESERVOIR_PLAN:
         min_acc = {"medium": 900, "small1": 250, "small2": 100}[scale]
@@ -88,8 +98,17 @@ def place_reservoirs(L: Landscape, rng: np.random.Generator, county_rivers: set[
             if taken[flood].any() or border[flood].any() or len(flood) > MAX_CELLS[scale]:
                 continue
             taken[_dilate(flood, L.mask.shape, 3)] = True
-            out.append({"scale": scale, "storage_m3": round(target, -3), "rid": rid, "dam_cell": dam,
-                        "dam_pos": pos, "normal_level_m": round(float(z[dam] + h), 1), "cells": flood})
+            out.append(
+                {
+                    "scale": scale,
+                    "storage_m3": round(target, -3),
+                    "rid": rid,
+                    "dam_cell": dam,
+                    "dam_pos": pos,
+                    "normal_level_m": round(float(z[dam] + h), 1),
+                    "cells": flood,
+                }
+            )
             placed += 1
         if placed < count:
             raise RuntimeError(f"could only place {placed} of {count} {scale} reservoirs")
@@ -115,7 +134,9 @@ def cells_polygon(L: Landscape, cells: np.ndarray) -> shapely.Geometry:
     h = L.grid.cell / 2
     poly = shapely.coverage_union_all(shapely.box(x - h, y - h, x + h, y + h))
     # round the raster corners: a lake shore, not a staircase
-    smooth = poly.buffer(70, quad_segs=6).buffer(-90, quad_segs=6).buffer(20, quad_segs=6).simplify(10)
+    smooth = (
+        poly.buffer(70, quad_segs=6).buffer(-90, quad_segs=6).buffer(20, quad_segs=6).simplify(10)
+    )
     return smooth if not smooth.is_empty else poly
 
 
@@ -125,7 +146,9 @@ def river_zone(line, c: float, up: float, down: float, width: float):
     return substring(line, a, b).buffer(width, quad_segs=8)
 
 
-def official_zones(kind: str, *, line=None, c=None, reservoir=None, point: Point | None = None, scale=None):
+def official_zones(
+    kind: str, *, line=None, c=None, reservoir=None, point: Point | None = None, scale=None
+):
     """Level-1 and level-2 polygons for an official zone (simplified hand delineation).
 
     Official zones in the demo are drawn like county offices draw them: along the

@@ -55,16 +55,27 @@ def extract_layer(path: Path, dest: Path, suffixes: set[str]) -> Path:
     """
     with _open(path) as zf:
         members = _checked(zf, path, None)
-        data = [(m, p) for m, p in members if p.suffix.lower() in suffixes and p.suffix.lower() != ".zip"
-                and not p.name.startswith(".") and "__MACOSX" not in p.parts]
+        data = [
+            (m, p)
+            for m, p in members
+            if p.suffix.lower() in suffixes
+            and p.suffix.lower() != ".zip"
+            and not p.name.startswith(".")
+            and "__MACOSX" not in p.parts
+        ]
         if len(data) > 1:  # a .json beside the layer is metadata, not a second layer
             data = [(m, p) for m, p in data if p.suffix.lower() != ".json"]
         if len(data) != 1:
-            raise InputError(f"the archive holds {len(data)} data files {[p.name for _, p in data][:20]}",
-                             file=str(path), fix="zip exactly one layer (a .shp with its .dbf/.shx/.prj/.cpg) per archive")
+            raise InputError(
+                f"the archive holds {len(data)} data files {[p.name for _, p in data][:20]}",
+                file=str(path),
+                fix="zip exactly one layer (a .shp with its .dbf/.shx/.prj/.cpg) per archive",
+            )
         chosen = data[0][1]
         stem = chosen.with_suffix("")
-        wanted = [m for m, p in members if p.parent == stem.parent and p.stem.lower() == stem.name.lower()]
+        wanted = [
+            m for m, p in members if p.parent == stem.parent and p.stem.lower() == stem.name.lower()
+        ]
         _extract(zf, wanted, dest, path, None)
         return dest.joinpath(*chosen.parts)
 
@@ -73,17 +84,23 @@ def _open(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise InputError(f"not a readable zip archive ({exc})", file=str(path), fix="re-create the archive") from exc
+        raise InputError(
+            f"not a readable zip archive ({exc})", file=str(path), fix="re-create the archive"
+        ) from exc
 
 
-def _checked(zf: zipfile.ZipFile, path: Path, max_bytes: int | None) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
+def _checked(
+    zf: zipfile.ZipFile, path: Path, max_bytes: int | None
+) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
     """The file members and their clean relative paths, or an InputError naming the first problem."""
     lim = limits_mod.current()
     max_bytes = lim["max_unpacked_bytes"] if max_bytes is None else max_bytes
     name = str(path)
     members = zf.infolist()
     if len(members) > lim["max_members"]:
-        raise limits_mod.refuse(lim, "max_members", "members in the archive", len(members), file=name, fix=_UNPACK)
+        raise limits_mod.refuse(
+            lim, "max_members", "members in the archive", len(members), file=name, fix=_UNPACK
+        )
     files: dict[str, tuple[zipfile.ZipInfo, PurePosixPath]] = {}
     lowered: set[str] = set()  # the names as a case-blind file system sees them
     folders: set[str] = set()
@@ -92,54 +109,91 @@ def _checked(zf: zipfile.ZipFile, path: Path, max_bytes: int | None) -> list[tup
         raw = m.filename.replace("\\", "/")
         rel = PurePosixPath(raw)
         if rel.is_absolute() or ".." in rel.parts or raw[1:2] == ":":
-            raise InputError(f"archive member '{m.filename}' would be written outside the target folder (path traversal)",
-                             file=name, fix=_UNSAFE)
+            raise InputError(
+                f"archive member '{m.filename}' would be written outside the target folder (path traversal)",
+                file=name,
+                fix=_UNSAFE,
+            )
         if stat.S_ISLNK(m.external_attr >> 16):
-            raise InputError(f"archive member '{m.filename}' is a symbolic link", file=name,
-                             fix="this archive is unsafe; ask the sender for one without links")
+            raise InputError(
+                f"archive member '{m.filename}' is a symbolic link",
+                file=name,
+                fix="this archive is unsafe; ask the sender for one without links",
+            )
         parts = [p for p in rel.parts if p not in ("", ".")]
         if any("\x00" in p for p in parts):
-            raise InputError(f"archive member '{m.filename!r}' has a NUL character in its name", file=name, fix=_UNSAFE)
+            raise InputError(
+                f"archive member '{m.filename!r}' has a NUL character in its name",
+                file=name,
+                fix=_UNSAFE,
+            )
         folders.update("/".join(parts[:k]) for k in range(1, len(parts)))
         if m.is_dir():
             if parts:
                 folders.add("/".join(parts))
             continue
         if not parts:
-            raise InputError(f"archive member '{m.filename}' has no file name", file=name, fix=_UNSAFE)
+            raise InputError(
+                f"archive member '{m.filename}' has no file name", file=name, fix=_UNSAFE
+            )
         key = "/".join(parts)
         # case-blind: on a Windows or macOS office PC roads.dbf and ROADS.DBF are one file
         if key.lower() in lowered:
-            raise InputError(f"archive holds '{key}' twice (names differing only in case count as one)",
-                             file=name, fix=_UNSAFE)
+            raise InputError(
+                f"archive holds '{key}' twice (names differing only in case count as one)",
+                file=name,
+                fix=_UNSAFE,
+            )
         files[key] = (m, PurePosixPath(*parts))
         lowered.add(key.lower())
         total += m.file_size
         packed += m.compress_size
         if total > max_bytes:
-            raise InputError(f"archive unpacks to more than {max_bytes} bytes (declared sizes; max_unpacked_bytes "
-                             f"in {lim.rule_set})", file=name, fix=_UNPACK)
-        if m.file_size > limits_mod.BOMB_FLOOR and m.file_size > lim["max_ratio"] * max(m.compress_size, 1):
-            raise InputError(f"archive member '{m.filename}' has a compression ratio typical of a zip bomb",
-                             file=name, fix=_UNPACK)
+            raise InputError(
+                f"archive unpacks to more than {max_bytes} bytes (declared sizes; max_unpacked_bytes "
+                f"in {lim.rule_set})",
+                file=name,
+                fix=_UNPACK,
+            )
+        if m.file_size > limits_mod.BOMB_FLOOR and m.file_size > lim["max_ratio"] * max(
+            m.compress_size, 1
+        ):
+            raise InputError(
+                f"archive member '{m.filename}' has a compression ratio typical of a zip bomb",
+                file=name,
+                fix=_UNPACK,
+            )
     clash = sorted(set(files) & folders)
     if clash:
-        raise InputError(f"archive holds '{clash[0]}' both as a file and as a folder", file=name, fix=_UNSAFE)
+        raise InputError(
+            f"archive holds '{clash[0]}' both as a file and as a folder", file=name, fix=_UNSAFE
+        )
     if total > limits_mod.BOMB_FLOOR and total > lim["max_ratio"] * max(packed, 1):
-        raise InputError(f"archive unpacks to {total // max(packed, 1)} times its packed size, typical of a zip bomb "
-                         f"(max_ratio {lim['max_ratio']} in {lim.rule_set})", file=name, fix=_UNPACK)
+        raise InputError(
+            f"archive unpacks to {total // max(packed, 1)} times its packed size, typical of a zip bomb "
+            f"(max_ratio {lim['max_ratio']} in {lim.rule_set})",
+            file=name,
+            fix=_UNPACK,
+        )
     return list(files.values())
 
 
-def _extract(zf: zipfile.ZipFile, members: list[zipfile.ZipInfo], dest: Path, path: Path,
-             max_bytes: int | None) -> list[Path]:
+def _extract(
+    zf: zipfile.ZipFile,
+    members: list[zipfile.ZipInfo],
+    dest: Path,
+    path: Path,
+    max_bytes: int | None,
+) -> list[Path]:
     lim = limits_mod.current()
     max_bytes = lim["max_unpacked_bytes"] if max_bytes is None else max_bytes
     name = str(path)
     out, written = [], 0
     try:
         for m in members:
-            parts = [p for p in PurePosixPath(m.filename.replace("\\", "/")).parts if p not in ("", ".")]
+            parts = [
+                p for p in PurePosixPath(m.filename.replace("\\", "/")).parts if p not in ("", ".")
+            ]
             target = dest.joinpath(*parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             own = 0
@@ -148,15 +202,29 @@ def _extract(zf: zipfile.ZipFile, members: list[zipfile.ZipInfo], dest: Path, pa
                     written += len(chunk)
                     own += len(chunk)
                     if written > max_bytes or own > m.file_size:  # declared sizes can lie
-                        raise InputError(f"archive unpacks to more than {max_bytes} bytes"
-                                         if written > max_bytes else
-                                         f"archive member '{m.filename}' unpacks to more than its declared size",
-                                         file=name, fix=_UNPACK)
+                        raise InputError(
+                            f"archive unpacks to more than {max_bytes} bytes"
+                            if written > max_bytes
+                            else f"archive member '{m.filename}' unpacks to more than its declared size",
+                            file=name,
+                            fix=_UNPACK,
+                        )
                     dst.write(chunk)
             out.append(target)
     except RiverChiefError:
         raise
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
-        raise InputError(f"cannot unpack the archive ({type(exc).__name__}: {exc})", file=name,
-                         fix="re-create the archive with a standard zip tool (no password)") from exc
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+        ValueError,
+    ) as exc:
+        raise InputError(
+            f"cannot unpack the archive ({type(exc).__name__}: {exc})",
+            file=name,
+            fix="re-create the archive with a standard zip tool (no password)",
+        ) from exc
     return out

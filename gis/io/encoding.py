@@ -53,11 +53,18 @@ def detect_bytes(data: bytes, *, file: str | None = None) -> str:
         raise InputError("the text is neither UTF-8, UTF-16, GBK nor Big5", file=file, fix=_FIX)
     g = _common_share(gb, _gb_common()) if gb is not None else 0.0
     b = _common_share(big5, _big5_common()) if big5 is not None else 0.0
-    for enc, own, other, decodes_other in ((GB, g, b, big5 is not None), (BIG5, b, g, gb is not None)):
+    for enc, own, other, decodes_other in (
+        (GB, g, b, big5 is not None),
+        (BIG5, b, g, gb is not None),
+    ):
         if own >= CLEAR and own - other >= MARGIN or (not decodes_other and own >= WEAK):
             return enc
-    raise InputError(f"the text encoding is unclear (as GBK {g:.0%} of the characters are common ones, "
-                     f"as Big5 {b:.0%})", file=file, fix=_FIX)
+    raise InputError(
+        f"the text encoding is unclear (as GBK {g:.0%} of the characters are common ones, "
+        f"as Big5 {b:.0%})",
+        file=file,
+        fix=_FIX,
+    )
 
 
 def _decodes(data: bytes, enc: str, *, cut: bool) -> str | None:

@@ -19,8 +19,12 @@ def write_findings(tables: dict[str, pd.DataFrame], out: str | Path) -> list[Pat
     path = Path(out)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise InputError(f"unsupported output type '{suffix}'", file=str(path), field="--out",
-                         fix=f"end the file name with one of {', '.join(FORMATS)}")
+        raise InputError(
+            f"unsupported output type '{suffix}'",
+            file=str(path),
+            field="--out",
+            fix=f"end the file name with one of {', '.join(FORMATS)}",
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".gpkg":
         tmp = path.with_name(f".{path.name}.tmp.gpkg")
@@ -35,13 +39,17 @@ def write_findings(tables: dict[str, pd.DataFrame], out: str | Path) -> list[Pat
     if suffix == ".xlsx":
         with pd.ExcelWriter(path) as xl:
             for name, df in tables.items():
-                defuse_formulas(_fit_cells(_plain(df))).to_excel(xl, sheet_name=name[:31], index=False)
+                defuse_formulas(_fit_cells(_plain(df))).to_excel(
+                    xl, sheet_name=name[:31], index=False
+                )
         return [path]
     written = []
     for name, df in tables.items():
         f = path.with_name(f"{path.stem}.{name}.csv")
         # CRLF rows (as Excel writes them): a cell holding a lone CR is then quoted, not split
-        defuse_formulas(_plain(df)).to_csv(f, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+        defuse_formulas(_plain(df)).to_csv(
+            f, index=False, encoding="utf-8-sig", lineterminator="\r\n"
+        )
         written.append(f)
     return written
 
@@ -64,7 +72,9 @@ def as_download(write, filename: str) -> bytes:
         return buf.getvalue()
 
 
-def export_store(store, out: str | Path, *, layers: list[str] | None = None, mask_phones: bool = False) -> list[Path]:
+def export_store(
+    store, out: str | Path, *, layers: list[str] | None = None, mask_phones: bool = False
+) -> list[Path]:
     """Every layer of a county store (or ``layers``) as one GeoPackage, XLSX or CSV set;
     ``mask_phones`` for anyone who may not see people's numbers."""
     from gis import catalogue
@@ -74,7 +84,9 @@ def export_store(store, out: str | Path, *, layers: list[str] | None = None, mas
     names = [n for n in catalogue.LAYER_NAMES if n in present] if layers is None else list(layers)
     for n in names:
         catalogue.get_layer(n)  # an unknown name raises, listing the valid ones
-    return write_findings({n: mask_frame(store.read(n)) if mask_phones else store.read(n) for n in names}, out)
+    return write_findings(
+        {n: mask_frame(store.read(n)) if mask_phones else store.read(n) for n in names}, out
+    )
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection":
@@ -119,7 +131,12 @@ def _fit_cells(df: pd.DataFrame) -> pd.DataFrame:
     long = df["wkt"].str.len() > XLSX_CELL_MAX
     if long.any():
         df = df.copy()
-        df["wkt_note"] = long.map({True: "geometry too long for a spreadsheet cell: see the GeoPackage or CSV export", False: ""})
+        df["wkt_note"] = long.map(
+            {
+                True: "geometry too long for a spreadsheet cell: see the GeoPackage or CSV export",
+                False: "",
+            }
+        )
         df.loc[long, "wkt"] = ""
     return df
 
@@ -135,7 +152,11 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
         out["wkt"] = geo.to_wkt().to_numpy() if len(geo) else []
     for col in out.columns:  # spreadsheets have no time zones: write Beijing time as ISO text
         if isinstance(out[col].dtype, pd.DatetimeTZDtype):
-            out[col] = out[col].dt.tz_convert("Asia/Shanghai").map(lambda t: None if pd.isna(t) else t.isoformat(timespec="seconds"))
+            out[col] = (
+                out[col]
+                .dt.tz_convert("Asia/Shanghai")
+                .map(lambda t: None if pd.isna(t) else t.isoformat(timespec="seconds"))
+            )
     if out.shape[1] == 0:
         out["none"] = []
     return out

@@ -50,17 +50,30 @@ class ImportReport:
         return 1 if (self.rejected or self.lost) else 0
 
     def to_dict(self) -> dict:
-        return {"file": self.file, "layer": self.layer, "read": self.read, "accepted": self.accepted,
-                "rejected": [p.__dict__ for p in self.rejected], "repaired": [p.__dict__ for p in self.repaired],
-                "notes": self.notes, "lost": self.lost, "rejects_file": self.rejects_file, "written": self.written}
+        return {
+            "file": self.file,
+            "layer": self.layer,
+            "read": self.read,
+            "accepted": self.accepted,
+            "rejected": [p.__dict__ for p in self.rejected],
+            "repaired": [p.__dict__ for p in self.repaired],
+            "notes": self.notes,
+            "lost": self.lost,
+            "rejects_file": self.rejects_file,
+            "written": self.written,
+        }
 
     def format(self) -> str:
-        lines = [f"{self.file} → layer '{self.layer}': {self.read} read, {self.accepted} accepted, "
-                 f"{len(self.rejected)} rejected, {len(self.repaired)} repaired"
-                 + ("" if self.written else " (store not changed)")]
+        lines = [
+            f"{self.file} → layer '{self.layer}': {self.read} read, {self.accepted} accepted, "
+            f"{len(self.rejected)} rejected, {len(self.repaired)} repaired"
+            + ("" if self.written else " (store not changed)")
+        ]
         lines += [f"  note: {n}" for n in self.notes]
         if self.lost:
-            lines.append(f"  DAMAGED FILE: {self.lost}. Fix: re-export the layer; the rows above were kept")
+            lines.append(
+                f"  DAMAGED FILE: {self.lost}. Fix: re-export the layer; the rows above were kept"
+            )
         lines += [f"  repaired {p.text(self.row_word)}" for p in self.repaired[:50]]
         lines += [f"  REJECTED {p.text(self.row_word)}" for p in self.rejected[:50]]
         if len(self.rejected) > 50:
@@ -139,7 +152,11 @@ def import_file(
         raise InputError("the file is empty (0 bytes)", file=name, fix="copy or export it again")
     suffix = src.suffix.lower()
     if suffix not in readers.SUPPORTED:
-        raise InputError(f"unsupported file type '{suffix}'", file=name, fix=f"use one of {', '.join(readers.SUPPORTED)}")
+        raise InputError(
+            f"unsupported file type '{suffix}'",
+            file=name,
+            fix=f"use one of {', '.join(readers.SUPPORTED)}",
+        )
     with tempfile.TemporaryDirectory(prefix="riverchief-import-") as tmp:
         if suffix == ".zip":
             inner = archive.extract_layer(src, Path(tmp), set(readers.SUPPORTED))
@@ -147,10 +164,24 @@ def import_file(
         else:
             inner, display = src, name
         raw = _read(inner, display, source_layer, encoding)
-        report = ImportReport(display, layer, raw.row_word, read=len(raw.frame), notes=list(raw.notes), lost=raw.lost)
-        too_long = validate.reject_long_text(raw)  # rows with an over-long text cell, taken out of raw
-        accepted = _validate(raw, spec, store, report, crs=crs, field_map=field_map or {}, defaults=defaults or {},
-                             mode=mode, swap_xy=swap_xy, allow_outside=allow_outside_china)
+        report = ImportReport(
+            display, layer, raw.row_word, read=len(raw.frame), notes=list(raw.notes), lost=raw.lost
+        )
+        too_long = validate.reject_long_text(
+            raw
+        )  # rows with an over-long text cell, taken out of raw
+        accepted = _validate(
+            raw,
+            spec,
+            store,
+            report,
+            crs=crs,
+            field_map=field_map or {},
+            defaults=defaults or {},
+            mode=mode,
+            swap_xy=swap_xy,
+            allow_outside=allow_outside_china,
+        )
         if too_long:
             report.rejected = sorted(report.rejected + too_long, key=lambda p: p.row)
     report.accepted = len(accepted)
@@ -161,8 +192,12 @@ def import_file(
     elif len(accepted) or mode == "replace":
         tables, modes = {layer: accepted}, {layer: mode}
         if audit is not None:
-            tables[AUDIT_TABLE] = audit_event(**{"detail": name, **audit}, target=layer, rows=len(accepted),
-                                              action="replace" if mode == "replace" else "import")
+            tables[AUDIT_TABLE] = audit_event(
+                **{"detail": name, **audit},
+                target=layer,
+                rows=len(accepted),
+                action="replace" if mode == "replace" else "import",
+            )
             modes[AUDIT_TABLE] = "append"
         store.write(tables, mode=modes)
         report.written = True
@@ -202,23 +237,35 @@ def _validate(raw, spec, store, report, *, crs, field_map, defaults, mode, swap_
         if not isinstance(df, gpd.GeoDataFrame) or df.geometry.name not in df.columns:
             if "lon" in df.columns and "lat" in df.columns:
                 if spec.geometry != "Point":
-                    raise InputError(f"layer '{spec.name}' needs {spec.geometry} geometries; a table with lon/lat gives points",
-                                     file=report.file, fix="import a GIS file (GeoPackage, Shapefile, GeoJSON) for this layer")
+                    raise InputError(
+                        f"layer '{spec.name}' needs {spec.geometry} geometries; a table with lon/lat gives points",
+                        file=report.file,
+                        fix="import a GIS file (GeoPackage, Shapefile, GeoJSON) for this layer",
+                    )
                 df, probs = _points(df, rows, swap_xy)
                 for i, p in zip(_locate(rows, [p.row for p in probs]), probs, strict=True):
                     rejected.setdefault(i, p)
-                report.notes.append("lon/lat read as CGCS2000/WGS84 degrees" if not crs else f"lon/lat read in {crs}")
+                report.notes.append(
+                    "lon/lat read as CGCS2000/WGS84 degrees"
+                    if not crs
+                    else f"lon/lat read in {crs}"
+                )
                 if crs:
                     df = df.set_crs(crs, allow_override=True)
             else:
-                raise InputError("no geometry and no longitude/latitude columns", file=report.file,
-                                 fix="add columns named 经度/纬度 (or lon/lat), or map them with --field-map X=lon Y=lat")
+                raise InputError(
+                    "no geometry and no longitude/latitude columns",
+                    file=report.file,
+                    fix="add columns named 经度/纬度 (or lon/lat), or map them with --field-map X=lon Y=lat",
+                )
         else:
             in_crs, crs_notes = validate.resolve_crs(raw, crs, report.file)
             report.notes += crs_notes
             df = df.set_crs(in_crs, allow_override=True)
             if swap_xy:
-                df = df.set_geometry(shapely.transform(df.geometry.values, lambda c: c[:, ::-1]), crs=in_crs)
+                df = df.set_geometry(
+                    shapely.transform(df.geometry.values, lambda c: c[:, ::-1]), crs=in_crs
+                )
         geoms = np.asarray(df.geometry.values, dtype=object).copy()
         for i in np.flatnonzero(~_fits_as_is(geoms, spec.geometry)).tolist():
             if i in rejected:
@@ -247,20 +294,31 @@ def _validate(raw, spec, store, report, *, crs, field_map, defaults, mode, swap_
                 rejected[i] = Problem(rows[i], "geometry", bad[0], bad[1])
                 swapped += "swapped" in bad[0]
         if swapped and swapped == len(df):
-            report.notes.append(f"all {swapped} rows look like latitude/longitude swapped: re-run with --swap-xy")
+            report.notes.append(
+                f"all {swapped} rows look like latitude/longitude swapped: re-run with --swap-xy"
+            )
 
     # attributes
     out_cols = {}
-    missing = [f.name for f in spec.fields if f.required and f.name not in df.columns and f.name != spec.key]
+    missing = [
+        f.name
+        for f in spec.fields
+        if f.required and f.name not in df.columns and f.name != spec.key
+    ]
     if missing:
-        raise InputError(f"required fields {missing} are missing for layer '{spec.name}'; columns found: "
-                         f"{[str(c) for c in raw.frame.columns][:30]}", file=report.file,
-                         fix="map a column with --field-map SRC=FIELD, or give a value with --default FIELD=VALUE")
+        raise InputError(
+            f"required fields {missing} are missing for layer '{spec.name}'; columns found: "
+            f"{[str(c) for c in raw.frame.columns][:30]}",
+            file=report.file,
+            fix="map a column with --field-map SRC=FIELD, or give a value with --default FIELD=VALUE",
+        )
     for f in spec.fields:
         if f.name not in df.columns:
             continue
         values, errors, notes_at = validate.coerce_column(f, df[f.name])
-        report.repaired += [Problem(rows[i], f.name, notes_at[i], action="repaired") for i in sorted(notes_at)]
+        report.repaired += [
+            Problem(rows[i], f.name, notes_at[i], action="repaired") for i in sorted(notes_at)
+        ]
         # per row the first problem wins: a value that cannot be read, then an unknown name, then empty
         fix = _field_fix(f)
         for i in sorted(errors):
@@ -270,8 +328,12 @@ def _validate(raw, spec, store, report, *, crs, field_map, defaults, mode, swap_
             what = "admin unit" if f.name == "admin_code" else "river"
             for i, val in enumerate(values):
                 if i not in rejected and isinstance(val, str) and val.startswith("?"):
-                    rejected[i] = Problem(rows[i], f.name, f"no {what} named '{val[1:]}' in the store",
-                                          f"check the spelling, or import {'admin_units' if what == 'admin unit' else 'rivers'} first")
+                    rejected[i] = Problem(
+                        rows[i],
+                        f.name,
+                        f"no {what} named '{val[1:]}' in the store",
+                        f"check the spelling, or import {'admin_units' if what == 'admin unit' else 'rivers'} first",
+                    )
         if f.required and f.name != spec.key:
             empty = f"fill in {f.zh} ({f.en})"
             for i in [i for i, val in enumerate(values) if val is None]:
@@ -289,20 +351,40 @@ def _validate(raw, spec, store, report, *, crs, field_map, defaults, mode, swap_
         seen: set = set()
         for i, k in enumerate(keys):
             if k is None:
-                rejected.setdefault(i, Problem(rows[i], spec.key, "the id is empty", "give every row a unique id"))
+                rejected.setdefault(
+                    i, Problem(rows[i], spec.key, "the id is empty", "give every row a unique id")
+                )
             elif k in seen:
-                rejected.setdefault(i, Problem(rows[i], spec.key, f"duplicate id '{k}' in the file", "make ids unique"))
+                rejected.setdefault(
+                    i,
+                    Problem(
+                        rows[i], spec.key, f"duplicate id '{k}' in the file", "make ids unique"
+                    ),
+                )
             elif k in existing:
-                rejected.setdefault(i, Problem(rows[i], spec.key, f"id '{k}' already exists in the store",
-                                               "use --mode replace to replace the layer, or give new ids"))
+                rejected.setdefault(
+                    i,
+                    Problem(
+                        rows[i],
+                        spec.key,
+                        f"id '{k}' already exists in the store",
+                        "use --mode replace to replace the layer, or give new ids",
+                    ),
+                )
             seen.add(k)
     geom_col = df.geometry.name if isinstance(df, gpd.GeoDataFrame) else None
-    extra = [c for c in df.columns if c not in spec.field_names and c != geom_col and c not in _HELPER_COLUMNS]
+    extra = [
+        c
+        for c in df.columns
+        if c not in spec.field_names and c != geom_col and c not in _HELPER_COLUMNS
+    ]
     for c in extra:  # the source's own columns travel along rather than being lost
         out_cols[c] = df[c].tolist()
     if extra:
-        report.notes.append(f"kept {len(extra)} columns the catalogue does not define: {', '.join(map(str, extra[:10]))}"
-                            + (" …" if len(extra) > 10 else ""))
+        report.notes.append(
+            f"kept {len(extra)} columns the catalogue does not define: {', '.join(map(str, extra[:10]))}"
+            + (" …" if len(extra) > 10 else "")
+        )
     report.rejected = [rejected[i] for i in sorted(rejected)]
     keep = [i not in rejected for i in range(len(df))]
     # lists, not arrays: the frame infers each column's type from the values, as before
@@ -329,12 +411,21 @@ def _locate(rows: list[int], wanted: list[int]) -> list[int | None]:
     return [first.get(r) for r in wanted]
 
 
-_TYPE_IDS = {"Point": 0, "LineString": 1, "Polygon": 3, "MultiPoint": 4, "MultiLineString": 5, "MultiPolygon": 6}
+_TYPE_IDS = {
+    "Point": 0,
+    "LineString": 1,
+    "Polygon": 3,
+    "MultiPoint": 4,
+    "MultiLineString": 5,
+    "MultiPolygon": 6,
+}
 # coordinates beyond this are left to fit_geometry to judge (no CRS in use reaches it)
 _SANE_COORD = 1e8
 
 
-def _points(df: pd.DataFrame, rows: list[int], swap_xy: bool) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+def _points(
+    df: pd.DataFrame, rows: list[int], swap_xy: bool
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """:func:`validate.points_from_table` with plain decimal degrees read in one numpy pass.
 
     A pair of plain numbers within ±180/±90 becomes a point here; every other pair (DMS,
@@ -350,19 +441,27 @@ def _points(df: pd.DataFrame, rows: list[int], swap_xy: bool) -> tuple[gpd.GeoDa
     problems: list[Problem] = []
     slow = np.flatnonzero(~fast)
     if len(slow):
-        sub, problems = validate.points_from_table(df.iloc[slow], [rows[i] for i in slow.tolist()], swap_xy)
+        sub, problems = validate.points_from_table(
+            df.iloc[slow], [rows[i] for i in slow.tolist()], swap_xy
+        )
         if len(sub) != len(slow):
             raise RuntimeError("points_from_table must return one geometry per row")
         geoms[slow] = np.asarray(sub.geometry.values, dtype=object)
-    return gpd.GeoDataFrame(df.drop(columns=["lon", "lat"]), geometry=geoms, crs=STORAGE_EPSG), problems
+    return gpd.GeoDataFrame(
+        df.drop(columns=["lon", "lat"]), geometry=geoms, crs=STORAGE_EPSG
+    ), problems
 
 
 def _degrees(column: pd.Series) -> np.ndarray:
     """Each cell as degrees where it is a plain number (text, or a number from Excel), else NaN."""
     out = np.full(len(column), np.nan)
-    if pd.api.types.is_float_dtype(column.dtype):  # numbers from Excel: parse_angle takes them as they are
+    if pd.api.types.is_float_dtype(
+        column.dtype
+    ):  # numbers from Excel: parse_angle takes them as they are
         return column.to_numpy(dtype=np.float64, na_value=np.nan)
-    if pd.api.types.is_integer_dtype(column.dtype):  # whole degrees; larger ints are not plain degrees
+    if pd.api.types.is_integer_dtype(
+        column.dtype
+    ):  # whole degrees; larger ints are not plain degrees
         v = column.to_numpy(dtype=np.float64, na_value=np.nan)
         return np.where((v > -1000) & (v < 1000), v, np.nan)
     pos, nums = validate.plain_numbers(column)
@@ -398,11 +497,19 @@ _HELPER_COLUMNS = {"river_name", "township_name", "village_name", "reach", "lon"
 def _resolve_names(df, spec, store, report):
     """Registers name things (乡镇, 河流名称, 姓名); turn names into the store's codes."""
     fields = spec.field_names
-    if "admin_code" in fields and "admin_code" not in df.columns and ({"township_name", "village_name"} & set(df.columns)):
+    if (
+        "admin_code" in fields
+        and "admin_code" not in df.columns
+        and ({"township_name", "village_name"} & set(df.columns))
+    ):
         admin = store.read("admin_units")
         by_name = {(r.level, r.name): r.admin_code for r in admin.itertuples()}
         codes = []
-        for t, v in zip(df.get("township_name", [None] * len(df)), df.get("village_name", [None] * len(df)), strict=True):
+        for t, v in zip(
+            df.get("township_name", [None] * len(df)),
+            df.get("village_name", [None] * len(df)),
+            strict=True,
+        ):
             if isinstance(v, str) and v.strip():
                 codes.append(by_name.get(("village", v.strip()), f"?{v}"))
             elif isinstance(t, str) and t.strip():
@@ -414,7 +521,10 @@ def _resolve_names(df, spec, store, report):
     if "river_code" in fields and "river_code" not in df.columns and "river_name" in df.columns:
         rivers = store.read("rivers")
         by_name = dict(zip(rivers["name"], rivers["river_code"], strict=True))
-        df["river_code"] = [by_name.get(str(n).strip(), f"?{n}") if isinstance(n, str) else None for n in df["river_name"]]
+        df["river_code"] = [
+            by_name.get(str(n).strip(), f"?{n}") if isinstance(n, str) else None
+            for n in df["river_name"]
+        ]
         report.notes.append("river_code looked up from 河流名称 in the store")
     return df
 
@@ -426,8 +536,12 @@ def _geom_fix(target: str) -> str:
 def _field_fix(f: catalogue.Field) -> str:
     if f.codes:
         return "use one of the codes listed"
-    return {"int": "write a whole number", "float": "write a number", "bool": "write 是 or 否",
-            "date": "write a date like 2026-03-01"}.get(f.dtype, f"check the value of {f.zh}")
+    return {
+        "int": "write a whole number",
+        "float": "write a number",
+        "bool": "write 是 or 否",
+        "date": "write a date like 2026-03-01",
+    }.get(f.dtype, f"check the value of {f.zh}")
 
 
 def _write_rejects(raw, report, rejects, store, src: Path, layer: str) -> Path:
@@ -444,8 +558,12 @@ def _write_rejects(raw, report, rejects, store, src: Path, layer: str) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     wanted = [p.row for p in report.rejected]
     at = _locate(list(raw.rows), wanted)
-    head = {f"_{report.row_word}": wanted, "_field": [p.field for p in report.rejected],
-            "_reason": [p.reason for p in report.rejected], "_fix": [p.fix for p in report.rejected]}
+    head = {
+        f"_{report.row_word}": wanted,
+        "_field": [p.field for p in report.rejected],
+        "_reason": [p.reason for p in report.rejected],
+        "_fix": [p.fix for p in report.rejected],
+    }
     names = [str(k) for k in raw.frame.columns]
     if None in at or len(set(names)) != len(names) or set(names) & set(head):
         return _write_rejects_by_row(raw, report, out)  # names that collide: the row-by-row layout
@@ -458,17 +576,26 @@ def _write_rejects(raw, report, rejects, store, src: Path, layer: str) -> Path:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow([*head, *map(defuse_text, names)])
             for a in range(0, len(taken), _CHUNK):
-                part = taken.iloc[a:a + _CHUNK]
-                cells = [_defused(part[k].to_numpy(dtype=object, na_value=None).tolist()) for k in part.columns]
-                writer.writerows(zip(*(v[a:a + _CHUNK] for v in head.values()), *cells, strict=True))
+                part = taken.iloc[a : a + _CHUNK]
+                cells = [
+                    _defused(part[k].to_numpy(dtype=object, na_value=None).tolist())
+                    for k in part.columns
+                ]
+                writer.writerows(
+                    zip(*(v[a : a + _CHUNK] for v in head.values()), *cells, strict=True)
+                )
         return out
     columns = dict(head)
     for k, name in zip(raw.frame.columns, names, strict=True):
         col = taken[k]
         if isinstance(col.dtype, pd.StringDtype) or col.dtype in _AS_IS:
-            columns[name] = col.reset_index(drop=True)  # the type a row of such values is inferred as
+            columns[name] = col.reset_index(
+                drop=True
+            )  # the type a row of such values is inferred as
             continue
-        values = list(col.array)  # the scalars a row of the frame holds, so types are inferred as before
+        values = list(
+            col.array
+        )  # the scalars a row of the frame holds, so types are inferred as before
         if col.dtype == object or isinstance(col.dtype, gpd.array.GeometryDtype):
             values = [v.wkt if hasattr(v, "wkt") else v for v in values]
         columns[name] = pd.Series(values, dtype=None)
@@ -504,9 +631,23 @@ _AS_IS = (np.dtype("int64"), np.dtype("float64"), np.dtype("bool"))
 
 def _write_rejects_by_row(raw, report, out: Path) -> Path:
     records = []
-    for p, i in zip(report.rejected, _locate(list(raw.rows), [p.row for p in report.rejected]), strict=True):
-        rec = {} if i is None else {str(k): (v.wkt if hasattr(v, "wkt") else v) for k, v in raw.frame.iloc[i].items()}
-        records.append({f"_{report.row_word}": p.row, "_field": p.field, "_reason": p.reason, "_fix": p.fix, **rec})
+    for p, i in zip(
+        report.rejected, _locate(list(raw.rows), [p.row for p in report.rejected]), strict=True
+    ):
+        rec = (
+            {}
+            if i is None
+            else {str(k): (v.wkt if hasattr(v, "wkt") else v) for k, v in raw.frame.iloc[i].items()}
+        )
+        records.append(
+            {
+                f"_{report.row_word}": p.row,
+                "_field": p.field,
+                "_reason": p.reason,
+                "_fix": p.fix,
+                **rec,
+            }
+        )
     defuse_formulas(pd.DataFrame(records)).to_csv(out, index=False, encoding="utf-8-sig")
     return out
 

@@ -32,11 +32,16 @@ class Limits:
 def current() -> Limits:
     """The limits of ``import_limits.csv``, or of the file named by ``$RIVERCHIEF_IMPORT_LIMITS``."""
     table = rules.load("import_limits", override=os.environ.get(ENV) or None)
-    values = dict(zip(table["name"].astype(str), table["value"].astype("int64").tolist(), strict=True))
+    values = dict(
+        zip(table["name"].astype(str), table["value"].astype("int64").tolist(), strict=True)
+    )
     return Limits(values, table.attrs["rule_set"])
 
 
 def refuse(lim: Limits, name: str, what: str, found: int, *, file: str, fix: str) -> InputError:
     """The error for a broken limit: what, how much, the limit and its rule set, the fix."""
-    return InputError(f"{what}: {found:,} is over the limit of {lim[name]:,} ({name} in {lim.rule_set})",
-                      file=file, fix=fix)
+    return InputError(
+        f"{what}: {found:,} is over the limit of {lim[name]:,} ({name} in {lim.rule_set})",
+        file=file,
+        fix=fix,
+    )

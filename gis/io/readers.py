@@ -60,18 +60,29 @@ def clean_errors(reader: _F) -> _F:
         except RiverChiefError:
             raise
         except MemoryError as exc:
-            raise InputError("the file is too large to read in memory", file=kwargs.get("display") or str(path),
-                             fix="split it into smaller files") from exc
+            raise InputError(
+                "the file is too large to read in memory",
+                file=kwargs.get("display") or str(path),
+                fix="split it into smaller files",
+            ) from exc
         except Exception as exc:
-            raise InputError(f"cannot read the file ({type(exc).__name__}: {_short(exc)})",
-                             file=kwargs.get("display") or str(path), fix=_REEXPORT) from exc
+            raise InputError(
+                f"cannot read the file ({type(exc).__name__}: {_short(exc)})",
+                file=kwargs.get("display") or str(path),
+                fix=_REEXPORT,
+            ) from exc
 
     return wrapper  # type: ignore[return-value]
 
 
 @clean_errors
-def read_vector(path: Path, *, source_layer: str | None = None, encoding: str | None = None,
-                display: str | None = None) -> RawData:
+def read_vector(
+    path: Path,
+    *,
+    source_layer: str | None = None,
+    encoding: str | None = None,
+    display: str | None = None,
+) -> RawData:
     """Read a GeoPackage, Shapefile, GeoJSON, KML or GPX file within the import limits."""
     name = display or str(path)
     notes: list[str] = []
@@ -79,8 +90,14 @@ def read_vector(path: Path, *, source_layer: str | None = None, encoding: str | 
     for part in (path, path.with_suffix(".dbf")) if path.suffix.lower() == ".shp" else (path,):
         size = part.stat().st_size if part.exists() else 0
         if size > lim["max_file_bytes"]:
-            raise limits.refuse(lim, "max_file_bytes", f"bytes in {part.name}", size, file=name,
-                                fix="split the layer into several files")
+            raise limits.refuse(
+                lim,
+                "max_file_bytes",
+                f"bytes in {part.name}",
+                size,
+                file=name,
+                fix="split the layer into several files",
+            )
     if path.suffix.lower() == ".shp" and encoding is None:
         encoding, how = enc_mod.dbf_encoding(path)
         notes.append(f"encoding: {encoding or 'as declared'} ({how})")
@@ -91,8 +108,11 @@ def read_vector(path: Path, *, source_layer: str | None = None, encoding: str | 
     try:
         layers = [row[0] for row in pyogrio.list_layers(path)]
     except Exception as exc:
-        raise InputError(f"cannot open as a GIS file ({_short(exc)})", file=name,
-                         fix="check the file is complete and of the type its name says; re-export it") from exc
+        raise InputError(
+            f"cannot open as a GIS file ({_short(exc)})",
+            file=name,
+            fix="check the file is complete and of the type its name says; re-export it",
+        ) from exc
     layer = _pick_layer(path, layers, source_layer, name)
     _check_size(path, layer, name, lim)
     kwargs = {"encoding": encoding} if encoding else {}
@@ -102,7 +122,11 @@ def read_vector(path: Path, *, source_layer: str | None = None, encoding: str | 
             gdf = pyogrio.read_dataframe(path, layer=layer, **kwargs)
         raw = RawData(gdf, list(range(1, len(gdf) + 1)), "feature", gdf.crs, notes)
     except Exception as exc:
-        hint = "; text that is not UTF-8 may need --encoding GBK" if isinstance(exc, UnicodeDecodeError) else ""
+        hint = (
+            "; text that is not UTF-8 may need --encoding GBK"
+            if isinstance(exc, UnicodeDecodeError)
+            else ""
+        )
         notes.append(f"bulk reader failed ({_short(exc)}); salvaging record by record{hint}")
         raw = _salvage(path, layer, encoding, name, notes, lim)
     if path.suffix.lower() == ".shp":
@@ -111,7 +135,9 @@ def read_vector(path: Path, *, source_layer: str | None = None, encoding: str | 
 
 
 _JSON_KEY = re.compile(rb'"((?:[^"\\]|\\.){0,200})"\s*:')
-_JSON_SLACK = 100  # keys GeoJSON itself uses (type, features, geometry, coordinates, crs, ...) and then some
+_JSON_SLACK = (
+    100  # keys GeoJSON itself uses (type, features, geometry, coordinates, crs, ...) and then some
+)
 
 
 def _check_json_keys(path: Path, name: str, lim: limits.Limits) -> None:
@@ -128,8 +154,14 @@ def _check_json_keys(path: Path, name: str, lim: limits.Limits) -> None:
             data = tail + chunk
             keys.update(m.group(1) for m in _JSON_KEY.finditer(data))
             if len(keys) > cap:
-                raise limits.refuse(lim, "max_columns", "distinct property names in the file, at least", len(keys),
-                                    file=name, fix="keep only the properties the layer needs, or split the file")
+                raise limits.refuse(
+                    lim,
+                    "max_columns",
+                    "distinct property names in the file, at least",
+                    len(keys),
+                    file=name,
+                    fix="keep only the properties the layer needs, or split the file",
+                )
             tail = data[-256:]
 
 
@@ -144,9 +176,18 @@ def _check_size(path: Path, layer: str, name: str, lim: limits.Limits) -> None:
     if n_fields > lim["max_columns"]:
         raise limits.refuse(lim, "max_columns", "fields in the layer", n_fields, file=name, fix=fix)
     if n_features > lim["max_rows"]:
-        raise limits.refuse(lim, "max_rows", "features in the layer", n_features, file=name, fix=fix)
+        raise limits.refuse(
+            lim, "max_rows", "features in the layer", n_features, file=name, fix=fix
+        )
     if n_features * (n_fields + 1) > lim["max_cells"]:
-        raise limits.refuse(lim, "max_cells", "cells (features x fields)", n_features * (n_fields + 1), file=name, fix=fix)
+        raise limits.refuse(
+            lim,
+            "max_cells",
+            "cells (features x fields)",
+            n_features * (n_fields + 1),
+            file=name,
+            fix=fix,
+        )
 
 
 def _dbf_shortfall(shp: Path, n_read: int) -> str | None:
@@ -162,27 +203,39 @@ def _dbf_shortfall(shp: Path, n_read: int) -> str | None:
     whole = (dbf.stat().st_size - header_len) // record_len if record_len else 0
     if n_read >= promised and whole >= promised:
         return None
-    return (f"the .dbf header promises {promised} records, the file holds {max(whole, 0)} complete ones "
-            f"and {n_read} were read: {promised - n_read} records are missing")
+    return (
+        f"the .dbf header promises {promised} records, the file holds {max(whole, 0)} complete ones "
+        f"and {n_read} were read: {promised - n_read} records are missing"
+    )
 
 
 def _pick_layer(path: Path, layers: list[str], wanted: str | None, name: str) -> str:
     if wanted:
         if wanted not in layers:
-            raise InputError(f"no layer '{wanted}' in the file; it has {layers}", file=name,
-                             fix="pass one of those names with --source-layer")
+            raise InputError(
+                f"no layer '{wanted}' in the file; it has {layers}",
+                file=name,
+                fix="pass one of those names with --source-layer",
+            )
         return wanted
     if path.suffix.lower() == ".gpx":
         return "tracks" if "tracks" in layers else layers[0]
     if len(layers) == 1:
         return layers[0]
     if not layers:
-        raise InputError("the file holds no layer", file=name, fix="check it was exported completely")
-    raise InputError(f"the file has several layers {layers}", file=name, fix="choose one with --source-layer NAME")
+        raise InputError(
+            "the file holds no layer", file=name, fix="check it was exported completely"
+        )
+    raise InputError(
+        f"the file has several layers {layers}",
+        file=name,
+        fix="choose one with --source-layer NAME",
+    )
 
 
-def _salvage(path: Path, layer: str, encoding: str | None, name: str, notes: list[str],
-             lim: limits.Limits) -> RawData:
+def _salvage(
+    path: Path, layer: str, encoding: str | None, name: str, notes: list[str], lim: limits.Limits
+) -> RawData:
     records, rows, lost = [], [], None
     try:
         with fiona.open(path, layer=layer, **({"encoding": encoding} if encoding else {})) as src:
@@ -199,9 +252,14 @@ def _salvage(path: Path, layer: str, encoding: str | None, name: str, notes: lis
                     lost = f"features from {i} on could not be read ({_short(exc)})"
                     break
                 if i > lim["max_rows"] or len(feat["properties"]) > lim["max_columns"]:
-                    raise limits.refuse(lim, "max_rows" if i > lim["max_rows"] else "max_columns",
-                                        "features" if i > lim["max_rows"] else "fields", max(i, len(feat["properties"])),
-                                        file=name, fix="split the layer into several files")
+                    raise limits.refuse(
+                        lim,
+                        "max_rows" if i > lim["max_rows"] else "max_columns",
+                        "features" if i > lim["max_rows"] else "fields",
+                        max(i, len(feat["properties"])),
+                        file=name,
+                        fix="split the layer into several files",
+                    )
                 props = dict(feat["properties"])
                 try:
                     props["geometry"] = shape(feat["geometry"]) if feat["geometry"] else None
@@ -213,11 +271,17 @@ def _salvage(path: Path, layer: str, encoding: str | None, name: str, notes: lis
     except RiverChiefError:
         raise
     except Exception as exc:
-        raise InputError(f"the file is damaged and no record could be read ({_short(exc)})", file=name,
-                         fix="re-export the layer from its source; check the copy is complete") from exc
+        raise InputError(
+            f"the file is damaged and no record could be read ({_short(exc)})",
+            file=name,
+            fix="re-export the layer from its source; check the copy is complete",
+        ) from exc
     if not records:
-        raise InputError(f"the file is damaged: {lost or 'no record could be read'}", file=name,
-                         fix="re-export the layer from its source; check the copy is complete")
+        raise InputError(
+            f"the file is damaged: {lost or 'no record could be read'}",
+            file=name,
+            fix="re-export the layer from its source; check the copy is complete",
+        )
     gdf = gpd.GeoDataFrame(records, geometry="geometry", crs=crs)
     return RawData(gdf, rows, "feature", gdf.crs, notes, lost)
 

@@ -16,7 +16,9 @@ from gis.io.readers import RawData, clean_errors
 
 _SPLIT = "split the table into several files"
 
-_DMS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[°度:\s]\s*(\d+(?:\.\d+)?)?\s*[′'分:\s]?\s*(\d+(?:\.\d+)?)?\s*[″\"秒]?\s*([NSEW东西南北]?)\s*$")
+_DMS = re.compile(
+    r"^\s*(-?\d+(?:\.\d+)?)\s*[°度:\s]\s*(\d+(?:\.\d+)?)?\s*[′'分:\s]?\s*(\d+(?:\.\d+)?)?\s*[″\"秒]?\s*([NSEW东西南北]?)\s*$"
+)
 
 
 def parse_angle(value) -> float:
@@ -44,7 +46,11 @@ def parse_angle(value) -> float:
 def _known(header) -> bool:
     h = str(header).strip().lower() if header is not None else ""
     names = {n for layer in catalogue.LAYERS for n in layer.field_names}
-    return h in catalogue.HEADER_SYNONYMS or h in names or str(header).strip() in catalogue.HEADER_SYNONYMS
+    return (
+        h in catalogue.HEADER_SYNONYMS
+        or h in names
+        or str(header).strip() in catalogue.HEADER_SYNONYMS
+    )
 
 
 @clean_errors
@@ -58,29 +64,55 @@ def read_csv(path: Path, *, encoding: str | None = None, display: str | None = N
     with open(path, "rb") as f:
         head = f.read(SAMPLE_BYTES + 4)
     if not head.strip() or not head.lstrip(b"\xef\xbb\xbf\xff\xfe").strip(b"\x00\r\n\t "):
-        raise InputError("the file is empty", file=name, fix="export the table again; it has no rows")
+        raise InputError(
+            "the file is empty", file=name, fix="export the table again; it has no rows"
+        )
     enc = encoding or detect_bytes(head, file=name)
     notes = [f"encoding: {enc}" + ("" if encoding else " (detected)")]
     pyenc = "utf-8-sig" if enc.lower().replace("_", "-") in ("utf-8", "utf8") else enc
     n_cols = _header_width(path, pyenc, name)
     if n_cols > lim["max_columns"]:
-        raise limits.refuse(lim, "max_columns", "columns in the header", n_cols, file=name,
-                            fix="keep only the columns the layer needs, or split the table")
+        raise limits.refuse(
+            lim,
+            "max_columns",
+            "columns in the header",
+            n_cols,
+            file=name,
+            fix="keep only the columns the layer needs, or split the table",
+        )
     max_rows = min(lim["max_rows"], lim["max_cells"] // max(n_cols, 1))
     try:
-        df = pd.read_csv(path, encoding=pyenc, dtype=str, keep_default_na=False, skip_blank_lines=False,
-                         nrows=max_rows + 1)
+        df = pd.read_csv(
+            path,
+            encoding=pyenc,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            nrows=max_rows + 1,
+        )
     except UnicodeError as exc:
-        raise InputError(f"the text is not valid {enc} ({str(exc).splitlines()[0]})", file=name,
-                         fix="pass the right --encoding, or re-export the table as UTF-8 CSV") from exc
+        raise InputError(
+            f"the text is not valid {enc} ({str(exc).splitlines()[0]})",
+            file=name,
+            fix="pass the right --encoding, or re-export the table as UTF-8 CSV",
+        ) from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
-        raise InputError(f"cannot parse as CSV ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})",
-                         file=name, fix="check the delimiter is a comma and quotes are balanced; re-export as UTF-8 CSV") from exc
+        raise InputError(
+            f"cannot parse as CSV ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})",
+            file=name,
+            fix="check the delimiter is a comma and quotes are balanced; re-export as UTF-8 CSV",
+        ) from exc
     if len(df) > max_rows:
         which = "max_rows" if max_rows == lim["max_rows"] else "max_cells"
         found = len(df) if which == "max_rows" else len(df) * n_cols
-        raise limits.refuse(lim, which, "rows" if which == "max_rows" else "cells (rows x columns)",
-                            found, file=name, fix=_SPLIT + " (the count shown is where reading stopped)")
+        raise limits.refuse(
+            lim,
+            which,
+            "rows" if which == "max_rows" else "cells (rows x columns)",
+            found,
+            file=name,
+            fix=_SPLIT + " (the count shown is where reading stopped)",
+        )
     rows = list(range(2, len(df) + 2))  # row 1 is the header, as a spreadsheet shows it
     return _drop_blank(df.replace({"": None}), rows, notes)
 
@@ -91,8 +123,11 @@ def _header_width(path: Path, pyenc: str, name: str) -> int:
         with open(path, encoding=pyenc, newline="") as f:
             return len(next(csv.reader(f), []))
     except (UnicodeError, csv.Error) as exc:
-        raise InputError(f"cannot read the header row ({exc})", file=name,
-                         fix="check the file's encoding (--encoding) and that the header is one line of names") from exc
+        raise InputError(
+            f"cannot read the header row ({exc})",
+            file=name,
+            fix="check the file's encoding (--encoding) and that the header is one line of names",
+        ) from exc
 
 
 @clean_errors
@@ -108,8 +143,11 @@ def read_xlsx(path: Path, *, sheet: str | None = None, display: str | None = Non
     except RiverChiefError:
         raise
     except Exception as exc:  # openpyxl raises many types on a damaged workbook
-        raise InputError(f"cannot open as an Excel workbook ({type(exc).__name__}: {str(exc)[:200]})", file=name,
-                         fix="save it again as .xlsx from Excel or WPS") from exc
+        raise InputError(
+            f"cannot open as an Excel workbook ({type(exc).__name__}: {str(exc)[:200]})",
+            file=name,
+            fix="save it again as .xlsx from Excel or WPS",
+        ) from exc
     if not cells:
         raise InputError("the sheet is empty", file=name, fix="check you exported the right sheet")
     width = max(len(r) for r in cells.values())
@@ -125,13 +163,25 @@ def read_xlsx(path: Path, *, sheet: str | None = None, display: str | None = Non
     for c in range(1, width + 1):
         # two-row headers: "坐标" merged above "经度"/"纬度" -> take the lower, more specific one
         v, above = at(h, c), at(h - 1, c)
-        header.append(str(v).strip() if v is not None else (str(above).strip() if above is not None else f"column_{c}"))
+        header.append(
+            str(v).strip()
+            if v is not None
+            else (str(above).strip() if above is not None else f"column_{c}")
+        )
     body = sorted(r for r in cells if r > h)
     if len(body) * width > lim["xlsx_max_cells"]:
-        raise limits.refuse(lim, "xlsx_max_cells", "cells (rows x columns up to the last used column)",
-                            len(body) * width, file=name, fix="delete the far-away cells, or " + _SPLIT)
+        raise limits.refuse(
+            lim,
+            "xlsx_max_cells",
+            "cells (rows x columns up to the last used column)",
+            len(body) * width,
+            file=name,
+            fix="delete the far-away cells, or " + _SPLIT,
+        )
     matrix = []
-    for r in body:  # rows are padded in place and handed over: one copy of the sheet in memory, not two
+    for (
+        r
+    ) in body:  # rows are padded in place and handed over: one copy of the sheet in memory, not two
         row = cells.pop(r)
         row.extend([None] * (width - len(row)))
         matrix.append(row)
@@ -150,4 +200,10 @@ def _drop_blank(df: pd.DataFrame, rows: list[int], notes: list[str]) -> RawData:
         return RawData(df, rows, "row", None, notes)  # no copy of a large table for nothing
     notes.append(f"{int(blank.sum())} blank rows skipped")
     keep = ~blank
-    return RawData(df[keep].reset_index(drop=True), [r for r, k in zip(rows, keep, strict=True) if k], "row", None, notes)
+    return RawData(
+        df[keep].reset_index(drop=True),
+        [r for r, k in zip(rows, keep, strict=True) if k],
+        "row",
+        None,
+        notes,
+    )

@@ -40,19 +40,33 @@ class Problem:
     action: str = "rejected"  # or "repaired"
 
     def text(self, row_word: str = "row") -> str:
-        where = ", ".join(x for x in (f"{row_word} {self.row}" if self.row is not None else "",
-                                       f"field '{self.field}'" if self.field else "") if x)
+        where = ", ".join(
+            x
+            for x in (
+                f"{row_word} {self.row}" if self.row is not None else "",
+                f"field '{self.field}'" if self.field else "",
+            )
+            if x
+        )
         return f"{where}: {self.reason}" + (f". Fix: {self.fix}" if self.fix else "")
 
 
-_FAMILY = {"Point": "Point", "MultiPoint": "Point", "LineString": "Line", "MultiLineString": "Line",
-           "Polygon": "Polygon", "MultiPolygon": "Polygon"}
+_FAMILY = {
+    "Point": "Point",
+    "MultiPoint": "Point",
+    "LineString": "Line",
+    "MultiLineString": "Line",
+    "Polygon": "Polygon",
+    "MultiPolygon": "Polygon",
+}
 _TRUE = {"1", "true", "t", "yes", "y", "是", "有", "√", "✓", "已", "已划定", "已安装"}
 _FALSE = {"0", "false", "f", "no", "n", "否", "无", "×", "✗", "未", "未划定", "未安装"}
 _OCR = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
 
 
-def map_columns(df: pd.DataFrame, layer: catalogue.Layer, field_map: dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
+def map_columns(
+    df: pd.DataFrame, layer: catalogue.Layer, field_map: dict[str, str]
+) -> tuple[pd.DataFrame, list[str]]:
     """Rename source columns to catalogue fields: --field-map first, then known headers."""
     notes, rename = [], {}
     lower_fields = {f.lower(): f for f in layer.field_names}
@@ -64,7 +78,9 @@ def map_columns(df: pd.DataFrame, layer: catalogue.Layer, field_map: dict[str, s
             continue
         elif key.lower() in lower_fields:
             rename[col] = lower_fields[key.lower()]
-        elif len(key) == 10 and len([f for f in layer.field_names if f.startswith(key.lower())]) == 1:
+        elif (
+            len(key) == 10 and len([f for f in layer.field_names if f.startswith(key.lower())]) == 1
+        ):
             # DBF cuts field names to 10 characters: population_served -> population
             rename[col] = next(f for f in layer.field_names if f.startswith(key.lower()))
         elif key in catalogue.HEADER_SYNONYMS or key.lower() in catalogue.HEADER_SYNONYMS:
@@ -73,8 +89,10 @@ def map_columns(df: pd.DataFrame, layer: catalogue.Layer, field_map: dict[str, s
                 rename[col] = target
     unknown = [k for k in field_map if k not in map(str, df.columns)]
     if unknown:
-        raise InputError(f"--field-map names columns the file does not have: {unknown}",
-                         fix=f"use column names from the file: {[str(c) for c in df.columns][:30]}")
+        raise InputError(
+            f"--field-map names columns the file does not have: {unknown}",
+            fix=f"use column names from the file: {[str(c) for c in df.columns][:30]}",
+        )
     if rename:
         notes.append("columns mapped: " + ", ".join(f"{k}→{v}" for k, v in rename.items()))
     df = df.rename(columns=rename)
@@ -86,7 +104,9 @@ def map_columns(df: pd.DataFrame, layer: catalogue.Layer, field_map: dict[str, s
 RESERVED = ("fid", "geom", "geometry")
 
 
-def _safe_names(df: pd.DataFrame, layer: catalogue.Layer, notes: list[str]) -> tuple[pd.DataFrame, list[str]]:
+def _safe_names(
+    df: pd.DataFrame, layer: catalogue.Layer, notes: list[str]
+) -> tuple[pd.DataFrame, list[str]]:
     """Rename source columns a GeoPackage cannot hold: reserved names and case-insensitive twins."""
     geom = getattr(df, "_geometry_column_name", None) if isinstance(df, gpd.GeoDataFrame) else None
     active = geom if geom in df.columns else None
@@ -96,7 +116,9 @@ def _safe_names(df: pd.DataFrame, layer: catalogue.Layer, notes: list[str]) -> t
     renamed: dict[int, str] = {}
     for i, col in enumerate(df.columns):
         low = str(col).lower()
-        if col in keep and col not in seen:  # the first column of a catalogue or geometry name stays
+        if (
+            col in keep and col not in seen
+        ):  # the first column of a catalogue or geometry name stays
             seen.update((col, low))
             continue
         if low in RESERVED or low in seen or any(str(k).lower() == low for k in keep if k != col):
@@ -111,8 +133,10 @@ def _safe_names(df: pd.DataFrame, layer: catalogue.Layer, notes: list[str]) -> t
         return df, notes
     out = df.copy(deep=False)
     cols = list(df.columns)
-    notes.append("columns renamed because the GeoPackage reserves the name or already has it in other letter case: "
-                 + ", ".join(f"{cols[i]}→{n}" for i, n in renamed.items()))
+    notes.append(
+        "columns renamed because the GeoPackage reserves the name or already has it in other letter case: "
+        + ", ".join(f"{cols[i]}→{n}" for i, n in renamed.items())
+    )
     out.columns = [renamed.get(i, c) for i, c in enumerate(cols)]
     if active is not None:
         out = gpd.GeoDataFrame(out, geometry=active, crs=df.crs)
@@ -121,7 +145,11 @@ def _safe_names(df: pd.DataFrame, layer: catalogue.Layer, notes: list[str]) -> t
 
 def coerce(field: catalogue.Field, value):
     """(value, repair note or None); raises ValueError with the reason."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip()):
+    if (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or (isinstance(value, str) and not value.strip())
+    ):
         return None, None
     if field.dtype in ("int", "float"):
         if isinstance(value, bool):
@@ -186,7 +214,7 @@ def coerce(field: catalogue.Field, value):
 # text that float() reads exactly as numpy's object->float64 cast does (both call float())
 PLAIN_NUMBER = r"[+-]?[0-9]+(?:\.[0-9]+)?"
 _PLAIN_NUMBER = re.compile(PLAIN_NUMBER)
-_INT_EXACT = 2.0 ** 53  # below this a float holding a whole number converts to int64 exactly
+_INT_EXACT = 2.0**53  # below this a float holding a whole number converts to int64 exactly
 
 
 def plain_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -207,12 +235,17 @@ def plain_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         text = column.to_numpy(dtype=object)[pos]
     else:
         values = column.tolist()
-        pos = np.array([i for i, v in enumerate(values) if v.__class__ is str and _PLAIN_NUMBER.fullmatch(v)], dtype=np.intp)
+        pos = np.array(
+            [i for i, v in enumerate(values) if v.__class__ is str and _PLAIN_NUMBER.fullmatch(v)],
+            dtype=np.intp,
+        )
         text = np.array([values[i] for i in pos], dtype=object)
     return pos, text.astype(np.float64)
 
 
-def coerce_column(field: catalogue.Field, column: pd.Series) -> tuple[list, dict[int, str], dict[int, str]]:
+def coerce_column(
+    field: catalogue.Field, column: pd.Series
+) -> tuple[list, dict[int, str], dict[int, str]]:
     """:func:`coerce` over a whole column, with the same outcome for every value.
 
     Returns ``(values, {position: reason rejected}, {position: repair note})``. Plain decimal
@@ -277,19 +310,28 @@ def resolve_crs(raw: RawData, crs: str | None, file: str) -> tuple[pyproj.CRS, l
         try:
             given = pyproj.CRS.from_user_input(crs)
         except pyproj.exceptions.CRSError as exc:
-            raise CRSError(f"--crs '{crs}' is not a CRS PROJ knows", file=file, field="--crs",
-                           fix="give an EPSG code such as EPSG:4490 (CGCS2000) or EPSG:4544 (GK CM 105°E)") from exc
+            raise CRSError(
+                f"--crs '{crs}' is not a CRS PROJ knows",
+                file=file,
+                field="--crs",
+                fix="give an EPSG code such as EPSG:4490 (CGCS2000) or EPSG:4544 (GK CM 105°E)",
+            ) from exc
         if raw.crs is not None and not pyproj.CRS(raw.crs).equals(given):
             notes.append(f"--crs {crs} overrides the file's own CRS ({pyproj.CRS(raw.crs).name})")
         return given, notes
     if raw.crs is None:
-        raise CRSError("the file has no CRS (no .prj or CRS definition)", file=file,
-                       fix=_crs_guess(raw.frame) + "; pass it with --crs")
+        raise CRSError(
+            "the file has no CRS (no .prj or CRS definition)",
+            file=file,
+            fix=_crs_guess(raw.frame) + "; pass it with --crs",
+        )
     found = pyproj.CRS(raw.crs)
     datum = found.datum.name if found.datum else ""
     if "unknown" in datum.lower() or "unknown" in found.name.lower():
-        notes.append(f"the file's datum is not named ('{datum or found.name}'); its ellipsoid is "
-                     f"{found.ellipsoid.name if found.ellipsoid else 'unknown'}; read as given")
+        notes.append(
+            f"the file's datum is not named ('{datum or found.name}'); its ellipsoid is "
+            f"{found.ellipsoid.name if found.ellipsoid else 'unknown'}; read as given"
+        )
     return found, notes
 
 
@@ -301,14 +343,19 @@ def _crs_guess(frame: pd.DataFrame) -> str:
         return "the numbers look like degrees: CGCS2000 is EPSG:4490, WGS84 is EPSG:4326"
     if x0 > 1e7:
         epsg = zone_prefixed_epsg(x0)
-        return (f"the eastings carry a zone prefix ({int(x0 // 1e6)}): CGCS2000 zone-prefixed GK is EPSG:{epsg}"
-                if epsg else "the eastings are very large: a zone-prefixed Gauss-Krüger CRS")
+        return (
+            f"the eastings carry a zone prefix ({int(x0 // 1e6)}): CGCS2000 zone-prefixed GK is EPSG:{epsg}"
+            if epsg
+            else "the eastings are very large: a zone-prefixed Gauss-Krüger CRS"
+        )
     if 1e5 <= x0 <= x1 <= 9e5 and 1e6 <= y0 <= 6e6:
         return "the numbers look like Gauss-Krüger metres: CGCS2000 3-degree zones are EPSG:4534-4554 (4544 is CM 105°E)"
     return "find out which CRS the data was made in"
 
 
-def points_from_table(df: pd.DataFrame, rows: list[int], swap_xy: bool) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+def points_from_table(
+    df: pd.DataFrame, rows: list[int], swap_xy: bool
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Point geometries from lon/lat columns (decimal or DMS)."""
     problems, geoms = [], []
     for i, (lon_v, lat_v) in enumerate(zip(df["lon"], df["lat"], strict=True)):
@@ -316,7 +363,14 @@ def points_from_table(df: pd.DataFrame, rows: list[int], swap_xy: bool) -> tuple
             lon, lat = parse_angle(lon_v), parse_angle(lat_v)
         except ValueError as exc:
             which = "lon" if _bad(lon_v) else "lat"
-            problems.append(Problem(rows[i], which, f"coordinate {exc}", "write decimal degrees like 105.2345 or DMS like 105°12′30″"))
+            problems.append(
+                Problem(
+                    rows[i],
+                    which,
+                    f"coordinate {exc}",
+                    "write decimal degrees like 105.2345 or DMS like 105°12′30″",
+                )
+            )
             geoms.append(None)
             continue
         x, y = (lat, lon) if swap_xy else (lon, lat)
@@ -327,18 +381,28 @@ def points_from_table(df: pd.DataFrame, rows: list[int], swap_xy: bool) -> tuple
             geoms.append(None)
             continue
         geoms.append(Point(x, y))
-    return gpd.GeoDataFrame(df.drop(columns=["lon", "lat"]), geometry=geoms, crs=STORAGE_EPSG), problems
+    return gpd.GeoDataFrame(
+        df.drop(columns=["lon", "lat"]), geometry=geoms, crs=STORAGE_EPSG
+    ), problems
 
 
 def _out_of_range(lon: float, lat: float) -> tuple[str, str] | None:
     """(reason, fix) when degrees are not finite or not on the globe, else None."""
     if not (math.isfinite(lon) and math.isfinite(lat)):
-        return (f"coordinate ({lon}, {lat}) is not a finite number",
-                "write decimal degrees like 105.2345; empty cells, NaN and infinity are not coordinates")
+        return (
+            f"coordinate ({lon}, {lat}) is not a finite number",
+            "write decimal degrees like 105.2345; empty cells, NaN and infinity are not coordinates",
+        )
     if not -180 <= lon <= 180:
-        return f"longitude {lon:g} is outside -180..180", "write longitude in degrees east (China is 73-135)"
+        return (
+            f"longitude {lon:g} is outside -180..180",
+            "write longitude in degrees east (China is 73-135)",
+        )
     if not -90 <= lat <= 90:
-        return f"latitude {lat:g} is outside -90..90", "write latitude in degrees north (China is 3-54)"
+        return (
+            f"latitude {lat:g} is outside -90..90",
+            "write latitude in degrees north (China is 3-54)",
+        )
     return None
 
 
@@ -355,13 +419,19 @@ def fit_geometry(geom, target: str):
     if geom is None or geom.is_empty:
         raise ValueError("the feature has no geometry (empty, or cut off in a truncated file)")
     if not np.isfinite(shapely.get_coordinates(geom)).all():
-        raise ValueError("the geometry has coordinates that are not finite numbers (NaN or infinity)")
+        raise ValueError(
+            "the geometry has coordinates that are not finite numbers (NaN or infinity)"
+        )
     family = _FAMILY.get(geom.geom_type)
     want = _FAMILY[target]
     note = None
     if not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
-        fixed = shapely.make_valid(geom, method="structure", keep_collapsed=False) if want == "Polygon" else shapely.make_valid(geom)
+        fixed = (
+            shapely.make_valid(geom, method="structure", keep_collapsed=False)
+            if want == "Polygon"
+            else shapely.make_valid(geom)
+        )
         fixed = _only(fixed, want)
         if fixed is None or fixed.is_empty:
             raise ValueError(f"invalid geometry ({reason}) that cannot be repaired")
@@ -371,11 +441,15 @@ def fit_geometry(geom, target: str):
     if target == "LineString" and geom.geom_type == "MultiLineString":
         merged = shapely.line_merge(geom)
         if merged.geom_type != "LineString":
-            raise ValueError(f"a multi-part line ({len(geom.geoms)} parts) that does not join into one line")
+            raise ValueError(
+                f"a multi-part line ({len(geom.geoms)} parts) that does not join into one line"
+            )
         geom = merged
     if target == "Point" and geom.geom_type == "MultiPoint":
         if len(geom.geoms) != 1:
-            raise ValueError(f"a multi-point with {len(geom.geoms)} points; the layer needs one point per row")
+            raise ValueError(
+                f"a multi-point with {len(geom.geoms)} points; the layer needs one point per row"
+            )
         geom = geom.geoms[0]
     if target == "MultiPolygon" and isinstance(geom, Polygon):
         geom = MultiPolygon([geom])
@@ -403,15 +477,19 @@ def check_location(geom, *, allow_outside: bool = False) -> tuple[str, str] | No
         return None
     bad = _out_of_range(x0, y0) or _out_of_range(x1, y1)
     if (bad or not allow_outside) and in_china(y0, x0) and in_china(y1, x1):
-        return (f"longitude and latitude look swapped ({x0:.4f}, {y0:.4f})",
-                "swap them in the source, or re-run with --swap-xy")
+        return (
+            f"longitude and latitude look swapped ({x0:.4f}, {y0:.4f})",
+            "swap them in the source, or re-run with --swap-xy",
+        )
     if bad:
         return bad[0], "check the CRS of the file (--crs) and the coordinates in the source"
     if allow_outside:
         return None
     lo = CHINA_BOUNDS
-    return (f"outside China ({x0:.4f}, {y0:.4f}; China is lon {lo[0]}–{lo[2]}, lat {lo[1]}–{lo[3]})",
-            "check the CRS (--crs); for reference data from abroad use --allow-outside-china")
+    return (
+        f"outside China ({x0:.4f}, {y0:.4f}; China is lon {lo[0]}–{lo[2]}, lat {lo[1]}–{lo[3]})",
+        "check the CRS (--crs); for reference data from abroad use --allow-outside-china",
+    )
 
 
 def reject_long_text(raw: RawData) -> list[Problem]:
@@ -424,7 +502,11 @@ def reject_long_text(raw: RawData) -> list[Problem]:
     lim = limits.current()
     cap = lim["max_cell_chars"]
     frame = raw.frame
-    geom = getattr(frame, "_geometry_column_name", None) if isinstance(frame, gpd.GeoDataFrame) else None
+    geom = (
+        getattr(frame, "_geometry_column_name", None)
+        if isinstance(frame, gpd.GeoDataFrame)
+        else None
+    )
     hits: dict[int, tuple[str, int]] = {}
     for j, col in enumerate(frame.columns):  # by position: a sheet may repeat a header
         column = frame.iloc[:, j]
@@ -438,7 +520,9 @@ def reject_long_text(raw: RawData) -> list[Problem]:
             continue
         values = column.to_numpy()
         try:
-            if max(map(len, values), default=0) <= cap:  # all text and all short: the common case, fast
+            if (
+                max(map(len, values), default=0) <= cap
+            ):  # all text and all short: the common case, fast
                 continue
         except TypeError:
             pass
@@ -447,9 +531,16 @@ def reject_long_text(raw: RawData) -> list[Problem]:
                 hits.setdefault(i, (str(col), len(v)))
     if not hits:
         return []
-    problems = [Problem(raw.rows[i], col, f"the text has {n:,} characters, over the limit of {cap:,} "
-                        f"(max_cell_chars in {lim.rule_set})", "shorten the cell; keep long documents as files "
-                        "outside the table") for i, (col, n) in sorted(hits.items())]
+    problems = [
+        Problem(
+            raw.rows[i],
+            col,
+            f"the text has {n:,} characters, over the limit of {cap:,} "
+            f"(max_cell_chars in {lim.rule_set})",
+            "shorten the cell; keep long documents as files outside the table",
+        )
+        for i, (col, n) in sorted(hits.items())
+    ]
     keep = np.ones(len(frame), dtype=bool)
     keep[list(hits)] = False
     raw.frame = frame[keep].reset_index(drop=True)

@@ -24,7 +24,10 @@ from gis.io import limits as limits_mod
 from gis.io.limits import Limits
 
 _SPLIT = "save the sheet as CSV (UTF-8), or split it into several files"
-_SHORT, _COMMON = 24, 200_000  # text up to this length is shared between cells; at most this many words
+_SHORT, _COMMON = (
+    24,
+    200_000,
+)  # text up to this length is shared between cells; at most this many words
 
 
 def read_rows(path: Path, sheet: str | None, name: str) -> tuple[str, dict[int, list]]:
@@ -39,18 +42,33 @@ def read_rows(path: Path, sheet: str | None, name: str) -> tuple[str, dict[int, 
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         if sheet and sheet not in wb.sheetnames:
-            raise InputError(f"no sheet '{sheet}'; the workbook has {wb.sheetnames}", file=name,
-                             fix="pass one with --source-layer")
+            raise InputError(
+                f"no sheet '{sheet}'; the workbook has {wb.sheetnames}",
+                file=name,
+                fix="pass one with --source-layer",
+            )
         ws = wb[sheet] if sheet else (wb.worksheets[0] if wb.worksheets else None)
         if not isinstance(ws, ReadOnlyWorksheet):
-            raise InputError("the workbook has no worksheet to read", file=name, fix="check you exported the right sheet")
+            raise InputError(
+                "the workbook has no worksheet to read",
+                file=name,
+                fix="check you exported the right sheet",
+            )
         with wb._archive.open(ws._worksheet_path) as src:
             _scan(src, name, lim)
         with wb._archive.open(ws._worksheet_path) as src:
-            parser = WorkSheetParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
-                                     date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+            parser = WorkSheetParser(
+                src,
+                ws._shared_strings,
+                data_only=True,
+                epoch=wb.epoch,
+                date_formats=wb._date_formats,
+                timedelta_formats=wb._timedelta_formats,
+            )
             rows: dict[int, list] = {}
-            common: dict[str, str] = {}  # registers repeat short words (乡镇, 是/否): keep one copy of each
+            common: dict[
+                str, str
+            ] = {}  # registers repeat short words (乡镇, 是/否): keep one copy of each
             for r, cells in parser.parse():
                 for c in cells:
                     v = c["value"]
@@ -75,18 +93,36 @@ def _check_parts(path: Path, name: str, lim: Limits) -> None:
         with zipfile.ZipFile(path) as zf:
             parts = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputError(f"cannot open as an Excel workbook ({exc})", file=name,
-                         fix="save it again as .xlsx from Excel or WPS") from exc
+        raise InputError(
+            f"cannot open as an Excel workbook ({exc})",
+            file=name,
+            fix="save it again as .xlsx from Excel or WPS",
+        ) from exc
     if len(parts) > lim["max_members"]:
-        raise limits_mod.refuse(lim, "max_members", "parts in the workbook", len(parts), file=name, fix=_SPLIT)
+        raise limits_mod.refuse(
+            lim, "max_members", "parts in the workbook", len(parts), file=name, fix=_SPLIT
+        )
     for p in parts:
         if p.file_size > lim["xlsx_max_part_bytes"]:
-            raise limits_mod.refuse(lim, "xlsx_max_part_bytes", f"bytes of the workbook part '{p.filename}'",
-                                    p.file_size, file=name, fix=_SPLIT)
-        if p.file_size > limits_mod.BOMB_FLOOR and p.file_size > lim["max_ratio"] * max(p.compress_size, 1):
-            raise limits_mod.refuse(lim, "max_ratio", f"times its packed size for the workbook part '{p.filename}'",
-                                    p.file_size // max(p.compress_size, 1), file=name,
-                                    fix="this looks like a zip bomb; " + _SPLIT)
+            raise limits_mod.refuse(
+                lim,
+                "xlsx_max_part_bytes",
+                f"bytes of the workbook part '{p.filename}'",
+                p.file_size,
+                file=name,
+                fix=_SPLIT,
+            )
+        if p.file_size > limits_mod.BOMB_FLOOR and p.file_size > lim["max_ratio"] * max(
+            p.compress_size, 1
+        ):
+            raise limits_mod.refuse(
+                lim,
+                "max_ratio",
+                f"times its packed size for the workbook part '{p.filename}'",
+                p.file_size // max(p.compress_size, 1),
+                file=name,
+                fix="this looks like a zip bomb; " + _SPLIT,
+            )
 
 
 class _Scan:
@@ -111,18 +147,38 @@ class _Scan:
             if self.in_row == 1:
                 self.rows += 1
                 if self.rows > self.lim["max_rows"]:
-                    raise limits_mod.refuse(self.lim, "max_rows", "rows in the sheet", self.rows, file=self.name,
-                                            fix=_SPLIT)
+                    raise limits_mod.refuse(
+                        self.lim,
+                        "max_rows",
+                        "rows in the sheet",
+                        self.rows,
+                        file=self.name,
+                        fix=_SPLIT,
+                    )
             if self.cells > self.lim["xlsx_max_cells"]:
-                raise limits_mod.refuse(self.lim, "xlsx_max_cells", "cells in the sheet (empty formatted ones count)",
-                                        self.cells, file=self.name, fix=_SPLIT)
+                raise limits_mod.refuse(
+                    self.lim,
+                    "xlsx_max_cells",
+                    "cells in the sheet (empty formatted ones count)",
+                    self.cells,
+                    file=self.name,
+                    fix=_SPLIT,
+                )
             ref = attrs.get("r")
             self.col = _column(ref) if ref else self.next_col
             self.next_col = self.col + 1
-            self.ref = ref or (f"{get_column_letter(self.col)}{self.row}" if self.col <= 16384 else "")
+            self.ref = ref or (
+                f"{get_column_letter(self.col)}{self.row}" if self.col <= 16384 else ""
+            )
         elif tag in ("v", "is", "f") and self.col > self.lim["max_columns"]:
-            raise limits_mod.refuse(self.lim, "max_columns", f"cell {self.ref[:20] or '?'} holds a value in column",
-                                    self.col, file=self.name, fix="delete the far-away cells, or " + _SPLIT)
+            raise limits_mod.refuse(
+                self.lim,
+                "max_columns",
+                f"cell {self.ref[:20] or '?'} holds a value in column",
+                self.col,
+                file=self.name,
+                fix="delete the far-away cells, or " + _SPLIT,
+            )
 
 
 def _column(ref: str) -> int:
@@ -138,9 +194,14 @@ def _scan(src, name: str, lim: Limits) -> None:
     p = expat.ParserCreate()
     p.StartElementHandler = scan.start
 
-    def _refuse_dtd(*_args) -> None:  # entity tricks (bombs, external files) never belong in a sheet
-        raise InputError("the sheet's XML declares a DOCTYPE or entities", file=name,
-                         fix="save the workbook again from Excel or WPS")
+    def _refuse_dtd(
+        *_args,
+    ) -> None:  # entity tricks (bombs, external files) never belong in a sheet
+        raise InputError(
+            "the sheet's XML declares a DOCTYPE or entities",
+            file=name,
+            fix="save the workbook again from Excel or WPS",
+        )
 
     p.StartDoctypeDeclHandler = _refuse_dtd
     p.EntityDeclHandler = _refuse_dtd
@@ -149,8 +210,11 @@ def _scan(src, name: str, lim: Limits) -> None:
             p.Parse(chunk, False)
         p.Parse(b"", True)
     except expat.ExpatError as exc:
-        raise InputError(f"the sheet's XML is broken ({exc})", file=name,
-                         fix="the file is probably truncated; save it again from Excel or WPS") from exc
+        raise InputError(
+            f"the sheet's XML is broken ({exc})",
+            file=name,
+            fix="the file is probably truncated; save it again from Excel or WPS",
+        ) from exc
 
 
 def _merge(rows: dict[int, list], refs: list[str], name: str, lim: Limits) -> None:
@@ -158,7 +222,9 @@ def _merge(rows: dict[int, list], refs: list[str], name: str, lim: Limits) -> No
     if not refs or not rows:
         return
     if len(refs) > lim["xlsx_max_cells"]:
-        raise limits_mod.refuse(lim, "xlsx_max_cells", "merged ranges in the sheet", len(refs), file=name, fix=_SPLIT)
+        raise limits_mod.refuse(
+            lim, "xlsx_max_cells", "merged ranges in the sheet", len(refs), file=name, fix=_SPLIT
+        )
     order = sorted(rows)
     width = max(len(r) for r in rows.values())
     filled = 0
@@ -174,12 +240,18 @@ def _merge(rows: dict[int, list], refs: list[str], name: str, lim: Limits) -> No
         if top is None:
             continue
         c1, r1 = min(c1 or c0, width), r1 or r0
-        for r in order[bisect_left(order, r0):bisect_left(order, r1 + 1)]:
+        for r in order[bisect_left(order, r0) : bisect_left(order, r1 + 1)]:
             row = rows[r]
             if c1 > len(row):
                 row.extend([None] * (c1 - len(row)))
-            row[c0 - 1:c1] = [top] * (c1 - c0 + 1)
+            row[c0 - 1 : c1] = [top] * (c1 - c0 + 1)
             filled += c1 - c0 + 1
             if filled > lim["xlsx_max_cells"]:
-                raise limits_mod.refuse(lim, "xlsx_max_cells", "cells filled from merged ranges", filled,
-                                        file=name, fix="unmerge the cells, or " + _SPLIT)
+                raise limits_mod.refuse(
+                    lim,
+                    "xlsx_max_cells",
+                    "cells filled from merged ranges",
+                    filled,
+                    file=name,
+                    fix="unmerge the cells, or " + _SPLIT,
+                )

@@ -18,7 +18,15 @@ from gis.patrols.clean import Cleaned
 from gis.patrols.match import match_points
 from gis.patrols.network import PatrolNetwork, merge_intervals
 
-FLAGS = ("times_invalid", "too_short", "vehicle_speed", "stationary", "off_river", "duplicate", "teleport")
+FLAGS = (
+    "times_invalid",
+    "too_short",
+    "vehicle_speed",
+    "stationary",
+    "off_river",
+    "duplicate",
+    "teleport",
+)
 DEFAULT_RULE_SET = "guangzhou"
 
 
@@ -49,8 +57,14 @@ def validity_rules(rule_set: str = DEFAULT_RULE_SET, *, override=None) -> pd.Dat
     return t[t["rule_set"] == rule_set].set_index("level")
 
 
-def assess(cleaned: Cleaned, net: PatrolNetwork | None, *, rule_set: str = DEFAULT_RULE_SET,
-           validity_override=None, checks_override=None) -> Assessment:
+def assess(
+    cleaned: Cleaned,
+    net: PatrolNetwork | None,
+    *,
+    rule_set: str = DEFAULT_RULE_SET,
+    validity_override=None,
+    checks_override=None,
+) -> Assessment:
     """Measure, match and flag every patrol in ``cleaned``.
 
     With ``net=None`` (tracks without a county store) only the track's own measures and
@@ -61,15 +75,30 @@ def assess(cleaned: Cleaned, net: PatrolNetwork | None, *, rule_set: str = DEFAU
     k = cleaned.points[cleaned.points["kept"]].reset_index(drop=True)
     if net is None:  # tracks alone (no county store): measures and track-only flags
         x, y = k["x"].to_numpy(), k["y"].to_numpy()
-        reach, dist, along = np.full(len(k), -1, np.int32), np.full(len(k), np.nan), np.full(len(k), np.nan)
+        reach, dist, along = (
+            np.full(len(k), -1, np.int32),
+            np.full(len(k), np.nan),
+            np.full(len(k), np.nan),
+        )
     else:
         tr = pyproj.Transformer.from_crs(4490, net.crs, always_xy=True)
         x, y = tr.transform(k["lon"].to_numpy(), k["lat"].to_numpy())
         reach, dist, along = match_points(x, y, net.index)
     codes, uniq = pd.factorize(k["patrol_id"])
-    pt = pd.DataFrame({"patrol": codes, "patrol_id": k["patrol_id"].to_numpy(), "chief_id": k["chief"].to_numpy(),
-                       "seg": k["seg"].to_numpy(), "x": x, "y": y, "reach": reach, "dist": dist, "along": along,
-                       "t": _seconds(k["time"])})
+    pt = pd.DataFrame(
+        {
+            "patrol": codes,
+            "patrol_id": k["patrol_id"].to_numpy(),
+            "chief_id": k["chief"].to_numpy(),
+            "seg": k["seg"].to_numpy(),
+            "x": x,
+            "y": y,
+            "reach": reach,
+            "dist": dist,
+            "along": along,
+            "t": _seconds(k["time"]),
+        }
+    )
     pt["on_target"] = _on_target(pt, net, chk["match_tolerance"]) if net is not None else False
     m = _measures(pt, len(uniq), chk)
     visits = _coverage(pt, chk["match_tolerance"])
@@ -84,12 +113,18 @@ def assess(cleaned: Cleaned, net: PatrolNetwork | None, *, rule_set: str = DEFAU
             patrols[col] = None
     else:
         patrols = _covered_share(patrols, visits, net)
-        patrols["has_target"] = patrols["assigned_m"].notna() | patrols["chief_id"].isin(net.reservoirs.index)
-        patrols = patrols.merge(net.chiefs[["chief_id", "level", "name", "township_code"]], on="chief_id", how="left")
+        patrols["has_target"] = patrols["assigned_m"].notna() | patrols["chief_id"].isin(
+            net.reservoirs.index
+        )
+        patrols = patrols.merge(
+            net.chiefs[["chief_id", "level", "name", "township_code"]], on="chief_id", how="left"
+        )
     patrols["duration_s"] = patrols["duration_s"].where(patrols["times_valid"])
     patrols["mean_speed_ms"] = patrols["mean_speed_ms"].where(patrols["times_valid"])
     _flag(patrols, valid_rules, chk)
-    visits["reach_id"] = net.reaches["reach_id"].to_numpy()[visits["reach"].to_numpy()] if net is not None else None
+    visits["reach_id"] = (
+        net.reaches["reach_id"].to_numpy()[visits["reach"].to_numpy()] if net is not None else None
+    )
     visits["patrol_id"] = uniq[visits["patrol"].to_numpy()]
     return Assessment(patrols, visits, pt, rule_set, chk)
 
@@ -132,15 +167,22 @@ def _measures(pt: pd.DataFrame, n: int, chk: dict) -> dict:
     moving = np.bincount(p[1:][timed], dt[timed], minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         speed = np.where(dt > 0, step / dt, np.inf)
-    jump = same & (step > chk["teleport_min_m"]) & (~np.isfinite(dt) | (speed > chk["teleport_speed"]))
+    jump = (
+        same & (step > chk["teleport_min_m"]) & (~np.isfinite(dt) | (speed > chk["teleport_speed"]))
+    )
     g = pt.groupby("patrol", sort=True)
     cx, cy = g["x"].transform("median").to_numpy(), g["y"].transform("median").to_numpy()
-    radius = pd.Series(np.hypot(x - cx, y - cy)).groupby(p).quantile(0.95).reindex(range(n)).to_numpy()
+    radius = (
+        pd.Series(np.hypot(x - cx, y - cy)).groupby(p).quantile(0.95).reindex(range(n)).to_numpy()
+    )
     t0, t1 = g["t"].min().reindex(range(n)).to_numpy(), g["t"].max().reindex(range(n)).to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_speed = np.where(moving > 0, distance / moving, np.nan)
     return {
-        "distance_m": distance, "duration_s": t1 - t0, "mean_speed_ms": mean_speed, "radius_m": radius,
+        "distance_m": distance,
+        "duration_s": t1 - t0,
+        "mean_speed_ms": mean_speed,
+        "radius_m": radius,
         "teleports": np.bincount(p[1:][jump], minlength=n),
         "on_target_share": g["on_target"].mean().reindex(range(n)).to_numpy(),
         "fingerprint": _fingerprint(p, x, y, n),
@@ -149,7 +191,10 @@ def _measures(pt: pd.DataFrame, n: int, chk: dict) -> dict:
 
 def _fingerprint(p: np.ndarray, x: np.ndarray, y: np.ndarray, n: int) -> np.ndarray:
     """A hash of the point sequence at 1 m: a track submitted twice has the same one."""
-    xi, yi = np.round(x).astype(np.int64).astype(np.uint64), np.round(y).astype(np.int64).astype(np.uint64)
+    xi, yi = (
+        np.round(x).astype(np.int64).astype(np.uint64),
+        np.round(y).astype(np.int64).astype(np.uint64),
+    )
     first = np.r_[0, np.flatnonzero(p[1:] != p[:-1]) + 1]
     pos = (np.arange(len(p)) - np.repeat(first, np.diff(np.r_[first, len(p)]))).astype(np.uint64)
     with np.errstate(over="ignore"):
@@ -169,8 +214,14 @@ def _coverage(pt: pd.DataFrame, tol: float) -> pd.DataFrame:
     walk = np.hypot(np.diff(x), np.diff(y))
     d_al = np.abs(np.diff(al))
     ok &= d_al <= walk + 2 * tol
-    spans = pd.DataFrame({"patrol": p[1:][ok], "reach": r[1:][ok], "lo": np.minimum(al[1:], al[:-1])[ok],
-                          "hi": np.maximum(al[1:], al[:-1])[ok]})
+    spans = pd.DataFrame(
+        {
+            "patrol": p[1:][ok],
+            "reach": r[1:][ok],
+            "lo": np.minimum(al[1:], al[:-1])[ok],
+            "hi": np.maximum(al[1:], al[:-1])[ok],
+        }
+    )
     merged = merge_intervals(spans, ["patrol", "reach"])
     merged["covered_m"] = merged["hi"] - merged["lo"]
     return merged
@@ -187,7 +238,14 @@ def _covered_share(patrols: pd.DataFrame, visits: pd.DataFrame, net: PatrolNetwo
     patrols["covered_assigned_m"] = covered.reindex(range(len(patrols))).fillna(0.0).to_numpy()
     patrols["assigned_m"] = total.reindex(patrols["chief_id"]).to_numpy()
     patrols["covered_share"] = patrols["covered_assigned_m"] / patrols["assigned_m"]
-    patrols["reaches_visited"] = visits.groupby("patrol")["reach"].nunique().reindex(range(len(patrols))).fillna(0).astype(int).to_numpy()
+    patrols["reaches_visited"] = (
+        visits.groupby("patrol")["reach"]
+        .nunique()
+        .reindex(range(len(patrols)))
+        .fillna(0)
+        .astype(int)
+        .to_numpy()
+    )
     return patrols
 
 

@@ -21,7 +21,9 @@ from gis.crs import gk_epsg_for_lon
 from gis.io.tables import parse_angle
 
 LOCAL_TZ = "Asia/Shanghai"  # times without a zone are Beijing time, as Chinese apps record them
-EARLIEST = pd.Timestamp("2000-01-01", tz="UTC")  # before this, a device clock was not set (e.g. 1901)
+EARLIEST = pd.Timestamp(
+    "2000-01-01", tz="UTC"
+)  # before this, a device clock was not set (e.g. 1901)
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,9 @@ class CleanOptions:
     def from_dict(cls, values: dict) -> CleanOptions:
         unknown = set(values) - set(cls.__dataclass_fields__)
         if unknown:
-            raise KeyError(f"unknown cleaning option(s) {sorted(unknown)}; valid: {sorted(cls.__dataclass_fields__)}")
+            raise KeyError(
+                f"unknown cleaning option(s) {sorted(unknown)}; valid: {sorted(cls.__dataclass_fields__)}"
+            )
         return cls(**values)
 
 
@@ -54,7 +58,15 @@ FIXES = {
     "missing_time": "kept for coverage; export times to get duration and speed",
     "implausible_time": "kept for coverage; the device clock was wrong, so no duration or speed",
 }
-DROP_REASONS = ("bad_coordinate", "out_of_range", "lon_lat_swapped", "no_chief", "duplicate", "time_out_of_order", "gps_jump")
+DROP_REASONS = (
+    "bad_coordinate",
+    "out_of_range",
+    "lon_lat_swapped",
+    "no_chief",
+    "duplicate",
+    "time_out_of_order",
+    "gps_jump",
+)
 TIME_ISSUES = ("missing_time", "implausible_time")
 
 
@@ -82,11 +94,16 @@ class Cleaned:
         return out.reset_index(drop=True)
 
     def to_json(self) -> dict:
-        return {"options": asdict(self.options), "files": self.counts().to_dict("records"),
-                "patrols": len(self.patrols)}
+        return {
+            "options": asdict(self.options),
+            "files": self.counts().to_dict("records"),
+            "patrols": len(self.patrols),
+        }
 
 
-def clean(raw: pd.DataFrame, *, options: CleanOptions | None = None, now: pd.Timestamp | None = None) -> Cleaned:
+def clean(
+    raw: pd.DataFrame, *, options: CleanOptions | None = None, now: pd.Timestamp | None = None
+) -> Cleaned:
     """Clean raw points (see :func:`gis.patrols.read.read_tracks`) into patrols.
 
     Parameters
@@ -99,7 +116,9 @@ def clean(raw: pd.DataFrame, *, options: CleanOptions | None = None, now: pd.Tim
     """
     opt = options or CleanOptions()
     if opt.coords not in coords_mod.SYSTEMS:
-        raise KeyError(f"unknown coordinate system '{opt.coords}'; valid: {', '.join(coords_mod.SYSTEMS)}")
+        raise KeyError(
+            f"unknown coordinate system '{opt.coords}'; valid: {', '.join(coords_mod.SYSTEMS)}"
+        )
     p = raw.reset_index(drop=True).copy()
     p["reason"] = pd.Series(pd.NA, index=p.index, dtype=object)
     lon, lat = _numbers(p["lon"], p, "bad_coordinate"), _numbers(p["lat"], p, "bad_coordinate")
@@ -117,7 +136,9 @@ def clean(raw: pd.DataFrame, *, options: CleanOptions | None = None, now: pd.Tim
     wlon, wlat = lon.copy(), lat.copy()
     for system in p["coords"].unique():
         if system not in coords_mod.SYSTEMS:
-            raise KeyError(f"unknown coordinate system '{system}'; valid: {', '.join(coords_mod.SYSTEMS)}")
+            raise KeyError(
+                f"unknown coordinate system '{system}'; valid: {', '.join(coords_mod.SYSTEMS)}"
+            )
         m = (p["coords"] == system).to_numpy()
         wlon[m], wlat[m] = coords_mod.convert(lon[m], lat[m], src=system, dst="cgcs2000")
     p["lon"], p["lat"] = wlon, wlat
@@ -149,8 +170,16 @@ _NAIVE = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
 def _times(text: pd.Series, now) -> tuple[pd.Series, pd.Series]:
     if isinstance(text.dtype, pd.DatetimeTZDtype):  # already parsed (e.g. GeoParquet)
         return _plausible(text.dt.tz_convert("UTC").astype("datetime64[ns, UTC]"), now)
-    s = pd.Series([None if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == ""
-                   else str(v).strip() for v in text], index=text.index, dtype=object)
+    s = pd.Series(
+        [
+            None
+            if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == ""
+            else str(v).strip()
+            for v in text
+        ],
+        index=text.index,
+        dtype=object,
+    )
     aware = pd.Series([v is not None and bool(_NAIVE.search(v)) for v in s], index=s.index)
     t = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
     if aware.any():
@@ -158,7 +187,9 @@ def _times(text: pd.Series, now) -> tuple[pd.Series, pd.Series]:
     naive = s.notna() & ~aware
     if naive.any():
         local = pd.to_datetime(s[naive], errors="coerce", format="mixed")
-        t[naive] = local.dt.tz_localize(LOCAL_TZ, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+        t[naive] = local.dt.tz_localize(LOCAL_TZ, ambiguous="NaT", nonexistent="NaT").dt.tz_convert(
+            "UTC"
+        )
     return _plausible(t, now)
 
 
@@ -224,8 +255,11 @@ def _order_and_split(p: pd.DataFrame, opt: CleanOptions) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         v_in = d_in / np.maximum(t - t[pi], 1.0)
         v_out = d_out / np.maximum(t[ni] - t, 1.0)
-    fast = np.where(np.isnan(t) | np.isnan(t[pi]) | np.isnan(t[ni]), (d_in > 1000) & (d_out > 1000),
-                    (v_in > opt.jump_speed_ms) & (v_out > opt.jump_speed_ms))
+    fast = np.where(
+        np.isnan(t) | np.isnan(t[pi]) | np.isnan(t[ni]),
+        (d_in > 1000) & (d_out > 1000),
+        (v_in > opt.jump_speed_ms) & (v_out > opt.jump_speed_ms),
+    )
     jump = both & fast & (d_skip < 0.5 * np.minimum(d_in, d_out))
     # the first or last fix far from its only neighbour: a cold start or a last bad fix
     one = ok & ((prev >= 0) ^ (nxt >= 0))
@@ -239,8 +273,13 @@ def _order_and_split(p: pd.DataFrame, opt: CleanOptions) -> pd.DataFrame:
     # patrols and segments: split at long pauses
     prev = _prev_index(ok, k)
     gap = np.where(prev >= 0, t - t[np.where(prev >= 0, prev, 0)], np.nan)
-    new_patrol = ok & (prev >= 0) & (gap > opt.new_patrol_hours * 3600) & p["patrol_ref"].isna().to_numpy()
-    new_seg = ok & (((prev >= 0) & (gap > opt.gap_minutes * 60)) | (p["segment"].to_numpy() != p["segment"].shift().to_numpy()))
+    new_patrol = (
+        ok & (prev >= 0) & (gap > opt.new_patrol_hours * 3600) & p["patrol_ref"].isna().to_numpy()
+    )
+    new_seg = ok & (
+        ((prev >= 0) & (gap > opt.gap_minutes * 60))
+        | (p["segment"].to_numpy() != p["segment"].shift().to_numpy())
+    )
     part = (pd.Series(new_patrol.astype(int)).groupby(k).cumsum()).to_numpy()
     p["_part"] = part
     p["seg"] = pd.Series(new_seg.astype(int)).groupby([k, part]).cumsum().to_numpy()
@@ -272,22 +311,53 @@ def _patrol_table(p: pd.DataFrame) -> pd.DataFrame:
     k = p[p["kept"]].assign(_timed=lambda d: d["time"].notna())
     kept = k.groupby(["_k", "_part"])
     timed = kept["_timed"].agg(["sum", "mean"])
-    tbl = pd.DataFrame({
-        "file": first["file"], "track": first["track"], "chief_id": first["chief"], "patrol_ref": first["patrol_ref"],
-        "coords": first["coords"], "n_points": g.size(), "n_kept": kept.size(),
-        "start": kept["time"].min(), "end": kept["time"].max(),
-        # times are trusted when at least two and most kept points carry a plausible one
-        "times_valid": (timed["sum"] >= 2) & (timed["mean"] >= 0.5),
-    }).reset_index()
+    tbl = pd.DataFrame(
+        {
+            "file": first["file"],
+            "track": first["track"],
+            "chief_id": first["chief"],
+            "patrol_ref": first["patrol_ref"],
+            "coords": first["coords"],
+            "n_points": g.size(),
+            "n_kept": kept.size(),
+            "start": kept["time"].min(),
+            "end": kept["time"].max(),
+            # times are trusted when at least two and most kept points carry a plausible one
+            "times_valid": (timed["sum"] >= 2) & (timed["mean"] >= 0.5),
+        }
+    ).reset_index()
     tbl["n_kept"] = tbl["n_kept"].fillna(0).astype(int)
     tbl["times_valid"] = tbl["times_valid"].fillna(False).astype(bool)
-    tbl["patrol_id"] = [_patrol_id(ref, part, chief, start, track) for ref, part, chief, start, track in
-                        zip(tbl["patrol_ref"], tbl["_part"], tbl["chief_id"], tbl["start"], tbl["track"], strict=True)]
+    tbl["patrol_id"] = [
+        _patrol_id(ref, part, chief, start, track)
+        for ref, part, chief, start, track in zip(
+            tbl["patrol_ref"],
+            tbl["_part"],
+            tbl["chief_id"],
+            tbl["start"],
+            tbl["track"],
+            strict=True,
+        )
+    ]
     dup = tbl["patrol_id"].duplicated(keep=False)
-    tbl.loc[dup, "patrol_id"] = tbl.loc[dup, "patrol_id"] + "-" + (tbl[dup].groupby("patrol_id").cumcount() + 1).astype(str)
+    tbl.loc[dup, "patrol_id"] = (
+        tbl.loc[dup, "patrol_id"] + "-" + (tbl[dup].groupby("patrol_id").cumcount() + 1).astype(str)
+    )
     ids = tbl.set_index(["_k", "_part"])["patrol_id"]
     p["patrol_id"] = ids.reindex(pd.MultiIndex.from_arrays([p["_k"], p["_part"]])).to_numpy()
-    cols = ["patrol_id", "chief_id", "file", "track", "patrol_ref", "coords", "n_points", "n_kept", "start", "end", "times_valid"]
+    cols = [
+        "patrol_id",
+        "chief_id",
+        "file",
+        "track",
+        "patrol_ref",
+        "coords",
+        "n_points",
+        "n_kept",
+        "start",
+        "end",
+        "times_valid",
+    ]
     return tbl[cols]
 
 

@@ -30,7 +30,9 @@ def track_pieces(a: Assessment, patrol_ids, crs, *, pieces: int = 12) -> gpd.Geo
     cols = ["patrol_id", "chief_id", "valid", "flags", "start", "end", "geometry"]
     if pt.empty:
         return gpd.GeoDataFrame(columns=cols, geometry="geometry", crs=4326)
-    lon, lat = pyproj.Transformer.from_crs(crs, 4326, always_xy=True).transform(pt["x"].to_numpy(), pt["y"].to_numpy())
+    lon, lat = pyproj.Transformer.from_crs(crs, 4326, always_xy=True).transform(
+        pt["x"].to_numpy(), pt["y"].to_numpy()
+    )
     pt = pt.assign(lon=lon, lat=lat)
     out = []
     for p, g in pt.groupby("patrol", sort=True):
@@ -42,12 +44,22 @@ def track_pieces(a: Assessment, patrol_ids, crs, *, pieces: int = 12) -> gpd.Geo
                 continue
             step = max(1, -(-len(s) // pieces))
             for i in range(0, len(s) - 1, step):
-                part = s.iloc[i:i + step + 1]  # overlap one point: pieces join up
+                part = s.iloc[i : i + step + 1]  # overlap one point: pieces join up
                 if len(part) < 2:
                     continue
-                out.append({"patrol_id": meta["patrol_id"], "chief_id": meta["chief_id"], "valid": bool(meta["valid"]),
-                            "flags": ";".join(meta["flags"]), "start": _ms(part["t"].iloc[0]), "end": _ms(end),
-                            "geometry": shapely.linestrings(part["lon"].to_numpy(), part["lat"].to_numpy())})
+                out.append(
+                    {
+                        "patrol_id": meta["patrol_id"],
+                        "chief_id": meta["chief_id"],
+                        "valid": bool(meta["valid"]),
+                        "flags": ";".join(meta["flags"]),
+                        "start": _ms(part["t"].iloc[0]),
+                        "end": _ms(end),
+                        "geometry": shapely.linestrings(
+                            part["lon"].to_numpy(), part["lat"].to_numpy()
+                        ),
+                    }
+                )
     return gpd.GeoDataFrame(out, columns=cols, geometry="geometry", crs=4326)
 
 

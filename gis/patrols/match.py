@@ -46,7 +46,9 @@ class ReachIndex:
         return self.nx * self.ny
 
 
-def build_index(reaches: gpd.GeoDataFrame, *, tolerance: float = 50.0, cell: float | None = None) -> ReachIndex:
+def build_index(
+    reaches: gpd.GeoDataFrame, *, tolerance: float = 50.0, cell: float | None = None
+) -> ReachIndex:
     """Index the reach lines (a metric CRS) for matching within ``tolerance`` metres.
 
     Parameters
@@ -64,7 +66,10 @@ def build_index(reaches: gpd.GeoDataFrame, *, tolerance: float = 50.0, cell: flo
     geoms = reaches.geometry.values
     if cell is None:  # the tolerance, unless a province-sized extent would need too many cells
         x0_, y0_, x1_, y1_ = reaches.total_bounds if len(reaches) else (0, 0, 1, 1)
-        cell = max(tolerance, float(np.sqrt((x1_ - x0_ + 2 * tolerance) * (y1_ - y0_ + 2 * tolerance) / MAX_CELLS)))
+        cell = max(
+            tolerance,
+            float(np.sqrt((x1_ - x0_ + 2 * tolerance) * (y1_ - y0_ + 2 * tolerance) / MAX_CELLS)),
+        )
     cell = float(cell)
     coords, owner = shapely.get_coordinates(geoms, return_index=True)
     same = owner[1:] == owner[:-1]  # a segment joins two consecutive vertices of one line
@@ -79,8 +84,14 @@ def build_index(reaches: gpd.GeoDataFrame, *, tolerance: float = 50.0, cell: flo
     x0, y0 = lo[:, 0].min() if len(lo) else 0.0, lo[:, 1].min() if len(lo) else 0.0
     nx = int(np.ceil((hi[:, 0].max() - x0) / cell)) + 1 if len(hi) else 1
     ny = int(np.ceil((hi[:, 1].max() - y0) / cell)) + 1 if len(hi) else 1
-    ix0, iy0 = ((lo[:, 0] - x0) // cell).astype(np.int64), ((lo[:, 1] - y0) // cell).astype(np.int64)
-    ix1, iy1 = ((hi[:, 0] - x0) // cell).astype(np.int64), ((hi[:, 1] - y0) // cell).astype(np.int64)
+    ix0, iy0 = (
+        ((lo[:, 0] - x0) // cell).astype(np.int64),
+        ((lo[:, 1] - y0) // cell).astype(np.int64),
+    )
+    ix1, iy1 = (
+        ((hi[:, 0] - x0) // cell).astype(np.int64),
+        ((hi[:, 1] - y0) // cell).astype(np.int64),
+    )
     wx, wy = ix1 - ix0 + 1, iy1 - iy0 + 1
     counts = wx * wy
     seg = np.repeat(np.arange(len(a), dtype=np.int32), counts)
@@ -93,11 +104,23 @@ def build_index(reaches: gpd.GeoDataFrame, *, tolerance: float = 50.0, cell: flo
     # int32 offsets halve the largest array (one per cell) whenever the items allow it
     start = np.cumsum(start, dtype=np.int64).astype(np.int32 if len(cells) < 2**31 else np.int64)
     items = np.column_stack([a[order], b[order], seg_m0[order]])
-    return ReachIndex(items, seg_reach[order], float(x0), float(y0), cell, nx, ny, start,
-                      float(tolerance), reaches.crs)
+    return ReachIndex(
+        items,
+        seg_reach[order],
+        float(x0),
+        float(y0),
+        cell,
+        nx,
+        ny,
+        start,
+        float(tolerance),
+        reaches.crs,
+    )
 
 
-def match_points(x: np.ndarray, y: np.ndarray, index: ReachIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def match_points(
+    x: np.ndarray, y: np.ndarray, index: ReachIndex
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Nearest reach of each point within the index's tolerance.
 
     Parameters
@@ -121,13 +144,29 @@ def match_points(x: np.ndarray, y: np.ndarray, index: ReachIndex) -> tuple[np.nd
     reach = np.empty(n, dtype=np.int32)
     dist = np.empty(n, dtype=np.float64)
     along = np.empty(n, dtype=np.float64)
-    _match(x, y, index.x0, index.y0, index.cell, index.nx, index.ny, index.start, index.items,
-           index.item_reach, index.tolerance, reach, dist, along)
+    _match(
+        x,
+        y,
+        index.x0,
+        index.y0,
+        index.cell,
+        index.nx,
+        index.ny,
+        index.start,
+        index.items,
+        index.item_reach,
+        index.tolerance,
+        reach,
+        dist,
+        along,
+    )
     return reach, dist, along
 
 
 @njit(parallel=True, cache=True, nogil=True)
-def _match(px, py, x0, y0, cell, nx, ny, start, items, item_reach, tol, out_reach, out_dist, out_along):  # pragma: no cover - compiled
+def _match(
+    px, py, x0, y0, cell, nx, ny, start, items, item_reach, tol, out_reach, out_dist, out_along
+):  # pragma: no cover - compiled
     for i in prange(px.shape[0]):
         out_reach[i] = -1
         out_dist[i] = np.nan
@@ -141,7 +180,9 @@ def _match(px, py, x0, y0, cell, nx, ny, start, items, item_reach, tol, out_reac
         best_r = -1
         best_m = 0.0
         for k in range(start[c], start[c + 1]):
-            d, r, ln = _point_segment(px[i], py[i], items[k, 0], items[k, 1], items[k, 2], items[k, 3])
+            d, r, ln = _point_segment(
+                px[i], py[i], items[k, 0], items[k, 1], items[k, 2], items[k, 3]
+            )
             rr = item_reach[k]
             if d < best or (d == best and rr < best_r):
                 best = d

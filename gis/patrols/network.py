@@ -21,7 +21,9 @@ class PatrolNetwork:
     reaches: gpd.GeoDataFrame
     index: ReachIndex
     assigned: pd.DataFrame  # chief_id, reach (row), lo, hi: along-reach metres
-    reservoirs: gpd.GeoSeries  # per chief_id: union of the reservoirs the chief is assigned (metric)
+    reservoirs: (
+        gpd.GeoSeries
+    )  # per chief_id: union of the reservoirs the chief is assigned (metric)
     chiefs: pd.DataFrame  # chief_id, name, level, admin_code, township_code, has_assignment
     admin_names: dict  # admin_code -> name, for reports
 
@@ -34,24 +36,41 @@ def network_from_store(store: Store, *, tolerance: float = 50.0) -> PatrolNetwor
     """Build the matching network of a county store (segments the rivers at village level)."""
     admin = store.read("admin_units")
     reaches, _ = segment(store.read("rivers"), admin, level="village")
-    return network_of(reaches.reset_index(drop=True), store.read("assignments"), store.read("chiefs"),
-                      admin=admin, reservoirs=store.read("reservoirs"), tolerance=tolerance)
+    return network_of(
+        reaches.reset_index(drop=True),
+        store.read("assignments"),
+        store.read("chiefs"),
+        admin=admin,
+        reservoirs=store.read("reservoirs"),
+        tolerance=tolerance,
+    )
 
 
-def network_of(reaches, assignments, chiefs, *, admin, reservoirs, tolerance: float = 50.0) -> PatrolNetwork:
+def network_of(
+    reaches, assignments, chiefs, *, admin, reservoirs, tolerance: float = 50.0
+) -> PatrolNetwork:
     """The same from frames (a partition of a province works too)."""
     parent = dict(zip(admin["admin_code"], admin["parent_code"], strict=True))
     level = dict(zip(admin["admin_code"], admin["level"], strict=True))
     ch = chiefs[["chief_id", "name", "level", "admin_code"]].copy()
     ch["has_assignment"] = ch["chief_id"].isin(assignments["chief_id"])
-    ch["township_code"] = [c if level.get(c) == "township" else parent.get(c) if level.get(c) == "village" else None
-                           for c in ch["admin_code"]]
+    ch["township_code"] = [
+        c if level.get(c) == "township" else parent.get(c) if level.get(c) == "village" else None
+        for c in ch["admin_code"]
+    ]
     res = reservoirs.to_crs(reaches.crs).set_index("reservoir_code").geometry
     ra = assignments[assignments["target_type"] == "reservoir"]
-    chief_res = ra.groupby("chief_id")["reservoir_code"].apply(lambda codes: res.reindex(codes).dropna().union_all())
-    return PatrolNetwork(reaches, build_index(reaches, tolerance=tolerance),
-                         assigned_intervals(reaches, assignments), gpd.GeoSeries(chief_res, crs=reaches.crs), ch,
-                         dict(zip(admin["admin_code"], admin["name"], strict=True)))
+    chief_res = ra.groupby("chief_id")["reservoir_code"].apply(
+        lambda codes: res.reindex(codes).dropna().union_all()
+    )
+    return PatrolNetwork(
+        reaches,
+        build_index(reaches, tolerance=tolerance),
+        assigned_intervals(reaches, assignments),
+        gpd.GeoSeries(chief_res, crs=reaches.crs),
+        ch,
+        dict(zip(admin["admin_code"], admin["name"], strict=True)),
+    )
 
 
 def assigned_intervals(reaches: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
@@ -62,19 +81,34 @@ def assigned_intervals(reaches: pd.DataFrame, assignments: pd.DataFrame) -> pd.D
     ``from_m``/``to_m`` (chainage from the source) clip the stretch.
     """
     a = assignments[assignments["target_type"] == "river"]
-    r = pd.DataFrame({"reach": np.arange(len(reaches)), "river_code": reaches["river_code"].to_numpy(),
-                      "admin_code": reaches["admin_code"].to_numpy(), "shared": reaches["shared_admin_code"].to_numpy(),
-                      "township_code": reaches["township_code"].to_numpy(),
-                      "r0": reaches["from_m"].to_numpy(dtype=float), "r1": reaches["to_m"].to_numpy(dtype=float)})
+    r = pd.DataFrame(
+        {
+            "reach": np.arange(len(reaches)),
+            "river_code": reaches["river_code"].to_numpy(),
+            "admin_code": reaches["admin_code"].to_numpy(),
+            "shared": reaches["shared_admin_code"].to_numpy(),
+            "township_code": reaches["township_code"].to_numpy(),
+            "r0": reaches["from_m"].to_numpy(dtype=float),
+            "r1": reaches["to_m"].to_numpy(dtype=float),
+        }
+    )
     m = a.merge(r, on="river_code", suffixes=("", "_r"))
-    own = np.select([m["level"] == "county", m["level"] == "township"],
-                    [True, m["township_code"] == m["admin_code"]],
-                    (m["admin_code_r"] == m["admin_code"]) | (m["shared"] == m["admin_code"]))
+    own = np.select(
+        [m["level"] == "county", m["level"] == "township"],
+        [True, m["township_code"] == m["admin_code"]],
+        (m["admin_code_r"] == m["admin_code"]) | (m["shared"] == m["admin_code"]),
+    )
     m = m[own.astype(bool)]
     lo = np.maximum(m["from_m"].astype(float).fillna(-np.inf), m["r0"]) - m["r0"]
     hi = np.minimum(m["to_m"].astype(float).fillna(np.inf), m["r1"]) - m["r0"]
-    out = pd.DataFrame({"chief_id": m["chief_id"].to_numpy(), "reach": m["reach"].to_numpy(), "lo": lo.to_numpy(),
-                        "hi": hi.to_numpy()})
+    out = pd.DataFrame(
+        {
+            "chief_id": m["chief_id"].to_numpy(),
+            "reach": m["reach"].to_numpy(),
+            "lo": lo.to_numpy(),
+            "hi": hi.to_numpy(),
+        }
+    )
     out = out[out["hi"] - out["lo"] > 1.0]
     return merge_intervals(out, ["chief_id", "reach"])
 

@@ -21,12 +21,26 @@ import shapely
 from gis import coords as coords_mod
 from gis._errors import InputError
 
-MAX_POINTS = 20_000_000  # a county's quarter is ~5 M points; refuse anything absurd before reading it
-OPTIONAL = ("file", "track", "segment", "track_name", "chief", "patrol_ref", "point", "time_text", "coords")
+MAX_POINTS = (
+    20_000_000  # a county's quarter is ~5 M points; refuse anything absurd before reading it
+)
+OPTIONAL = (
+    "file",
+    "track",
+    "segment",
+    "track_name",
+    "chief",
+    "patrol_ref",
+    "point",
+    "time_text",
+    "coords",
+)
 _TO_DEGREES = "convert it to longitude/latitude first, e.g. gdf.to_crs(4490).to_parquet(path)"
 
 
-def read_parquet_points(path: Path, name: str, headers: dict[str, tuple[str, ...]]) -> tuple[pd.DataFrame, list[str]]:
+def read_parquet_points(
+    path: Path, name: str, headers: dict[str, tuple[str, ...]]
+) -> tuple[pd.DataFrame, list[str]]:
     """Raw points of a (Geo)Parquet file, in the columns of ``read_tracks``.
 
     Parameters
@@ -53,28 +67,49 @@ def read_parquet_points(path: Path, name: str, headers: dict[str, tuple[str, ...
     """
     pf = pq.ParquetFile(path)
     if pf.metadata.num_rows == 0:
-        raise InputError("the file holds no point (0 rows)", file=name, fix="export the track again")
+        raise InputError(
+            "the file holds no point (0 rows)", file=name, fix="export the track again"
+        )
     if pf.metadata.num_rows > MAX_POINTS:
-        raise InputError(f"the file holds {pf.metadata.num_rows:,} points, over the {MAX_POINTS:,} limit", file=name,
-                         fix="split it into one file per month or per township")
+        raise InputError(
+            f"the file holds {pf.metadata.num_rows:,} points, over the {MAX_POINTS:,} limit",
+            file=name,
+            fix="split it into one file per month or per township",
+        )
     names = list(pf.schema_arrow.names)
     cols = _columns(names, headers)
     geo = _geo_metadata(pf, name)
     notes: list[str] = []
     geom_col = geo.get("primary_column") if geo else None
     if ("lon" not in cols or "lat" not in cols) and geom_col not in names:
-        raise InputError(f"no position: neither lon/lat columns nor a point geometry (found {names})", file=name,
-                         field="lon, lat", fix="add 经度 and 纬度 (lon and lat) columns, or write it as GeoParquet "
-                         "with point geometry")
+        raise InputError(
+            f"no position: neither lon/lat columns nor a point geometry (found {names})",
+            file=name,
+            field="lon, lat",
+            fix="add 经度 and 纬度 (lon and lat) columns, or write it as GeoParquet "
+            "with point geometry",
+        )
     wanted = list(dict.fromkeys(cols.values()))
     use_geometry = "lon" not in cols or "lat" not in cols
     if geo and (use_geometry or geom_col in names):
         _check_crs(geo["columns"].get(geom_col, {}), name)
     table = pq.read_table(path, columns=wanted + ([geom_col] if use_geometry else []))
     f = table.to_pandas()
-    defaults = {"file": name, "track": 0, "segment": 1, "track_name": None, "chief": None, "patrol_ref": None,
-                "point": np.arange(1, len(f) + 1), "time_text": None, "lon": np.nan, "lat": np.nan}
-    df = pd.DataFrame({k: f[cols[k]] if k in cols else v for k, v in defaults.items()}, index=f.index)
+    defaults = {
+        "file": name,
+        "track": 0,
+        "segment": 1,
+        "track_name": None,
+        "chief": None,
+        "patrol_ref": None,
+        "point": np.arange(1, len(f) + 1),
+        "time_text": None,
+        "lon": np.nan,
+        "lat": np.nan,
+    }
+    df = pd.DataFrame(
+        {k: f[cols[k]] if k in cols else v for k, v in defaults.items()}, index=f.index
+    )
     if "coords" in cols:
         df["coords"] = f[cols["coords"]]
     if "file" in cols:  # a store export names each point's source file; fill the gaps with this one
@@ -109,7 +144,9 @@ def _geo_metadata(pf: pq.ParquetFile, name: str) -> dict | None:
     try:
         return json.loads(raw)
     except ValueError as exc:
-        raise InputError(f"broken GeoParquet metadata ({exc})", file=name, fix="write the file again") from exc
+        raise InputError(
+            f"broken GeoParquet metadata ({exc})", file=name, fix="write the file again"
+        ) from exc
 
 
 def _check_crs(column_meta: dict, name: str) -> None:
@@ -119,22 +156,36 @@ def _check_crs(column_meta: dict, name: str) -> None:
     try:
         crs = pyproj.CRS.from_user_input(column_meta["crs"])
     except pyproj.exceptions.CRSError as exc:
-        raise InputError(f"the geometry's CRS cannot be read ({exc})", file=name, field="geometry",
-                         fix=_TO_DEGREES) from exc
+        raise InputError(
+            f"the geometry's CRS cannot be read ({exc})",
+            file=name,
+            field="geometry",
+            fix=_TO_DEGREES,
+        ) from exc
     if not crs.is_geographic:
-        raise InputError(f"the geometry is in {crs.name} (EPSG:{crs.to_epsg()}), not longitude/latitude degrees",
-                         file=name, field="geometry", fix=_TO_DEGREES)
+        raise InputError(
+            f"the geometry is in {crs.name} (EPSG:{crs.to_epsg()}), not longitude/latitude degrees",
+            file=name,
+            field="geometry",
+            fix=_TO_DEGREES,
+        )
 
 
 def _points(wkb: np.ndarray, name: str, field: str) -> tuple[np.ndarray, np.ndarray]:
     geoms = shapely.from_wkb(wkb)
     kind = shapely.get_type_id(geoms)
-    bad = (kind != shapely.GeometryType.POINT) & ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    bad = (
+        (kind != shapely.GeometryType.POINT) & ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    )
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"the geometry holds {geoms[i].geom_type} shapes, not points", file=name, row=i + 1,
-                         field=field,
-                         fix="write one row per recorded point (with its time), not lines")
+        raise InputError(
+            f"the geometry holds {geoms[i].geom_type} shapes, not points",
+            file=name,
+            row=i + 1,
+            field=field,
+            fix="write one row per recorded point (with its time), not lines",
+        )
     return shapely.get_x(geoms), shapely.get_y(geoms)
 
 
@@ -142,5 +193,10 @@ def _check_systems(col: pd.Series, name: str) -> None:
     given = col.dropna().astype(str)
     bad = given[~given.isin(coords_mod.SYSTEMS)]
     if len(bad):
-        raise InputError(f"unknown coordinate system '{bad.iloc[0]}'", file=name, row=int(bad.index[0]) + 1,
-                         field="coords", fix=f"write one of {', '.join(coords_mod.SYSTEMS)} (or leave it empty)")
+        raise InputError(
+            f"unknown coordinate system '{bad.iloc[0]}'",
+            file=name,
+            row=int(bad.index[0]) + 1,
+            field="coords",
+            fix=f"write one of {', '.join(coords_mod.SYSTEMS)} (or leave it empty)",
+        )

@@ -21,12 +21,43 @@ from gis.patrols.parquet import read_parquet_points
 
 SUFFIXES = (".gpx", ".kml", ".geojson", ".json", ".csv", ".txt", ".xlsx", ".parquet", ".geoparquet")
 MAX_BYTES = 200 << 20  # a quarter of one chief's tracks is a few MB; refuse anything absurd
-RAW_COLUMNS = ["file", "track", "segment", "track_name", "chief", "patrol_ref", "point", "time_text", "lon", "lat"]
+RAW_COLUMNS = [
+    "file",
+    "track",
+    "segment",
+    "track_name",
+    "chief",
+    "patrol_ref",
+    "point",
+    "time_text",
+    "lon",
+    "lat",
+]
 # Header words of patrol exports (Chinese apps and English tools) -> raw column.
 HEADERS = {
-    "chief": ("河长编号", "chief_id", "chief", "河长", "巡河人", "巡河员", "姓名", "name", "巡查人"),
+    "chief": (
+        "河长编号",
+        "chief_id",
+        "chief",
+        "河长",
+        "巡河人",
+        "巡河员",
+        "姓名",
+        "name",
+        "巡查人",
+    ),
     "patrol_ref": ("巡河编号", "轨迹编号", "patrol_id", "patrol", "track", "track_id", "轨迹id"),
-    "time_text": ("时间", "定位时间", "巡河时间", "采集时间", "记录时间", "time", "timestamp", "datetime", "date_time"),
+    "time_text": (
+        "时间",
+        "定位时间",
+        "巡河时间",
+        "采集时间",
+        "记录时间",
+        "time",
+        "timestamp",
+        "datetime",
+        "date_time",
+    ),
     "lon": ("经度", "lon", "lng", "longitude", "x"),
     "lat": ("纬度", "lat", "latitude", "y"),
 }
@@ -53,11 +84,17 @@ def read_tracks(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
     name = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InputError(f"'{suffix}' is not a track format", file=name,
-                         fix=f"export the track as one of {', '.join(SUFFIXES)}")
+        raise InputError(
+            f"'{suffix}' is not a track format",
+            file=name,
+            fix=f"export the track as one of {', '.join(SUFFIXES)}",
+        )
     if not path.exists():
         raise InputError("no such file", file=name, fix="check the path")
-    if suffix in (".parquet", ".geoparquet"):  # compressed and columnar: limited by its row count instead
+    if suffix in (
+        ".parquet",
+        ".geoparquet",
+    ):  # compressed and columnar: limited by its row count instead
         df, notes = read_parquet_points(path, name, HEADERS)
         _check_degrees(df, name)
         return df, notes
@@ -65,21 +102,31 @@ def read_tracks(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
     if size == 0:
         raise InputError("the file is empty", file=name, fix="export the track again")
     if size > MAX_BYTES:
-        raise InputError(f"the file is {size >> 20} MB, over the {MAX_BYTES >> 20} MB limit", file=name,
-                         fix="split it into one file per month or per chief")
+        raise InputError(
+            f"the file is {size >> 20} MB, over the {MAX_BYTES >> 20} MB limit",
+            file=name,
+            fix="split it into one file per month or per chief",
+        )
     if suffix in (".gpx", ".kml"):
         root = _parse_xml(path, name)
-        rows, notes = (_gpx(root) if suffix == ".gpx" else _kml(root))
+        rows, notes = _gpx(root) if suffix == ".gpx" else _kml(root)
     elif suffix in (".geojson", ".json"):
         rows, notes = _geojson(path, name)
     else:
-        raw = tables.read_csv(path, display=name) if suffix in (".csv", ".txt") else tables.read_xlsx(path, display=name)
+        raw = (
+            tables.read_csv(path, display=name)
+            if suffix in (".csv", ".txt")
+            else tables.read_xlsx(path, display=name)
+        )
         df, notes = _table(raw, name)
         _check_degrees(df, name)
         return df, notes
     if not rows:
-        raise InputError("the file holds no track (no track points, line or timed points)", file=name,
-                         fix="export the patrol as a track (GPX <trk>, KML LineString/gx:Track, or points with times)")
+        raise InputError(
+            "the file holds no track (no track points, line or timed points)",
+            file=name,
+            fix="export the patrol as a track (GPX <trk>, KML LineString/gx:Track, or points with times)",
+        )
     df = pd.DataFrame(rows, columns=RAW_COLUMNS[1:])
     df.insert(0, "file", name)
     _check_degrees(df, name)
@@ -95,26 +142,37 @@ def _check_degrees(df: pd.DataFrame, name: str) -> None:
     lon = pd.to_numeric(df["lon"], errors="coerce").to_numpy(dtype=float)
     lat = pd.to_numeric(df["lat"], errors="coerce").to_numpy(dtype=float)
     numeric = np.isfinite(lon) & np.isfinite(lat)
-    degrees = numeric & (np.abs(lon) <= 180) & (np.abs(lat) <= 180)  # 180 both ways: swapped pairs are fixable
+    degrees = (
+        numeric & (np.abs(lon) <= 180) & (np.abs(lat) <= 180)
+    )  # 180 both ways: swapped pairs are fixable
     if numeric.sum() and degrees.sum() * 2 <= numeric.sum():
         i = int(np.flatnonzero(numeric & ~degrees)[0])
-        raise InputError(f"the coordinates are not longitude/latitude degrees (e.g. {lon[i]:g}, {lat[i]:g}); the file "
-                         "is in a projected or unknown coordinate system", file=name,
-                         fix="export the track in WGS84 longitude/latitude (GPX and KML always are), or convert it "
-                         "in QGIS to EPSG:4326 first")
+        raise InputError(
+            f"the coordinates are not longitude/latitude degrees (e.g. {lon[i]:g}, {lat[i]:g}); the file "
+            "is in a projected or unknown coordinate system",
+            file=name,
+            fix="export the track in WGS84 longitude/latitude (GPX and KML always are), or convert it "
+            "in QGIS to EPSG:4326 first",
+        )
 
 
 def _parse_xml(path: Path, name: str) -> ET.Element:
     head = path.read_bytes()
     # entity declarations are how XML bombs and external-file reads work; tracks never need them
     if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
-        raise InputError("the file declares a DOCTYPE or entities, which track files never need", file=name,
-                         fix="export the track again from the recording app")
+        raise InputError(
+            "the file declares a DOCTYPE or entities, which track files never need",
+            file=name,
+            fix="export the track again from the recording app",
+        )
     try:
         root = ET.fromstring(head)
     except ET.ParseError as exc:
-        raise InputError(f"broken XML ({exc})", file=name,
-                         fix="the file is probably truncated; copy it again from the phone or device") from exc
+        raise InputError(
+            f"broken XML ({exc})",
+            file=name,
+            fix="the file is probably truncated; copy it again from the phone or device",
+        ) from exc
     for el in root.iter():  # namespaces differ between GPX 1.0/1.1 and KML 2.2/gx: ignore them
         if isinstance(el.tag, str) and "}" in el.tag:
             el.tag = el.tag.split("}", 1)[1]
@@ -131,13 +189,26 @@ def _gpx(root: ET.Element) -> tuple[list, list[str]]:
         tname = (trk.findtext("name") or "").strip() or None
         segs = trk.findall("trkseg") if trk.tag == "trk" else [trk]
         if not segs:
-            notes.append(f"track {t} ({tname or 'no name'}) has no segments (nothing to import from it)")
+            notes.append(
+                f"track {t} ({tname or 'no name'}) has no segments (nothing to import from it)"
+            )
         for s, seg in enumerate(segs, start=1):
             if not seg.findall("trkpt") + seg.findall("rtept"):
                 notes.append(f"track {t} segment {s} has no points (nothing to import from it)")
             for p, pt in enumerate(seg.findall("trkpt") + seg.findall("rtept"), start=1):
-                rows.append((t, s, tname, None, None, p, (pt.findtext("time") or "").strip() or None,
-                             pt.get("lon"), pt.get("lat")))
+                rows.append(
+                    (
+                        t,
+                        s,
+                        tname,
+                        None,
+                        None,
+                        p,
+                        (pt.findtext("time") or "").strip() or None,
+                        pt.get("lon"),
+                        pt.get("lat"),
+                    )
+                )
     return rows, notes
 
 
@@ -151,13 +222,26 @@ def _kml(root: ET.Element) -> tuple[list, list[str]]:
             whens = [w.text for w in track.findall("when")]
             coords = [c.text.split() if c.text else [None, None] for c in track.findall("coord")]
             for p, c in enumerate(coords, start=1):
-                rows.append((t, s, tname, None, None, p, whens[p - 1] if p <= len(whens) else None,
-                             c[0] if c else None, c[1] if len(c) > 1 else None))
+                rows.append(
+                    (
+                        t,
+                        s,
+                        tname,
+                        None,
+                        None,
+                        p,
+                        whens[p - 1] if p <= len(whens) else None,
+                        c[0] if c else None,
+                        c[1] if len(c) > 1 else None,
+                    )
+                )
         for line in pm.iter("LineString"):
             s += 1
             for p, tok in enumerate((line.findtext("coordinates") or "").split(), start=1):
                 xyz = tok.split(",")
-                rows.append((t, s, tname, None, None, p, None, xyz[0], xyz[1] if len(xyz) > 1 else None))
+                rows.append(
+                    (t, s, tname, None, None, p, None, xyz[0], xyz[1] if len(xyz) > 1 else None)
+                )
         if s == 0:
             for pt in pm.iter("Point"):
                 xyz = (pt.findtext("coordinates") or "").strip().split(",")
@@ -167,7 +251,9 @@ def _kml(root: ET.Element) -> tuple[list, list[str]]:
     for p, (when, tname, xyz) in enumerate(timed_points, start=1):
         rows.append((0, 1, tname, None, None, p, when, xyz[0], xyz[1] if len(xyz) > 1 else None))
     if any(r[6] is None for r in rows):
-        notes.append("some KML lines carry no times: duration and speed cannot be computed for them")
+        notes.append(
+            "some KML lines carry no times: duration and speed cannot be computed for them"
+        )
     return rows, notes
 
 
@@ -175,12 +261,18 @@ def _geojson(path: Path, name: str) -> tuple[list, list[str]]:
     try:
         data = json.loads(path.read_bytes())
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"not valid JSON ({exc})", file=name, fix="the file is probably truncated; export it again") from exc
+        raise InputError(
+            f"not valid JSON ({exc})",
+            file=name,
+            fix="the file is probably truncated; export it again",
+        ) from exc
     if isinstance(data, dict) and data.get("crs") is not None:
         _check_geojson_crs(data["crs"], name)
     feats = data.get("features", [data]) if isinstance(data, dict) else []
     if not isinstance(feats, list):
-        raise InputError("'features' is not a list", file=name, fix="export the track again as GeoJSON")
+        raise InputError(
+            "'features' is not a list", file=name, fix="export the track again as GeoJSON"
+        )
     rows, points = [], []
     for t, f in enumerate(feats, start=1):
         if not isinstance(f, dict):
@@ -191,7 +283,10 @@ def _geojson(path: Path, name: str) -> tuple[list, list[str]]:
         if geom.get("type") == "Point":
             points.append((t, props, geom.get("coordinates") or [None, None]))
             continue
-        lines = {"LineString": [geom.get("coordinates")], "MultiLineString": geom.get("coordinates")}.get(geom.get("type"))
+        lines = {
+            "LineString": [geom.get("coordinates")],
+            "MultiLineString": geom.get("coordinates"),
+        }.get(geom.get("type"))
         if not lines:
             continue
         times = props.get("coordTimes") or props.get("times") or []
@@ -199,11 +294,33 @@ def _geojson(path: Path, name: str) -> tuple[list, list[str]]:
         for s, line in enumerate(lines, start=1):
             tl = times[s - 1] if s - 1 < len(times) else []
             for p, c in enumerate(line or [], start=1):
-                rows.append((t, s, None, chief, ref, p, tl[p - 1] if p - 1 < len(tl) else None,
-                             c[0] if c else None, c[1] if c and len(c) > 1 else None))
+                rows.append(
+                    (
+                        t,
+                        s,
+                        None,
+                        chief,
+                        ref,
+                        p,
+                        tl[p - 1] if p - 1 < len(tl) else None,
+                        c[0] if c else None,
+                        c[1] if c and len(c) > 1 else None,
+                    )
+                )
     for t, props, c in points:
-        rows.append((0, 1, None, _first(props, HEADERS["chief"]), _first(props, HEADERS["patrol_ref"]), t,
-                     _first(props, HEADERS["time_text"]), c[0] if c else None, c[1] if len(c) > 1 else None))
+        rows.append(
+            (
+                0,
+                1,
+                None,
+                _first(props, HEADERS["chief"]),
+                _first(props, HEADERS["patrol_ref"]),
+                t,
+                _first(props, HEADERS["time_text"]),
+                c[0] if c else None,
+                c[1] if len(c) > 1 else None,
+            )
+        )
     return rows, []
 
 
@@ -212,17 +329,27 @@ _DEGREE_CRS = {"crs84", "4326", "4490", "4490.0", "wgs84", "cgcs2000"}
 
 def _check_geojson_crs(crs: object, name: str) -> None:
     """A GeoJSON ``crs`` member (GeoJSON 2008) must name a longitude/latitude system."""
-    given = crs.get("properties", {}).get("name") if isinstance(crs, dict) and isinstance(crs.get("properties"), dict) else None
+    given = (
+        crs.get("properties", {}).get("name")
+        if isinstance(crs, dict) and isinstance(crs.get("properties"), dict)
+        else None
+    )
     code = str(given or "").replace("::", ":").rsplit(":", 1)[-1].strip().lower()
     if code not in _DEGREE_CRS:
-        raise InputError(f"the track declares the coordinate system {given or crs!r}, which is not longitude/latitude "
-                         "degrees (WGS84 / CGCS2000)", file=name,
-                         fix="export the track in WGS84 (EPSG:4326), or convert it in QGIS first")
+        raise InputError(
+            f"the track declares the coordinate system {given or crs!r}, which is not longitude/latitude "
+            "degrees (WGS84 / CGCS2000)",
+            file=name,
+            fix="export the track in WGS84 (EPSG:4326), or convert it in QGIS first",
+        )
 
 
 def _first(props: dict, names) -> object:
     low = {str(k).strip().lower(): v for k, v in props.items()}
-    return next((low[n.lower()] for n in names if n.lower() in low and low[n.lower()] not in (None, "")), None)
+    return next(
+        (low[n.lower()] for n in names if n.lower() in low and low[n.lower()] not in (None, "")),
+        None,
+    )
 
 
 def _table(raw, name: str) -> tuple[pd.DataFrame, list[str]]:
@@ -234,16 +361,26 @@ def _table(raw, name: str) -> tuple[pd.DataFrame, list[str]]:
             cols[key] = hit
     missing = [k for k in ("lon", "lat") if k not in cols]
     if missing:
-        raise InputError(f"no {' or '.join(missing)} column (found {list(raw.frame.columns)})", file=name,
-                         fix="name the columns 经度 and 纬度 (or lon and lat)")
+        raise InputError(
+            f"no {' or '.join(missing)} column (found {list(raw.frame.columns)})",
+            file=name,
+            fix="name the columns 经度 and 纬度 (or lon and lat)",
+        )
     f = raw.frame
-    df = pd.DataFrame({
-        "file": name, "track": 0, "segment": 1, "track_name": None,
-        "chief": f[cols["chief"]].astype(object) if "chief" in cols else None,
-        "patrol_ref": f[cols["patrol_ref"]].astype(object) if "patrol_ref" in cols else None,
-        "point": np.asarray(raw.rows), "time_text": f[cols["time_text"]].astype(object) if "time_text" in cols else None,
-        "lon": f[cols["lon"]].astype(object), "lat": f[cols["lat"]].astype(object),
-    })
+    df = pd.DataFrame(
+        {
+            "file": name,
+            "track": 0,
+            "segment": 1,
+            "track_name": None,
+            "chief": f[cols["chief"]].astype(object) if "chief" in cols else None,
+            "patrol_ref": f[cols["patrol_ref"]].astype(object) if "patrol_ref" in cols else None,
+            "point": np.asarray(raw.rows),
+            "time_text": f[cols["time_text"]].astype(object) if "time_text" in cols else None,
+            "lon": f[cols["lon"]].astype(object),
+            "lat": f[cols["lat"]].astype(object),
+        }
+    )
     notes = list(raw.notes)
     if "time_text" not in cols:
         notes.append("no time column: duration and speed cannot be computed")

@@ -33,23 +33,45 @@ class PatrolReport:
         return {
             "period": {"from": self.start.isoformat(), "to": self.end.isoformat()},
             "rule_set": self.rule_set,
-            "chiefs": _records(self.chiefs[["chief_id", "name", "level", "required", "valid", "compliant"]]),
-            "reaches_never_patrolled": self.reaches.loc[self.reaches["never_patrolled"], "reach_id"].tolist(),
-            "suspicious": [{"patrol_id": p, "chief_id": c, "flags": list(f)} for p, c, f in
-                           zip(sus["patrol_id"], sus["chief_id"], sus["flags"], strict=True)],
+            "chiefs": _records(
+                self.chiefs[["chief_id", "name", "level", "required", "valid", "compliant"]]
+            ),
+            "reaches_never_patrolled": self.reaches.loc[
+                self.reaches["never_patrolled"], "reach_id"
+            ].tolist(),
+            "suspicious": [
+                {"patrol_id": p, "chief_id": c, "flags": list(f)}
+                for p, c, f in zip(sus["patrol_id"], sus["chief_id"], sus["flags"], strict=True)
+            ],
             "by_township": _records(self.by_township),
         }
 
     def tables(self) -> dict[str, pd.DataFrame]:
         sus = self.suspicious.assign(flags=self.suspicious["flags"].map(";".join))
-        return {"chiefs": self.chiefs, "reaches": self.reaches, "suspicious": sus, "by_township": self.by_township,
-                "weekly": self.weekly}
+        return {
+            "chiefs": self.chiefs,
+            "reaches": self.reaches,
+            "suspicious": sus,
+            "by_township": self.by_township,
+            "weekly": self.weekly,
+        }
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
     out = df.astype(object).where(df.notna(), None)
-    return [{k: (round(v, 3) if isinstance(v, float) else v.item() if isinstance(v, np.generic) else v)
-             for k, v in r.items()} for r in out.to_dict("records")]
+    return [
+        {
+            k: (
+                round(v, 3)
+                if isinstance(v, float)
+                else v.item()
+                if isinstance(v, np.generic)
+                else v
+            )
+            for k, v in r.items()
+        }
+        for r in out.to_dict("records")
+    ]
 
 
 def required_patrols(level: str, start: dt.date, end: dt.date, frequency: pd.DataFrame) -> int:
@@ -60,11 +82,19 @@ def required_patrols(level: str, start: dt.date, end: dt.date, frequency: pd.Dat
     return int(max(1, int(days // float(row["period_days"]))) * int(row["min_patrols"]))
 
 
-def compliance(assessment: Assessment, net: PatrolNetwork, *, start: dt.date, end: dt.date,
-               frequency_override=None) -> PatrolReport:
+def compliance(
+    assessment: Assessment,
+    net: PatrolNetwork,
+    *,
+    start: dt.date,
+    end: dt.date,
+    frequency_override=None,
+) -> PatrolReport:
     """The compliance report for patrols that started in [start, end] (Beijing dates)."""
     if end < start:
-        raise ValueError(f"--to {end} is before --from {start}; give the period's first day, then its last")
+        raise ValueError(
+            f"--to {end} is before --from {start}; give the period's first day, then its last"
+        )
     freq = rules_mod.load("patrol_frequency", override=frequency_override)
     p = assessment.patrols.copy()
     local = p["start"].dt.tz_convert(LOCAL_TZ)
@@ -75,16 +105,41 @@ def compliance(assessment: Assessment, net: PatrolNetwork, *, start: dt.date, en
     valid = p[p["valid"] & in_period.reindex(p.index)]
     ch = net.chiefs[net.chiefs["has_assignment"]].copy()
     ch["required"] = [required_patrols(lv, start, end, freq) for lv in ch["level"]]
-    ch["valid"] = valid.groupby("chief_id").size().reindex(ch["chief_id"]).fillna(0).astype(int).to_numpy()
-    ch["submitted"] = p.groupby("chief_id").size().reindex(ch["chief_id"]).fillna(0).astype(int).to_numpy()
+    ch["valid"] = (
+        valid.groupby("chief_id").size().reindex(ch["chief_id"]).fillna(0).astype(int).to_numpy()
+    )
+    ch["submitted"] = (
+        p.groupby("chief_id").size().reindex(ch["chief_id"]).fillna(0).astype(int).to_numpy()
+    )
     ch["compliant"] = ch["valid"] >= ch["required"]
     reaches = _reach_table(assessment, net, valid)
-    sus = p[~p["valid"]][["patrol_id", "chief_id", "level", "township_code", "start", "flags", "duplicate_of",
-                          "distance_m", "duration_s", "mean_speed_ms", "on_target_share"]].sort_values("patrol_id")
+    sus = p[~p["valid"]][
+        [
+            "patrol_id",
+            "chief_id",
+            "level",
+            "township_code",
+            "start",
+            "flags",
+            "duplicate_of",
+            "distance_m",
+            "duration_s",
+            "mean_speed_ms",
+            "on_target_share",
+        ]
+    ].sort_values("patrol_id")
     week = valid.assign(week=pd.to_datetime(valid["date"]).dt.strftime("%G-W%V"))
     weekly = week.groupby(["week", "level"]).size().unstack(fill_value=0).reset_index()
-    return PatrolReport(start, end, assessment.rule_set, ch.reset_index(drop=True), reaches,
-                        sus.reset_index(drop=True), _townships(ch, reaches, p, valid, net), weekly)
+    return PatrolReport(
+        start,
+        end,
+        assessment.rule_set,
+        ch.reset_index(drop=True),
+        reaches,
+        sus.reset_index(drop=True),
+        _townships(ch, reaches, p, valid, net),
+        weekly,
+    )
 
 
 def _reach_table(a: Assessment, net: PatrolNetwork, valid: pd.DataFrame) -> pd.DataFrame:
@@ -96,9 +151,15 @@ def _reach_table(a: Assessment, net: PatrolNetwork, valid: pd.DataFrame) -> pd.D
     v = v[v["covered_m"].to_numpy() >= need]
     v = v.merge(valid[["patrol_id", "date"]], on="patrol_id")
     g = v.groupby("reach")
-    out = pd.DataFrame({"reach_id": r["reach_id"].to_numpy(), "river_code": r["river_code"].to_numpy(),
-                        "admin_code": r["admin_code"].to_numpy(), "township_code": r["township_code"].to_numpy(),
-                        "length_m": length})
+    out = pd.DataFrame(
+        {
+            "reach_id": r["reach_id"].to_numpy(),
+            "river_code": r["river_code"].to_numpy(),
+            "admin_code": r["admin_code"].to_numpy(),
+            "township_code": r["township_code"].to_numpy(),
+            "length_m": length,
+        }
+    )
     out["patrols"] = g.size().reindex(range(len(r))).fillna(0).astype(int).to_numpy()
     last = g["date"].max().reindex(range(len(r)))
     out["last_patrol"] = [d.isoformat() if isinstance(d, dt.date) else None for d in last]
@@ -109,13 +170,25 @@ def _reach_table(a: Assessment, net: PatrolNetwork, valid: pd.DataFrame) -> pd.D
 def _townships(ch, reaches, p, valid, net) -> pd.DataFrame:
     t = ch.groupby("township_code").agg(chiefs=("chief_id", "size"), compliant=("compliant", "sum"))
     t["compliance_rate"] = (100 * t["compliant"] / t["chiefs"]).round(1)
-    t["valid_patrols"] = valid.groupby("township_code").size().reindex(t.index).fillna(0).astype(int)
-    t["suspicious_patrols"] = p[~p["valid"]].groupby("township_code").size().reindex(t.index).fillna(0).astype(int)
+    t["valid_patrols"] = (
+        valid.groupby("township_code").size().reindex(t.index).fillna(0).astype(int)
+    )
+    t["suspicious_patrols"] = (
+        p[~p["valid"]].groupby("township_code").size().reindex(t.index).fillna(0).astype(int)
+    )
     rg = reaches.groupby("township_code")
     t["reaches"] = rg.size().reindex(t.index).fillna(0).astype(int)
-    t["reaches_never_patrolled"] = rg["never_patrolled"].sum().reindex(t.index).fillna(0).astype(int)
-    t["never_patrolled_km"] = (reaches[reaches["never_patrolled"]].groupby("township_code")["length_m"].sum()
-                               .reindex(t.index).fillna(0) / 1000).round(2)
+    t["reaches_never_patrolled"] = (
+        rg["never_patrolled"].sum().reindex(t.index).fillna(0).astype(int)
+    )
+    t["never_patrolled_km"] = (
+        reaches[reaches["never_patrolled"]]
+        .groupby("township_code")["length_m"]
+        .sum()
+        .reindex(t.index)
+        .fillna(0)
+        / 1000
+    ).round(2)
     t = t.reset_index().rename(columns={"township_code": "township_code"})
     t.insert(1, "township", t["township_code"].map(net.admin_names))
     return t

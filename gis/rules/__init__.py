@@ -40,26 +40,41 @@ def load(name: str, *, override: str | Path | None = None) -> pd.DataFrame:
     """
     if name not in TABLES:
         raise UnknownNameError("rule table", name, list(TABLES))
-    default = pd.read_csv(resources.files(__package__).joinpath(f"{name}.csv"), keep_default_na=False)
+    default = pd.read_csv(
+        resources.files(__package__).joinpath(f"{name}.csv"), keep_default_na=False
+    )
     if override is None:
         default.attrs["rule_set"] = f"default:{name}"
         return default
     try:
         table = pd.read_csv(override, keep_default_na=False)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"cannot read rule table override: {exc}", file=str(override),
-                         fix="give a UTF-8 CSV file with a header row") from exc
+        raise InputError(
+            f"cannot read rule table override: {exc}",
+            file=str(override),
+            fix="give a UTF-8 CSV file with a header row",
+        ) from exc
     missing = [c for c in default.columns if c not in table.columns]
     if missing:
-        raise InputError(f"rule table override lacks columns {missing}", file=str(override),
-                         fix=f"use the columns of the default table: {list(default.columns)}")
+        raise InputError(
+            f"rule table override lacks columns {missing}",
+            file=str(override),
+            fix=f"use the columns of the default table: {list(default.columns)}",
+        )
     # a number column must stay numeric: a typo like "1OOO" would otherwise compare as text
     for col in default.columns:
-        if pd.api.types.is_numeric_dtype(default[col]) and not pd.api.types.is_numeric_dtype(table[col]):
+        if pd.api.types.is_numeric_dtype(default[col]) and not pd.api.types.is_numeric_dtype(
+            table[col]
+        ):
             bad = pd.to_numeric(table[col], errors="coerce").isna()
             row = int(bad.to_numpy().argmax()) + 2
-            raise InputError(f"'{table[col].iloc[row - 2]}' is not a number", file=str(override), row=row,
-                             field=col, fix="write plain numbers in metres or days")
+            raise InputError(
+                f"'{table[col].iloc[row - 2]}' is not a number",
+                file=str(override),
+                row=row,
+                field=col,
+                fix="write plain numbers in metres or days",
+            )
     table.attrs["rule_set"] = f"override:{override}"
     return table
 
@@ -68,8 +83,11 @@ def row(table: pd.DataFrame, column: str, value: str) -> pd.Series:
     """The row of ``table`` whose ``column`` equals ``value``; names the valid values if none."""
     hit = table[table[column].astype(str) == str(value)]
     if hit.empty:
-        raise UnknownNameError(f"{column} in rule set {table.attrs.get('rule_set', '?')}", str(value),
-                               table[column].astype(str).tolist())
+        raise UnknownNameError(
+            f"{column} in rule set {table.attrs.get('rule_set', '?')}",
+            str(value),
+            table[column].astype(str).tolist(),
+        )
     return hit.iloc[0]
 
 
@@ -80,7 +98,9 @@ def sand_mining_distance(table: pd.DataFrame, structure: dict) -> tuple[float, f
     if kind == "bridge":
         if structure.get("bridge_type") == "rail":
             length = float(structure.get("length_m") or 0)
-            sub = "rail:>=500" if length >= 500 else "rail:100-500" if length >= 100 else "rail:<100"
+            sub = (
+                "rail:>=500" if length >= 500 else "rail:100-500" if length >= 100 else "rail:<100"
+            )
         else:
             sub = f"road:{structure.get('bridge_class') or 'small'}"
         rows = rows[rows["subtype"] == sub]

@@ -5,5 +5,12 @@ from gis.zones.reservoir import reservoir_zones
 from gis.zones.river import river_zones
 from gis.zones.well import well_radius, well_zones
 
-__all__ = ["Delineation", "delineate", "reservoir_zones", "river_zones", "well_radius", "well_zones",
-           "write_proposals"]
+__all__ = [
+    "Delineation",
+    "delineate",
+    "reservoir_zones",
+    "river_zones",
+    "well_radius",
+    "well_zones",
+    "write_proposals",
+]

@@ -28,10 +28,25 @@ from gis.zones.river import river_zones
 from gis.zones.well import DEFAULT_MATERIAL, well_radii, well_zones
 
 DEFAULT_TOLERANCE_M = 100.0  # max distance from an intake to its river
-ZONE_TABLES = ("river_zone_distances", "channel_half_width", "reservoir_zones",
-               "groundwater_travel_time", "groundwater_empirical_radius")
-COLUMNS = ["zone_id", "source_code", "level", "origin", "rule", "notes", "area_m2", "water_area_m2",
-           "land_area_m2", "geometry"]
+ZONE_TABLES = (
+    "river_zone_distances",
+    "channel_half_width",
+    "reservoir_zones",
+    "groundwater_travel_time",
+    "groundwater_empirical_radius",
+)
+COLUMNS = [
+    "zone_id",
+    "source_code",
+    "level",
+    "origin",
+    "rule",
+    "notes",
+    "area_m2",
+    "water_area_m2",
+    "land_area_m2",
+    "geometry",
+]
 
 
 @dataclass
@@ -44,17 +59,33 @@ class Delineation:
     rule_sets: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        return {"proposals": [{"source_code": r.source_code, "level": r.level, "area_m2": round(float(r.area_m2), 1),
-                               "rule": r.rule, "notes": r.notes}
-                              for r in self.zones.itertuples()],
-                "problems": self.problems, "rule_sets": self.rule_sets}
+        return {
+            "proposals": [
+                {
+                    "source_code": r.source_code,
+                    "level": r.level,
+                    "area_m2": round(float(r.area_m2), 1),
+                    "rule": r.rule,
+                    "notes": r.notes,
+                }
+                for r in self.zones.itertuples()
+            ],
+            "problems": self.problems,
+            "rule_sets": self.rule_sets,
+        }
 
 
-def delineate(store: Store, *, sources: Iterable[str] | None = None, missing: bool = False,
-              rule_overrides: Mapping[str, str | Path] | None = None, dem: str | Path | Dem | None = None,
-              tolerance: float = DEFAULT_TOLERANCE_M,
-              aquifers: Mapping[str, Mapping[str, float]] | None = None,
-              material: str = DEFAULT_MATERIAL) -> Delineation:
+def delineate(
+    store: Store,
+    *,
+    sources: Iterable[str] | None = None,
+    missing: bool = False,
+    rule_overrides: Mapping[str, str | Path] | None = None,
+    dem: str | Path | Dem | None = None,
+    tolerance: float = DEFAULT_TOLERANCE_M,
+    aquifers: Mapping[str, Mapping[str, float]] | None = None,
+    material: str = DEFAULT_MATERIAL,
+) -> Delineation:
     """Delineate zones for ``sources`` (codes), for every source without an official zone
     (``missing=True``), or for all sources.
 
@@ -87,12 +118,17 @@ def delineate(store: Store, *, sources: Iterable[str] | None = None, missing: bo
         dem = Dem.load(dem)
     src = store.read("water_sources")
     if src.empty or src.geometry.isna().all():
-        raise InputError("the store has no water sources to delineate zones for", field="water_sources",
-                         fix="import them first: riverchief import FILE --layer water_sources --data STORE.gpkg")
+        raise InputError(
+            "the store has no water sources to delineate zones for",
+            field="water_sources",
+            fix="import them first: riverchief import FILE --layer water_sources --data STORE.gpkg",
+        )
     chosen = _choose(src, store.read("protection_zones"), sources, missing)
     crs = metric_crs(src)
-    out = Delineation(gpd.GeoDataFrame(columns=COLUMNS, geometry="geometry", crs=STORAGE_EPSG),
-                      rule_sets={k: t.attrs["rule_set"] for k, t in tables.items()})
+    out = Delineation(
+        gpd.GeoDataFrame(columns=COLUMNS, geometry="geometry", crs=STORAGE_EPSG),
+        rule_sets={k: t.attrs["rule_set"] for k, t in tables.items()},
+    )
     if chosen.empty:
         return out
     chosen = chosen.to_crs(crs)
@@ -102,10 +138,18 @@ def delineate(store: Store, *, sources: Iterable[str] | None = None, missing: bo
         try:
             rows += _one(ctx, row, aquifers or {}, material, out.stops)
         except InputError as exc:
-            out.problems.append({"source_code": row.source_code, "row": int(row.Index) + 1, "reason": exc.reason,
-                                 "fix": exc.fix})
+            out.problems.append(
+                {
+                    "source_code": row.source_code,
+                    "row": int(row.Index) + 1,
+                    "reason": exc.reason,
+                    "fix": exc.fix,
+                }
+            )
     if rows:
-        zones = gpd.GeoDataFrame(rows, columns=COLUMNS, geometry="geometry", crs=crs).to_crs(STORAGE_EPSG)
+        zones = gpd.GeoDataFrame(rows, columns=COLUMNS, geometry="geometry", crs=crs).to_crs(
+            STORAGE_EPSG
+        )
         out.zones = zones
     return out
 
@@ -119,16 +163,29 @@ def _choose(src: gpd.GeoDataFrame, zones: pd.DataFrame, codes, missing: bool) ->
                 raise UnknownNameError("source code", c, valid)
         src = src[src["source_code"].isin(codes)]
     if missing:
-        official = set(zones.loc[zones["origin"] == "official", "source_code"]) if len(zones) else set()
-        src = src[~src["source_code"].isin(official) & ~src["has_official_zone"].fillna(False).astype(bool)]
+        official = (
+            set(zones.loc[zones["origin"] == "official", "source_code"]) if len(zones) else set()
+        )
+        src = src[
+            ~src["source_code"].isin(official)
+            & ~src["has_official_zone"].fillna(False).astype(bool)
+        ]
     return src
 
 
 class _Context:
     """Layers and indexes built once per call, lazily (a well-only run needs no network)."""
 
-    def __init__(self, store: Store, crs, tables: dict[str, pd.DataFrame], dem: Dem | None, tolerance: float) -> None:
-        self.store, self.crs, self.tables, self.dem, self.tolerance = store, crs, tables, dem, tolerance
+    def __init__(
+        self, store: Store, crs, tables: dict[str, pd.DataFrame], dem: Dem | None, tolerance: float
+    ) -> None:
+        self.store, self.crs, self.tables, self.dem, self.tolerance = (
+            store,
+            crs,
+            tables,
+            dem,
+            tolerance,
+        )
         self._channel: Channel | None = None
         self._reservoirs: gpd.GeoDataFrame | None = None
 
@@ -137,10 +194,20 @@ class _Context:
         if self._channel is None:
             rivers = self.store.read("rivers")
             admin = self.store.read("admin_units")
-            county = admin[admin["level"] == "county"].to_crs(self.crs).union_all() if len(admin) else None
+            county = (
+                admin[admin["level"] == "county"].to_crs(self.crs).union_all()
+                if len(admin)
+                else None
+            )
             self._channel = Channel(build_network(rivers), border=county)
-            widths = self.tables["channel_half_width"].set_index("management_level")["half_width_m"].astype(float)
-            levels = self._channel.net.lines.get("management_level", pd.Series("village", index=self._channel.net.lines.index))
+            widths = (
+                self.tables["channel_half_width"]
+                .set_index("management_level")["half_width_m"]
+                .astype(float)
+            )
+            levels = self._channel.net.lines.get(
+                "management_level", pd.Series("village", index=self._channel.net.lines.index)
+            )
             default = float(widths.min())
             self.half_width = np.array([float(widths.get(lv, default)) for lv in levels])
         return self._channel
@@ -157,7 +224,9 @@ class _Context:
     @property
     def reservoirs(self) -> gpd.GeoDataFrame:
         if self._reservoirs is None:
-            self._reservoirs = self.store.read("reservoirs").to_crs(self.crs).set_index("reservoir_code")
+            self._reservoirs = (
+                self.store.read("reservoirs").to_crs(self.crs).set_index("reservoir_code")
+            )
         return self._reservoirs
 
     def catchment_of(self, geom):
@@ -165,10 +234,17 @@ class _Context:
         if self.dem is None or geom is None or geom.is_empty:
             return None
         if self.dem.epsg != self.crs.to_epsg():
-            raise InputError(f"the DEM is in EPSG:{self.dem.epsg} but the county is measured in {self.crs}",
-                             field="epsg", fix=f"reproject the DEM to EPSG:{self.crs.to_epsg()}")
-        pts = shapely.get_coordinates(shapely.segmentize(geom.boundary if geom.geom_type.endswith("Polygon") else geom,
-                                                         self.dem.grid.cell / 2))
+            raise InputError(
+                f"the DEM is in EPSG:{self.dem.epsg} but the county is measured in {self.crs}",
+                field="epsg",
+                fix=f"reproject the DEM to EPSG:{self.crs.to_epsg()}",
+            )
+        pts = shapely.get_coordinates(
+            shapely.segmentize(
+                geom.boundary if geom.geom_type.endswith("Polygon") else geom,
+                self.dem.grid.cell / 2,
+            )
+        )
         return self.dem.catchment(pts[:, 0], pts[:, 1])
 
 
@@ -181,27 +257,39 @@ def _one(ctx: _Context, src, aquifers, material, stops) -> list[list]:
     what = f"intake of source {code}"
     if kind == "river":
         if not isinstance(src.river_code, str) or not src.river_code:
-            raise InputError(f"river-type source {code} names no river", field="river_code",
-                             fix="fill in river_code in water_sources")
-        spot = ctx.channel.locate(src.geometry, tolerance=ctx.tolerance,
-                                  river=src.river_code, what=what)
+            raise InputError(
+                f"river-type source {code} names no river",
+                field="river_code",
+                fix="fill in river_code in water_sources",
+            )
+        spot = ctx.channel.locate(
+            src.geometry, tolerance=ctx.tolerance, river=src.river_code, what=what
+        )
         table = ctx.tables["river_zone_distances"]
         parts = river_zones(ctx.channel, spot, table, lambda e: ctx.half_width[e])
         # land never crosses the watershed divide: keep it inside the catchment of the zone's channel
-        clip = ctx.catchment_of(shapely.union_all([parts["level1"]["lines"], parts["level2"]["lines"]]))
+        clip = ctx.catchment_of(
+            shapely.union_all([parts["level1"]["lines"], parts["level2"]["lines"]])
+        )
         if clip is not None:
             for part in parts.values():
                 part["land"] = part["land"].intersection(clip)
         rule = ctx.river_rule_text
-        notes = {lv: _stop_notes(ctx.channel, parts[lv]["stops"]) + (["land clipped at the watershed divide (DEM)"] if clip else [])
-                 for lv in parts}
+        notes = {
+            lv: _stop_notes(ctx.channel, parts[lv]["stops"])
+            + (["land clipped at the watershed divide (DEM)"] if clip else [])
+            for lv in parts
+        }
         for lv in parts:
             stops += [dict(s, source_code=code) for s in parts[lv]["stops"]]
     elif kind == "reservoir":
         rc = src.reservoir_code
         if not isinstance(rc, str) or rc not in ctx.reservoirs.index:
-            raise InputError(f"reservoir-type source {code} names no known reservoir ('{rc}')", field="reservoir_code",
-                             fix="fill in reservoir_code with a code from the reservoirs layer")
+            raise InputError(
+                f"reservoir-type source {code} names no known reservoir ('{rc}')",
+                field="reservoir_code",
+                fix="fill in reservoir_code with a code from the reservoirs layer",
+            )
         res = ctx.reservoirs.loc[rc]
         table = ctx.tables["reservoir_zones"]
         rrow = ctx.reservoir_rule(res["scale"])
@@ -210,30 +298,60 @@ def _one(ctx: _Context, src, aquifers, material, stops) -> list[list]:
         rule = {lv: _rule_text(table, rrow) for lv in parts}
         notes = {lv: parts[lv]["notes"] for lv in parts}
     elif kind == "groundwater":
-        radii, how = well_radii(ctx.tables["groundwater_travel_time"], ctx.tables["groundwater_empirical_radius"],
-                                aquifer=aquifers.get(code), material=material)
+        radii, how = well_radii(
+            ctx.tables["groundwater_travel_time"],
+            ctx.tables["groundwater_empirical_radius"],
+            aquifer=aquifers.get(code),
+            material=material,
+        )
         parts = well_zones(src.geometry, radii)
-        table = ctx.tables["groundwater_travel_time" if aquifers.get(code) else "groundwater_empirical_radius"]
+        table = ctx.tables[
+            "groundwater_travel_time" if aquifers.get(code) else "groundwater_empirical_radius"
+        ]
         rule = {lv: f"{table.attrs['rule_set']} ({how}; R = {radii[lv]:.0f} m)" for lv in parts}
         notes = {lv: [] for lv in parts}
     else:
-        raise InputError(f"source {code} has unknown source_type '{kind}'", field="source_type",
-                         fix="use river, reservoir or groundwater")
+        raise InputError(
+            f"source {code} has unknown source_type '{kind}'",
+            field="source_type",
+            fix="use river, reservoir or groundwater",
+        )
     out = []
     for lv, part in parts.items():
         geom = shapely.union_all([part["water"], part["land"]])
-        out.append([f"{code}-{lv[0].upper()}{lv[-1]}-proposed", code, lv, "proposed", rule[lv], "; ".join(notes[lv]) or None,
-                    geom.area, part["water"].area, part["land"].area, shapely.make_valid(geom)])
+        out.append(
+            [
+                f"{code}-{lv[0].upper()}{lv[-1]}-proposed",
+                code,
+                lv,
+                "proposed",
+                rule[lv],
+                "; ".join(notes[lv]) or None,
+                geom.area,
+                part["water"].area,
+                part["land"].area,
+                shapely.make_valid(geom),
+            ]
+        )
     return out
 
 
 def _stop_notes(channel: Channel, stops: list[dict]) -> list[str]:
-    words = {"source": "reached the river's source", "network_end": "reached the end of the network",
-             "county_border": "reached the county border"}
+    words = {
+        "source": "reached the river's source",
+        "network_end": "reached the end of the network",
+        "county_border": "reached the county border",
+    }
     out = []
     for s in stops:
-        river = channel.net.lines["river_code"].iloc[s["edge"]] if "river_code" in channel.net.lines else s["edge"]
-        out.append(f"{words[s['kind']]} on {river} after {s['walked_m']:.0f} m (rule asks {s['wanted_m']:.0f} m)")
+        river = (
+            channel.net.lines["river_code"].iloc[s["edge"]]
+            if "river_code" in channel.net.lines
+            else s["edge"]
+        )
+        out.append(
+            f"{words[s['kind']]} on {river} after {s['walked_m']:.0f} m (rule asks {s['wanted_m']:.0f} m)"
+        )
     return out
 
 
@@ -241,10 +359,16 @@ def write_proposals(store: Store, zones: gpd.GeoDataFrame) -> int:
     """Save proposals into ``protection_zones``, replacing earlier proposals for the same
     sources; official zones stay exactly as they were. Returns the rows written."""
     if len(zones) and (zones["origin"] != "proposed").any():
-        raise InputError("only proposed zones can be written this way", field="origin",
-                         fix="official zones are imported with riverchief import")
+        raise InputError(
+            "only proposed zones can be written this way",
+            field="origin",
+            fix="official zones are imported with riverchief import",
+        )
     old = store.read("protection_zones")
     keep = old[~((old["origin"] == "proposed") & old["source_code"].isin(zones["source_code"]))]
     new = zones[[c for c in old.columns if c in zones.columns]]
-    store.write({"protection_zones": pd.concat([keep, new.to_crs(old.crs)], ignore_index=True)}, mode="replace")
+    store.write(
+        {"protection_zones": pd.concat([keep, new.to_crs(old.crs)], ignore_index=True)},
+        mode="replace",
+    )
     return len(new)

@@ -16,8 +16,13 @@ from gis.crs import STORAGE_EPSG, metric_crs
 from gis.store import Store
 
 # layers whose features can lie inside a zone, and their id column
-INSIDE_LAYERS = {"quarries": "quarry_id", "structures": "structure_id", "signboards": "board_id",
-                 "water_sources": "source_code", "admin_units": "admin_code"}
+INSIDE_LAYERS = {
+    "quarries": "quarry_id",
+    "structures": "structure_id",
+    "signboards": "board_id",
+    "water_sources": "source_code",
+    "admin_units": "admin_code",
+}
 
 
 class ZoneIndex:
@@ -43,7 +48,10 @@ class ZoneIndex:
         x0, y0, x1, y1 = self.zones.total_bounds if len(zones) else (0.0, 0.0, 1.0, 1.0)
         self.size = max(x1 - x0, y1 - y0, 1e-9) / cells
         self.origin = (x0, y0)
-        self.shape = (int(np.ceil((y1 - y0) / self.size)) + 1, int(np.ceil((x1 - x0) / self.size)) + 1)
+        self.shape = (
+            int(np.ceil((y1 - y0) / self.size)) + 1,
+            int(np.ceil((x1 - x0) / self.size)) + 1,
+        )
         self._inside, self._edge = self._label_cells()
 
     def _label_cells(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -110,8 +118,11 @@ def parse_point(text: str) -> tuple[float, float]:
             raise ValueError
         return float(parts[0]), float(parts[1])
     except ValueError:
-        raise InputError(f"'{text}' is not a point", field="--point",
-                         fix="write LON,LAT in decimal degrees, e.g. 105.35,30.21 (or X,Y with --crs)") from None
+        raise InputError(
+            f"'{text}' is not a point",
+            field="--point",
+            fix="write LON,LAT in decimal degrees, e.g. 105.35,30.21 (or X,Y with --crs)",
+        ) from None
 
 
 def read_places(path: str | Path, *, crs=None) -> gpd.GeoSeries:
@@ -126,28 +137,51 @@ def read_places(path: str | Path, *, crs=None) -> gpd.GeoSeries:
     with tempfile.TemporaryDirectory(prefix="riverchief-places-") as tmp:
         inner = src
         if src.suffix.lower() == ".zip":
-            shp = [f for f in archive.safe_extract(src, Path(tmp)) if f.suffix.lower() in (".shp", ".geojson", ".gpkg", ".kml")]
+            shp = [
+                f
+                for f in archive.safe_extract(src, Path(tmp))
+                if f.suffix.lower() in (".shp", ".geojson", ".gpkg", ".kml")
+            ]
             if len(shp) != 1:
-                raise InputError(f"the archive holds {len(shp)} GIS files", file=str(src), fix="zip exactly one layer")
+                raise InputError(
+                    f"the archive holds {len(shp)} GIS files",
+                    file=str(src),
+                    fix="zip exactly one layer",
+                )
             inner = shp[0]
         raw = read_vector(inner, display=str(src))
     if raw.crs is None and not crs:
-        raise InputError("the file has no CRS", file=str(src), field="crs",
-                         fix="pass --crs EPSG:XXXX (EPSG:4490 for lon/lat), or add a .prj")
+        raise InputError(
+            "the file has no CRS",
+            file=str(src),
+            field="crs",
+            fix="pass --crs EPSG:XXXX (EPSG:4490 for lon/lat), or add a .prj",
+        )
     if len(raw.frame) == 0:
-        raise InputError("the file has no features", file=str(src), fix="check the layer, or export it again")
+        raise InputError(
+            "the file has no features", file=str(src), fix="check the layer, or export it again"
+        )
     return gpd.GeoSeries(raw.frame.geometry.values, crs=crs or raw.crs)
 
 
-def zones_at(store: Store, points: gpd.GeoSeries, *, zones: gpd.GeoDataFrame | None = None,
-             extent_check: bool = True) -> list[list[dict]]:
+def zones_at(
+    store: Store,
+    points: gpd.GeoSeries,
+    *,
+    zones: gpd.GeoDataFrame | None = None,
+    extent_check: bool = True,
+) -> list[list[dict]]:
     """For each point (any CRS), the zones it falls in: ``[{zone_id, source_code, level, origin}]``.
 
     Lines and polygons get the zones they touch. Raises InputError for a place outside
     China or far outside the county, which is nearly always a CRS or lon/lat mix-up.
     """
     if points.crs is None:
-        raise InputError("the points have no CRS", field="crs", fix="give --crs EPSG:XXXX (EPSG:4490 for lon/lat)")
+        raise InputError(
+            "the points have no CRS",
+            field="crs",
+            fix="give --crs EPSG:XXXX (EPSG:4490 for lon/lat)",
+        )
     zones = store.read("protection_zones") if zones is None else zones
     geo = points.to_crs(STORAGE_EPSG)
     if extent_check:
@@ -164,8 +198,14 @@ def zones_at(store: Store, points: gpd.GeoSeries, *, zones: gpd.GeoDataFrame | N
     out: list[list[dict]] = [[] for _ in range(len(pts))]
     for pi, zi in zip(p, k, strict=True):
         row = z.iloc[int(zi)]
-        out[int(pi)].append({"zone_id": row["zone_id"], "source_code": row["source_code"], "level": row["level"],
-                             "origin": row["origin"]})
+        out[int(pi)].append(
+            {
+                "zone_id": row["zone_id"],
+                "source_code": row["source_code"],
+                "level": row["level"],
+                "origin": row["origin"],
+            }
+        )
     return out
 
 
@@ -177,12 +217,22 @@ def _check_extent(store: Store, geo: gpd.GeoSeries, margin_deg: float = 0.1) -> 
             raise InputError("empty geometry", row=i + 1, field="geometry", fix="give a point")
         p = g if g.geom_type == "Point" else g.representative_point()
         if not in_china(p.x, p.y) and in_china(p.y, p.x):
-            raise InputError(f"point ({p.x:.5f}, {p.y:.5f}) is outside China, but swapped it is inside",
-                             row=i + 1, field="geometry", fix="write longitude first: LON,LAT")
-        if not (x0 - margin_deg <= p.x <= x1 + margin_deg and y0 - margin_deg <= p.y <= y1 + margin_deg):
-            raise InputError(f"point ({p.x:.5f}, {p.y:.5f}) is outside the county "
-                             f"({x0:.3f}-{x1:.3f} E, {y0:.3f}-{y1:.3f} N)", row=i + 1, field="geometry",
-                             fix="check the coordinates and their CRS (--crs); GCJ-02 points need converting first")
+            raise InputError(
+                f"point ({p.x:.5f}, {p.y:.5f}) is outside China, but swapped it is inside",
+                row=i + 1,
+                field="geometry",
+                fix="write longitude first: LON,LAT",
+            )
+        if not (
+            x0 - margin_deg <= p.x <= x1 + margin_deg and y0 - margin_deg <= p.y <= y1 + margin_deg
+        ):
+            raise InputError(
+                f"point ({p.x:.5f}, {p.y:.5f}) is outside the county "
+                f"({x0:.3f}-{x1:.3f} E, {y0:.3f}-{y1:.3f} N)",
+                row=i + 1,
+                field="geometry",
+                fix="check the coordinates and their CRS (--crs); GCJ-02 points need converting first",
+            )
 
 
 def inside_zone(store: Store, zone_id: str) -> dict[str, pd.DataFrame]:
@@ -228,6 +278,13 @@ def overlapping_zones(store: Store, *, min_area_m2: float = 1.0) -> pd.DataFrame
     for i, j in zip(a[keep], b[keep], strict=True):
         area = z.geometry.iloc[i].intersection(z.geometry.iloc[j]).area
         if area >= min_area_m2:
-            rows.append({"zone_a": z.zone_id.iloc[i], "source_a": z.source_code.iloc[i], "zone_b": z.zone_id.iloc[j],
-                         "source_b": z.source_code.iloc[j], "overlap_m2": round(float(area), 1)})
+            rows.append(
+                {
+                    "zone_a": z.zone_id.iloc[i],
+                    "source_a": z.source_code.iloc[i],
+                    "zone_b": z.zone_id.iloc[j],
+                    "source_b": z.source_code.iloc[j],
+                    "overlap_m2": round(float(area), 1),
+                }
+            )
     return pd.DataFrame(rows, columns=["zone_a", "source_a", "zone_b", "source_b", "overlap_m2"])

@@ -29,14 +29,22 @@ def reservoir_zones(water, intake: Point, rule: pd.Series, *, catchment=None) ->
     if rule["level1_water"] == "all":
         water1 = water
     else:
-        water1 = water.intersection(intake.buffer(float(rule["level1_radius_m"]), quad_segs=QUAD_SEGS))
+        water1 = water.intersection(
+            intake.buffer(float(rule["level1_radius_m"]), quad_segs=QUAD_SEGS)
+        )
         if water1.is_empty:
-            notes.append("intake is not on the water surface; level 1 water taken around the nearest shore point")
+            notes.append(
+                "intake is not on the water surface; level 1 water taken around the nearest shore point"
+            )
             near = nearest_points(water, intake)[0]
-            water1 = water.intersection(near.buffer(float(rule["level1_radius_m"]), quad_segs=QUAD_SEGS))
+            water1 = water.intersection(
+                near.buffer(float(rule["level1_radius_m"]), quad_segs=QUAD_SEGS)
+            )
     land1 = water1.buffer(float(rule["level1_land_m"]), quad_segs=QUAD_SEGS).difference(water)
     if rule["level2_water"] == "radial":
-        water2 = water.intersection(water1.buffer(float(rule["level2_radius_m"]), quad_segs=QUAD_SEGS)).difference(water1)
+        water2 = water.intersection(
+            water1.buffer(float(rule["level2_radius_m"]), quad_segs=QUAD_SEGS)
+        ).difference(water1)
     else:
         water2 = water.difference(water1)
     inner = shapely.union_all([water, land1])
@@ -45,7 +53,15 @@ def reservoir_zones(water, intake: Point, rule: pd.Series, *, catchment=None) ->
         notes.append("level 2 land is the upstream catchment")
     else:
         if rule["level2_land"] == "catchment":
-            notes.append(f"no DEM or catchment given: a {float(rule['level2_land_m']):.0f} m band stands in for the catchment")
-        land2 = shapely.union_all([water1, water2]).buffer(float(rule["level2_land_m"]), quad_segs=QUAD_SEGS).difference(inner)
-    return {"level1": {"water": water1, "land": land1, "notes": notes},
-            "level2": {"water": water2, "land": land2, "notes": list(notes)}}
+            notes.append(
+                f"no DEM or catchment given: a {float(rule['level2_land_m']):.0f} m band stands in for the catchment"
+            )
+        land2 = (
+            shapely.union_all([water1, water2])
+            .buffer(float(rule["level2_land_m"]), quad_segs=QUAD_SEGS)
+            .difference(inner)
+        )
+    return {
+        "level1": {"water": water1, "land": land1, "notes": notes},
+        "level2": {"water": water2, "land": land2, "notes": list(notes)},
+    }

@@ -15,29 +15,48 @@ def well_radius(*, K: float, I: float, n: float, T: float, alpha: float) -> floa
     """R = α·K·I·T/n in metres: K in m/d, I and n dimensionless, T in days."""
     for name, v in (("K", K), ("I", I), ("n", n), ("T", T), ("alpha", alpha)):
         if not v > 0:
-            raise InputError(f"aquifer parameter {name} must be positive, got {v}", field=name,
-                             fix="give K in m/d, the hydraulic gradient I, the effective porosity n (0-1)")
+            raise InputError(
+                f"aquifer parameter {name} must be positive, got {v}",
+                field=name,
+                fix="give K in m/d, the hydraulic gradient I, the effective porosity n (0-1)",
+            )
     if n > 1:
-        raise InputError(f"effective porosity n must be a fraction, got {n}", field="n", fix="write 0.2, not 20")
+        raise InputError(
+            f"effective porosity n must be a fraction, got {n}", field="n", fix="write 0.2, not 20"
+        )
     return alpha * K * I * T / n
 
 
-def well_radii(travel: pd.DataFrame, empirical: pd.DataFrame, *, aquifer: dict | None = None,
-               material: str = DEFAULT_MATERIAL) -> tuple[dict[str, float], str]:
+def well_radii(
+    travel: pd.DataFrame,
+    empirical: pd.DataFrame,
+    *,
+    aquifer: dict | None = None,
+    material: str = DEFAULT_MATERIAL,
+) -> tuple[dict[str, float], str]:
     """Radius per level and how it was found: from K, I, n when ``aquifer`` gives them,
     else from the empirical table for ``material``."""
     from gis import rules
 
     if aquifer:
         t = travel.set_index("level")
-        radii = {lv: well_radius(K=float(aquifer["K"]), I=float(aquifer["I"]), n=float(aquifer["n"]),
-                                 T=float(t.loc[lv, "travel_time_d"]), alpha=float(t.loc[lv, "alpha"]))
-                 for lv in ("level1", "level2")}
+        radii = {
+            lv: well_radius(
+                K=float(aquifer["K"]),
+                I=float(aquifer["I"]),
+                n=float(aquifer["n"]),
+                T=float(t.loc[lv, "travel_time_d"]),
+                alpha=float(t.loc[lv, "alpha"]),
+            )
+            for lv in ("level1", "level2")
+        }
         how = f"R = α·K·I·T/n with K={aquifer['K']} m/d, I={aquifer['I']}, n={aquifer['n']}"
         return radii, how
     row = rules.row(empirical, "material", material)
-    return ({"level1": float(row["level1_m"]), "level2": float(row["level2_m"])},
-            f"aquifer parameters unknown: empirical radius for {material}")
+    return (
+        {"level1": float(row["level1_m"]), "level2": float(row["level2_m"])},
+        f"aquifer parameters unknown: empirical radius for {material}",
+    )
 
 
 def well_zones(point: Point, radii: dict[str, float]) -> dict[str, dict]:
