@@ -57,7 +57,40 @@ HASH_FIX = "run 'riverchief hash-password' and put the new line in .streamlit/se
 
 
 def hash_password(password: str, *, iterations: int = ITERATIONS, salt: str | None = None) -> str:
-    """``pbkdf2_sha256$ITERATIONS$SALT$HASH`` for ``password`` (a fresh random salt by default)."""
+    """``pbkdf2_sha256$ITERATIONS$SALT$HASH`` for ``password`` (a fresh random salt by default).
+
+    Parameters
+    ----------
+    password : str
+        Not empty.
+    iterations : int
+        PBKDF2-SHA256 rounds; :func:`verify_password` refuses fewer than
+        :data:`MIN_ITERATIONS`.
+    salt : str, optional
+        Only for reproducible examples and tests; a random 32-hex-digit salt by default.
+
+    Returns
+    -------
+    str
+        The line to put in ``.streamlit/secrets.toml``.
+
+    Raises
+    ------
+    InputError
+        The password is empty.
+
+    Examples
+    --------
+    The fewest iterations :func:`verify_password` accepts, and a fixed salt, so the
+    digest can be checked with :mod:`hashlib` alone:
+
+    >>> stored = hash_password("河长2026", iterations=100_000, salt="demo-salt")
+    >>> stored[:40]
+    'pbkdf2_sha256$100000$demo-salt$0654a75d4'
+    >>> digest = hashlib.pbkdf2_hmac("sha256", "河长2026".encode(), b"demo-salt", 100_000)
+    >>> stored.endswith(digest.hex())
+    True
+    """
     if not password:
         raise InputError(
             "the password is empty", field="password", fix="choose a non-empty password"
@@ -104,7 +137,31 @@ def parse_hash(stored: object, *, field: str = SECRET_KEY) -> tuple[int, str, st
 
 def verify_password(password: str, stored: object) -> bool:
     """Whether ``password`` matches the ``stored`` hash; False for a missing, malformed or
-    out-of-bounds hash (:func:`parse_hash` says why)."""
+    out-of-bounds hash (:func:`parse_hash` says why).
+
+    Parameters
+    ----------
+    password : str
+        As typed.
+    stored : object
+        A :func:`hash_password` line from the secrets file (anything else gives False).
+
+    Returns
+    -------
+    bool
+        Compared in constant time.
+
+    Examples
+    --------
+    >>> stored = hash_password("河长2026", iterations=100_000)
+    >>> verify_password("河长2026", stored), verify_password("河长2025", stored)
+    (True, False)
+
+    A hash with too few iterations is cheap to crack, and refused:
+
+    >>> verify_password("河长2026", hash_password("河长2026", iterations=1_000))
+    False
+    """
     if not password or not isinstance(stored, str):
         return False
     try:

@@ -105,9 +105,11 @@ class Layer:
 
     @property
     def field_names(self) -> list[str]:
+        """The fields' names, in the catalogue's order."""
         return [f.name for f in self.fields]
 
     def field(self, name: str) -> Field:
+        """The field called ``name``; UnknownNameError lists the layer's fields."""
         for f in self.fields:
             if f.name == name:
                 return f
@@ -640,7 +642,37 @@ LEVEL_WORDS = {
 
 
 def get_layer(name: str) -> Layer:
-    """The catalogue entry for ``name``; the error lists the valid names."""
+    """The catalogue entry for ``name``; the error lists the valid names.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`LAYER_NAMES`.
+
+    Returns
+    -------
+    Layer
+        Its geometry type (None for a table), key field, names in 中文 and English, and
+        fields with their types, requirement and code lists.
+
+    Raises
+    ------
+    UnknownNameError
+        ``name`` is not a layer of the catalogue.
+
+    Examples
+    --------
+    >>> rivers = get_layer("rivers")
+    >>> rivers.zh, rivers.geometry, rivers.key
+    ('河流', 'LineString', 'river_code')
+    >>> rivers.field_names
+    ['river_code', 'name', 'management_level', 'in_register', 'flows_into']
+    >>> level = rivers.field("management_level")
+    >>> level.zh, level.required, level.codes["township"]
+    ('管理级别', True, ('镇乡级', 'township'))
+    >>> get_layer("chiefs").geometry is None
+    True
+    """
     try:
         return _BY_NAME[name]
     except KeyError:

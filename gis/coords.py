@@ -125,10 +125,39 @@ def convert(lon, lat, *, src: str, dst: str):
     lon, lat : float or array
         Degrees in the ``src`` system.
     src, dst : {"wgs84", "cgcs2000", "gcj02", "bd09"}
+        From and to which system; WGS84 and CGCS2000 are one (centimetres apart).
 
     Returns
     -------
     (lon, lat) : arrays (0-d for scalar input)
+        Points outside China (:func:`in_china`) pass through the GCJ-02 step unchanged.
+
+    Raises
+    ------
+    UnknownNameError
+        ``src`` or ``dst`` is not one of :data:`SYSTEMS`.
+
+    Examples
+    --------
+    The test points of the eviltransform project (github.com/googollee/eviltransform,
+    ``go/transform_test.go``: Beijing, Shanghai, Shenzhen), WGS84 to GCJ-02 and back:
+
+    >>> lon, lat = convert([116.377817, 121.5272106, 113.912316],
+    ...                    [39.911954, 31.1774276, 22.543847], src="wgs84", dst="gcj02")
+    >>> lon.round(8).tolist()
+    [116.38404722, 121.53154186, 113.91717648]
+    >>> lat.round(8).tolist()
+    [39.91334546, 31.17530398, 22.54079613]
+    >>> back_lon, back_lat = convert(lon, lat, src="gcj02", dst="wgs84")
+    >>> back_lon.round(7).tolist(), back_lat.round(7).tolist()
+    ([116.377817, 121.5272106, 113.912316], [39.911954, 31.1774276, 22.543847])
+
+    GCJ-02 to Baidu BD-09, against the coordtransform project (github.com/wandergis/
+    coordtransform, ``test/app.js``: gcj02tobd09(116.404, 39.915)):
+
+    >>> x, y = convert(116.404, 39.915, src="gcj02", dst="bd09")
+    >>> round(float(x), 8), round(float(y), 8)
+    (116.41036949, 39.92133699)
     """
     for name, value in (("src", src), ("dst", dst)):
         if value not in SYSTEMS:
@@ -144,8 +173,28 @@ def convert(lon, lat, *, src: str, dst: str):
 def convert_point(lon: float, lat: float, *, src: str, dst: str) -> tuple[float, float]:
     """One point through :func:`convert`, as plain floats (for a typed-in point or a click).
 
+    Parameters
+    ----------
+    lon, lat : float
+        Degrees in the ``src`` system.
+    src, dst : {"wgs84", "cgcs2000", "gcj02", "bd09"}
+        As in :func:`convert`.
+
+    Returns
+    -------
+    (float, float)
+        Longitude and latitude in ``dst``.
+
+    Raises
+    ------
+    UnknownNameError
+        ``src`` or ``dst`` is not one of :data:`SYSTEMS`.
+
     Examples
     --------
+    wgs84togcj02(116.404, 39.915) of the coordtransform project (github.com/wandergis/
+    coordtransform, ``test/app.js``) is (116.41024449916938, 39.91640428150164):
+
     >>> x, y = convert_point(116.404, 39.915, src="wgs84", dst="gcj02")
     >>> round(x, 6), round(y, 6)
     (116.410244, 39.916404)

@@ -34,6 +34,22 @@ def gk_epsg_for_lon(lon: float) -> int:
     -------
     int
         An EPSG code from 4534 (CM 75°E) to 4554 (CM 135°E).
+
+    Raises
+    ------
+    CRSError
+        The longitude is outside the zones (not in China, or lon/lat swapped).
+
+    Examples
+    --------
+    117°E is the central meridian of 3-degree zone 39 (117 / 3), EPSG:4548 in the
+    EPSG registry ("CGCS2000 / 3-degree Gauss-Kruger CM 117E"); the demo county at
+    105.3°E is in zone 35 (CM 105°E, EPSG:4544). A zone reaches 1.5° either side:
+
+    >>> gk_epsg_for_lon(117.0), gk_epsg_for_lon(105.3), gk_epsg_for_lon(118.4)
+    (4548, 4544, 4548)
+    >>> pyproj.CRS.from_epsg(gk_epsg_for_lon(117.0)).name
+    'CGCS2000 / 3-degree Gauss-Kruger CM 117E'
     """
     cm = 3 * round(lon / 3)
     if not _GK3_FIRST_CM <= cm <= _GK3_LAST_CM:
@@ -45,7 +61,28 @@ def gk_epsg_for_lon(lon: float) -> int:
 
 
 def zone_prefixed_epsg(easting: float) -> int | None:
-    """Guess the zone-prefixed GK EPSG code (4513 to 4533) from an easting like 35,xxx,xxx."""
+    """Guess the zone-prefixed GK EPSG code (4513 to 4533) from an easting like 35,xxx,xxx.
+
+    Parameters
+    ----------
+    easting : float
+        An easting in metres whose millions are the zone number (false easting
+        ``zone * 1e6 + 500 000``).
+
+    Returns
+    -------
+    int or None
+        EPSG:4513 (zone 25) to EPSG:4533 (zone 45); None when the millions are no zone.
+
+    Examples
+    --------
+    Zone 39 (CM 117°E) is EPSG:4527:
+
+    >>> zone_prefixed_epsg(39_512_345.6), zone_prefixed_epsg(512_345.6)
+    (4527, None)
+    >>> pyproj.CRS.from_epsg(4527).name
+    'CGCS2000 / 3-degree Gauss-Kruger zone 39'
+    """
     zone = int(easting // 1_000_000)
     if _GK3_PREFIXED_FIRST_ZONE <= zone <= _GK3_PREFIXED_FIRST_ZONE + 20:
         return _GK3_PREFIXED_FIRST_EPSG + zone - _GK3_PREFIXED_FIRST_ZONE
@@ -57,6 +94,32 @@ def metric_crs(gdf: gpd.GeoDataFrame) -> pyproj.CRS:
 
     The UTM fallback exists so that foreign reference data (e.g. USGS NHDPlus test
     files) can be measured with the same code paths.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        Any CRS; only the centre of its bounding box is used.
+
+    Returns
+    -------
+    pyproj.CRS
+        The CGCS2000 3-degree Gauss-Krüger zone (:func:`gk_epsg_for_lon`) inside China,
+        else the UTM zone of the data.
+
+    Raises
+    ------
+    CRSError
+        ``gdf`` has no CRS.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> beijing = gpd.GeoDataFrame(geometry=[Point(116.4, 39.9)], crs=4490)
+    >>> metric_crs(beijing).to_epsg()
+    4548
+    >>> denver = gpd.GeoDataFrame(geometry=[Point(-105.0, 39.7)], crs=4326)
+    >>> metric_crs(denver).to_epsg()  # UTM zone 13N
+    32613
     """
     if gdf.crs is None:
         raise CRSError("the data has no CRS", fix="set one with set_crs() or import with --crs")
@@ -74,6 +137,17 @@ def metric_crs(gdf: gpd.GeoDataFrame) -> pyproj.CRS:
 
 
 def to_metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Project ``gdf`` to :func:`metric_crs` (no-op if it is already projected there)."""
+    """Project ``gdf`` to :func:`metric_crs` (no-op if it is already projected there).
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        Any CRS.
+
+    Returns
+    -------
+    GeoDataFrame
+        In metres; ``gdf`` itself when it is already in that CRS.
+    """
     target = metric_crs(gdf)
     return gdf if gdf.crs.equals(target) else gdf.to_crs(target)

@@ -326,7 +326,29 @@ LABELS: dict[str, tuple[str, str]] = {
 
 
 def t(key: str, lang: str = "zh") -> str:
-    """The label for ``key`` in ``lang`` ('zh' or 'en')."""
+    """The label for ``key`` in ``lang`` ('zh' or 'en').
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`LABELS`.
+    lang : {"zh", "en"}
+        中文 by default.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    UnknownNameError
+        An unknown language or key; the message lists the valid ones.
+
+    Examples
+    --------
+    >>> t("app_title"), t("app_title", "en")
+    ('河长制 GIS', 'River Chief GIS')
+    """
     if lang not in LANGUAGES:
         raise UnknownNameError("language", lang, LANGUAGES)
     try:

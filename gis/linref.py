@@ -21,7 +21,30 @@ _K = re.compile(r"^\s*K\s*(\d+)\s*\+\s*(\d{1,3}(?:\.\d+)?)\s*$", re.IGNORECASE)
 
 
 def format_k(metres: float, *, decimals: int = 0) -> str:
-    """``5064`` → ``'K5+064'`` (``decimals`` adds metre fractions: ``'K5+064.5'``)."""
+    """``5064`` → ``'K5+064'`` (``decimals`` adds metre fractions: ``'K5+064.5'``).
+
+    Parameters
+    ----------
+    metres : float
+        Chainage in metres from the river's source; not negative.
+    decimals : int
+        Decimal places of the metres.
+
+    Returns
+    -------
+    str
+        ``K<km>+<metres, three digits>``, as on a Chinese chainage stake (桩号).
+
+    Raises
+    ------
+    ValueError
+        ``metres`` is negative.
+
+    Examples
+    --------
+    >>> format_k(5064), format_k(64), format_k(12000), format_k(5064.46, decimals=1)
+    ('K5+064', 'K0+064', 'K12+000', 'K5+064.5')
+    """
     if metres < 0:
         raise ValueError(f"chainage must not be negative, got {metres}")
     km, m = divmod(round(metres, decimals), 1000)
@@ -30,7 +53,29 @@ def format_k(metres: float, *, decimals: int = 0) -> str:
 
 
 def parse_k(text: str) -> float:
-    """``'K5+064'`` → ``5064.0``; raises InputError naming the expected form."""
+    """``'K5+064'`` → ``5064.0``; raises InputError naming the expected form.
+
+    Parameters
+    ----------
+    text : str
+        ``K<km>+<metres>``; spaces and a lower-case ``k`` are accepted, the metres must be
+        below 1000.
+
+    Returns
+    -------
+    float
+        Metres from the river's source.
+
+    Raises
+    ------
+    InputError
+        ``text`` is not a chainage in K-notation.
+
+    Examples
+    --------
+    >>> parse_k("K5+064"), parse_k(" k12 + 000.5 ")
+    (5064.0, 12000.5)
+    """
     m = _K.match(str(text))
     if not m or float(m.group(2)) >= 1000:
         raise InputError(
@@ -49,6 +94,7 @@ class Location:
 
     @property
     def k(self) -> str:
+        """The chainage in K-notation (:func:`format_k`)."""
         return format_k(self.chainage_m)
 
 
@@ -59,6 +105,23 @@ class Rivers:
     ----------
     rivers : GeoDataFrame
         The ``rivers`` layer (any CRS); ``key`` names the id column.
+
+    Examples
+    --------
+    A river drawn 10 km due east from its source (metres in EPSG:4544):
+
+    >>> from shapely.geometry import LineString, Point
+    >>> line = LineString([(500_000, 3_350_000), (510_000, 3_350_000)])
+    >>> rivers = Rivers(gpd.GeoDataFrame({"river_code": ["R1"]}, geometry=[line], crs=4544))
+    >>> at = rivers.locate(Point(505_064, 3_350_030))
+    >>> at.river_code, at.chainage_m, at.offset_m, at.k
+    ('R1', 5064.0, 30.0, 'K5+064')
+    >>> rivers.point_at("R1", parse_k("K2+500")).x
+    502500.0
+    >>> rivers.extract("R1", 1000, 1250).length, rivers.length("R1")
+    (250.0, 10000.0)
+    >>> rivers.locate(Point(505_000, 3_351_000), max_distance=500) is None
+    True
     """
 
     def __init__(self, rivers: gpd.GeoDataFrame, *, key: str = "river_code") -> None:
@@ -67,13 +130,25 @@ class Rivers:
         self._tree = shapely.STRtree(self._geoms)
 
     def length(self, river: str) -> float:
+        """Length of ``river`` in metres; InputError for an unknown code."""
         return self._line(river).length
 
     def locate(self, point, *, crs=None, max_distance: float | None = None) -> Location | None:
         """The nearest river to ``point``, the chainage there and the offset distance.
 
-        ``point`` is a shapely Point in ``crs`` (default: the rivers' metric CRS).
-        Returns None when no river is within ``max_distance`` metres.
+        Parameters
+        ----------
+        point : shapely.Point
+            In ``crs`` (default: the rivers' metric CRS).
+        crs : optional
+            Anything ``pyproj`` reads, e.g. ``4490``.
+        max_distance : float, optional
+            Metres; farther rivers are not considered.
+
+        Returns
+        -------
+        Location or None
+            None when no river is within ``max_distance`` metres.
         """
         if crs is not None:
             point = gpd.GeoSeries([point], crs=crs).to_crs(self.gdf.crs).iloc[0]
@@ -92,12 +167,25 @@ class Rivers:
         )
 
     def point_at(self, river: str, chainage_m: float) -> Point:
+        """The point ``chainage_m`` metres from the source of ``river`` (metric CRS).
+
+        Raises
+        ------
+        InputError
+            Unknown river, or a chainage outside it.
+        """
         line = self._line(river)
         self._check(river, chainage_m, line)
         return line.interpolate(chainage_m)
 
     def extract(self, river: str, from_m: float, to_m: float):
-        """The stretch of ``river`` between two chainages (metric CRS)."""
+        """The stretch of ``river`` between two chainages (metric CRS).
+
+        Raises
+        ------
+        InputError
+            Unknown river, ``to_m`` before ``from_m``, or a chainage outside the river.
+        """
         line = self._line(river)
         if to_m < from_m:
             raise InputError(

@@ -31,7 +31,26 @@ _MOBILE_DIGITS = re.compile(r"^(?:86)?1[3-9]\d{9}$")
 
 
 def mask_phone(phone) -> str | None:
-    """Keep the first three and last four digits: ``138-1234-5678`` -> ``138-****-5678``."""
+    """Keep the first three and last four digits: ``138-1234-5678`` -> ``138-****-5678``.
+
+    Parameters
+    ----------
+    phone : str
+        A phone number as written, separators included.
+
+    Returns
+    -------
+    str or None
+        The same text with the middle digits as ``*`` (a short number keeps only its last
+        two digits); None for an empty or non-text value.
+
+    Examples
+    --------
+    >>> mask_phone("138-1234-5678"), mask_phone("13812345678"), mask_phone("0838-1234567")
+    ('138-****-5678', '138****5678', '083*-***4567')
+    >>> mask_phone(None) is None
+    True
+    """
     if not isinstance(phone, str) or not phone:
         return None
     digits = [i for i, ch in enumerate(phone) if ch.isdigit()]
@@ -40,7 +59,22 @@ def mask_phone(phone) -> str | None:
 
 
 def mask_text(text):
-    """Every phone number inside ``text`` masked (other text unchanged)."""
+    """Every phone number inside ``text`` masked (other text unchanged).
+
+    Parameters
+    ----------
+    text : str or object
+        Free text; anything that is not a string is returned as it is.
+
+    Returns
+    -------
+    str or object
+
+    Examples
+    --------
+    >>> mask_text("王平 13812345678，办公室 0838-1234567，村 512099001")
+    '王平 138****5678，办公室 083*-***4567，村 512099001'
+    """
     if not isinstance(text, str):
         return text
     # the country code stays readable; the number after it is masked as a number alone
@@ -50,7 +84,13 @@ def mask_text(text):
 
 
 def is_phone_column(name) -> bool:
-    """Whether a column's name says it holds phone numbers."""
+    """Whether a column's name says it holds phone numbers.
+
+    Examples
+    --------
+    >>> is_phone_column("联系电话"), is_phone_column("Mobile"), is_phone_column("name")
+    (True, True, False)
+    """
     text = str(name).lower()
     return name in PHONE_FIELDS or any(h in text for h in PHONE_HINTS)
 
@@ -69,7 +109,27 @@ def _mask_number(value):
 def mask_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy with every phone number masked: the catalogue's phone columns and extra
     columns named like one (电话, 手机, tel …) whole, numbers inside any text, and mobile
-    numbers stored as numbers (a spreadsheet's habit)."""
+    numbers stored as numbers (a spreadsheet's habit).
+
+    Parameters
+    ----------
+    df : DataFrame
+        Not changed; geometry columns are skipped.
+
+    Returns
+    -------
+    DataFrame
+        The masked copy.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"name": ["王平"], "联系电话": ["13812345678"],
+    ...                    "备注": ["手机 +86 139 1234 5678"], "编号": [13712345678],
+    ...                    "admin_code": ["512099001"]})
+    >>> mask_frame(df).iloc[0].tolist()
+    ['王平', '138****5678', '手机 +86 139 **** 5678', '137****5678', '512099001']
+    """
     out = df.copy()
     for col in out.columns:
         if col == "geometry" or isinstance(out[col].dtype, GeometryDtype):

@@ -71,6 +71,32 @@ def segment(
         Columns :data:`REACH_COLUMNS`; ``shared_admin_code`` is set on boundary reaches.
     slivers : DataFrame
         The merged slivers: river_code, admin_code, from_m, to_m, merged_into.
+
+    Examples
+    --------
+    Two 1 km square townships side by side (metres in EPSG:4544); river R1 crosses
+    both, R2 runs 900 m along their shared edge:
+
+    >>> from shapely.geometry import LineString, box
+    >>> X, Y = 500_000, 3_350_000
+    >>> admin = gpd.GeoDataFrame(
+    ...     {"admin_code": ["512099", "512099001", "512099002"],
+    ...      "level": ["county", "township", "township"],
+    ...      "parent_code": [None, "512099", "512099"]},
+    ...     geometry=[box(X, Y, X + 2000, Y + 1000), box(X, Y, X + 1000, Y + 1000),
+    ...               box(X + 1000, Y, X + 2000, Y + 1000)], crs=4544)
+    >>> rivers = gpd.GeoDataFrame({"river_code": ["R1", "R2"]}, geometry=[
+    ...     LineString([(X + 100, Y + 500), (X + 1900, Y + 500)]),
+    ...     LineString([(X + 1000, Y + 950), (X + 1000, Y + 50)])], crs=4544)
+    >>> reaches, slivers = segment(rivers, admin, level="township")
+    >>> cols = ["reach_id", "admin_code", "shared_admin_code", "from_m", "to_m"]
+    >>> print(reaches[cols].to_string(index=False, na_rep="-"))
+    reach_id admin_code shared_admin_code from_m  to_m
+      R1/T/0  512099001                 -    0.0 900.0
+    R1/T/900  512099002                 -  900.0 1800.0
+      R2/T/0  512099001         512099002    0.0 900.0
+    >>> len(slivers)
+    0
     """
     crs = metric_crs(admin)
     units = _in(admin[admin["level"] == level], crs, workers).reset_index(drop=True)

@@ -49,6 +49,13 @@ def html_text(value) -> str:
     -------
     str
         ``str(value)`` with ``& < > " '`` as entities: the browser shows the original text.
+
+    Examples
+    --------
+    >>> html_text('<img src=x onerror=alert(1)> & "河"')
+    '&lt;img src=x onerror=alert(1)&gt; &amp; &quot;河&quot;'
+    >>> html_text(None), html_text(float("nan")), html_text(3)
+    ('', '', '3')
     """
     return "" if _is_missing(value) else html.escape(str(value), quote=True)
 
@@ -71,6 +78,15 @@ def md_text(value) -> str:
     -------
     str
         The escaped text.
+
+    Examples
+    --------
+    >>> print(md_text("**清江** [图](x.png) $x$"))
+    \\*\\*清江\\*\\* \\[图\\]\\(x\\.png\\) \\$x\\$
+    >>> md_text("a@b.cn") == "a" + JOINER + "\\\\@b\\\\.cn"
+    True
+    >>> md_text(None)
+    ''
     """
     if _is_missing(value):
         return ""
@@ -82,6 +98,16 @@ def md_frame(df: pd.DataFrame) -> pd.DataFrame:
     header as Markdown): each string cell, index label and header through :func:`md_text`.
 
     Non-string cells (numbers, dates, None) are left as they are.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Not changed.
+
+    Returns
+    -------
+    DataFrame
+        The escaped copy.
     """
 
     def esc(v):

@@ -15,7 +15,37 @@ FORMATS = (".gpkg", ".xlsx", ".csv")
 
 
 def write_findings(tables: dict[str, pd.DataFrame], out: str | Path) -> list[Path]:
-    """Write every table; returns the files written. CSV writes ``<stem>.<table>.csv``."""
+    """Write every table; returns the files written. CSV writes ``<stem>.<table>.csv``.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        Named tables; a GeoDataFrame becomes a spatial layer in a GeoPackage (EPSG:4490).
+    out : str or Path
+        ``.gpkg`` (one layer per table), ``.xlsx`` (one sheet per table) or ``.csv``
+        (one file per table). Spreadsheet cells that would run as formulas get a
+        leading ``'`` (:func:`defuse_formulas`).
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    InputError
+        ``out`` does not end in one of :data:`FORMATS`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> gaps = pd.DataFrame({"reach_id": ["R1/T/0"], "note": ["=HYPERLINK(1)"]})
+    >>> files = write_findings({"gaps": gaps}, "findings.csv")
+    >>> [f.name for f in files]
+    ['findings.gaps.csv']
+    >>> pd.read_csv(files[0], encoding="utf-8-sig")["note"].iloc[0]
+    "'=HYPERLINK(1)"
+    """
     path = Path(out)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
@@ -76,7 +106,42 @@ def export_store(
     store, out: str | Path, *, layers: list[str] | None = None, mask_phones: bool = False
 ) -> list[Path]:
     """Every layer of a county store (or ``layers``) as one GeoPackage, XLSX or CSV set;
-    ``mask_phones`` for anyone who may not see people's numbers."""
+    ``mask_phones`` for anyone who may not see people's numbers.
+
+    Parameters
+    ----------
+    store : Store
+        The county store, only read.
+    out : str or Path
+        The file to write, as in :func:`write_findings`.
+    layers : list of str, optional
+        Catalogue layer names; default every layer the store holds.
+    mask_phones : bool
+        Mask every phone number (:func:`gis.privacy.mask_frame`).
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    UnknownNameError
+        A name in ``layers`` is not a catalogue layer.
+
+    Examples
+    --------
+    The demo's chiefs as CSV, phones masked:
+
+    >>> import pandas as pd
+    >>> from gis import datasets
+    >>> from gis.store import GeoPackageStore
+    >>> store = GeoPackageStore(datasets.get_path("demo"))
+    >>> files = export_store(store, "demo.csv", layers=["chiefs"], mask_phones=True)
+    >>> chiefs = pd.read_csv(files[0], dtype=str)
+    >>> [f.name for f in files], len(chiefs), chiefs["phone"].iloc[0]
+    (['demo.chiefs.csv'], 2137, '100-****-0001')
+    """
     from gis import catalogue
     from gis.privacy import mask_frame
 

@@ -83,7 +83,43 @@ def read_vector(
     encoding: str | None = None,
     display: str | None = None,
 ) -> RawData:
-    """Read a GeoPackage, Shapefile, GeoJSON, KML or GPX file within the import limits."""
+    """Read a GeoPackage, Shapefile, GeoJSON, KML or GPX file within the import limits.
+
+    Parameters
+    ----------
+    path : Path
+        The file (a ``.shp`` with its ``.dbf``, ``.shx`` and ``.prj`` beside it).
+    source_layer : str, optional
+        Which layer of a file with several; required when the file has more than one.
+    encoding : str, optional
+        Text encoding of the attributes; a shapefile's is detected when omitted.
+    display : str, optional
+        The file's name in messages (e.g. ``archive.zip!rivers.shp``).
+
+    Returns
+    -------
+    RawData
+        The features as read (CRS as the file declares it), numbered from 1 as
+        ``"feature"``; what a damaged file lost is in ``lost``.
+
+    Raises
+    ------
+    InputError
+        The file exceeds an import limit, cannot be opened, or is damaged beyond salvage.
+
+    Examples
+    --------
+    >>> import json
+    >>> from pathlib import Path
+    >>> points = [{"type": "Feature", "properties": {"name": name},
+    ...            "geometry": {"type": "Point", "coordinates": xy}}
+    ...           for name, xy in (("清江", [105.3, 30.3]), ("黄沟", [105.4, 30.2]))]
+    >>> _ = Path("wells.geojson").write_text(
+    ...     json.dumps({"type": "FeatureCollection", "features": points}), encoding="utf-8")
+    >>> raw = read_vector(Path("wells.geojson"))
+    >>> raw.frame["name"].tolist(), raw.rows, raw.row_word, raw.crs.to_epsg()
+    (['清江', '黄沟'], [1, 2], 'feature', 4326)
+    """
     name = display or str(path)
     notes: list[str] = []
     lim = limits.current()

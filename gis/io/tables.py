@@ -22,7 +22,29 @@ _DMS = re.compile(
 
 
 def parse_angle(value) -> float:
-    """Degrees from a number, '105.2', '105°12′30.5″', '105度12分30秒' or '105 12 30.5 E'."""
+    """Degrees from a number, '105.2', '105°12′30.5″', '105度12分30秒' or '105 12 30.5 E'.
+
+    Parameters
+    ----------
+    value : number or str
+        Decimal degrees (a comma as decimal mark is accepted) or degrees, minutes and
+        seconds with an optional hemisphere (``S``/``W``/南/西 make it negative).
+
+    Returns
+    -------
+    float
+        Decimal degrees.
+
+    Raises
+    ------
+    ValueError
+        Empty, not an angle, or minutes or seconds of 60 or more.
+
+    Examples
+    --------
+    >>> parse_angle("105°18′00″"), parse_angle("30度30分36秒"), round(parse_angle("105 12 30 W"), 6)
+    (105.3, 30.51, -105.208333)
+    """
     if value is None or (isinstance(value, float) and pd.isna(value)):
         raise ValueError("empty")
     if isinstance(value, int | float):
@@ -55,7 +77,42 @@ def _known(header) -> bool:
 
 @clean_errors
 def read_csv(path: Path, *, encoding: str | None = None, display: str | None = None) -> RawData:
-    """Read a CSV register: encoding detected, header counted and sizes capped before parsing."""
+    """Read a CSV register: encoding detected, header counted and sizes capped before parsing.
+
+    Parameters
+    ----------
+    path : Path
+        The CSV file; the first line is the header.
+    encoding : str, optional
+        Text encoding; detected when omitted (UTF-8 with or without BOM, GBK/GB18030,
+        Big5, UTF-16).
+    display : str, optional
+        The file's name in messages.
+
+    Returns
+    -------
+    RawData
+        Every cell as text (empty cells as None), blank lines dropped, each row numbered
+        as a spreadsheet shows it (the header is row 1); no CRS.
+
+    Raises
+    ------
+    InputError
+        The file is empty, exceeds an import limit, or cannot be decoded or parsed.
+
+    Examples
+    --------
+    A GBK file (as Excel saves CSV on a Chinese Windows) with a blank line:
+
+    >>> from pathlib import Path
+    >>> _ = Path("sources.csv").write_bytes(
+    ...     "名称,经度,纬度\\n清江,105°18′00″,30.3\\n\\n黄沟,105.4,30.2\\n".encode("gbk"))
+    >>> raw = read_csv(Path("sources.csv"))
+    >>> raw.frame["名称"].tolist(), raw.rows, raw.row_word
+    (['清江', '黄沟'], [2, 4], 'row')
+    >>> raw.notes
+    ['encoding: gb18030 (detected)', '1 blank rows skipped']
+    """
     name = display or str(path)
     lim = limits.current()
     size = path.stat().st_size

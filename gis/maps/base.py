@@ -176,6 +176,26 @@ def base_map(
     folium.Map
         Without layer control, legend or stable ids: the caller adds its layers, then
         finishes with :func:`stable_ids`.
+
+    Examples
+    --------
+    One township and one county-managed river, drawn by hand (the app passes
+    :func:`gis.maps.overview_layers` of the store instead):
+
+    >>> from shapely.geometry import LineString, box
+    >>> none = gpd.GeoDataFrame(geometry=[], crs=4326)
+    >>> layers = {
+    ...     "admin_county": none, "rivers_township": none, "rivers_village": none,
+    ...     "admin_township": gpd.GeoDataFrame(
+    ...         {"name": ["云口镇"]}, geometry=[box(105.2, 30.2, 105.3, 30.3)], crs=4326),
+    ...     "rivers_county": gpd.GeoDataFrame(
+    ...         {"name": ["黄沟江"], "river_code": ["512099R001"]},
+    ...         geometry=[LineString([(105.21, 30.25), (105.29, 30.25)])], crs=4326)}
+    >>> m = base_map(layers, lang="en")
+    >>> [c.layer_name for c in m._children.values() if isinstance(c, folium.GeoJson)]
+    ['Township boundaries', 'County-managed rivers']
+    >>> m.get_bounds()  # framed on the township: [[south, west], [north, east]]
+    [[30.2, 105.2], [30.3, 105.3]]
     """
     m = framed_map(layers, lang=lang, backdrop=backdrop)
     folium.GeoJson(
