@@ -110,6 +110,16 @@ def parse_hash(stored: object, *, field: str = SECRET_KEY) -> tuple[int, str, st
         The value from the secrets file.
     field : str
         Where it came from, named in the error (``users.wang.hash``).
+
+    Returns
+    -------
+    (int, str, str)
+
+    Raises
+    ------
+    InputError
+        Not a ``pbkdf2_sha256`` hash, or iterations outside
+        :data:`MIN_ITERATIONS`..:data:`MAX_ITERATIONS`.
     """
     parts = stored.split("$") if isinstance(stored, str) else []
     if len(parts) != 4 or parts[0] != SCHEME or not parts[2] or not parts[3]:
@@ -196,7 +206,17 @@ VISITOR_SESSION = Session(VISITOR, VISITOR)
 
 
 def session_of(user: User) -> Session:
-    """The session a successful login of ``user`` opens."""
+    """The session a successful login of ``user`` opens.
+
+    Parameters
+    ----------
+    user : User
+
+    Returns
+    -------
+    Session
+        With the user's name, role and counties.
+    """
     return Session(user.name, user.role, user.counties)
 
 
@@ -210,6 +230,10 @@ def users_from_secrets(secrets_: Mapping, *, store_county: str | None) -> dict[s
     store_county : str or None
         The county of the store the app serves (:func:`county_of`): the county of the one-user
         form, which is staff for whatever store the app serves when that store names none.
+
+    Returns
+    -------
+    dict of str to User
 
     Raises
     ------
@@ -269,7 +293,23 @@ def users_from_secrets(secrets_: Mapping, *, store_county: str | None) -> dict[s
 
 def county_of(store) -> str | None:
     """The county code of a store: its meta ``county_code``, else the code of the one
-    county-level unit in ``admin_units``; None when neither says."""
+    county-level unit in ``admin_units``; None when neither says.
+
+    Parameters
+    ----------
+    store : Store
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> from gis import datasets
+    >>> from gis.store import GeoPackageStore
+    >>> county_of(GeoPackageStore(datasets.get_path("demo")))
+    '512099'
+    """
     code = store.meta().get("county_code")
     if code:
         return str(code)
@@ -295,6 +335,35 @@ def authorize(session: Session | None, action: str, county_code: str | None) -> 
     Visitors may do none of :data:`ACTIONS`; admins all of them anywhere; staff all of them
     in their own counties only. A store that names no county belongs to no staff but the
     one-user form's (:data:`SERVED_STORE`).
+
+    Parameters
+    ----------
+    session : Session or None
+        None is a visitor.
+    action : str
+        One of :data:`ACTIONS`.
+    county_code : str or None
+        The store's county (:func:`county_of`).
+
+    Returns
+    -------
+    Decision
+        Truthy when allowed; else ``reason`` is the i18n key of the message to show.
+
+    Raises
+    ------
+    ValueError
+        An unknown action (a programming error, not a user's).
+
+    Examples
+    --------
+    >>> wang = Session("wang", STAFF, frozenset({"512099"}))
+    >>> bool(authorize(wang, IMPORT, "512099")), authorize(wang, IMPORT, "512100").reason
+    (True, 'auth_other_county')
+    >>> authorize(None, UNMASKED_READ, "512099").reason
+    'auth_need_login'
+    >>> bool(authorize(Session("li", ADMIN), EXPORT_UNMASKED, "512100"))
+    True
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}; valid: {ACTIONS}")
@@ -372,7 +441,18 @@ class LoginLimiter:
         self._lock = threading.Lock()
 
     def gate(self, keys: Mapping[str, str | None]) -> Gate:
-        """May an attempt for ``keys`` (``{"user": name, "ip": address}``) be checked now?"""
+        """May an attempt for ``keys`` (``{"user": name, "ip": address}``) be checked now?
+
+        Parameters
+        ----------
+        keys : mapping
+            Kind of key to its value; a missing value is not counted.
+
+        Returns
+        -------
+        Gate
+            Open, or closed with the seconds to wait and whether a lock-out holds it.
+        """
         now = self.clock()
         with self._lock:
             locked = [t.locked_until - now for t in self._each(keys) if t.locked_until > now]
@@ -382,7 +462,17 @@ class LoginLimiter:
             return Gate(False, max(waits)) if waits else Gate(True)
 
     def failed(self, keys: Mapping[str, str | None]) -> bool:
-        """Count a wrong password; True when this failure locked one of the keys."""
+        """Count a wrong password; True when this failure locked one of the keys.
+
+        Parameters
+        ----------
+        keys : mapping
+            As for :meth:`gate`.
+
+        Returns
+        -------
+        bool
+        """
         now, locked = self.clock(), False
         with self._lock:
             for kind, value in keys.items():
@@ -401,7 +491,13 @@ class LoginLimiter:
         return locked
 
     def succeeded(self, keys: Mapping[str, str | None]) -> None:
-        """A right password clears the counts of its keys."""
+        """A right password clears the counts of its keys.
+
+        Parameters
+        ----------
+        keys : mapping
+            As for :meth:`gate`.
+        """
         with self._lock:
             for kind, value in keys.items():
                 self._tracks.pop((kind, value), None)
@@ -465,6 +561,39 @@ def login(
 
     An unknown name costs the same hashing as a known one and counts as a failure, so
     neither timing nor the answer tells which names exist.
+
+    Parameters
+    ----------
+    users : mapping of str to User
+        From :func:`users_from_secrets`.
+    name, password : str
+        As typed.
+    ip : str, optional
+        The client's address; clients without one share one key.
+    limiter : LoginLimiter
+        The process's :data:`LIMITER` by default.
+
+    Returns
+    -------
+    LoginResult
+
+    Examples
+    --------
+    A limiter on a clock that stands still: after a wrong password the next attempt
+    must wait the first wait of :data:`LOGIN_RULES` (1 s), even with the right one:
+
+    >>> users = {"wang": User("wang", STAFF, frozenset({"512099"}),
+    ...                       hash_password("河长2026", iterations=100_000))}
+    >>> limiter = LoginLimiter(clock=lambda: 0.0)
+    >>> login(users, "wang", "河长2025", ip="10.0.0.1", limiter=limiter).outcome
+    'failed'
+    >>> r = login(users, "wang", "河长2026", ip="10.0.0.1", limiter=limiter)
+    >>> r.outcome, r.wait_s
+    ('wait', 1.0)
+    >>> limiter.clear()
+    >>> r = login(users, "wang", "河长2026", ip="10.0.0.1", limiter=limiter)
+    >>> r.outcome, r.session.counties
+    ('ok', frozenset({'512099'}))
     """
     # a client whose address the server cannot see shares one address key: otherwise a
     # new name per attempt would escape every limit (and write an audit row each time)

@@ -105,11 +105,25 @@ class Layer:
 
     @property
     def field_names(self) -> list[str]:
-        """The fields' names, in the catalogue's order."""
+        """The fields' names, in the catalogue's order.
+
+        Returns
+        -------
+        list of str
+        """
         return [f.name for f in self.fields]
 
     def field(self, name: str) -> Field:
-        """The field called ``name``; UnknownNameError lists the layer's fields."""
+        """The field called ``name``; UnknownNameError lists the layer's fields.
+
+        Parameters
+        ----------
+        name : str
+
+        Returns
+        -------
+        Field
+        """
         for f in self.fields:
             if f.name == name:
                 return f

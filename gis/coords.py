@@ -68,7 +68,18 @@ def _gcj_delta(lon, lat):
 
 
 def wgs84_to_gcj02(lon, lat):
-    """Forward GCJ-02 obfuscation; points outside China are returned unchanged."""
+    """Forward GCJ-02 obfuscation; points outside China are returned unchanged.
+
+    Parameters
+    ----------
+    lon, lat : float or array
+        WGS84 (or CGCS2000) degrees.
+
+    Returns
+    -------
+    (lon, lat) : arrays
+        GCJ-02 degrees; :func:`convert` is the usual way in.
+    """
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     dlon, dlat = _gcj_delta(lon, lat)
     inside = in_china(lon, lat)
@@ -81,6 +92,20 @@ def gcj02_to_wgs84(lon, lat, *, tol_deg: float = 1e-10, max_iter: int = 30):
     A fixed-point iteration: guess, apply the forward formula, correct by the residual.
     It converges to ~1e-10 degrees (about 0.01 mm) in a handful of steps, where the common
     one-step inverse is off by up to a few centimetres.
+
+    Parameters
+    ----------
+    lon, lat : float or array
+        GCJ-02 degrees.
+    tol_deg : float
+        Stop when every point's residual is below this, in degrees.
+    max_iter : int
+        At most this many steps.
+
+    Returns
+    -------
+    (lon, lat) : arrays
+        WGS84 degrees.
     """
     glon, glat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     wlon, wlat = glon.copy(), glat.copy()
@@ -94,7 +119,18 @@ def gcj02_to_wgs84(lon, lat, *, tol_deg: float = 1e-10, max_iter: int = 30):
 
 
 def gcj02_to_bd09(lon, lat):
-    """GCJ-02 to Baidu BD-09."""
+    """GCJ-02 to Baidu BD-09.
+
+    Parameters
+    ----------
+    lon, lat : float or array
+        GCJ-02 degrees.
+
+    Returns
+    -------
+    (lon, lat) : arrays
+        BD-09 degrees.
+    """
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     z = np.sqrt(lon * lon + lat * lat) + 0.00002 * np.sin(lat * _X_PI)
     theta = np.arctan2(lat, lon) + 0.000003 * np.cos(lon * _X_PI)
@@ -102,7 +138,18 @@ def gcj02_to_bd09(lon, lat):
 
 
 def bd09_to_gcj02(lon, lat):
-    """Baidu BD-09 to GCJ-02."""
+    """Baidu BD-09 to GCJ-02.
+
+    Parameters
+    ----------
+    lon, lat : float or array
+        BD-09 degrees.
+
+    Returns
+    -------
+    (lon, lat) : arrays
+        GCJ-02 degrees.
+    """
     x, y = np.asarray(lon, dtype=float) - 0.0065, np.asarray(lat, dtype=float) - 0.006
     z = np.sqrt(x * x + y * y) - 0.00002 * np.sin(y * _X_PI)
     theta = np.arctan2(y, x) - 0.000003 * np.cos(x * _X_PI)

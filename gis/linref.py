@@ -94,7 +94,12 @@ class Location:
 
     @property
     def k(self) -> str:
-        """The chainage in K-notation (:func:`format_k`)."""
+        """The chainage in K-notation (:func:`format_k`).
+
+        Returns
+        -------
+        str
+        """
         return format_k(self.chainage_m)
 
 
@@ -130,7 +135,17 @@ class Rivers:
         self._tree = shapely.STRtree(self._geoms)
 
     def length(self, river: str) -> float:
-        """Length of ``river`` in metres; InputError for an unknown code."""
+        """Length of ``river`` in metres; InputError for an unknown code.
+
+        Parameters
+        ----------
+        river : str
+            A river code.
+
+        Returns
+        -------
+        float
+        """
         return self._line(river).length
 
     def locate(self, point, *, crs=None, max_distance: float | None = None) -> Location | None:
@@ -169,6 +184,17 @@ class Rivers:
     def point_at(self, river: str, chainage_m: float) -> Point:
         """The point ``chainage_m`` metres from the source of ``river`` (metric CRS).
 
+        Parameters
+        ----------
+        river : str
+            A river code.
+        chainage_m : float
+            Metres from the source; :func:`parse_k` reads K-notation.
+
+        Returns
+        -------
+        shapely.Point
+
         Raises
         ------
         InputError
@@ -180,6 +206,17 @@ class Rivers:
 
     def extract(self, river: str, from_m: float, to_m: float):
         """The stretch of ``river`` between two chainages (metric CRS).
+
+        Parameters
+        ----------
+        river : str
+            A river code.
+        from_m, to_m : float
+            Chainages, ``from_m`` first.
+
+        Returns
+        -------
+        shapely.LineString
 
         Raises
         ------

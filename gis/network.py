@@ -46,26 +46,71 @@ class Network:
 
     @property
     def n(self) -> int:
-        """Number of edges."""
+        """Number of edges.
+
+        Returns
+        -------
+        int
+        """
         return len(self.src)
 
     def downstream(self, edge: int) -> list[int]:
-        """Edges leaving the node this edge flows into."""
+        """Edges leaving the node this edge flows into.
+
+        Parameters
+        ----------
+        edge : int
+            An edge (row of :attr:`lines`).
+
+        Returns
+        -------
+        list of int
+            More than one below a split; empty at an outlet.
+        """
         return [e for e in self._out[self.dst[edge]] if e != edge]
 
     def upstream(self, edge: int) -> list[int]:
-        """Edges flowing into this edge's start node."""
+        """Edges flowing into this edge's start node.
+
+        Parameters
+        ----------
+        edge : int
+
+        Returns
+        -------
+        list of int
+            Empty at a headwater.
+        """
         return [e for e in self._in[self.src[edge]] if e != edge]
 
     def next_downstream(self, edge: int) -> int | None:
-        """The one edge the water goes to next (the main path at a split); None at an outlet."""
+        """The one edge the water goes to next (the main path at a split); None at an outlet.
+
+        Parameters
+        ----------
+        edge : int
+
+        Returns
+        -------
+        int or None
+        """
         down = self.downstream(edge)
         if not down:
             return None
         return self.main_downstream.get(edge, down[0]) if len(down) > 1 else down[0]
 
     def trace_upstream(self, edge: int) -> list[int]:
-        """Every edge upstream of ``edge`` (all tributaries), nearest first; not ``edge`` itself."""
+        """Every edge upstream of ``edge`` (all tributaries), nearest first; not ``edge`` itself.
+
+        Parameters
+        ----------
+        edge : int
+
+        Returns
+        -------
+        list of int
+            Breadth first: the edges flowing in, then theirs, and so on.
+        """
         seen, out, todo = {edge}, [], deque(self.upstream(edge))
         while todo:
             e = todo.popleft()
@@ -77,7 +122,17 @@ class Network:
         return out
 
     def trace_downstream(self, edge: int) -> list[int]:
-        """The main path from ``edge`` to its outlet, ``edge`` first."""
+        """The main path from ``edge`` to its outlet, ``edge`` first.
+
+        Parameters
+        ----------
+        edge : int
+
+        Returns
+        -------
+        list of int
+            Following :meth:`next_downstream`; stops should the path loop.
+        """
         path, seen, e = [edge], {edge}, self.next_downstream(edge)
         while e is not None and e not in seen:
             path.append(e)
@@ -86,15 +141,35 @@ class Network:
         return path
 
     def outlets(self) -> np.ndarray:
-        """Edges with nothing downstream."""
+        """Edges with nothing downstream.
+
+        Returns
+        -------
+        numpy.ndarray of int
+        """
         return np.array([e for e in range(self.n) if not self.downstream(e)], dtype=int)
 
     def headwaters(self) -> np.ndarray:
-        """Edges with nothing upstream."""
+        """Edges with nothing upstream.
+
+        Returns
+        -------
+        numpy.ndarray of int
+        """
         return np.array([e for e in range(self.n) if not self.upstream(e)], dtype=int)
 
     def topological_order(self) -> list[int]:
-        """Edges ordered so each comes after every edge upstream of it (Kahn)."""
+        """Edges ordered so each comes after every edge upstream of it (Kahn).
+
+        Returns
+        -------
+        list of int
+
+        Raises
+        ------
+        InputError
+            The lines form a loop, which cannot drain.
+        """
         indeg = np.array([len(self.upstream(e)) for e in range(self.n)])
         todo = deque(np.nonzero(indeg == 0)[0].tolist())
         order = []
@@ -166,6 +241,16 @@ class Network:
         """Total length of each edge and everything upstream (NHDPlus ArbolateSu).
 
         At a split, only the main path carries the upstream length on.
+
+        Parameters
+        ----------
+        lengths : array of float, optional
+            Each edge's own length; its metric length by default.
+
+        Returns
+        -------
+        numpy.ndarray of float
+            Metres (or the unit of ``lengths``).
         """
         length = (
             self.lines.length.to_numpy() if lengths is None else np.asarray(lengths, dtype=float)
@@ -310,6 +395,30 @@ def split_at_junctions(gdf: gpd.GeoDataFrame, tol: float = 1.0) -> gpd.GeoDataFr
     Registers keep a whole river as one line, so confluences are T-junctions. Each piece
     keeps its source row (``source_row``) and its chainage range on that line
     (``from_m``, ``to_m``), so results map back to rivers.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        Single lines in a metric CRS.
+    tol : float
+        An end within this many metres of another line is on it; cuts closer than this
+        to that line's own ends are not made.
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per piece, the source row's attributes repeated.
+
+    Examples
+    --------
+    A tributary ending 3 km down a 10 km river cuts it in two:
+
+    >>> from shapely.geometry import LineString
+    >>> lines = gpd.GeoDataFrame({"name": ["main", "trib"]}, geometry=[
+    ...     LineString([(0, 0), (10_000, 0)]), LineString([(3_000, 2_000), (3_000, 0)])],
+    ...     crs=4544)
+    >>> split_at_junctions(lines)[["name", "source_row", "from_m", "to_m"]].values.tolist()
+    [['main', 0, 0.0, 3000.0], ['main', 0, 3000.0, 10000.0], ['trib', 1, 0.0, 2000.0]]
     """
     geoms = gdf.geometry.values
     ends = shapely.points(np.array([c for g in geoms for c in (g.coords[0][:2], g.coords[-1][:2])]))

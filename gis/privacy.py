@@ -86,6 +86,16 @@ def mask_text(text):
 def is_phone_column(name) -> bool:
     """Whether a column's name says it holds phone numbers.
 
+    Parameters
+    ----------
+    name : object
+        A column name.
+
+    Returns
+    -------
+    bool
+        True for :data:`PHONE_FIELDS` and names containing one of :data:`PHONE_HINTS`.
+
     Examples
     --------
     >>> is_phone_column("联系电话"), is_phone_column("Mobile"), is_phone_column("name")

@@ -136,7 +136,20 @@ def segment(
 
 def lines_partition(lines: gpd.GeoDataFrame, workers: int | None) -> list[slice]:
     """Contiguous runs of rivers with about equal vertex counts, a few per thread (rivers in
-    one run mostly share units, so few shared edges are computed twice)."""
+    one run mostly share units, so few shared edges are computed twice).
+
+    Parameters
+    ----------
+    lines : GeoDataFrame
+        The rivers.
+    workers : int or None
+        Threads; one per core by default.
+
+    Returns
+    -------
+    list of slice
+        Row ranges covering every river once; one slice for one worker or few rivers.
+    """
     n = worker_count(workers)
     if n == 1 or len(lines) < 64:
         return [slice(0, len(lines))]
@@ -478,7 +491,21 @@ def _ancestors(admin: gpd.GeoDataFrame) -> dict[str, dict[str, str]]:
 
 
 def county_reaches(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """County level: one reach per river, its whole length in the county."""
+    """County level: one reach per river, its whole length in the county.
+
+    Parameters
+    ----------
+    rivers : GeoDataFrame
+        The ``rivers`` layer.
+    admin : GeoDataFrame
+        The ``admin_units`` layer with one county-level unit.
+
+    Returns
+    -------
+    GeoDataFrame (metric CRS)
+        Columns :data:`REACH_COLUMNS`; ``reach_id`` is ``<river_code>/C/0``, ``to_m`` the
+        river's length and ``length_m`` its length inside the county.
+    """
     crs = metric_crs(admin)
     county = admin[admin["level"] == "county"].to_crs(crs)
     code = county["admin_code"].iloc[0]

@@ -54,7 +54,14 @@ Modes = str | Mapping[str, str]
 
 
 class Store(Protocol):
-    """What every county store offers. A PostGIS store would implement the same."""
+    """What every county store offers. A PostGIS store would implement the same.
+
+    ``layers()`` lists the layers held; ``read(name, bbox=)`` gives one as the catalogue
+    types it (an absent layer reads as empty); ``write(tables, mode=, meta=)`` replaces or
+    appends several layers at once, all or none; ``meta()`` gives the county's key/value
+    facts; ``version()`` a token that changes with every write (a cache key).
+    :class:`GeoPackageStore` and :class:`MemoryStore` implement it.
+    """
 
     def layers(self) -> list[str]: ...
 
@@ -120,6 +127,17 @@ _LIBRARY = _OneLibraryAtATime()
 def write_modes(tables: Mapping[str, pd.DataFrame], mode: Modes) -> dict[str, str]:
     """``mode`` for each table: one mode for all, or a mapping of layer name to mode.
 
+    Parameters
+    ----------
+    tables : mapping of layer name to frame
+        The tables about to be written.
+    mode : {"replace", "append"} or mapping of layer name to one of them
+
+    Returns
+    -------
+    dict of str to str
+        The mode of each table.
+
     Raises
     ------
     StoreError
@@ -138,7 +156,18 @@ def write_modes(tables: Mapping[str, pd.DataFrame], mode: Modes) -> dict[str, st
 
 
 def empty_frame(name: str) -> pd.DataFrame:
-    """An empty frame with the catalogue schema of ``name``."""
+    """An empty frame with the catalogue schema of ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A catalogue layer name.
+
+    Returns
+    -------
+    DataFrame or GeoDataFrame
+        No rows; the catalogue's columns and types, in EPSG:4490 for a spatial layer.
+    """
     layer = catalogue.get_layer(name)
     cols = {f.name: pd.Series(dtype=_pandas_dtype(f.dtype)) for f in layer.fields}
     df = pd.DataFrame(cols)
@@ -154,7 +183,20 @@ def _pandas_dtype(dtype: str) -> str:
 
 
 def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Order and type the columns of ``df`` as the catalogue says; extra columns are kept last."""
+    """Order and type the columns of ``df`` as the catalogue says; extra columns are kept last.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Rows of layer ``name``; not changed. Missing catalogue columns are added empty.
+    name : str
+        A catalogue layer name.
+
+    Returns
+    -------
+    DataFrame or GeoDataFrame
+        Numbers as nullable numbers, text as ``str`` or None, dates as ISO text.
+    """
     layer = catalogue.get_layer(name)
     out = df.copy()
     for f in layer.fields:
@@ -218,7 +260,12 @@ class GeoPackageStore:
         return f"GeoPackageStore({str(self.path)!r})"
 
     def exists(self) -> bool:
-        """Whether the file is there (a store is created by its first :meth:`write`)."""
+        """Whether the file is there (a store is created by its first :meth:`write`).
+
+        Returns
+        -------
+        bool
+        """
         return self.path.exists()
 
     def layers(self) -> list[str]:
@@ -330,6 +377,16 @@ class GeoPackageStore:
         ``-wal`` file (QGIS's mode) are included, a checkpoint or a write running meanwhile
         cannot tear the copy, and closing a plain file handle would drop this process's
         locks (see :class:`_OneLibraryAtATime`).
+
+        Returns
+        -------
+        bytes
+            A complete GeoPackage.
+
+        Raises
+        ------
+        StoreError
+            The file cannot be copied (locked, not a GeoPackage).
         """
         with tempfile.TemporaryDirectory(prefix="riverchief-snapshot-") as tmp:
             dest = Path(tmp) / self.path.name
@@ -697,13 +754,31 @@ class MemoryStore:
             self.write(tables)
 
     def layers(self) -> list[str]:
-        """Names of the layers written so far, in the order they were first written."""
+        """Names of the layers written so far, in the order they were first written.
+
+        Returns
+        -------
+        list of str
+        """
         return list(self._tables)
 
     def read(
         self, name: str, *, bbox: tuple[float, float, float, float] | None = None
     ) -> pd.DataFrame:
-        """A copy of a layer, as :meth:`GeoPackageStore.read` (``bbox`` in the frame's CRS)."""
+        """A copy of a layer, as :meth:`GeoPackageStore.read` (``bbox`` in the frame's CRS).
+
+        Parameters
+        ----------
+        name : str
+            A catalogue layer name.
+        bbox : tuple, optional
+            (minx, miny, maxx, maxy) to read a window of a spatial layer.
+
+        Returns
+        -------
+        DataFrame or GeoDataFrame
+            A copy; an empty frame with the catalogue's columns for a layer not held.
+        """
         catalogue.get_layer(name)  # unknown names raise, listing the valid ones
         df = self._tables.get(name)
         if df is None:
@@ -719,7 +794,16 @@ class MemoryStore:
         mode: Modes = "replace",
         meta: Mapping[str, str] | None = None,
     ) -> None:
-        """Replace or append layers and merge ``meta``, as :meth:`GeoPackageStore.write`."""
+        """Replace or append layers and merge ``meta``, as :meth:`GeoPackageStore.write`.
+
+        Parameters
+        ----------
+        tables : mapping of layer name to frame
+            Spatial frames in EPSG:4490.
+        mode : {"replace", "append"} or mapping of layer name to one of them
+        meta : mapping, optional
+            Facts to merge into :meth:`meta`.
+        """
         modes = write_modes(tables, mode)
         prepared = {}
         for name, df in tables.items():
@@ -734,9 +818,20 @@ class MemoryStore:
         self._revision += 1
 
     def meta(self) -> dict[str, str]:
-        """A copy of the key/value facts given and written so far."""
+        """A copy of the key/value facts given and written so far.
+
+        Returns
+        -------
+        dict of str to str
+        """
         return dict(self._meta)
 
     def version(self) -> str:
-        """Changes with every write, like :meth:`GeoPackageStore.version`."""
+        """Changes with every write, like :meth:`GeoPackageStore.version`.
+
+        Returns
+        -------
+        str
+            ``memory:<object id>:<writes so far>``.
+        """
         return f"memory:{id(self)}:{self._revision}"

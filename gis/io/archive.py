@@ -30,6 +30,17 @@ def safe_extract(path: Path, dest: Path, *, max_bytes: int | None = None) -> lis
         The archive and the folder to unpack into.
     max_bytes : int, optional
         Cap on the unpacked size; ``max_unpacked_bytes`` of the import limits by default.
+
+    Returns
+    -------
+    list of Path
+        The extracted files.
+
+    Raises
+    ------
+    InputError
+        Not a readable zip, a member that could leave ``dest`` (path traversal, a link),
+        clashing names, or more bytes or a higher packing ratio than the import limits.
     """
     with _open(path) as zf:
         members = _checked(zf, path, max_bytes)

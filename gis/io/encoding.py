@@ -126,7 +126,20 @@ def _table(enc: str, leads, trails) -> frozenset[str]:
 
 
 def dbf_encoding(shp: Path) -> tuple[str | None, str]:
-    """Encoding of a shapefile's .dbf: (encoding or None to trust GDAL, how it was found)."""
+    """Encoding of a shapefile's .dbf: (encoding or None to trust GDAL, how it was found).
+
+    Parameters
+    ----------
+    shp : Path
+        The ``.shp``; its ``.cpg`` and ``.dbf`` are looked up beside it.
+
+    Returns
+    -------
+    (str or None, str)
+        The encoding to read with (``"UTF-8"``, ``"GB18030"``, ``"CP950"``, ...), or None
+        when a ``.cpg`` declares it or nothing can be detected; then the reason, for the
+        import report.
+    """
     cpg = shp.with_suffix(".cpg")
     for cand in (cpg, shp.with_suffix(".CPG")):
         if cand.exists():

@@ -86,7 +86,20 @@ def write_findings(tables: dict[str, pd.DataFrame], out: str | Path) -> list[Pat
 
 def as_download(write, filename: str) -> bytes:
     """The bytes of one download of what ``write(path)`` writes to ``filename``: the file,
-    or for CSV (one file per table) a zip of them all."""
+    or for CSV (one file per table) a zip of them all.
+
+    Parameters
+    ----------
+    write : callable
+        ``write(path) -> list of Path``, e.g. ``lambda p: write_findings(tables, p)``.
+    filename : str
+        The name the user downloads; its suffix picks the format.
+
+    Returns
+    -------
+    bytes
+        Written in a temporary folder that is removed afterwards.
+    """
     import io
     import tempfile
     import zipfile
@@ -165,6 +178,20 @@ def defuse_text(value):
 
     Plain signed numbers (``-12.5``) are left alone: a spreadsheet reads them as numbers,
     never as formulas, and they are common in data.
+
+    Parameters
+    ----------
+    value : object
+        Anything; only strings can change.
+
+    Returns
+    -------
+    object
+
+    Examples
+    --------
+    >>> defuse_text("=HYPERLINK(1)"), defuse_text("-12.5"), defuse_text("清江"), defuse_text(3)
+    ("'=HYPERLINK(1)", '-12.5', '清江', 3)
     """
     if isinstance(value, str) and value.startswith(FORMULA_LEAD) and not _NUMBER.match(value):
         return "'" + value
@@ -177,6 +204,16 @@ def defuse_formulas(df: pd.DataFrame) -> pd.DataFrame:
     Every name and free text in a store came from somebody's file; opened in a
     spreadsheet, ``=HYPERLINK(...)`` or ``=cmd|...`` would act on the reader's machine.
     Column names are defused too (a header is a cell).
+
+    Parameters
+    ----------
+    df : DataFrame
+        Not changed.
+
+    Returns
+    -------
+    DataFrame
+        Text cells and column names through :func:`defuse_text`.
     """
     out = df.copy()
     for col in out.columns:

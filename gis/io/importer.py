@@ -53,11 +53,23 @@ class ImportReport:
 
     @property
     def exit_code(self) -> int:
-        """1 when a row was rejected or part of the file was lost, else 0."""
+        """1 when a row was rejected or part of the file was lost, else 0.
+
+        Returns
+        -------
+        int
+        """
         return 1 if (self.rejected or self.lost) else 0
 
     def to_dict(self) -> dict:
-        """The report as plain values (for JSON: :func:`report_json`)."""
+        """The report as plain values (for JSON: :func:`report_json`).
+
+        Returns
+        -------
+        dict
+            ``file, layer, read, accepted, rejected, repaired, notes, lost, rejects_file,
+            written``; each problem as a dict.
+        """
         return {
             "file": self.file,
             "layer": self.layer,
@@ -72,7 +84,14 @@ class ImportReport:
         }
 
     def format(self) -> str:
-        """The report as text for a terminal: the counts, notes, then up to 50 rows of each."""
+        """The report as text for a terminal: the counts, notes, then up to 50 rows of each.
+
+        Returns
+        -------
+        str
+            Several lines, the first a summary such as ``f.csv → layer 'signboards': 3
+            read, 2 accepted, 1 rejected, 0 repaired``.
+        """
         lines = [
             f"{self.file} → layer '{self.layer}': {self.read} read, {self.accepted} accepted, "
             f"{len(self.rejected)} rejected, {len(self.repaired)} repaired"
@@ -689,6 +708,15 @@ def report_json(report: ImportReport) -> str:
     Rows go through the C encoder one line each (``indent`` sends every value through the
     pure-Python encoder), and the text is joined once: for a million rejected rows 3.7 s
     and 0.9 GB on top of the report, against 5.0 s and 1.7 GB.
+
+    Parameters
+    ----------
+    report : ImportReport
+
+    Returns
+    -------
+    str
+        JSON with the keys of :meth:`ImportReport.to_dict`; non-ASCII text as it is.
     """
     summary = report.to_dict()
     lists = {k: summary.pop(k) for k in ("rejected", "repaired")}

@@ -30,7 +30,13 @@ class Limits:
 
 
 def current() -> Limits:
-    """The limits of ``import_limits.csv``, or of the file named by ``$RIVERCHIEF_IMPORT_LIMITS``."""
+    """The limits of ``import_limits.csv``, or of the file named by ``$RIVERCHIEF_IMPORT_LIMITS``.
+
+    Returns
+    -------
+    Limits
+        Read afresh on each call, so a changed override applies to the next import.
+    """
     table = rules.load("import_limits", override=os.environ.get(ENV) or None)
     values = dict(
         zip(table["name"].astype(str), table["value"].astype("int64").tolist(), strict=True)
@@ -39,7 +45,26 @@ def current() -> Limits:
 
 
 def refuse(lim: Limits, name: str, what: str, found: int, *, file: str, fix: str) -> InputError:
-    """The error for a broken limit: what, how much, the limit and its rule set, the fix."""
+    """The error for a broken limit: what, how much, the limit and its rule set, the fix.
+
+    Parameters
+    ----------
+    lim : Limits
+        The limits in force.
+    name : str
+        The limit broken, e.g. ``"max_rows"``.
+    what : str
+        What was counted, e.g. ``"rows"``.
+    found : int
+        How many were found (or where counting stopped).
+    file, fix : str
+        The file, and what the user can do.
+
+    Returns
+    -------
+    InputError
+        For the caller to raise.
+    """
     return InputError(
         f"{what}: {found:,} is over the limit of {lim[name]:,} ({name} in {lim.rule_set})",
         file=file,

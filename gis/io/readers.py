@@ -51,6 +51,16 @@ def clean_errors(reader: _F) -> _F:
 
     Readers of damaged or hostile files fail in ways no list of exception types covers
     (GDAL, openpyxl, pandas, codecs); the user gets the file, the library's reason and a fix.
+
+    Parameters
+    ----------
+    reader : callable
+        ``reader(path, ..., display=None)``; ``display`` names the file in messages.
+
+    Returns
+    -------
+    callable
+        The same reader, raising only :class:`RiverChiefError`.
     """
 
     @functools.wraps(reader)

@@ -189,7 +189,27 @@ def _header_width(path: Path, pyenc: str, name: str) -> int:
 
 @clean_errors
 def read_xlsx(path: Path, *, sheet: str | None = None, display: str | None = None) -> RawData:
-    """Read the first (or named) sheet of a workbook in streaming mode, within the import limits."""
+    """Read the first (or named) sheet of a workbook in streaming mode, within the import limits.
+
+    Parameters
+    ----------
+    path : Path
+        The ``.xlsx``/``.xlsm`` workbook.
+    sheet : str, optional
+        The sheet to read; the first by default.
+    display : str, optional
+        The file's name in messages.
+
+    Returns
+    -------
+    RawData
+        Cells as read (merged header cells filled), numbered by spreadsheet row; no CRS.
+
+    Raises
+    ------
+    InputError
+        The workbook exceeds an import limit, has no such sheet, or cannot be read.
+    """
     name = display or str(path)
     lim = limits.current()
     size = path.stat().st_size

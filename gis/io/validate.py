@@ -40,6 +40,22 @@ class Problem:
     action: str = "rejected"  # or "repaired"
 
     def text(self, row_word: str = "row") -> str:
+        """The problem as one line: ``row 3, field 'geometry': reason. Fix: fix``.
+
+        Parameters
+        ----------
+        row_word : str
+            ``"row"`` for tables, ``"feature"`` for vector files.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> Problem(3, "lat", "latitude 105.3 is beyond ±90°", "check the columns").text()
+        "row 3, field 'lat': latitude 105.3 is beyond ±90°. Fix: check the columns"
+        """
         where = ", ".join(
             x
             for x in (
@@ -67,7 +83,31 @@ _OCR = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
 def map_columns(
     df: pd.DataFrame, layer: catalogue.Layer, field_map: dict[str, str]
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Rename source columns to catalogue fields: --field-map first, then known headers."""
+    """Rename source columns to catalogue fields: --field-map first, then known headers.
+
+    Known headers are the field names in any letter case, DBF's 10-character cuts of them
+    and :data:`gis.catalogue.HEADER_SYNONYMS` (Chinese register headers).
+
+    Parameters
+    ----------
+    df : DataFrame
+        The raw frame; not changed.
+    layer : catalogue.Layer
+        The target layer.
+    field_map : dict
+        Source column → catalogue field, from the user.
+
+    Returns
+    -------
+    (DataFrame, list of str)
+        The renamed frame and notes for the report; columns a GeoPackage cannot hold
+        (``fid``, a case-insensitive twin) get a ``_src`` suffix.
+
+    Raises
+    ------
+    InputError
+        ``field_map`` names a column the file does not have.
+    """
     notes, rename = [], {}
     lower_fields = {f.lower(): f for f in layer.field_names}
     for col in df.columns:
@@ -144,7 +184,37 @@ def _safe_names(
 
 
 def coerce(field: catalogue.Field, value):
-    """(value, repair note or None); raises ValueError with the reason."""
+    """(value, repair note or None); raises ValueError with the reason.
+
+    Parameters
+    ----------
+    field : catalogue.Field
+        The target field: its type and code list decide.
+    value : object
+        A cell as read; empty text, None and NaN give ``(None, None)``.
+
+    Returns
+    -------
+    (object, str or None)
+        The stored value (numbers, ``True``/``False``, ISO dates, codes) and a note when
+        it was repaired (OCR look-alike letters in a number).
+
+    Raises
+    ------
+    ValueError
+        The reason, for the report: not a number, not yes/no, not a date, not a code.
+
+    Examples
+    --------
+    >>> from gis import catalogue
+    >>> sources = catalogue.get_layer("water_sources")
+    >>> coerce(sources.field("population_served"), "1,200")
+    (1200, None)
+    >>> coerce(sources.field("population_served"), "12O0")
+    (1200, "read '12O0' as 1200 (OCR look-alike letters)")
+    >>> coerce(sources.field("has_official_zone"), "是"), coerce(sources.field("source_type"), "湖库型")
+    ((True, None), ('reservoir', None))
+    """
     if (
         value is None
         or (isinstance(value, float) and math.isnan(value))
@@ -222,6 +292,16 @@ def plain_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
     The same numbers ``float()`` gives (numpy's object cast calls it); the pattern match runs
     in Arrow for text columns. Anything else (commas, spaces, DMS, exponents) is left out.
+
+    Parameters
+    ----------
+    column : Series
+        Text cells (object or string dtype).
+
+    Returns
+    -------
+    (numpy.ndarray of int, numpy.ndarray of float)
+        Positions of the plain numbers and their values.
     """
     if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
         # Arrow parses decimal text correctly rounded, as float() does (tests hold them equal)
@@ -252,6 +332,18 @@ def coerce_column(
     text in number columns is converted in one numpy pass; every other value is coerced once
     per distinct value (code lists, yes/no and dates repeat), so a column costs about one
     dictionary look-up per row instead of a full :func:`coerce` call.
+
+    Parameters
+    ----------
+    field : catalogue.Field
+        The target field.
+    column : Series
+        The cells as read.
+
+    Returns
+    -------
+    (list, dict of int to str, dict of int to str)
+        The values, the reasons of rejected positions, and the notes of repaired ones.
     """
     values = column.tolist()
     out: list = [None] * len(values)
@@ -304,7 +396,28 @@ def coerce_column(
 
 
 def resolve_crs(raw: RawData, crs: str | None, file: str) -> tuple[pyproj.CRS, list[str]]:
-    """The CRS to read the geometries in, or a CRSError that says how to find it."""
+    """The CRS to read the geometries in, or a CRSError that says how to find it.
+
+    Parameters
+    ----------
+    raw : RawData
+        The file as read, with the CRS it declares (if any).
+    crs : str or None
+        The user's ``--crs``; it overrides the file's.
+    file : str
+        The file's name in messages.
+
+    Returns
+    -------
+    (pyproj.CRS, list of str)
+        The CRS and notes for the report (an override, an unnamed datum).
+
+    Raises
+    ------
+    CRSError
+        ``crs`` is not a CRS, or the file declares none and none was given (the fix
+        guesses one from the coordinates).
+    """
     notes = []
     if crs:
         try:
@@ -356,7 +469,23 @@ def _crs_guess(frame: pd.DataFrame) -> str:
 def points_from_table(
     df: pd.DataFrame, rows: list[int], swap_xy: bool
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
-    """Point geometries from lon/lat columns (decimal or DMS)."""
+    """Point geometries from lon/lat columns (decimal or DMS).
+
+    Parameters
+    ----------
+    df : DataFrame
+        With ``lon`` and ``lat`` columns.
+    rows : list of int
+        The row number a user would quote, per row of ``df``.
+    swap_xy : bool
+        The columns hold latitude where longitude belongs.
+
+    Returns
+    -------
+    (GeoDataFrame, list of Problem)
+        Without the lon/lat columns, EPSG:4490; a row whose angles cannot be read has no
+        geometry and one Problem.
+    """
     problems, geoms = [], []
     for i, (lon_v, lat_v) in enumerate(zip(df["lon"], df["lat"], strict=True)):
         try:
@@ -415,7 +544,35 @@ def _bad(v) -> bool:
 
 
 def fit_geometry(geom, target: str):
-    """(geometry in the layer's type, repair note or None); raises ValueError."""
+    """(geometry in the layer's type, repair note or None); raises ValueError.
+
+    Parameters
+    ----------
+    geom : shapely geometry or None
+        As read.
+    target : str
+        The layer's geometry type (``"Point"``, ``"LineString"``, ``"MultiPolygon"``, ...).
+
+    Returns
+    -------
+    (shapely geometry, str or None)
+        Invalid geometry repaired (``make_valid``), a single-point MultiPoint as a Point,
+        a joined MultiLineString as a LineString, a Polygon as a MultiPolygon; the note
+        says what was repaired.
+
+    Raises
+    ------
+    ValueError
+        No geometry, non-finite coordinates, the wrong kind, or parts that do not join.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Polygon
+    >>> bow_tie = Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    >>> fixed, note = fit_geometry(bow_tie, "MultiPolygon")
+    >>> fixed.geom_type, len(fixed.geoms), fixed.area, note
+    ('MultiPolygon', 2, 0.5, 'invalid geometry repaired (Self-intersection[0.5 0.5])')
+    """
     if geom is None or geom.is_empty:
         raise ValueError("the feature has no geometry (empty, or cut off in a truncated file)")
     if not np.isfinite(shapely.get_coordinates(geom)).all():
@@ -469,6 +626,30 @@ def check_location(geom, *, allow_outside: bool = False) -> tuple[str, str] | No
     """(reason, fix) when a geometry in EPSG:4490 is not on the globe, or not in China, else None.
 
     ``allow_outside`` accepts places abroad, never coordinates beyond ±180° / ±90°.
+
+    Parameters
+    ----------
+    geom : shapely geometry
+        In EPSG:4490; its bounding box is checked.
+    allow_outside : bool
+        Accept places outside China.
+
+    Returns
+    -------
+    (str, str) or None
+        The reason and the fix, or None when the place is plausible.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> check_location(Point(105.3, 30.3)) is None
+    True
+    >>> check_location(Point(30.3, 105.3))[0]
+    'longitude and latitude look swapped (30.3000, 105.3000)'
+    >>> check_location(Point(2.35, 48.85))[0]
+    'outside China (2.3500, 48.8500; China is lon 73.4–135.2, lat 3.5–53.6)'
+    >>> check_location(Point(2.35, 48.85), allow_outside=True) is None
+    True
     """
     x0, y0, x1, y1 = geom.bounds
     if not all(map(math.isfinite, (x0, y0, x1, y1))):
@@ -498,6 +679,16 @@ def reject_long_text(raw: RawData) -> list[Problem]:
     The rows are rejected, not the file: one pasted document in a cell must not block the
     register, nor travel into every map the store draws. The rejects file lists the row
     without its content (the content is what is too long).
+
+    Parameters
+    ----------
+    raw : RawData
+        Changed in place: the rows are removed from ``frame`` and ``rows``.
+
+    Returns
+    -------
+    list of Problem
+        One per row taken out, naming its first over-long field.
     """
     lim = limits.current()
     cap = lim["max_cell_chars"]

@@ -36,6 +36,25 @@ def read_rows(path: Path, sheet: str | None, name: str) -> tuple[str, dict[int, 
     Rows without data are absent (a far cell does not create the rows before it). The scan
     has already capped the columns that hold values, so no row list is longer than
     ``max_columns``.
+
+    Parameters
+    ----------
+    path : Path
+        The workbook.
+    sheet : str or None
+        The sheet; the first by default.
+    name : str
+        The file's name in messages.
+
+    Returns
+    -------
+    (str, dict of int to list)
+        The sheet's title and its rows with data, by spreadsheet row number.
+
+    Raises
+    ------
+    InputError
+        An import limit is exceeded (checked on the XML before loading), or no such sheet.
     """
     lim = limits_mod.current()
     _check_parts(path, name, lim)

@@ -110,13 +110,30 @@ class Backdrop:
     @classmethod
     def for_store(cls, path: str | Path) -> Backdrop | None:
         """The backdrop of the store at ``path``: the hillshade shipped with the demo
-        county, ``None`` for any other store (no DEM of it is shipped)."""
+        county, ``None`` for any other store (no DEM of it is shipped).
+
+        Parameters
+        ----------
+        path : str or Path
+            The store's file.
+
+        Returns
+        -------
+        Backdrop or None
+        """
         if Path(path).resolve() != datasets.get_path("demo").resolve():
             return None
         return cls(datasets.get_path("demo_hillshade"), datasets.get_path("demo_hillshade_bounds"))
 
     def add_to(self, m: folium.Map, lang: str = "zh") -> None:
-        """Draw the image under ``m``'s data; nothing when either file is missing."""
+        """Draw the image under ``m``'s data; nothing when either file is missing.
+
+        Parameters
+        ----------
+        m : folium.Map
+        lang : {"zh", "en"}
+            Language of the layer's name.
+        """
         if not (self.image.exists() and self.bounds_file.exists()):
             return
         folium.raster_layers.ImageOverlay(
@@ -129,7 +146,14 @@ class Backdrop:
 
 
 def fit_to(m: folium.Map, gdf: gpd.GeoDataFrame) -> None:
-    """Frame ``m`` on the bounds of ``gdf`` (EPSG:4326)."""
+    """Frame ``m`` on the bounds of ``gdf`` (EPSG:4326).
+
+    Parameters
+    ----------
+    m : folium.Map
+    gdf : GeoDataFrame
+        In EPSG:4326, not empty.
+    """
     b = gdf.total_bounds
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
 
@@ -148,6 +172,10 @@ def framed_map(
         Language of the layer names.
     backdrop : Backdrop, optional
         The offline basemap; none by default.
+
+    Returns
+    -------
+    folium.Map
     """
     frame = layers["admin_county"] if len(layers["admin_county"]) else layers["admin_township"]
     m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.25)
@@ -258,6 +286,18 @@ def legend_rows(rows: list[tuple[str, str, str]], lang: str) -> str:
     """Legend HTML from (colour, ``"line"`` | ``"box"`` | ``"dot"``, label) rows; labels
     are HTML-escaped.
 
+    Parameters
+    ----------
+    rows : list of (str, str, str)
+        Colour, symbol and label, top to bottom.
+    lang : {"zh", "en"}
+        Language of the legend's title.
+
+    Returns
+    -------
+    str
+        An HTML ``div`` (for :class:`Legend`).
+
     Examples
     --------
     >>> "x&lt;y" in legend_rows([("#000", "dot", "x<y")], "en")
@@ -308,6 +348,18 @@ def view_of(
     """(center lat/lon, zoom) that frames ``gdf`` (EPSG:4326) on a map ``width_px`` wide;
     None when it is empty. For st_folium's ``center`` and ``zoom``.
 
+    Parameters
+    ----------
+    gdf : GeoDataFrame or None
+        In EPSG:4326.
+    width_px : int
+        Width of the map on screen.
+
+    Returns
+    -------
+    ((float, float), int) or None
+        Zoom between 8 and 16.
+
     Examples
     --------
     >>> g = gpd.GeoDataFrame(geometry=[shapely.box(105.0, 30.0, 105.1, 30.1)], crs=4326)
@@ -331,6 +383,18 @@ def stable_ids(m: folium.Element, *, prefix: str = "rc") -> folium.Element:
     remount (and flicker) the map on a rerun. A feature group added to a map later needs
     its own ``prefix`` so its ids cannot collide with the map's. Every map and group is
     built through here once, so a name is escaped once (a second call leaves it alone).
+
+    Parameters
+    ----------
+    m : folium.Element
+        A map or a feature group; changed in place.
+    prefix : str
+        Start of every id.
+
+    Returns
+    -------
+    folium.Element
+        ``m`` itself.
 
     Examples
     --------
