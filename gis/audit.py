@@ -32,6 +32,21 @@ def event(
     """One audit row as a frame, to write in the same transaction as the change it records.
 
     Parameters are those of :func:`record`.
+
+    Returns
+    -------
+    DataFrame
+        One row of the ``audit_log`` layer; the time in UTC to the second, and an
+        ``event_id`` of that time and 8 random hex digits.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> beijing = dt.timezone(dt.timedelta(hours=8))
+    >>> row = event(who="wang", role="staff", action="import", target="signboards", rows=2,
+    ...             now=dt.datetime(2026, 7, 1, 8, 30, 5, 123, tzinfo=beijing)).iloc[0]
+    >>> row["time_utc"], row["event_id"][:17], int(row["rows"])
+    ('2026-07-01T00:30:05+00:00', 'E20260701T003005Z', 2)
     """
     when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     row = {
@@ -80,10 +95,24 @@ def record(
     now : datetime, optional
         The time (UTC); the clock by default.
 
+    Returns
+    -------
+    dict
+        The row written.
+
     Raises
     ------
     StoreError
         When the store cannot be written; callers decide whether that stops the action.
+
+    Examples
+    --------
+    >>> from gis.store import MemoryStore
+    >>> store = MemoryStore()
+    >>> record(store, who="wang", role="staff", action="login_ok", client="10.0.0.1")["action"]
+    'login_ok'
+    >>> store.read(TABLE)[["who", "action", "client"]].values.tolist()
+    [['wang', 'login_ok', '10.0.0.1']]
     """
     frame = event(
         who=who,
@@ -100,7 +129,12 @@ def record(
 
 
 def os_user() -> str:
-    """The local account running the command line (``unknown`` when the OS does not say)."""
+    """The local account running the command line (``unknown`` when the OS does not say).
+
+    Returns
+    -------
+    str
+    """
     try:
         return getpass.getuser()
     except (

@@ -39,6 +39,7 @@ class Walk:
 
     @property
     def length_m(self) -> float:
+        """Total length of the pieces, in metres."""
         return float(sum(b - a for _, a, b in self.pieces))
 
 
@@ -52,6 +53,47 @@ class Channel:
     border : shapely geometry, optional
         The county outline in the same CRS. A walk that runs off the network within
         ``border_tolerance`` metres of it is recorded as stopped at the county border.
+    border_tolerance : float
+        Metres; see ``border``.
+
+    Examples
+    --------
+    Streams A and B (1414.2 m each) join and flow on as C (2 km), metres in EPSG:4544;
+    an intake stands 20 m beside C, 500 m below the junction:
+
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import LineString
+    >>> from gis.network import build_network
+    >>> lines = gpd.GeoDataFrame({"river_code": ["A", "B", "C"]}, geometry=[
+    ...     LineString([(500_000, 3_351_000), (501_000, 3_350_000)]),
+    ...     LineString([(500_000, 3_349_000), (501_000, 3_350_000)]),
+    ...     LineString([(501_000, 3_350_000), (503_000, 3_350_000)])], crs=4544)
+    >>> channel = Channel(build_network(lines))
+    >>> intake = channel.locate(Point(501_500, 3_350_020), tolerance=50)
+    >>> intake
+    Spot(edge=2, at_m=500.0, offset_m=20.0)
+
+    1000 m upstream is 500 m of C and the last 500 m of both A and B:
+
+    >>> up = channel.upstream(intake, start_m=0, end_m=1000)
+    >>> [(e, round(float(a), 1), round(float(b), 1)) for e, a, b in up.pieces]
+    [(2, 0.0, 500.0), (1, 914.2, 1414.2), (0, 914.2, 1414.2)]
+    >>> up.length_m
+    1500.0
+
+    3000 m downstream runs out at the end of the network after 1500 m:
+
+    >>> down = channel.downstream(intake, start_m=0, end_m=3000)
+    >>> down.length_m, down.stops[0]["kind"], down.stops[0]["walked_m"]
+    (1500.0, 'network_end', 1500.0)
+
+    Halfway down A (707.1 m from its source) the intake is 707.1 + 500 m downstream;
+    A and B are not on one path:
+
+    >>> on_a = channel.locate(Point(500_500, 3_350_500), tolerance=50)
+    >>> on_b = channel.locate(Point(500_500, 3_349_500), tolerance=50)
+    >>> round(float(channel.offset(on_a, intake)), 1), channel.offset(on_a, on_b) is None
+    (1207.1, True)
     """
 
     def __init__(self, net: Network, *, border=None, border_tolerance: float = 200.0) -> None:
@@ -79,6 +121,28 @@ class Channel:
 
         ``river`` restricts the search to the edges whose ``key`` column equals it, so a
         point near a confluence lands on its own river rather than the tributary.
+
+        Parameters
+        ----------
+        point : shapely.Point
+            In the network's CRS.
+        tolerance : float
+            Metres.
+        river : str, optional
+            Only the edges of this river.
+        key : str
+            The column of the network's lines that ``river`` refers to.
+        what : str
+            The point's name in the error (``"intake W001"``).
+
+        Returns
+        -------
+        Spot
+
+        Raises
+        ------
+        InputError
+            No river (or not ``river``) within ``tolerance``.
         """
         cands = (
             self._edges_of(key).get(str(river), np.array([], dtype=int))
@@ -124,7 +188,21 @@ class Channel:
     # --- walking ----------------------------------------------------------------------
     def upstream(self, spot: Spot, *, start_m: float, end_m: float) -> Walk:
         """The channel between ``start_m`` and ``end_m`` upstream of ``spot``, into every
-        tributary that joins within that distance."""
+        tributary that joins within that distance.
+
+        Parameters
+        ----------
+        spot : Spot
+            From :meth:`locate`.
+        start_m, end_m : float
+            The band, in metres along the channel from ``spot``.
+
+        Returns
+        -------
+        Walk
+            Pieces in flow-direction metres, and a ``source`` stop wherever a headwater
+            ends before ``end_m``.
+        """
         walk = Walk()
         todo = [(spot.edge, spot.at_m, 0.0)]  # edge, position on it, distance walked to there
         while todo:
@@ -141,7 +219,21 @@ class Channel:
 
     def downstream(self, spot: Spot, *, start_m: float, end_m: float) -> Walk:
         """The channel between ``start_m`` and ``end_m`` downstream of ``spot`` (every branch
-        at a split: water goes both ways)."""
+        at a split: water goes both ways).
+
+        Parameters
+        ----------
+        spot : Spot
+            From :meth:`locate`.
+        start_m, end_m : float
+            The band, in metres along the channel from ``spot``.
+
+        Returns
+        -------
+        Walk
+            Pieces in flow-direction metres, and a ``network_end`` (or ``county_border``)
+            stop where the network ends before ``end_m``.
+        """
         walk = Walk()
         todo = [(spot.edge, spot.at_m, 0.0)]
         while todo:
@@ -175,7 +267,17 @@ class Channel:
     # --- measuring --------------------------------------------------------------------
     def offset(self, a: Spot, b: Spot) -> float | None:
         """Metres along the channel from ``a`` down to ``b``; negative when ``b`` lies
-        upstream of ``a``; None when neither is downstream of the other."""
+        upstream of ``a``; None when neither is downstream of the other.
+
+        Parameters
+        ----------
+        a, b : Spot
+
+        Returns
+        -------
+        float or None
+            Along the main path (:meth:`Network.next_downstream`).
+        """
         for src, dst, sign in ((a, b, 1.0), (b, a, -1.0)):
             walked, e, p = 0.0, src.edge, src.at_m
             seen = set()
@@ -188,7 +290,18 @@ class Channel:
         return None
 
     def geometry(self, pieces) -> shapely.Geometry:
-        """The stretches of ``pieces`` as one (Multi)LineString in the network's CRS."""
+        """The stretches of ``pieces`` as one (Multi)LineString in the network's CRS.
+
+        Parameters
+        ----------
+        pieces : iterable of (int, float, float)
+            ``(edge, a, b)`` in flow-direction metres, as a :class:`Walk` holds them.
+
+        Returns
+        -------
+        shapely.Geometry
+            An empty GeometryCollection for no pieces.
+        """
         parts = []
         for e, a, b in pieces:
             if self.flipped[e]:

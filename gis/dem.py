@@ -31,11 +31,13 @@ class Grid:
     shape: tuple[int, int]
 
     def center(self, rows, cols):
+        """(x, y) of the centres of cells (rows, cols)."""
         return self.x0 + (np.asarray(cols) + 0.5) * self.cell, self.y0 - (
             np.asarray(rows) + 0.5
         ) * self.cell
 
     def index(self, x, y):
+        """(rows, cols) of the cells holding points (x, y); may fall outside the grid."""
         return (
             np.floor((self.y0 - np.asarray(y)) / self.cell).astype(int),
             np.floor((np.asarray(x) - self.x0) / self.cell).astype(int),
@@ -43,7 +45,28 @@ class Grid:
 
 
 def d8_directions(filled: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Steepest-descent D8 direction index per cell; -1 drains out, -2 outside the mask."""
+    """Steepest-descent D8 direction index per cell; -1 drains out, -2 outside the mask.
+
+    Parameters
+    ----------
+    filled : numpy.ndarray
+        Elevations, depressions breached or filled.
+    mask : numpy.ndarray of bool
+        Cells inside the area.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Index into :data:`D8` (0 north, then clockwise to 7 north-west).
+
+    Examples
+    --------
+    A bowl drains into its centre, which has no lower neighbour:
+
+    >>> z = np.array([[3, 2, 3], [2, 1, 2], [3, 2, 3]], dtype=float)
+    >>> d8_directions(z, np.ones(z.shape, dtype=bool)).tolist()
+    [[3, 4, 5], [2, -1, 6], [1, 0, 7]]
+    """
     ny, nx = filled.shape
     big = np.where(mask, filled, np.inf)
     padded = np.pad(big, 1, constant_values=np.inf)
@@ -58,7 +81,18 @@ def d8_directions(filled: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 def downstream_index(direction: np.ndarray) -> np.ndarray:
-    """Flat index of each cell's downstream cell, -1 where it drains out or is outside."""
+    """Flat index of each cell's downstream cell, -1 where it drains out or is outside.
+
+    Parameters
+    ----------
+    direction : numpy.ndarray of int
+        From :func:`d8_directions`.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Flat (row-major) indices, one per cell.
+    """
     ny, nx = direction.shape
     rows, cols = np.indices(direction.shape)
     k = np.clip(direction, 0, 7)
@@ -69,7 +103,18 @@ def downstream_index(direction: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Dem:
-    """A hydrologically conditioned DEM (depressions breached or filled) with its drainage."""
+    """A hydrologically conditioned DEM (depressions breached or filled) with its drainage.
+
+    Examples
+    --------
+    A 3 × 3 bowl of 100 m cells (EPSG:4544): every cell drains to the centre, so the
+    centre's catchment is all nine cells, and a corner's is itself:
+
+    >>> z = np.array([[3, 2, 3], [2, 1, 2], [3, 2, 3]], dtype=float)
+    >>> dem = Dem(z, np.ones(z.shape, dtype=bool), Grid(500_000, 3_350_300, 100, z.shape), 4544)
+    >>> dem.catchment(500_150, 3_350_150).area, dem.catchment(500_050, 3_350_250).area
+    (90000.0, 10000.0)
+    """
 
     z: np.ndarray
     mask: np.ndarray
@@ -88,7 +133,17 @@ class Dem:
 
     @classmethod
     def load(cls, path: str | Path) -> Dem:
-        """Read a DEM ``.npz``; InputError naming the file and the missing array otherwise."""
+        """Read a DEM ``.npz``; InputError naming the file and the missing array otherwise.
+
+        Parameters
+        ----------
+        path : str or Path
+            E.g. ``gis.datasets.get_path("demo_dem")``.
+
+        Returns
+        -------
+        Dem
+        """
         try:
             with np.load(path) as f:
                 missing = [
@@ -116,7 +171,18 @@ class Dem:
         return cls(z, mask, grid, epsg)
 
     def catchment(self, xs, ys) -> shapely.Geometry:
-        """Polygon of every cell draining through the cells under the points (x, y)."""
+        """Polygon of every cell draining through the cells under the points (x, y).
+
+        Parameters
+        ----------
+        xs, ys : float or array
+            In the DEM's CRS; points off the grid or outside the mask are ignored.
+
+        Returns
+        -------
+        shapely.Geometry
+            Cell squares merged; an empty Polygon when no point is on the grid.
+        """
         rows, cols = self.grid.index(np.atleast_1d(xs), np.atleast_1d(ys))
         ny, nx = self.z.shape
         inside = (rows >= 0) & (rows < ny) & (cols >= 0) & (cols < nx)

@@ -40,6 +40,27 @@ def apply_basemap(
     image overlay and map extent is shifted from WGS84/CGCS2000 into GCJ-02 so the data
     sits on the tiles. Raises InputError for
     ``tianditu`` without a key (argument or the ``TIANDITU_TK`` environment variable).
+
+    Parameters
+    ----------
+    m : folium.Map
+        A finished map; changed in place.
+    basemap : str
+        One of :data:`BASEMAPS`; ``offline`` changes nothing.
+    tianditu_key : str, optional
+        The Tianditu key; ``$TIANDITU_TK`` by default.
+
+    Returns
+    -------
+    folium.Map
+        ``m`` itself.
+
+    Raises
+    ------
+    UnknownNameError
+        An unknown basemap.
+    InputError
+        ``tianditu`` without a key.
     """
     if basemap not in BASEMAPS:
         raise UnknownNameError("basemap", basemap, BASEMAPS)
@@ -92,7 +113,17 @@ def apply_basemap(
 
 
 def shift_to_gcj02(m: folium.Map) -> folium.Map:
-    """Move every coordinate of a folium map's data from WGS84 into GCJ-02, in place."""
+    """Move every coordinate of a folium map's data from WGS84 into GCJ-02, in place.
+
+    Parameters
+    ----------
+    m : folium.Map
+
+    Returns
+    -------
+    folium.Map
+        ``m`` itself.
+    """
 
     def walk(el):
         data = getattr(el, "data", None)
@@ -130,7 +161,31 @@ def _shift(c):
 
 
 def point_on(lat: float, lon: float, basemap: str = "offline") -> tuple[float, float]:
-    """A CGCS2000 (lat, lon), such as a map centre, where it is drawn on ``basemap``."""
+    """A CGCS2000 (lat, lon), such as a map centre, where it is drawn on ``basemap``.
+
+    Parameters
+    ----------
+    lat, lon : float
+        CGCS2000/WGS84 degrees.
+    basemap : str
+        One of :data:`BASEMAPS`; only ``gaode`` moves the point.
+
+    Returns
+    -------
+    (float, float)
+        (lat, lon), Leaflet's order.
+
+    Examples
+    --------
+    On Gaode's tiles a point is drawn in GCJ-02 (coordtransform's test point, see
+    :func:`gis.coords.convert_point`); a click there comes back where it was:
+
+    >>> point_on(39.915, 116.404, "gaode")
+    (39.91640428150164, 116.41024449916938)
+    >>> x, y = click_to_cgcs2000(116.41024449916938, 39.91640428150164, "gaode")
+    >>> round(x, 9), round(y, 9)
+    (116.404, 39.915)
+    """
     if basemap == "gaode":
         x, y = coords.wgs84_to_gcj02(lon, lat)
         return float(y), float(x)
@@ -138,7 +193,20 @@ def point_on(lat: float, lon: float, basemap: str = "offline") -> tuple[float, f
 
 
 def click_to_cgcs2000(lon: float, lat: float, basemap: str = "offline") -> tuple[float, float]:
-    """A click on the map as CGCS2000/WGS84 lon/lat (undoes the Gaode shift)."""
+    """A click on the map as CGCS2000/WGS84 lon/lat (undoes the Gaode shift).
+
+    Parameters
+    ----------
+    lon, lat : float
+        Degrees as the map reports them.
+    basemap : str
+        The basemap the click was on.
+
+    Returns
+    -------
+    (float, float)
+        (lon, lat) in CGCS2000/WGS84.
+    """
     if basemap == "gaode":
         x, y = coords.gcj02_to_wgs84(lon, lat)
         return float(x), float(y)
@@ -146,7 +214,19 @@ def click_to_cgcs2000(lon: float, lat: float, basemap: str = "offline") -> tuple
 
 
 def drawn_to_cgcs2000(geom, basemap: str = "offline"):
-    """A shape drawn on the map, in CGCS2000/WGS84 (undoes the Gaode shift)."""
+    """A shape drawn on the map, in CGCS2000/WGS84 (undoes the Gaode shift).
+
+    Parameters
+    ----------
+    geom : shapely geometry
+        Lon/lat as drawn.
+    basemap : str
+        The basemap it was drawn on.
+
+    Returns
+    -------
+    shapely geometry
+    """
     if basemap != "gaode":
         return geom
     return shapely.transform(

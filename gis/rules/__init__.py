@@ -37,6 +37,35 @@ def load(name: str, *, override: str | Path | None = None) -> pd.DataFrame:
         One of :data:`TABLES`.
     override : path, optional
         A CSV with the same columns that replaces the shipped defaults.
+
+    Returns
+    -------
+    DataFrame
+        The table; ``attrs["rule_set"]`` says where it came from (``default:<name>`` or
+        ``override:<path>``), and results that used it carry that.
+
+    Raises
+    ------
+    UnknownNameError
+        ``name`` is not a rule table.
+    InputError
+        The override cannot be read, lacks a column, or has text in a number column.
+
+    Examples
+    --------
+    >>> widths = load("channel_half_width")
+    >>> widths[["management_level", "half_width_m"]].values.tolist(), widths.attrs["rule_set"]
+    ([['county', 30], ['township', 15], ['village', 5]], 'default:channel_half_width')
+
+    A county that surveyed its village streams at 8 m overrides the table:
+
+    >>> _ = Path("widths.csv").write_text(
+    ...     "management_level,half_width_m,source\\n"
+    ...     "county,30,default\\ntownship,15,default\\nvillage,8,county survey 2026\\n",
+    ...     encoding="utf-8")
+    >>> ours = load("channel_half_width", override="widths.csv")
+    >>> int(row(ours, "management_level", "village")["half_width_m"]), ours.attrs["rule_set"]
+    (8, 'override:widths.csv')
     """
     if name not in TABLES:
         raise UnknownNameError("rule table", name, list(TABLES))
@@ -80,7 +109,27 @@ def load(name: str, *, override: str | Path | None = None) -> pd.DataFrame:
 
 
 def row(table: pd.DataFrame, column: str, value: str) -> pd.Series:
-    """The row of ``table`` whose ``column`` equals ``value``; names the valid values if none."""
+    """The row of ``table`` whose ``column`` equals ``value``; names the valid values if none.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`load`.
+    column : str
+        The column to match.
+    value : str
+        Compared as text.
+
+    Returns
+    -------
+    Series
+        The first matching row.
+
+    Raises
+    ------
+    UnknownNameError
+        No row matches; the message lists the values there are and the rule set.
+    """
     hit = table[table[column].astype(str) == str(value)]
     if hit.empty:
         raise UnknownNameError(
@@ -92,7 +141,35 @@ def row(table: pd.DataFrame, column: str, value: str) -> pd.Series:
 
 
 def sand_mining_distance(table: pd.DataFrame, structure: dict) -> tuple[float, float] | None:
-    """(upstream_m, downstream_m) prohibited around ``structure``, or None if no rule applies."""
+    """(upstream_m, downstream_m) prohibited around ``structure``, or None if no rule applies.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The ``sand_mining_distances`` table.
+    structure : dict
+        A row of the ``structures`` layer: ``kind``, and for a bridge ``bridge_type``,
+        ``bridge_class`` (road) or ``length_m`` (rail).
+
+    Returns
+    -------
+    (float, float) or None
+        Metres along the channel upstream and downstream.
+
+    Examples
+    --------
+    Highway safety regulations (公路安全保护条例 Art. 20): 500 m up and 2000 m down of a
+    large road bridge; a 600 m rail bridge (铁路运输安全保护条例 Art. 16): 500 m and 3000 m:
+
+    >>> distances = load("sand_mining_distances")
+    >>> sand_mining_distance(distances, {"kind": "bridge", "bridge_type": "road",
+    ...                                  "bridge_class": "large"})
+    (500.0, 2000.0)
+    >>> sand_mining_distance(distances, {"kind": "bridge", "bridge_type": "rail", "length_m": 600})
+    (500.0, 3000.0)
+    >>> sand_mining_distance(distances, {"kind": "culvert"}) is None
+    True
+    """
     kind = structure.get("kind")
     rows = table[table["structure"] == kind]
     if kind == "bridge":
