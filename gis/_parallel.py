@@ -17,12 +17,42 @@ R = TypeVar("R")
 
 
 def worker_count(workers: int | None) -> int:
-    """``workers``, or one per core when it is None."""
+    """``workers``, or one per core when it is None.
+
+    Parameters
+    ----------
+    workers : int or None
+
+    Returns
+    -------
+    int
+        At least 1.
+    """
     return max(1, workers or os.cpu_count() or 1)
 
 
 def map_threads(fn: Callable[[T], R], items: Sequence[T], workers: int | None = None) -> list[R]:
-    """``[fn(x) for x in items]`` on ``workers`` threads (default one per core), in order."""
+    """``[fn(x) for x in items]`` on ``workers`` threads (default one per core), in order.
+
+    Parameters
+    ----------
+    fn : callable
+        Called once per item; should release the GIL (GEOS, numba) to gain anything.
+    items : sequence
+        The partitions.
+    workers : int, optional
+        Threads; one per core by default, never more than ``len(items)``.
+
+    Returns
+    -------
+    list
+        The results in the order of ``items``.
+
+    Examples
+    --------
+    >>> map_threads(lambda part: sum(part), [range(0, 5), range(5, 10)], workers=2)
+    [10, 35]
+    """
     n = worker_count(workers)
     if n == 1 or len(items) <= 1:
         return [fn(x) for x in items]

@@ -18,6 +18,13 @@ Chainage (桩号) is metres along the river from its source (the start of the li
 
 
 def to_markdown() -> str:
+    """The catalogue as Markdown: one section per layer with a table of its fields.
+
+    Returns
+    -------
+    str
+        The text of ``layers/README.md`` (a test holds the two equal).
+    """
     out = [HEADER]
     for layer in catalogue.LAYERS:
         geom = layer.geometry or "无几何 / table"

@@ -36,12 +36,38 @@ REVISION_KEY = "revision"
 
 
 def q(name: str) -> str:
-    """``name`` as a quoted SQL identifier."""
+    """``name`` as a quoted SQL identifier.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> q('rivers'), q('a"b')
+    ('"rivers"', '"a""b"')
+    """
     return '"' + name.replace('"', '""') + '"'
 
 
 def not_a_geopackage(path: Path) -> str | None:
-    """Why the existing file at ``path`` is not a GeoPackage, or None when it is one."""
+    """Why the existing file at ``path`` is not a GeoPackage, or None when it is one.
+
+    Parameters
+    ----------
+    path : Path
+        An existing file or folder.
+
+    Returns
+    -------
+    str or None
+        The reason, for a message: a folder, empty, not SQLite, SQLite but not a
+        GeoPackage (application id).
+    """
     if path.is_dir():
         return "it is a folder"
     with open(path, "rb") as fh:
@@ -56,7 +82,20 @@ def not_a_geopackage(path: Path) -> str | None:
 
 
 def connect(path: Path, *, timeout: float) -> sqlite3.Connection:
-    """A connection to an existing file (never creates one), waiting ``timeout`` s for locks."""
+    """A connection to an existing file (never creates one), waiting ``timeout`` s for locks.
+
+    Parameters
+    ----------
+    path : Path
+    timeout : float
+        Seconds SQLite waits for another writer.
+
+    Returns
+    -------
+    sqlite3.Connection
+        In autocommit mode (transactions are begun explicitly), with the GeoPackage
+        geometry functions GDAL's triggers call registered.
+    """
     uri = path.resolve().as_uri() + "?mode=rw"
     conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
     _register_geometry_functions(conn)
@@ -64,7 +103,17 @@ def connect(path: Path, *, timeout: float) -> sqlite3.Connection:
 
 
 def read_revision(conn: sqlite3.Connection, meta_table: str) -> int:
-    """The write counter kept in the key/value ``meta_table`` (0 when there is none)."""
+    """The write counter kept in the key/value ``meta_table`` (0 when there is none).
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+    meta_table : str
+
+    Returns
+    -------
+    int
+    """
     if not _has_table(conn, "main", meta_table):
         return 0
     row = conn.execute(
@@ -83,6 +132,16 @@ def last_changes(
 
     GDAL (and so QGIS) moves ``last_change`` when it edits a layer: a change here is
     another program's edit.
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+    exclude : tuple of str
+        Table names to leave out (case-insensitive).
+
+    Returns
+    -------
+    list of (str, str)
     """
     if not _has_table(conn, "main", "gpkg_contents"):
         return []
@@ -144,7 +203,18 @@ def _master(conn, schema: str) -> list[tuple[str, str, str, str | None]]:
 
 
 def has_table(conn: sqlite3.Connection, name: str) -> bool:
-    """Whether the connection's file holds table ``name``."""
+    """Whether the connection's file holds table ``name``.
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+    name : str
+        Compared case-insensitively, as SQLite does.
+
+    Returns
+    -------
+    bool
+    """
     return _has_table(conn, "main", name)
 
 
@@ -244,7 +314,18 @@ def _copy_rtree(conn, rtree: str, into: str | None = None) -> None:
 
 def next_fid(conn: sqlite3.Connection, name: str) -> int | None:
     """The first fid an append to layer ``name`` gets now (None: no such layer). The store
-    numbers its batch from here so GDAL's index of the batch already names final fids."""
+    numbers its batch from here so GDAL's index of the batch already names final fids.
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+    name : str
+
+    Returns
+    -------
+    int or None
+        One past the largest fid ever used (``sqlite_sequence`` included).
+    """
     pk = next((c for c, _, is_pk in _columns(conn, "main", name) if is_pk), None)
     if pk is None:
         return None

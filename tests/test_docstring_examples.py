@@ -59,6 +59,15 @@ DOCUMENTED = (
     "gis.catalogue.get_layer",
     "gis.maps.base.base_map",
     "gis.i18n.t",
+    "gis.network.split_at_junctions",
+    "gis.channel.Channel",
+    "gis.dem.Dem",
+    "gis.rules.load",
+    "gis.rules.sand_mining_distance",
+    "gis.audit.record",
+    "gis.auth.authorize",
+    "gis.auth.login",
+    "gis.maps.basemaps.point_on",
 )
 
 

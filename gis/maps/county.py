@@ -116,6 +116,11 @@ def county_map(
     backdrop : Backdrop, optional
         The offline basemap (:meth:`Backdrop.for_store`); none by default.
 
+    Returns
+    -------
+    folium.Map
+        With stable ids (:func:`gis.maps.stable_ids`).
+
     Examples
     --------
     >>> from gis import datasets
