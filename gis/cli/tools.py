@@ -10,7 +10,13 @@ from pathlib import Path
 
 from gis import auth, datasets
 from gis.cli.common import say
-from gis.demo import DEFAULT_SEED
+
+#: The commands of this module and their line in ``riverchief --help``.
+COMMANDS = {
+    "hash-password": "hash a staff password for the app's secrets",
+    "demo": "regenerate the demo county (deterministic)",
+    "app": "open the map app",
+}
 
 APP = Path(__file__).resolve().parents[2] / "app.py"  # the Streamlit app of the checkout
 DEFAULT_PORT = 8501  # Streamlit's own default
@@ -88,7 +94,9 @@ def cmd_hash_password(args) -> int:
 
 def register(sub, parents) -> None:
     """Add ``hash-password``, ``demo`` and ``app`` to the ``riverchief`` subparsers."""
-    s = sub.add_parser("hash-password", help="hash a staff password for the app's secrets")
+    from gis.demo import DEFAULT_SEED
+
+    s = sub.add_parser("hash-password", help=COMMANDS["hash-password"])
     s.add_argument("--stdin", action="store_true", help="read the password from standard input")
     s.add_argument("--user", help="print a [users.NAME] table instead of the one-user line")
     s.add_argument(
@@ -99,12 +107,12 @@ def register(sub, parents) -> None:
     )
     s.set_defaults(func=cmd_hash_password)
 
-    s = sub.add_parser("demo", help="regenerate the demo county (deterministic)")
+    s = sub.add_parser("demo", help=COMMANDS["demo"])
     s.add_argument("--seed", type=int, default=DEFAULT_SEED)
     s.add_argument("--out", default=str(datasets.DEMO_DIR))
     s.set_defaults(func=cmd_demo)
 
-    s = sub.add_parser("app", parents=[parents.data], help="open the map app")
+    s = sub.add_parser("app", parents=[parents.data], help=COMMANDS["app"])
     s.add_argument("--port", type=int, default=DEFAULT_PORT)
     s.add_argument("--headless", action="store_true", help="do not open a browser")
     s.set_defaults(func=cmd_app)
