@@ -18,7 +18,10 @@ COMMANDS = {
     "app": "open the map app",
 }
 
-APP = Path(__file__).resolve().parents[2] / "app.py"  # the Streamlit app of the checkout
+_ROOT = Path(__file__).resolve().parents[2]  # a checkout's root, or site-packages
+#: An installed wheel's copy of the app (setup.py's APP_PACKAGE), else the checkout's app.py.
+_INSTALLED_APP = _ROOT / "riverchief_app" / "app.py"
+APP = _INSTALLED_APP if _INSTALLED_APP.is_file() else _ROOT / "app.py"
 DEFAULT_PORT = 8501  # Streamlit's own default
 USER_NAME = re.compile(rf"[A-Za-z0-9_-]{{1,{auth.MAX_USER_NAME}}}")
 
@@ -55,7 +58,10 @@ def cmd_app(args) -> int:
     print(f"River Chief GIS: open {url}  (data: {args.data}; Ctrl+C stops)", file=sys.stderr)
     if not args.headless:
         threading.Timer(3.0, lambda: webbrowser.open(url)).start()
-    return subprocess.call(cmd, env=env, cwd=APP.parent)
+    # a checkout runs in its root (its .streamlit/secrets.toml, as always); an installed app in
+    # the caller's folder, whose .streamlit/secrets.toml holds the staff users. Streamlit reads
+    # the app's own .streamlit/config.toml beside the main script either way.
+    return subprocess.call(cmd, env=env, cwd=None if APP == _INSTALLED_APP else APP.parent)
 
 
 def cmd_hash_password(args) -> int:
