@@ -138,12 +138,13 @@ def test_the_short_listing_is_the_full_one():
 
 
 def test_help_imports_no_heavy_library():
-    """``riverchief --help`` (and a mistyped command) loads none of the libraries that take
-    seconds to import: they come with the command that needs them."""
+    """``riverchief --help``, a mistyped command and the commands that need no analysis
+    (``app``, ``demo``) load none of the libraries that take seconds to import: they come
+    with the command that needs them."""
     heavy = ("geopandas", "pandas", "numpy", "numba", "shapely", "pyogrio", "fiona", "pyproj")
     code = (
         "import sys\nfrom gis.cli import build_parser, main\n"
-        "for argv in (['--help'], ['no-such-command']):\n"
+        "for argv in (['--help'], ['no-such-command'], ['app', '--help'], ['demo', '--help']):\n"
         "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
         f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
     )
