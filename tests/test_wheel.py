@@ -91,6 +91,15 @@ def _env(home: Path, **extra: str) -> dict[str, str]:
     return env | {"HOME": str(home)} | extra
 
 
+def test_a_checkout_keeps_its_demo_folder_unless_told(monkeypatch, tmp_path):
+    monkeypatch.delenv(datasets.CACHE_ENV, raising=False)
+    assert datasets.get_path("demo") == ROOT / "layers" / "demo" / "demo_county.gpkg"
+    assert datasets.get_path("demo_patrols") == ROOT / "layers" / "demo" / "demo_patrols.parquet"
+    monkeypatch.setenv(datasets.CACHE_ENV, str(tmp_path))
+    assert datasets.get_path("demo_patrols") == tmp_path / "demo_patrols.parquet"
+    assert datasets.get_path("demo").parent == ROOT / "layers" / "demo"  # shipped files stay
+
+
 def test_the_wheel_carries_the_demo_and_the_app_and_nothing_generated(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     top = {n.split("/")[0] for n in names}
