@@ -60,7 +60,8 @@ FLOORS: dict[str, str] = {
     "gis.zones": "analyses",
     # generators: the synthetic demo county
     "gis.demo": "generators",
-    # faces: what people run
+    # faces: what people run (a wheel puts app, app_pages and ui under riverchief_app/, see
+    # setup.py; Streamlit runs them there under these same names)
     "app": "faces",
     "app_pages": "faces",
     "gis.cli": "faces",

@@ -119,6 +119,45 @@ def test_help_exits_0(command, capsys):
     assert "usage: riverchief" in capsys.readouterr().out
 
 
+def _listing(parser: argparse.ArgumentParser) -> list[tuple[str, str]]:
+    """(command, help) as ``riverchief --help`` lists them."""
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return [(a.dest, a.help) for a in sub._choices_actions]
+
+
+def test_the_short_listing_is_the_full_one():
+    """``riverchief --help`` lists each module's COMMANDS without registering them in full;
+    the names and help are those the modules register."""
+    full = _listing(build_parser())
+    assert _listing(build_parser("")) == full
+    assert [name for name, _ in full][:2] == ["summary", "layers"] and len(full) == 14
+    # one command in full, the others listed: the same listing, and only its options built
+    one = build_parser("gaps")
+    assert _listing(one) == full
+    assert set(_subparsers(one)) == {name for name, _ in full}  # no sub-subcommands but gaps'
+
+
+def test_help_imports_no_heavy_library():
+    """``riverchief --help``, a mistyped command and the commands that need no analysis
+    (``app``, ``demo``) load none of the libraries that take seconds to import: they come
+    with the command that needs them."""
+    heavy = ("geopandas", "pandas", "numpy", "numba", "shapely", "pyogrio", "fiona", "pyproj")
+    code = (
+        "import sys\nfrom gis.cli import build_parser, main\n"
+        "for argv in (['--help'], ['no-such-command'], ['app', '--help'], ['demo', '--help']):\n"
+        "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_console_entry_points():
     """``riverchief`` and ``python -m gis.cli`` run the same main()."""
     run = subprocess.run(

@@ -3,6 +3,11 @@
 One module per command group, each with a ``register(sub, parents)``; the shared options
 (``--data``, ``--json``, ``--out``) and helpers are in :mod:`gis.cli.common`. Errors a user
 can act on become one line on stderr and exit code 2 here, in :func:`main`, and nowhere else.
+
+A command's choices and defaults are the library's constants, and the library's modules import
+geopandas and numba (seconds). So :func:`main` builds in full only the command it runs; the
+others are listed by name and help (each module's ``COMMANDS``), and the command modules import
+the library inside their functions.
 """
 
 from __future__ import annotations
@@ -20,15 +25,30 @@ EXIT_USER_ERROR = 2  # as argparse exits for a bad option
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl+C
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``riverchief`` parser with every command (``--data`` defaults read now)."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``riverchief`` parser (``--data`` defaults read now).
+
+    Parameters
+    ----------
+    command : str, optional
+        Build only this command in full and list the others by name and help alone; ``None``
+        (default) builds every command in full, ``""`` none.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+    """
     p = argparse.ArgumentParser(
         prog="riverchief", description="River Chief GIS (河长制 GIS): county data, checks and map."
     )
     sub = p.add_subparsers(dest="command", required=True)
     shared = parents()
     for group in GROUPS:
-        group.register(sub, shared)
+        if command is None or command in group.COMMANDS:
+            group.register(sub, shared)
+        else:
+            for name, text in group.COMMANDS.items():
+                sub.add_parser(name, help=text)
     return p
 
 
@@ -43,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     0 success, 1 a finding the command reports (e.g. rows refused, nothing found),
     2 a refusal (bad input, no store, an unknown name), 130 interrupted.
     """
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # the top-level parser has no option taking a value, so the first word is the command
+    args = build_parser(next((a for a in argv if not a.startswith("-")), "")).parse_args(argv)
     try:
         guard_store(args)
         return args.func(args)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gis import coords
 from gis._errors import InputError
 from gis.cli.common import say
+
+#: The commands of this module and their line in ``riverchief --help``.
+COMMANDS = {"coords": "coordinate conversion between WGS84/CGCS2000, GCJ-02 and BD-09"}
 
 EXAMPLE = "riverchief coords convert --from gcj02 --to wgs84 116.404 39.915"
 
@@ -50,6 +52,7 @@ def _lonlat(raw, name: str):
 def _convert_file(args) -> int:
     import numpy as np
 
+    from gis import coords
     from gis.io import tables
     from gis.io.findings import defuse_formulas
 
@@ -66,6 +69,8 @@ def _convert_file(args) -> int:
 
 def cmd_convert(args) -> int:
     """Convert ``LON LAT`` (printed) or ``--file`` (written to ``--out``)."""
+    from gis import coords
+
     if args.file:
         return _convert_file(args)
     if args.lon is None or args.lat is None:
@@ -80,9 +85,9 @@ def cmd_convert(args) -> int:
 
 def register(sub, parents) -> None:
     """Add ``coords`` and its subcommand to the ``riverchief`` subparsers."""
-    s = sub.add_parser(
-        "coords", help="coordinate conversion between WGS84/CGCS2000, GCJ-02 and BD-09"
-    )
+    from gis import coords
+
+    s = sub.add_parser("coords", help=COMMANDS["coords"])
     csub = s.add_subparsers(dest="coords_command", required=True)
     z = csub.add_parser(
         "convert", parents=[parents.json], help="convert one point, or every row of a CSV/XLSX file"

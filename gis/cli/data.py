@@ -5,8 +5,16 @@ from __future__ import annotations
 import json
 import sys
 
-from gis import catalogue, search
+from gis import catalogue
 from gis.cli.common import open_store, say
+
+#: The commands of this module and their line in ``riverchief --help``.
+COMMANDS = {
+    "summary": "county inventory computed from the data",
+    "layers": "list the layer catalogue, or one layer's fields",
+    "export": "export the county store: FILE.gpkg (a copy), FILE.xlsx (sheets) or FILE.csv",
+    "search": "find rivers, townships, villages, chiefs and reservoirs by name or code",
+}
 
 
 def cmd_summary(args) -> int:
@@ -55,6 +63,8 @@ def cmd_export(args) -> int:
 
 def cmd_search(args) -> int:
     """Find features by name or code; exit 1 when nothing is found."""
+    from gis import search
+
     index = search.search_index(open_store(args.data))
     hits = search.find(index, args.text, kinds=args.kind or search.KINDS, limit=args.limit)
     rows = hits.drop(columns="geometry").to_dict("records")
@@ -69,14 +79,16 @@ def cmd_search(args) -> int:
 
 def register(sub, parents) -> None:
     """Add the commands of this module to the ``riverchief`` subparsers."""
+    from gis import search
+
     s = sub.add_parser(
         "summary",
         parents=[parents.data, parents.json],
-        help="county inventory computed from the data",
+        help=COMMANDS["summary"],
     )
     s.set_defaults(func=cmd_summary)
 
-    s = sub.add_parser("layers", help="list the layer catalogue, or one layer's fields")
+    s = sub.add_parser("layers", help=COMMANDS["layers"])
     s.add_argument("name", nargs="?")
     s.add_argument(
         "--markdown", action="store_true", help="print the bilingual catalogue (layers/README.md)"
@@ -86,7 +98,7 @@ def register(sub, parents) -> None:
     s = sub.add_parser(
         "export",
         parents=[parents.data],
-        help="export the county store: FILE.gpkg (a copy), FILE.xlsx (sheets) or FILE.csv",
+        help=COMMANDS["export"],
     )
     s.add_argument("out")
     s.add_argument("--layers", nargs="+", metavar="NAME", help="only these layers (default: all)")
@@ -95,7 +107,7 @@ def register(sub, parents) -> None:
     s = sub.add_parser(
         "search",
         parents=[parents.data, parents.json],
-        help="find rivers, townships, villages, chiefs and reservoirs by name or code",
+        help=COMMANDS["search"],
     )
     s.add_argument("text")
     s.add_argument("--kind", nargs="+", choices=search.KINDS)

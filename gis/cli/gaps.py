@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
-from gis import coverage
 from gis.cli.common import open_store, say
+
+#: The commands of this module and their line in ``riverchief --help``.
+COMMANDS = {"gaps": "coverage analysis: reaches with no chief, holes, mismatches, signboards"}
 
 #: The findings counted in the plain-text summary, in the order printed.
 COUNTED = (
@@ -21,6 +23,7 @@ COUNTED = (
 
 def cmd_gaps(args) -> int:
     """Run the coverage analysis; write the findings with ``--out``."""
+    from gis import coverage
     from gis.io.findings import write_findings
 
     store = open_store(args.data, fix="pass --data PATH.gpkg")
@@ -45,10 +48,12 @@ def cmd_gaps(args) -> int:
 
 def register(sub, parents) -> None:
     """Add ``gaps`` to the ``riverchief`` subparsers."""
+    from gis import coverage
+
     s = sub.add_parser(
         "gaps",
         parents=[parents.data, parents.out, parents.json],
-        help="coverage analysis: reaches with no chief, holes, mismatches, signboards",
+        help=COMMANDS["gaps"],
     )
     s.add_argument(
         "--level", choices=[*coverage.LEVELS, coverage.ALL_LEVELS], default=coverage.ALL_LEVELS

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from gis import catalogue
 from gis.cli.common import pairs
-from gis.io import importer
+
+#: The commands of this module and their line in ``riverchief --help``.
+COMMANDS = {
+    "import": "import a file into a layer, with a row-by-row validation report "
+    "(the --data store is created if it does not exist)"
+}
 
 
 def importable_layers() -> list[str]:
@@ -15,6 +20,7 @@ def importable_layers() -> list[str]:
 def cmd_import(args) -> int:
     """Import ``args.file``; the exit code is the report's (0 all rows, 1 some refused)."""
     from gis.audit import LOCAL_ROLE, os_user
+    from gis.io import importer
 
     report = importer.import_file(
         args.file,
@@ -38,11 +44,12 @@ def cmd_import(args) -> int:
 
 def register(sub, parents) -> None:
     """Add ``import`` to the ``riverchief`` subparsers."""
+    from gis.io import importer
+
     s = sub.add_parser(
         "import",
         parents=[parents.data, parents.json],
-        help="import a file into a layer, with a row-by-row validation report "
-        "(the --data store is created if it does not exist)",
+        help=COMMANDS["import"],
     )
     s.add_argument("file")
     layers = importable_layers()

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import sys
 
-from gis import jurisdiction
 from gis._errors import InputError
 from gis.cli.common import open_store
+
+#: The commands of this module and their line in ``riverchief --help``.
+COMMANDS = {
+    "jurisdiction": "who answers for each reach: select by township, village, river or chief"
+}
 
 #: Help of each ``--<by>`` option, one per :data:`gis.jurisdiction.SELECT_BY`.
 _HELP = {
@@ -37,6 +41,8 @@ def _print_card(card: dict) -> None:
 
 def cmd_jurisdiction(args) -> int:
     """One reach's card (``--reach``), or the reaches of one township, village, river or chief."""
+    from gis import jurisdiction
+
     options = ", ".join(f"--{by}" for by in jurisdiction.SELECT_BY)
     picks = [(by, getattr(args, by)) for by in jurisdiction.SELECT_BY if getattr(args, by)]
     if len(picks) > 1:
@@ -72,10 +78,12 @@ def cmd_jurisdiction(args) -> int:
 
 def register(sub, parents) -> None:
     """Add ``jurisdiction`` to the ``riverchief`` subparsers."""
+    from gis import jurisdiction
+
     s = sub.add_parser(
         "jurisdiction",
         parents=[parents.data, parents.json],
-        help="who answers for each reach: select by township, village, river or chief",
+        help=COMMANDS["jurisdiction"],
     )
     for by in jurisdiction.SELECT_BY:
         s.add_argument(f"--{by}", help=_HELP.get(by))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gis import coords, datasets
-from gis import rules as rules_mod
+from gis import datasets
 from gis.cli.common import audit, iso_date, open_store, pairs, say, with_fix
-from gis.patrols.assess import DEFAULT_RULE_SET
-from gis.patrols.clean import CleanOptions
+
+#: The commands of this module and their line in ``riverchief --help``.
+COMMANDS = {"patrols": "patrol tracks: import, and the compliance report"}
 
 #: The county rule tables ``--rule-table`` may override.
 RULE_TABLES = ("patrol_validity", "patrol_checks", "patrol_frequency")
@@ -17,12 +17,15 @@ RULE_TABLES = ("patrol_validity", "patrol_checks", "patrol_frequency")
 
 def rule_sets() -> list[str]:
     """The patrol validity rule sets the library ships (``--rules``)."""
+    from gis import rules as rules_mod
+
     return sorted(set(rules_mod.load("patrol_validity")["rule_set"]))
 
 
 def cmd_import(args) -> int:
     """Import track files, all or nothing per patrol; exit as the import result says."""
     from gis.patrols import import_tracks, network_from_store
+    from gis.patrols.clean import CleanOptions
 
     store = open_store(args.data) if not args.dry_run or Path(args.data).exists() else None
     opt = CleanOptions(
@@ -144,7 +147,11 @@ def cmd_demo(args) -> int:
 
 def register(sub, parents) -> None:
     """Add ``patrols`` and its subcommands to the ``riverchief`` subparsers."""
-    s = sub.add_parser("patrols", help="patrol tracks: import, and the compliance report")
+    from gis import coords
+    from gis.patrols.assess import DEFAULT_RULE_SET
+    from gis.patrols.clean import CleanOptions
+
+    s = sub.add_parser("patrols", help=COMMANDS["patrols"])
     psub = s.add_subparsers(dest="patrols_command", required=True)
     z = psub.add_parser(
         "import",

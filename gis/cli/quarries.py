@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 
-from gis import quarries
 from gis.cli.common import open_store, say
+
+#: The commands of this module and their line in ``riverchief --help``.
+COMMANDS = {"quarries": "sand-quarry compliance: every rule broken, with the distance"}
 
 
 def cmd_quarries(args) -> int:
     """Check every quarry; write quarries and violations with ``--out``."""
+    from gis import quarries
     from gis.io.findings import write_findings
 
     store = open_store(args.data)
@@ -36,10 +39,12 @@ def cmd_quarries(args) -> int:
 
 def register(sub, parents) -> None:
     """Add ``quarries`` to the ``riverchief`` subparsers."""
+    from gis import quarries
+
     s = sub.add_parser(
         "quarries",
         parents=[parents.data, parents.out, parents.json],
-        help="sand-quarry compliance: every rule broken, with the distance",
+        help=COMMANDS["quarries"],
     )
     s.add_argument("--rules", help="county CSV overriding sand_mining_distances")
     s.add_argument(

@@ -10,9 +10,18 @@ from pathlib import Path
 
 from gis import auth, datasets
 from gis.cli.common import say
-from gis.demo import DEFAULT_SEED
 
-APP = Path(__file__).resolve().parents[2] / "app.py"  # the Streamlit app of the checkout
+#: The commands of this module and their line in ``riverchief --help``.
+COMMANDS = {
+    "hash-password": "hash a staff password for the app's secrets",
+    "demo": "regenerate the demo county (deterministic)",
+    "app": "open the map app",
+}
+
+_ROOT = Path(__file__).resolve().parents[2]  # a checkout's root, or site-packages
+#: An installed wheel's copy of the app (setup.py's APP_PACKAGE), else the checkout's app.py.
+_INSTALLED_APP = _ROOT / "riverchief_app" / "app.py"
+APP = _INSTALLED_APP if _INSTALLED_APP.is_file() else _ROOT / "app.py"
 DEFAULT_PORT = 8501  # Streamlit's own default
 USER_NAME = re.compile(rf"[A-Za-z0-9_-]{{1,{auth.MAX_USER_NAME}}}")
 
@@ -49,7 +58,10 @@ def cmd_app(args) -> int:
     print(f"River Chief GIS: open {url}  (data: {args.data}; Ctrl+C stops)", file=sys.stderr)
     if not args.headless:
         threading.Timer(3.0, lambda: webbrowser.open(url)).start()
-    return subprocess.call(cmd, env=env, cwd=APP.parent)
+    # a checkout runs in its root (its .streamlit/secrets.toml, as always); an installed app in
+    # the caller's folder, whose .streamlit/secrets.toml holds the staff users. Streamlit reads
+    # the app's own .streamlit/config.toml beside the main script either way.
+    return subprocess.call(cmd, env=env, cwd=None if APP == _INSTALLED_APP else APP.parent)
 
 
 def cmd_hash_password(args) -> int:
@@ -88,7 +100,9 @@ def cmd_hash_password(args) -> int:
 
 def register(sub, parents) -> None:
     """Add ``hash-password``, ``demo`` and ``app`` to the ``riverchief`` subparsers."""
-    s = sub.add_parser("hash-password", help="hash a staff password for the app's secrets")
+    from gis.demo import DEFAULT_SEED
+
+    s = sub.add_parser("hash-password", help=COMMANDS["hash-password"])
     s.add_argument("--stdin", action="store_true", help="read the password from standard input")
     s.add_argument("--user", help="print a [users.NAME] table instead of the one-user line")
     s.add_argument(
@@ -99,12 +113,12 @@ def register(sub, parents) -> None:
     )
     s.set_defaults(func=cmd_hash_password)
 
-    s = sub.add_parser("demo", help="regenerate the demo county (deterministic)")
+    s = sub.add_parser("demo", help=COMMANDS["demo"])
     s.add_argument("--seed", type=int, default=DEFAULT_SEED)
     s.add_argument("--out", default=str(datasets.DEMO_DIR))
     s.set_defaults(func=cmd_demo)
 
-    s = sub.add_parser("app", parents=[parents.data], help="open the map app")
+    s = sub.add_parser("app", parents=[parents.data], help=COMMANDS["app"])
     s.add_argument("--port", type=int, default=DEFAULT_PORT)
     s.add_argument("--headless", action="store_true", help="do not open a browser")
     s.set_defaults(func=cmd_app)

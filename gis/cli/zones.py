@@ -6,14 +6,15 @@ import json
 from pathlib import Path
 
 from gis.cli.common import audit, open_store, pairs, say, with_fix
-from gis.zones import delineate, write_proposals
-from gis.zones.delineate import DEFAULT_TOLERANCE_M, ZONE_TABLES
-from gis.zones.well import DEFAULT_MATERIAL
+
+#: The commands of this module and their line in ``riverchief --help``.
+COMMANDS = {"zones": "drinking-water protection zones: delineate proposals, query places"}
 
 
 def cmd_delineate(args) -> int:
     """Propose zones by HJ 338-2018; save them with ``--write``; exit 1 when a source has a problem."""
     from gis._errors import InputError
+    from gis.zones import delineate, write_proposals
 
     store = open_store(args.data)
     if not args.source and not args.missing:
@@ -87,9 +88,10 @@ def cmd_query(args) -> int:
 
 def register(sub, parents) -> None:
     """Add ``zones`` and its subcommands to the ``riverchief`` subparsers."""
-    s = sub.add_parser(
-        "zones", help="drinking-water protection zones: delineate proposals, query places"
-    )
+    from gis.zones.delineate import DEFAULT_TOLERANCE_M, ZONE_TABLES
+    from gis.zones.well import DEFAULT_MATERIAL
+
+    s = sub.add_parser("zones", help=COMMANDS["zones"])
     zsub = s.add_subparsers(dest="zones_command", required=True)
     z = zsub.add_parser(
         "delineate",

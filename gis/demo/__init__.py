@@ -7,9 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gis.demo.build import build
-from gis.demo.export import write_demo
-
 DEFAULT_SEED = 2024
 
 
@@ -25,6 +22,10 @@ def generate(*, seed: int = DEFAULT_SEED, out: str | Path, progress=None) -> Pat
     progress : callable, optional
         Called with a short message at each step.
     """
+    # imported here: the CLI reads DEFAULT_SEED for its parser, which must stay light
+    from gis.demo.build import build
+    from gis.demo.export import write_demo
+
     say = progress or (lambda msg: None)
     say("building terrain, rivers, admin units, sites and people (about a minute)")
     demo = build(seed)
