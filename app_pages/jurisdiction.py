@@ -25,6 +25,8 @@ lg, path, mt = lang(), str(DATA), mtime()
 st.subheader(t("page_jurisdiction", lg))
 with st.spinner(t("building_reaches", lg)):
     j, lines = keyed_resource("jurisdiction", (path, mt), lambda: load(path, mt))
+if j.cut_level != "village":
+    st.info(t(f"cut_by_{j.cut_level}" if j.cut_level else "cut_none", lg))
 
 c1, c2 = st.columns([1, 3])
 by = c1.selectbox(t("select_by", lg), SELECT_BY, format_func=lambda b: t(f"by_{b}", lg))

@@ -77,6 +77,12 @@ def open_store(path: str, fix: str = DEMO_FIX):
     store = GeoPackageStore(path)
     if not store.exists():
         raise InputError(f"no store at {path}", fix=fix)
+    if "schema_version" not in store.meta():  # every write of a store records it
+        raise InputError(
+            f"{path} is a GeoPackage but not a county store (it has no county meta table), "
+            "so nothing in it can be counted or checked",
+            fix=f"{fix}; to bring its layers in, run 'riverchief import' into a county store",
+        )
     return store
 
 

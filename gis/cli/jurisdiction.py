@@ -7,7 +7,7 @@ import sys
 
 from gis import jurisdiction
 from gis._errors import InputError
-from gis.cli.common import open_store
+from gis.cli.common import open_store, say
 
 #: Help of each ``--<by>`` option, one per :data:`gis.jurisdiction.SELECT_BY`.
 _HELP = {
@@ -42,6 +42,9 @@ def cmd_jurisdiction(args) -> int:
     if len(picks) > 1:
         raise InputError(f"give one of {options}", fix="drop the others")
     j = jurisdiction.jurisdiction_of(open_store(args.data))
+    if j.cut_level != "village":  # said plainly: a coarser cut, or none, is not a full answer
+        cut = f"reaches are cut by {j.cut_level}" if j.cut_level else "no reaches can be cut"
+        say("jurisdiction", f"the county store has no village polygons: {cut}")
     if args.reach:
         card = j.card(args.reach, staff=args.show_phones)
         if args.json:
