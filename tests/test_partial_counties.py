@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from gis.cli import main
 from gis.coverage import analyse
-from gis.io.findings import NONE_FOUND, write_findings
+from gis.io.findings import NONE_FOUND, as_download, write_findings
 from gis.jurisdiction import jurisdiction_of
 from gis.store import GeoPackageStore
 
@@ -115,6 +115,22 @@ def test_gaps_downloads_of_a_clean_county(partial_store, tmp_path, capsys, suffi
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".gpkg"])
+def test_the_apps_download_of_a_clean_county_is_a_file(partial_store, suffix):
+    """The gaps page's buttons: bytes of a whole file (the XLSX one did nothing before)."""
+    import io
+    import zipfile
+
+    tables = analyse(GeoPackageStore(partial_store("clean"))).tables()
+    data = as_download(lambda out: write_findings(tables, out), f"gaps{suffix}")
+    if suffix == ".xlsx":
+        assert list(pd.read_excel(io.BytesIO(data), sheet_name=None)) == list(tables)
+    elif suffix == ".csv":
+        assert len(zipfile.ZipFile(io.BytesIO(data)).namelist()) == len(tables)
+    else:
+        assert data[:16] == b"SQLite format 3\x00"
+
+
 def test_a_failed_workbook_leaves_the_old_file_whole(tmp_path, monkeypatch):
     out = tmp_path / "g.xlsx"
     write_findings({"a": pd.DataFrame({"x": [1]})}, out)
@@ -161,6 +177,8 @@ def test_jurisdiction_without_village_polygons_cuts_by_township(partial_store, c
     assert set(j.reaches.loc[mask, "township_code"].dropna()) <= set(
         store.read("admin_units").query("level == 'township'")["admin_code"]
     )
+    card = j.card(j.reaches.loc[mask, "reach_id"].iloc[0])
+    assert card["village"] is None and card["township"]  # no township name shown as a village
     rc, out, err = _run(["jurisdiction", "--data", store.path, "--river", RIVER], capsys)
     assert rc == 0 and "no village polygons: reaches are cut by township" in err
     rc, _, err = _run(["jurisdiction", "--data", store.path, "--village", "富庄村"], capsys)
