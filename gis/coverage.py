@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 
 from gis import reaches as reaches_mod
+from gis.crs import STORAGE_EPSG, metric_crs
 from gis.store import Store
 
 LEVELS = ("county", "township", "village")
@@ -118,7 +119,13 @@ def _records(df: pd.DataFrame) -> list[dict]:
 def build_reaches(
     rivers, admin, rules: CoverageRules, levels=LEVELS
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """Reaches at the given levels, in one frame (county: whole county-managed rivers)."""
+    """Reaches at the given levels, in one frame (county: whole county-managed rivers).
+
+    A level the county has no polygons for gives no reaches (:func:`levels_not_checked`
+    names it); with none at all the frame is empty.
+    """
+    present = set(admin["level"].dropna())
+    levels = [lv for lv in levels if lv in present]
     parts, slivers = (
         [],
         [
@@ -142,6 +149,11 @@ def build_reaches(
         )
         parts.append(r)
         slivers.append(s.assign(level=level))
+    if not parts:  # no polygons of any level asked for: nothing can be cut
+        crs = STORAGE_EPSG if admin.empty else metric_crs(admin)
+        parts.append(
+            gpd.GeoDataFrame(columns=reaches_mod.REACH_COLUMNS, geometry="geometry", crs=crs)
+        )
     return pd.concat(parts, ignore_index=True), pd.concat(slivers, ignore_index=True)
 
 

@@ -228,3 +228,16 @@ def test_gaps_page_shows_not_checked_not_zero(partial_store, monkeypatch):
     at = _page("gaps.py", partial_store("no_villages"), monkeypatch)
     assert [m.value for m in at.metric][3] == "未核查"
     assert any("村级" in w.value and "未核查" in w.value for w in at.warning)
+
+
+def test_rivers_without_any_boundary_are_not_checked_not_a_crash(demo_path):
+    """Rivers imported before the county's boundaries: nothing can be cut, and gaps says so."""
+    from gis.store import MemoryStore
+
+    demo = GeoPackageStore(demo_path)
+    store = MemoryStore({n: demo.read(n) for n in ("rivers", "chiefs", "assignments")})
+    cov = analyse(store)
+    assert cov.reaches.empty and cov.unassigned.empty
+    assert cov.not_checked["level"].tolist() == ["county", "township", "village"]
+    j = jurisdiction_of(store)
+    assert j.cut_level is None and j.reaches.empty
