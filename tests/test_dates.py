@@ -176,3 +176,28 @@ def test_import_reads_dates_strictly(tmp_path):
 
     stored = GeoPackageStore(tmp_path / "s.gpkg").read("quarries")["permit_valid_to"]
     assert stored.tolist() == ["2026-07-01"] * 4
+
+
+def _date_fields():
+    from gis import catalogue
+
+    return [
+        (layer.name, f)
+        for layer in catalogue.LAYERS
+        for f in layer.fields
+        if f.dtype in ("date", "datetime")
+    ]
+
+
+@pytest.mark.parametrize(
+    "layer,field", _date_fields(), ids=[f"{n}.{f.name}" for n, f in _date_fields()]
+)
+def test_every_date_field_of_the_catalogue_is_read_strictly(layer, field):
+    from gis.io.validate import coerce
+
+    day = "2026-07-01" if field.dtype == "date" else "2026-07-01T00:00:00"
+    assert coerce(field, "2026年7月1日") == (day, None)
+    assert coerce(field, dt.datetime(2026, 7, 1)) == (day, None)
+    for bad in ("01/07/2026", "07/01/2026", "yesterday", "2026-13-01"):
+        with pytest.raises(ValueError, match="is not a date"):
+            coerce(field, bad)
