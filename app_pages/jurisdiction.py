@@ -65,7 +65,7 @@ with right:
         unmasked = bool(may(UNMASKED_READ))  # asked on the server at every run, not remembered
         card = j.card(rid, staff=unmasked)
         st.markdown(f"**{md_text(card['river_name'])}** · {md_text(rid)}")
-        place = f"{card['township']} {card['village']}" + (
+        place = f"{card['township'] or ''} {card['village'] or ''}" + (
             f" / {card['shared_with']} ({t('shared_reach', lg)})" if card["shared_with"] else ""
         )
         st.metric(t("length_m", lg), f"{card['length_m']:,.0f}")

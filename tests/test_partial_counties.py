@@ -177,8 +177,11 @@ def test_jurisdiction_without_village_polygons_cuts_by_township(partial_store, c
     assert set(j.reaches.loc[mask, "township_code"].dropna()) <= set(
         store.read("admin_units").query("level == 'township'")["admin_code"]
     )
-    card = j.card(j.reaches.loc[mask, "reach_id"].iloc[0])
+    rid = j.reaches.loc[mask, "reach_id"].iloc[0]
+    card = j.card(rid)
     assert card["village"] is None and card["township"]  # no township name shown as a village
+    rc, out, _ = _run(["jurisdiction", "--data", store.path, "--reach", rid], capsys)
+    assert rc == 0 and card["township"] in out and "None" not in out
     rc, out, err = _run(["jurisdiction", "--data", store.path, "--river", RIVER], capsys)
     assert rc == 0 and "no village polygons: reaches are cut by township" in err
     rc, _, err = _run(["jurisdiction", "--data", store.path, "--village", "富庄村"], capsys)

@@ -21,7 +21,7 @@ _HELP = {
 def _print_card(card: dict) -> None:
     print(
         f"{card['reach_id']}  {card['river_name']} {card['chainage']}  {card['length_m']:,.0f} m  "
-        f"{card['township']} {card['village']}"
+        f"{card['township'] or ''} {card['village'] or ''}"
         + (f" / {card['shared_with']}" if card["shared_with"] else "")
     )
     for c in card["chiefs"]:
