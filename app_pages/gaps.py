@@ -43,10 +43,14 @@ with st.spinner("…"):
 unassigned, holes = tables["unassigned"], tables["holes"]
 cols = st.columns(4)
 cols[0].metric(t("unassigned", lg), f"{len(unassigned)}")
+unchecked = set(tables["not_checked"]["level"])  # no polygons there: never shown as 0 km
 for col, level in zip(cols[1:], ("county", "township", "village"), strict=True):
     col.metric(
-        f"{t(f'level_{level}', lg)} · {t('unassigned_km', lg)}", f"{by_level[level] / 1000:.2f}"
+        f"{t(f'level_{level}', lg)} · {t('unassigned_km', lg)}",
+        t("not_checked", lg) if level in unchecked else f"{by_level[level] / 1000:.2f}",
     )
+for level in sorted(unchecked, key=("county", "township", "village").index):
+    st.warning(t(f"level_{level}", lg) + t("level_not_checked", lg))
 
 townships = sorted(unassigned["township_code"].dropna().unique())
 choice = st.selectbox(

@@ -25,6 +25,8 @@ lg, path, mt = lang(), str(DATA), mtime()
 st.subheader(t("page_jurisdiction", lg))
 with st.spinner(t("building_reaches", lg)):
     j, lines = keyed_resource("jurisdiction", (path, mt), lambda: load(path, mt))
+if j.cut_level != "village":
+    st.info(t(f"cut_by_{j.cut_level}" if j.cut_level else "cut_none", lg))
 
 c1, c2 = st.columns([1, 3])
 by = c1.selectbox(t("select_by", lg), SELECT_BY, format_func=lambda b: t(f"by_{b}", lg))
@@ -63,7 +65,7 @@ with right:
         unmasked = bool(may(UNMASKED_READ))  # asked on the server at every run, not remembered
         card = j.card(rid, staff=unmasked)
         st.markdown(f"**{md_text(card['river_name'])}** · {md_text(rid)}")
-        place = f"{card['township']} {card['village']}" + (
+        place = f"{card['township'] or ''} {card['village'] or ''}" + (
             f" / {card['shared_with']} ({t('shared_reach', lg)})" if card["shared_with"] else ""
         )
         st.metric(t("length_m", lg), f"{card['length_m']:,.0f}")

@@ -15,10 +15,12 @@ import pandas as pd
 import shapely
 
 from gis import reaches as reaches_mod
+from gis.crs import STORAGE_EPSG, metric_crs
 from gis.store import Store
 
 LEVELS = ("county", "township", "village")
 ALL_LEVELS = "all"  # analyse(level=ALL_LEVELS): every level of LEVELS
+NOT_CHECKED_COLUMNS = ["level", "reason", "fix"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,11 @@ class Coverage:
     signboard_issues: pd.DataFrame
     by_township: pd.DataFrame
     slivers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Levels that could not be checked (no polygons of that level): a finding, so that a
+    #: zero unassigned length there is never read as full coverage.
+    not_checked: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=NOT_CHECKED_COLUMNS)
+    )
 
     def unassigned_length_m_by_level(self) -> dict[str, float]:
         s = (
@@ -82,6 +89,7 @@ class Coverage:
             ),
             "signboard_issues": _records(self.signboard_issues),
             "by_township": _records(self.by_township),
+            "not_checked": _records(self.not_checked),
         }
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -96,6 +104,7 @@ class Coverage:
             "boundary_reaches_unagreed": self.boundary_reaches_unagreed,
             "signboard_issues": self.signboard_issues,
             "by_township": self.by_township,
+            "not_checked": self.not_checked,
         }
 
 
@@ -110,7 +119,13 @@ def _records(df: pd.DataFrame) -> list[dict]:
 def build_reaches(
     rivers, admin, rules: CoverageRules, levels=LEVELS
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """Reaches at the given levels, in one frame (county: whole county-managed rivers)."""
+    """Reaches at the given levels, in one frame (county: whole county-managed rivers).
+
+    A level the county has no polygons for gives no reaches (:func:`levels_not_checked`
+    names it); with none at all the frame is empty.
+    """
+    present = set(admin["level"].dropna())
+    levels = [lv for lv in levels if lv in present]
     parts, slivers = (
         [],
         [
@@ -134,6 +149,11 @@ def build_reaches(
         )
         parts.append(r)
         slivers.append(s.assign(level=level))
+    if not parts:  # no polygons of any level asked for: nothing can be cut
+        crs = STORAGE_EPSG if admin.empty else metric_crs(admin)
+        parts.append(
+            gpd.GeoDataFrame(columns=reaches_mod.REACH_COLUMNS, geometry="geometry", crs=crs)
+        )
     return pd.concat(parts, ignore_index=True), pd.concat(slivers, ignore_index=True)
 
 
@@ -145,10 +165,9 @@ def analyse(
     rivers, admin = store.read("rivers"), store.read("admin_units")
     if level != ALL_LEVELS and level not in LEVELS:
         raise KeyError(f"unknown level '{level}'; valid: all, {', '.join(LEVELS)}")
-    reaches, slivers = build_reaches(
-        rivers, admin, rules, LEVELS if level == ALL_LEVELS else (level,)
-    )
-    return coverage_of(
+    levels = LEVELS if level == ALL_LEVELS else (level,)
+    reaches, slivers = build_reaches(rivers, admin, rules, levels)
+    cov = coverage_of(
         reaches,
         store.read("assignments"),
         store.read("chiefs"),
@@ -159,6 +178,24 @@ def analyse(
         rules=rules,
         slivers=slivers,
     )
+    cov.not_checked = levels_not_checked(admin, levels)
+    return cov
+
+
+def levels_not_checked(admin: pd.DataFrame, levels) -> pd.DataFrame:
+    """One row per level of ``levels`` the county has no polygons for: its rivers cannot be
+    cut into reaches there, so nothing at that level was checked."""
+    present = set(admin["level"].dropna())
+    rows = [
+        {
+            "level": lv,
+            "reason": f"not checked: no {lv} polygons in the county store",
+            "fix": f"import the {lv} boundaries (layer admin_units, level {lv})",
+        }
+        for lv in levels
+        if lv not in present
+    ]
+    return pd.DataFrame(rows, columns=NOT_CHECKED_COLUMNS)
 
 
 def coverage_of(

@@ -173,6 +173,28 @@ LABELS: dict[str, tuple[str, str]] = {
         "正在按村界分段(首次约 5 秒)",
         "Cutting rivers into reaches (about 5 s the first time)",
     ),
+    # the jurisdiction of a county without village polygons: said plainly, not an empty map
+    "cut_by_township": (
+        "本库没有村界：河段按镇乡界划分，村级河长无法逐段对应。",
+        "The store has no village boundaries: reaches are cut by township, so village "
+        "chiefs cannot be matched reach by reach.",
+    ),
+    "cut_by_county": (
+        "本库没有镇乡界和村界：河段按县界划分，乡级、村级河长无法逐段对应。",
+        "The store has no township or village boundaries: reaches are cut by the county "
+        "outline, so township and village chiefs cannot be matched reach by reach.",
+    ),
+    "cut_none": (
+        "本库没有行政区界线：无法划分河段。请先导入县、镇乡、村界。",
+        "The store has no admin boundaries: no reaches can be cut. Import the county, "
+        "township and village boundaries first.",
+    ),
+    "not_checked": ("未核查", "Not checked"),
+    "level_not_checked": (
+        "：本库没有该级行政区界线，此级未核查（不代表已全覆盖）。",
+        ": the store has no boundaries of this level, so it was not checked (this is not "
+        "full coverage).",
+    ),
     "select_by": ("查看对象", "Select by"),
     "by_township": ("镇乡", "Township"),
     "by_village": ("村", "Village"),

@@ -17,11 +17,14 @@ import shapely
 
 from gis._errors import InputError, UnknownNameError
 from gis.coverage import CoverageRules, build_reaches
+from gis.crs import STORAGE_EPSG, metric_crs
 from gis.linref import format_k
 from gis.privacy import mask_phone, mask_text
+from gis.reaches import REACH_COLUMNS, county_reaches
 from gis.store import Store
 
 LEVELS = ("county", "township", "village")
+CUT_LEVELS = ("village", "township", "county")  # finest first: reaches are cut at the first present
 SELECT_BY = ("township", "village", "river", "chief")
 
 
@@ -36,6 +39,9 @@ class Jurisdiction:
     rivers: pd.DataFrame  # river_code, name
     admin: pd.DataFrame  # admin_code, name, level, parent_code
     signboards: gpd.GeoDataFrame  # metric CRS
+    #: The level the reaches are cut at: village, else the finest the county has polygons
+    #: for (many counties have only township boundaries), None when it has none at all.
+    cut_level: str | None = "village"
 
     def select(self, by: str, value: str) -> pd.Series:
         """Boolean mask over :attr:`reaches`: those in a township or village, on a river,
@@ -100,7 +106,7 @@ class Jurisdiction:
             "river_code": r["river_code"],
             "river_name": self.rivers.set_index("river_code")["name"].get(r["river_code"]),
             "admin_code": r["admin_code"],
-            "village": names.get(r["admin_code"]),
+            "village": names.get(r["admin_code"]) if self.cut_level == "village" else None,
             "township": names.get(r["township_code"]),
             "shared_with": names.get(r["shared_admin_code"])
             if isinstance(r["shared_admin_code"], str)
@@ -183,6 +189,13 @@ class Jurisdiction:
             codes, labels = self.chiefs["chief_id"], self.chiefs["name"]
         if value in set(codes):
             return value
+        if by in ("township", "village") and codes.empty:
+            raise InputError(
+                f"the county store has no {by} polygons, so no reach can be found by {by}",
+                field=by,
+                fix=f"import the {by} boundaries (layer admin_units, level {by}), "
+                "or select by river or chief",
+            )
         match = codes[labels == value]
         if len(match) == 1:
             return str(match.iloc[0])
@@ -231,8 +244,11 @@ def chief_links(
     out = []
     for lv in LEVELS:
         r = reaches[["reach_id", "river_code", "from_m", "to_m"]].copy()
-        r["u1"] = [up(c, lv) for c in reaches["admin_code"]]
-        r["u2"] = [up(c, lv) for c in reaches["shared_admin_code"]]
+        # object columns even when empty, so the merges below never meet a float key
+        r["u1"] = pd.Series([up(c, lv) for c in reaches["admin_code"]], index=r.index, dtype=object)
+        r["u2"] = pd.Series(
+            [up(c, lv) for c in reaches["shared_admin_code"]], index=r.index, dtype=object
+        )
         shared = r["u2"].notna() & (r["u1"] != r["u2"])
         al = a[a["level"] == lv]
         plain = r[~shared].merge(
@@ -277,9 +293,20 @@ def _pair(a: str, b: str) -> str:
 
 
 def jurisdiction_of(store: Store, *, rules: CoverageRules | None = None) -> Jurisdiction:
-    """Village-level reaches of the county store with their chiefs (a few seconds on the demo)."""
+    """Village-level reaches of the county store with their chiefs (a few seconds on the demo).
+
+    A county without village polygons is cut by township, one without those by its outline
+    (:attr:`Jurisdiction.cut_level` says which); one without any polygon has no reaches.
+    """
     rivers, admin = store.read("rivers"), store.read("admin_units")
-    reaches, _ = build_reaches(rivers, admin, rules or CoverageRules(), ("village",))
+    cut = next((lv for lv in CUT_LEVELS if (admin["level"] == lv).any()), None)
+    if cut in ("village", "township"):
+        reaches, _ = build_reaches(rivers, admin, rules or CoverageRules(), (cut,))
+    elif cut == "county" and len(rivers):
+        reaches = county_reaches(rivers, admin)
+    else:
+        crs = metric_crs(admin) if len(admin) else STORAGE_EPSG
+        reaches = gpd.GeoDataFrame(columns=REACH_COLUMNS, geometry="geometry", crs=crs)
     reaches = reaches.reset_index(drop=True)
     boards = store.read("signboards")
     return Jurisdiction(
@@ -289,4 +316,5 @@ def jurisdiction_of(store: Store, *, rules: CoverageRules | None = None) -> Juri
         pd.DataFrame(rivers[["river_code", "name"]]),
         pd.DataFrame(admin[["admin_code", "name", "level", "parent_code"]]),
         boards.to_crs(reaches.crs) if len(boards) else boards,
+        cut,
     )

@@ -19,6 +19,7 @@ from gis import rules
 from gis._errors import InputError
 from gis.channel import Channel
 from gis.crs import metric_crs
+from gis.dates import parse_date, parse_datetime
 from gis.network import build_network
 from gis.store import Store
 
@@ -104,7 +105,7 @@ def check_quarries(
     store: Store,
     *,
     rule_override: str | Path | None = None,
-    as_of: str | None = None,
+    as_of: str | date | None = None,
     tolerance: float = DEFAULT_TOLERANCE_M,
     include_proposed_zones: bool = False,
 ) -> QuarryReport:
@@ -116,15 +117,17 @@ def check_quarries(
         The county store (quarries, structures, rivers, zones, mining plan).
     rule_override : path, optional
         A county CSV replacing ``sand_mining_distances``.
-    as_of : str, optional
-        ISO date permits and closures are judged at (default: the store's ``as_of``, else today).
+    as_of : str or date, optional
+        The date permits and closures are judged at (default: the store's ``as_of``, else
+        today), read by :func:`gis.dates.parse_date`: ``01/07/2026`` or ``yesterday`` is
+        refused, never compared as text.
     tolerance : float
         How far (m) a quarry or structure may lie from its river to be measured along it.
     include_proposed_zones : bool
         Also count proposed (not yet approved) protection zones.
     """
     table = rules.load("sand_mining_distances", override=rule_override)
-    as_of = as_of or store.meta().get("as_of") or date.today().isoformat()
+    day = parse_date(as_of or store.meta().get("as_of") or date.today(), field="as_of")
     quarries = store.read("quarries")
     crs = metric_crs(quarries) if len(quarries) else None
     found: dict[str, list[dict]] = {q: [] for q in quarries["quarry_id"]}
@@ -132,13 +135,13 @@ def check_quarries(
         q = quarries.to_crs(crs)
         _zones(store, q, crs, found, include_proposed_zones)
         _structures(store, q, crs, table, tolerance, found)
-        _paperwork(store, q, crs, as_of, found)
+        _paperwork(store, q, crs, day, found)
     out = quarries.copy()
     out["violations"] = [
         sorted(found[k], key=lambda v: (RULES.index(v["rule"]), v["ref"] or ""))
         for k in out["quarry_id"]
     ]
-    return QuarryReport(out, table.attrs["rule_set"], as_of)
+    return QuarryReport(out, table.attrs["rule_set"], day.isoformat())
 
 
 def _add(found, qid, rule, ref, detail, distance):
@@ -242,11 +245,15 @@ def _paperwork(store, q, crs, as_of, found):
         else set()
     )
     for r in q.itertuples():
-        closed = _date(r.closure_date) is not None and _date(r.closure_date) <= as_of
+        closure, start, end = (
+            _date(getattr(r, f), f, r.quarry_id)
+            for f in ("closure_date", "permit_valid_from", "permit_valid_to")
+        )
+        closed = closure is not None and closure <= as_of
         valid_permit = (
             isinstance(r.permit_no, str)
             and bool(r.permit_no)
-            and (_date(r.permit_valid_from) or "") <= as_of <= (_date(r.permit_valid_to) or "")
+            and (start or date.min) <= as_of <= (end or date.min)
         )
         if closed and r.status == "operating":
             _add(
@@ -254,7 +261,7 @@ def _paperwork(store, q, crs, as_of, found):
                 r.quarry_id,
                 "closed_still_operating",
                 None,
-                f"closure ordered {_date(r.closure_date)} but status is still 'operating'",
+                f"closure ordered {closure} but status is still 'operating'",
                 None,
             )
             continue
@@ -291,8 +298,13 @@ def _paperwork(store, q, crs, as_of, found):
                 )
 
 
-def _date(v) -> str | None:
-    """ISO date text, or None for a missing value."""
-    if v is None or (not isinstance(v, str) and pd.isna(v)):
+def _date(v, field: str, quarry_id: str) -> date | None:
+    """The stored date (ISO text, maybe with a time), or None for a missing value; a value
+    that is no date (a store edited by hand) is refused, never compared as text."""
+    if (
+        v is None
+        or (isinstance(v, str) and not v.strip())
+        or (not isinstance(v, str) and pd.isna(v))
+    ):
         return None
-    return str(v)[:10]
+    return parse_datetime(v, field=f"quarries.{field} of quarry {quarry_id}").date()

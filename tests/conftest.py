@@ -59,3 +59,20 @@ def hostile_path(tmp_path_factory) -> Path:
     from hostile_store import build  # tests/ is on sys.path (pytest prepends it)
 
     return build(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture(scope="session")
+def partial_store(tmp_path_factory):
+    """``partial_store(kind)``: the path of a partial or clean county store
+    (tests/partial_stores.py: boundary_only, no_villages, no_townships, clean), built once
+    per session on first use; do not change it."""
+    from partial_stores import build  # tests/ is on sys.path (pytest prepends it)
+
+    built: dict[str, Path] = {}
+
+    def get(kind: str) -> Path:
+        if kind not in built:
+            built[kind] = build(tmp_path_factory.mktemp(kind), kind)
+        return built[kind]
+
+    return get

@@ -33,6 +33,7 @@ FLOORS: dict[str, str] = {
     "gis.catalogue_doc": "foundations",
     "gis.coords": "foundations",
     "gis.crs": "foundations",
+    "gis.dates": "foundations",
     "gis.datasets": "foundations",
     "gis.i18n": "foundations",
     "gis.privacy": "foundations",

@@ -324,6 +324,7 @@ def test_gaps_cli_json_and_three_formats(tmp_path):
         "boundary_reaches_unagreed",
         "signboard_issues",
         "by_township",
+        "not_checked",
     ]
     assert set(data["unassigned"][0]) == {
         "reach_id",

@@ -195,6 +195,22 @@ def test_cleaning_gives_a_reason_per_point_and_counts_add_up():
     assert set(issues.columns) >= {"file", "point", "reason", "fix"} and issues["fix"].notna().all()
 
 
+def test_track_times_are_read_year_first_never_guessed():
+    """'01/07/2026 09:00' is 1 July in Beijing and 7 January to pandas' mixed parser: kept
+    for coverage with its own reason, never placed on a guessed day."""
+    x = np.arange(500000, 500400, 8.0)
+    raw = _raw(np.column_stack([x, np.full(len(x), 3400000.0)]))
+    raw.loc[10, "time_text"] = "06/07/2026 09:01:00"  # day or month first: which?
+    raw.loc[20, "time_text"] = "2026/07/06 09:02:00"  # year first: read
+    c = clean(raw)
+    p = c.points.set_index(c.points["point"].astype(int))
+    assert p.loc[12, "reason"] == "unreadable_time" and pd.isna(p.loc[12, "time"])
+    assert bool(p.loc[12, "kept"])  # a time problem keeps the point
+    assert p.loc[22, "time"] == pd.Timestamp("2026-07-06T09:02:00+08:00")
+    assert pd.isna(p.loc[22, "reason"])
+    assert "year first" in c.issues().set_index("point").loc[12, "fix"]
+
+
 def test_long_pause_splits_segments_and_a_very_long_one_starts_a_new_patrol():
     x = np.arange(500000, 500400, 8.0)
     xy = np.column_stack([x, np.full(len(x), 3400000.0)])

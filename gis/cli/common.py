@@ -77,19 +77,21 @@ def open_store(path: str, fix: str = DEMO_FIX):
     store = GeoPackageStore(path)
     if not store.exists():
         raise InputError(f"no store at {path}", fix=fix)
+    if "schema_version" not in store.meta():  # every write of a store records it
+        raise InputError(
+            f"{path} is a GeoPackage but not a county store (it has no county meta table), "
+            "so nothing in it can be counted or checked",
+            fix=f"{fix}; to bring its layers in, run 'riverchief import' into a county store",
+        )
     return store
 
 
 def iso_date(text: str, option: str):
-    """``text`` of ``option`` as a date, or a refusal that says how to write one."""
-    import datetime as dt
+    """``text`` of ``option`` as a date (:func:`gis.dates.parse_date`: strict, never a guess
+    between day and month), or a refusal that says how to write one."""
+    from gis.dates import parse_date
 
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(
-            f"{option} '{text}' is not a date", fix="write it as YYYY-MM-DD, e.g. 2026-07-01"
-        ) from None
+    return parse_date(text, field=option)
 
 
 def audit(data: str, action: str, **kw) -> None:

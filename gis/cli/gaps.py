@@ -36,13 +36,19 @@ def cmd_gaps(args) -> int:
         print(json.dumps(cov.to_json(), ensure_ascii=False, indent=2))
         return 0
     by = cov.unassigned_length_m_by_level()
+    unchecked = set(cov.not_checked["level"])
     print(
         f"unassigned reaches: {len(cov.unassigned)}  ("
-        + ", ".join(f"{k} {v / 1000:.2f} km" for k, v in by.items())
+        + ", ".join(
+            f"{k} not checked" if k in unchecked else f"{k} {v / 1000:.2f} km"
+            for k, v in by.items()
+        )
         + ")"
     )
     for name in COUNTED:
         print(f"{name}: {len(getattr(cov, name))}")
+    for r in cov.not_checked.itertuples():
+        print(f"{r.level}: {r.reason}. Fix: {r.fix}")
     return 0
 
 

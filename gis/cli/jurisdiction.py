@@ -6,7 +6,7 @@ import json
 import sys
 
 from gis._errors import InputError
-from gis.cli.common import open_store
+from gis.cli.common import open_store, say
 
 #: The commands of this module and their line in ``riverchief --help``.
 COMMANDS = {
@@ -25,7 +25,7 @@ _HELP = {
 def _print_card(card: dict) -> None:
     print(
         f"{card['reach_id']}  {card['river_name']} {card['chainage']}  {card['length_m']:,.0f} m  "
-        f"{card['township']} {card['village']}"
+        f"{card['township'] or ''} {card['village'] or ''}"
         + (f" / {card['shared_with']}" if card["shared_with"] else "")
     )
     for c in card["chiefs"]:
@@ -48,6 +48,9 @@ def cmd_jurisdiction(args) -> int:
     if len(picks) > 1:
         raise InputError(f"give one of {options}", fix="drop the others")
     j = jurisdiction.jurisdiction_of(open_store(args.data))
+    if j.cut_level != "village":  # said plainly: a coarser cut, or none, is not a full answer
+        cut = f"reaches are cut by {j.cut_level}" if j.cut_level else "no reaches can be cut"
+        say("jurisdiction", f"the county store has no village polygons: {cut}")
     if args.reach:
         card = j.card(args.reach, staff=args.show_phones)
         if args.json:

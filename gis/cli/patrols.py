@@ -82,6 +82,7 @@ def cmd_report(args) -> int:
     from gis.patrols.io import tracks_for
 
     store = open_store(args.data)
+    start, end = iso_date(args.start, "--from"), iso_date(args.end, "--to")  # before the work
     tracks = tracks_for(
         store,
         tracks=args.tracks
@@ -91,7 +92,6 @@ def cmd_report(args) -> int:
     )
     if tracks is not None and args.tracks is None:
         say("patrols", f"the demo store has no patrols: using the simulated demo quarter {tracks}")
-    start, end = iso_date(args.start, "--from"), iso_date(args.end, "--to")
     report, a = analyse(
         store,
         start=start,
@@ -185,9 +185,12 @@ def register(sub, parents) -> None:
         help="compliance per chief, reach and township; suspicious patrols",
     )
     z.add_argument(
-        "--from", dest="start", required=True, help="first day, YYYY-MM-DD (Beijing time)"
+        "--from",
+        dest="start",
+        required=True,
+        help="first day, YYYY-MM-DD or 2026年7月1日 (Beijing time)",
     )
-    z.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+    z.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD or 2026年9月30日")
     z.add_argument(
         "--rules",
         default=DEFAULT_RULE_SET,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from gis.cli.common import open_store, say
+from gis.cli.common import iso_date, open_store, say
 
 #: The commands of this module and their line in ``riverchief --help``.
 COMMANDS = {"quarries": "sand-quarry compliance: every rule broken, with the distance"}
@@ -16,9 +16,10 @@ def cmd_quarries(args) -> int:
     from gis.io.findings import write_findings
 
     store = open_store(args.data)
+    as_of = iso_date(args.as_of, "--as-of") if args.as_of else None  # before the long work
     say("quarries", "measuring along the channel from every structure ...")
     report = quarries.check_quarries(
-        store, rule_override=args.rules, as_of=args.as_of, tolerance=args.tolerance
+        store, rule_override=args.rules, as_of=as_of, tolerance=args.tolerance
     )
     if args.out:
         for f in write_findings(report.tables(), args.out):
@@ -48,7 +49,9 @@ def register(sub, parents) -> None:
     )
     s.add_argument("--rules", help="county CSV overriding sand_mining_distances")
     s.add_argument(
-        "--as-of", help="judge permits and closures at this ISO date (default: the store's as_of)"
+        "--as-of",
+        help="judge permits and closures at this date, YYYY-MM-DD or 2026年7月1日 "
+        "(default: the store's as_of)",
     )
     s.add_argument(
         "--tolerance",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -14,8 +17,18 @@ from gis._errors import InputError
 FORMATS = (".gpkg", ".xlsx", ".csv")
 
 
-def write_findings(tables: dict[str, pd.DataFrame], out: str | Path) -> list[Path]:
+#: What an empty findings sheet says under its headers, so it never reads as left blank.
+NONE_FOUND = "未发现 / none found"
+
+
+def write_findings(
+    tables: dict[str, pd.DataFrame], out: str | Path, *, note_empty: bool = True
+) -> list[Path]:
     """Write every table; returns the files written. CSV writes ``<stem>.<table>.csv``.
+
+    Each file is written beside its target and moved into place when complete, so a failure
+    never leaves a truncated file. An empty table is written with its headers; in a
+    workbook its sheet also says :data:`NONE_FOUND` (``note_empty``; off for data exports).
 
     Parameters
     ----------
@@ -25,6 +38,8 @@ def write_findings(tables: dict[str, pd.DataFrame], out: str | Path) -> list[Pat
         ``.gpkg`` (one layer per table), ``.xlsx`` (one sheet per table) or ``.csv``
         (one file per table). Spreadsheet cells that would run as formulas get a
         leading ``'`` (:func:`defuse_formulas`).
+    note_empty : bool, default True
+        Write :data:`NONE_FOUND` under the headers of an empty sheet.
 
     Returns
     -------
@@ -57,31 +72,46 @@ def write_findings(tables: dict[str, pd.DataFrame], out: str | Path) -> list[Pat
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".gpkg":
-        tmp = path.with_name(f".{path.name}.tmp.gpkg")
-        tmp.unlink(missing_ok=True)
-        for name, df in tables.items():
-            frame = df.to_crs(4490) if isinstance(df, gpd.GeoDataFrame) else _plain(df)
-            if isinstance(frame, gpd.GeoDataFrame) and len(frame) == 0:
-                frame = _plain(pd.DataFrame(frame.drop(columns="geometry")))
-            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
-        tmp.replace(path)
+        with _atomic(path) as tmp:
+            for name, df in tables.items():
+                frame = df.to_crs(4490) if isinstance(df, gpd.GeoDataFrame) else _plain(df)
+                if isinstance(frame, gpd.GeoDataFrame) and len(frame) == 0:
+                    frame = _plain(pd.DataFrame(frame.drop(columns="geometry")))
+                pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
         return [path]
     if suffix == ".xlsx":
-        with pd.ExcelWriter(path) as xl:
+        with _atomic(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             for name, df in tables.items():
-                defuse_formulas(_fit_cells(_plain(df))).to_excel(
-                    xl, sheet_name=name[:31], index=False
-                )
+                sheet = defuse_formulas(_fit_cells(_plain(df)))
+                if note_empty and sheet.empty:
+                    sheet = pd.DataFrame({sheet.columns[0]: [NONE_FOUND]}, columns=sheet.columns)
+                sheet.to_excel(xl, sheet_name=name[:31], index=False)
         return [path]
     written = []
     for name, df in tables.items():
         f = path.with_name(f"{path.stem}.{name}.csv")
         # CRLF rows (as Excel writes them): a cell holding a lone CR is then quoted, not split
-        defuse_formulas(_plain(df)).to_csv(
-            f, index=False, encoding="utf-8-sig", lineterminator="\r\n"
-        )
+        with _atomic(f) as tmp:
+            defuse_formulas(_plain(df)).to_csv(
+                tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n"
+            )
         written.append(f)
     return written
+
+
+@contextlib.contextmanager
+def _atomic(path: Path):
+    """A fresh temporary path beside ``path`` (same suffix, so writers pick the format);
+    moved onto ``path`` when the block ends normally, removed otherwise."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+    os.close(fd)
+    tmp = Path(name)
+    tmp.unlink()  # GDAL refuses to create a GeoPackage over an empty file
+    try:
+        yield tmp
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def as_download(write, filename: str) -> bytes:
@@ -163,7 +193,9 @@ def export_store(
     for n in names:
         catalogue.get_layer(n)  # an unknown name raises, listing the valid ones
     return write_findings(
-        {n: mask_frame(store.read(n)) if mask_phones else store.read(n) for n in names}, out
+        {n: mask_frame(store.read(n)) if mask_phones else store.read(n) for n in names},
+        out,
+        note_empty=False,  # layers are data to read back, not findings
     )
 
 
@@ -230,7 +262,7 @@ def _fit_cells(df: pd.DataFrame) -> pd.DataFrame:
     """A WKT too long for a spreadsheet cell is left out and says so, never cut short."""
     if "wkt" not in df.columns:
         return df
-    long = df["wkt"].str.len() > XLSX_CELL_MAX
+    long = df["wkt"].map(lambda w: isinstance(w, str) and len(w) > XLSX_CELL_MAX).astype(bool)
     if long.any():
         df = df.copy()
         df["wkt_note"] = long.map(
@@ -251,7 +283,7 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
         if geo.crs is not None:
             geo = geo.to_crs(4490)
         out = out.drop(columns="geometry")
-        out["wkt"] = geo.to_wkt().to_numpy() if len(geo) else []
+        out["wkt"] = geo.to_wkt().to_numpy() if len(geo) else pd.Series([], dtype=object)
     for col in out.columns:  # spreadsheets have no time zones: write Beijing time as ISO text
         if isinstance(out[col].dtype, pd.DatetimeTZDtype):
             out[col] = (

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gis import catalogue
+from gis import catalogue, dates
 from gis._errors import InputError
 from gis.audit import TABLE as AUDIT_TABLE
 from gis.audit import event as audit_event
@@ -590,7 +590,8 @@ def _field_fix(f: catalogue.Field) -> str:
         "int": "write a whole number",
         "float": "write a number",
         "bool": "write 是 or 否",
-        "date": "write a date like 2026-03-01",
+        "date": dates.FIX,
+        "datetime": dates.DATETIME_FIX,
     }.get(f.dtype, f"check the value of {f.zh}")
 
 

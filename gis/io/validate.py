@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
 
 import geopandas as gpd
 import numpy as np
@@ -20,7 +19,7 @@ import pyproj
 import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon
 
-from gis import catalogue
+from gis import catalogue, dates
 from gis._errors import CRSError, InputError
 from gis.coords import CHINA_BOUNDS, in_china
 from gis.crs import STORAGE_EPSG, zone_prefixed_epsg
@@ -253,18 +252,13 @@ def coerce(field: catalogue.Field, value):
             return False, None
         raise ValueError(f"'{value}' is not yes/no (use 是/否, 1/0 or true/false)")
     if field.dtype in ("date", "datetime"):
-        if isinstance(value, datetime | date | pd.Timestamp):
-            ts = pd.Timestamp(value)
-        else:
-            text = re.sub(r"[年月/.]", "-", str(value).strip()).replace("日", "")
-            try:
-                ts = pd.Timestamp(text)
-            except (ValueError, OverflowError):
-                raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD)") from None
+        # one strict reader (gis.dates): 01/07/2026 is refused, never read as 7 January
         try:
-            return (ts.date().isoformat() if field.dtype == "date" else ts.isoformat()), None
-        except (ValueError, NotImplementedError):  # '-5' parses as the year -5, which no date holds
-            raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD)") from None
+            if field.dtype == "date":
+                return dates.parse_date(value).isoformat(), None
+            return dates.parse_datetime(value).isoformat(), None
+        except InputError as exc:
+            raise ValueError(exc.reason) from None
     text = str(value).strip()
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))  # codes read from Excel as 512099.0

@@ -71,7 +71,7 @@ def jurisdiction_map(
         lines,
         name=t("reaches", lang),
         style_function=lambda _f: {"color": REACH_COLOR, "weight": 2.5, "opacity": 0.7},
-        tooltip=_tooltip(lang),
+        tooltip=_tooltip(lang) if len(lines) else None,  # no fields to show on no reaches
     ).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     rows = [

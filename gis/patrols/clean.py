@@ -56,6 +56,8 @@ FIXES = {
     "time_out_of_order": "none needed: a point dated before the one it follows cannot be placed",
     "gps_jump": "none needed: a single fix far off the track (multipath, cold start)",
     "missing_time": "kept for coverage; export times to get duration and speed",
+    "unreadable_time": "kept for coverage; export times year first, e.g. 2026-07-01 08:30:00 "
+    "(01/07/2026 may be 1 July or 7 January)",
     "implausible_time": "kept for coverage; the device clock was wrong, so no duration or speed",
 }
 DROP_REASONS = (
@@ -67,7 +69,7 @@ DROP_REASONS = (
     "time_out_of_order",
     "gps_jump",
 )
-TIME_ISSUES = ("missing_time", "implausible_time")
+TIME_ISSUES = ("missing_time", "unreadable_time", "implausible_time")
 
 
 @dataclass
@@ -165,6 +167,9 @@ def _mark(p: pd.DataFrame, mask, reason: str) -> None:
 
 
 _NAIVE = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
+#: Times are read only with the year first (as gis.dates reads dates): pandas' "mixed"
+#: parser would read 01/07/2026 as 7 January, a guess between day and month.
+_YEAR_FIRST = re.compile(r"\d{4}[-/.]|\d{8}")
 
 
 def _times(text: pd.Series, now) -> tuple[pd.Series, pd.Series]:
@@ -180,6 +185,8 @@ def _times(text: pd.Series, now) -> tuple[pd.Series, pd.Series]:
         index=text.index,
         dtype=object,
     )
+    unreadable = pd.Series([v is not None and not _YEAR_FIRST.match(v) for v in s], index=s.index)
+    s[unreadable] = None
     aware = pd.Series([v is not None and bool(_NAIVE.search(v)) for v in s], index=s.index)
     t = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
     if aware.any():
@@ -190,7 +197,9 @@ def _times(text: pd.Series, now) -> tuple[pd.Series, pd.Series]:
         t[naive] = local.dt.tz_localize(LOCAL_TZ, ambiguous="NaT", nonexistent="NaT").dt.tz_convert(
             "UTC"
         )
-    return _plausible(t, now)
+    t, issue = _plausible(t, now)
+    issue[unreadable] = "unreadable_time"
+    return t, issue
 
 
 def _plausible(t: pd.Series, now) -> tuple[pd.Series, pd.Series]:
