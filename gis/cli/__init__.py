@@ -2,7 +2,9 @@
 
 One module per command group, each with a ``register(sub, parents)``; the shared options
 (``--data``, ``--json``, ``--out``) and helpers are in :mod:`gis.cli.common`. Errors a user
-can act on become one line on stderr and exit code 2 here, in :func:`main`, and nowhere else.
+can act on become one line on stderr and exit code 2 here, in :func:`main`, and nowhere else,
+in the command line's language (:mod:`gis.cli.errors`): Chinese, or English with the global
+``--lang en`` or ``RIVERCHIEF_LANG=en``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import sys
 from gis._errors import RiverChiefError
 from gis.cli import coords, data, gaps, importing, jurisdiction, patrols, quarries, tools, zones
 from gis.cli.common import guard_store, parents
+from gis.cli.errors import LANG_ENV, language, render
+from gis.i18n import LANGUAGES
 
 #: The command modules, in the order their commands are listed by ``riverchief --help``.
 GROUPS = (data, importing, gaps, zones, quarries, patrols, coords, jurisdiction, tools)
@@ -25,16 +29,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="riverchief", description="River Chief GIS (河长制 GIS): county data, checks and map."
     )
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help=f"language of the messages (default: ${LANG_ENV}, else zh)",
+    )
     sub = p.add_subparsers(dest="command", required=True)
     shared = parents()
     for group in GROUPS:
         group.register(sub, shared)
     return p
-
-
-def _message(exc: BaseException) -> str:
-    # KeyError's str() quotes its argument; the message is the argument
-    return str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         guard_store(args)
         return args.func(args)
     except (RiverChiefError, KeyError, ValueError) as exc:  # the library's refusals of user input
-        print(f"riverchief: error: {_message(exc)}", file=sys.stderr)
+        print(render(exc, language(args.lang)), file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

@@ -17,7 +17,6 @@ from gis._errors import InputError, RiverChiefError
 
 #: Options naming a file a command writes (refused when it is the store itself).
 OUTPUTS = ("out", "rejects", "issues")
-DEMO_FIX = "pass --data PATH.gpkg, or run 'riverchief demo'"
 
 
 @dataclass(frozen=True)
@@ -62,21 +61,22 @@ def pairs(items: list[str] | None, option: str) -> dict[str, str]:
     out = {}
     for item in items or []:
         if "=" not in item:
-            raise InputError(
-                f"{option} takes SRC=DST pairs, got '{item}'", fix="write it like 河流名称=name"
-            )
+            raise InputError(code="cli.pairs", params={"option": option, "item": item})
         k, v = item.split("=", 1)
         out[k.strip()] = v.strip()
     return out
 
 
-def open_store(path: str, fix: str = DEMO_FIX):
-    """The county store at ``path``; refused when there is none."""
+def open_store(path: str, *, demo: bool = True):
+    """The county store at ``path``; refused when there is none (``demo``: say how to build
+    the demo county)."""
     from gis.store import GeoPackageStore
 
     store = GeoPackageStore(path)
     if not store.exists():
-        raise InputError(f"no store at {path}", fix=fix)
+        raise InputError(
+            code="cli.no_store" if demo else "cli.no_store_data", params={"path": path}
+        )
     return store
 
 
@@ -87,9 +87,7 @@ def iso_date(text: str, option: str):
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError(
-            f"{option} '{text}' is not a date", fix="write it as YYYY-MM-DD, e.g. 2026-07-01"
-        ) from None
+        raise InputError(code="cli.not_a_date", params={"option": option, "text": text}) from None
 
 
 def audit(data: str, action: str, **kw) -> None:
@@ -113,10 +111,7 @@ def guard_store(args: argparse.Namespace) -> None:
     if not data or not Path(data).exists():
         return
     if why := not_a_geopackage(Path(data)):
-        raise InputError(
-            f"--data {data} is not a county store ({why}); it was left unchanged",
-            fix="pass a .gpkg county store, or a path that does not exist yet to create one",
-        )
+        raise InputError(code="cli.data_not_a_store", params={"path": data, "why": why})
     for option in OUTPUTS:
         out = getattr(args, option, None)
         if out and Path(out).exists() and os.path.samefile(out, data):

@@ -77,7 +77,10 @@ def cmd_report(args) -> int:
     from gis.io.findings import write_findings
     from gis.patrols import analyse
     from gis.patrols.io import tracks_for
+    from gis.patrols.report import check_period
 
+    start, end = iso_date(args.start, "--from"), iso_date(args.end, "--to")
+    check_period(start, end)  # before the demo quarter is simulated or anything assessed
     store = open_store(args.data)
     tracks = tracks_for(
         store,
@@ -88,7 +91,6 @@ def cmd_report(args) -> int:
     )
     if tracks is not None and args.tracks is None:
         say("patrols", f"the demo store has no patrols: using the simulated demo quarter {tracks}")
-    start, end = iso_date(args.start, "--from"), iso_date(args.end, "--to")
     report, a = analyse(
         store,
         start=start,

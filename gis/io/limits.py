@@ -41,7 +41,14 @@ def current() -> Limits:
 def refuse(lim: Limits, name: str, what: str, found: int, *, file: str, fix: str) -> InputError:
     """The error for a broken limit: what, how much, the limit and its rule set, the fix."""
     return InputError(
-        f"{what}: {found:,} is over the limit of {lim[name]:,} ({name} in {lim.rule_set})",
+        code="input.over_limit",
         file=file,
         fix=fix,
+        params={
+            "what": what,
+            "found": found,
+            "limit": lim[name],
+            "name": name,
+            "rule_set": lim.rule_set,
+        },
     )
