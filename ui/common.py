@@ -240,7 +240,7 @@ def _attempt(users: dict, name: str, pw: str, lang: str) -> None:
     elif result.outcome == "locked":
         st.error(t("login_locked", lang).format(m=math.ceil(result.wait_s / 60)))
     else:  # bad_hash: the account's stored hash is unusable; say why and how to fix it
-        st.error(f"{t('login_bad_hash', lang)}: {md_text(result.error)}")
+        show_error(result.error, lang, prefix=t("login_bad_hash", lang))
 
 
 def basemap() -> str:

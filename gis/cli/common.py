@@ -115,11 +115,7 @@ def guard_store(args: argparse.Namespace) -> None:
     for option in OUTPUTS:
         out = getattr(args, option, None)
         if out and Path(out).exists() and os.path.samefile(out, data):
-            raise InputError(
-                f"the output file {out} is the county store itself ({data}); writing it "
-                "would overwrite the store",
-                fix="choose another output file name",
-            )
+            raise InputError(code="output.is_the_store", params={"out": out, "data": data})
 
 
 def with_fix(reason: str, fix: str | None) -> str:
