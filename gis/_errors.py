@@ -77,6 +77,9 @@ class RiverChiefError(Exception):
             reason = _render(self.default_code, lang, {"reason": reason})[0]
         return _join(lang, _where(lang, self.file, self.row, self.field), reason, fix)
 
+    def __reduce__(self):  # across a process pool with its code and params, not re-parsed
+        return _rebuild, (type(self), self.args, self.__dict__)
+
     def rename_file(self, old: str, new: str) -> None:
         """Say the file as ``new`` wherever ``old`` (e.g. a server's temporary copy) appears."""
 
@@ -148,6 +151,13 @@ class AmbiguousNameError(InputError):
                 "count": len(self.matches) if count is None else count,
             },
         )
+
+
+def _rebuild(cls: type[RiverChiefError], args: tuple, state: dict) -> RiverChiefError:
+    exc = cls.__new__(cls)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc
 
 
 def _render(code: str, lang: str, values: Mapping[str, Any]) -> tuple[str, str | None]:

@@ -90,6 +90,19 @@ def test_str_is_the_english_message_and_message_renders_both_languages():
     assert legacy.message("zh") == "第 3 行，字段“x”：bad。处理：do y"
 
 
+def test_an_error_crosses_a_process_boundary_with_its_code_and_params():
+    import pickle
+
+    for e in (
+        InputError(code="file.missing", file="a.csv"),
+        _errors.UnknownNameError("layer", "x", ["rivers"]),
+        AmbiguousNameError("chief", "王", ["C1", "C2"]),
+    ):
+        back = pickle.loads(pickle.dumps(e))
+        assert type(back) is type(e) and str(back) == str(e)
+        assert (back.code, back.params, back.message("zh")) == (e.code, e.params, e.message("zh"))
+
+
 def test_unknown_coverage_level_is_a_coded_unknown_name(demo_path):
     from gis.coverage import LEVELS, analyse
 
