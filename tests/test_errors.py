@@ -251,3 +251,16 @@ def test_data_page_says_a_refused_upload_in_chinese_without_flags_or_server_path
     text = errors[0]
     assert text.startswith("文件 登记表.csv：没有几何，也没有经度/纬度列。处理：添加名为 经度/纬度")
     assert "--" not in text and "/tmp" not in text and "riverchief-upload" not in text
+
+
+def test_any_page_says_an_unreadable_store_in_chinese(tmp_path, monkeypatch):
+    import ui.common
+
+    broken = tmp_path / "county.gpkg"
+    broken.write_text("not a GeoPackage", encoding="utf-8")
+    monkeypatch.setattr(ui.common, "DATA", broken)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception, [e.message for e in at.exception]
+    text = plain(at.error[0].value)
+    assert text.startswith("无法读取数据库 county.gpkg 的版本") and "处理：" in text
+    assert str(tmp_path) not in text
