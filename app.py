@@ -48,7 +48,5 @@ pages = [
 ]
 try:
     st.navigation(pages).run()
-except (
-    RiverChiefError
-) as exc:  # a refusal on any page (e.g. an unreadable store), never a traceback
-    show_error(exc, lang)
+except RiverChiefError as exc:
+    show_error(exc, lang)  # a refusal on any page (an unreadable store ...), never a traceback
