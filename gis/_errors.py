@@ -77,7 +77,7 @@ class RiverChiefError(Exception):
             reason = _render(self.default_code, lang, {"reason": reason})[0]
         return _join(lang, _where(lang, self.file, self.row, self.field), reason, fix)
 
-    def __reduce__(self):  # across a process pool with its code and params, not re-parsed
+    def __reduce__(self) -> tuple[Any, ...]:  # across a process pool with its code and params
         return _rebuild, (type(self), self.args, self.__dict__)
 
     def rename_file(self, old: str, new: str) -> None:
@@ -123,7 +123,7 @@ class UnknownNameError(RiverChiefError, KeyError):
         )
 
     def __str__(self) -> str:  # KeyError would quote the message otherwise
-        return self.args[0]
+        return str(self.args[0])
 
 
 class AmbiguousNameError(InputError):
@@ -153,7 +153,9 @@ class AmbiguousNameError(InputError):
         )
 
 
-def _rebuild(cls: type[RiverChiefError], args: tuple, state: dict) -> RiverChiefError:
+def _rebuild(
+    cls: type[RiverChiefError], args: tuple[Any, ...], state: dict[str, Any]
+) -> RiverChiefError:
     exc = cls.__new__(cls)
     exc.args = args
     exc.__dict__.update(state)
@@ -172,7 +174,7 @@ def _render(code: str, lang: str, values: Mapping[str, Any]) -> tuple[str, str |
 _TERMS = ("kind", "what", "guess")
 
 
-class _Values(dict):
+class _Values(dict[str, Any]):
     """Template values: lists joined in the language's way; fixed phrases translated."""
 
     def __init__(self, values: Mapping[str, Any], lang: str) -> None:
