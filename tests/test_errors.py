@@ -66,6 +66,13 @@ def test_every_code_raised_in_gis_is_in_the_table():
     assert not missing
 
 
+def test_every_cli_flag_hint_belongs_to_a_code_of_the_table():
+    from gis.cli.errors import HINTS
+
+    assert set(HINTS) <= set(error_messages())
+    assert all(FLAG.search(h) or h.startswith("riverchief ") for h in HINTS.values())
+
+
 #: the one command a message may name: an administrator's only way to make a password hash
 ADMIN_TOOL = "riverchief hash-password"
 
