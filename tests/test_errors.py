@@ -271,3 +271,20 @@ def test_any_page_says_an_unreadable_store_in_chinese(tmp_path, monkeypatch):
     text = plain(at.error[0].value)
     assert text.startswith("无法读取数据库 county.gpkg 的版本") and "处理：" in text
     assert str(tmp_path) not in text
+
+
+def test_zones_page_says_a_bad_point_in_chinese_and_drops_the_old_answer(demo_path):
+    at = AppTest.from_file(str(ROOT / "app_pages/zones.py"), default_timeout=120)
+    at.session_state["lang"] = "zh"
+    at.run()
+    at.text_input[0].input("105.35,30.21")
+    at.button[0].click().run()
+    assert any("(CGCS2000)" in c.value for c in at.caption)  # the answer for that place
+    at.text_input[0].input("105.35;30.21")
+    at.button[0].click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    warnings = [plain(w.value) for w in at.warning]
+    assert warnings == [
+        "“105.35;30.21”不是一个点。处理：按十进制度写 经度,纬度，如 105.35,30.21(或按所选坐标系写 X,Y)"
+    ]
+    assert not any("(CGCS2000)" in c.value for c in at.caption)  # no stale answer under it
