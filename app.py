@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gis._errors import RiverChiefError
 from gis.i18n import t
 from gis.maps import use_offline_assets
 from gis.maps.basemaps import BASEMAPS
 from gis.safe import md_text
-from ui.common import DATA, staff_login
+from ui.common import DATA, show_error, staff_login
 
 st.set_page_config(page_title="河长制 GIS / River Chief GIS", layout="wide")
 use_offline_assets()  # every page's maps load Leaflet from /app/static, never a CDN
@@ -45,4 +46,7 @@ pages = [
     st.Page("app_pages/patrols.py", title=t("page_patrols", lang), url_path="patrols"),
     st.Page("app_pages/data.py", title=t("page_data", lang), url_path="data"),
 ]
-st.navigation(pages).run()
+try:
+    st.navigation(pages).run()
+except RiverChiefError as exc:
+    show_error(exc, lang)  # a refusal on any page (an unreadable store ...), never a traceback

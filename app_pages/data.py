@@ -20,7 +20,7 @@ from gis.io.importer import import_file
 from gis.io.readers import SUPPORTED
 from gis.safe import md_frame, md_text
 from gis.store import GeoPackageStore
-from ui.common import DATA, audit_fields, audited, lang, may, mtime, session
+from ui.common import DATA, audit_fields, audited, lang, may, mtime, session, show_error
 
 IMPORTABLE = [n for n in catalogue.LAYER_NAMES if n not in catalogue.SYSTEM_LAYERS]
 log = logging.getLogger("riverchief.app")
@@ -66,18 +66,22 @@ def run_import(
         src = Path(tmp) / Path(upload.name).name
         src.write_bytes(upload.getvalue())
         rejects = Path(tmp) / "rejects.csv"
-        report = import_file(
-            src,
-            layer,
-            data=DATA,
-            crs=crs or None,
-            encoding=encoding or None,
-            mode=mode,
-            swap_xy=swap_xy,
-            rejects=rejects,
-            dry_run=dry_run,
-            audit=audit_fields(upload.name),
-        )
+        try:
+            report = import_file(
+                src,
+                layer,
+                data=DATA,
+                crs=crs or None,
+                encoding=encoding or None,
+                mode=mode,
+                swap_xy=swap_xy,
+                rejects=rejects,
+                dry_run=dry_run,
+                audit=audit_fields(upload.name),
+            )
+        except RiverChiefError as exc:
+            exc.rename_file(str(src), upload.name)  # the user's own file name, not the copy's
+            raise
         report.file = upload.name
         rejected_csv = rejects.read_bytes() if rejects.exists() else None
     return report, rejected_csv
@@ -164,7 +168,7 @@ elif upload is not None and (check or write):
             upload, layer, crs=crs, encoding=encoding, mode=mode, swap_xy=swap_xy, dry_run=not write
         )
     except RiverChiefError as exc:
-        st.error(md_text(exc))  # the whole file was refused; the store is unchanged
+        show_error(exc, lg)  # the whole file was refused; the store is unchanged
     else:
         show_report(report, rejected_csv, lg)
 

@@ -17,7 +17,16 @@ from gis.patrols.io import tracks_for
 from gis.patrols.lines import recency, track_pieces
 from gis.safe import md_text
 from gis.store import GeoPackageStore
-from ui.common import DATA, backdrop, keyed_resource, lang, load_layers, mtime, show_map
+from ui.common import (
+    DATA,
+    backdrop,
+    keyed_resource,
+    lang,
+    load_layers,
+    mtime,
+    show_error,
+    show_map,
+)
 
 
 def load_assessment(path: str, tracks: str | None, say):
@@ -77,7 +86,7 @@ try:
     )
 except Exception as e:  # a store with no patrols: say so and how to import (the library's message)
     st.info(t("no_patrol_data", lg))
-    st.caption(md_text(e))
+    show_error(e, lg, box=st.caption)
     st.stop()
 tk = (str(tracks) if tracks else None, tracks.stat().st_mtime if tracks else 0.0)
 with st.spinner(t("analysing_patrols", lg)):

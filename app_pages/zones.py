@@ -21,7 +21,7 @@ from gis.safe import md_frame, md_text
 from gis.store import GeoPackageStore
 from gis.zones import delineate
 from gis.zones.query import inside_zone, parse_point, read_places, sources_without_zone, zones_at
-from ui.common import DATA, backdrop, basemap, lang, load_layers, mtime, show_map
+from ui.common import DATA, backdrop, basemap, lang, load_layers, mtime, show_error, show_map
 
 # The systems a typed-in point may be in; converted by gis.coords, as the CLI converts.
 SYSTEMS = {"CGCS2000 / WGS84": "cgcs2000", "GCJ-02 (高德/腾讯)": "gcj02", "BD-09 (百度)": "bd09"}
@@ -126,7 +126,8 @@ with right:
                         coords.convert_point(x, y, src=src, dst="cgcs2000")
                     )
                 except RiverChiefError as exc:
-                    st.warning(md_text(exc))
+                    st.session_state.pop("zone_place", None)  # no old answer under the error
+                    show_error(exc, lg, box=st.warning)
     elif how == "draw":
         st.caption(t("draw_help", lg))
     else:
@@ -151,7 +152,7 @@ with right:
                     )
                 )
             except RiverChiefError as exc:
-                st.warning(md_text(exc))
+                show_error(exc, lg, box=st.warning)
     place = st.session_state.get("zone_place")
     if place is not None:
         try:
@@ -163,7 +164,7 @@ with right:
             )
             show_found(found)
         except RiverChiefError as exc:
-            st.warning(md_text(exc))
+            show_error(exc, lg, box=st.warning)
     st.markdown(f"**{t('no_zone_sources', lg)}** ({len(unzoned)})")
     st.table(
         md_frame(

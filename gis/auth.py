@@ -53,7 +53,6 @@ USER_ROLES = (STAFF, ADMIN)  # roles a [users.NAME] table may give (a visitor ha
 #: What a handler asks permission for.
 IMPORT, UNMASKED_READ, EXPORT_UNMASKED = "import", "unmasked_read", "export_unmasked"
 ACTIONS = (IMPORT, UNMASKED_READ, EXPORT_UNMASKED)
-HASH_FIX = "run 'riverchief hash-password' and put the new line in .streamlit/secrets.toml"
 
 
 def hash_password(password: str, *, iterations: int = ITERATIONS, salt: str | None = None) -> str:
@@ -92,9 +91,7 @@ def hash_password(password: str, *, iterations: int = ITERATIONS, salt: str | No
     True
     """
     if not password:
-        raise InputError(
-            "the password is empty", field="password", fix="choose a non-empty password"
-        )
+        raise InputError(code="auth.empty_password", field="password")
     salt = salt or secrets.token_hex(16)
     digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), iterations).hex()
     return f"{SCHEME}${iterations}${salt}${digest}"
@@ -123,25 +120,21 @@ def parse_hash(stored: object, *, field: str = SECRET_KEY) -> tuple[int, str, st
     """
     parts = stored.split("$") if isinstance(stored, str) else []
     if len(parts) != 4 or parts[0] != SCHEME or not parts[2] or not parts[3]:
-        raise InputError(f"not a {SCHEME} hash", field=field, fix=HASH_FIX)
+        raise InputError(code="auth.not_a_hash", field=field, params={"scheme": SCHEME})
     text = parts[1].strip()
     if not text.isascii() or not text.isdigit():  # also refuses "-5", "1e6", "٣"
         raise InputError(
-            f"the iteration count '{parts[1][:20]}' is not a whole number",
-            field=field,
-            fix=HASH_FIX,
+            code="auth.iterations_not_int", field=field, params={"value": parts[1][:20]}
         )
     iterations = int(text[:9]) if len(text) <= 9 else MAX_ITERATIONS + 1  # no huge-int parsing
     if iterations < MIN_ITERATIONS:
         raise InputError(
-            f"the hash uses {iterations:,} iterations; at least {MIN_ITERATIONS:,} are needed",
+            code="auth.iterations_low",
             field=field,
-            fix=HASH_FIX,
+            params={"iterations": iterations, "min": MIN_ITERATIONS},
         )
     if iterations > MAX_ITERATIONS:
-        raise InputError(
-            f"the hash asks for more than {MAX_ITERATIONS:,} iterations", field=field, fix=HASH_FIX
-        )
+        raise InputError(code="auth.iterations_high", field=field, params={"max": MAX_ITERATIONS})
     return iterations, parts[2], parts[3]
 
 
@@ -249,44 +242,26 @@ def users_from_secrets(secrets_: Mapping, *, store_county: str | None) -> dict[s
         )
     tables = secrets_.get(USERS_KEY) or {}
     if not isinstance(tables, Mapping):
-        raise InputError(
-            "must be a table of users",
-            field=USERS_KEY,
-            fix="write [users.NAME] tables with hash, role, counties",
-        )
+        raise InputError(code="auth.users_not_table", field=USERS_KEY)
     for name, entry in tables.items():
         where = f"{USERS_KEY}.{name}"
         if not isinstance(entry, Mapping):
-            raise InputError(
-                "must be a table with hash, role and counties",
-                field=where,
-                fix="see the Security section of the README",
-            )
+            raise InputError(code="auth.user_not_table", field=where)
         role = entry.get("role", STAFF)
         if role not in USER_ROLES:
-            raise InputError(
-                f"unknown role '{role}'", field=f"{where}.role", fix='use role = "staff" or "admin"'
-            )
+            raise InputError(code="auth.unknown_role", field=f"{where}.role", params={"role": role})
         counties = entry.get("counties", [])
         if isinstance(counties, str):
             counties = [counties]
         if not isinstance(counties, Iterable) or not all(
             isinstance(c, str | int) for c in counties
         ):
-            raise InputError(
-                "must be a list of county codes",
-                field=f"{where}.counties",
-                fix='e.g. counties = ["512099"]',
-            )
+            raise InputError(code="auth.counties_not_list", field=f"{where}.counties")
         counties = frozenset(str(c) for c in counties)
         if role == STAFF and not counties:
-            raise InputError(
-                "staff need the county codes they may write",
-                field=f"{where}.counties",
-                fix='e.g. counties = ["512099"], or role = "admin" for every county',
-            )
+            raise InputError(code="auth.staff_without_counties", field=f"{where}.counties")
         if not entry.get("hash"):
-            raise InputError("has no password hash", field=f"{where}.hash", fix=HASH_FIX)
+            raise InputError(code="auth.no_hash", field=f"{where}.hash")
         out[str(name)] = User(str(name), role, counties, str(entry["hash"]), f"{where}.hash")
     return out
 

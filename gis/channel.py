@@ -159,9 +159,14 @@ class Channel:
         if near > tolerance:
             on = f"river {river}" if len(cands) else "the nearest river"
             raise InputError(
-                f"{what} is {near:.0f} m from {on}, more than the tolerance of {tolerance:.0f} m",
+                code="channel.too_far",
                 field="geometry",
-                fix="check its coordinates (CRS, swapped lon/lat) or raise the tolerance",
+                params={
+                    "what": what,
+                    "distance": f"{near:.0f}",
+                    "on": on,
+                    "tolerance": f"{tolerance:.0f}",
+                },
             )
         g = self.geoms[e]
         along = g.project(point)

@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 
 from gis import reaches as reaches_mod
+from gis._errors import UnknownNameError
 from gis.crs import STORAGE_EPSG, metric_crs
 from gis.store import Store
 
@@ -39,8 +40,8 @@ class CoverageRules:
     def from_dict(cls, values: dict) -> CoverageRules:
         unknown = set(values) - set(cls.__dataclass_fields__)
         if unknown:
-            raise KeyError(
-                f"unknown coverage rule(s) {sorted(unknown)}; valid: {sorted(cls.__dataclass_fields__)}"
+            raise UnknownNameError(
+                "coverage rule", ", ".join(sorted(unknown)), sorted(cls.__dataclass_fields__)
             )
         return cls(**values)
 
@@ -164,7 +165,7 @@ def analyse(
     rules = rules or CoverageRules()
     rivers, admin = store.read("rivers"), store.read("admin_units")
     if level != ALL_LEVELS and level not in LEVELS:
-        raise KeyError(f"unknown level '{level}'; valid: all, {', '.join(LEVELS)}")
+        raise UnknownNameError("level", level, (ALL_LEVELS, *LEVELS))
     levels = LEVELS if level == ALL_LEVELS else (level,)
     reaches, slivers = build_reaches(rivers, admin, rules, levels)
     cov = coverage_of(

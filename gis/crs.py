@@ -53,10 +53,7 @@ def gk_epsg_for_lon(lon: float) -> int:
     """
     cm = 3 * round(lon / 3)
     if not _GK3_FIRST_CM <= cm <= _GK3_LAST_CM:
-        raise CRSError(
-            f"longitude {lon:.4f} is outside the CGCS2000 Gauss-Krüger zones (CM 75°E to 135°E)",
-            fix="check the data is in China and that lon/lat are not swapped",
-        )
+        raise CRSError(code="crs.outside_gk", params={"lon": f"{lon:.4f}"})
     return _GK3_FIRST_EPSG + (cm - _GK3_FIRST_CM) // 3
 
 
@@ -122,7 +119,7 @@ def metric_crs(gdf: gpd.GeoDataFrame) -> pyproj.CRS:
     32613
     """
     if gdf.crs is None:
-        raise CRSError("the data has no CRS", fix="set one with set_crs() or import with --crs")
+        raise CRSError(code="crs.data_missing")
     x0, y0, x1, y1 = gdf.total_bounds
     if not gdf.crs.equals(
         pyproj.CRS(STORAGE_EPSG)

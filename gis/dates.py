@@ -24,7 +24,8 @@ import pandas as pd
 
 from gis._errors import InputError
 
-#: The one fix every refused date carries.
+#: The fix every refused date carries (the error table holds its Chinese): also used for
+#: the importer's refused rows, whose reasons are English text.
 FIX = "write the date as 2026-07-01 (YYYY-MM-DD) or 2026年7月1日"
 DATETIME_FIX = "write the time as 2026-07-01 08:30 (YYYY-MM-DD HH:MM[:SS])"
 
@@ -40,8 +41,8 @@ _TIME_RE = re.compile(
 )
 
 
-def _refuse(value, what: str, fix: str, **where) -> InputError:
-    return InputError(f"'{value}' is not {what}", fix=fix, **where)
+def _refuse(value, code: str, **where) -> InputError:
+    return InputError(code=code, params={"value": str(value)}, **where)
 
 
 def _text(value) -> str:
@@ -83,18 +84,18 @@ def parse_date(
     """
     where = {"field": field, "file": file, "row": row}
     if value is pd.NaT:
-        raise _refuse(value, "a date", FIX, **where)
+        raise _refuse(value, "date.not_date", **where)
     if isinstance(value, dt.datetime):  # a pandas Timestamp too
         return value.date()
     if isinstance(value, dt.date):
         return value
     m = _DATE_RE.fullmatch(_text(value))
     if m is None:
-        raise _refuse(value, "a date", FIX, **where)
+        raise _refuse(value, "date.not_date", **where)
     try:
         return _ymd(m)
     except ValueError:
-        raise _refuse(value, "a date (no such day)", FIX, **where) from None
+        raise _refuse(value, "date.no_such_day", **where) from None
 
 
 def parse_datetime(
@@ -104,19 +105,17 @@ def parse_datetime(
     time and UTC offset. Naive stays naive (the caller knows the local time zone)."""
     where = {"field": field, "file": file, "row": row}
     if value is pd.NaT:
-        raise _refuse(value, "a date and time", DATETIME_FIX, **where)
+        raise _refuse(value, "date.not_datetime", **where)
     if isinstance(value, dt.datetime):
         return pd.Timestamp(value)
     if isinstance(value, dt.date):
         return pd.Timestamp(value)
     m = _TIME_RE.fullmatch(_text(value))
     if m is None:
-        raise _refuse(value, "a date and time", DATETIME_FIX, **where)
+        raise _refuse(value, "date.not_datetime", **where)
     try:
         day = _ymd(m)
         ts = pd.Timestamp(f"{day.isoformat()}T{m['time'] or '00:00'}{m['tz'] or ''}")
     except ValueError:  # 2026-02-30, or 25:00
-        raise _refuse(
-            value, "a date and time (no such day or hour)", DATETIME_FIX, **where
-        ) from None
+        raise _refuse(value, "date.no_such_time", **where) from None
     return ts

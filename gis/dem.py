@@ -151,22 +151,20 @@ class Dem:
                 ]
                 if missing:
                     raise InputError(
-                        f"DEM file lacks {missing}",
-                        file=str(path),
-                        fix="write it with arrays dem, mask and scalars x0, y0, cell, epsg",
+                        code="dem.lacks", file=str(path), params={"missing": str(missing)}
                     )
                 z, mask = f["dem"].astype(float), f["mask"].astype(bool)
                 grid = Grid(float(f["x0"]), float(f["y0"]), float(f["cell"]), z.shape)
                 epsg = int(f["epsg"])
         except (OSError, ValueError) as exc:
             raise InputError(
-                f"cannot read DEM: {exc}", file=str(path), fix="give a .npz DEM file"
+                code="dem.unreadable", file=str(path), params={"detail": str(exc)}
             ) from exc
         if z.shape != mask.shape:
             raise InputError(
-                f"dem {z.shape} and mask {mask.shape} differ in shape",
+                code="dem.shapes",
                 file=str(path),
-                fix="write both arrays on the same grid",
+                params={"dem": str(z.shape), "mask": str(mask.shape)},
             )
         return cls(z, mask, grid, epsg)
 

@@ -1,6 +1,15 @@
-"""The one translation table for everything users read. 中文 is the default language."""
+"""The one translation table for everything users read. 中文 is the default language.
+
+Labels are in :data:`LABELS` below; the messages of the library's errors (one row per error
+code, zh and en, with ``{param}`` placeholders) are in ``gis/rules/messages.csv``, read here
+by :func:`error_template` — a CSV so that a translator edits one sheet.
+"""
 
 from __future__ import annotations
+
+import csv
+import functools
+from importlib import resources
 
 from gis._errors import UnknownNameError
 
@@ -378,3 +387,27 @@ def t(key: str, lang: str = "zh") -> str:
     except KeyError:
         raise UnknownNameError("label", key, sorted(LABELS)) from None
     return zh if lang == "zh" else en
+
+
+@functools.cache
+def error_messages() -> dict[str, dict[str, str]]:
+    """The error message table: code -> {'zh', 'en', 'zh_fix', 'en_fix'} (fixes may be '')."""
+    text = resources.files("gis.rules").joinpath("messages.csv").read_text(encoding="utf-8")
+    return {r["code"]: r for r in csv.DictReader(text.splitlines())}
+
+
+def error_template(code: str, lang: str = "zh") -> tuple[str, str]:
+    """(reason, fix) templates of error ``code`` in ``lang``; fix is '' when there is none."""
+    if lang not in LANGUAGES:
+        raise UnknownNameError("language", lang, LANGUAGES)
+    row = error_messages().get(code)
+    if row is None:
+        raise UnknownNameError("error code", code, sorted(error_messages()))
+    return row[lang], row[f"{lang}_fix"]
+
+
+def kind_word(kind: str, lang: str = "zh") -> str:
+    """The word for a kind of name ('layer', 'rule table' ...) in ``lang``; the kind itself
+    when the table has none (a kind built at run time)."""
+    row = error_messages().get(f"kind.{kind}")
+    return row[lang] if row else kind

@@ -15,7 +15,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from gis._errors import InputError, UnknownNameError
+from gis._errors import AmbiguousNameError, InputError, UnknownNameError
 from gis.coverage import CoverageRules, build_reaches
 from gis.crs import STORAGE_EPSG, metric_crs
 from gis.linref import format_k
@@ -63,9 +63,7 @@ class Jurisdiction:
         hit = self.reaches[self.reaches["reach_id"] == reach_id]
         if hit.empty:
             raise InputError(
-                f"no reach '{reach_id}'",
-                field="reach_id",
-                fix="take an id from 'riverchief jurisdiction --river CODE' or from the map",
+                code="jurisdiction.no_reach", field="reach_id", params={"reach_id": str(reach_id)}
             )
         r = hit.iloc[0]
         names = dict(zip(self.admin["admin_code"], self.admin["name"], strict=True))
@@ -191,23 +189,16 @@ class Jurisdiction:
             return value
         if by in ("township", "village") and codes.empty:
             raise InputError(
-                f"the county store has no {by} polygons, so no reach can be found by {by}",
-                field=by,
-                fix=f"import the {by} boundaries (layer admin_units, level {by}), "
-                "or select by river or chief",
+                code="jurisdiction.no_level", field=by, params={"kind": by, "level": by}
             )
         match = codes[labels == value]
         if len(match) == 1:
             return str(match.iloc[0])
         if len(match) > 1:
-            raise InputError(
-                f"{len(match)} {by}s are named '{value}' ({', '.join(match.head(5))})",
-                field=by,
-                fix=f"give the {by}'s code instead of its name",
+            raise AmbiguousNameError(
+                by, value, match.head(5).astype(str).tolist(), count=len(match), field=by
             )
-        raise InputError(
-            f"no {by} '{value}'", field=by, fix=f"give a {by} code or name from the county store"
-        )
+        raise InputError(code="name.not_found", field=by, params={"kind": by, "name": str(value)})
 
     @property
     def _parent(self) -> dict:

@@ -78,9 +78,7 @@ def parse_k(text: str) -> float:
     """
     m = _K.match(str(text))
     if not m or float(m.group(2)) >= 1000:
-        raise InputError(
-            f"'{text}' is not a chainage in K-notation", fix="write it like K5+064 (5 km + 64 m)"
-        )
+        raise InputError(code="chainage.invalid", params={"text": str(text)})
     return int(m.group(1)) * 1000 + float(m.group(2))
 
 
@@ -226,7 +224,7 @@ class Rivers:
         line = self._line(river)
         if to_m < from_m:
             raise InputError(
-                f"from {from_m} m is after to {to_m} m on river {river}", fix="swap them"
+                code="chainage.reversed", params={"from_m": from_m, "to_m": to_m, "river": river}
             )
         self._check(river, from_m, line)
         self._check(river, to_m, line)
@@ -237,15 +235,13 @@ class Rivers:
             return self.gdf.geometry.loc[river]
         except KeyError:
             raise InputError(
-                f"no river with code '{river}'",
-                field="river_code",
-                fix="use a code from the rivers layer (riverchief layers rivers)",
+                code="river.unknown", field="river_code", params={"river": str(river)}
             ) from None
 
     @staticmethod
     def _check(river, c, line):
         if not -0.01 <= c <= line.length + 0.01:
             raise InputError(
-                f"chainage {c:.1f} m is outside river {river} (0 to {line.length:.1f} m)",
-                fix="check the chainage origin: it is the river's source",
+                code="chainage.outside",
+                params={"at": f"{c:.1f}", "river": river, "length": f"{line.length:.1f}"},
             )

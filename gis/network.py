@@ -183,8 +183,7 @@ class Network:
         if len(order) < self.n:
             stuck = sorted(set(range(self.n)) - set(order))
             raise InputError(
-                f"the network has a loop through {len(stuck)} lines (first: {stuck[:5]})",
-                fix="check flow directions; a closed ring of lines cannot drain",
+                code="network.loop", params={"count": len(stuck), "first": str(stuck[:5])}
             )
         return order
 
@@ -329,7 +328,7 @@ def build_network(
     [1414.2, 1414.2, 4828.4]
     """
     if len(lines) == 0:
-        raise InputError("the network has no lines", fix="import rivers first")
+        raise InputError(code="network.empty")
     gdf = to_metric(lines).reset_index(drop=True)
     geoms = []
     issues = []
@@ -343,10 +342,7 @@ def build_network(
                 )
         if g is None or g.is_empty or g.length == 0:
             raise InputError(
-                f"line {i + 1} has zero length or no geometry",
-                row=i + 1,
-                field="geometry",
-                fix="delete it or redraw it",
+                code="network.empty_line", row=i + 1, field="geometry", params={"line": i + 1}
             )
         geoms.append(g)
     gdf = gdf.set_geometry(gpd.GeoSeries(geoms, crs=gdf.crs))

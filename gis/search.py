@@ -122,15 +122,13 @@ def find(
     """
     q = str(text or "").strip().lower()
     if not q:
-        raise InputError(
-            "the search text is empty",
-            field="text",
-            fix="type part of a name or code, e.g. 黄沟 or 512099R001",
-        )
+        raise InputError(code="search.empty", field="text")
     unknown = set(kinds) - set(KINDS)
     if unknown:
         raise InputError(
-            f"unknown kind(s) {sorted(unknown)}", field="kinds", fix=f"use {', '.join(KINDS)}"
+            code="search.unknown_kinds",
+            field="kinds",
+            params={"kinds": str(sorted(unknown)), "valid": list(KINDS)},
         )
     idx = index[index["kind"].isin(kinds)]
     name, code = idx["name"].fillna("").str.lower(), idx["code"].fillna("").str.lower()

@@ -146,11 +146,11 @@ def write_modes(tables: Mapping[str, pd.DataFrame], mode: Modes) -> dict[str, st
     modes = {name: mode for name in tables} if isinstance(mode, str) else dict(mode)
     bad = {n: m for n, m in modes.items() if m not in MODES}
     if bad:
-        raise StoreError(f"unknown write mode {bad}. Fix: use 'replace' or 'append'")
+        raise StoreError(code="store.write_mode", params={"modes": str(bad)})
     if set(modes) != set(tables):
         raise StoreError(
-            f"write modes {sorted(modes)} do not match the tables written {sorted(tables)}. "
-            "Fix: give one mode per table"
+            code="store.modes_mismatch",
+            params={"modes": sorted(modes), "tables": sorted(tables)},
         )
     return modes
 
@@ -288,7 +288,7 @@ class GeoPackageStore:
                 names = [row[0] for row in pyogrio.list_layers(self.path)]
         except Exception as exc:  # a corrupt or non-GeoPackage file
             raise StoreError(
-                f"cannot open store {self.path}: {exc}. Fix: check the file is a GeoPackage"
+                code="store.unreadable", params={"path": str(self.path), "detail": str(exc)}
             ) from exc
         return [n for n in names if n != META_TABLE]
 
@@ -341,7 +341,10 @@ class GeoPackageStore:
             with _LIBRARY.use("gdal"):
                 df = pyogrio.read_dataframe(self.path, layer=name, **kwargs)
         except Exception as exc:
-            raise StoreError(f"cannot read layer '{name}' from {self.path}: {exc}") from exc
+            raise StoreError(
+                code="store.read_failed",
+                params={"layer": name, "path": str(self.path), "detail": str(exc)},
+            ) from exc
         return conform(df, name)
 
     def read_all(self) -> dict[str, pd.DataFrame]:
@@ -399,8 +402,7 @@ class GeoPackageStore:
                     src.backup(out)
             except sqlite3.Error as exc:
                 raise StoreError(
-                    f"cannot copy store {self.path}: {exc}. Fix: close programs that lock the file "
-                    "and try again"
+                    code="store.copy_failed", params={"path": str(self.path), "detail": str(exc)}
                 ) from exc
             return dest.read_bytes()
 
@@ -455,8 +457,7 @@ class GeoPackageStore:
                 )
         except sqlite3.Error as exc:
             raise StoreError(
-                f"cannot read the version of store {self.path}: {exc}. "
-                "Fix: check the file is a county GeoPackage"
+                code="store.version_failed", params={"path": str(self.path), "detail": str(exc)}
             ) from exc
         digest = hashlib.sha1(repr(changes).encode()).hexdigest()[:12]
         return f"{st.st_dev}:{st.st_ino}:{revision}:{digest}"
@@ -518,10 +519,7 @@ class GeoPackageStore:
         with _LIBRARY.use("file"):
             why = gpkg_tx.not_a_geopackage(target) if target.exists() else None
         if why:
-            raise StoreError(
-                f"{self.path} is not a county store ({why}); it was left unchanged. "
-                "Fix: pass a .gpkg county store, or a path that does not exist yet"
-            )
+            raise StoreError(code="store.not_a_store", params={"path": str(self.path), "why": why})
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             _remove_stale_batches(target)
@@ -622,11 +620,7 @@ def _explain(exc: BaseException, path: Path, *, free: int | None = None) -> Stor
         text += f"; {free} bytes free"
     low = text.lower()
     if "locked" in low or "busy" in low:
-        return StoreError(
-            f"the file is locked by another program ({path}: {text}); nothing was written. "
-            "Fix: in QGIS save or stop editing the layer (or close the project), wait for "
-            "another import to finish, then try again"
-        )
+        return StoreError(code="store.locked", params={"path": str(path), "detail": text})
     if (
         "disk is full" in low
         or "no space" in low
@@ -634,10 +628,10 @@ def _explain(exc: BaseException, path: Path, *, free: int | None = None) -> Stor
         or (free is not None and free < FULL_DISK_BYTES)
     ):
         return StoreError(
-            f"writing {path} failed, the store is unchanged: the disk is full ({text}). "
-            f"Fix: free space on the disk holding {path.resolve().parent} and try again"
+            code="store.disk_full",
+            params={"path": str(path), "detail": text, "folder": str(path.resolve().parent)},
         )
-    return StoreError(f"writing {path} failed, the store is unchanged: {text}")
+    return StoreError(code="store.write_failed", params={"path": str(path), "detail": text})
 
 
 def _hold(folder: Path):
@@ -681,10 +675,11 @@ def _prepare(name: str, df: pd.DataFrame) -> pd.DataFrame:
     layer = catalogue.get_layer(name)
     if layer.geometry is not None:
         if not isinstance(df, gpd.GeoDataFrame) or df.crs is None:
-            raise StoreError(f"layer '{name}' needs a GeoDataFrame with a CRS")
+            raise StoreError(code="store.needs_crs", params={"layer": name})
         if not df.crs.equals(pyproj.CRS.from_epsg(STORAGE_EPSG)):
             raise StoreError(
-                f"layer '{name}' is in {df.crs.to_string()}; the store keeps EPSG:{STORAGE_EPSG}. Fix: call to_crs({STORAGE_EPSG}) first"
+                code="store.wrong_crs",
+                params={"layer": name, "crs": df.crs.to_string(), "epsg": STORAGE_EPSG},
             )
     return conform(df, name)
 

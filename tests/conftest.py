@@ -13,6 +13,13 @@ ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT.parent / "shared" / "realdata"
 
 
+@pytest.fixture(autouse=True)
+def cli_in_english(monkeypatch):
+    """The command line speaks Chinese by default; the suite's message assertions read its
+    English (``RIVERCHIEF_LANG=en``). Tests of the Chinese default delete the variable."""
+    monkeypatch.setenv("RIVERCHIEF_LANG", "en")
+
+
 @pytest.fixture(scope="session")
 def realdata() -> Path:
     if not REALDATA.exists():

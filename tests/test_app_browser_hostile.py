@@ -309,7 +309,7 @@ def test_gaps_quarries_zones_patrols_data_show_names_as_text(
     page.locator("input[type='file']").first.set_input_files(str(refused))
     page.wait_for_timeout(800)
     page.get_by_role("button", name="检查(不写入)").click()
-    alert = page.locator("[data-testid='stAlert']").filter(has_text="Fix")
+    alert = page.locator("[data-testid='stAlert']").filter(has_text="处理：")
     expect(alert).to_have_count(1, timeout=30_000)
     assert bad in _text(alert) and refused.name in _text(alert)
     _check(page, watched[1], "data-refused")

@@ -486,7 +486,7 @@ def test_logins_through_the_page_are_limited_across_sessions_and_logged(app_stor
 def test_a_zero_iteration_hash_is_said_on_the_page(app_store):
     at = _log_in(_app({"staff_password_hash": "pbkdf2_sha256$0$salt$00"}).run(), None, PW)
     shown = plain(at.sidebar.error[0].value)
-    assert "at least 100,000" in shown and "riverchief hash-password" in shown
+    assert "至少需要 100,000 次" in shown and "riverchief hash-password" in shown  # in zh
     at = _log_in(
         _app({"staff_password_hash": "pbkdf2_sha256$" + "9" * 3000 + "$salt$00"}).run(), None, PW
     )

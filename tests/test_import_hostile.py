@@ -425,7 +425,7 @@ def test_unclear_gbk_or_big5_is_refused_with_the_fix(tmp_path):
     csv = tmp_path / "amb.csv"
     csv.write_bytes(_ascii_register(["x"]).to_csv(index=False).encode().replace(b"x", raw))
     store = tmp_path / "s.gpkg"
-    with pytest.raises(InputError, match="encoding is unclear.*--encoding"):
+    with pytest.raises(InputError, match="encoding is unclear.*give the file's encoding"):
         import_file(csv, "water_sources", data=store)
     assert not store.exists()
     rep = import_file(csv, "water_sources", data=store, encoding="big5")

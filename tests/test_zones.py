@@ -392,7 +392,7 @@ def test_read_places_from_a_zipped_shapefile_and_without_a_crs(demo_path, tmp_pa
     found = zones_at(GeoPackageStore(demo_path), places)
     assert [z["zone_id"] for z in found[0]] == ["512099S001-L2"] and found[1] == []
     shp.with_suffix(".prj").unlink()
-    with pytest.raises(InputError, match=r"sites.shp.*no CRS.*--crs"):
+    with pytest.raises(InputError, match=r"sites.shp.*no CRS.*give the CRS"):
         read_places(shp)
     assert read_places(shp, crs="EPSG:4490").crs.to_epsg() == 4490
     (tmp_path / "empty.geojson").write_text('{"type": "FeatureCollection", "features": []}')

@@ -11,6 +11,8 @@ import functools
 import logging
 import math
 import os
+import re
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -46,6 +48,36 @@ log = logging.getLogger("riverchief.app")
 
 def lang() -> str:
     return st.session_state.get("lang", "zh")
+
+
+#: a server path under the temporary folder (an upload's copy): its folders are dropped
+_TEMP_DIRS = re.compile(
+    re.escape(tempfile.gettempdir().rstrip("/\\")) + r"[/\\](?:[^/\\\s'\"]+[/\\])*"
+)
+
+
+def error_text(exc: BaseException, lg: str, *, files: dict[str, str] | None = None) -> str:
+    """A library error in the user's language, as plain text (escape it for Markdown):
+    the server's paths become the names the user knows (``files``: server path -> name; the
+    store as its file name; any other temporary copy as its own file name)."""
+    text = exc.message(lg) if isinstance(exc, RiverChiefError) else str(exc)
+    for old, new in sorted({**(files or {}), str(DATA): DATA.name}.items(), reverse=True):
+        text = text.replace(old, new)
+    return _TEMP_DIRS.sub("", text)
+
+
+def show_error(
+    exc: BaseException,
+    lg: str,
+    *,
+    files: dict[str, str] | None = None,
+    prefix: str | None = None,
+    box: Callable[[str], object] | None = None,
+) -> None:
+    """Say a library error on the page, escaped, in the user's language (:func:`error_text`),
+    after ``prefix`` (a label); ``box`` is ``st.error`` unless given (``st.warning`` ...)."""
+    text = md_text(error_text(exc, lg, files=files))
+    (box or st.error)(f"{prefix}: {text}" if prefix else text)
 
 
 def secret(name: str) -> str | None:
@@ -116,7 +148,7 @@ def audit(
         with contextlib.suppress(
             Exception
         ):  # a deferred download runs outside the page: the log line stays
-            st.warning(f"{t('audit_failed', lang())}: {md_text(exc)}")
+            show_error(exc, lang(), prefix=t("audit_failed", lang()), box=st.warning)
 
 
 def audit_fields(detail: str | None = None) -> dict[str, str | None]:
@@ -167,7 +199,7 @@ def staff_login(lang: str) -> None:
         try:
             users = configured_users()
         except InputError as exc:
-            st.error(f"{t('users_misconfigured', lang)}: {md_text(exc)}")
+            show_error(exc, lang, prefix=t("users_misconfigured", lang))
             return
         if not users:
             st.caption(t("staff_not_configured", lang))
@@ -208,7 +240,7 @@ def _attempt(users: dict, name: str, pw: str, lang: str) -> None:
     elif result.outcome == "locked":
         st.error(t("login_locked", lang).format(m=math.ceil(result.wait_s / 60)))
     else:  # bad_hash: the account's stored hash is unusable; say why and how to fix it
-        st.error(f"{t('login_bad_hash', lang)}: {md_text(result.error)}")
+        show_error(result.error, lang, prefix=t("login_bad_hash", lang))
 
 
 def basemap() -> str:
@@ -232,7 +264,7 @@ def show_map(
     try:
         basemaps.apply_basemap(m, bm, tianditu_key=secret("tianditu_key"))
     except RiverChiefError as exc:
-        st.warning(md_text(exc))
+        show_error(exc, lang(), box=st.warning)
     groups = (
         feature_group_to_add if isinstance(feature_group_to_add, list) else [feature_group_to_add]
     )

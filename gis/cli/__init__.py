@@ -2,7 +2,9 @@
 
 One module per command group, each with a ``register(sub, parents)``; the shared options
 (``--data``, ``--json``, ``--out``) and helpers are in :mod:`gis.cli.common`. Errors a user
-can act on become one line on stderr and exit code 2 here, in :func:`main`, and nowhere else.
+can act on become one line on stderr and exit code 2 here, in :func:`main`, and nowhere else,
+in the command line's language (:mod:`gis.cli.errors`): Chinese, or English with the global
+``--lang en`` or ``RIVERCHIEF_LANG=en``.
 
 A command's choices and defaults are the library's constants, and the library's modules import
 geopandas and numba (seconds). So :func:`main` builds in full only the command it runs; the
@@ -18,6 +20,8 @@ import sys
 from gis._errors import RiverChiefError
 from gis.cli import coords, data, gaps, importing, jurisdiction, patrols, quarries, tools, zones
 from gis.cli.common import guard_store, parents
+from gis.cli.errors import LANG_ENV, language, render
+from gis.i18n import LANGUAGES
 
 #: The command modules, in the order their commands are listed by ``riverchief --help``.
 GROUPS = (data, importing, gaps, zones, quarries, patrols, coords, jurisdiction, tools)
@@ -41,6 +45,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="riverchief", description="River Chief GIS (河长制 GIS): county data, checks and map."
     )
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help=f"language of the messages (default: ${LANG_ENV}, else zh)",
+    )
     sub = p.add_subparsers(dest="command", required=True)
     shared = parents()
     for group in GROUPS:
@@ -52,9 +61,16 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return p
 
 
-def _message(exc: BaseException) -> str:
-    # KeyError's str() quotes its argument; the message is the argument
-    return str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+def _command_word(argv: list[str]) -> str:
+    """The command named in ``argv`` ('' for none): the first word that is neither an option
+    nor the value of the one top-level option taking a value (``--lang``)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--lang":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,13 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     2 a refusal (bad input, no store, an unknown name), 130 interrupted.
     """
     argv = sys.argv[1:] if argv is None else argv
-    # the top-level parser has no option taking a value, so the first word is the command
-    args = build_parser(next((a for a in argv if not a.startswith("-")), "")).parse_args(argv)
+    args = build_parser(_command_word(argv)).parse_args(argv)
     try:
         guard_store(args)
         return args.func(args)
     except (RiverChiefError, KeyError, ValueError) as exc:  # the library's refusals of user input
-        print(f"riverchief: error: {_message(exc)}", file=sys.stderr)
+        print(render(exc, language(args.lang)), file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

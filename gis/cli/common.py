@@ -17,7 +17,6 @@ from gis._errors import InputError, RiverChiefError
 
 #: Options naming a file a command writes (refused when it is the store itself).
 OUTPUTS = ("out", "rejects", "issues")
-DEMO_FIX = "pass --data PATH.gpkg, or run 'riverchief demo'"
 
 
 @dataclass(frozen=True)
@@ -62,27 +61,24 @@ def pairs(items: list[str] | None, option: str) -> dict[str, str]:
     out = {}
     for item in items or []:
         if "=" not in item:
-            raise InputError(
-                f"{option} takes SRC=DST pairs, got '{item}'", fix="write it like 河流名称=name"
-            )
+            raise InputError(code="cli.pairs", params={"option": option, "item": item})
         k, v = item.split("=", 1)
         out[k.strip()] = v.strip()
     return out
 
 
-def open_store(path: str, fix: str = DEMO_FIX):
-    """The county store at ``path``; refused when there is none."""
+def open_store(path: str, *, demo: bool = True):
+    """The county store at ``path``; refused when there is none (``demo``: say how to build
+    the demo county)."""
     from gis.store import GeoPackageStore
 
     store = GeoPackageStore(path)
     if not store.exists():
-        raise InputError(f"no store at {path}", fix=fix)
-    if "schema_version" not in store.meta():  # every write of a store records it
         raise InputError(
-            f"{path} is a GeoPackage but not a county store (it has no county meta table), "
-            "so nothing in it can be counted or checked",
-            fix=f"{fix}; to bring its layers in, run 'riverchief import' into a county store",
+            code="cli.no_store" if demo else "cli.no_store_data", params={"path": path}
         )
+    if "schema_version" not in store.meta():  # every write of a store records it
+        raise InputError(code="cli.not_county_store", params={"path": path})
     return store
 
 
@@ -115,18 +111,11 @@ def guard_store(args: argparse.Namespace) -> None:
     if not data or not Path(data).exists():
         return
     if why := not_a_geopackage(Path(data)):
-        raise InputError(
-            f"--data {data} is not a county store ({why}); it was left unchanged",
-            fix="pass a .gpkg county store, or a path that does not exist yet to create one",
-        )
+        raise InputError(code="cli.data_not_a_store", params={"path": data, "why": why})
     for option in OUTPUTS:
         out = getattr(args, option, None)
         if out and Path(out).exists() and os.path.samefile(out, data):
-            raise InputError(
-                f"the output file {out} is the county store itself ({data}); writing it "
-                "would overwrite the store",
-                fix="choose another output file name",
-            )
+            raise InputError(code="output.is_the_store", params={"out": out, "data": data})
 
 
 def with_fix(reason: str, fix: str | None) -> str:

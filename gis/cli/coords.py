@@ -30,9 +30,9 @@ def _lonlat(raw, name: str):
     missing = [k for k, c in cols.items() if c is None]
     if missing:
         raise InputError(
-            f"no {' or '.join(missing)} column (found {list(raw.frame.columns)})",
+            code="track.no_lon_lat",
             file=name,
-            fix="name the columns 经度 and 纬度 (or lon and lat)",
+            params={"missing": " or ".join(missing), "columns": str(list(raw.frame.columns))},
         )
     lon, lat = (
         pd.to_numeric(raw.frame[cols[k]], errors="coerce").to_numpy(dtype=float)
@@ -42,9 +42,14 @@ def _lonlat(raw, name: str):
     if bad.any():
         row = int(np.asarray(raw.rows)[bad][0])
         raise InputError(
-            f"{name}: row {row}: lon/lat is not a number ({int(bad.sum())} rows)",
-            fix=f"the {'/'.join(HEADERS['lon'][:2])} and {'/'.join(HEADERS['lat'][:2])} "
-            "columns must hold decimal degrees",
+            code="coords.not_numbers",
+            file=name,
+            row=row,
+            params={
+                "count": int(bad.sum()),
+                "lon": "/".join(HEADERS["lon"][:2]),
+                "lat": "/".join(HEADERS["lat"][:2]),
+            },
         )
     return lon, lat
 
@@ -74,7 +79,9 @@ def cmd_convert(args) -> int:
     if args.file:
         return _convert_file(args)
     if args.lon is None or args.lat is None:
-        raise InputError("give LON LAT, or --file FILE.csv", fix=EXAMPLE)
+        raise InputError(
+            code="cli.lonlat_or_file", params={"option": "--file FILE.csv", "example": EXAMPLE}
+        )
     x, y = coords.convert(args.lon, args.lat, src=args.src, dst=args.dst)
     if args.json:
         print(json.dumps({"lon": float(x), "lat": float(y)}))

@@ -26,7 +26,7 @@ def cmd_gaps(args) -> int:
     from gis import coverage
     from gis.io.findings import write_findings
 
-    store = open_store(args.data, fix="pass --data PATH.gpkg")
+    store = open_store(args.data, demo=False)
     say("gaps", "cutting rivers into reaches and checking every assignment ...")
     cov = coverage.analyse(store, level=args.level)
     if args.out:

@@ -46,7 +46,7 @@ def cmd_jurisdiction(args) -> int:
     options = ", ".join(f"--{by}" for by in jurisdiction.SELECT_BY)
     picks = [(by, getattr(args, by)) for by in jurisdiction.SELECT_BY if getattr(args, by)]
     if len(picks) > 1:
-        raise InputError(f"give one of {options}", fix="drop the others")
+        raise InputError(code="cli.only_one_of", params={"options": options})
     j = jurisdiction.jurisdiction_of(open_store(args.data))
     if j.cut_level != "village":  # said plainly: a coarser cut, or none, is not a full answer
         cut = f"reaches are cut by {j.cut_level}" if j.cut_level else "no reaches can be cut"
@@ -61,7 +61,8 @@ def cmd_jurisdiction(args) -> int:
     if not picks:
         *first, last = (f"--{by}" for by in jurisdiction.SELECT_BY)
         raise InputError(
-            f"give {', '.join(first)} or {last} (a code or a unique name), or --reach ID"
+            code="cli.pick",
+            params={"options": f"{', '.join(first)} / {last}", "reach": "--reach ID"},
         )
     by, value = picks[0]
     rows = j.summary(j.select(by, value))

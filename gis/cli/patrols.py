@@ -80,7 +80,10 @@ def cmd_report(args) -> int:
     from gis.io.findings import write_findings
     from gis.patrols import analyse
     from gis.patrols.io import tracks_for
+    from gis.patrols.report import check_period
 
+    start, end = iso_date(args.start, "--from"), iso_date(args.end, "--to")
+    check_period(start, end)  # before the demo quarter is simulated or anything assessed
     store = open_store(args.data)
     start, end = iso_date(args.start, "--from"), iso_date(args.end, "--to")  # before the work
     tracks = tracks_for(

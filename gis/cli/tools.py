@@ -78,8 +78,7 @@ def cmd_hash_password(args) -> int:
     else:
         if not USER_NAME.fullmatch(args.user):
             raise InputError(
-                f"user name '{args.user}' must be 1-{auth.MAX_USER_NAME} letters, digits, '_' or '-'",
-                fix="e.g. --user wang",
+                code="cli.user_name", params={"name": args.user, "max": auth.MAX_USER_NAME}
             )
         entry = {
             "hash": auth.hash_password(password),

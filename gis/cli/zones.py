@@ -18,7 +18,9 @@ def cmd_delineate(args) -> int:
 
     store = open_store(args.data)
     if not args.source and not args.missing:
-        raise InputError("say which sources", fix="pass --source CODE ... or --missing")
+        raise InputError(
+            code="cli.which_sources", params={"options": "--source CODE ... / --missing"}
+        )
     overrides = pairs(args.rules, "--rules")
     aquifers = (
         json.loads(Path(args.aquifers).read_text(encoding="utf-8")) if args.aquifers else None
@@ -61,7 +63,7 @@ def cmd_query(args) -> int:
 
     store = open_store(args.data)
     if bool(args.point) == bool(args.layer):
-        raise InputError("give one of --point LON,LAT or --layer FILE")
+        raise InputError(code="cli.give_one", params={"options": "--point LON,LAT / --layer FILE"})
     if args.point:
         x, y = parse_point(args.point)
         geoms = gpd.GeoSeries([Point(x, y)], crs=args.crs or STORAGE_EPSG)

@@ -17,7 +17,6 @@ from pathlib import Path, PurePosixPath
 from gis._errors import InputError, RiverChiefError
 from gis.io import limits as limits_mod
 
-_UNSAFE = "this archive is unsafe; ask the sender for a clean one"
 _UNPACK = "unpack it yourself and import the data file"
 
 
@@ -78,9 +77,9 @@ def extract_layer(path: Path, dest: Path, suffixes: set[str]) -> Path:
             data = [(m, p) for m, p in data if p.suffix.lower() != ".json"]
         if len(data) != 1:
             raise InputError(
-                f"the archive holds {len(data)} data files {[p.name for _, p in data][:20]}",
+                code="archive.several_files",
                 file=str(path),
-                fix="zip exactly one layer (a .shp with its .dbf/.shx/.prj/.cpg) per archive",
+                params={"count": len(data), "files": [p.name for _, p in data][:20]},
             )
         chosen = data[0][1]
         stem = chosen.with_suffix("")
@@ -96,7 +95,7 @@ def _open(path: Path) -> zipfile.ZipFile:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise InputError(
-            f"not a readable zip archive ({exc})", file=str(path), fix="re-create the archive"
+            code="archive.unreadable", file=str(path), params={"detail": str(exc)}
         ) from exc
 
 
@@ -120,23 +119,13 @@ def _checked(
         raw = m.filename.replace("\\", "/")
         rel = PurePosixPath(raw)
         if rel.is_absolute() or ".." in rel.parts or raw[1:2] == ":":
-            raise InputError(
-                f"archive member '{m.filename}' would be written outside the target folder (path traversal)",
-                file=name,
-                fix=_UNSAFE,
-            )
+            raise InputError(code="archive.traversal", file=name, params={"member": m.filename})
         if stat.S_ISLNK(m.external_attr >> 16):
-            raise InputError(
-                f"archive member '{m.filename}' is a symbolic link",
-                file=name,
-                fix="this archive is unsafe; ask the sender for one without links",
-            )
+            raise InputError(code="archive.symlink", file=name, params={"member": m.filename})
         parts = [p for p in rel.parts if p not in ("", ".")]
         if any("\x00" in p for p in parts):
             raise InputError(
-                f"archive member '{m.filename!r}' has a NUL character in its name",
-                file=name,
-                fix=_UNSAFE,
+                code="archive.nul_name", file=name, params={"member": repr(m.filename)}
             )
         folders.update("/".join(parts[:k]) for k in range(1, len(parts)))
         if m.is_dir():
@@ -144,47 +133,37 @@ def _checked(
                 folders.add("/".join(parts))
             continue
         if not parts:
-            raise InputError(
-                f"archive member '{m.filename}' has no file name", file=name, fix=_UNSAFE
-            )
+            raise InputError(code="archive.no_name", file=name, params={"member": m.filename})
         key = "/".join(parts)
         # case-blind: on a Windows or macOS office PC roads.dbf and ROADS.DBF are one file
         if key.lower() in lowered:
-            raise InputError(
-                f"archive holds '{key}' twice (names differing only in case count as one)",
-                file=name,
-                fix=_UNSAFE,
-            )
+            raise InputError(code="archive.duplicate", file=name, params={"member": key})
         files[key] = (m, PurePosixPath(*parts))
         lowered.add(key.lower())
         total += m.file_size
         packed += m.compress_size
         if total > max_bytes:
             raise InputError(
-                f"archive unpacks to more than {max_bytes} bytes (declared sizes; max_unpacked_bytes "
-                f"in {lim.rule_set})",
+                code="archive.too_big_declared",
                 file=name,
-                fix=_UNPACK,
+                params={"bytes": max_bytes, "rule_set": lim.rule_set},
             )
         if m.file_size > limits_mod.BOMB_FLOOR and m.file_size > lim["max_ratio"] * max(
             m.compress_size, 1
         ):
-            raise InputError(
-                f"archive member '{m.filename}' has a compression ratio typical of a zip bomb",
-                file=name,
-                fix=_UNPACK,
-            )
+            raise InputError(code="archive.bomb_member", file=name, params={"member": m.filename})
     clash = sorted(set(files) & folders)
     if clash:
-        raise InputError(
-            f"archive holds '{clash[0]}' both as a file and as a folder", file=name, fix=_UNSAFE
-        )
+        raise InputError(code="archive.file_and_folder", file=name, params={"member": clash[0]})
     if total > limits_mod.BOMB_FLOOR and total > lim["max_ratio"] * max(packed, 1):
         raise InputError(
-            f"archive unpacks to {total // max(packed, 1)} times its packed size, typical of a zip bomb "
-            f"(max_ratio {lim['max_ratio']} in {lim.rule_set})",
+            code="archive.bomb_ratio",
             file=name,
-            fix=_UNPACK,
+            params={
+                "ratio": total // max(packed, 1),
+                "max_ratio": lim["max_ratio"],
+                "rule_set": lim.rule_set,
+            },
         )
     return list(files.values())
 
@@ -214,11 +193,11 @@ def _extract(
                     own += len(chunk)
                     if written > max_bytes or own > m.file_size:  # declared sizes can lie
                         raise InputError(
-                            f"archive unpacks to more than {max_bytes} bytes"
+                            code="archive.too_big"
                             if written > max_bytes
-                            else f"archive member '{m.filename}' unpacks to more than its declared size",
+                            else "archive.member_oversize",
                             file=name,
-                            fix=_UNPACK,
+                            params={"bytes": max_bytes, "member": m.filename},
                         )
                     dst.write(chunk)
             out.append(target)
@@ -234,8 +213,8 @@ def _extract(
         ValueError,
     ) as exc:
         raise InputError(
-            f"cannot unpack the archive ({type(exc).__name__}: {exc})",
+            code="archive.unpack_failed",
             file=name,
-            fix="re-create the archive with a standard zip tool (no password)",
+            params={"detail": f"{type(exc).__name__}: {exc}"},
         ) from exc
     return out

@@ -19,7 +19,6 @@ GB, BIG5 = "gb18030", "cp950"  # GB18030 ⊃ GBK ⊃ GB2312; CP950 is Big5 as Wi
 # Share of common characters (GB2312 level 1, Big5 frequent): text in the right codec scores near 1;
 # GBK read as Big5 scores 0.5-0.75 (the frequent ranges overlap), Big5 read as GBK 0.1-0.2.
 CLEAR, MARGIN, WEAK = 0.8, 0.15, 0.5
-_FIX = "pass the file's encoding with --encoding (gbk for simplified Chinese, big5 for traditional, utf-16, ...)"
 
 
 def detect_bytes(data: bytes, *, file: str | None = None) -> str:
@@ -50,7 +49,7 @@ def detect_bytes(data: bytes, *, file: str | None = None) -> str:
         return wide
     gb, big5 = _decodes(sample, GB, cut=cut), _decodes(sample, BIG5, cut=cut)
     if gb is None and big5 is None:
-        raise InputError("the text is neither UTF-8, UTF-16, GBK nor Big5", file=file, fix=_FIX)
+        raise InputError(code="text.encoding_unknown", file=file)
     g = _common_share(gb, _gb_common()) if gb is not None else 0.0
     b = _common_share(big5, _big5_common()) if big5 is not None else 0.0
     for enc, own, other, decodes_other in (
@@ -60,10 +59,7 @@ def detect_bytes(data: bytes, *, file: str | None = None) -> str:
         if own >= CLEAR and own - other >= MARGIN or (not decodes_other and own >= WEAK):
             return enc
     raise InputError(
-        f"the text encoding is unclear (as GBK {g:.0%} of the characters are common ones, "
-        f"as Big5 {b:.0%})",
-        file=file,
-        fix=_FIX,
+        code="text.encoding_unclear", file=file, params={"gbk": f"{g:.0%}", "big5": f"{b:.0%}"}
     )
 
 

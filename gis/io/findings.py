@@ -65,10 +65,9 @@ def write_findings(
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise InputError(
-            f"unsupported output type '{suffix}'",
+            code="output.unsupported_type",
             file=str(path),
-            field="--out",
-            fix=f"end the file name with one of {', '.join(FORMATS)}",
+            params={"suffix": suffix, "formats": list(FORMATS)},
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".gpkg":

@@ -192,20 +192,20 @@ def import_file(
     """
     spec = catalogue.get_layer(layer)
     if mode not in MODES:
-        raise InputError(f"mode must be 'append' or 'replace', not '{mode}'", field="--mode")
+        raise InputError(code="import.mode", field="mode", params={"mode": str(mode)})
     store = store or GeoPackageStore(data)
     src = Path(path)
     name = str(src)
     if not src.exists():
-        raise InputError("no such file", file=name, fix="check the path")
+        raise InputError(code="file.missing", file=name)
     if src.is_file() and src.stat().st_size == 0:
-        raise InputError("the file is empty (0 bytes)", file=name, fix="copy or export it again")
+        raise InputError(code="file.zero_bytes", file=name)
     suffix = src.suffix.lower()
     if suffix not in readers.SUPPORTED:
         raise InputError(
-            f"unsupported file type '{suffix}'",
+            code="file.unsupported_type",
             file=name,
-            fix=f"use one of {', '.join(readers.SUPPORTED)}",
+            params={"suffix": suffix, "supported": list(readers.SUPPORTED)},
         )
     with tempfile.TemporaryDirectory(prefix="riverchief-import-") as tmp:
         if suffix == ".zip":
@@ -288,9 +288,9 @@ def _validate(raw, spec, store, report, *, crs, field_map, defaults, mode, swap_
             if "lon" in df.columns and "lat" in df.columns:
                 if spec.geometry != "Point":
                     raise InputError(
-                        f"layer '{spec.name}' needs {spec.geometry} geometries; a table with lon/lat gives points",
+                        code="import.points_only",
                         file=report.file,
-                        fix="import a GIS file (GeoPackage, Shapefile, GeoJSON) for this layer",
+                        params={"layer": spec.name, "geometry": spec.geometry},
                     )
                 df, probs = _points(df, rows, swap_xy)
                 for i, p in zip(_locate(rows, [p.row for p in probs]), probs, strict=True):
@@ -303,11 +303,7 @@ def _validate(raw, spec, store, report, *, crs, field_map, defaults, mode, swap_
                 if crs:
                     df = df.set_crs(crs, allow_override=True)
             else:
-                raise InputError(
-                    "no geometry and no longitude/latitude columns",
-                    file=report.file,
-                    fix="add columns named 经度/纬度 (or lon/lat), or map them with --field-map X=lon Y=lat",
-                )
+                raise InputError(code="import.no_geometry", file=report.file)
         else:
             in_crs, crs_notes = validate.resolve_crs(raw, crs, report.file)
             report.notes += crs_notes
@@ -357,10 +353,13 @@ def _validate(raw, spec, store, report, *, crs, field_map, defaults, mode, swap_
     ]
     if missing:
         raise InputError(
-            f"required fields {missing} are missing for layer '{spec.name}'; columns found: "
-            f"{[str(c) for c in raw.frame.columns][:30]}",
+            code="import.fields_missing",
             file=report.file,
-            fix="map a column with --field-map SRC=FIELD, or give a value with --default FIELD=VALUE",
+            params={
+                "missing": missing,
+                "layer": spec.name,
+                "columns": [str(c) for c in raw.frame.columns][:30],
+            },
         )
     for f in spec.fields:
         if f.name not in df.columns:

@@ -66,7 +66,14 @@ def refuse(lim: Limits, name: str, what: str, found: int, *, file: str, fix: str
         For the caller to raise.
     """
     return InputError(
-        f"{what}: {found:,} is over the limit of {lim[name]:,} ({name} in {lim.rule_set})",
+        code="input.over_limit",
         file=file,
         fix=fix,
+        params={
+            "what": what,
+            "found": found,
+            "limit": lim[name],
+            "name": name,
+            "rule_set": lim.rule_set,
+        },
     )

@@ -43,7 +43,6 @@ class RawData:
 
 
 _F = TypeVar("_F", bound=Callable)
-_REEXPORT = "check the file is complete and of the type its name says; export it again"
 
 
 def clean_errors(reader: _F) -> _F:
@@ -71,15 +70,13 @@ def clean_errors(reader: _F) -> _F:
             raise
         except MemoryError as exc:
             raise InputError(
-                "the file is too large to read in memory",
-                file=kwargs.get("display") or str(path),
-                fix="split it into smaller files",
+                code="file.too_large_for_memory", file=kwargs.get("display") or str(path)
             ) from exc
         except Exception as exc:
             raise InputError(
-                f"cannot read the file ({type(exc).__name__}: {_short(exc)})",
+                code="file.unreadable",
                 file=kwargs.get("display") or str(path),
-                fix=_REEXPORT,
+                params={"detail": f"{type(exc).__name__}: {_short(exc)}"},
             ) from exc
 
     return wrapper  # type: ignore[return-value]
@@ -154,11 +151,7 @@ def read_vector(
     try:
         layers = [row[0] for row in pyogrio.list_layers(path)]
     except Exception as exc:
-        raise InputError(
-            f"cannot open as a GIS file ({_short(exc)})",
-            file=name,
-            fix="check the file is complete and of the type its name says; re-export it",
-        ) from exc
+        raise InputError(code="file.not_gis", file=name, params={"detail": _short(exc)}) from exc
     layer = _pick_layer(path, layers, source_layer, name)
     _check_size(path, layer, name, lim)
     kwargs = {"encoding": encoding} if encoding else {}
@@ -259,9 +252,9 @@ def _pick_layer(path: Path, layers: list[str], wanted: str | None, name: str) ->
     if wanted:
         if wanted not in layers:
             raise InputError(
-                f"no layer '{wanted}' in the file; it has {layers}",
+                code="file.no_such_layer",
                 file=name,
-                fix="pass one of those names with --source-layer",
+                params={"layer": str(wanted), "layers": [str(n) for n in layers]},
             )
         return wanted
     if path.suffix.lower() == ".gpx":
@@ -269,13 +262,9 @@ def _pick_layer(path: Path, layers: list[str], wanted: str | None, name: str) ->
     if len(layers) == 1:
         return layers[0]
     if not layers:
-        raise InputError(
-            "the file holds no layer", file=name, fix="check it was exported completely"
-        )
+        raise InputError(code="file.no_layer", file=name)
     raise InputError(
-        f"the file has several layers {layers}",
-        file=name,
-        fix="choose one with --source-layer NAME",
+        code="file.several_layers", file=name, params={"layers": [str(n) for n in layers]}
     )
 
 
@@ -317,16 +306,10 @@ def _salvage(
     except RiverChiefError:
         raise
     except Exception as exc:
-        raise InputError(
-            f"the file is damaged and no record could be read ({_short(exc)})",
-            file=name,
-            fix="re-export the layer from its source; check the copy is complete",
-        ) from exc
+        raise InputError(code="file.damaged", file=name, params={"detail": _short(exc)}) from exc
     if not records:
         raise InputError(
-            f"the file is damaged: {lost or 'no record could be read'}",
-            file=name,
-            fix="re-export the layer from its source; check the copy is complete",
+            code="file.damaged", file=name, params={"detail": lost or "no record could be read"}
         )
     gdf = gpd.GeoDataFrame(records, geometry="geometry", crs=crs)
     return RawData(gdf, rows, "feature", gdf.crs, notes, lost)

@@ -121,9 +121,7 @@ def read_csv(path: Path, *, encoding: str | None = None, display: str | None = N
     with open(path, "rb") as f:
         head = f.read(SAMPLE_BYTES + 4)
     if not head.strip() or not head.lstrip(b"\xef\xbb\xbf\xff\xfe").strip(b"\x00\r\n\t "):
-        raise InputError(
-            "the file is empty", file=name, fix="export the table again; it has no rows"
-        )
+        raise InputError(code="table.empty", file=name)
     enc = encoding or detect_bytes(head, file=name)
     notes = [f"encoding: {enc}" + ("" if encoding else " (detected)")]
     pyenc = "utf-8-sig" if enc.lower().replace("_", "-") in ("utf-8", "utf8") else enc
@@ -149,15 +147,15 @@ def read_csv(path: Path, *, encoding: str | None = None, display: str | None = N
         )
     except UnicodeError as exc:
         raise InputError(
-            f"the text is not valid {enc} ({str(exc).splitlines()[0]})",
+            code="text.not_encoding",
             file=name,
-            fix="pass the right --encoding, or re-export the table as UTF-8 CSV",
+            params={"encoding": enc, "detail": str(exc).splitlines()[0]},
         ) from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
         raise InputError(
-            f"cannot parse as CSV ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})",
+            code="csv.unparsable",
             file=name,
-            fix="check the delimiter is a comma and quotes are balanced; re-export as UTF-8 CSV",
+            params={"detail": str(exc).splitlines()[0] if str(exc) else type(exc).__name__},
         ) from exc
     if len(df) > max_rows:
         which = "max_rows" if max_rows == lim["max_rows"] else "max_cells"
@@ -181,9 +179,7 @@ def _header_width(path: Path, pyenc: str, name: str) -> int:
             return len(next(csv.reader(f), []))
     except (UnicodeError, csv.Error) as exc:
         raise InputError(
-            f"cannot read the header row ({exc})",
-            file=name,
-            fix="check the file's encoding (--encoding) and that the header is one line of names",
+            code="csv.header_unreadable", file=name, params={"detail": str(exc)}
         ) from exc
 
 
@@ -221,12 +217,12 @@ def read_xlsx(path: Path, *, sheet: str | None = None, display: str | None = Non
         raise
     except Exception as exc:  # openpyxl raises many types on a damaged workbook
         raise InputError(
-            f"cannot open as an Excel workbook ({type(exc).__name__}: {str(exc)[:200]})",
+            code="xlsx.unreadable",
             file=name,
-            fix="save it again as .xlsx from Excel or WPS",
+            params={"detail": f"{type(exc).__name__}: {str(exc)[:200]}"},
         ) from exc
     if not cells:
-        raise InputError("the sheet is empty", file=name, fix="check you exported the right sheet")
+        raise InputError(code="xlsx.sheet_empty", file=name)
     width = max(len(r) for r in cells.values())
 
     def at(r: int, c: int):

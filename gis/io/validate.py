@@ -129,8 +129,8 @@ def map_columns(
     unknown = [k for k in field_map if k not in map(str, df.columns)]
     if unknown:
         raise InputError(
-            f"--field-map names columns the file does not have: {unknown}",
-            fix=f"use column names from the file: {[str(c) for c in df.columns][:30]}",
+            code="import.field_map_unknown",
+            params={"unknown": unknown, "columns": [str(c) for c in df.columns][:30]},
         )
     if rename:
         notes.append("columns mapped: " + ", ".join(f"{k}→{v}" for k, v in rename.items()))
@@ -417,21 +417,12 @@ def resolve_crs(raw: RawData, crs: str | None, file: str) -> tuple[pyproj.CRS, l
         try:
             given = pyproj.CRS.from_user_input(crs)
         except pyproj.exceptions.CRSError as exc:
-            raise CRSError(
-                f"--crs '{crs}' is not a CRS PROJ knows",
-                file=file,
-                field="--crs",
-                fix="give an EPSG code such as EPSG:4490 (CGCS2000) or EPSG:4544 (GK CM 105°E)",
-            ) from exc
+            raise CRSError(code="input.crs_unknown", file=file, params={"crs": crs}) from exc
         if raw.crs is not None and not pyproj.CRS(raw.crs).equals(given):
             notes.append(f"--crs {crs} overrides the file's own CRS ({pyproj.CRS(raw.crs).name})")
         return given, notes
     if raw.crs is None:
-        raise CRSError(
-            "the file has no CRS (no .prj or CRS definition)",
-            file=file,
-            fix=_crs_guess(raw.frame) + "; pass it with --crs",
-        )
+        raise CRSError(code="input.crs_missing", file=file, params={"guess": _crs_guess(raw.frame)})
     found = pyproj.CRS(raw.crs)
     datum = found.datum.name if found.datum else ""
     if "unknown" in datum.lower() or "unknown" in found.name.lower():

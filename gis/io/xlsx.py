@@ -62,17 +62,13 @@ def read_rows(path: Path, sheet: str | None, name: str) -> tuple[str, dict[int, 
     try:
         if sheet and sheet not in wb.sheetnames:
             raise InputError(
-                f"no sheet '{sheet}'; the workbook has {wb.sheetnames}",
+                code="xlsx.no_such_sheet",
                 file=name,
-                fix="pass one with --source-layer",
+                params={"sheet": str(sheet), "sheets": list(wb.sheetnames)},
             )
         ws = wb[sheet] if sheet else (wb.worksheets[0] if wb.worksheets else None)
         if not isinstance(ws, ReadOnlyWorksheet):
-            raise InputError(
-                "the workbook has no worksheet to read",
-                file=name,
-                fix="check you exported the right sheet",
-            )
+            raise InputError(code="xlsx.no_worksheet", file=name)
         with wb._archive.open(ws._worksheet_path) as src:
             _scan(src, name, lim)
         with wb._archive.open(ws._worksheet_path) as src:
@@ -112,11 +108,7 @@ def _check_parts(path: Path, name: str, lim: Limits) -> None:
         with zipfile.ZipFile(path) as zf:
             parts = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputError(
-            f"cannot open as an Excel workbook ({exc})",
-            file=name,
-            fix="save it again as .xlsx from Excel or WPS",
-        ) from exc
+        raise InputError(code="xlsx.unreadable", file=name, params={"detail": str(exc)}) from exc
     if len(parts) > lim["max_members"]:
         raise limits_mod.refuse(
             lim, "max_members", "parts in the workbook", len(parts), file=name, fix=_SPLIT
@@ -216,11 +208,7 @@ def _scan(src, name: str, lim: Limits) -> None:
     def _refuse_dtd(
         *_args,
     ) -> None:  # entity tricks (bombs, external files) never belong in a sheet
-        raise InputError(
-            "the sheet's XML declares a DOCTYPE or entities",
-            file=name,
-            fix="save the workbook again from Excel or WPS",
-        )
+        raise InputError(code="xlsx.doctype", file=name)
 
     p.StartDoctypeDeclHandler = _refuse_dtd
     p.EntityDeclHandler = _refuse_dtd
@@ -229,11 +217,7 @@ def _scan(src, name: str, lim: Limits) -> None:
             p.Parse(chunk, False)
         p.Parse(b"", True)
     except expat.ExpatError as exc:
-        raise InputError(
-            f"the sheet's XML is broken ({exc})",
-            file=name,
-            fix="the file is probably truncated; save it again from Excel or WPS",
-        ) from exc
+        raise InputError(code="xlsx.broken_xml", file=name, params={"detail": str(exc)}) from exc
 
 
 def _merge(rows: dict[int, list], refs: list[str], name: str, lim: Limits) -> None:

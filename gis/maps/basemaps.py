@@ -70,10 +70,7 @@ def apply_basemap(
         key = tianditu_key or os.environ.get(TIANDITU_ENV)
         if not key:
             raise InputError(
-                "the Tianditu basemap needs a key (tk)",
-                field="tianditu_key",
-                fix=f'put tianditu_key = "..." in .streamlit/secrets.toml or set {TIANDITU_ENV}; '
-                "a key is free at console.tianditu.gov.cn",
+                code="basemap.tianditu_key", field="tianditu_key", params={"env": TIANDITU_ENV}
             )
         layers = [(_TIANDITU.format(s="{s}", layer=lyr, key=key), lyr) for lyr in ("vec", "cva")]
         attr, subdomains = "天地图 Tianditu", "01234567"

@@ -11,14 +11,14 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from gis._errors import InputError
+from gis._errors import InputError, UnknownNameError
 from gis.patrols.assess import DEFAULT_RULE_SET, FLAGS, Assessment, assess
 from gis.patrols.clean import Cleaned, CleanOptions, clean
 from gis.patrols.io import ImportResult, import_tracks, load_raw, offset_warnings
 from gis.patrols.match import ReachIndex, build_index, match_points
 from gis.patrols.network import PatrolNetwork, network_from_store
 from gis.patrols.read import read_tracks
-from gis.patrols.report import PatrolReport, compliance
+from gis.patrols.report import PatrolReport, check_period, compliance
 
 __all__ = [
     "DEFAULT_RULE_SET",
@@ -71,8 +71,10 @@ def assess_tracks(
     ov = rule_overrides or {}
     unknown = set(ov) - {"patrol_validity", "patrol_checks", "patrol_frequency"}
     if unknown:
-        raise KeyError(
-            f"unknown rule table(s) {sorted(unknown)}; valid: patrol_validity, patrol_checks, patrol_frequency"
+        raise UnknownNameError(
+            "rule table",
+            ", ".join(sorted(unknown)),
+            ("patrol_validity", "patrol_checks", "patrol_frequency"),
         )
     say("reading tracks")
     raw = _read_analysable(Path(tracks)) if tracks else load_raw(store)
@@ -115,6 +117,7 @@ def analyse(
     rule_overrides : dict, optional
         County CSVs for ``patrol_validity``, ``patrol_checks`` and ``patrol_frequency``.
     """
+    check_period(start, end)  # before the work, not after it
     a, net = assess_tracks(
         store,
         rule_set=rule_set,
@@ -138,11 +141,5 @@ def _read_analysable(path: Path):
     has no ``--chief`` to fill in (an import does), so every point would be dropped."""
     raw, _notes = read_tracks(path)
     if raw["chief"].isna().all():
-        raise InputError(
-            "no point names its chief, so no patrol can be judged",
-            file=str(path),
-            field="chief",
-            fix="add a 河长编号 (chief_id) column, or import the file with "
-            "'riverchief patrols import FILE --chief ID' and analyse the store",
-        )
+        raise InputError(code="patrols.no_chief", file=str(path), field="chief")
     return raw

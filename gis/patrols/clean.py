@@ -17,6 +17,7 @@ import pandas as pd
 import pyproj
 
 from gis import coords as coords_mod
+from gis._errors import UnknownNameError
 from gis.crs import gk_epsg_for_lon
 from gis.io.tables import parse_angle
 
@@ -41,8 +42,8 @@ class CleanOptions:
     def from_dict(cls, values: dict) -> CleanOptions:
         unknown = set(values) - set(cls.__dataclass_fields__)
         if unknown:
-            raise KeyError(
-                f"unknown cleaning option(s) {sorted(unknown)}; valid: {sorted(cls.__dataclass_fields__)}"
+            raise UnknownNameError(
+                "cleaning option", ", ".join(sorted(unknown)), sorted(cls.__dataclass_fields__)
             )
         return cls(**values)
 
@@ -118,9 +119,7 @@ def clean(
     """
     opt = options or CleanOptions()
     if opt.coords not in coords_mod.SYSTEMS:
-        raise KeyError(
-            f"unknown coordinate system '{opt.coords}'; valid: {', '.join(coords_mod.SYSTEMS)}"
-        )
+        raise UnknownNameError("coordinate system", opt.coords, coords_mod.SYSTEMS)
     p = raw.reset_index(drop=True).copy()
     p["reason"] = pd.Series(pd.NA, index=p.index, dtype=object)
     lon, lat = _numbers(p["lon"], p, "bad_coordinate"), _numbers(p["lat"], p, "bad_coordinate")
@@ -138,9 +137,7 @@ def clean(
     wlon, wlat = lon.copy(), lat.copy()
     for system in p["coords"].unique():
         if system not in coords_mod.SYSTEMS:
-            raise KeyError(
-                f"unknown coordinate system '{system}'; valid: {', '.join(coords_mod.SYSTEMS)}"
-            )
+            raise UnknownNameError("coordinate system", system, coords_mod.SYSTEMS)
         m = (p["coords"] == system).to_numpy()
         wlon[m], wlat[m] = coords_mod.convert(lon[m], lat[m], src=system, dst="cgcs2000")
     p["lon"], p["lat"] = wlon, wlat

@@ -26,7 +26,7 @@ class ImportResult:
     """What an import read, kept, dropped and refused, file by file."""
 
     cleaned: Cleaned | None
-    file_errors: list[dict] = field(default_factory=list)  # {file, reason, fix}
+    file_errors: list[dict] = field(default_factory=list)  # {file, code, reason, fix}
     file_notes: list[dict] = field(default_factory=list)  # {file, note}
     refused_patrols: list[dict] = field(default_factory=list)  # {patrol_id, reason, fix}
     warnings: list[dict] = field(default_factory=list)  # {patrol_id, warning, fix}
@@ -72,7 +72,9 @@ def import_tracks(
         try:
             raw, notes = read_tracks(f)
         except InputError as exc:
-            res.file_errors.append({"file": str(f), "reason": exc.reason, "fix": exc.fix})
+            res.file_errors.append(
+                {"file": str(f), "code": exc.code, "reason": exc.reason, "fix": exc.fix}
+            )
             continue
         frames.append(raw)
         res.file_notes += [{"file": str(f), "note": n} for n in notes]
@@ -207,11 +209,7 @@ def to_layers(cleaned: Cleaned, ids: set[str]) -> dict[str, pd.DataFrame]:
 def load_raw(store: Store) -> pd.DataFrame:
     """Raw points of every stored patrol, ready for :func:`~gis.patrols.clean.clean` again."""
     if "patrol_points" not in store.layers():
-        raise InputError(
-            "the store has no patrols",
-            file=str(getattr(store, "path", store)),
-            fix="import tracks with 'riverchief patrols import FILE --chief ID', or use --tracks",
-        )
+        raise InputError(code="patrols.none", file=str(getattr(store, "path", store)))
     p = store.read("patrol_points")
     return pd.DataFrame(
         {
@@ -238,11 +236,7 @@ def tracks_for(store: Store, *, tracks: str | Path | None = None) -> Path | None
         return Path(tracks)
     if "patrol_points" in store.layers():
         return None
-    raise InputError(
-        "the store has no patrols",
-        file=str(getattr(store, "path", store)),
-        fix="import tracks with 'riverchief patrols import FILE --chief ID', or pass --tracks",
-    )
+    raise InputError(code="patrols.none", file=str(getattr(store, "path", store)))
 
 
 def offset_warnings(cleaned: Cleaned, net: PatrolNetwork, *, min_share: float = 0.8) -> list[dict]:

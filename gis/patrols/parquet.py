@@ -35,7 +35,6 @@ OPTIONAL = (
     "time_text",
     "coords",
 )
-_TO_DEGREES = "convert it to longitude/latitude first, e.g. gdf.to_crs(4490).to_parquet(path)"
 
 
 def read_parquet_points(
@@ -67,14 +66,12 @@ def read_parquet_points(
     """
     pf = pq.ParquetFile(path)
     if pf.metadata.num_rows == 0:
-        raise InputError(
-            "the file holds no point (0 rows)", file=name, fix="export the track again"
-        )
+        raise InputError(code="track.no_points", file=name)
     if pf.metadata.num_rows > MAX_POINTS:
         raise InputError(
-            f"the file holds {pf.metadata.num_rows:,} points, over the {MAX_POINTS:,} limit",
+            code="track.too_many_points",
             file=name,
-            fix="split it into one file per month or per township",
+            params={"points": pf.metadata.num_rows, "limit": MAX_POINTS},
         )
     names = list(pf.schema_arrow.names)
     cols = _columns(names, headers)
@@ -83,11 +80,7 @@ def read_parquet_points(
     geom_col = geo.get("primary_column") if geo else None
     if ("lon" not in cols or "lat" not in cols) and geom_col not in names:
         raise InputError(
-            f"no position: neither lon/lat columns nor a point geometry (found {names})",
-            file=name,
-            field="lon, lat",
-            fix="add 经度 and 纬度 (lon and lat) columns, or write it as GeoParquet "
-            "with point geometry",
+            code="track.no_position", file=name, field="lon, lat", params={"columns": str(names)}
         )
     wanted = list(dict.fromkeys(cols.values()))
     use_geometry = "lon" not in cols or "lat" not in cols
@@ -145,7 +138,7 @@ def _geo_metadata(pf: pq.ParquetFile, name: str) -> dict | None:
         return json.loads(raw)
     except ValueError as exc:
         raise InputError(
-            f"broken GeoParquet metadata ({exc})", file=name, fix="write the file again"
+            code="parquet.broken_metadata", file=name, params={"detail": str(exc)}
         ) from exc
 
 
@@ -157,17 +150,14 @@ def _check_crs(column_meta: dict, name: str) -> None:
         crs = pyproj.CRS.from_user_input(column_meta["crs"])
     except pyproj.exceptions.CRSError as exc:
         raise InputError(
-            f"the geometry's CRS cannot be read ({exc})",
-            file=name,
-            field="geometry",
-            fix=_TO_DEGREES,
+            code="parquet.crs_unreadable", file=name, field="geometry", params={"detail": str(exc)}
         ) from exc
     if not crs.is_geographic:
         raise InputError(
-            f"the geometry is in {crs.name} (EPSG:{crs.to_epsg()}), not longitude/latitude degrees",
+            code="parquet.not_degrees",
             file=name,
             field="geometry",
-            fix=_TO_DEGREES,
+            params={"crs": crs.name, "epsg": crs.to_epsg()},
         )
 
 
@@ -180,11 +170,11 @@ def _points(wkb: np.ndarray, name: str, field: str) -> tuple[np.ndarray, np.ndar
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"the geometry holds {geoms[i].geom_type} shapes, not points",
+            code="parquet.not_points",
             file=name,
             row=i + 1,
             field=field,
-            fix="write one row per recorded point (with its time), not lines",
+            params={"geom_type": geoms[i].geom_type},
         )
     return shapely.get_x(geoms), shapely.get_y(geoms)
 
@@ -194,9 +184,9 @@ def _check_systems(col: pd.Series, name: str) -> None:
     bad = given[~given.isin(coords_mod.SYSTEMS)]
     if len(bad):
         raise InputError(
-            f"unknown coordinate system '{bad.iloc[0]}'",
+            code="track.unknown_system",
             file=name,
             row=int(bad.index[0]) + 1,
             field="coords",
-            fix=f"write one of {', '.join(coords_mod.SYSTEMS)} (or leave it empty)",
+            params={"system": str(bad.iloc[0]), "valid": list(coords_mod.SYSTEMS)},
         )

@@ -85,12 +85,10 @@ def read_tracks(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise InputError(
-            f"'{suffix}' is not a track format",
-            file=name,
-            fix=f"export the track as one of {', '.join(SUFFIXES)}",
+            code="track.format", file=name, params={"suffix": suffix, "formats": list(SUFFIXES)}
         )
     if not path.exists():
-        raise InputError("no such file", file=name, fix="check the path")
+        raise InputError(code="file.missing", file=name)
     if suffix in (
         ".parquet",
         ".geoparquet",
@@ -100,12 +98,10 @@ def read_tracks(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
         return df, notes
     size = path.stat().st_size
     if size == 0:
-        raise InputError("the file is empty", file=name, fix="export the track again")
+        raise InputError(code="track.empty", file=name)
     if size > MAX_BYTES:
         raise InputError(
-            f"the file is {size >> 20} MB, over the {MAX_BYTES >> 20} MB limit",
-            file=name,
-            fix="split it into one file per month or per chief",
+            code="track.too_big", file=name, params={"mb": size >> 20, "limit": MAX_BYTES >> 20}
         )
     if suffix in (".gpx", ".kml"):
         root = _parse_xml(path, name)
@@ -122,11 +118,7 @@ def read_tracks(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
         _check_degrees(df, name)
         return df, notes
     if not rows:
-        raise InputError(
-            "the file holds no track (no track points, line or timed points)",
-            file=name,
-            fix="export the patrol as a track (GPX <trk>, KML LineString/gx:Track, or points with times)",
-        )
+        raise InputError(code="track.none", file=name)
     df = pd.DataFrame(rows, columns=RAW_COLUMNS[1:])
     df.insert(0, "file", name)
     _check_degrees(df, name)
@@ -148,11 +140,7 @@ def _check_degrees(df: pd.DataFrame, name: str) -> None:
     if numeric.sum() and degrees.sum() * 2 <= numeric.sum():
         i = int(np.flatnonzero(numeric & ~degrees)[0])
         raise InputError(
-            f"the coordinates are not longitude/latitude degrees (e.g. {lon[i]:g}, {lat[i]:g}); the file "
-            "is in a projected or unknown coordinate system",
-            file=name,
-            fix="export the track in WGS84 longitude/latitude (GPX and KML always are), or convert it "
-            "in QGIS to EPSG:4326 first",
+            code="track.not_degrees", file=name, params={"lon": f"{lon[i]:g}", "lat": f"{lat[i]:g}"}
         )
 
 
@@ -160,19 +148,11 @@ def _parse_xml(path: Path, name: str) -> ET.Element:
     head = path.read_bytes()
     # entity declarations are how XML bombs and external-file reads work; tracks never need them
     if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
-        raise InputError(
-            "the file declares a DOCTYPE or entities, which track files never need",
-            file=name,
-            fix="export the track again from the recording app",
-        )
+        raise InputError(code="track.doctype", file=name)
     try:
         root = ET.fromstring(head)
     except ET.ParseError as exc:
-        raise InputError(
-            f"broken XML ({exc})",
-            file=name,
-            fix="the file is probably truncated; copy it again from the phone or device",
-        ) from exc
+        raise InputError(code="track.broken_xml", file=name, params={"detail": str(exc)}) from exc
     for el in root.iter():  # namespaces differ between GPX 1.0/1.1 and KML 2.2/gx: ignore them
         if isinstance(el.tag, str) and "}" in el.tag:
             el.tag = el.tag.split("}", 1)[1]
@@ -261,18 +241,12 @@ def _geojson(path: Path, name: str) -> tuple[list, list[str]]:
     try:
         data = json.loads(path.read_bytes())
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(
-            f"not valid JSON ({exc})",
-            file=name,
-            fix="the file is probably truncated; export it again",
-        ) from exc
+        raise InputError(code="track.broken_json", file=name, params={"detail": str(exc)}) from exc
     if isinstance(data, dict) and data.get("crs") is not None:
         _check_geojson_crs(data["crs"], name)
     feats = data.get("features", [data]) if isinstance(data, dict) else []
     if not isinstance(feats, list):
-        raise InputError(
-            "'features' is not a list", file=name, fix="export the track again as GeoJSON"
-        )
+        raise InputError(code="track.features_not_list", file=name)
     rows, points = [], []
     for t, f in enumerate(feats, start=1):
         if not isinstance(f, dict):
@@ -337,10 +311,7 @@ def _check_geojson_crs(crs: object, name: str) -> None:
     code = str(given or "").replace("::", ":").rsplit(":", 1)[-1].strip().lower()
     if code not in _DEGREE_CRS:
         raise InputError(
-            f"the track declares the coordinate system {given or crs!r}, which is not longitude/latitude "
-            "degrees (WGS84 / CGCS2000)",
-            file=name,
-            fix="export the track in WGS84 (EPSG:4326), or convert it in QGIS first",
+            code="track.crs_not_degrees", file=name, params={"crs": str(given or repr(crs))}
         )
 
 
@@ -362,9 +333,9 @@ def _table(raw, name: str) -> tuple[pd.DataFrame, list[str]]:
     missing = [k for k in ("lon", "lat") if k not in cols]
     if missing:
         raise InputError(
-            f"no {' or '.join(missing)} column (found {list(raw.frame.columns)})",
+            code="track.no_lon_lat",
             file=name,
-            fix="name the columns 经度 and 纬度 (or lon and lat)",
+            params={"missing": " or ".join(missing), "columns": str(list(raw.frame.columns))},
         )
     f = raw.frame
     df = pd.DataFrame(

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from gis import rules as rules_mod
+from gis._errors import InputError
 from gis.patrols.assess import Assessment
 from gis.patrols.clean import LOCAL_TZ
 from gis.patrols.network import PatrolNetwork
@@ -82,6 +83,12 @@ def required_patrols(level: str, start: dt.date, end: dt.date, frequency: pd.Dat
     return int(max(1, int(days // float(row["period_days"]))) * int(row["min_patrols"]))
 
 
+def check_period(start: dt.date, end: dt.date) -> None:
+    """Refuse a period that ends before it starts (checked before any work is done)."""
+    if end < start:
+        raise InputError(code="period.reversed", params={"start": str(start), "end": str(end)})
+
+
 def compliance(
     assessment: Assessment,
     net: PatrolNetwork,
@@ -91,10 +98,7 @@ def compliance(
     frequency_override=None,
 ) -> PatrolReport:
     """The compliance report for patrols that started in [start, end] (Beijing dates)."""
-    if end < start:
-        raise ValueError(
-            f"--to {end} is before --from {start}; give the period's first day, then its last"
-        )
+    check_period(start, end)
     freq = rules_mod.load("patrol_frequency", override=frequency_override)
     p = assessment.patrols.copy()
     local = p["start"].dt.tz_convert(LOCAL_TZ)

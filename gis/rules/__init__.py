@@ -79,16 +79,14 @@ def load(name: str, *, override: str | Path | None = None) -> pd.DataFrame:
         table = pd.read_csv(override, keep_default_na=False)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(
-            f"cannot read rule table override: {exc}",
-            file=str(override),
-            fix="give a UTF-8 CSV file with a header row",
+            code="rules.unreadable", file=str(override), params={"detail": str(exc)}
         ) from exc
     missing = [c for c in default.columns if c not in table.columns]
     if missing:
         raise InputError(
-            f"rule table override lacks columns {missing}",
+            code="rules.lacks_columns",
             file=str(override),
-            fix=f"use the columns of the default table: {list(default.columns)}",
+            params={"missing": str(missing), "columns": str(list(default.columns))},
         )
     # a number column must stay numeric: a typo like "1OOO" would otherwise compare as text
     for col in default.columns:
@@ -98,11 +96,11 @@ def load(name: str, *, override: str | Path | None = None) -> pd.DataFrame:
             bad = pd.to_numeric(table[col], errors="coerce").isna()
             row = int(bad.to_numpy().argmax()) + 2
             raise InputError(
-                f"'{table[col].iloc[row - 2]}' is not a number",
+                code="rules.not_a_number",
                 file=str(override),
                 row=row,
                 field=col,
-                fix="write plain numbers in metres or days",
+                params={"value": str(table[col].iloc[row - 2])},
             )
     table.attrs["rule_set"] = f"override:{override}"
     return table

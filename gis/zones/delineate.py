@@ -118,11 +118,7 @@ def delineate(
         dem = Dem.load(dem)
     src = store.read("water_sources")
     if src.empty or src.geometry.isna().all():
-        raise InputError(
-            "the store has no water sources to delineate zones for",
-            field="water_sources",
-            fix="import them first: riverchief import FILE --layer water_sources --data STORE.gpkg",
-        )
+        raise InputError(code="zones.no_sources", field="water_sources")
     chosen = _choose(src, store.read("protection_zones"), sources, missing)
     crs = metric_crs(src)
     out = Delineation(
@@ -235,9 +231,9 @@ class _Context:
             return None
         if self.dem.epsg != self.crs.to_epsg():
             raise InputError(
-                f"the DEM is in EPSG:{self.dem.epsg} but the county is measured in {self.crs}",
+                code="dem.crs_mismatch",
                 field="epsg",
-                fix=f"reproject the DEM to EPSG:{self.crs.to_epsg()}",
+                params={"dem": self.dem.epsg, "crs": str(self.crs), "epsg": self.crs.to_epsg()},
             )
         pts = shapely.get_coordinates(
             shapely.segmentize(
@@ -257,11 +253,7 @@ def _one(ctx: _Context, src, aquifers, material, stops) -> list[list]:
     what = f"intake of source {code}"
     if kind == "river":
         if not isinstance(src.river_code, str) or not src.river_code:
-            raise InputError(
-                f"river-type source {code} names no river",
-                field="river_code",
-                fix="fill in river_code in water_sources",
-            )
+            raise InputError(code="zones.no_river", field="river_code", params={"source": code})
         spot = ctx.channel.locate(
             src.geometry, tolerance=ctx.tolerance, river=src.river_code, what=what
         )
@@ -286,9 +278,9 @@ def _one(ctx: _Context, src, aquifers, material, stops) -> list[list]:
         rc = src.reservoir_code
         if not isinstance(rc, str) or rc not in ctx.reservoirs.index:
             raise InputError(
-                f"reservoir-type source {code} names no known reservoir ('{rc}')",
+                code="zones.no_reservoir",
                 field="reservoir_code",
-                fix="fill in reservoir_code with a code from the reservoirs layer",
+                params={"source": code, "reservoir": str(rc)},
             )
         res = ctx.reservoirs.loc[rc]
         table = ctx.tables["reservoir_zones"]
@@ -312,9 +304,9 @@ def _one(ctx: _Context, src, aquifers, material, stops) -> list[list]:
         notes = {lv: [] for lv in parts}
     else:
         raise InputError(
-            f"source {code} has unknown source_type '{kind}'",
+            code="zones.source_type",
             field="source_type",
-            fix="use river, reservoir or groundwater",
+            params={"source": code, "source_type": kind},
         )
     out = []
     for lv, part in parts.items():
@@ -359,11 +351,7 @@ def write_proposals(store: Store, zones: gpd.GeoDataFrame) -> int:
     """Save proposals into ``protection_zones``, replacing earlier proposals for the same
     sources; official zones stay exactly as they were. Returns the rows written."""
     if len(zones) and (zones["origin"] != "proposed").any():
-        raise InputError(
-            "only proposed zones can be written this way",
-            field="origin",
-            fix="official zones are imported with riverchief import",
-        )
+        raise InputError(code="zones.only_proposed", field="origin")
     old = store.read("protection_zones")
     keep = old[~((old["origin"] == "proposed") & old["source_code"].isin(zones["source_code"]))]
     new = zones[[c for c in old.columns if c in zones.columns]]

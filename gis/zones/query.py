@@ -118,11 +118,7 @@ def parse_point(text: str) -> tuple[float, float]:
             raise ValueError
         return float(parts[0]), float(parts[1])
     except ValueError:
-        raise InputError(
-            f"'{text}' is not a point",
-            field="--point",
-            fix="write LON,LAT in decimal degrees, e.g. 105.35,30.21 (or X,Y with --crs)",
-        ) from None
+        raise InputError(code="point.invalid", params={"text": str(text)}) from None
 
 
 def read_places(path: str | Path, *, crs=None) -> gpd.GeoSeries:
@@ -144,23 +140,14 @@ def read_places(path: str | Path, *, crs=None) -> gpd.GeoSeries:
             ]
             if len(shp) != 1:
                 raise InputError(
-                    f"the archive holds {len(shp)} GIS files",
-                    file=str(src),
-                    fix="zip exactly one layer",
+                    code="archive.several_gis_files", file=str(src), params={"count": len(shp)}
                 )
             inner = shp[0]
         raw = read_vector(inner, display=str(src))
     if raw.crs is None and not crs:
-        raise InputError(
-            "the file has no CRS",
-            file=str(src),
-            field="crs",
-            fix="pass --crs EPSG:XXXX (EPSG:4490 for lon/lat), or add a .prj",
-        )
+        raise InputError(code="places.crs_missing", file=str(src), field="crs")
     if len(raw.frame) == 0:
-        raise InputError(
-            "the file has no features", file=str(src), fix="check the layer, or export it again"
-        )
+        raise InputError(code="file.no_features", file=str(src))
     return gpd.GeoSeries(raw.frame.geometry.values, crs=crs or raw.crs)
 
 
@@ -177,11 +164,7 @@ def zones_at(
     China or far outside the county, which is nearly always a CRS or lon/lat mix-up.
     """
     if points.crs is None:
-        raise InputError(
-            "the points have no CRS",
-            field="crs",
-            fix="give --crs EPSG:XXXX (EPSG:4490 for lon/lat)",
-        )
+        raise InputError(code="points.crs_missing", field="crs")
     zones = store.read("protection_zones") if zones is None else zones
     geo = points.to_crs(STORAGE_EPSG)
     if extent_check:
@@ -214,24 +197,27 @@ def _check_extent(store: Store, geo: gpd.GeoSeries, margin_deg: float = 0.1) -> 
     x0, y0, x1, y1 = admin.to_crs(STORAGE_EPSG).total_bounds if len(admin) else (-180, -90, 180, 90)
     for i, g in enumerate(geo):
         if g is None or g.is_empty:
-            raise InputError("empty geometry", row=i + 1, field="geometry", fix="give a point")
+            raise InputError(code="point.empty", row=i + 1, field="geometry")
         p = g if g.geom_type == "Point" else g.representative_point()
         if not in_china(p.x, p.y) and in_china(p.y, p.x):
             raise InputError(
-                f"point ({p.x:.5f}, {p.y:.5f}) is outside China, but swapped it is inside",
+                code="point.swapped",
                 row=i + 1,
                 field="geometry",
-                fix="write longitude first: LON,LAT",
+                params={"x": f"{p.x:.5f}", "y": f"{p.y:.5f}"},
             )
         if not (
             x0 - margin_deg <= p.x <= x1 + margin_deg and y0 - margin_deg <= p.y <= y1 + margin_deg
         ):
             raise InputError(
-                f"point ({p.x:.5f}, {p.y:.5f}) is outside the county "
-                f"({x0:.3f}-{x1:.3f} E, {y0:.3f}-{y1:.3f} N)",
+                code="point.outside_county",
                 row=i + 1,
                 field="geometry",
-                fix="check the coordinates and their CRS (--crs); GCJ-02 points need converting first",
+                params={
+                    "x": f"{p.x:.5f}",
+                    "y": f"{p.y:.5f}",
+                    "box": f"{x0:.3f}-{x1:.3f} E, {y0:.3f}-{y1:.3f} N",
+                },
             )
 
 

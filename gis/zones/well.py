@@ -16,14 +16,10 @@ def well_radius(*, K: float, I: float, n: float, T: float, alpha: float) -> floa
     for name, v in (("K", K), ("I", I), ("n", n), ("T", T), ("alpha", alpha)):
         if not v > 0:
             raise InputError(
-                f"aquifer parameter {name} must be positive, got {v}",
-                field=name,
-                fix="give K in m/d, the hydraulic gradient I, the effective porosity n (0-1)",
+                code="aquifer.not_positive", field=name, params={"name": name, "value": v}
             )
     if n > 1:
-        raise InputError(
-            f"effective porosity n must be a fraction, got {n}", field="n", fix="write 0.2, not 20"
-        )
+        raise InputError(code="aquifer.porosity", field="n", params={"value": n})
     return alpha * K * I * T / n
 
 
