@@ -41,7 +41,7 @@ def cmd_jurisdiction(args) -> int:
     picks = [(by, getattr(args, by)) for by in jurisdiction.SELECT_BY if getattr(args, by)]
     if len(picks) > 1:
         raise InputError(f"give one of {options}", fix="drop the others")
-    j = jurisdiction.jurisdiction_of(open_store(args.data))
+    j = jurisdiction.find_jurisdiction(open_store(args.data))
     if args.reach:
         card = j.card(args.reach, staff=args.show_phones)
         if args.json:

@@ -8,11 +8,8 @@ from pathlib import Path
 from gis import coords, datasets
 from gis import rules as rules_mod
 from gis.cli.common import audit, iso_date, open_store, pairs, say, with_fix
-from gis.patrols.assess import DEFAULT_RULE_SET
+from gis.patrols.assess import DEFAULT_RULE_SET, RULE_TABLES
 from gis.patrols.clean import CleanOptions
-
-#: The county rule tables ``--rule-table`` may override.
-RULE_TABLES = ("patrol_validity", "patrol_checks", "patrol_frequency")
 
 
 def rule_sets() -> list[str]:
@@ -75,7 +72,7 @@ def cmd_report(args) -> int:
     """Compliance per chief, reach and township over ``--from``..``--to``."""
     from gis.demo.patrols import quarter_for
     from gis.io.findings import write_findings
-    from gis.patrols import analyse
+    from gis.patrols import assess_patrols
     from gis.patrols.io import tracks_for
 
     store = open_store(args.data)
@@ -89,7 +86,7 @@ def cmd_report(args) -> int:
     if tracks is not None and args.tracks is None:
         say("patrols", f"the demo store has no patrols: using the simulated demo quarter {tracks}")
     start, end = iso_date(args.start, "--from"), iso_date(args.end, "--to")
-    report, a = analyse(
+    report = assess_patrols(
         store,
         start=start,
         end=end,
@@ -98,6 +95,7 @@ def cmd_report(args) -> int:
         progress=lambda m: say("patrols", f"{m} ..."),
         rule_overrides=pairs(args.rule_table, "--rule-table"),
     )
+    a = report.assessment
     if report.chiefs["submitted"].sum() == 0 and a.patrols["start"].notna().any():
         from gis.patrols.clean import LOCAL_TZ
 

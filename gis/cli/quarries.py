@@ -15,7 +15,10 @@ def cmd_quarries(args) -> int:
     store = open_store(args.data)
     say("quarries", "measuring along the channel from every structure ...")
     report = quarries.check_quarries(
-        store, rule_override=args.rules, as_of=args.as_of, tolerance=args.tolerance
+        store,
+        rule_overrides={"sand_mining_distances": args.rules} if args.rules else None,
+        as_of=args.as_of,
+        tolerance=args.tolerance,
     )
     if args.out:
         for f in write_findings(report.tables(), args.out):
