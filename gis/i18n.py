@@ -375,10 +375,6 @@ def label(pair: tuple[str, str], lang: str = "zh") -> str:
 
 def t(key: str, lang: str = "zh") -> str:
     """The label for ``key`` in ``lang`` ('zh' or 'en')."""
-    if lang not in LANGUAGES:
-        raise UnknownNameError("language", lang, LANGUAGES)
-    try:
-        zh, en = LABELS[key]
-    except KeyError:
-        raise UnknownNameError("label", key, sorted(LABELS)) from None
-    return zh if lang == "zh" else en
+    if key not in LABELS:
+        raise UnknownNameError("label", key, sorted(LABELS))
+    return label(LABELS[key], lang)

@@ -13,7 +13,7 @@ from gis.store import Store
 SUMMARY_KEYS: dict[str, tuple[str, str]] = SUMMARY_LABELS
 
 
-class Summary(dict):
+class Summary(dict[str, int | float]):
     """The inventory: a dict of figures by :data:`SUMMARY_KEYS` key, in that order, with
     the report shape of every capability (``tables()``, ``to_json()``)."""
 
@@ -26,7 +26,7 @@ class Summary(dict):
             )
         }
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, int | float]:
         """The figures by key: the stable JSON of ``riverchief summary --json``."""
         return dict(self)
 

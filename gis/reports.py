@@ -30,7 +30,7 @@ class Report(Protocol):
         """Named tables, as the XLSX/GeoPackage/CSV export writes them."""
         ...
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The stable JSON of the report (strict: missing values are ``None``)."""
         ...
 
@@ -57,7 +57,7 @@ def strict(value: Any) -> Any:
     return value
 
 
-def records(df: pd.DataFrame, *, digits: int | None = None) -> list[dict]:
+def records(df: pd.DataFrame, *, digits: int | None = None) -> list[dict[str, Any]]:
     """The rows of ``df`` as strict JSON records, floats rounded to ``digits``.
 
     Examples
@@ -66,7 +66,7 @@ def records(df: pd.DataFrame, *, digits: int | None = None) -> list[dict]:
     [{'a': 1.2, 'b': 'x'}, {'a': None, 'b': None}]
     """
     out = df.astype(object).where(df.notna(), None)
-    rows = strict(out.to_dict("records"))
+    rows: list[dict[str, Any]] = strict(out.to_dict("records"))
     if digits is None:
         return rows
     return [

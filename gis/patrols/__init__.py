@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from gis._errors import InputError
 from gis.patrols.assess import DEFAULT_RULE_SET, FLAGS, RULE_TABLES, Assessment, assess
@@ -168,28 +169,10 @@ def assess_patrols(
     return compliance(a, net, start=start, end=end, rule_overrides=rule_overrides)
 
 
-def analyse(
-    store,
-    *,
-    start: dt.date,
-    end: dt.date,
-    rule_set: str = DEFAULT_RULE_SET,
-    tracks: str | Path | None = None,
-    net: PatrolNetwork | None = None,
-    progress: Callable[[str], None] | None = None,
-    rule_overrides: Mapping[str, Path | str] | None = None,
-) -> tuple[PatrolReport, Assessment]:
-    """The old name of :func:`assess_patrols`: the report and its assessment as a pair."""
-    report = assess_patrols(
-        store,
-        start=start,
-        end=end,
-        rule_set=rule_set,
-        tracks=tracks,
-        net=net,
-        progress=progress,
-        rule_overrides=rule_overrides,
-    )
+def analyse(store, **options: Any) -> tuple[PatrolReport, Assessment]:
+    """The old name of :func:`assess_patrols` (same options): the report and its
+    assessment as a pair."""
+    report = assess_patrols(store, **options)
     return report, report.assessment
 
 

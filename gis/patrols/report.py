@@ -31,7 +31,7 @@ class PatrolReport:
     suspicious: pd.DataFrame
     by_township: pd.DataFrame
     weekly: pd.DataFrame  # valid patrols per ISO week and level
-    assessment: Assessment | None = None  # the judged patrols the report was made from
+    assessment: Assessment  # the judged patrols the report was made from
 
     def to_json(self) -> dict:
         """The stable JSON of ``riverchief patrols report --json`` (strict: no NaN)."""
