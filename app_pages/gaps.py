@@ -8,7 +8,7 @@ import streamlit as st
 
 from gis import maps
 from gis.auth import EXPORT_UNMASKED
-from gis.coverage import analyse
+from gis.coverage import LEVELS, find_gaps
 from gis.i18n import t
 from gis.io.findings import as_download, write_findings
 from gis.linref import format_k
@@ -20,7 +20,7 @@ from ui.common import DATA, audited, backdrop, lang, load_layers, may, mtime, sh
 
 @st.cache_data(show_spinner=False)
 def load_coverage(path: str, mtime: float) -> tuple:
-    cov = analyse(GeoPackageStore(path))
+    cov = find_gaps(GeoPackageStore(path))
     admin = GeoPackageStore(path).read("admin_units")
     names = dict(zip(admin["admin_code"], admin["name"], strict=True))
     return cov.tables(), cov.unassigned_length_m_by_level(), names
@@ -44,12 +44,12 @@ unassigned, holes = tables["unassigned"], tables["holes"]
 cols = st.columns(4)
 cols[0].metric(t("unassigned", lg), f"{len(unassigned)}")
 unchecked = set(tables["not_checked"]["level"])  # no polygons there: never shown as 0 km
-for col, level in zip(cols[1:], ("county", "township", "village"), strict=True):
+for col, level in zip(cols[1:], LEVELS, strict=True):
     col.metric(
         f"{t(f'level_{level}', lg)} · {t('unassigned_km', lg)}",
         t("not_checked", lg) if level in unchecked else f"{by_level[level] / 1000:.2f}",
     )
-for level in sorted(unchecked, key=("county", "township", "village").index):
+for level in sorted(unchecked, key=LEVELS.index):
     st.warning(t(f"level_{level}", lg) + t("level_not_checked", lg))
 
 townships = sorted(unassigned["township_code"].dropna().unique())

@@ -8,8 +8,9 @@ import streamlit as st
 
 from gis import maps
 from gis.auth import UNMASKED_READ
+from gis.catalogue import CHIEF_LEVELS
 from gis.i18n import t
-from gis.jurisdiction import SELECT_BY, jurisdiction_of
+from gis.jurisdiction import SELECT_BY, find_jurisdiction
 from gis.maps import jurisdiction_map, lines_of, reach_lines, selection_group
 from gis.safe import md_frame, md_text
 from gis.store import GeoPackageStore
@@ -17,7 +18,7 @@ from ui.common import DATA, backdrop, keyed_resource, lang, load_layers, may, mt
 
 
 def load(path: str, mt: float):
-    j = jurisdiction_of(GeoPackageStore(path))
+    j = find_jurisdiction(GeoPackageStore(path))
     return j, reach_lines(j.reaches, j.rivers)
 
 
@@ -124,10 +125,7 @@ with right:
                         t("river", lg): r["river_name"],
                         t("chainage", lg): r["chainage"],
                         t("length_m", lg): r["length_m"],
-                        **{
-                            t(f"level_{lv}", lg): "、".join(r[lv])
-                            for lv in ("county", "township", "village")
-                        },
+                        **{t(f"level_{lv}", lg): "、".join(r[lv]) for lv in CHIEF_LEVELS},
                     }
                     for r in rows
                 ]

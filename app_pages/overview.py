@@ -9,7 +9,7 @@ import streamlit as st
 from gis import maps
 from gis.auth import UNMASKED_READ
 from gis.i18n import t
-from gis.inventory import SUMMARY_KEYS, summarize
+from gis.inventory import summarize
 from gis.privacy import mask_frame
 from gis.safe import md_text
 from gis.search import find, search_index
@@ -59,7 +59,7 @@ with left:
     st.markdown(f"**{t('inventory', lg)}**")
     table = pd.DataFrame(
         {
-            t("item", lg): [SUMMARY_KEYS[k][0 if lg == "zh" else 1] for k in summary],
+            t("item", lg): [t(f"summary.{k}", lg) for k in summary],
             t("value", lg): [
                 f"{v:,}" if isinstance(v, int) else f"{v:,.1f}" for v in summary.values()
             ],

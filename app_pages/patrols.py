@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from gis.catalogue import CHIEF_LEVELS
 from gis.demo.patrols import quarter_for
 from gis.i18n import t
 from gis.maps import patrol_map, reach_layer
@@ -194,7 +195,7 @@ g1, g2 = st.columns(2)
 with g1:
     st.markdown(f"**{t('patrols_per_week', lg)}**")
     wk = report.weekly.set_index("week")
-    wk = wk[[c for c in ("county", "township", "village") if c in wk.columns]]
+    wk = wk[[c for c in CHIEF_LEVELS if c in wk.columns]]
     st.bar_chart(
         wk.rename(columns=lambda c: t(f"level_{c}", lg)),
         x_label=t("week", lg),

@@ -16,6 +16,8 @@ LEVELS = {
     "township": ("镇乡级", "township"),
     "village": ("村级", "village"),
 }
+#: The chief (and river management) levels, top down: the one statement of this order.
+CHIEF_LEVELS: tuple[str, ...] = tuple(LEVELS)
 ADMIN_LEVELS = {
     "county": ("县", "county"),
     "township": ("镇乡", "township"),

@@ -1,7 +1,8 @@
 """Jurisdiction coverage: which reaches have no chief, holes, mismatches, duplicates,
 unagreed boundary reaches, reservoirs without a chief, and the signboard audit.
 
-Pure functions over frames; the CLI, app and notebook call :func:`analyse`.
+Pure functions over frames; the CLI, app and notebook call :func:`find_gaps`
+(``gis.find_gaps``; :func:`analyse` is its old name).
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gis import _deprecation
 from gis import reaches as reaches_mod
 from gis._errors import UnknownNameError
+from gis.catalogue import CHIEF_LEVELS as LEVELS
 from gis.crs import STORAGE_EPSG, metric_crs
+from gis.reports import records
 from gis.store import Store
 
-LEVELS = ("county", "township", "village")
-ALL_LEVELS = "all"  # analyse(level=ALL_LEVELS): every level of LEVELS
+ALL_LEVELS = "all"  # find_gaps(level=ALL_LEVELS): every level of LEVELS
 NOT_CHECKED_COLUMNS = ["level", "reason", "fix"]
 
 
@@ -110,11 +113,7 @@ class Coverage:
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
-    out = df.astype(object).where(df.notna(), None)
-    return [
-        {k: (round(v, 2) if isinstance(v, float) else v) for k, v in r.items()}
-        for r in out.to_dict("records")
-    ]
+    return records(df, digits=2)
 
 
 def build_reaches(
@@ -158,11 +157,48 @@ def build_reaches(
     return pd.concat(parts, ignore_index=True), pd.concat(slivers, ignore_index=True)
 
 
-def analyse(
-    store: Store, *, level: str = ALL_LEVELS, rules: CoverageRules | None = None
+def find_gaps(
+    store: Store,
+    *,
+    level: str = ALL_LEVELS,
+    tolerances: CoverageRules | None = None,
+    rules: CoverageRules | None = None,
 ) -> Coverage:
-    """Run the coverage analysis on a county store."""
-    rules = rules or CoverageRules()
+    """Find the reaches without a chief, and every other coverage finding, in a county store.
+
+    Parameters
+    ----------
+    store : Store
+        The county store (rivers, admin units, chiefs, assignments, reservoirs, signboards).
+    level : str
+        ``"county"``, ``"township"``, ``"village"`` (:data:`LEVELS`) or ``"all"``.
+    tolerances : CoverageRules, optional
+        The distances of the analysis in metres (boundary band, slivers, holes, ...); the
+        coverage analysis has no rule table under ``gis/rules/``, so no ``rule_overrides``.
+    rules : CoverageRules, optional
+        Deprecated name of ``tolerances``.
+
+    Returns
+    -------
+    Coverage
+        Every finding as frames: ``tables()`` for an export, ``to_json()`` for tools.
+
+    Examples
+    --------
+    >>> from gis import datasets, find_gaps
+    >>> from gis.store import GeoPackageStore
+    >>> store = GeoPackageStore(datasets.get_path("demo"))
+    >>> gaps = find_gaps(store, level="township")
+    >>> sorted(gaps.tables())  # doctest: +NORMALIZE_WHITESPACE
+    ['boundary_reaches_unagreed', 'by_township', 'duplicates', 'holes', 'mismatches',
+     'orphan_chiefs', 'reservoirs_without_chief', 'signboard_issues', 'unassigned']
+    >>> gaps.unassigned_length_m_by_level()  # doctest: +ELLIPSIS
+    {'county': 0.0, 'township': ..., 'village': 0.0}
+    """
+    if rules is not None:
+        _deprecation.warn("find_gaps(rules=...)", "find_gaps(tolerances=...)")
+        tolerances = tolerances or rules
+    rules = tolerances or CoverageRules()
     rivers, admin = store.read("rivers"), store.read("admin_units")
     if level != ALL_LEVELS and level not in LEVELS:
         raise UnknownNameError("level", level, (ALL_LEVELS, *LEVELS))
@@ -197,6 +233,10 @@ def levels_not_checked(admin: pd.DataFrame, levels) -> pd.DataFrame:
         if lv not in present
     ]
     return pd.DataFrame(rows, columns=NOT_CHECKED_COLUMNS)
+
+
+#: The old name of :func:`find_gaps`.
+analyse = find_gaps
 
 
 def coverage_of(

@@ -1,8 +1,15 @@
 """The one translation table for everything users read. 中文 is the default language.
 
-Labels are in :data:`LABELS` below; the messages of the library's errors (one row per error
-code, zh and en, with ``{param}`` placeholders) are in ``gis/rules/messages.csv``, read here
-by :func:`error_template` — a CSV so that a translator edits one sheet.
+:data:`LABELS` holds each label once. Words that belong to the data are registered here
+from where they are defined, not typed again: the chief levels (``level_<code>``) from
+:data:`gis.catalogue.LEVELS` and the inventory figures (``summary.<key>``, the keys of
+``riverchief summary --json``) from :data:`SUMMARY_LABELS`. Layer, field and code labels
+of the catalogue are read through :func:`label`, which picks the language of a
+``(中文, English)`` pair as :func:`t` does.
+
+The messages of the library's errors (one row per error code, zh and en, with
+``{param}`` placeholders) are in ``gis/rules/messages.csv``, read here by
+:func:`error_template` — a CSV so that a translator edits one sheet.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ import csv
 import functools
 from importlib import resources
 
+from gis import catalogue
 from gis._errors import UnknownNameError
 
 LANGUAGES = ("zh", "en")
@@ -51,10 +59,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "length_m": ("长度(m)", "Length (m)"),
     "chainage": ("桩号", "Chainage"),
     "download": ("下载", "Download"),
-    "level_county": ("县级", "County"),
-    "level_township": ("镇乡级", "Township"),
-    "level_village": ("村级", "Village"),
-    "page_zones": ("水源保护区", "Protection zones"),
     "proposal": ("建议划定(未批复)", "Proposed (not approved)"),
     "query_point": ("查询点", "Query point"),
     "query": ("查询位置", "Query a place"),
@@ -151,7 +155,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "time_slider": ("轨迹回放(时间滑块)", "Track replay (time slider)"),
     "choose_chief": ("查看河长轨迹", "Show a chief's tracks"),
     "choose_patrol": ("巡河记录", "Patrol"),
-    "all_patrols": ("全部", "All"),
     "slider_help": (
         "拖动地图底部时间滑块，按巡河时间回放轨迹。",
         "Drag the time slider under the map to replay the tracks as they were walked.",
@@ -205,10 +208,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "full coverage).",
     ),
     "select_by": ("查看对象", "Select by"),
-    "by_township": ("镇乡", "Township"),
     "by_village": ("村", "Village"),
-    "by_river": ("河流", "River"),
-    "by_chief": ("河长", "Chief"),
     "reaches": ("河段", "reaches"),
     "selected_reaches": ("选中河段", "Selected reaches"),
     "clicked_reach": ("点击的河段", "Clicked reach"),
@@ -355,6 +355,53 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
 }
 
+#: The figures of the county inventory (:func:`gis.inventory.summarize`), in report order:
+#: stable JSON keys (tools depend on them) with their labels.
+SUMMARY_LABELS: dict[str, tuple[str, str]] = {
+    "rivers": ("登记河流(条)", "Rivers registered"),
+    "rivers_in_register": ("列入名录河流(条)", "Rivers in the register (名录)"),
+    "county_rivers": ("县管河流(条)", "County-managed rivers"),
+    "reservoirs": ("水库(座)", "Reservoirs"),
+    "townships": ("镇乡(个)", "Townships"),
+    "villages": ("村(个)", "Villages"),
+    "chiefs_county": ("县级河长(名)", "County-level chiefs"),
+    "chiefs_township": ("镇乡级河长(名)", "Township-level chiefs"),
+    "patrollers_village": ("村级巡河员(名)", "Village patrollers"),
+    "water_sources": ("集中式供水水源(处)", "Centralised water sources"),
+    "water_sources_with_zone": ("已划定保护区水源(处)", "Sources with a protection zone"),
+    "signboards": ("河长公示牌(块)", "Signboards"),
+    "quarries": ("采砂场(个)", "Sand quarries"),
+    "quarries_closed": ("已关停采砂场(个)", "Quarries closed"),
+    "weighbridges": ("地磅(台)", "Weighbridges"),
+    "video_systems": ("视频监控(套)", "Video-surveillance systems"),
+    "river_length_km": ("河流总长(km)", "Total river length (km)"),
+}
+LABELS.update({f"summary.{k}": v for k, v in SUMMARY_LABELS.items()})
+# keys of the faces that show the same words as another key: one pair, two names
+LABELS.update(
+    {
+        "page_zones": LABELS["protection_zones"],
+        "all_patrols": LABELS["all"],
+        **{f"by_{k}": LABELS[k] for k in ("township", "river", "chief")},
+    }
+)
+# a column heading, so capitalised: 县级 / County
+LABELS.update({f"level_{k}": (zh, en.capitalize()) for k, (zh, en) in catalogue.LEVELS.items()})
+
+
+def label(pair: tuple[str, str], lang: str = "zh") -> str:
+    """The ``lang`` word of a ``(中文, English)`` pair (a catalogue code, layer or field).
+
+    Examples
+    --------
+    >>> label(catalogue.QUARRY_STATUS["closed"], "en")
+    'closed'
+    """
+    if lang not in LANGUAGES:
+        raise UnknownNameError("language", lang, LANGUAGES)
+    zh, en = pair
+    return zh if lang == "zh" else en
+
 
 def t(key: str, lang: str = "zh") -> str:
     """The label for ``key`` in ``lang`` ('zh' or 'en').
@@ -380,13 +427,9 @@ def t(key: str, lang: str = "zh") -> str:
     >>> t("app_title"), t("app_title", "en")
     ('河长制 GIS', 'River Chief GIS')
     """
-    if lang not in LANGUAGES:
-        raise UnknownNameError("language", lang, LANGUAGES)
-    try:
-        zh, en = LABELS[key]
-    except KeyError:
-        raise UnknownNameError("label", key, sorted(LABELS)) from None
-    return zh if lang == "zh" else en
+    if key not in LABELS:
+        raise UnknownNameError("label", key, sorted(LABELS))
+    return label(LABELS[key], lang)
 
 
 @functools.cache

@@ -2,39 +2,63 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from gis.crs import to_metric
+from gis.i18n import SUMMARY_LABELS
 from gis.store import Store
 
-#: Stable JSON keys of ``riverchief summary --json`` (tools depend on them), with labels.
-SUMMARY_KEYS: dict[str, tuple[str, str]] = {
-    "rivers": ("登记河流(条)", "Rivers registered"),
-    "rivers_in_register": ("列入名录河流(条)", "Rivers in the register (名录)"),
-    "county_rivers": ("县管河流(条)", "County-managed rivers"),
-    "reservoirs": ("水库(座)", "Reservoirs"),
-    "townships": ("镇乡(个)", "Townships"),
-    "villages": ("村(个)", "Villages"),
-    "chiefs_county": ("县级河长(名)", "County-level chiefs"),
-    "chiefs_township": ("镇乡级河长(名)", "Township-level chiefs"),
-    "patrollers_village": ("村级巡河员(名)", "Village patrollers"),
-    "water_sources": ("集中式供水水源(处)", "Centralised water sources"),
-    "water_sources_with_zone": ("已划定保护区水源(处)", "Sources with a protection zone"),
-    "signboards": ("河长公示牌(块)", "Signboards"),
-    "quarries": ("采砂场(个)", "Sand quarries"),
-    "quarries_closed": ("已关停采砂场(个)", "Quarries closed"),
-    "weighbridges": ("地磅(台)", "Weighbridges"),
-    "video_systems": ("视频监控(套)", "Video-surveillance systems"),
-    "river_length_km": ("河流总长(km)", "Total river length (km)"),
-}
+#: Stable JSON keys of ``riverchief summary --json`` with their (中文, English) labels; the
+#: labels are registered once, in :data:`gis.i18n.SUMMARY_LABELS`.
+SUMMARY_KEYS: dict[str, tuple[str, str]] = SUMMARY_LABELS
 
 
-def summarize(store: Store) -> dict[str, int | float]:
-    """Compute the inventory from the data in ``store``.
+class Summary(dict[str, int | float]):
+    """The inventory: a dict of figures by :data:`SUMMARY_KEYS` key, in that order, with
+    the report shape of every capability (``tables()``, ``to_json()``)."""
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """One table ``summary``: key, 中文 and English label, value."""
+        return {
+            "summary": pd.DataFrame(
+                [(k, *SUMMARY_KEYS[k], v) for k, v in self.items()],
+                columns=["key", "label_zh", "label_en", "value"],
+            )
+        }
+
+    def to_json(self) -> dict[str, int | float]:
+        """The figures by key: the stable JSON of ``riverchief summary --json``."""
+        return dict(self)
+
+
+def summarize(store: Store) -> Summary:
+    """Count the county's rivers, units, chiefs, sources, quarries, ... from ``store``.
+
+    Parameters
+    ----------
+    store : Store
+        The county store.
 
     Returns
     -------
-    dict
-        The keys of :data:`SUMMARY_KEYS`, in that order.
+    Summary
+        A dict with the keys of :data:`SUMMARY_KEYS`, in that order; ``tables()`` and
+        ``to_json()``.
+
+    Examples
+    --------
+    >>> from gis import datasets, summarize
+    >>> from gis.store import GeoPackageStore
+    >>> figures = summarize(GeoPackageStore(datasets.get_path("demo")))
+    >>> list(figures)[:3]
+    ['rivers', 'rivers_in_register', 'county_rivers']
+    >>> figures.tables()["summary"].columns.tolist()
+    ['key', 'label_zh', 'label_en', 'value']
     """
+    return Summary(_figures(store))
+
+
+def _figures(store: Store) -> dict[str, int | float]:
     rivers = store.read("rivers")
     admin = store.read("admin_units")
     chiefs = store.read("chiefs")

@@ -2,7 +2,8 @@
 every level, selection by township, village, river or chief, and one reach's card
 (chiefs with name, post and phone; length and chainage; its signboards).
 
-Pure functions over frames; :func:`jurisdiction_of` builds the whole thing from a store.
+Pure functions over frames; :func:`find_jurisdiction` (``gis.find_jurisdiction``; the old
+name :func:`jurisdiction_of` stays) builds the whole thing from a store.
 """
 
 from __future__ import annotations
@@ -15,15 +16,17 @@ import pandas as pd
 import pyproj
 import shapely
 
+from gis import _deprecation
 from gis._errors import AmbiguousNameError, InputError, UnknownNameError
+from gis.catalogue import CHIEF_LEVELS as LEVELS
 from gis.coverage import CoverageRules, build_reaches
 from gis.crs import STORAGE_EPSG, metric_crs
 from gis.linref import format_k
 from gis.privacy import mask_phone, mask_text
 from gis.reaches import REACH_COLUMNS, county_reaches
+from gis.reports import records
 from gis.store import Store
 
-LEVELS = ("county", "township", "village")
 CUT_LEVELS = ("village", "township", "county")  # finest first: reaches are cut at the first present
 SELECT_BY = ("township", "village", "river", "chief")
 
@@ -42,6 +45,26 @@ class Jurisdiction:
     #: The level the reaches are cut at: village, else the finest the county has polygons
     #: for (many counties have only township boundaries), None when it has none at all.
     cut_level: str | None = "village"
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """``reaches`` (with the river's name) and ``links`` (reach, chief, level, chainage):
+        chief ids only, so an export carries no names or phones."""
+        names = self.rivers.set_index("river_code")["name"]
+        reaches = self.reaches.copy()
+        reaches.insert(
+            reaches.columns.get_loc("river_code") + 1,
+            "river_name",
+            reaches["river_code"].map(names),
+        )
+        return {"reaches": reaches, "links": self.links}
+
+    def to_json(self) -> dict:
+        """The tables of :meth:`tables` as records, without geometry (metres to 0.1 m)."""
+        t = self.tables()
+        return {
+            "reaches": records(pd.DataFrame(t["reaches"].drop(columns="geometry")), digits=1),
+            "links": records(t["links"], digits=1),
+        }
 
     def select(self, by: str, value: str) -> pd.Series:
         """Boolean mask over :attr:`reaches`: those in a township or village, on a river,
@@ -283,16 +306,49 @@ def _pair(a: str, b: str) -> str:
     return "|".join(sorted((a, b)))
 
 
-def jurisdiction_of(store: Store, *, rules: CoverageRules | None = None) -> Jurisdiction:
-    """Village-level reaches of the county store with their chiefs (a few seconds on the demo).
+def find_jurisdiction(
+    store: Store,
+    *,
+    tolerances: CoverageRules | None = None,
+    rules: CoverageRules | None = None,
+) -> Jurisdiction:
+    """Village-level reaches of the county store, each joined to its chiefs at every level.
 
     A county without village polygons is cut by township, one without those by its outline
     (:attr:`Jurisdiction.cut_level` says which); one without any polygon has no reaches.
+
+    Parameters
+    ----------
+    store : Store
+        The county store.
+    tolerances : CoverageRules, optional
+        The distances that cut rivers into reaches (those of :func:`gis.find_gaps`, so the
+        two never disagree about a gap); no rule table, so no ``rule_overrides``.
+    rules : CoverageRules, optional
+        Deprecated name of ``tolerances``.
+
+    Returns
+    -------
+    Jurisdiction
+        ``select``/``card``/``summary`` for the faces; ``tables()`` and ``to_json()``.
+
+    Examples
+    --------
+    >>> from gis import datasets, find_jurisdiction
+    >>> from gis.store import GeoPackageStore
+    >>> j = find_jurisdiction(GeoPackageStore(datasets.get_path("demo")))
+    >>> sorted(j.tables())
+    ['links', 'reaches']
+    >>> sorted(set(j.links["level"]))
+    ['county', 'township', 'village']
     """
+    if rules is not None:
+        _deprecation.warn("find_jurisdiction(rules=...)", "find_jurisdiction(tolerances=...)")
+        tolerances = tolerances or rules
     rivers, admin = store.read("rivers"), store.read("admin_units")
     cut = next((lv for lv in CUT_LEVELS if (admin["level"] == lv).any()), None)
     if cut in ("village", "township"):
-        reaches, _ = build_reaches(rivers, admin, rules or CoverageRules(), (cut,))
+        reaches, _ = build_reaches(rivers, admin, tolerances or CoverageRules(), (cut,))
     elif cut == "county" and len(rivers):
         reaches = county_reaches(rivers, admin)
     else:
@@ -309,3 +365,7 @@ def jurisdiction_of(store: Store, *, rules: CoverageRules | None = None) -> Juri
         boards.to_crs(reaches.crs) if len(boards) else boards,
         cut,
     )
+
+
+#: The old name of :func:`find_jurisdiction`.
+jurisdiction_of = find_jurisdiction

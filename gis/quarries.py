@@ -8,6 +8,7 @@ rule says), never in a straight line. The prohibited distances come from the
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,15 +16,17 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from gis import rules
-from gis._errors import InputError
+from gis import _deprecation, rules
+from gis._errors import InputError, UnknownNameError
 from gis.channel import Channel
 from gis.crs import metric_crs
 from gis.dates import parse_date, parse_datetime
 from gis.network import build_network
+from gis.reports import strict
 from gis.store import Store
 
 DEFAULT_TOLERANCE_M = 200.0  # max distance from a quarry to its river
+RULE_TABLES = ("sand_mining_distances",)  # what rule_overrides may replace
 RULES = (
     "prohibited_mining_zone",
     "protection_zone",
@@ -77,14 +80,19 @@ class QuarryReport:
         }
 
     def to_json(self) -> dict:
-        return {
+        """The stable JSON of ``riverchief quarries --json`` (strict: no NaN)."""
+        out = {
             "quarries": [
                 {
                     "quarry_id": q.quarry_id,
                     "name": q.name,
                     "status": q.status,
                     "violations": [
-                        {"rule": v["rule"], "detail": v["detail"], "distance_m": v["distance_m"]}
+                        {
+                            "rule": v["rule"],
+                            "detail": v["detail"],
+                            "distance_m": v["distance_m"],
+                        }
                         for v in q.violations
                     ],
                 }
@@ -94,8 +102,10 @@ class QuarryReport:
             "rule_set": self.rule_set,
             "as_of": self.as_of,
         }
+        return strict(out)
 
     def tables(self) -> dict[str, pd.DataFrame]:
+        """``quarries`` (with their number of violations) and ``violations`` (one row each)."""
         q = self.quarries.drop(columns="violations").copy()
         q["violations"] = [len(v) for v in self.quarries["violations"]]
         return {"quarries": q, "violations": self.violations()}
@@ -104,10 +114,11 @@ class QuarryReport:
 def check_quarries(
     store: Store,
     *,
-    rule_override: str | Path | None = None,
+    rule_overrides: Mapping[str, Path | str] | None = None,
     as_of: str | date | None = None,
     tolerance: float = DEFAULT_TOLERANCE_M,
     include_proposed_zones: bool = False,
+    rule_override: str | Path | None = None,
 ) -> QuarryReport:
     """Check every quarry in ``store`` against the sand-mining rules.
 
@@ -115,8 +126,9 @@ def check_quarries(
     ----------
     store : Store
         The county store (quarries, structures, rivers, zones, mining plan).
-    rule_override : path, optional
-        A county CSV replacing ``sand_mining_distances``.
+    rule_overrides : mapping, optional
+        Rule table name → the county's CSV replacing it; the table is
+        ``sand_mining_distances`` (:data:`RULE_TABLES`).
     as_of : str or date, optional
         The date permits and closures are judged at (default: the store's ``as_of``, else
         today), read by :func:`gis.dates.parse_date`: ``01/07/2026`` or ``yesterday`` is
@@ -125,8 +137,35 @@ def check_quarries(
         How far (m) a quarry or structure may lie from its river to be measured along it.
     include_proposed_zones : bool
         Also count proposed (not yet approved) protection zones.
+    rule_override : path, optional
+        Deprecated: use ``rule_overrides={"sand_mining_distances": path}``.
+
+    Returns
+    -------
+    QuarryReport
+        One row per quarry with its violations; ``tables()`` and ``to_json()``.
+
+    Examples
+    --------
+    >>> from gis import check_quarries, datasets
+    >>> from gis.store import GeoPackageStore
+    >>> report = check_quarries(GeoPackageStore(datasets.get_path("demo")))
+    >>> sorted(report.tables())
+    ['quarries', 'violations']
+    >>> report.rule_set
+    'default:sand_mining_distances'
     """
-    table = rules.load("sand_mining_distances", override=rule_override)
+    overrides = _deprecation.fold_override(
+        rule_overrides,
+        func="check_quarries",
+        old="rule_override",
+        table="sand_mining_distances",
+        value=rule_override,
+    )
+    unknown = sorted(set(overrides) - set(RULE_TABLES))
+    if unknown:
+        raise UnknownNameError("quarry rule table", unknown[0], RULE_TABLES)
+    table = rules.load("sand_mining_distances", override=overrides.get("sand_mining_distances"))
     day = parse_date(as_of or store.meta().get("as_of") or date.today(), field="as_of")
     quarries = store.read("quarries")
     crs = metric_crs(quarries) if len(quarries) else None

@@ -1,12 +1,20 @@
-"""Find rivers, townships, villages, chiefs and reservoirs by name or code."""
+"""Find rivers, townships, villages, chiefs and reservoirs by name or code.
+
+:func:`search_features` is the verb (``gis.search_features``); :func:`search_index` and
+:func:`find` are its two steps, for a face that keeps the index between queries.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
 
 from gis._errors import InputError
 from gis.crs import STORAGE_EPSG
+from gis.reports import records
 from gis.store import Store
 
 KINDS = ("river", "township", "village", "chief", "reservoir")
@@ -141,3 +149,63 @@ def find(
         .head(limit)
         .reset_index(drop=True)
     )
+
+
+@dataclass
+class SearchHits:
+    """The hits of one search: ``hits`` has ``kind, code, name, detail, geometry`` (EPSG:4490)."""
+
+    text: str
+    hits: gpd.GeoDataFrame
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The one table ``hits``."""
+        return {"hits": self.hits}
+
+    def to_json(self) -> dict:
+        """``{"text": ..., "hits": [{kind, code, name, detail}, ...]}`` (strict: no NaN)."""
+        return {
+            "text": self.text,
+            "hits": records(pd.DataFrame(self.hits.drop(columns="geometry"))),
+        }
+
+
+def search_features(
+    store: Store,
+    text: str,
+    *,
+    kinds: Iterable[str] = KINDS,
+    limit: int = DEFAULT_LIMIT,
+    index: gpd.GeoDataFrame | None = None,
+) -> SearchHits:
+    """Find rivers, townships, villages, chiefs and reservoirs whose name or code contains
+    ``text`` (case-insensitive): exact matches first, then by kind and code.
+
+    Parameters
+    ----------
+    store : Store
+        The county store.
+    text : str
+        Part of a name or code; empty text is refused.
+    kinds : iterable of str
+        Which of :data:`KINDS` to search.
+    limit : int
+        At most this many hits.
+    index : GeoDataFrame, optional
+        A :func:`search_index` of ``store`` built before (a face that searches often).
+
+    Returns
+    -------
+    SearchHits
+        ``hits`` as a frame; ``tables()`` and ``to_json()``.
+
+    Examples
+    --------
+    >>> from gis import datasets, search_features
+    >>> from gis.store import GeoPackageStore
+    >>> found = search_features(GeoPackageStore(datasets.get_path("demo")), "512099R001")
+    >>> found.to_json()["hits"][0]["kind"]
+    'river'
+    """
+    index = search_index(store) if index is None else index
+    return SearchHits(str(text), find(index, text, kinds=tuple(kinds), limit=limit))

@@ -137,13 +137,20 @@ def test_county_override_of_the_distance_table(bridge_store, tmp_path):
     table.loc[table.subtype == "road:medium", "upstream_m"] = 300
     path = tmp_path / "county_rules.csv"
     table.to_csv(path, index=False)
-    report = check_quarries(bridge_store, rule_override=path)
+    assert check_quarries(bridge_store).summary().get("bridge_upstream", 0) > 0
+    report = check_quarries(bridge_store, rule_overrides={"sand_mining_distances": path})
     assert report.summary().get("bridge_upstream", 0) == 0
     assert report.rule_set == f"override:{path}"
     bad = tmp_path / "bad.csv"
     bad.write_text(path.read_text(encoding="utf-8").replace(",500,", ",5OO,", 1), encoding="utf-8")
     with pytest.raises(Exception, match="upstream_m"):
-        check_quarries(bridge_store, rule_override=bad)
+        check_quarries(bridge_store, rule_overrides={"sand_mining_distances": bad})
+    # the old one-path parameter still works, and says what to call instead
+    with pytest.warns(DeprecationWarning, match=r"rule_overrides=\{'sand_mining_distances'"):
+        old = check_quarries(bridge_store, rule_override=path)
+    assert old.to_json() == report.to_json()
+    with pytest.raises(KeyError, match="sand_mining_distance'"):
+        check_quarries(bridge_store, rule_overrides={"sand_mining_distance": path})
 
 
 def test_demo_finds_every_planted_violation_and_no_other(demo_path):

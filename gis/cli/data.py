@@ -65,9 +65,10 @@ def cmd_search(args) -> int:
     """Find features by name or code; exit 1 when nothing is found."""
     from gis import search
 
-    index = search.search_index(open_store(args.data))
-    hits = search.find(index, args.text, kinds=args.kind or search.KINDS, limit=args.limit)
-    rows = hits.drop(columns="geometry").to_dict("records")
+    found = search.search_features(
+        open_store(args.data), args.text, kinds=args.kind or search.KINDS, limit=args.limit
+    )
+    rows = found.to_json()["hits"]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0

@@ -28,7 +28,7 @@ def cmd_gaps(args) -> int:
 
     store = open_store(args.data, demo=False)
     say("gaps", "cutting rivers into reaches and checking every assignment ...")
-    cov = coverage.analyse(store, level=args.level)
+    cov = coverage.find_gaps(store, level=args.level)
     if args.out:
         for f in write_findings(cov.tables(), args.out):
             say("gaps", f"wrote {f}")

@@ -38,7 +38,7 @@ def cmd_import(args) -> int:
         dry_run=args.dry_run,
         audit={"who": os_user(), "role": LOCAL_ROLE, "detail": str(args.file)},
     )
-    print(importer.report_json(report) if args.json else report.format())
+    print(report.json_text() if args.json else report.format())
     return report.exit_code
 
 

@@ -47,7 +47,7 @@ def cmd_jurisdiction(args) -> int:
     picks = [(by, getattr(args, by)) for by in jurisdiction.SELECT_BY if getattr(args, by)]
     if len(picks) > 1:
         raise InputError(code="cli.only_one_of", params={"options": options})
-    j = jurisdiction.jurisdiction_of(open_store(args.data))
+    j = jurisdiction.find_jurisdiction(open_store(args.data))
     if j.cut_level != "village":  # said plainly: a coarser cut, or none, is not a full answer
         cut = f"reaches are cut by {j.cut_level}" if j.cut_level else "no reaches can be cut"
         say("jurisdiction", f"the county store has no village polygons: {cut}")

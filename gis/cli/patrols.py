@@ -11,9 +11,6 @@ from gis.cli.common import audit, iso_date, open_store, pairs, say, with_fix
 #: The commands of this module and their line in ``riverchief --help``.
 COMMANDS = {"patrols": "patrol tracks: import, and the compliance report"}
 
-#: The county rule tables ``--rule-table`` may override.
-RULE_TABLES = ("patrol_validity", "patrol_checks", "patrol_frequency")
-
 
 def rule_sets() -> list[str]:
     """The patrol validity rule sets the library ships (``--rules``)."""
@@ -78,14 +75,13 @@ def cmd_report(args) -> int:
     """Compliance per chief, reach and township over ``--from``..``--to``."""
     from gis.demo.patrols import quarter_for
     from gis.io.findings import write_findings
-    from gis.patrols import analyse
+    from gis.patrols import assess_patrols
     from gis.patrols.io import tracks_for
     from gis.patrols.report import check_period
 
     start, end = iso_date(args.start, "--from"), iso_date(args.end, "--to")
     check_period(start, end)  # before the demo quarter is simulated or anything assessed
     store = open_store(args.data)
-    start, end = iso_date(args.start, "--from"), iso_date(args.end, "--to")  # before the work
     tracks = tracks_for(
         store,
         tracks=args.tracks
@@ -95,7 +91,7 @@ def cmd_report(args) -> int:
     )
     if tracks is not None and args.tracks is None:
         say("patrols", f"the demo store has no patrols: using the simulated demo quarter {tracks}")
-    report, a = analyse(
+    report = assess_patrols(
         store,
         start=start,
         end=end,
@@ -104,6 +100,7 @@ def cmd_report(args) -> int:
         progress=lambda m: say("patrols", f"{m} ..."),
         rule_overrides=pairs(args.rule_table, "--rule-table"),
     )
+    a = report.assessment
     if report.chiefs["submitted"].sum() == 0 and a.patrols["start"].notna().any():
         from gis.patrols.clean import LOCAL_TZ
 
@@ -151,7 +148,7 @@ def cmd_demo(args) -> int:
 def register(sub, parents) -> None:
     """Add ``patrols`` and its subcommands to the ``riverchief`` subparsers."""
     from gis import coords
-    from gis.patrols.assess import DEFAULT_RULE_SET
+    from gis.patrols.assess import DEFAULT_RULE_SET, RULE_TABLES
     from gis.patrols.clean import CleanOptions
 
     s = sub.add_parser("patrols", help=COMMANDS["patrols"])

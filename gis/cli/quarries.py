@@ -19,7 +19,10 @@ def cmd_quarries(args) -> int:
     as_of = iso_date(args.as_of, "--as-of") if args.as_of else None  # before the long work
     say("quarries", "measuring along the channel from every structure ...")
     report = quarries.check_quarries(
-        store, rule_override=args.rules, as_of=as_of, tolerance=args.tolerance
+        store,
+        rule_overrides={"sand_mining_distances": args.rules} if args.rules else None,
+        as_of=as_of,
+        tolerance=args.tolerance,
     )
     if args.out:
         for f in write_findings(report.tables(), args.out):

@@ -19,6 +19,7 @@ import shapely
 from scipy.signal import lfilter
 
 from gis import coords as coords_mod
+from gis.patrols.columns import RAW_COLUMNS
 from gis.patrols.network import PatrolNetwork
 
 QUARTER_START = "2026-07-01"  # Q3 2026: the last full quarter before today
@@ -30,19 +31,6 @@ PLAN = {
     "township": ("month", 3, 0.85),
     "county": ("quarter", 1, 0.9),
 }
-RAW_COLUMNS = [
-    "file",
-    "track",
-    "segment",
-    "track_name",
-    "chief",
-    "patrol_ref",
-    "point",
-    "time_text",
-    "lon",
-    "lat",
-    "coords",
-]
 
 
 def simulate(
@@ -194,7 +182,7 @@ def simulate(
     answer = pd.DataFrame(key, columns=["patrol_ref", "chief_id", "kind", "copy_of"])
     if progress:
         progress(1.0)
-    return pts[RAW_COLUMNS], answer
+    return pts[[*RAW_COLUMNS, "coords"]], answer
 
 
 def points_along(lines, which: np.ndarray, along: np.ndarray) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
+from gis.catalogue import ADMIN_LEVELS
 from gis.crs import metric_crs
 from gis.i18n import t
 from gis.maps.base import (
@@ -67,7 +68,7 @@ def overview_layers(store: Store) -> dict[str, gpd.GeoDataFrame]:
     admin = store.read("admin_units")
     gk = metric_crs(admin)
     out: dict[str, gpd.GeoDataFrame] = {}
-    for level in ("county", "township", "village"):
+    for level in ADMIN_LEVELS:
         out[f"admin_{level}"] = _simplified(
             admin[admin["level"] == level][["admin_code", "name", "geometry"]],
             SIMPLIFY_M["admin"],

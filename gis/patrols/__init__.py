@@ -1,6 +1,8 @@
 """Patrol tracks: read, clean, match to reaches, judge, and report compliance.
 
-The usual path is :func:`analyse`: raw points (from the store or a track file) ->
+The usual path is :func:`assess_patrols` (``gis.assess_patrols``; :func:`analyse` is its
+old name, returning the report and the assessment as a pair): raw points (from the store
+or a track file) ->
 :func:`~gis.patrols.clean.clean` -> :func:`~gis.patrols.assess.assess` ->
 :func:`~gis.patrols.report.compliance`.
 """
@@ -8,11 +10,12 @@ The usual path is :func:`analyse`: raw points (from the store or a track file) -
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from gis._errors import InputError, UnknownNameError
-from gis.patrols.assess import DEFAULT_RULE_SET, FLAGS, Assessment, assess
+from gis.patrols.assess import DEFAULT_RULE_SET, FLAGS, RULE_TABLES, Assessment, assess
 from gis.patrols.clean import Cleaned, CleanOptions, clean
 from gis.patrols.io import ImportResult, import_tracks, load_raw, offset_warnings
 from gis.patrols.match import ReachIndex, build_index, match_points
@@ -29,9 +32,11 @@ __all__ = [
     "ImportResult",
     "PatrolNetwork",
     "PatrolReport",
+    "RULE_TABLES",
     "ReachIndex",
     "analyse",
     "assess",
+    "assess_patrols",
     "assess_tracks",
     "build_index",
     "clean",
@@ -52,7 +57,7 @@ def assess_tracks(
     tracks: str | Path | None = None,
     net: PatrolNetwork | None = None,
     progress: Callable[[str], None] | None = None,
-    rule_overrides: dict | None = None,
+    rule_overrides: Mapping[str, Path | str] | None = None,
 ) -> tuple[Assessment, PatrolNetwork]:
     """Clean, match and judge every patrol of ``store`` (or of a ``tracks`` file), whatever
     its date: the part of :func:`analyse` that does not depend on the period.
@@ -69,7 +74,7 @@ def assess_tracks(
     """
     say = progress or (lambda _msg: None)
     ov = rule_overrides or {}
-    unknown = set(ov) - {"patrol_validity", "patrol_checks", "patrol_frequency"}
+    unknown = set(ov) - set(RULE_TABLES)
     if unknown:
         raise UnknownNameError(
             "rule table",
@@ -91,13 +96,12 @@ def assess_tracks(
         cleaned,
         net,
         rule_set=rule_set,
-        validity_override=ov.get("patrol_validity"),
-        checks_override=ov.get("patrol_checks"),
+        rule_overrides=ov,
     )
     return a, net
 
 
-def analyse(
+def assess_patrols(
     store,
     *,
     start: dt.date,
@@ -106,16 +110,54 @@ def analyse(
     tracks: str | Path | None = None,
     net: PatrolNetwork | None = None,
     progress: Callable[[str], None] | None = None,
-    rule_overrides: dict | None = None,
-) -> tuple[PatrolReport, Assessment]:
+    rule_overrides: Mapping[str, Path | str] | None = None,
+) -> PatrolReport:
     """Clean, match, judge and report the patrols of ``store`` (or of a ``tracks`` file).
 
     Parameters
     ----------
+    store : Store
+        The county store (rivers, admin units, chiefs, assignments; patrols unless
+        ``tracks`` is given).
+    start, end : datetime.date
+        The period (Beijing dates, both included).
+    rule_set : str
+        The named validity rule set of ``patrol_validity`` (default ``guangzhou``).
     tracks : path, optional
         A track file instead of the store's patrols (see :func:`assess_tracks`).
-    rule_overrides : dict, optional
-        County CSVs for ``patrol_validity``, ``patrol_checks`` and ``patrol_frequency``.
+    net : PatrolNetwork, optional
+        The county's reaches, when already built (the app caches it).
+    progress : callable, optional
+        Called with a short message before each step.
+    rule_overrides : mapping, optional
+        Rule table name → the county's CSV replacing it: ``patrol_validity``,
+        ``patrol_checks``, ``patrol_frequency``.
+
+    Returns
+    -------
+    PatrolReport
+        Compliance per chief, reach and township, the suspicious patrols, and the judged
+        patrols as ``.assessment``; ``tables()`` and ``to_json()``.
+
+    Examples
+    --------
+    The demo store holds no patrols (its simulated quarter is a track file the faces
+    generate, about 15 s), so the call says what to do:
+
+    >>> import datetime as dt
+    >>> from gis import assess_patrols, datasets
+    >>> from gis.store import GeoPackageStore
+    >>> store = GeoPackageStore(datasets.get_path("demo"))
+    >>> assess_patrols(store, start=dt.date(2026, 7, 1), end=dt.date(2026, 9, 30))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    gis._errors.InputError: ...the store has no patrols...
+    >>> from gis.demo import patrols as demo  # doctest: +SKIP
+    >>> report = assess_patrols(  # doctest: +SKIP
+    ...     store, start=dt.date(2026, 7, 1), end=dt.date(2026, 9, 30), tracks=demo.ensure()
+    ... )
+    >>> sorted(report.tables())  # doctest: +SKIP
+    ['by_township', 'chiefs', 'reaches', 'suspicious', 'weekly']
     """
     check_period(start, end)  # before the work, not after it
     a, net = assess_tracks(
@@ -127,13 +169,14 @@ def analyse(
         rule_overrides=rule_overrides,
     )
     (progress or (lambda _msg: None))("compliance per chief, reach and township")
-    return compliance(
-        a,
-        net,
-        start=start,
-        end=end,
-        frequency_override=(rule_overrides or {}).get("patrol_frequency"),
-    ), a
+    return compliance(a, net, start=start, end=end, rule_overrides=rule_overrides)
+
+
+def analyse(store, **options: Any) -> tuple[PatrolReport, Assessment]:
+    """The old name of :func:`assess_patrols` (same options): the report and its
+    assessment as a pair."""
+    report = assess_patrols(store, **options)
+    return report, report.assessment
 
 
 def _read_analysable(path: Path):

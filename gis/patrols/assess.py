@@ -6,13 +6,16 @@ every threshold comes from the rule tables ``patrol_validity`` and ``patrol_chec
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyproj
 import shapely
 
+from gis import _deprecation
 from gis import rules as rules_mod
 from gis.patrols.clean import Cleaned
 from gis.patrols.match import match_points
@@ -28,6 +31,8 @@ FLAGS = (
     "teleport",
 )
 DEFAULT_RULE_SET = "guangzhou"
+#: The rule tables a county may override (``rule_overrides``) in a patrol assessment.
+RULE_TABLES = ("patrol_validity", "patrol_checks", "patrol_frequency")
 
 
 @dataclass
@@ -62,16 +67,29 @@ def assess(
     net: PatrolNetwork | None,
     *,
     rule_set: str = DEFAULT_RULE_SET,
+    rule_overrides: Mapping[str, Path | str] | None = None,
     validity_override=None,
     checks_override=None,
 ) -> Assessment:
     """Measure, match and flag every patrol in ``cleaned``.
 
     With ``net=None`` (tracks without a county store) only the track's own measures and
-    flags are computed: no coverage, and no off-river check.
+    flags are computed: no coverage, and no off-river check. ``rule_overrides`` maps
+    ``patrol_validity`` and ``patrol_checks`` to county CSVs (other tables are not used
+    here); ``validity_override`` and ``checks_override`` are its deprecated forms.
     """
-    chk = checks_table(checks_override)
-    valid_rules = validity_rules(rule_set, override=validity_override)
+    ov = _deprecation.fold_override(
+        rule_overrides,
+        func="assess",
+        old="validity_override",
+        table="patrol_validity",
+        value=validity_override,
+    )
+    ov = _deprecation.fold_override(
+        ov, func="assess", old="checks_override", table="patrol_checks", value=checks_override
+    )
+    chk = checks_table(ov.get("patrol_checks"))
+    valid_rules = validity_rules(rule_set, override=ov.get("patrol_validity"))
     k = cleaned.points[cleaned.points["kept"]].reset_index(drop=True)
     if net is None:  # tracks alone (no county store): measures and track-only flags
         x, y = k["x"].to_numpy(), k["y"].to_numpy()

@@ -18,6 +18,7 @@ from gis.patrols.clean import Cleaned, CleanOptions, clean
 from gis.patrols.match import match_points
 from gis.patrols.network import PatrolNetwork
 from gis.patrols.read import read_tracks
+from gis.reports import strict
 from gis.store import Store
 
 
@@ -36,9 +37,24 @@ class ImportResult:
     def exit_code(self) -> int:
         return 2 if self.cleaned is None else 1 if (self.file_errors or self.refused_patrols) else 0
 
-    def to_json(self) -> dict:
-        counts = self.cleaned.counts().to_dict("records") if self.cleaned is not None else []
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """``files`` (points read, kept, dropped), ``point_issues``, ``file_errors``,
+        ``refused_patrols`` and ``warnings``."""
+        c = self.cleaned
         return {
+            "files": c.counts() if c is not None else pd.DataFrame(columns=["file"]),
+            "point_issues": c.issues() if c is not None else pd.DataFrame(columns=["file"]),
+            "file_errors": pd.DataFrame(self.file_errors, columns=["file", "reason", "fix"]),
+            "refused_patrols": pd.DataFrame(
+                self.refused_patrols, columns=["patrol_id", "reason", "fix"]
+            ),
+            "warnings": pd.DataFrame(self.warnings, columns=["patrol_id", "warning", "fix"]),
+        }
+
+    def to_json(self) -> dict:
+        """The stable JSON of ``riverchief patrols import --json`` (strict: no NaN)."""
+        counts = self.cleaned.counts().to_dict("records") if self.cleaned is not None else []
+        out = {
             "patrols_written": self.written,
             "files": counts,
             "file_errors": self.file_errors,
@@ -49,6 +65,7 @@ class ImportResult:
             if self.cleaned is not None
             else 0,
         }
+        return strict(out)
 
 
 def import_tracks(

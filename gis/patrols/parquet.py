@@ -1,6 +1,6 @@
 """Read raw track points from a (Geo)Parquet file: one row per recorded point.
 
-The columns are those of :data:`gis.patrols.read.RAW_COLUMNS` or the header words of
+The columns are those of :data:`gis.patrols.columns.RAW_COLUMNS` or the header words of
 :data:`gis.patrols.read.HEADERS` (河长编号, 时间, 经度, ...); the position is the ``lon``/``lat``
 columns when present (as recorded), else the point geometry. An optional ``coords`` column
 names the system each point was recorded in (wgs84, cgcs2000, gcj02, bd09). Only the columns
@@ -20,21 +20,12 @@ import shapely
 
 from gis import coords as coords_mod
 from gis._errors import InputError
+from gis.patrols.columns import RAW_COLUMNS
 
 MAX_POINTS = (
     20_000_000  # a county's quarter is ~5 M points; refuse anything absurd before reading it
 )
-OPTIONAL = (
-    "file",
-    "track",
-    "segment",
-    "track_name",
-    "chief",
-    "patrol_ref",
-    "point",
-    "time_text",
-    "coords",
-)
+OPTIONAL = (*(c for c in RAW_COLUMNS if c not in ("lon", "lat")), "coords")
 
 
 def read_parquet_points(

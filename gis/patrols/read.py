@@ -17,22 +17,11 @@ import pandas as pd
 from gis._errors import InputError
 from gis.io import tables
 from gis.io.readers import clean_errors
+from gis.patrols.columns import RAW_COLUMNS
 from gis.patrols.parquet import read_parquet_points
 
 SUFFIXES = (".gpx", ".kml", ".geojson", ".json", ".csv", ".txt", ".xlsx", ".parquet", ".geoparquet")
 MAX_BYTES = 200 << 20  # a quarter of one chief's tracks is a few MB; refuse anything absurd
-RAW_COLUMNS = [
-    "file",
-    "track",
-    "segment",
-    "track_name",
-    "chief",
-    "patrol_ref",
-    "point",
-    "time_text",
-    "lon",
-    "lat",
-]
 # Header words of patrol exports (Chinese apps and English tools) -> raw column.
 HEADERS = {
     "chief": (

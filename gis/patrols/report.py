@@ -4,16 +4,20 @@ patrolled, a summary per township, and the suspicious patrols."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from gis import _deprecation
 from gis import rules as rules_mod
 from gis._errors import InputError
 from gis.patrols.assess import Assessment
 from gis.patrols.clean import LOCAL_TZ
 from gis.patrols.network import PatrolNetwork
+from gis.reports import records, strict
 
 
 @dataclass
@@ -28,10 +32,12 @@ class PatrolReport:
     suspicious: pd.DataFrame
     by_township: pd.DataFrame
     weekly: pd.DataFrame  # valid patrols per ISO week and level
+    assessment: Assessment  # the judged patrols the report was made from
 
     def to_json(self) -> dict:
+        """The stable JSON of ``riverchief patrols report --json`` (strict: no NaN)."""
         sus = self.suspicious
-        return {
+        out = {
             "period": {"from": self.start.isoformat(), "to": self.end.isoformat()},
             "rule_set": self.rule_set,
             "chiefs": _records(
@@ -46,8 +52,11 @@ class PatrolReport:
             ],
             "by_township": _records(self.by_township),
         }
+        return strict(out)
 
     def tables(self) -> dict[str, pd.DataFrame]:
+        """``chiefs``, ``reaches``, ``suspicious`` (flags joined by ``;``), ``by_township``
+        and ``weekly``: the sheets of the export."""
         sus = self.suspicious.assign(flags=self.suspicious["flags"].map(";".join))
         return {
             "chiefs": self.chiefs,
@@ -59,20 +68,7 @@ class PatrolReport:
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
-    out = df.astype(object).where(df.notna(), None)
-    return [
-        {
-            k: (
-                round(v, 3)
-                if isinstance(v, float)
-                else v.item()
-                if isinstance(v, np.generic)
-                else v
-            )
-            for k, v in r.items()
-        }
-        for r in out.to_dict("records")
-    ]
+    return records(df, digits=3)
 
 
 def required_patrols(level: str, start: dt.date, end: dt.date, frequency: pd.DataFrame) -> int:
@@ -95,11 +91,24 @@ def compliance(
     *,
     start: dt.date,
     end: dt.date,
+    rule_overrides: Mapping[str, Path | str] | None = None,
     frequency_override=None,
 ) -> PatrolReport:
-    """The compliance report for patrols that started in [start, end] (Beijing dates)."""
+    """The compliance report for patrols that started in [start, end] (Beijing dates).
+
+    ``rule_overrides`` maps ``patrol_frequency`` to a county CSV (the other patrol tables
+    were used by :func:`~gis.patrols.assess.assess`); ``frequency_override`` is its
+    deprecated form.
+    """
+    ov = _deprecation.fold_override(
+        rule_overrides,
+        func="compliance",
+        old="frequency_override",
+        table="patrol_frequency",
+        value=frequency_override,
+    )
     check_period(start, end)
-    freq = rules_mod.load("patrol_frequency", override=frequency_override)
+    freq = rules_mod.load("patrol_frequency", override=ov.get("patrol_frequency"))
     p = assessment.patrols.copy()
     local = p["start"].dt.tz_convert(LOCAL_TZ)
     p["date"] = local.dt.date
@@ -143,6 +152,7 @@ def compliance(
         sus.reset_index(drop=True),
         _townships(ch, reaches, p, valid, net),
         weekly,
+        assessment,
     )
 
 

@@ -22,6 +22,7 @@ from gis.channel import Channel
 from gis.crs import STORAGE_EPSG, metric_crs
 from gis.dem import Dem
 from gis.network import build_network
+from gis.reports import strict
 from gis.store import Store
 from gis.zones.reservoir import reservoir_zones
 from gis.zones.river import river_zones
@@ -58,8 +59,20 @@ class Delineation:
     stops: list[dict] = field(default_factory=list)
     rule_sets: dict[str, str] = field(default_factory=dict)
 
-    def to_json(self) -> dict:
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """``zones`` (the proposals), ``problems`` (sources that failed, with the fix) and
+        ``stops`` (where a walk along the channel ran out)."""
         return {
+            "zones": self.zones,
+            "problems": pd.DataFrame(
+                self.problems, columns=["source_code", "row", "reason", "fix"]
+            ),
+            "stops": pd.DataFrame(self.stops),
+        }
+
+    def to_json(self) -> dict:
+        """The stable JSON of ``riverchief zones delineate --json`` (strict: no NaN)."""
+        out = {
             "proposals": [
                 {
                     "source_code": r.source_code,
@@ -73,9 +86,10 @@ class Delineation:
             "problems": self.problems,
             "rule_sets": self.rule_sets,
         }
+        return strict(out)
 
 
-def delineate(
+def delineate_zones(
     store: Store,
     *,
     sources: Iterable[str] | None = None,
@@ -108,6 +122,22 @@ def delineate(
         Source code → ``{"K": m/d, "I": gradient, "n": porosity}`` for wells.
     material : str
         Aquifer material for wells without parameters (``groundwater_empirical_radius``).
+
+    Returns
+    -------
+    Delineation
+        The proposals (EPSG:4490) and the problems; ``tables()`` and ``to_json()``.
+
+    Examples
+    --------
+    >>> from gis import datasets, delineate_zones
+    >>> from gis.store import GeoPackageStore
+    >>> store = GeoPackageStore(datasets.get_path("demo"))
+    >>> d = delineate_zones(store, sources=["512099S001"])
+    >>> sorted(d.zones["level"])
+    ['level1', 'level2']
+    >>> d.rule_sets["river_zone_distances"]
+    'default:river_zone_distances'
     """
     overrides = dict(rule_overrides or {})
     unknown = set(overrides) - set(ZONE_TABLES)
@@ -148,6 +178,10 @@ def delineate(
         )
         out.zones = zones
     return out
+
+
+#: The old name of :func:`delineate_zones`.
+delineate = delineate_zones
 
 
 def _choose(src: gpd.GeoDataFrame, zones: pd.DataFrame, codes, missing: bool) -> gpd.GeoDataFrame:

@@ -7,7 +7,7 @@ import shapely
 from shapely.geometry import Point
 from shapely.ops import nearest_points
 
-QUAD_SEGS = 32
+from gis.zones.river import QUAD_SEGS
 
 
 def reservoir_zones(water, intake: Point, rule: pd.Series, *, catchment=None) -> dict[str, dict]:

@@ -9,7 +9,9 @@ import shapely
 
 from gis.channel import Channel, Spot, Walk
 
-QUAD_SEGS = 32  # round joins close enough to circles for 0.5% area checks
+#: Segments per quarter circle of every zone buffer (river, reservoir, well): round joins
+#: close enough to circles for 0.5% area checks.
+QUAD_SEGS = 32
 
 
 def river_zones(

@@ -6,8 +6,8 @@ import pandas as pd
 from shapely.geometry import Point
 
 from gis._errors import InputError
+from gis.zones.river import QUAD_SEGS
 
-QUAD_SEGS = 32
 DEFAULT_MATERIAL = "medium_sand"  # aquifer of a well without K, I, n
 
 
