@@ -191,7 +191,8 @@ def find_gaps(
     >>> gaps = find_gaps(store, level="township")
     >>> sorted(gaps.tables())  # doctest: +NORMALIZE_WHITESPACE
     ['boundary_reaches_unagreed', 'by_township', 'duplicates', 'holes', 'mismatches',
-     'orphan_chiefs', 'reservoirs_without_chief', 'signboard_issues', 'unassigned']
+     'not_checked', 'orphan_chiefs', 'reservoirs_without_chief', 'signboard_issues',
+     'unassigned']
     >>> gaps.unassigned_length_m_by_level()  # doctest: +ELLIPSIS
     {'county': 0.0, 'township': ..., 'village': 0.0}
     """
