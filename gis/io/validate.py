@@ -134,8 +134,8 @@ def _safe_names(
     out = df.copy(deep=False)
     cols = list(df.columns)
     notes.append(
-        "columns renamed because the GeoPackage reserves the name or already has it in other letter case: "
-        + ", ".join(f"{cols[i]}→{n}" for i, n in renamed.items())
+        "columns renamed because the GeoPackage reserves the name or already has it in other "
+        "letter case: " + ", ".join(f"{cols[i]}→{n}" for i, n in renamed.items())
     )
     out.columns = [renamed.get(i, c) for i, c in enumerate(cols)]
     if active is not None:
@@ -152,63 +152,83 @@ def coerce(field: catalogue.Field, value):
     ):
         return None, None
     if field.dtype in ("int", "float"):
-        if isinstance(value, bool):
-            raise ValueError(f"'{value}' is not a number")
-        if isinstance(value, int | float | np.integer | np.floating):
-            num, note = float(value), None
-        else:
-            text = str(value).strip().replace(",", "")
-            try:
-                num, note = float(text), None
-            except ValueError:
-                fixed = text.translate(_OCR)
-                try:
-                    num, note = float(fixed), f"read '{text}' as {fixed} (OCR look-alike letters)"
-                except ValueError:
-                    raise ValueError(f"'{value}' is not a number") from None
-        if not math.isfinite(num):
-            raise ValueError(f"'{value}' is not a finite number")
-        if field.dtype == "int":
-            if num != int(num):
-                raise ValueError(f"'{value}' is not a whole number")
-            return int(num), note
-        return num, note
+        return _coerce_number(field, value)
     if field.dtype == "bool":
-        if isinstance(value, bool | np.bool_):
-            return bool(value), None
-        text = str(value).strip().lower()
-        if text in _TRUE:
-            return True, None
-        if text in _FALSE:
-            return False, None
-        raise ValueError(f"'{value}' is not yes/no (use 是/否, 1/0 or true/false)")
+        return _coerce_bool(value), None
     if field.dtype in ("date", "datetime"):
-        if isinstance(value, datetime | date | pd.Timestamp):
-            ts = pd.Timestamp(value)
-        else:
-            text = re.sub(r"[年月/.]", "-", str(value).strip()).replace("日", "")
-            try:
-                ts = pd.Timestamp(text)
-            except (ValueError, OverflowError):
-                raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD)") from None
+        return _coerce_date(field, value), None
+    return _coerce_text(field, value), None
+
+
+def _coerce_number(field: catalogue.Field, value) -> tuple[int | float, str | None]:
+    """A number (whole for ``int`` fields), reading OCR look-alike letters as digits."""
+    if isinstance(value, bool):
+        raise ValueError(f"'{value}' is not a number")
+    if isinstance(value, int | float | np.integer | np.floating):
+        num, note = float(value), None
+    else:
+        text = str(value).strip().replace(",", "")
         try:
-            return (ts.date().isoformat() if field.dtype == "date" else ts.isoformat()), None
-        except (ValueError, NotImplementedError):  # '-5' parses as the year -5, which no date holds
+            num, note = float(text), None
+        except ValueError:
+            fixed = text.translate(_OCR)
+            try:
+                num, note = float(fixed), f"read '{text}' as {fixed} (OCR look-alike letters)"
+            except ValueError:
+                raise ValueError(f"'{value}' is not a number") from None
+    if not math.isfinite(num):
+        raise ValueError(f"'{value}' is not a finite number")
+    if field.dtype == "int":
+        if num != int(num):
+            raise ValueError(f"'{value}' is not a whole number")
+        return int(num), note
+    return num, note
+
+
+def _coerce_bool(value) -> bool:
+    """Yes or no from a boolean, 是/否, 1/0 or true/false."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"'{value}' is not yes/no (use 是/否, 1/0 or true/false)")
+
+
+def _coerce_date(field: catalogue.Field, value) -> str:
+    """ISO text of a date (or date and time), also from 2026年3月1日 and 2026/3/1."""
+    if isinstance(value, datetime | date | pd.Timestamp):
+        ts = pd.Timestamp(value)
+    else:
+        text = re.sub(r"[年月/.]", "-", str(value).strip()).replace("日", "")
+        try:
+            ts = pd.Timestamp(text)
+        except (ValueError, OverflowError):
             raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD)") from None
+    try:
+        return ts.date().isoformat() if field.dtype == "date" else ts.isoformat()
+    except (ValueError, NotImplementedError):  # '-5' parses as the year -5, which no date holds
+        raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD)") from None
+
+
+def _coerce_text(field: catalogue.Field, value) -> str:
+    """Stripped text; for a field with a code list, the code of a code, label or level word."""
     text = str(value).strip()
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))  # codes read from Excel as 512099.0
-    if field.codes is not None:
-        if text in field.codes:
-            return text, None
-        for code, (zh, en) in field.codes.items():
-            if text in (zh, en) or text.lower() == en.lower():
-                return code, None
-        if text in catalogue.LEVEL_WORDS and catalogue.LEVEL_WORDS[text] in field.codes:
-            return catalogue.LEVEL_WORDS[text], None
-        allowed = ", ".join(f"{c} ({zh})" for c, (zh, _) in field.codes.items())
-        raise ValueError(f"'{value}' is not in the code list: {allowed}")
-    return text, None
+    if field.codes is None:
+        return text
+    if text in field.codes:
+        return text
+    for code, (zh, en) in field.codes.items():
+        if text in (zh, en) or text.lower() == en.lower():
+            return code
+    if text in catalogue.LEVEL_WORDS and catalogue.LEVEL_WORDS[text] in field.codes:
+        return catalogue.LEVEL_WORDS[text]
+    allowed = ", ".join(f"{c} ({zh})" for c, (zh, _) in field.codes.items())
+    raise ValueError(f"'{value}' is not in the code list: {allowed}")
 
 
 # text that float() reads exactly as numpy's object->float64 cast does (both call float())
@@ -259,48 +279,64 @@ def coerce_column(
     notes: dict[int, str] = {}
     rest: range | list[int] = range(len(values))
     if field.dtype in ("int", "float"):
-        pos, nums = plain_numbers(column)
-        if len(pos):
-            good = np.isfinite(nums)
-            if field.dtype == "int":
-                good &= (nums == np.trunc(nums)) & (np.abs(nums) < _INT_EXACT)
-                converted = np.where(good, nums, 0).astype(np.int64).tolist()
-            else:
-                converted = nums.tolist()
-            done = [False] * len(values)
-            for i, ok, v in zip(pos.tolist(), good.tolist(), converted, strict=True):
-                if ok:
-                    out[i], done[i] = v, True
-            rest = [i for i in rest if not done[i]]
+        rest = _plain_numbers_into(field, column, out)
     elif field.dtype == "str" and field.codes is None:
-        fast = [False] * len(values)
-        for i, v in enumerate(values):
-            if v.__class__ is str:
-                out[i], fast[i] = v.strip() or None, True
-        rest = [i for i in rest if not fast[i]]
+        rest = _plain_text_into(values, out)
     memo: dict = {}
     for i in rest:
         v = values[i]
         if v is None or (v.__class__ is float and v != v):
             continue  # empty: None, as coerce gives
-        key = v if v.__class__ is str else (v.__class__, v)
-        try:
-            hit = memo.get(key)
-        except TypeError:  # unhashable (a list from a JSON property): no memo
-            key, hit = None, None
-        if hit is None:
-            try:
-                hit = (*coerce(field, v), None)
-            except ValueError as exc:
-                hit = (None, None, str(exc))
-            if key is not None:
-                memo[key] = hit
-        out[i] = hit[0]
-        if hit[1] is not None:
-            notes[i] = hit[1]
-        if hit[2] is not None:
-            errors[i] = hit[2]
+        out[i], note, error = _coerce_memo(field, v, memo)
+        if note is not None:
+            notes[i] = note
+        if error is not None:
+            errors[i] = error
     return out, errors, notes
+
+
+def _plain_numbers_into(field: catalogue.Field, column: pd.Series, out: list) -> list[int]:
+    """Convert the plain decimal cells into ``out`` in one numpy pass; the positions left."""
+    pos, nums = plain_numbers(column)
+    if not len(pos):
+        return list(range(len(out)))
+    good = np.isfinite(nums)
+    if field.dtype == "int":
+        good &= (nums == np.trunc(nums)) & (np.abs(nums) < _INT_EXACT)
+        converted = np.where(good, nums, 0).astype(np.int64).tolist()
+    else:
+        converted = nums.tolist()
+    done = [False] * len(out)
+    for i, ok, v in zip(pos.tolist(), good.tolist(), converted, strict=True):
+        if ok:
+            out[i], done[i] = v, True
+    return [i for i in range(len(out)) if not done[i]]
+
+
+def _plain_text_into(values: list, out: list) -> list[int]:
+    """Strip the text cells of a free-text column into ``out``; the positions left."""
+    fast = [False] * len(values)
+    for i, v in enumerate(values):
+        if v.__class__ is str:
+            out[i], fast[i] = v.strip() or None, True
+    return [i for i in range(len(values)) if not fast[i]]
+
+
+def _coerce_memo(field: catalogue.Field, v, memo: dict) -> tuple:
+    """``(value, note, error)`` of :func:`coerce` for one cell, once per distinct value."""
+    key = v if v.__class__ is str else (v.__class__, v)
+    try:
+        hit = memo.get(key)
+    except TypeError:  # unhashable (a list from a JSON property): no memo
+        key, hit = None, None
+    if hit is None:
+        try:
+            hit = (*coerce(field, v), None)
+        except ValueError as exc:
+            hit = (None, None, str(exc))
+        if key is not None:
+            memo[key] = hit
+    return hit
 
 
 def resolve_crs(raw: RawData, crs: str | None, file: str) -> tuple[pyproj.CRS, list[str]]:
@@ -344,12 +380,16 @@ def _crs_guess(frame: pd.DataFrame) -> str:
     if x0 > 1e7:
         epsg = zone_prefixed_epsg(x0)
         return (
-            f"the eastings carry a zone prefix ({int(x0 // 1e6)}): CGCS2000 zone-prefixed GK is EPSG:{epsg}"
+            f"the eastings carry a zone prefix ({int(x0 // 1e6)}): CGCS2000 zone-prefixed GK is "
+            f"EPSG:{epsg}"
             if epsg
             else "the eastings are very large: a zone-prefixed Gauss-Krüger CRS"
         )
     if 1e5 <= x0 <= x1 <= 9e5 and 1e6 <= y0 <= 6e6:
-        return "the numbers look like Gauss-Krüger metres: CGCS2000 3-degree zones are EPSG:4534-4554 (4544 is CM 105°E)"
+        return (
+            "the numbers look like Gauss-Krüger metres: "
+            "CGCS2000 3-degree zones are EPSG:4534-4554 (4544 is CM 105°E)"
+        )
     return "find out which CRS the data was made in"
 
 
@@ -374,7 +414,8 @@ def points_from_table(
             geoms.append(None)
             continue
         x, y = (lat, lon) if swap_xy else (lon, lat)
-        # a latitude of 105 may be a swapped pair (check_location says so); beyond 180 either way it is no angle
+        # a latitude of 105 may be a swapped pair (check_location says so); beyond 180 either way
+        # it is no angle
         bad = _out_of_range(x, y) if not (abs(x) <= 180 and abs(y) <= 180) else None
         if bad:
             problems.append(Problem(rows[i], "lat" if "latitude" in bad[0] else "lon", *bad))
@@ -391,7 +432,8 @@ def _out_of_range(lon: float, lat: float) -> tuple[str, str] | None:
     if not (math.isfinite(lon) and math.isfinite(lat)):
         return (
             f"coordinate ({lon}, {lat}) is not a finite number",
-            "write decimal degrees like 105.2345; empty cells, NaN and infinity are not coordinates",
+            "write decimal degrees like 105.2345; empty cells, NaN and infinity are not "
+            "coordinates",
         )
     if not -180 <= lon <= 180:
         return (
@@ -493,7 +535,8 @@ def check_location(geom, *, allow_outside: bool = False) -> tuple[str, str] | No
 
 
 def reject_long_text(raw: RawData) -> list[Problem]:
-    """Take rows with a text cell longer than ``max_cell_chars`` out of ``raw``; one Problem per row.
+    """Take rows with a text cell longer than ``max_cell_chars`` out of ``raw``; one Problem
+    per row.
 
     The rows are rejected, not the file: one pasted document in a cell must not block the
     register, nor travel into every map the store draws. The rejects file lists the row
