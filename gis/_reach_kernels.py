@@ -2,8 +2,9 @@
 
 Each works on flat arrays in CSR form (``off[r]:off[r + 1]`` are river ``r``'s rows), so
 a partition of rivers is processed exactly as the whole would be. They release the GIL:
-:func:`gis.reaches.segment` runs partitions of rivers on threads, one per core. The arithmetic repeats
-what the per-river Python code did step for step, so reach ends agree to the last bit.
+:func:`gis.reaches.segment` runs partitions of rivers on threads, one per core. The
+arithmetic repeats what the per-river Python code did step for step, so reach ends agree to
+the last bit.
 """
 
 from __future__ import annotations
@@ -86,8 +87,9 @@ def resolve(poff, lo, hi, shared, label, rank, length, sliver_m):  # pragma: no 
     """One label per chainage interval of each river: a boundary stretch wins, then the
     unit the river is in; where two cover it (a triple point, a river on an edge too short
     for a band) the stretch before goes on if it is one of them, else the label of lower
-    ``rank`` (code order) wins: the answer does not hang on the order pieces were found in. Touching equal labels merge; a span shorter than
-    ``sliver_m`` joins its longer neighbour (the left on a tie), first sliver first.
+    ``rank`` (code order) wins: the answer does not hang on the order pieces were found in.
+    Touching equal labels merge; a span shorter than ``sliver_m`` joins its longer
+    neighbour (the left on a tie), first sliver first.
 
     Returns spans (river, from, to, label) and slivers (river, label, from, to, into)."""
     nr = poff.shape[0] - 1
@@ -107,84 +109,15 @@ def resolve(poff, lo, hi, shared, label, rank, length, sliver_m):  # pragma: no 
         p0, p1 = poff[r], poff[r + 1]
         if p1 == p0:
             continue
-        cuts = np.empty(2 * (p1 - p0) + 2)
-        cuts[0] = 0.0
-        cuts[1] = length[r]
-        cuts[2 : 2 + p1 - p0] = lo[p0:p1]
-        cuts[2 + p1 - p0 :] = hi[p0:p1]
-        cuts = np.unique(cuts)
-        a_ = np.empty(cuts.shape[0])
-        b_ = np.empty(cuts.shape[0])
-        l_ = np.empty(cuts.shape[0], np.int64)
-        m = 0
-        # sweep: pieces enter by start, leave once passed; only those live are looked at
-        by_lo = p0 + np.argsort(lo[p0:p1] - EPS, kind="mergesort")
-        live = np.empty(p1 - p0, np.int64)
-        nl, nxt = 0, 0
-        for k in range(cuts.shape[0] - 1):
-            a, b = cuts[k], cuts[k + 1]
-            mid = (a + b) / 2
-            while nxt < p1 - p0 and lo[by_lo[nxt]] - EPS <= mid:
-                live[nl] = by_lo[nxt]
-                nl += 1
-                nxt += 1
-            w = 0
-            for q in range(nl):
-                if mid <= hi[live[q]] + EPS:
-                    live[w] = live[q]
-                    w += 1
-            nl = w
-            best, best_shared = -1, -1
-            for q in range(nl):
-                i = live[q]
-                if shared[i]:
-                    if best_shared < 0 or rank[label[i]] < rank[label[best_shared]]:
-                        best_shared = i
-                elif best < 0 or rank[label[i]] < rank[label[best]]:
-                    best = i
-            if best_shared >= 0:
-                best = best_shared
-            if b - a <= EPS or best < 0:
-                continue  # a zero-length cut, or outside every unit (beyond the area)
-            lab = label[best]
-            if m > 0 and l_[m - 1] != lab and abs(b_[m - 1] - a) < EPS:
-                for q in range(nl):  # the stretch before also covers this one: keep it
-                    i = live[q]
-                    if label[i] == l_[m - 1] and shared[i] == shared[best]:
-                        lab = l_[m - 1]
-                        break
-            if m > 0 and l_[m - 1] == lab and abs(b_[m - 1] - a) < EPS:
-                b_[m - 1] = b
-            else:
-                a_[m], b_[m], l_[m] = a, b, lab
-                m += 1
+        cuts = _cuts(lo, hi, p0, p1, length[r])
+        a_, b_, l_, m = _sweep(cuts, lo, hi, p0, p1, shared, label, rank)
         while m > 1:
-            i = 0
-            while i < m and b_[i] - a_[i] >= sliver_m:
-                i += 1
-            if i == m:
+            i, into = _first_sliver(a_, b_, m, sliver_m)
+            if i < 0:
                 break
-            if i == 0:
-                into = 1
-            elif i == m - 1:
-                into = i - 1
-            else:
-                into = i - 1 if b_[i - 1] - a_[i - 1] >= b_[i + 1] - a_[i + 1] else i + 1
             v_r[nv], v_l[nv], v_a[nv], v_b[nv], v_i[nv] = r, l_[i], a_[i], b_[i], l_[into]
             nv += 1
-            a_[into] = min(a_[into], a_[i])
-            b_[into] = max(b_[into], b_[i])
-            for k in range(i, m - 1):
-                a_[k], b_[k], l_[k] = a_[k + 1], b_[k + 1], l_[k + 1]
-            m -= 1
-            w = 0  # merge neighbours that now touch with equal labels
-            for k in range(m):
-                if w > 0 and l_[w - 1] == l_[k] and abs(b_[w - 1] - a_[k]) < EPS:
-                    b_[w - 1] = b_[k]
-                else:
-                    a_[w], b_[w], l_[w] = a_[k], b_[k], l_[k]
-                    w += 1
-            m = w
+            m = _absorb(a_, b_, l_, m, i, into)
         for k in range(m):
             s_r[ns], s_a[ns], s_b[ns], s_l[ns] = r, a_[k], b_[k], l_[k]
             ns += 1
@@ -195,6 +128,113 @@ def resolve(poff, lo, hi, shared, label, rank, length, sliver_m):  # pragma: no 
         v_b[:nv],
         v_i[:nv],
     )
+
+
+@njit(cache=True, nogil=True)
+def _cuts(lo, hi, p0, p1, length):  # pragma: no cover - compiled
+    """The sorted distinct chainages where one river's pieces start or end, 0 and its end."""
+    cuts = np.empty(2 * (p1 - p0) + 2)
+    cuts[0] = 0.0
+    cuts[1] = length
+    cuts[2 : 2 + p1 - p0] = lo[p0:p1]
+    cuts[2 + p1 - p0 :] = hi[p0:p1]
+    return np.unique(cuts)
+
+
+@njit(cache=True, nogil=True)
+def _sweep(cuts, lo, hi, p0, p1, shared, label, rank):  # pragma: no cover - compiled
+    """One river's labelled intervals between its cuts, touching equal labels merged:
+    ``(from, to, label, count)``."""
+    a_ = np.empty(cuts.shape[0])
+    b_ = np.empty(cuts.shape[0])
+    l_ = np.empty(cuts.shape[0], np.int64)
+    m = 0
+    # sweep: pieces enter by start, leave once passed; only those live are looked at
+    by_lo = p0 + np.argsort(lo[p0:p1] - EPS, kind="mergesort")
+    live = np.empty(p1 - p0, np.int64)
+    nl, nxt = 0, 0
+    for k in range(cuts.shape[0] - 1):
+        a, b = cuts[k], cuts[k + 1]
+        mid = (a + b) / 2
+        while nxt < p1 - p0 and lo[by_lo[nxt]] - EPS <= mid:
+            live[nl] = by_lo[nxt]
+            nl += 1
+            nxt += 1
+        w = 0
+        for q in range(nl):
+            if mid <= hi[live[q]] + EPS:
+                live[w] = live[q]
+                w += 1
+        nl = w
+        best = _pick(live, nl, shared, label, rank)
+        if b - a <= EPS or best < 0:
+            continue  # a zero-length cut, or outside every unit (beyond the area)
+        lab = label[best]
+        if m > 0 and l_[m - 1] != lab and abs(b_[m - 1] - a) < EPS:
+            for q in range(nl):  # the stretch before also covers this one: keep it
+                i = live[q]
+                if label[i] == l_[m - 1] and shared[i] == shared[best]:
+                    lab = l_[m - 1]
+                    break
+        if m > 0 and l_[m - 1] == lab and abs(b_[m - 1] - a) < EPS:
+            b_[m - 1] = b
+        else:
+            a_[m], b_[m], l_[m] = a, b, lab
+            m += 1
+    return a_, b_, l_, m
+
+
+@njit(cache=True, nogil=True)
+def _pick(live, nl, shared, label, rank):  # pragma: no cover - compiled
+    """The live piece that labels an interval: a shared (boundary) one first, then the
+    lowest rank; -1 if none is live."""
+    best, best_shared = -1, -1
+    for q in range(nl):
+        i = live[q]
+        if shared[i]:
+            if best_shared < 0 or rank[label[i]] < rank[label[best_shared]]:
+                best_shared = i
+        elif best < 0 or rank[label[i]] < rank[label[best]]:
+            best = i
+    if best_shared >= 0:
+        best = best_shared
+    return best
+
+
+@njit(cache=True, nogil=True)
+def _first_sliver(a_, b_, m, sliver_m):  # pragma: no cover - compiled
+    """The first interval shorter than ``sliver_m`` and the neighbour it joins (the longer,
+    the left on a tie); ``(-1, -1)`` when there is none."""
+    i = 0
+    while i < m and b_[i] - a_[i] >= sliver_m:
+        i += 1
+    if i == m:
+        return -1, -1
+    if i == 0:
+        into = 1
+    elif i == m - 1:
+        into = i - 1
+    else:
+        into = i - 1 if b_[i - 1] - a_[i - 1] >= b_[i + 1] - a_[i + 1] else i + 1
+    return i, into
+
+
+@njit(cache=True, nogil=True)
+def _absorb(a_, b_, l_, m, i, into):  # pragma: no cover - compiled
+    """Interval ``i`` joined to ``into``, then touching equal labels merged; the new count."""
+    a_[into] = min(a_[into], a_[i])
+    b_[into] = max(b_[into], b_[i])
+    for k in range(i, m - 1):
+        a_[k], b_[k], l_[k] = a_[k + 1], b_[k + 1], l_[k + 1]
+    m -= 1
+    w = 0  # merge neighbours that now touch with equal labels
+    for k in range(m):
+        if w > 0 and l_[w - 1] == l_[k] and abs(b_[w - 1] - a_[k]) < EPS:
+            b_[w - 1] = b_[k]
+        else:
+            a_[w], b_[w], l_[w] = a_[k], b_[k], l_[k]
+            w += 1
+    return w
 
 
 @njit(cache=True, nogil=True)
@@ -305,7 +345,7 @@ def _seg_seg(a, b, c, d):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def _length_near(
+def _length_near(  # noqa: PLR0913 -- a compiled kernel takes flat arrays and scalars, no objects
     xy, lo, hi, step, seg, keep, m, x0, y0, x1, y1, tol
 ):  # pragma: no cover - compiled
     """Summed length of the river segments ``lo:hi`` (inside the box x0..y1) that come within
@@ -369,7 +409,7 @@ def near_length(xy, off, step, river, edge, eoff, eseg, tol):  # pragma: no cove
 
 
 @njit(cache=True, nogil=True)
-def _band(
+def _band(  # noqa: PLR0913 -- a compiled kernel takes flat arrays and scalars, no objects
     xy, lo, hi, cum, step, eseg, tol, min_len, out_lo, out_hi, w0, write
 ):  # pragma: no cover - compiled
     """Chainage intervals of river vertices ``lo:hi`` inside the flat-capped buffer of the
@@ -397,31 +437,7 @@ def _band(
             continue
         k = 0
         for e in range(m):
-            px, py, qx, qy = eseg[e, 0], eseg[e, 1], eseg[e, 2], eseg[e, 3]
-            if (
-                max(ax, bx) < min(px, qx) - tol
-                or min(ax, bx) > max(px, qx) + tol
-                or max(ay, by) < min(py, qy) - tol
-                or min(ay, by) > max(py, qy) + tol
-            ):
-                continue
-            ln = np.sqrt((qx - px) * (qx - px) + (qy - py) * (qy - py))
-            if ln == 0:
-                continue
-            ux, uy = (qx - px) / ln, (qy - py) / ln
-            # along the edge segment in [0, ln], across it in [-tol, tol]: Liang-Barsky
-            a0, da = (ax - px) * ux + (ay - py) * uy, (bx - ax) * ux + (by - ay) * uy
-            c0, dc = -(ax - px) * uy + (ay - py) * ux, -(bx - ax) * uy + (by - ay) * ux
-            t0, t1 = 0.0, 1.0
-            for v, dv, lim_lo, lim_hi in ((a0, da, 0.0, ln), (c0, dc, -tol, tol)):
-                if dv == 0:
-                    if v < lim_lo or v > lim_hi:
-                        t0, t1 = 1.0, 0.0
-                else:
-                    ta, tb = (lim_lo - v) / dv, (lim_hi - v) / dv
-                    if ta > tb:
-                        ta, tb = tb, ta
-                    t0, t1 = max(t0, ta), min(t1, tb)
+            t0, t1 = _clip(xy, i, eseg, e, tol)
             if t1 > t0:
                 s0[k], s1[k] = t0, t1
                 k += 1
@@ -448,7 +464,40 @@ def _band(
 
 
 @njit(cache=True, nogil=True)
-def band_pieces(
+def _clip(xy, i, eseg, e, tol):  # pragma: no cover - compiled
+    """Fractions ``(t0, t1)`` of river segment ``i`` inside the rectangle of edge segment
+    ``e`` (its length along, ``tol`` either side); ``t1 <= t0`` when they miss."""
+    ax, ay, bx, by = xy[i, 0], xy[i, 1], xy[i + 1, 0], xy[i + 1, 1]
+    px, py, qx, qy = eseg[e, 0], eseg[e, 1], eseg[e, 2], eseg[e, 3]
+    if (
+        max(ax, bx) < min(px, qx) - tol
+        or min(ax, bx) > max(px, qx) + tol
+        or max(ay, by) < min(py, qy) - tol
+        or min(ay, by) > max(py, qy) + tol
+    ):
+        return 1.0, 0.0
+    ln = np.sqrt((qx - px) * (qx - px) + (qy - py) * (qy - py))
+    if ln == 0:
+        return 1.0, 0.0
+    ux, uy = (qx - px) / ln, (qy - py) / ln
+    # along the edge segment in [0, ln], across it in [-tol, tol]: Liang-Barsky
+    a0, da = (ax - px) * ux + (ay - py) * uy, (bx - ax) * ux + (by - ay) * uy
+    c0, dc = -(ax - px) * uy + (ay - py) * ux, -(bx - ax) * uy + (by - ay) * ux
+    t0, t1 = 0.0, 1.0
+    for v, dv, lim_lo, lim_hi in ((a0, da, 0.0, ln), (c0, dc, -tol, tol)):
+        if dv == 0:
+            if v < lim_lo or v > lim_hi:
+                t0, t1 = 1.0, 0.0
+        else:
+            ta, tb = (lim_lo - v) / dv, (lim_hi - v) / dv
+            if ta > tb:
+                ta, tb = tb, ta
+            t0, t1 = max(t0, ta), min(t1, tb)
+    return t0, t1
+
+
+@njit(cache=True, nogil=True)
+def band_pieces(  # noqa: PLR0913 -- a compiled kernel takes flat arrays and scalars, no objects
     xy, off, cum, step, river, edge, eoff, eseg, tol, min_len
 ):  # pragma: no cover - compiled
     """Stretches of river ``river[i]`` that follow edge ``edge[i]`` (see :func:`_band`), for
@@ -497,7 +546,9 @@ def band_pieces(
 
 
 @njit(cache=True, nogil=True)
-def near_ring(xy, off, step, river, unit, box, uoff, useg, tol):  # pragma: no cover - compiled
+def near_ring(  # noqa: PLR0913 -- a compiled kernel takes flat arrays and scalars, no objects
+    xy, off, step, river, unit, box, uoff, useg, tol
+):  # pragma: no cover - compiled
     """For each candidate: the summed length of river ``river[i]``'s segments within ``tol``
     of a segment of unit ``unit[i]``'s boundary that meets ``box[i]`` (the other unit's
     box grown by ``tol``). Their shared edge lies on that part of the boundary, so a river

@@ -48,7 +48,7 @@ def event(
     return pd.DataFrame([row])
 
 
-def record(
+def record(  # noqa: PLR0913 -- one keyword per column of the audit row, as event() takes
     store,
     *,
     who: str,

@@ -38,7 +38,8 @@ class CoverageRules:
         unknown = set(values) - set(cls.__dataclass_fields__)
         if unknown:
             raise KeyError(
-                f"unknown coverage rule(s) {sorted(unknown)}; valid: {sorted(cls.__dataclass_fields__)}"
+                f"unknown coverage rule(s) {sorted(unknown)}; valid: "
+                f"{sorted(cls.__dataclass_fields__)}"
             )
         return cls(**values)
 
@@ -161,7 +162,7 @@ def analyse(
     )
 
 
-def coverage_of(
+def coverage_of(  # noqa: PLR0913 -- analysis signature owned by the capability reshaping
     reaches, assignments, chiefs, *, rivers, reservoirs, signboards, admin, rules, slivers=None
 ) -> Coverage:
     """The analysis proper, on reaches already built (a partition of a province works too)."""
@@ -401,7 +402,8 @@ def signboard_audit(
                     "kind": "stale_chief",
                     "river_code": b.river_code,
                     "admin_code": b.admin_code,
-                    "detail": f"board shows {b.chief_name} {b.chief_phone}; current: {', '.join(person[c][0] for c in current)}",
+                    "detail": f"board shows {b.chief_name} {b.chief_phone}; "
+                    f"current: {', '.join(person[c][0] for c in current)}",
                 }
             )
     need = reaches[

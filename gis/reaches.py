@@ -6,6 +6,8 @@ province can be processed partition by partition.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -86,9 +88,7 @@ def segment(
         rings,
         up,
         level,
-        boundary_tolerance,
-        min_boundary_m,
-        sliver_m,
+        _Lengths(boundary_tolerance, min_boundary_m, sliver_m),
     )
     parts = map_threads(
         lambda sl: _segment_part(lines.iloc[sl], *args), lines_partition(lines, workers), workers
@@ -120,8 +120,18 @@ def lines_partition(lines: gpd.GeoDataFrame, workers: int | None) -> list[slice]
     return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
-def _segment_part(lines, codes, ugeo, tree, rings, up, level, tol, min_len, sliver_m):
+@dataclass(frozen=True)
+class _Lengths:
+    """The lengths (m) of :func:`segment` that decide boundary rivers and slivers."""
+
+    tol: float  # boundary_tolerance
+    min_len: float  # min_boundary_m
+    sliver_m: float
+
+
+def _segment_part(lines, codes, ugeo, tree, rings, up, level, lengths: _Lengths):
     """:func:`segment` on some rivers (labels, pairs and kernels are local to the part)."""
+    tol, min_len, sliver_m = lengths.tol, lengths.min_len, lengths.sliver_m
     lgeo = np.asarray(lines.geometry.values)
     river = _River(lgeo)
     ri, ui = tree.query(lgeo, predicate="intersects")  # every (river, unit) that meet
