@@ -87,26 +87,7 @@ def simulate(
         t: rng.uniform(0.75, 1.0) for t in sorted(chiefs["township_code"].dropna().unique())
     }
     gcj_phone = set(chiefs["chief_id"][rng.random(len(chiefs)) < 0.2])
-    t0 = pd.Timestamp(QUARTER_START, tz="Asia/Shanghai")
-    plans = []  # (chief, level, start time)
-    for c in chiefs.itertuples():
-        period, n, base = PLAN[c.level]
-        rate = (
-            base
-            if c.level == "county"
-            else min(0.995, town_rate.get(c.township_code, base) + (base - 0.8))
-        )
-        days = {"week": 7, "month": 30, "quarter": 88}[period]
-        for i in range(n):
-            if rng.random() < rate or i == 0 and c.level == "county":
-                day = i * days + int(rng.integers(0, days - 1))
-                plans.append(
-                    (
-                        c.chief_id,
-                        c.level,
-                        t0 + pd.Timedelta(days=day, hours=float(rng.uniform(8, 17))),
-                    )
-                )
+    plans = _plans(rng, chiefs, town_rate)
     fakes = {}
     fake_idx = rng.choice(len(plans), size=per_fake * len(FAKES), replace=False)
     for j, i in enumerate(fake_idx):
@@ -165,16 +146,8 @@ def simulate(
             "time": a["start"] + (a["secs"] * 1e9).astype(np.int64),
         }
     )
-    if copies:  # duplicates: the same points as the original, submitted a week later
-        by_track = pts.groupby("track").indices
-        dup = []
-        for new, orig in copies:
-            c = pts.iloc[by_track[orig]].copy()
-            c["track"], c["time"] = new, c["time"] + 7 * 86400 * 10**9
-            dup.append(c)
-        pts = pd.concat([pts, *dup], ignore_index=True).sort_values(
-            ["track"], kind="stable", ignore_index=True
-        )
+    if copies:
+        pts = _with_copies(pts, copies)
     tr = pts["track"].to_numpy()
     chief_of = np.array([c for c, _, _ in plans], dtype=object)
     pts["chief"] = chief_of[tr - 1]
@@ -195,6 +168,44 @@ def simulate(
     if progress:
         progress(1.0)
     return pts[RAW_COLUMNS], answer
+
+
+def _plans(rng: np.random.Generator, chiefs: pd.DataFrame, town_rate: dict) -> list[tuple]:
+    """The patrols each chief makes in the quarter: ``(chief, level, start time)``."""
+    t0 = pd.Timestamp(QUARTER_START, tz="Asia/Shanghai")
+    plans = []
+    for c in chiefs.itertuples():
+        period, n, base = PLAN[c.level]
+        rate = (
+            base
+            if c.level == "county"
+            else min(0.995, town_rate.get(c.township_code, base) + (base - 0.8))
+        )
+        days = {"week": 7, "month": 30, "quarter": 88}[period]
+        for i in range(n):
+            if rng.random() < rate or i == 0 and c.level == "county":
+                day = i * days + int(rng.integers(0, days - 1))
+                plans.append(
+                    (
+                        c.chief_id,
+                        c.level,
+                        t0 + pd.Timedelta(days=day, hours=float(rng.uniform(8, 17))),
+                    )
+                )
+    return plans
+
+
+def _with_copies(pts: pd.DataFrame, copies: list[tuple[int, int]]) -> pd.DataFrame:
+    """Duplicates: the same points as the original track, submitted a week later."""
+    by_track = pts.groupby("track").indices
+    dup = []
+    for new, orig in copies:
+        c = pts.iloc[by_track[orig]].copy()
+        c["track"], c["time"] = new, c["time"] + 7 * 86400 * 10**9
+        dup.append(c)
+    return pd.concat([pts, *dup], ignore_index=True).sort_values(
+        ["track"], kind="stable", ignore_index=True
+    )
 
 
 def points_along(lines, which: np.ndarray, along: np.ndarray) -> np.ndarray:
