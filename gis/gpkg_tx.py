@@ -185,7 +185,8 @@ def _rtree_names(conn, schema: str, name: str) -> list[str]:
     if not _has_table(conn, schema, "gpkg_geometry_columns"):
         return []
     geoms = conn.execute(
-        f"SELECT column_name FROM {schema}.gpkg_geometry_columns WHERE lower(table_name) = lower(?)",
+        f"SELECT column_name FROM {schema}.gpkg_geometry_columns WHERE lower(table_name) = "
+        "lower(?)",
         (name,),
     ).fetchall()
     return [f"rtree_{name}_{g}" for (g,) in geoms if _has_table(conn, schema, f"rtree_{name}_{g}")]
@@ -291,14 +292,16 @@ def _append(conn, name: str) -> None:
     exprs = ", ".join(e for _, e in pairs)
     paused = _drop_insert_triggers(conn, name)
     conn.execute(
-        f"INSERT INTO main.{q(name)} ({targets}) SELECT {exprs} FROM tmp.{q(name)} ORDER BY {q(tmp_pk)}"
+        f"INSERT INTO main.{q(name)} ({targets}) SELECT {exprs} FROM tmp.{q(name)} ORDER BY "
+        f"{q(tmp_pk)}"
     )
     _append_rtree(conn, name, shift, start, main_pk, main_geom)
     for sql in paused:
         conn.execute(sql)
     if _has_table(conn, "main", "gpkg_ogr_contents"):
         conn.execute(
-            f"UPDATE main.gpkg_ogr_contents SET feature_count = (SELECT count(*) FROM main.{q(name)}) "
+            "UPDATE main.gpkg_ogr_contents SET feature_count = (SELECT count(*) FROM "
+            f"main.{q(name)}) "
             "WHERE lower(table_name) = lower(?)",
             (name,),
         )
@@ -309,7 +312,8 @@ def _geometry_column(conn, schema: str, name: str) -> str | None:
     if not _has_table(conn, schema, "gpkg_geometry_columns"):
         return None
     row = conn.execute(
-        f"SELECT column_name FROM {schema}.gpkg_geometry_columns WHERE lower(table_name) = lower(?)",
+        f"SELECT column_name FROM {schema}.gpkg_geometry_columns WHERE lower(table_name) = "
+        "lower(?)",
         (name,),
     ).fetchone()
     return row[0] if row else None
@@ -354,7 +358,8 @@ def _append_rtree(
             _copy_rtree(conn, tmp_rtree[0], main_rtree[0])
         else:
             conn.execute(
-                f"INSERT OR REPLACE INTO main.{old} SELECT id + {int(shift)}, minx, maxx, miny, maxy "
+                f"INSERT OR REPLACE INTO main.{old} SELECT id + {int(shift)}, minx, maxx, miny, "
+                "maxy "
                 f"FROM tmp.{rt}"
             )
         return
@@ -393,7 +398,8 @@ def _merge_meta(conn, table: str, *, count: bool = True) -> None:
     if not _has_table(conn, "main", table):
         _create(conn, table)
     conn.execute(
-        f"UPDATE main.{q(table)} AS m SET value = (SELECT t.value FROM tmp.{q(table)} AS t WHERE t.key = m.key) "
+        f"UPDATE main.{q(table)} AS m SET value = (SELECT t.value FROM tmp.{q(table)} AS t WHERE "
+        "t.key = m.key) "
         f"WHERE m.key IN (SELECT key FROM tmp.{q(table)}) AND m.key != ?",
         (REVISION_KEY,),
     )

@@ -510,7 +510,8 @@ def _prepare(name: str, df: pd.DataFrame) -> pd.DataFrame:
             raise StoreError(f"layer '{name}' needs a GeoDataFrame with a CRS")
         if not df.crs.equals(pyproj.CRS.from_epsg(STORAGE_EPSG)):
             raise StoreError(
-                f"layer '{name}' is in {df.crs.to_string()}; the store keeps EPSG:{STORAGE_EPSG}. Fix: call to_crs({STORAGE_EPSG}) first"
+                f"layer '{name}' is in {df.crs.to_string()}; the store keeps EPSG:{STORAGE_EPSG}. "
+                f"Fix: call to_crs({STORAGE_EPSG}) first"
             )
     return conform(df, name)
 

@@ -17,7 +17,8 @@ REALDATA = ROOT.parent / "shared" / "realdata"
 def realdata() -> Path:
     if not REALDATA.exists():
         pytest.skip(
-            f"real test data not found at {REALDATA} (it sits beside the project in ../shared/realdata)"
+            f"real test data not found at {REALDATA} (it sits beside the project in "
+            "../shared/realdata)"
         )
     return REALDATA
 

@@ -429,7 +429,7 @@ def test_kml_points(tmp_path):
 <Placemark><name>P2</name><ExtendedData><Data name="placed_by"><value>镇乡</value></Data>
 <Data name="chief_name"><value>李华</value></Data><Data name="chief_phone"><value>100-0000-0002</value></Data></ExtendedData>
 <Point><coordinates>30.3100,105.3100,0</coordinates></Point></Placemark>
-</Document></kml>""",
+</Document></kml>""",  # noqa: E501 -- KML as Google Earth writes it
         encoding="utf-8",
     )
     rep = import_file(kml, "signboards", data=tmp_path / "s.gpkg", field_map={"Name": "board_id"})

@@ -1,4 +1,7 @@
-"""``demo``, ``app`` and ``hash-password``: build the demo county, serve the app, set up staff logins."""
+"""``demo``, ``app`` and ``hash-password``.
+
+Build the demo county, serve the app, set up staff logins.
+"""
 
 from __future__ import annotations
 
@@ -66,7 +69,8 @@ def cmd_hash_password(args) -> int:
     else:
         if not USER_NAME.fullmatch(args.user):
             raise InputError(
-                f"user name '{args.user}' must be 1-{auth.MAX_USER_NAME} letters, digits, '_' or '-'",
+                f"user name '{args.user}' must be 1-{auth.MAX_USER_NAME} letters, digits, "
+                "'_' or '-'",
                 fix="e.g. --user wang",
             )
         entry = {

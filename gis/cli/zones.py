@@ -12,7 +12,10 @@ from gis.zones.well import DEFAULT_MATERIAL
 
 
 def cmd_delineate(args) -> int:
-    """Propose zones by HJ 338-2018; save them with ``--write``; exit 1 when a source has a problem."""
+    """Propose zones by HJ 338-2018; save them with ``--write``.
+
+    Exit 1 when a source has a problem.
+    """
     from gis._errors import InputError
 
     store = open_store(args.data)

@@ -92,7 +92,10 @@ def _open(path: Path) -> zipfile.ZipFile:
 def _checked(
     zf: zipfile.ZipFile, path: Path, max_bytes: int | None
 ) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
-    """The file members and their clean relative paths, or an InputError naming the first problem."""
+    """The file members and their clean relative paths.
+
+    Raises an InputError naming the first problem.
+    """
     lim = limits_mod.current()
     max_bytes = lim["max_unpacked_bytes"] if max_bytes is None else max_bytes
     name = str(path)
@@ -110,7 +113,8 @@ def _checked(
         rel = PurePosixPath(raw)
         if rel.is_absolute() or ".." in rel.parts or raw[1:2] == ":":
             raise InputError(
-                f"archive member '{m.filename}' would be written outside the target folder (path traversal)",
+                f"archive member '{m.filename}' would be written outside the target folder (path "
+                "traversal)",
                 file=name,
                 fix=_UNSAFE,
             )
@@ -150,7 +154,8 @@ def _checked(
         packed += m.compress_size
         if total > max_bytes:
             raise InputError(
-                f"archive unpacks to more than {max_bytes} bytes (declared sizes; max_unpacked_bytes "
+                f"archive unpacks to more than {max_bytes} bytes (declared sizes; "
+                "max_unpacked_bytes "
                 f"in {lim.rule_set})",
                 file=name,
                 fix=_UNPACK,
@@ -170,7 +175,8 @@ def _checked(
         )
     if total > limits_mod.BOMB_FLOOR and total > lim["max_ratio"] * max(packed, 1):
         raise InputError(
-            f"archive unpacks to {total // max(packed, 1)} times its packed size, typical of a zip bomb "
+            f"archive unpacks to {total // max(packed, 1)} times its packed size, typical of a "
+            "zip bomb "
             f"(max_ratio {lim['max_ratio']} in {lim.rule_set})",
             file=name,
             fix=_UNPACK,
@@ -205,7 +211,8 @@ def _extract(
                         raise InputError(
                             f"archive unpacks to more than {max_bytes} bytes"
                             if written > max_bytes
-                            else f"archive member '{m.filename}' unpacks to more than its declared size",
+                            else f"archive member '{m.filename}' unpacks to more than "
+                            "its declared size",
                             file=name,
                             fix=_UNPACK,
                         )

@@ -19,7 +19,10 @@ GB, BIG5 = "gb18030", "cp950"  # GB18030 ⊃ GBK ⊃ GB2312; CP950 is Big5 as Wi
 # Share of common characters (GB2312 level 1, Big5 frequent): text in the right codec scores near 1;
 # GBK read as Big5 scores 0.5-0.75 (the frequent ranges overlap), Big5 read as GBK 0.1-0.2.
 CLEAR, MARGIN, WEAK = 0.8, 0.15, 0.5
-_FIX = "pass the file's encoding with --encoding (gbk for simplified Chinese, big5 for traditional, utf-16, ...)"
+_FIX = (
+    "pass the file's encoding with --encoding "
+    "(gbk for simplified Chinese, big5 for traditional, utf-16, ...)"
+)
 
 
 def detect_bytes(data: bytes, *, file: str | None = None) -> str:

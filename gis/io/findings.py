@@ -1,4 +1,7 @@
-"""Write findings (any named tables) to GeoPackage (layers), XLSX (sheets) or CSV (one file per table)."""
+"""Write findings (any named tables) to GeoPackage, XLSX or CSV.
+
+A GeoPackage gets one layer per table, an XLSX one sheet, CSV one file.
+"""
 
 from __future__ import annotations
 

@@ -30,7 +30,10 @@ class Limits:
 
 
 def current() -> Limits:
-    """The limits of ``import_limits.csv``, or of the file named by ``$RIVERCHIEF_IMPORT_LIMITS``."""
+    """The limits of ``import_limits.csv``.
+
+    Or of the file named by ``$RIVERCHIEF_IMPORT_LIMITS``.
+    """
     table = rules.load("import_limits", override=os.environ.get(ENV) or None)
     values = dict(
         zip(table["name"].astype(str), table["value"].astype("int64").tolist(), strict=True)

@@ -47,7 +47,8 @@ _REEXPORT = "check the file is complete and of the type its name says; export it
 
 
 def clean_errors(reader: _F) -> _F:
-    """Any failure of ``reader`` other than a :class:`RiverChiefError` becomes an InputError naming the file.
+    """Any failure of ``reader`` other than a :class:`RiverChiefError` becomes an InputError
+    naming the file.
 
     Readers of damaged or hostile files fail in ways no list of exception types covers
     (GDAL, openpyxl, pandas, codecs); the user gets the file, the library's reason and a fix.
@@ -141,7 +142,8 @@ _JSON_SLACK = (
 
 
 def _check_json_keys(path: Path, name: str, lim: limits.Limits) -> None:
-    """Refuse a GeoJSON with more distinct keys than ``max_columns`` allows, before GDAL builds its schema.
+    """Refuse a GeoJSON with more distinct keys than ``max_columns`` allows, before GDAL
+    builds its schema.
 
     GDAL makes a field of every property name in the file; a million names cost it seconds
     and more than a gigabyte just to say how many fields there are.
@@ -204,7 +206,8 @@ def _dbf_shortfall(shp: Path, n_read: int) -> str | None:
     if n_read >= promised and whole >= promised:
         return None
     return (
-        f"the .dbf header promises {promised} records, the file holds {max(whole, 0)} complete ones "
+        f"the .dbf header promises {promised} records, the file holds {max(whole, 0)} complete "
+        "ones "
         f"and {n_read} were read: {promised - n_read} records are missing"
     )
 

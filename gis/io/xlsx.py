@@ -31,7 +31,8 @@ _SHORT, _COMMON = (
 
 
 def read_rows(path: Path, sheet: str | None, name: str) -> tuple[str, dict[int, list]]:
-    """(sheet title, {row number: [values of columns 1..last used]}) of the rows holding data, merges applied.
+    """(sheet title, {row number: [values of columns 1..last used]}) of the rows holding data,
+    merges applied.
 
     Rows without data are absent (a far cell does not create the rows before it). The scan
     has already capped the columns that hold values, so no row list is longer than

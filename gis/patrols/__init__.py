@@ -72,7 +72,8 @@ def assess_tracks(
     unknown = set(ov) - {"patrol_validity", "patrol_checks", "patrol_frequency"}
     if unknown:
         raise KeyError(
-            f"unknown rule table(s) {sorted(unknown)}; valid: patrol_validity, patrol_checks, patrol_frequency"
+            f"unknown rule table(s) {sorted(unknown)}; valid: patrol_validity, patrol_checks, "
+            "patrol_frequency"
         )
     say("reading tracks")
     raw = _read_analysable(Path(tracks)) if tracks else load_raw(store)
@@ -83,7 +84,8 @@ def assess_tracks(
         say("cutting rivers into village reaches")
         net = network_from_store(store)
     say(
-        f"matching {int(cleaned.points['kept'].sum()):,} points and judging {len(cleaned.patrols):,} patrols"
+        f"matching {int(cleaned.points['kept'].sum()):,} points and judging "
+        f"{len(cleaned.patrols):,} patrols"
     )
     a = assess(
         cleaned,

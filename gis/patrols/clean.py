@@ -42,7 +42,8 @@ class CleanOptions:
         unknown = set(values) - set(cls.__dataclass_fields__)
         if unknown:
             raise KeyError(
-                f"unknown cleaning option(s) {sorted(unknown)}; valid: {sorted(cls.__dataclass_fields__)}"
+                f"unknown cleaning option(s) {sorted(unknown)}; valid: "
+                f"{sorted(cls.__dataclass_fields__)}"
             )
         return cls(**values)
 

@@ -1,4 +1,5 @@
-"""Read patrol tracks from GPX, KML, GeoJSON, CSV, XLSX and (Geo)Parquet into one frame of raw points.
+"""Read patrol tracks from GPX, KML, GeoJSON, CSV, XLSX and (Geo)Parquet into one frame of
+raw points.
 
 Every point keeps where it came from (file, track, segment, the row or point number a
 user would quote) and its coordinates exactly as recorded; conversion and cleaning come
@@ -125,7 +126,8 @@ def read_tracks(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
         raise InputError(
             "the file holds no track (no track points, line or timed points)",
             file=name,
-            fix="export the patrol as a track (GPX <trk>, KML LineString/gx:Track, or points with times)",
+            fix="export the patrol as a track "
+            "(GPX <trk>, KML LineString/gx:Track, or points with times)",
         )
     df = pd.DataFrame(rows, columns=RAW_COLUMNS[1:])
     df.insert(0, "file", name)
@@ -148,11 +150,12 @@ def _check_degrees(df: pd.DataFrame, name: str) -> None:
     if numeric.sum() and degrees.sum() * 2 <= numeric.sum():
         i = int(np.flatnonzero(numeric & ~degrees)[0])
         raise InputError(
-            f"the coordinates are not longitude/latitude degrees (e.g. {lon[i]:g}, {lat[i]:g}); the file "
+            f"the coordinates are not longitude/latitude degrees (e.g. {lon[i]:g}, {lat[i]:g}); "
+            "the file "
             "is in a projected or unknown coordinate system",
             file=name,
-            fix="export the track in WGS84 longitude/latitude (GPX and KML always are), or convert it "
-            "in QGIS to EPSG:4326 first",
+            fix="export the track in WGS84 longitude/latitude (GPX and KML always are), "
+            "or convert it in QGIS to EPSG:4326 first",
         )
 
 
@@ -337,7 +340,8 @@ def _check_geojson_crs(crs: object, name: str) -> None:
     code = str(given or "").replace("::", ":").rsplit(":", 1)[-1].strip().lower()
     if code not in _DEGREE_CRS:
         raise InputError(
-            f"the track declares the coordinate system {given or crs!r}, which is not longitude/latitude "
+            f"the track declares the coordinate system {given or crs!r}, which is not "
+            "longitude/latitude "
             "degrees (WGS84 / CGCS2000)",
             file=name,
             fix="export the track in WGS84 (EPSG:4326), or convert it in QGIS first",

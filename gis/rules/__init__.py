@@ -15,16 +15,24 @@ import pandas as pd
 from gis._errors import InputError, UnknownNameError
 
 TABLES = {
-    "sand_mining_distances": "Prohibited sand-mining distances along the river from structures (DOMAIN §3.3)",
-    "river_zone_distances": "River-type protection zones: distances along the channel and land widths (HJ 338-2018)",
-    "channel_half_width": "Channel half-width by river management level, the water zone of a line-only network",
+    "sand_mining_distances": "Prohibited sand-mining distances along the river from structures "
+    "(DOMAIN §3.3)",
+    "river_zone_distances": "River-type protection zones: distances along the channel and land "
+    "widths (HJ 338-2018)",
+    "channel_half_width": "Channel half-width by river management level, the water zone of a "
+    "line-only network",
     "reservoir_zones": "Reservoir-type protection zones by scale class (HJ 338-2018)",
-    "groundwater_travel_time": "Groundwater wells: travel time and safety factor per level for R = α·K·I·T/n",
-    "groundwater_empirical_radius": "Groundwater wells: radius by aquifer material when K, I and n are unknown",
+    "groundwater_travel_time": "Groundwater wells: travel time and safety factor per level for R "
+    "= α·K·I·T/n",
+    "groundwater_empirical_radius": "Groundwater wells: radius by aquifer material when K, I and "
+    "n are unknown",
     "patrol_frequency": "Minimum patrols per period by chief level (DOMAIN §3.2)",
-    "patrol_validity": "Named rule sets: minimum duration and distance of one valid patrol by level (DOMAIN §3.2)",
-    "patrol_checks": "Thresholds of the suspicious-patrol checks (vehicle, stationary, off-river, teleport)",
-    "import_limits": "Size limits of imports: file and archive bytes, rows, columns, cells, a cell's length",
+    "patrol_validity": "Named rule sets: minimum duration and distance of one valid patrol by "
+    "level (DOMAIN §3.2)",
+    "patrol_checks": "Thresholds of the suspicious-patrol checks (vehicle, stationary, off-river, "
+    "teleport)",
+    "import_limits": "Size limits of imports: file and archive bytes, rows, columns, cells, a "
+    "cell's length",
 }
 
 

@@ -231,7 +231,8 @@ def _check_extent(store: Store, geo: gpd.GeoSeries, margin_deg: float = 0.1) -> 
                 f"({x0:.3f}-{x1:.3f} E, {y0:.3f}-{y1:.3f} N)",
                 row=i + 1,
                 field="geometry",
-                fix="check the coordinates and their CRS (--crs); GCJ-02 points need converting first",
+                fix="check the coordinates and their CRS (--crs); "
+                "GCJ-02 points need converting first",
             )
 
 
