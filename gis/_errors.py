@@ -73,4 +73,4 @@ class UnknownNameError(RiverChiefError, KeyError):
         super().__init__(f"unknown {kind} '{name}'; valid names: {', '.join(self.valid)}")
 
     def __str__(self) -> str:  # KeyError would quote the message otherwise
-        return self.args[0]
+        return str(self.args[0])

@@ -177,7 +177,8 @@ class Channel:
         """Metres along the channel from ``a`` down to ``b``; negative when ``b`` lies
         upstream of ``a``; None when neither is downstream of the other."""
         for src, dst, sign in ((a, b, 1.0), (b, a, -1.0)):
-            walked, e, p = 0.0, src.edge, src.at_m
+            walked, p = 0.0, src.at_m
+            e: int | None = src.edge
             seen = set()
             while e is not None and e not in seen:
                 if e == dst.edge and dst.at_m >= p:

@@ -183,7 +183,11 @@ def coverage_of(  # noqa: PLR0913 -- analysis signature owned by the capability 
     whole = {
         k for k, v in cands.items() if len(v) == 1 and v[0][0] == -np.inf and v[0][1] == np.inf
     }
-    unassigned, unagreed, holes, dups, covered_ids = [], [], [], [], []
+    unassigned: list[dict] = []
+    unagreed: list[dict] = []
+    holes: list[dict] = []
+    dups: list[dict] = []
+    covered_ids: list[str] = []
     cols = ["reach_id", "river_code", "level", "admin_code", "shared_admin_code", "from_m", "to_m"]
     for idx, (reach_id, river, lv, unit, other, r_from, r_to) in zip(
         reaches.index.tolist(), _tuples(reaches, cols, named=False), strict=True
@@ -315,8 +319,11 @@ def _tuples(df: pd.DataFrame, cols: list[str], *, named: bool = True):
     rows = zip(*values, strict=True)
     if not named:
         return rows
-    Row = namedtuple("Row", ["Index", *cols])
-    return (Row(i, *v) for i, v in zip(df.index.tolist(), rows, strict=True))
+    Row = namedtuple("Row", ["Index", *cols])  # type: ignore[misc]  # fields known at run time
+    return (
+        Row(i, *v)  # type: ignore[call-arg]  # mypy sees no fields in a run-time namedtuple
+        for i, v in zip(df.index.tolist(), rows, strict=True)
+    )
 
 
 def _gaps(
@@ -394,7 +401,7 @@ def signboard_audit(
                     }
                 )
                 continue
-        current = sorted({c for c in cur if c in order}, key=order.get)  # in register order
+        current = sorted({c for c in cur if c in order}, key=order.__getitem__)  # register order
         if not any(person[c] == (b.chief_name, b.chief_phone) for c in current):
             rows.append(
                 {

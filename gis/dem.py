@@ -132,7 +132,7 @@ class Dem:
         cells = np.nonzero(seen)[0]
         if not len(cells):
             return shapely.Polygon()
-        r, c = np.unravel_index(cells, self.z.shape)
-        x, y = self.grid.center(r, c)
+        r, col = np.unravel_index(cells, self.z.shape)
+        x, y = self.grid.center(r, col)
         h = self.grid.cell / 2
         return shapely.coverage_union_all(shapely.box(x - h, y - h, x + h, y + h))

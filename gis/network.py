@@ -307,7 +307,7 @@ def _reversed_by_topology(
         nbrs[b[e]].append((e, a[e]))
     edge_comp = comp[a]
     for c in range(n_comp):
-        edges = np.nonzero(edge_comp == c)[0]
+        edges = np.nonzero(edge_comp == c)[0].tolist()
         nodes = np.unique(np.concatenate([a[edges], b[edges]]))
         if len(edges) != len(nodes) - 1:
             continue  # not a tree: trust the digitised direction

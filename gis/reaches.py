@@ -452,7 +452,8 @@ def _ancestors(admin: gpd.GeoDataFrame) -> dict[str, dict[str, str]]:
     parent = dict(zip(admin["admin_code"], admin["parent_code"], strict=True))
     out = {}
     for code in level:
-        up, c, seen = {}, code, set()
+        up: dict[str, str] = {}
+        c, seen = code, set()
         while c in level and c not in seen:
             seen.add(c)
             up.setdefault(level[c], c)

@@ -362,12 +362,9 @@ class GeoPackageStore:
             new = {"schema_version": SCHEMA_VERSION, "crs": f"EPSG:{STORAGE_EPSG}", **(meta or {})}
             starts = self._next_fids(target, [n for n, m in modes.items() if m == "append"])
             for name, df in prepared.items():
-                if (
-                    starts.get(name) is not None and "fid" not in df.columns
-                ):  # GDAL keeps a "fid" column as the fid
-                    df = df.assign(
-                        fid=np.arange(starts[name], starts[name] + len(df), dtype="int64")
-                    )
+                start = starts.get(name)
+                if start is not None and "fid" not in df.columns:  # GDAL keeps a "fid" column
+                    df = df.assign(fid=np.arange(start, start + len(df), dtype="int64"))
                 _write_layer(batch, name, df)
             if not target.exists():
                 new[gpkg_tx.REVISION_KEY] = "1"
@@ -528,11 +525,11 @@ def _concat(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_layer(path: Path, name: str, df: pd.DataFrame) -> None:
-    kwargs = {}
+    kwargs: dict[str, str | bool | None] = {}
     if isinstance(df, gpd.GeoDataFrame):
         geom_type = catalogue.get_layer(name).geometry
         kwargs["geometry_type"] = geom_type
-        kwargs["promote_to_multi"] = geom_type.startswith("Multi")
+        kwargs["promote_to_multi"] = geom_type is not None and geom_type.startswith("Multi")
     pyogrio.write_dataframe(
         df, path, layer=name, driver="GPKG", layer_options={"OVERWRITE": "YES"}, **kwargs
     )

@@ -220,7 +220,7 @@ def _river_intakes(c: County, s: _Sources, structures: list[dict], township_of) 
     big = [rid for rid in c.rids[:N_REGISTER]]
     total, zoned = N_SOURCES["river"]
     tries = 0
-    river_src = []
+    river_src: list[tuple[int, float, Point]] = []
     while len(river_src) < total:
         tries += 1
         rid = big[int(rng.integers(len(big)))]

@@ -238,7 +238,9 @@ def _walk(rng, level: str, lo: float, hi: float, kind: str | None) -> tuple[np.n
         n = int(rng.integers(200, 300))
         dt = rng.uniform(5, 10, n)
         return np.full(n, lo + rng.uniform(0, span)), np.r_[0, np.cumsum(dt[1:])]
-    length = {"too_short": rng.uniform(150, 350)}.get(kind, rng.uniform(*WALK_KM[level]) * 1000)
+    length = {"too_short": rng.uniform(150, 350)}.get(
+        kind or "", rng.uniform(*WALK_KM[level]) * 1000
+    )
     speed = rng.uniform(8, 14) if kind == "vehicle_speed" else rng.uniform(1.0, 1.5)
     if kind == "vehicle_speed":
         length = rng.uniform(5000, 9000)

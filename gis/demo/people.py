@@ -213,9 +213,9 @@ def _township_chiefs(ro: _Roster) -> tuple[list[Reach], dict, dict, dict]:
     # planted: a township chief who has no reach (his stretches go to a colleague)
     t_orphan = int(np.argmax(share))
     orphan = t_chiefs[t_orphan][-1]
-    for k, v in list(reach_chief.items()):
+    for rt, v in list(reach_chief.items()):
         if v == orphan:
-            reach_chief[k] = t_chiefs[t_orphan][0]
+            reach_chief[rt] = t_chiefs[t_orphan][0]
     c.key.add(
         "orphan_chief", "chiefs", ref_id=orphan, admin_code=c.t_code[t_orphan], level="township"
     )

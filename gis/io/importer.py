@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -143,7 +144,10 @@ def import_file(  # noqa: PLR0913 -- the public call and the CLI flags take thes
     spec = catalogue.get_layer(layer)
     if mode not in MODES:
         raise InputError(f"mode must be 'append' or 'replace', not '{mode}'", field="--mode")
-    store = store or GeoPackageStore(data)
+    if store is None:
+        if data is None:
+            raise InputError("no county store given", fix="pass store= or data=<GeoPackage path>")
+        store = GeoPackageStore(data)
     src = Path(path)
     name = str(src)
     if not src.exists():
@@ -173,7 +177,7 @@ def import_file(  # noqa: PLR0913 -- the public call and the CLI flags take thes
         opts = _Options(crs, field_map or {}, defaults or {}, mode, swap_xy, allow_outside_china)
         accepted = _validate(raw, spec, store, report, opts)
         if too_long:
-            report.rejected = sorted(report.rejected + too_long, key=lambda p: p.row)
+            report.rejected = sorted(report.rejected + too_long, key=_row_order)
     report.accepted = len(accepted)
     if report.rejected:
         report.rejects_file = str(_write_rejects(raw, report, rejects, store, src, layer))
@@ -182,8 +186,9 @@ def import_file(  # noqa: PLR0913 -- the public call and the CLI flags take thes
     elif len(accepted) or mode == "replace":
         tables, modes = {layer: accepted}, {layer: mode}
         if audit is not None:
+            who: dict[str, Any] = {"detail": name, **audit}  # event() checks the names
             tables[AUDIT_TABLE] = audit_event(
-                **{"detail": name, **audit},
+                **who,
                 target=layer,
                 rows=len(accepted),
                 action="replace" if mode == "replace" else "import",
@@ -451,7 +456,12 @@ def _accepted(df, spec, out_cols: dict, rejected: dict):
     return frame
 
 
-def _locate(rows: list[int], wanted: list[int]) -> list[int | None]:
+def _row_order(p: Problem) -> int:
+    """Sort key of a problem: its row number (a problem of the whole file first)."""
+    return -1 if p.row is None else p.row
+
+
+def _locate(rows: list[int], wanted: list[int | None]) -> list[int | None]:
     """The first position of each wanted row number in ``rows`` (None if absent): what
     ``rows.index`` gives, without a scan per row."""
     arr = np.asarray(rows)
@@ -461,7 +471,7 @@ def _locate(rows: list[int], wanted: list[int]) -> list[int | None]:
         at = np.minimum(np.searchsorted(arr, want), len(arr) - 1)
         found = arr[at] == want
         return [a if f else None for a, f in zip(at.tolist(), found.tolist(), strict=True)]
-    first: dict[int, int] = {}
+    first: dict[int | None, int] = {}
     for i, r in enumerate(rows):
         first.setdefault(r, i)
     return [first.get(r) for r in wanted]

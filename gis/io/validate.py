@@ -324,7 +324,7 @@ def _plain_text_into(values: list, out: list) -> list[int]:
 
 def _coerce_memo(field: catalogue.Field, v, memo: dict) -> tuple:
     """``(value, note, error)`` of :func:`coerce` for one cell, once per distinct value."""
-    key = v if v.__class__ is str else (v.__class__, v)
+    key: object = v if v.__class__ is str else (v.__class__, v)
     try:
         hit = memo.get(key)
     except TypeError:  # unhashable (a list from a JSON property): no memo
@@ -397,7 +397,8 @@ def points_from_table(
     df: pd.DataFrame, rows: list[int], swap_xy: bool
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Point geometries from lon/lat columns (decimal or DMS)."""
-    problems, geoms = [], []
+    problems: list[Problem] = []
+    geoms: list = []
     for i, (lon_v, lat_v) in enumerate(zip(df["lon"], df["lat"], strict=True)):
         try:
             lon, lat = parse_angle(lon_v), parse_angle(lat_v)
@@ -558,8 +559,9 @@ def reject_long_text(raw: RawData) -> list[Problem]:
         if column.dtype != object:
             if not pd.api.types.is_string_dtype(column.dtype):
                 continue  # numbers, dates, booleans: no text to be too long
-            for i in np.flatnonzero((column.str.len() > cap).to_numpy(dtype=bool, na_value=False)):
-                hits.setdefault(int(i), (str(col), len(column.iloc[i])))
+            long = (column.str.len() > cap).to_numpy(dtype=bool, na_value=False)
+            for i in np.flatnonzero(long).tolist():
+                hits.setdefault(i, (str(col), len(column.iloc[i])))
             continue
         values = column.to_numpy()
         try:

@@ -267,7 +267,7 @@ def offset_warnings(cleaned: Cleaned, net: PatrolNetwork, *, min_share: float = 
         )
 
     base = share(k["raw_lon"].to_numpy(), k["raw_lat"].to_numpy())
-    out = []
+    out: list[dict] = []
     for system in ("gcj02", "bd09"):
         alt = share(
             *coords_mod.convert(

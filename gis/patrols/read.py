@@ -289,7 +289,7 @@ def _geojson(path: Path, name: str) -> tuple[list, list[str]]:
         lines = {
             "LineString": [geom.get("coordinates")],
             "MultiLineString": geom.get("coordinates"),
-        }.get(geom.get("type"))
+        }.get(geom.get("type") or "")
         if not lines:
             continue
         times = props.get("coordTimes") or props.get("times") or []

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from gis._errors import InputError, UnknownNameError
+from gis._errors import InputError
+from gis._errors import UnknownNameError as UnknownNameError  # re-exported: callers raise it
 
 TABLES = {
     "sand_mining_distances": "Prohibited sand-mining distances along the river from structures "
@@ -99,7 +101,9 @@ def row(table: pd.DataFrame, column: str, value: str) -> pd.Series:
     return hit.iloc[0]
 
 
-def sand_mining_distance(table: pd.DataFrame, structure: dict) -> tuple[float, float] | None:
+def sand_mining_distance(
+    table: pd.DataFrame, structure: dict[str, Any]
+) -> tuple[float, float] | None:
     """(upstream_m, downstream_m) prohibited around ``structure``, or None if no rule applies."""
     kind = structure.get("kind")
     rows = table[table["structure"] == kind]

@@ -95,9 +95,9 @@ class ZoneIndex:
                 zones_out.append(np.full(len(hit), z))
         if not pts_out:
             return np.array([], dtype=int), np.array([], dtype=int)
-        p, z = np.concatenate(pts_out), np.concatenate(zones_out)
-        o = np.lexsort((z, p))
-        return p[o], z[o]
+        p, zs = np.concatenate(pts_out), np.concatenate(zones_out)
+        o = np.lexsort((zs, p))
+        return p[o], zs[o]
 
 
 def _gather(order: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
