@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
+from numpy.typing import ArrayLike, NDArray
 
 from gis._errors import InputError
 
@@ -30,12 +32,12 @@ class Grid:
     cell: float
     shape: tuple[int, int]
 
-    def center(self, rows, cols):
+    def center(self, rows: ArrayLike, cols: ArrayLike) -> tuple[NDArray[Any], NDArray[Any]]:
         return self.x0 + (np.asarray(cols) + 0.5) * self.cell, self.y0 - (
             np.asarray(rows) + 0.5
         ) * self.cell
 
-    def index(self, x, y):
+    def index(self, x: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.int_], NDArray[np.int_]]:
         return (
             np.floor((self.y0 - np.asarray(y)) / self.cell).astype(int),
             np.floor((np.asarray(x) - self.x0) / self.cell).astype(int),
@@ -115,7 +117,7 @@ class Dem:
             )
         return cls(z, mask, grid, epsg)
 
-    def catchment(self, xs, ys) -> shapely.Geometry:
+    def catchment(self, xs: ArrayLike, ys: ArrayLike) -> shapely.Geometry:
         """Polygon of every cell draining through the cells under the points (x, y)."""
         rows, cols = self.grid.index(np.atleast_1d(xs), np.atleast_1d(ys))
         ny, nx = self.z.shape

@@ -67,9 +67,11 @@ class Rivers:
         self._tree = shapely.STRtree(self._geoms)
 
     def length(self, river: str) -> float:
-        return self._line(river).length
+        return float(self._line(river).length)
 
-    def locate(self, point, *, crs=None, max_distance: float | None = None) -> Location | None:
+    def locate(
+        self, point: Point, *, crs: object = None, max_distance: float | None = None
+    ) -> Location | None:
         """The nearest river to ``point``, the chainage there and the offset distance.
 
         ``point`` is a shapely Point in ``crs`` (default: the rivers' metric CRS).
@@ -96,7 +98,7 @@ class Rivers:
         self._check(river, chainage_m, line)
         return line.interpolate(chainage_m)
 
-    def extract(self, river: str, from_m: float, to_m: float):
+    def extract(self, river: str, from_m: float, to_m: float) -> shapely.Geometry:
         """The stretch of ``river`` between two chainages (metric CRS)."""
         line = self._line(river)
         if to_m < from_m:
@@ -107,7 +109,7 @@ class Rivers:
         self._check(river, to_m, line)
         return substring(line, from_m, to_m)
 
-    def _line(self, river: str):
+    def _line(self, river: str) -> shapely.LineString:
         try:
             return self.gdf.geometry.loc[river]
         except KeyError:
@@ -118,7 +120,7 @@ class Rivers:
             ) from None
 
     @staticmethod
-    def _check(river, c, line):
+    def _check(river: str, c: float, line: shapely.LineString) -> None:
         if not -0.01 <= c <= line.length + 0.01:
             raise InputError(
                 f"chainage {c:.1f} m is outside river {river} (0 to {line.length:.1f} m)",

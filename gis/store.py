@@ -176,11 +176,11 @@ def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
     return out
 
 
-def _iso(v):
+def _iso(v: object) -> str | None:
     if v is None:
         return None
     if hasattr(v, "isoformat"):
-        text = v.isoformat()
+        text = str(v.isoformat())
         return text[:-9] if text.endswith("T00:00:00") else text
     return str(v)
 
@@ -198,7 +198,7 @@ class GeoPackageStore:
         file before it gives up with a "locked" :class:`StoreError`.
     """
 
-    def __init__(self, path: str | os.PathLike, *, timeout: float = BUSY_TIMEOUT_S) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path)
         self.timeout = timeout
 
@@ -463,7 +463,7 @@ def _explain(exc: BaseException, path: Path, *, free: int | None = None) -> Stor
     return StoreError(f"writing {path} failed, the store is unchanged: {text}")
 
 
-def _hold(folder: Path):
+def _hold(folder: Path) -> int | None:
     """An exclusive lock on ``folder`` for as long as this write runs (a killed writer's
     lock goes with its process); None where the OS has no flock."""
     try:
@@ -475,7 +475,7 @@ def _hold(folder: Path):
     return fd
 
 
-def _release(fd) -> None:
+def _release(fd: int | None) -> None:
     if fd is not None:
         os.close(fd)
 

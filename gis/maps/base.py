@@ -285,7 +285,7 @@ class Legend(folium.MacroElement):
     """)
 
     def __init__(self, html: str, *, position: str = "bottomleft") -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # folium's MacroElement is untyped
         self._name = "Legend"
         self.html = html
         self.position = position
@@ -332,7 +332,7 @@ def stable_ids(m: _E, *, prefix: str = "rc") -> _E:
     """
     counter = 0
 
-    def walk(el):
+    def walk(el: Any) -> None:  # any folium element; some have a layer_name
         nonlocal counter
         el._id = f"{prefix}{counter:05d}"
         counter += 1
