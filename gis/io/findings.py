@@ -6,13 +6,18 @@ A GeoPackage gets one layer per table, an XLSX one sheet, CSV one file.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
 from gis._errors import InputError
+
+if TYPE_CHECKING:  # the store is passed in; importing it here is only for the type
+    from gis.store import Store
 
 FORMATS = (".gpkg", ".xlsx", ".csv")
 
@@ -57,7 +62,7 @@ def write_findings(tables: dict[str, pd.DataFrame], out: str | Path) -> list[Pat
     return written
 
 
-def as_download(write, filename: str) -> bytes:
+def as_download(write: Callable[[Path], list[Path]], filename: str) -> bytes:
     """The bytes of one download of what ``write(path)`` writes to ``filename``: the file,
     or for CSV (one file per table) a zip of them all."""
     import io
@@ -76,7 +81,7 @@ def as_download(write, filename: str) -> bytes:
 
 
 def export_store(
-    store, out: str | Path, *, layers: list[str] | None = None, mask_phones: bool = False
+    store: Store, out: str | Path, *, layers: list[str] | None = None, mask_phones: bool = False
 ) -> list[Path]:
     """Every layer of a county store (or ``layers``) as one GeoPackage, XLSX or CSV set;
     ``mask_phones`` for anyone who may not see people's numbers."""
@@ -98,7 +103,7 @@ FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
-def defuse_text(value):
+def defuse_text(value: Any) -> Any:
     """``value`` with a leading ``'`` when a spreadsheet would run it as a formula.
 
     Plain signed numbers (``-12.5``) are left alone: a spreadsheet reads them as numbers,

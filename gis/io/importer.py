@@ -20,6 +20,7 @@ from gis import catalogue
 from gis._errors import InputError
 from gis.audit import TABLE as AUDIT_TABLE
 from gis.audit import event as audit_event
+from gis.catalogue import Layer
 from gis.coords import in_china
 from gis.crs import STORAGE_EPSG
 from gis.io import archive, readers, tables, validate
@@ -50,7 +51,7 @@ class ImportReport:
     def exit_code(self) -> int:
         return 1 if (self.rejected or self.lost) else 0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "file": self.file,
             "layer": self.layer,
@@ -199,13 +200,18 @@ def import_file(  # noqa: PLR0913 -- the public call and the CLI flags take thes
     return report
 
 
-def _read(path: Path, display: str, source_layer, encoding) -> readers.RawData:
+def _read(
+    path: Path, display: str, source_layer: str | None, encoding: str | None
+) -> readers.RawData:
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
         return tables.read_csv(path, encoding=encoding, display=display)
     if suffix in (".xlsx", ".xlsm"):
         return tables.read_xlsx(path, sheet=source_layer, display=display)
     return readers.read_vector(path, source_layer=source_layer, encoding=encoding, display=display)
+
+
+_Rejected = dict[int, Problem]  # position in the file's rows -> the row's first problem
 
 
 @dataclass(frozen=True)
@@ -220,7 +226,9 @@ class _Options:
     allow_outside: bool
 
 
-def _validate(raw, spec, store, report, opts: _Options):
+def _validate(
+    raw: readers.RawData, spec: Layer, store: Store, report: ImportReport, opts: _Options
+) -> pd.DataFrame:
     """The accepted frame; ``report`` gets every rejected and repaired row.
 
     Checks run column by column (numpy where a rule allows, one check per distinct value
@@ -235,7 +243,7 @@ def _validate(raw, spec, store, report, opts: _Options):
     rejected: dict[int, Problem] = {}
     if spec.geometry is not None:
         df = _geometry_frame(df, raw, spec, report, rows, rejected, opts)
-        df = _fit_geometries(df, spec, report, rows, rejected)
+        df = _fit_geometries(df, spec.geometry, report, rows, rejected)
         _check_locations(df, report, rows, rejected, opts.allow_outside)
     _require_fields(df, raw, spec, report)
     out_cols = {}
@@ -251,7 +259,7 @@ def _validate(raw, spec, store, report, opts: _Options):
     return _accepted(df, spec, out_cols, rejected)
 
 
-def _apply_defaults(df, spec, defaults: dict[str, str]):
+def _apply_defaults(df: pd.DataFrame, spec: Layer, defaults: dict[str, str]) -> pd.DataFrame:
     """Fill the fields the file lacks, and the empty cells of those it has, with the defaults."""
     for k, v in defaults.items():
         spec.field(k)  # unknown field names fail here with the valid list
@@ -262,7 +270,15 @@ def _apply_defaults(df, spec, defaults: dict[str, str]):
     return df
 
 
-def _geometry_frame(df, raw, spec, report, rows, rejected, opts: _Options):
+def _geometry_frame(  # noqa: PLR0913 -- the validation state, passed on
+    df: pd.DataFrame,
+    raw: readers.RawData,
+    spec: Layer,
+    report: ImportReport,
+    rows: list[int],
+    rejected: _Rejected,
+    opts: _Options,
+) -> gpd.GeoDataFrame:
     """The frame with geometries in the input's CRS: read ones, or points built from lon/lat."""
     if isinstance(df, gpd.GeoDataFrame) and df.geometry.name in df.columns:
         in_crs, crs_notes = validate.resolve_crs(raw, opts.crs, report.file)
@@ -289,6 +305,7 @@ def _geometry_frame(df, raw, spec, report, rows, rejected, opts: _Options):
         )
     df, probs = _points(df, rows, opts.swap_xy)
     for i, p in zip(_locate(rows, [p.row for p in probs]), probs, strict=True):
+        assert i is not None  # _points numbers its problems with the rows it was given
         rejected.setdefault(i, p)
     crs = opts.crs
     report.notes.append(
@@ -299,17 +316,19 @@ def _geometry_frame(df, raw, spec, report, rows, rejected, opts: _Options):
     return df
 
 
-def _fit_geometries(df, spec, report, rows, rejected):
+def _fit_geometries(
+    df: gpd.GeoDataFrame, target: str, report: ImportReport, rows: list[int], rejected: _Rejected
+) -> gpd.GeoDataFrame:
     """Each geometry fitted to the layer's type (or rejected), then moved to the storage CRS."""
     geoms = np.asarray(df.geometry.values, dtype=object).copy()
-    for i in np.flatnonzero(~_fits_as_is(geoms, spec.geometry)).tolist():
+    for i in np.flatnonzero(~_fits_as_is(geoms, target)).tolist():
         if i in rejected:
             geoms[i] = None
             continue
         try:
-            fitted, note = validate.fit_geometry(geoms[i], spec.geometry)
+            fitted, note = validate.fit_geometry(geoms[i], target)
         except ValueError as exc:
-            rejected[i] = Problem(rows[i], "geometry", str(exc), _geom_fix(spec.geometry))
+            rejected[i] = Problem(rows[i], "geometry", str(exc), _geom_fix(target))
             geoms[i] = None
             continue
         if note:
@@ -319,7 +338,13 @@ def _fit_geometries(df, spec, report, rows, rejected):
     return df.to_crs(STORAGE_EPSG)
 
 
-def _check_locations(df, report, rows, rejected, allow_outside: bool) -> None:
+def _check_locations(
+    df: gpd.GeoDataFrame,
+    report: ImportReport,
+    rows: list[int],
+    rejected: _Rejected,
+    allow_outside: bool,
+) -> None:
     """Reject rows placed outside China (or off the globe); note a file-wide lat/lon swap."""
     swapped = 0
     geoms = np.asarray(df.geometry.values, dtype=object)
@@ -338,7 +363,9 @@ def _check_locations(df, report, rows, rejected, allow_outside: bool) -> None:
         )
 
 
-def _require_fields(df, raw, spec, report) -> None:
+def _require_fields(
+    df: pd.DataFrame, raw: readers.RawData, spec: Layer, report: ImportReport
+) -> None:
     """Refuse the whole file when a required field (other than the id) has no column."""
     missing = [
         f.name
@@ -355,7 +382,14 @@ def _require_fields(df, raw, spec, report) -> None:
         )
 
 
-def _check_field(f, column, spec, report, rows, rejected) -> list:
+def _check_field(
+    f: catalogue.Field,
+    column: pd.Series,
+    spec: Layer,
+    report: ImportReport,
+    rows: list[int],
+    rejected: _Rejected,
+) -> list[Any]:
     """One field's values as stored; its repairs go to ``report``, its problems to ``rejected``.
 
     Per row the first problem wins: a value that cannot be read, then an unknown name,
@@ -379,7 +413,9 @@ def _check_field(f, column, spec, report, rows, rejected) -> list:
     return values
 
 
-def _reject_unknown_names(name: str, values: list, rows, rejected) -> None:
+def _reject_unknown_names(
+    name: str, values: list[Any], rows: list[int], rejected: _Rejected
+) -> None:
     """Reject the rows whose admin unit or river name :func:`_resolve_names` did not find."""
     what = "admin unit" if name == "admin_code" else "river"
     first = "admin_units" if what == "admin unit" else "rivers"
@@ -393,7 +429,7 @@ def _reject_unknown_names(name: str, values: list, rows, rejected) -> None:
             )
 
 
-def _assign_ids(spec, store, report, n: int, mode: str) -> list[str]:
+def _assign_ids(spec: Layer, store: Store, report: ImportReport, n: int, mode: str) -> list[str]:
     """Ids for a file without an id column, numbered on from the layer's rows when appending."""
     prefix = {"chiefs": "C", "assignments": "A"}.get(spec.name, spec.name[:3].upper())
     start = len(store.read(spec.name)) if mode == "append" else 0
@@ -401,10 +437,12 @@ def _assign_ids(spec, store, report, n: int, mode: str) -> list[str]:
     return [f"{prefix}{start + i + 1:05d}" for i in range(n)]
 
 
-def _check_ids(keys: list, spec, store, rows, rejected, mode: str) -> None:
+def _check_ids(
+    keys: list[Any], spec: Layer, store: Store, rows: list[int], rejected: _Rejected, mode: str
+) -> None:
     """Reject rows whose id is empty, repeated in the file, or (appending) already stored."""
     existing = set(store.read(spec.name)[spec.key]) if mode == "append" else set()
-    seen: set = set()
+    seen: set[Any] = set()
     for i, k in enumerate(keys):
         if k is None:
             rejected.setdefault(
@@ -428,7 +466,9 @@ def _check_ids(keys: list, spec, store, rows, rejected, mode: str) -> None:
         seen.add(k)
 
 
-def _keep_extra_columns(df, spec, report, out_cols: dict) -> None:
+def _keep_extra_columns(
+    df: pd.DataFrame, spec: Layer, report: ImportReport, out_cols: dict[str, list[Any]]
+) -> None:
     """The source's own columns travel along rather than being lost."""
     geom_col = df.geometry.name if isinstance(df, gpd.GeoDataFrame) else None
     extra = [
@@ -445,7 +485,9 @@ def _keep_extra_columns(df, spec, report, out_cols: dict) -> None:
         )
 
 
-def _accepted(df, spec, out_cols: dict, rejected: dict):
+def _accepted(
+    df: pd.DataFrame, spec: Layer, out_cols: dict[str, list[Any]], rejected: _Rejected
+) -> pd.DataFrame:
     """The rows no check rejected, as a frame (a GeoDataFrame in the storage CRS for maps)."""
     keep = [i not in rejected for i in range(len(df))]
     # lists, not arrays: the frame infers each column's type from the values, as before
@@ -524,7 +566,8 @@ def _degrees(column: pd.Series) -> np.ndarray:
     if pd.api.types.is_float_dtype(
         column.dtype
     ):  # numbers from Excel: parse_angle takes them as they are
-        return column.to_numpy(dtype=np.float64, na_value=np.nan)
+        floats: np.ndarray = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        return floats
     if pd.api.types.is_integer_dtype(
         column.dtype
     ):  # whole degrees; larger ints are not plain degrees
@@ -543,7 +586,7 @@ def _fits_as_is(geoms: np.ndarray, target: str) -> np.ndarray:
     """Where fit_geometry would return the geometry unchanged with no note: exactly the
     layer's type, valid, not empty, finite and of sane size."""
     with np.errstate(invalid="ignore"):
-        ok = shapely.get_type_id(geoms) == _TYPE_IDS[target]
+        ok: np.ndarray = shapely.get_type_id(geoms) == _TYPE_IDS[target]
         ok &= ~shapely.is_empty(geoms) & shapely.is_valid(geoms)
         ok &= (np.abs(shapely.bounds(geoms)) <= _SANE_COORD).all(axis=1)
     return ok
@@ -560,7 +603,9 @@ def _inside_china(geoms: np.ndarray) -> np.ndarray:
 _HELPER_COLUMNS = {"river_name", "township_name", "village_name", "reach", "lon", "lat"}
 
 
-def _resolve_names(df, spec, store, report):
+def _resolve_names(
+    df: pd.DataFrame, spec: Layer, store: Store, report: ImportReport
+) -> pd.DataFrame:
     """Registers name things (乡镇, 河流名称, 姓名); turn names into the store's codes."""
     fields = spec.field_names
     if (
@@ -586,9 +631,9 @@ def _resolve_names(df, spec, store, report):
         report.notes.append("admin_code looked up from 乡镇/村 names in the store")
     if "river_code" in fields and "river_code" not in df.columns and "river_name" in df.columns:
         rivers = store.read("rivers")
-        by_name = dict(zip(rivers["name"], rivers["river_code"], strict=True))
+        river_by_name = dict(zip(rivers["name"], rivers["river_code"], strict=True))
         df["river_code"] = [
-            by_name.get(str(n).strip(), f"?{n}") if isinstance(n, str) else None
+            river_by_name.get(str(n).strip(), f"?{n}") if isinstance(n, str) else None
             for n in df["river_name"]
         ]
         report.notes.append("river_code looked up from 河流名称 in the store")
@@ -613,7 +658,14 @@ def _field_fix(f: catalogue.Field) -> str:
     }.get(f.dtype, f"check the value of {f.zh}")
 
 
-def _write_rejects(raw, report, rejects, store, src: Path, layer: str) -> Path:
+def _write_rejects(  # noqa: PLR0913 -- where the file goes depends on each
+    raw: readers.RawData,
+    report: ImportReport,
+    rejects: str | Path | None,
+    store: Store,
+    src: Path,
+    layer: str,
+) -> Path:
     """Each rejected row as read, after its row number, field, reason and fix.
 
     Built column by column (one ``take`` per source column) and written by pandas in chunks;
@@ -627,7 +679,7 @@ def _write_rejects(raw, report, rejects, store, src: Path, layer: str) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     wanted = [p.row for p in report.rejected]
     at = _locate(list(raw.rows), wanted)
-    head = {
+    head: dict[str, list[Any]] = {
         f"_{report.row_word}": wanted,
         "_field": [p.field for p in report.rejected],
         "_reason": [p.reason for p in report.rejected],
@@ -678,7 +730,7 @@ def _write_rejects(raw, report, rejects, store, src: Path, layer: str) -> Path:
 _CHUNK = 100_000  # rejected rows written per batch
 
 
-def _defused(cells: list) -> list:
+def _defused(cells: list[Any]) -> list[Any]:
     """:func:`gis.io.findings.defuse_text` over a column's cells; the rejects file is
     opened in a spreadsheet like any export. Cells that cannot be formulas skip the call."""
     return [defuse_text(v) if v.__class__ is str and v[:1] in FORMULA_LEAD else v for v in cells]
@@ -699,7 +751,7 @@ def _all_text(frame: pd.DataFrame) -> bool:
 _AS_IS = (np.dtype("int64"), np.dtype("float64"), np.dtype("bool"))
 
 
-def _write_rejects_by_row(raw, report, out: Path) -> Path:
+def _write_rejects_by_row(raw: readers.RawData, report: ImportReport, out: Path) -> Path:
     records = []
     for p, i in zip(
         report.rejected, _locate(list(raw.rows), [p.row for p in report.rejected]), strict=True

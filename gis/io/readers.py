@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import fiona
 import geopandas as gpd
@@ -42,7 +42,7 @@ class RawData:
     lost: str | None = None  # what could not be read at all (damaged file)
 
 
-_F = TypeVar("_F", bound=Callable)
+_F = TypeVar("_F", bound=Callable[..., Any])
 _REEXPORT = "check the file is complete and of the type its name says; export it again"
 
 
@@ -55,7 +55,7 @@ def clean_errors(reader: _F) -> _F:
     """
 
     @functools.wraps(reader)
-    def wrapper(path, *args, **kwargs):
+    def wrapper(path: Path, *args: Any, **kwargs: Any) -> Any:
         try:
             return reader(path, *args, **kwargs)
         except RiverChiefError:

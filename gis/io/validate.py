@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -143,7 +144,7 @@ def _safe_names(
     return out, notes
 
 
-def coerce(field: catalogue.Field, value):
+def coerce(field: catalogue.Field, value: Any) -> tuple[Any, str | None]:
     """(value, repair note or None); raises ValueError with the reason."""
     if (
         value is None
@@ -160,7 +161,7 @@ def coerce(field: catalogue.Field, value):
     return _coerce_text(field, value), None
 
 
-def _coerce_number(field: catalogue.Field, value) -> tuple[int | float, str | None]:
+def _coerce_number(field: catalogue.Field, value: Any) -> tuple[int | float, str | None]:
     """A number (whole for ``int`` fields), reading OCR look-alike letters as digits."""
     if isinstance(value, bool):
         raise ValueError(f"'{value}' is not a number")
@@ -185,7 +186,7 @@ def _coerce_number(field: catalogue.Field, value) -> tuple[int | float, str | No
     return num, note
 
 
-def _coerce_bool(value) -> bool:
+def _coerce_bool(value: Any) -> bool:
     """Yes or no from a boolean, 是/否, 1/0 or true/false."""
     if isinstance(value, bool | np.bool_):
         return bool(value)
@@ -197,7 +198,7 @@ def _coerce_bool(value) -> bool:
     raise ValueError(f"'{value}' is not yes/no (use 是/否, 1/0 or true/false)")
 
 
-def _coerce_date(field: catalogue.Field, value) -> str:
+def _coerce_date(field: catalogue.Field, value: Any) -> str:
     """ISO text of a date (or date and time), also from 2026年3月1日 and 2026/3/1."""
     if isinstance(value, datetime | date | pd.Timestamp):
         ts = pd.Timestamp(value)
@@ -208,12 +209,12 @@ def _coerce_date(field: catalogue.Field, value) -> str:
         except (ValueError, OverflowError):
             raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD)") from None
     try:
-        return ts.date().isoformat() if field.dtype == "date" else ts.isoformat()
+        return str(ts.date().isoformat() if field.dtype == "date" else ts.isoformat())
     except (ValueError, NotImplementedError):  # '-5' parses as the year -5, which no date holds
         raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD)") from None
 
 
-def _coerce_text(field: catalogue.Field, value) -> str:
+def _coerce_text(field: catalogue.Field, value: Any) -> str:
     """Stripped text; for a field with a code list, the code of a code, label or level word."""
     text = str(value).strip()
     if isinstance(value, float) and value.is_integer():
@@ -265,7 +266,7 @@ def plain_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def coerce_column(
     field: catalogue.Field, column: pd.Series
-) -> tuple[list, dict[int, str], dict[int, str]]:
+) -> tuple[list[Any], dict[int, str], dict[int, str]]:
     """:func:`coerce` over a whole column, with the same outcome for every value.
 
     Returns ``(values, {position: reason rejected}, {position: repair note})``. Plain decimal
@@ -274,7 +275,7 @@ def coerce_column(
     dictionary look-up per row instead of a full :func:`coerce` call.
     """
     values = column.tolist()
-    out: list = [None] * len(values)
+    out: list[Any] = [None] * len(values)
     errors: dict[int, str] = {}
     notes: dict[int, str] = {}
     rest: range | list[int] = range(len(values))
@@ -282,7 +283,7 @@ def coerce_column(
         rest = _plain_numbers_into(field, column, out)
     elif field.dtype == "str" and field.codes is None:
         rest = _plain_text_into(values, out)
-    memo: dict = {}
+    memo: dict[object, tuple[Any, str | None, str | None]] = {}
     for i in rest:
         v = values[i]
         if v is None or (v.__class__ is float and v != v):
@@ -295,7 +296,7 @@ def coerce_column(
     return out, errors, notes
 
 
-def _plain_numbers_into(field: catalogue.Field, column: pd.Series, out: list) -> list[int]:
+def _plain_numbers_into(field: catalogue.Field, column: pd.Series, out: list[Any]) -> list[int]:
     """Convert the plain decimal cells into ``out`` in one numpy pass; the positions left."""
     pos, nums = plain_numbers(column)
     if not len(pos):
@@ -313,7 +314,7 @@ def _plain_numbers_into(field: catalogue.Field, column: pd.Series, out: list) ->
     return [i for i in range(len(out)) if not done[i]]
 
 
-def _plain_text_into(values: list, out: list) -> list[int]:
+def _plain_text_into(values: list[Any], out: list[Any]) -> list[int]:
     """Strip the text cells of a free-text column into ``out``; the positions left."""
     fast = [False] * len(values)
     for i, v in enumerate(values):
@@ -322,7 +323,9 @@ def _plain_text_into(values: list, out: list) -> list[int]:
     return [i for i in range(len(values)) if not fast[i]]
 
 
-def _coerce_memo(field: catalogue.Field, v, memo: dict) -> tuple:
+def _coerce_memo(
+    field: catalogue.Field, v: Any, memo: dict[object, tuple[Any, str | None, str | None]]
+) -> tuple[Any, str | None, str | None]:
     """``(value, note, error)`` of :func:`coerce` for one cell, once per distinct value."""
     key: object = v if v.__class__ is str else (v.__class__, v)
     try:
@@ -398,7 +401,7 @@ def points_from_table(
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Point geometries from lon/lat columns (decimal or DMS)."""
     problems: list[Problem] = []
-    geoms: list = []
+    geoms: list[Any] = []
     for i, (lon_v, lat_v) in enumerate(zip(df["lon"], df["lat"], strict=True)):
         try:
             lon, lat = parse_angle(lon_v), parse_angle(lat_v)
@@ -449,7 +452,7 @@ def _out_of_range(lon: float, lat: float) -> tuple[str, str] | None:
     return None
 
 
-def _bad(v) -> bool:
+def _bad(v: Any) -> bool:
     try:
         parse_angle(v)
         return False
@@ -457,7 +460,7 @@ def _bad(v) -> bool:
         return True
 
 
-def fit_geometry(geom, target: str):
+def fit_geometry(geom: shapely.Geometry, target: str) -> tuple[shapely.Geometry, str | None]:
     """(geometry in the layer's type, repair note or None); raises ValueError."""
     if geom is None or geom.is_empty:
         raise ValueError("the feature has no geometry (empty, or cut off in a truncated file)")
@@ -501,14 +504,16 @@ def fit_geometry(geom, target: str):
     return geom, note
 
 
-def _only(geom, family: str):
+def _only(geom: shapely.Geometry, family: str) -> shapely.Geometry | None:
     parts = [g for g in getattr(geom, "geoms", [geom]) if _FAMILY.get(g.geom_type) == family]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else shapely.union_all(parts)
 
 
-def check_location(geom, *, allow_outside: bool = False) -> tuple[str, str] | None:
+def check_location(
+    geom: shapely.Geometry, *, allow_outside: bool = False
+) -> tuple[str, str] | None:
     """(reason, fix) when a geometry in EPSG:4490 is not on the globe, or not in China, else None.
 
     ``allow_outside`` accepts places abroad, never coordinates beyond ±180° / ±90°.
