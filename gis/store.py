@@ -467,7 +467,7 @@ def _hold(folder: Path) -> int | None:
     """An exclusive lock on ``folder`` for as long as this write runs (a killed writer's
     lock goes with its process); None where the OS has no flock."""
     try:
-        import fcntl
+        import fcntl  # POSIX only, so imported where it is used
     except ImportError:  # Windows: stale batch folders are small and are left alone
         return None
     fd = os.open(folder, os.O_RDONLY)
@@ -484,8 +484,8 @@ def _remove_stale_batches(target: Path) -> None:
     """Batch folders of writers that were killed: unlocked, and older than a write needs
     to take its lock. A live writer's folder is locked and left alone."""
     try:
-        import fcntl
-    except ImportError:
+        import fcntl  # POSIX only, so imported where it is used
+    except ImportError:  # Windows: no flock, so no batch folder can be told stale
         return
     for folder in target.parent.glob(f".{target.name}.*.batch"):
         with contextlib.suppress(OSError):

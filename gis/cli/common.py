@@ -7,6 +7,7 @@ commands cannot drift apart in their spelling, default or help.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from dataclasses import dataclass
@@ -14,6 +15,9 @@ from pathlib import Path
 
 from gis import datasets
 from gis._errors import InputError, RiverChiefError
+from gis.audit import LOCAL_ROLE, os_user, record
+from gis.gpkg_tx import not_a_geopackage
+from gis.store import GeoPackageStore
 
 #: Options naming a file a command writes (refused when it is the store itself).
 OUTPUTS = ("out", "rejects", "issues")
@@ -76,8 +80,6 @@ def pairs(items: list[str] | None, option: str) -> dict[str, str]:
 
 def open_store(path: str, fix: str = DEMO_FIX):
     """The county store at ``path``; refused when there is none."""
-    from gis.store import GeoPackageStore
-
     store = GeoPackageStore(path)
     if not store.exists():
         raise InputError(f"no store at {path}", fix=fix)
@@ -86,8 +88,6 @@ def open_store(path: str, fix: str = DEMO_FIX):
 
 def iso_date(text: str, option: str):
     """``text`` of ``option`` as a date, or a refusal that says how to write one."""
-    import datetime as dt
-
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -98,9 +98,6 @@ def iso_date(text: str, option: str):
 
 def audit(data: str, action: str, **kw) -> None:
     """The command line's writes go to the audit log as the OS user (local use: no login)."""
-    from gis.audit import LOCAL_ROLE, os_user, record
-    from gis.store import GeoPackageStore
-
     try:
         record(GeoPackageStore(data), who=os_user(), role=LOCAL_ROLE, action=action, **kw)
     except RiverChiefError as exc:  # the data is written; say the log is not, never fail silently
@@ -111,8 +108,6 @@ def guard_store(args: argparse.Namespace) -> None:
     """Refuse before any work: a --data file that is not a GeoPackage (a CSV must never be
     turned into one), and an output file that is the store itself (a symlink or a hard
     link to it included), which exporting would overwrite."""
-    from gis.gpkg_tx import not_a_geopackage
-
     data = getattr(args, "data", None)
     if not data or not Path(data).exists():
         return

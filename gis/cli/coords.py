@@ -5,9 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from gis import coords
 from gis._errors import InputError
 from gis.cli.common import say
+from gis.io import tables
+from gis.io.findings import defuse_formulas
+from gis.patrols.read import HEADERS
 
 EXAMPLE = "riverchief coords convert --from gcj02 --to wgs84 116.404 39.915"
 
@@ -15,11 +21,6 @@ EXAMPLE = "riverchief coords convert --from gcj02 --to wgs84 116.404 39.915"
 def _lonlat(raw, name: str):
     """The lon and lat columns of a table read by :mod:`gis.io.tables`, as floats, found by the
     headers the patrol reader knows (经度/纬度, lon/lat, ...); a refusal names the first bad row."""
-    import numpy as np
-    import pandas as pd
-
-    from gis.patrols.read import HEADERS
-
     low = {str(c).strip().lower(): c for c in raw.frame.columns}
     cols = {
         k: next((low[w.lower()] for w in HEADERS[k] if w.lower() in low), None)
@@ -48,11 +49,6 @@ def _lonlat(raw, name: str):
 
 
 def _convert_file(args) -> int:
-    import numpy as np
-
-    from gis.io import tables
-    from gis.io.findings import defuse_formulas
-
     src = Path(args.file)
     raw = tables.read_xlsx(src) if src.suffix.lower() == ".xlsx" else tables.read_csv(src)
     x, y = coords.convert(*_lonlat(raw, str(src)), src=args.src, dst=args.dst)

@@ -6,13 +6,14 @@ import json
 import sys
 
 from gis import catalogue, search
+from gis.catalogue_doc import to_markdown
 from gis.cli.common import open_store, say
+from gis.inventory import SUMMARY_KEYS, summarize
+from gis.io.findings import export_store
 
 
 def cmd_summary(args) -> int:
     """Print the county inventory computed from the data."""
-    from gis.inventory import SUMMARY_KEYS, summarize
-
     store = open_store(args.data)
     result = summarize(store)
     if args.json:
@@ -29,8 +30,6 @@ def cmd_summary(args) -> int:
 def cmd_layers(args) -> int:
     """List the layer catalogue, one layer's fields, or the whole catalogue as Markdown."""
     if args.markdown:
-        from gis.catalogue_doc import to_markdown
-
         print(to_markdown())
         return 0
     layers = [catalogue.get_layer(args.name)] if args.name else catalogue.LAYERS
@@ -46,8 +45,6 @@ def cmd_layers(args) -> int:
 
 def cmd_export(args) -> int:
     """Write the store as a GeoPackage copy, XLSX sheets or CSV files."""
-    from gis.io.findings import export_store
-
     for f in export_store(open_store(args.data), args.out, layers=args.layers):
         say("export", f"wrote {f}")
     return 0

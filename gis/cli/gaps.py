@@ -6,6 +6,7 @@ import json
 
 from gis import coverage
 from gis.cli.common import open_store, say
+from gis.io.findings import write_findings
 
 #: The findings counted in the plain-text summary, in the order printed.
 COUNTED = (
@@ -21,8 +22,6 @@ COUNTED = (
 
 def cmd_gaps(args) -> int:
     """Run the coverage analysis; write the findings with ``--out``."""
-    from gis.io.findings import write_findings
-
     store = open_store(args.data, fix="pass --data PATH.gpkg")
     say("gaps", "cutting rivers into reaches and checking every assignment ...")
     cov = coverage.analyse(store, level=args.level)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gis import catalogue
+from gis.audit import LOCAL_ROLE, os_user
 from gis.cli.common import pairs
 from gis.io import importer
 
@@ -14,8 +15,6 @@ def importable_layers() -> list[str]:
 
 def cmd_import(args) -> int:
     """Import ``args.file``; the exit code is the report's (0 all rows, 1 some refused)."""
-    from gis.audit import LOCAL_ROLE, os_user
-
     report = importer.import_file(
         args.file,
         args.layer,

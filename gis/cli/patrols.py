@@ -8,8 +8,13 @@ from pathlib import Path
 from gis import coords, datasets
 from gis import rules as rules_mod
 from gis.cli.common import audit, iso_date, open_store, pairs, say, with_fix
+from gis.demo import patrols as demo_patrols
+from gis.demo.patrols import quarter_for
+from gis.io.findings import defuse_formulas, write_findings
+from gis.patrols import analyse, import_tracks, network_from_store
 from gis.patrols.assess import DEFAULT_RULE_SET
-from gis.patrols.clean import CleanOptions
+from gis.patrols.clean import LOCAL_TZ, CleanOptions
+from gis.patrols.io import tracks_for
 
 #: The county rule tables ``--rule-table`` may override.
 RULE_TABLES = ("patrol_validity", "patrol_checks", "patrol_frequency")
@@ -22,8 +27,6 @@ def rule_sets() -> list[str]:
 
 def cmd_import(args) -> int:
     """Import track files, all or nothing per patrol; exit as the import result says."""
-    from gis.patrols import import_tracks, network_from_store
-
     store = open_store(args.data) if not args.dry_run or Path(args.data).exists() else None
     opt = CleanOptions(
         coords=args.coords, chief=args.chief, swap_xy=args.swap_xy, gap_minutes=args.gap_minutes
@@ -32,8 +35,6 @@ def cmd_import(args) -> int:
     net = network_from_store(store) if store is not None and not args.no_offset_check else None
     res = import_tracks(args.files, store, options=opt, net=net, write=not args.dry_run)
     if args.issues and res.cleaned is not None:
-        from gis.io.findings import defuse_formulas
-
         defuse_formulas(res.cleaned.issues()).to_csv(args.issues, index=False, encoding="utf-8-sig")
         say("patrols", f"point issues written to {args.issues}")
     if args.json:
@@ -73,11 +74,6 @@ def cmd_import(args) -> int:
 
 def cmd_report(args) -> int:
     """Compliance per chief, reach and township over ``--from``..``--to``."""
-    from gis.demo.patrols import quarter_for
-    from gis.io.findings import write_findings
-    from gis.patrols import analyse
-    from gis.patrols.io import tracks_for
-
     store = open_store(args.data)
     tracks = tracks_for(
         store,
@@ -99,8 +95,6 @@ def cmd_report(args) -> int:
         rule_overrides=pairs(args.rule_table, "--rule-table"),
     )
     if report.chiefs["submitted"].sum() == 0 and a.patrols["start"].notna().any():
-        from gis.patrols.clean import LOCAL_TZ
-
         local = a.patrols["start"].dt.tz_convert(LOCAL_TZ)
         say(
             "patrols",
@@ -134,8 +128,6 @@ def cmd_report(args) -> int:
 
 def cmd_demo(args) -> int:
     """Simulate the demo county's quarter of patrols (kept unless ``--force``)."""
-    from gis.demo import patrols as demo_patrols
-
     out = Path(args.out)
     if out.exists() and args.force:
         out.unlink()

@@ -6,12 +6,11 @@ import json
 
 from gis import quarries
 from gis.cli.common import open_store, say
+from gis.io.findings import write_findings
 
 
 def cmd_quarries(args) -> int:
     """Check every quarry; write quarries and violations with ``--out``."""
-    from gis.io.findings import write_findings
-
     store = open_store(args.data)
     say("quarries", "measuring along the channel from every structure ...")
     report = quarries.check_quarries(

@@ -5,15 +5,19 @@ Build the demo county, serve the app, set up staff logins.
 
 from __future__ import annotations
 
+import getpass
 import os
 import re
 import subprocess
 import sys
+import threading
+import webbrowser
 from pathlib import Path
 
 from gis import auth, datasets
+from gis._errors import InputError
 from gis.cli.common import say
-from gis.demo import DEFAULT_SEED
+from gis.demo import DEFAULT_SEED, generate
 
 APP = Path(__file__).resolve().parents[2] / "app.py"  # the Streamlit app of the checkout
 DEFAULT_PORT = 8501  # Streamlit's own default
@@ -22,17 +26,12 @@ USER_NAME = re.compile(rf"[A-Za-z0-9_-]{{1,{auth.MAX_USER_NAME}}}")
 
 def cmd_demo(args) -> int:
     """Regenerate the demo county (deterministic for a seed); print the GeoPackage path."""
-    from gis.demo import generate
-
     print(generate(seed=args.seed, out=args.out, progress=lambda m: say("demo", m)))
     return 0
 
 
 def cmd_app(args) -> int:
     """Serve the map app on ``--port`` over ``--data``; open a browser unless ``--headless``."""
-    import threading
-    import webbrowser
-
     env = dict(os.environ, RIVERCHIEF_DATA=str(Path(args.data).resolve()))
     # always headless: a non-headless first run asks for an e-mail address on stdin
     cmd = [
@@ -57,10 +56,6 @@ def cmd_app(args) -> int:
 
 def cmd_hash_password(args) -> int:
     """Print the secrets.toml line (or ``[users.NAME]`` table) for a staff password."""
-    import getpass
-
-    from gis._errors import InputError
-
     password = (
         sys.stdin.readline().rstrip("\n") if args.stdin else getpass.getpass("staff password: ")
     )

@@ -5,9 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import geopandas as gpd
+from shapely.geometry import Point
+
+from gis._errors import InputError
 from gis.cli.common import audit, open_store, pairs, say, with_fix
+from gis.crs import STORAGE_EPSG
 from gis.zones import delineate, write_proposals
 from gis.zones.delineate import DEFAULT_TOLERANCE_M, ZONE_TABLES
+from gis.zones.query import parse_point, read_places, zones_at
 from gis.zones.well import DEFAULT_MATERIAL
 
 
@@ -16,8 +22,6 @@ def cmd_delineate(args) -> int:
 
     Exit 1 when a source has a problem.
     """
-    from gis._errors import InputError
-
     store = open_store(args.data)
     if not args.source and not args.missing:
         raise InputError("say which sources", fix="pass --source CODE ... or --missing")
@@ -54,13 +58,6 @@ def cmd_delineate(args) -> int:
 
 def cmd_query(args) -> int:
     """Name the zones a point, or each feature of a file, falls in."""
-    import geopandas as gpd
-    from shapely.geometry import Point
-
-    from gis._errors import InputError
-    from gis.crs import STORAGE_EPSG
-    from gis.zones.query import parse_point, read_places, zones_at
-
     store = open_store(args.data)
     if bool(args.point) == bool(args.layer):
         raise InputError("give one of --point LON,LAT or --layer FILE")

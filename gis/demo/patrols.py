@@ -10,6 +10,7 @@ The tracks are generated on demand (about 4 M points) rather than shipped.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -19,7 +20,10 @@ import shapely
 from scipy.signal import lfilter
 
 from gis import coords as coords_mod
-from gis.patrols.network import PatrolNetwork
+from gis import datasets
+from gis.patrols.network import PatrolNetwork, network_from_store
+from gis.patrols.read import read_tracks
+from gis.store import GeoPackageStore
 
 QUARTER_START = "2026-07-01"  # Q3 2026: the last full quarter before today
 WEEKS = 13
@@ -273,27 +277,17 @@ def write(points: pd.DataFrame, answer: pd.DataFrame, path) -> None:
 def read(path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The raw points (read as any track file, :func:`gis.patrols.read.read_tracks`) and
     the answer key written beside them by :func:`write`."""
-    from gis.patrols.read import read_tracks
-
     pts = read_tracks(path)[0]
     return pts, pd.read_csv(_key_path(path), keep_default_na=False).replace({"": None})
 
 
 def _key_path(path):
-    from pathlib import Path
-
     p = Path(path)
     return p.with_name(p.stem + "_answer_key.csv")
 
 
 def ensure(path=None, *, store=None, progress: Callable[[float], None] | None = None):
     """The demo quarter's track file, generated (about 30 s) if it is not there yet."""
-    from pathlib import Path
-
-    from gis import datasets
-    from gis.patrols.network import network_from_store
-    from gis.store import GeoPackageStore
-
     path = Path(path or datasets.get_path("demo_patrols"))
     if path.exists() and _key_path(path).exists():
         return path
@@ -313,9 +307,6 @@ def quarter_for(store, *, progress: Callable[[float], None] | None = None):
 
     For the faces (CLI, app): the analysis itself takes whatever ``tracks`` it is given.
     """
-    from pathlib import Path
-
-    from gis import datasets
 
     path = Path(getattr(store, "path", ""))
     if (

@@ -5,7 +5,10 @@ A GeoPackage gets one layer per table, an XLSX one sheet, CSV one file.
 
 from __future__ import annotations
 
+import io
 import re
+import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,7 +17,9 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from gis import catalogue
 from gis._errors import InputError
+from gis.privacy import mask_frame
 
 if TYPE_CHECKING:  # the store is passed in; importing it here is only for the type
     from gis.store import Store
@@ -65,10 +70,6 @@ def write_findings(tables: dict[str, pd.DataFrame], out: str | Path) -> list[Pat
 def as_download(write: Callable[[Path], list[Path]], filename: str) -> bytes:
     """The bytes of one download of what ``write(path)`` writes to ``filename``: the file,
     or for CSV (one file per table) a zip of them all."""
-    import io
-    import tempfile
-    import zipfile
-
     with tempfile.TemporaryDirectory() as tmp:
         files = write(Path(tmp) / filename)
         if Path(filename).suffix.lower() != ".csv":
@@ -85,9 +86,6 @@ def export_store(
 ) -> list[Path]:
     """Every layer of a county store (or ``layers``) as one GeoPackage, XLSX or CSV set;
     ``mask_phones`` for anyone who may not see people's numbers."""
-    from gis import catalogue
-    from gis.privacy import mask_frame
-
     present = store.layers()
     names = [n for n in catalogue.LAYER_NAMES if n in present] if layers is None else list(layers)
     for n in names:

@@ -3,6 +3,7 @@ zone, sources without a zone, and zones of different sources that overlap."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -13,6 +14,8 @@ import shapely
 from gis._errors import InputError, UnknownNameError
 from gis.coords import in_china
 from gis.crs import STORAGE_EPSG, metric_crs
+from gis.io import archive
+from gis.io.readers import read_vector
 from gis.store import Store
 
 # layers whose features can lie inside a zone, and their id column
@@ -128,11 +131,6 @@ def parse_point(text: str) -> tuple[float, float]:
 def read_places(path: str | Path, *, crs=None) -> gpd.GeoSeries:
     """The features of a GIS file (GeoPackage, Shapefile or a zipped one, GeoJSON, KML,
     GPX) as a GeoSeries to pass to :func:`zones_at`. ``crs`` is for a file that has none."""
-    import tempfile
-
-    from gis.io import archive
-    from gis.io.readers import read_vector
-
     src = Path(path)
     with tempfile.TemporaryDirectory(prefix="riverchief-places-") as tmp:
         inner = src
