@@ -51,7 +51,8 @@ def build_map(path: str, mt: float, lg: str):
 lg, path, mt = lang(), str(DATA), mtime()
 meta = load_meta(path, mt)
 st.subheader(
-    f"{md_text(meta.get('county_name', ''))} {md_text(meta.get('county_code', ''))} · {t('overview', lg)}"
+    f"{md_text(meta.get('county_name', ''))} {md_text(meta.get('county_code', ''))} · "
+    f"{t('overview', lg)}"
 )
 summary = load_summary(path, mt)
 left, right = st.columns([1, 2.2])

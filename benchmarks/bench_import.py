@@ -130,7 +130,8 @@ def main() -> None:
             print(
                 f"{case:9s} {args.rows:,} rows: read {r['read']:,}, accepted {r['accepted']:,}, "
                 f"rejected {r['rejected']:,}; import {r['import_s']:.1f} s, with the text report "
-                f"{r['total_s']:.1f} s, CPU {r['cpu_s']:.1f} s (peak RSS {r['peak_mb']:,.0f} MB); --json report "
+                f"{r['total_s']:.1f} s, CPU {r['cpu_s']:.1f} s (peak RSS {r['peak_mb']:,.0f} MB); "
+                "--json report "
                 f"{r['json_s']:.1f} s, {r['json_mb']:.0f} MB (peak {r['json_peak_mb']:,.0f} MB); "
                 f"process wall {r['wall_s']:.1f} s"
             )

@@ -62,7 +62,8 @@ def main() -> None:
     print(f"{'map':<14}{'rounded (MB)':>14}{'full (MB)':>12}{'ratio':>8}{'build+render (s)':>18}")
     for name, (size, secs) in ours.items():
         print(
-            f"{name:<14}{size / 2**20:>14.2f}{ref[name][0] / 2**20:>12.2f}{size / ref[name][0]:>8.2f}{secs:>18.2f}"
+            f"{name:<14}{size / 2**20:>14.2f}{ref[name][0] / 2**20:>12.2f}"
+            f"{size / ref[name][0]:>8.2f}{secs:>18.2f}"
         )
 
 

@@ -1,6 +1,7 @@
 """Matching GPS points to reaches: ours against two shapely/geopandas references, same run.
 
-    .venv/bin/python benchmarks/bench_patrols.py --points 10000000 --ref-points 1000000 --counties 140
+    .venv/bin/python benchmarks/bench_patrols.py --points 10000000 --ref-points 1000000 \\
+        --counties 140
 
 Points are patrol-like: walks along random reaches (7 m steps, 20 m GPS noise), in track
 order as a phone records them; a shuffled copy shows the worst case (no locality).

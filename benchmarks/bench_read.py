@@ -52,18 +52,22 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     print(
-        f"machine: {platform.machine()} {platform.processor() or ''} python {platform.python_version()}, "
-        f"pyogrio {pyogrio.__version__} (GDAL {pyogrio.__gdal_version_string__}), fiona {fiona.__version__}"
+        f"machine: {platform.machine()} {platform.processor() or ''} python "
+        f"{platform.python_version()}, "
+        f"pyogrio {pyogrio.__version__} (GDAL {pyogrio.__gdal_version_string__}), fiona "
+        f"{fiona.__version__}"
     )
     results = {}
     for name, fn in (("pyogrio bulk", bulk), ("fiona record-by-record", record_by_record)):
         sec, n, peak = measure(fn, DATA, args.repeat)
         results[name] = sec
         print(
-            f"{name:<24} {n} features  best {sec * 1000:7.1f} ms  {n / sec:9.0f} features/s  peak {peak / 2**20:6.1f} MiB"
+            f"{name:<24} {n} features  best {sec * 1000:7.1f} ms  {n / sec:9.0f} features/s  peak "
+            f"{peak / 2**20:6.1f} MiB"
         )
     print(
-        f"ratio (record-by-record / bulk): {results['fiona record-by-record'] / results['pyogrio bulk']:.1f}x"
+        "ratio (record-by-record / bulk): "
+        f"{results['fiona record-by-record'] / results['pyogrio bulk']:.1f}x"
     )
 
 

@@ -182,7 +182,8 @@ def main() -> None:
     n = args.counties
     p = province(n)
     print(
-        f"{n} counties: {len(p['rivers'])} rivers, {(p['admin_units']['level'] == 'village').sum()} villages, "
+        f"{n} counties: {len(p['rivers'])} rivers, "
+        f"{(p['admin_units']['level'] == 'village').sum()} villages, "
         f"{os.cpu_count()} cores",
         flush=True,
     )
@@ -194,21 +195,24 @@ def main() -> None:
             f"{k} {v:.1f} s" if isinstance(v, float) else f"{k} {v}" for k, v in r["detail"].items()
         )
         print(
-            f"{step:9s} {r['seconds']:7.1f} s  peak RSS {r['peak'] / 2**30:5.2f} GiB (data {r['base'] / 2**30:4.2f} GiB)"
+            f"{step:9s} {r['seconds']:7.1f} s  peak RSS {r['peak'] / 2**30:5.2f} GiB (data "
+            f"{r['base'] / 2**30:4.2f} GiB)"
             f"  {detail}",
             flush=True,
         )
     ours = rows["ours"]
     seg = ours["detail"]["segment"]
     print(
-        f"ours: {len(ours['result'])} reaches; segmentation {seg:.1f} s + gaps {ours['detail']['gap analysis']:.1f} s "
+        f"ours: {len(ours['result'])} reaches; segmentation {seg:.1f} s + gaps "
+        f"{ours['detail']['gap analysis']:.1f} s "
         f"= {ours['seconds']:.1f} s (goal < 60 s)"
     )
     print(f"bare overlay / our segmentation: {rows['overlay']['seconds'] / seg:.2f}x")
     if "reference" in rows:
         labels, gap = same_reaches(ours["result"], rows["reference"]["result"])
         print(
-            f"same reaches as the reference: labels {'equal' if labels else 'DIFFER'}, ends within {gap:.3f} m"
+            f"same reaches as the reference: labels {'equal' if labels else 'DIFFER'}, ends "
+            f"within {gap:.3f} m"
         )
         print(
             f"reference / our segmentation: {rows['reference']['seconds'] / seg:.1f}x (goal >= 5x)"

@@ -52,7 +52,8 @@ def transaction(path: Path, name: str, df: pd.DataFrame, mode: str) -> None:
 
 def main(sizes: list[int]) -> None:
     print(
-        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}"
     )
     print(f"{'N':>8} {'case':<22} {'transaction s':>14} {'copy+replace s':>15}")
     cases = {

@@ -38,11 +38,11 @@ _CT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Default Extension="xml" ContentType="application/xml"/>
 <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
 <Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
-</Types>"""
+</Types>"""  # noqa: E501 -- XML as Excel writes it
 _RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
 <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>
-</Relationships>"""
+</Relationships>"""  # noqa: E501 -- XML as Excel writes it
 _WB = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"
  xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
@@ -50,7 +50,7 @@ _WB = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 _WB_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
 <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
-</Relationships>"""
+</Relationships>"""  # noqa: E501 -- XML as Excel writes it
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
 
@@ -85,7 +85,8 @@ def write(path: Path, rows, *, dimension: str = "A1", tail: str = "") -> None:
         zf.writestr("xl/_rels/workbook.xml.rels", _WB_RELS)
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
             f.write(
-                f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_NS}><dimension ref="{dimension}"/>'
+                f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_NS}><dimension '
+                f'ref="{dimension}"/>'
                 "<sheetData>".encode()
             )
             buf = []
@@ -132,9 +133,11 @@ CORPUS = {
         tail='<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>',
     ),
     "rows_400000": lambda p: write(p, _register(400_000)),
-    # the largest sheet the limits accept: 8 columns x 500,000 rows = 4,000,000 cells (xlsx_max_cells)
+    # the largest sheet the limits accept: 8 columns x 500,000 rows = 4,000,000 cells
+    # (xlsx_max_cells)
     "cells_at_the_limit": lambda p: write(p, _register(499_999)),
-    # 5 M empty formatted cells packed 400 to 1: refused from the zip directory before any XML is parsed
+    # 5 M empty formatted cells packed 400 to 1: refused from the zip directory before any XML is
+    # parsed
     "styled_empty_cells": lambda p: write(
         p, (f'<row r="{r}">' + '<c s="0"/>' * 1000 + "</row>" for r in range(1, 5002))
     ),
@@ -153,12 +156,15 @@ try:
         outcome = f"read {len(raw.frame)} rows x {raw.frame.shape[1]} columns"
     else:
         from gis.io.importer import import_file
-        rep = import_file(path, "water_sources", data=Path(sys.argv[3]), dry_run=True, rejects=Path(sys.argv[3]).with_suffix(".csv"))
+        store = Path(sys.argv[3])
+        rep = import_file(
+            path, "water_sources", data=store, dry_run=True, rejects=store.with_suffix(".csv")
+        )
         outcome = f"{rep.read} read, {rep.accepted} accepted, {len(rep.rejected)} rejected"
 except RiverChiefError as exc:
     outcome = "refused: " + str(exc).split(": ", 1)[-1][:110]
-print(json.dumps({"seconds": time.perf_counter() - t, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "outcome": outcome}))
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": time.perf_counter() - t, "peak_mb": peak_mb, "outcome": outcome}))
 """
 
 
@@ -193,7 +199,8 @@ def main() -> None:
                     continue
                 r = json.loads(out.stdout.strip().splitlines()[-1])
                 print(
-                    f"  {mode:6s} {r['seconds']:7.1f} s  peak {r['peak_mb']:7.0f} MB  {r['outcome']}"
+                    f"  {mode:6s} {r['seconds']:7.1f} s  peak {r['peak_mb']:7.0f} MB  "
+                    f"{r['outcome']}"
                 )
 
 

@@ -84,7 +84,8 @@ def main() -> None:
     ap.add_argument("--points", type=int, default=1_000_000)
     args = ap.parse_args()
     print(
-        f"machine: {platform.machine()} {platform.processor() or ''}, python {platform.python_version()}"
+        f"machine: {platform.machine()} {platform.processor() or ''}, python "
+        f"{platform.python_version()}"
     )
 
     demo = GeoPackageStore(datasets.get_path("demo"))
@@ -97,7 +98,8 @@ def main() -> None:
     store, t = timed(province, args.counties)
     n_src = len(store.read("water_sources"))
     print(
-        f"province: {args.counties} counties, {len(store.read('rivers'))} rivers, {n_src} sources (built in {t:.1f} s)"
+        f"province: {args.counties} counties, {len(store.read('rivers'))} rivers, {n_src} sources "
+        f"(built in {t:.1f} s)"
     )
     d, t = timed(delineate, store)
     print(
@@ -125,8 +127,10 @@ def main() -> None:
     )
     print(
         f"classify {args.points:,} points against {len(zones)} zones: index {t_index:.2f} s, "
-        f"classify {t_ours:.3f} s = {args.points / t_ours / 1e6:.2f} M points/s; sjoin {t_ref:.2f} s "
-        f"(incl. building points: no) -> {t_ref / t_ours:.1f}x faster; {len(p):,} pairs; identical: {same}; "
+        f"classify {t_ours:.3f} s = {args.points / t_ours / 1e6:.2f} M points/s; sjoin "
+        f"{t_ref:.2f} s "
+        f"(incl. building points: no) -> {t_ref / t_ours:.1f}x faster; {len(p):,} pairs; "
+        f"identical: {same}; "
         f"peak {peak_mb():.0f} MB"
     )
 

@@ -2,20 +2,39 @@
 
 Each works on flat arrays in CSR form (``off[r]:off[r + 1]`` are river ``r``'s rows), so
 a partition of rivers is processed exactly as the whole would be. They release the GIL:
-:func:`gis.reaches.segment` runs partitions of rivers on threads, one per core. The arithmetic repeats
-what the per-river Python code did step for step, so reach ends agree to the last bit.
+:func:`gis.reaches.segment` runs partitions of rivers on threads, one per core. The
+arithmetic repeats what the per-river Python code did step for step, so reach ends agree to
+the last bit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import numpy as np
 from numba import njit
+from numpy.typing import NDArray
+
+_K = TypeVar("_K", bound=Callable[..., Any])
+
+
+def _compiled(fn: _K) -> _K:
+    """``numba.njit(cache=True, nogil=True)``, typed: the kernel keeps its signature."""
+    kernel: _K = njit(cache=True, nogil=True)(fn)
+    return kernel
+
+
+# numba compiles for the arrays it is called with; these say what the callers pass
+F = NDArray[np.float64]
+I = NDArray[np.int64]  # noqa: E741 -- I for integer arrays, beside F and B
+B = NDArray[np.bool_]
 
 EPS = 1e-6  # m: pieces touching within this are one; the same slack as GEOS output noise
 
 
-@njit(cache=True, nogil=True)
-def chainage_table(xy, off):  # pragma: no cover - compiled
+@_compiled
+def chainage_table(xy: F, off: I) -> tuple[F, F]:  # pragma: no cover - compiled
     """Cumulative distance at every vertex, restarting at each river; and segment lengths."""
     n = xy.shape[0]
     cum = np.zeros(n)
@@ -32,10 +51,13 @@ def chainage_table(xy, off):  # pragma: no cover - compiled
     return cum, step
 
 
-@njit(cache=True, nogil=True)
-def _find(xy, order, lo, hi, x, y):  # pragma: no cover - compiled
+@_compiled
+def _find(
+    xy: F, order: I, lo: int, hi: int, x: float, y: float
+) -> int:  # pragma: no cover - compiled
     """Row of vertex (x, y) among ``order[lo:hi]`` (sorted by x, y); -1 if absent or repeated."""
     a, b = lo, hi
+    k: int
     while a < b:
         m = (a + b) // 2
         k = order[m]
@@ -53,8 +75,10 @@ def _find(xy, order, lo, hi, x, y):  # pragma: no cover - compiled
     return k
 
 
-@njit(cache=True, nogil=True)
-def locate_ends(xy, order, off, cum, step, river, p, q):  # pragma: no cover - compiled
+@_compiled
+def locate_ends(
+    xy: F, order: I, off: I, cum: F, step: F, river: I, p: F, q: F
+) -> F:  # pragma: no cover - compiled
     """Chainage of each point ``p[i]`` on river ``river[i]``; ``q[i]`` is its neighbour in the
     piece. GEOS keeps the river's own vertices in a cut piece, so ``p`` is a vertex, or lies
     on one of the two segments meeting at vertex ``q``. NaN where neither holds."""
@@ -81,13 +105,16 @@ def locate_ends(xy, order, off, cum, step, river, p, q):  # pragma: no cover - c
     return out
 
 
-@njit(cache=True, nogil=True)
-def resolve(poff, lo, hi, shared, label, rank, length, sliver_m):  # pragma: no cover - compiled
+@_compiled
+def resolve(
+    poff: I, lo: F, hi: F, shared: B, label: I, rank: I, length: F, sliver_m: float
+) -> tuple[tuple[I, F, F, I], tuple[I, I, F, F, I]]:  # pragma: no cover - compiled
     """One label per chainage interval of each river: a boundary stretch wins, then the
     unit the river is in; where two cover it (a triple point, a river on an edge too short
     for a band) the stretch before goes on if it is one of them, else the label of lower
-    ``rank`` (code order) wins: the answer does not hang on the order pieces were found in. Touching equal labels merge; a span shorter than
-    ``sliver_m`` joins its longer neighbour (the left on a tie), first sliver first.
+    ``rank`` (code order) wins: the answer does not hang on the order pieces were found in.
+    Touching equal labels merge; a span shorter than ``sliver_m`` joins its longer
+    neighbour (the left on a tie), first sliver first.
 
     Returns spans (river, from, to, label) and slivers (river, label, from, to, into)."""
     nr = poff.shape[0] - 1
@@ -107,84 +134,15 @@ def resolve(poff, lo, hi, shared, label, rank, length, sliver_m):  # pragma: no 
         p0, p1 = poff[r], poff[r + 1]
         if p1 == p0:
             continue
-        cuts = np.empty(2 * (p1 - p0) + 2)
-        cuts[0] = 0.0
-        cuts[1] = length[r]
-        cuts[2 : 2 + p1 - p0] = lo[p0:p1]
-        cuts[2 + p1 - p0 :] = hi[p0:p1]
-        cuts = np.unique(cuts)
-        a_ = np.empty(cuts.shape[0])
-        b_ = np.empty(cuts.shape[0])
-        l_ = np.empty(cuts.shape[0], np.int64)
-        m = 0
-        # sweep: pieces enter by start, leave once passed; only those live are looked at
-        by_lo = p0 + np.argsort(lo[p0:p1] - EPS, kind="mergesort")
-        live = np.empty(p1 - p0, np.int64)
-        nl, nxt = 0, 0
-        for k in range(cuts.shape[0] - 1):
-            a, b = cuts[k], cuts[k + 1]
-            mid = (a + b) / 2
-            while nxt < p1 - p0 and lo[by_lo[nxt]] - EPS <= mid:
-                live[nl] = by_lo[nxt]
-                nl += 1
-                nxt += 1
-            w = 0
-            for q in range(nl):
-                if mid <= hi[live[q]] + EPS:
-                    live[w] = live[q]
-                    w += 1
-            nl = w
-            best, best_shared = -1, -1
-            for q in range(nl):
-                i = live[q]
-                if shared[i]:
-                    if best_shared < 0 or rank[label[i]] < rank[label[best_shared]]:
-                        best_shared = i
-                elif best < 0 or rank[label[i]] < rank[label[best]]:
-                    best = i
-            if best_shared >= 0:
-                best = best_shared
-            if b - a <= EPS or best < 0:
-                continue  # a zero-length cut, or outside every unit (beyond the area)
-            lab = label[best]
-            if m > 0 and l_[m - 1] != lab and abs(b_[m - 1] - a) < EPS:
-                for q in range(nl):  # the stretch before also covers this one: keep it
-                    i = live[q]
-                    if label[i] == l_[m - 1] and shared[i] == shared[best]:
-                        lab = l_[m - 1]
-                        break
-            if m > 0 and l_[m - 1] == lab and abs(b_[m - 1] - a) < EPS:
-                b_[m - 1] = b
-            else:
-                a_[m], b_[m], l_[m] = a, b, lab
-                m += 1
+        cuts = _cuts(lo, hi, p0, p1, length[r])
+        a_, b_, l_, m = _sweep(cuts, lo, hi, p0, p1, shared, label, rank)
         while m > 1:
-            i = 0
-            while i < m and b_[i] - a_[i] >= sliver_m:
-                i += 1
-            if i == m:
+            i, into = _first_sliver(a_, b_, m, sliver_m)
+            if i < 0:
                 break
-            if i == 0:
-                into = 1
-            elif i == m - 1:
-                into = i - 1
-            else:
-                into = i - 1 if b_[i - 1] - a_[i - 1] >= b_[i + 1] - a_[i + 1] else i + 1
             v_r[nv], v_l[nv], v_a[nv], v_b[nv], v_i[nv] = r, l_[i], a_[i], b_[i], l_[into]
             nv += 1
-            a_[into] = min(a_[into], a_[i])
-            b_[into] = max(b_[into], b_[i])
-            for k in range(i, m - 1):
-                a_[k], b_[k], l_[k] = a_[k + 1], b_[k + 1], l_[k + 1]
-            m -= 1
-            w = 0  # merge neighbours that now touch with equal labels
-            for k in range(m):
-                if w > 0 and l_[w - 1] == l_[k] and abs(b_[w - 1] - a_[k]) < EPS:
-                    b_[w - 1] = b_[k]
-                else:
-                    a_[w], b_[w], l_[w] = a_[k], b_[k], l_[k]
-                    w += 1
-            m = w
+            m = _absorb(a_, b_, l_, m, i, into)
         for k in range(m):
             s_r[ns], s_a[ns], s_b[ns], s_l[ns] = r, a_[k], b_[k], l_[k]
             ns += 1
@@ -197,18 +155,133 @@ def resolve(poff, lo, hi, shared, label, rank, length, sliver_m):  # pragma: no 
     )
 
 
-@njit(cache=True, nogil=True)
-def _point(xy, cum, step, lo, hi, d, out, w):  # pragma: no cover - compiled
-    k = np.searchsorted(cum[lo:hi], d, side="right") - 1
-    k = min(max(k, 0), hi - lo - 2) + lo
+@_compiled
+def _cuts(lo: F, hi: F, p0: int, p1: int, length: float) -> F:  # pragma: no cover - compiled
+    """The sorted distinct chainages where one river's pieces start or end, 0 and its end."""
+    cuts = np.empty(2 * (p1 - p0) + 2)
+    cuts[0] = 0.0
+    cuts[1] = length
+    cuts[2 : 2 + p1 - p0] = lo[p0:p1]
+    cuts[2 + p1 - p0 :] = hi[p0:p1]
+    return np.unique(cuts)
+
+
+@_compiled
+def _sweep(
+    cuts: F, lo: F, hi: F, p0: int, p1: int, shared: B, label: I, rank: I
+) -> tuple[F, F, I, int]:  # pragma: no cover - compiled
+    """One river's labelled intervals between its cuts, touching equal labels merged:
+    ``(from, to, label, count)``."""
+    a_ = np.empty(cuts.shape[0])
+    b_ = np.empty(cuts.shape[0])
+    l_ = np.empty(cuts.shape[0], np.int64)
+    m = 0
+    # sweep: pieces enter by start, leave once passed; only those live are looked at
+    by_lo = p0 + np.argsort(lo[p0:p1] - EPS, kind="mergesort")
+    live = np.empty(p1 - p0, np.int64)
+    nl, nxt = 0, 0
+    for k in range(cuts.shape[0] - 1):
+        a, b = cuts[k], cuts[k + 1]
+        mid = (a + b) / 2
+        while nxt < p1 - p0 and lo[by_lo[nxt]] - EPS <= mid:
+            live[nl] = by_lo[nxt]
+            nl += 1
+            nxt += 1
+        w = 0
+        for q in range(nl):
+            if mid <= hi[live[q]] + EPS:
+                live[w] = live[q]
+                w += 1
+        nl = w
+        best = _pick(live, nl, shared, label, rank)
+        if b - a <= EPS or best < 0:
+            continue  # a zero-length cut, or outside every unit (beyond the area)
+        lab = label[best]
+        if m > 0 and l_[m - 1] != lab and abs(b_[m - 1] - a) < EPS:
+            for q in range(nl):  # the stretch before also covers this one: keep it
+                i = live[q]
+                if label[i] == l_[m - 1] and shared[i] == shared[best]:
+                    lab = l_[m - 1]
+                    break
+        if m > 0 and l_[m - 1] == lab and abs(b_[m - 1] - a) < EPS:
+            b_[m - 1] = b
+        else:
+            a_[m], b_[m], l_[m] = a, b, lab
+            m += 1
+    return a_, b_, l_, m
+
+
+@_compiled
+def _pick(live: I, nl: int, shared: B, label: I, rank: I) -> int:  # pragma: no cover - compiled
+    """The live piece that labels an interval: a shared (boundary) one first, then the
+    lowest rank; -1 if none is live."""
+    best, best_shared = -1, -1
+    for q in range(nl):
+        i = live[q]
+        if shared[i]:
+            if best_shared < 0 or rank[label[i]] < rank[label[best_shared]]:
+                best_shared = i
+        elif best < 0 or rank[label[i]] < rank[label[best]]:
+            best = i
+    if best_shared >= 0:
+        best = best_shared
+    return best
+
+
+@_compiled
+def _first_sliver(
+    a_: F, b_: F, m: int, sliver_m: float
+) -> tuple[int, int]:  # pragma: no cover - compiled
+    """The first interval shorter than ``sliver_m`` and the neighbour it joins (the longer,
+    the left on a tie); ``(-1, -1)`` when there is none."""
+    i = 0
+    while i < m and b_[i] - a_[i] >= sliver_m:
+        i += 1
+    if i == m:
+        return -1, -1
+    if i == 0:
+        into = 1
+    elif i == m - 1:
+        into = i - 1
+    else:
+        into = i - 1 if b_[i - 1] - a_[i - 1] >= b_[i + 1] - a_[i + 1] else i + 1
+    return i, into
+
+
+@_compiled
+def _absorb(a_: F, b_: F, l_: I, m: int, i: int, into: int) -> int:  # pragma: no cover - compiled
+    """Interval ``i`` joined to ``into``, then touching equal labels merged; the new count."""
+    a_[into] = min(a_[into], a_[i])
+    b_[into] = max(b_[into], b_[i])
+    for k in range(i, m - 1):
+        a_[k], b_[k], l_[k] = a_[k + 1], b_[k + 1], l_[k + 1]
+    m -= 1
+    w = 0  # merge neighbours that now touch with equal labels
+    for k in range(m):
+        if w > 0 and l_[w - 1] == l_[k] and abs(b_[w - 1] - a_[k]) < EPS:
+            b_[w - 1] = b_[k]
+        else:
+            a_[w], b_[w], l_[w] = a_[k], b_[k], l_[k]
+            w += 1
+    return w
+
+
+@_compiled
+def _point(
+    xy: F, cum: F, step: F, lo: int, hi: int, d: float, out: F, w: int
+) -> None:  # pragma: no cover - compiled
+    at = np.searchsorted(cum[lo:hi], d, side="right") - 1
+    k = min(max(int(at), 0), hi - lo - 2) + lo
     t = 0.0 if step[k] == 0 else (d - cum[k]) / step[k]
     t = min(max(t, 0.0), 1.0)
     out[w, 0] = xy[k, 0] + t * (xy[k + 1, 0] - xy[k, 0])
     out[w, 1] = xy[k, 1] + t * (xy[k + 1, 1] - xy[k, 1])
 
 
-@njit(cache=True, nogil=True)
-def slices(xy, off, cum, step, river, a, b):  # pragma: no cover - compiled
+@_compiled
+def slices(
+    xy: F, off: I, cum: F, step: F, river: I, a: F, b: F
+) -> tuple[F, I]:  # pragma: no cover - compiled
     """Coordinates of each river stretch ``a[i]..b[i]`` (what ``shapely.ops.substring``
     gives): the cut point, the river's vertices between, the cut point; CSR by stretch."""
     n = river.shape[0]
@@ -234,8 +307,8 @@ def slices(xy, off, cum, step, river, a, b):  # pragma: no cover - compiled
     return out, count
 
 
-@njit(cache=True, nogil=True)
-def project(xy, off, cum, step, river, pts):  # pragma: no cover - compiled
+@_compiled
+def project(xy: F, off: I, cum: F, step: F, river: I, pts: F) -> F:  # pragma: no cover - compiled
     """``shapely.line_locate_point`` of each point on its river: the first nearest segment.
     A point on the river (within 1e-6 m) is only looked for among the segments whose box
     holds it; any other point gets the full scan."""
@@ -263,8 +336,10 @@ def project(xy, off, cum, step, river, pts):  # pragma: no cover - compiled
     return out
 
 
-@njit(cache=True, nogil=True)
-def _point_segment(x, y, ax, ay, bx, by):  # pragma: no cover - compiled
+@_compiled
+def _point_segment(
+    x: float, y: float, ax: float, ay: float, bx: float, by: float
+) -> tuple[float, float]:  # pragma: no cover - compiled
     """Distance and projection factor, as GEOS computes them (``Distance::pointToSegment``)."""
     dx, dy = bx - ax, by - ay
     len2 = dx * dx + dy * dy
@@ -279,12 +354,13 @@ def _point_segment(x, y, ax, ay, bx, by):  # pragma: no cover - compiled
     return abs(s) * np.sqrt(len2), r
 
 
-@njit(cache=True, nogil=True)
-def _seg_seg(a, b, c, d):  # pragma: no cover - compiled
+@_compiled
+def _seg_seg(a: F, b: F, c: F, d: F) -> float:  # pragma: no cover - compiled
     """Distance between segments ab and cd (0 where they cross)."""
 
-    def orient(p, q, r):
-        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+    def orient(p: F, q: F, r: F) -> float:
+        o: float = (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+        return o
 
     o1, o2, o3, o4 = orient(a, b, c), orient(a, b, d), orient(c, d, a), orient(c, d, b)
     if (
@@ -296,18 +372,30 @@ def _seg_seg(a, b, c, d):  # pragma: no cover - compiled
         and o4 != 0
     ):
         return 0.0
-    return min(
+    dist: float = min(
         _point_segment(c[0], c[1], a[0], a[1], b[0], b[1])[0],
         _point_segment(d[0], d[1], a[0], a[1], b[0], b[1])[0],
         _point_segment(a[0], a[1], c[0], c[1], d[0], d[1])[0],
         _point_segment(b[0], b[1], c[0], c[1], d[0], d[1])[0],
     )
+    return dist
 
 
-@njit(cache=True, nogil=True)
-def _length_near(
-    xy, lo, hi, step, seg, keep, m, x0, y0, x1, y1, tol
-):  # pragma: no cover - compiled
+@_compiled
+def _length_near(  # noqa: PLR0913 -- a compiled kernel takes flat arrays and scalars, no objects
+    xy: F,
+    lo: int,
+    hi: int,
+    step: F,
+    seg: F,
+    keep: I,
+    m: int,
+    x0: float,
+    y0: float,
+    x1: float,
+    y1: float,
+    tol: float,
+) -> float:  # pragma: no cover - compiled
     """Summed length of the river segments ``lo:hi`` (inside the box x0..y1) that come within
     ``tol`` of one of the segments ``seg[keep[:m]]``: an upper bound on the river's length
     inside those segments' buffer."""
@@ -337,8 +425,10 @@ def _length_near(
     return total
 
 
-@njit(cache=True, nogil=True)
-def near_length(xy, off, step, river, edge, eoff, eseg, tol):  # pragma: no cover - compiled
+@_compiled
+def near_length(
+    xy: F, off: I, step: F, river: I, edge: I, eoff: I, eseg: F, tol: float
+) -> F:  # pragma: no cover - compiled
     """For each (river[i], edge[i]): :func:`_length_near` of the edge's segments
     ``eseg[eoff[e]:eoff[e + 1]]``. The river's length inside the edge's buffer cannot
     exceed it, so a pair below ``min_len`` needs no buffer at all."""
@@ -368,10 +458,21 @@ def near_length(xy, off, step, river, edge, eoff, eseg, tol):  # pragma: no cove
     return out
 
 
-@njit(cache=True, nogil=True)
-def _band(
-    xy, lo, hi, cum, step, eseg, tol, min_len, out_lo, out_hi, w0, write
-):  # pragma: no cover - compiled
+@_compiled
+def _band(  # noqa: PLR0913 -- a compiled kernel takes flat arrays and scalars, no objects
+    xy: F,
+    lo: int,
+    hi: int,
+    cum: F,
+    step: F,
+    eseg: F,
+    tol: float,
+    min_len: float,
+    out_lo: F,
+    out_hi: F,
+    w0: int,
+    write: bool,
+) -> int:  # pragma: no cover - compiled
     """Chainage intervals of river vertices ``lo:hi`` inside the flat-capped buffer of the
     segments ``eseg``: the union of one rectangle per segment, which is what GEOS builds
     for a MultiLineString of two-point lines. Returns how many intervals (0 if they add up
@@ -397,31 +498,7 @@ def _band(
             continue
         k = 0
         for e in range(m):
-            px, py, qx, qy = eseg[e, 0], eseg[e, 1], eseg[e, 2], eseg[e, 3]
-            if (
-                max(ax, bx) < min(px, qx) - tol
-                or min(ax, bx) > max(px, qx) + tol
-                or max(ay, by) < min(py, qy) - tol
-                or min(ay, by) > max(py, qy) + tol
-            ):
-                continue
-            ln = np.sqrt((qx - px) * (qx - px) + (qy - py) * (qy - py))
-            if ln == 0:
-                continue
-            ux, uy = (qx - px) / ln, (qy - py) / ln
-            # along the edge segment in [0, ln], across it in [-tol, tol]: Liang-Barsky
-            a0, da = (ax - px) * ux + (ay - py) * uy, (bx - ax) * ux + (by - ay) * uy
-            c0, dc = -(ax - px) * uy + (ay - py) * ux, -(bx - ax) * uy + (by - ay) * ux
-            t0, t1 = 0.0, 1.0
-            for v, dv, lim_lo, lim_hi in ((a0, da, 0.0, ln), (c0, dc, -tol, tol)):
-                if dv == 0:
-                    if v < lim_lo or v > lim_hi:
-                        t0, t1 = 1.0, 0.0
-                else:
-                    ta, tb = (lim_lo - v) / dv, (lim_hi - v) / dv
-                    if ta > tb:
-                        ta, tb = tb, ta
-                    t0, t1 = max(t0, ta), min(t1, tb)
+            t0, t1 = _clip(xy, i, eseg, e, tol)
             if t1 > t0:
                 s0[k], s1[k] = t0, t1
                 k += 1
@@ -447,10 +524,54 @@ def _band(
     return count if total >= min_len else 0
 
 
-@njit(cache=True, nogil=True)
-def band_pieces(
-    xy, off, cum, step, river, edge, eoff, eseg, tol, min_len
-):  # pragma: no cover - compiled
+@_compiled
+def _clip(
+    xy: F, i: int, eseg: F, e: int, tol: float
+) -> tuple[float, float]:  # pragma: no cover - compiled
+    """Fractions ``(t0, t1)`` of river segment ``i`` inside the rectangle of edge segment
+    ``e`` (its length along, ``tol`` either side); ``t1 <= t0`` when they miss."""
+    ax, ay, bx, by = xy[i, 0], xy[i, 1], xy[i + 1, 0], xy[i + 1, 1]
+    px, py, qx, qy = eseg[e, 0], eseg[e, 1], eseg[e, 2], eseg[e, 3]
+    if (
+        max(ax, bx) < min(px, qx) - tol
+        or min(ax, bx) > max(px, qx) + tol
+        or max(ay, by) < min(py, qy) - tol
+        or min(ay, by) > max(py, qy) + tol
+    ):
+        return 1.0, 0.0
+    ln = np.sqrt((qx - px) * (qx - px) + (qy - py) * (qy - py))
+    if ln == 0:
+        return 1.0, 0.0
+    ux, uy = (qx - px) / ln, (qy - py) / ln
+    # along the edge segment in [0, ln], across it in [-tol, tol]: Liang-Barsky
+    a0, da = (ax - px) * ux + (ay - py) * uy, (bx - ax) * ux + (by - ay) * uy
+    c0, dc = -(ax - px) * uy + (ay - py) * ux, -(bx - ax) * uy + (by - ay) * ux
+    t0, t1 = 0.0, 1.0
+    for v, dv, lim_lo, lim_hi in ((a0, da, 0.0, ln), (c0, dc, -tol, tol)):
+        if dv == 0:
+            if v < lim_lo or v > lim_hi:
+                t0, t1 = 1.0, 0.0
+        else:
+            ta, tb = (lim_lo - v) / dv, (lim_hi - v) / dv
+            if ta > tb:
+                ta, tb = tb, ta
+            t0, t1 = max(t0, ta), min(t1, tb)
+    return t0, t1
+
+
+@_compiled
+def band_pieces(  # noqa: PLR0913 -- a compiled kernel takes flat arrays and scalars, no objects
+    xy: F,
+    off: I,
+    cum: F,
+    step: F,
+    river: I,
+    edge: I,
+    eoff: I,
+    eseg: F,
+    tol: float,
+    min_len: float,
+) -> tuple[I, F, F]:  # pragma: no cover - compiled
     """Stretches of river ``river[i]`` that follow edge ``edge[i]`` (see :func:`_band`), for
     rivers that follow it for ``min_len`` at least; CSR by candidate."""
     n = river.shape[0]
@@ -496,8 +617,10 @@ def band_pieces(
     return start, out_lo, out_hi
 
 
-@njit(cache=True, nogil=True)
-def near_ring(xy, off, step, river, unit, box, uoff, useg, tol):  # pragma: no cover - compiled
+@_compiled
+def near_ring(  # noqa: PLR0913 -- a compiled kernel takes flat arrays and scalars, no objects
+    xy: F, off: I, step: F, river: I, unit: I, box: F, uoff: I, useg: F, tol: float
+) -> F:  # pragma: no cover - compiled
     """For each candidate: the summed length of river ``river[i]``'s segments within ``tol``
     of a segment of unit ``unit[i]``'s boundary that meets ``box[i]`` (the other unit's
     box grown by ``tol``). Their shared edge lies on that part of the boundary, so a river

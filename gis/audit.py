@@ -11,8 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import secrets
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:  # the store imports this module for its table name
+    from gis.store import Store
 
 TABLE = "audit_log"
 LOCAL_ROLE = "local"  # the command line: the owner of the file on their own machine
@@ -63,8 +67,8 @@ def event(
     return pd.DataFrame([row])
 
 
-def record(
-    store,
+def record(  # noqa: PLR0913 -- one keyword per column of the audit row, as event() takes
+    store: Store,
     *,
     who: str,
     role: str,
@@ -74,7 +78,7 @@ def record(
     client: str | None = None,
     detail: str | None = None,
     now: dt.datetime | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Append one event to the store's audit log and return it.
 
     For an event that is not itself a write (a login, a download). A write records its
@@ -125,7 +129,8 @@ def record(
         now=now,
     )
     store.write({TABLE: frame}, mode="append")
-    return frame.iloc[0].to_dict()
+    row: dict[str, Any] = frame.iloc[0].to_dict()
+    return row
 
 
 def os_user() -> str:

@@ -31,6 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from gis._errors import InputError
 
@@ -213,7 +214,9 @@ def session_of(user: User) -> Session:
     return Session(user.name, user.role, user.counties)
 
 
-def users_from_secrets(secrets_: Mapping, *, store_county: str | None) -> dict[str, User]:
+def users_from_secrets(
+    secrets_: Mapping[str, object], *, store_county: str | None
+) -> dict[str, User]:
     """The accounts configured in the app's secrets, by name.
 
     Parameters
@@ -266,7 +269,7 @@ def users_from_secrets(secrets_: Mapping, *, store_county: str | None) -> dict[s
     return out
 
 
-def county_of(store) -> str | None:
+def county_of(store: _Store) -> str | None:
     """The county code of a store: its meta ``county_code``, else the code of the one
     county-level unit in ``admin_units``; None when neither says.
 
@@ -291,6 +294,15 @@ def county_of(store) -> str | None:
     admin = store.read("admin_units")
     codes = admin.loc[admin["level"] == "county", "admin_code"].dropna().unique()
     return str(codes[0]) if len(codes) == 1 else None
+
+
+class _Store(Protocol):
+    """What :func:`county_of` needs of a store (the engine's Store; foundations cannot
+    import it)."""
+
+    def meta(self) -> dict[str, str]: ...
+
+    def read(self, layer: str) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -475,14 +487,15 @@ class LoginLimiter:
         """
         with self._lock:
             for kind, value in keys.items():
-                self._tracks.pop((kind, value), None)
+                if value:  # as failed(): empty keys are never counted
+                    self._tracks.pop((kind, value), None)
 
     def clear(self) -> None:
         """Forget every count (tests; an admin restarting the limits)."""
         with self._lock:
             self._tracks.clear()
 
-    def _each(self, keys: Mapping[str, str | None]):
+    def _each(self, keys: Mapping[str, str | None]) -> list[_Track]:
         return [
             t for kind, value in keys.items() if value and (t := self._tracks.get((kind, value)))
         ]

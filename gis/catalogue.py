@@ -103,7 +103,7 @@ class Layer:
     zh: str
     en: str
     fields: tuple[Field, ...]
-    example: dict = field(default_factory=dict)
+    example: dict[str, object] = field(default_factory=dict)
 
     @property
     def field_names(self) -> list[str]:
@@ -132,7 +132,14 @@ class Layer:
         raise UnknownNameError(f"field of layer {self.name}", name, self.field_names)
 
 
-def _f(name, dtype, required, zh, en, codes=None) -> Field:
+def _f(
+    name: str,
+    dtype: str,
+    required: bool,
+    zh: str,
+    en: str,
+    codes: dict[str, tuple[str, str]] | None = None,
+) -> Field:
     return Field(name, dtype, required, zh, en, codes)
 
 

@@ -14,7 +14,7 @@ One GeoPackage per county, stored in CGCS2000 (EPSG:4490); lengths and areas are
 3-degree Gauss-Krüger zone. Tables without geometry (chiefs, assignments) live in the same file.
 
 Chainage (桩号) is metres along the river from its source (the start of the line); `K5+064` means 5064 m.
-"""
+"""  # noqa: E501 -- the lines of layers/README.md as published
 
 
 def to_markdown() -> str:
@@ -35,7 +35,8 @@ def to_markdown() -> str:
         for f in layer.fields:
             codes = "; ".join(f"`{c}` {zh}" for c, (zh, _en) in f.codes.items()) if f.codes else ""
             out.append(
-                f"| `{f.name}` | {f.dtype} | {'是 yes' if f.required else '否 no'} | {f.zh} | {f.en} | {codes} |"
+                f"| `{f.name}` | {f.dtype} | {'是 yes' if f.required else '否 no'} | {f.zh} | "
+                f"{f.en} | {codes} |"
             )
         example = ", ".join(f"{k}={v!r}" for k, v in layer.example.items())
         out.append(f"\n示例 / example: `{example}`\n")

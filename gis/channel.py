@@ -10,6 +10,7 @@ network, the county border).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,7 @@ class Walk:
     """Stretches covered by a walk, and where it stopped short of the distance asked."""
 
     pieces: list[tuple[int, float, float]] = field(default_factory=list)
-    stops: list[dict] = field(default_factory=list)
+    stops: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def length_m(self) -> float:
@@ -96,7 +97,13 @@ class Channel:
     (1207.1, True)
     """
 
-    def __init__(self, net: Network, *, border=None, border_tolerance: float = 200.0) -> None:
+    def __init__(
+        self,
+        net: Network,
+        *,
+        border: shapely.Geometry | None = None,
+        border_tolerance: float = 200.0,
+    ) -> None:
         self.net = net
         self.geoms = net.lines.geometry.values
         self.lengths = np.array([g.length for g in self.geoms])
@@ -256,7 +263,9 @@ class Channel:
                 todo.extend((n, 0.0, d + length - p) for n in downs)
         return walk
 
-    def _stop(self, node: int, kind: str, edge: int, walked: float, wanted: float) -> dict:
+    def _stop(
+        self, node: int, kind: str, edge: int, walked: float, wanted: float
+    ) -> dict[str, Any]:
         x, y = self.net.node_xy[node]
         if self.border is not None and self.border.distance(Point(x, y)) <= self.border_tolerance:
             kind = "county_border"
@@ -284,7 +293,8 @@ class Channel:
             Along the main path (:meth:`Network.next_downstream`).
         """
         for src, dst, sign in ((a, b, 1.0), (b, a, -1.0)):
-            walked, e, p = 0.0, src.edge, src.at_m
+            walked, p = 0.0, src.at_m
+            e: int | None = src.edge
             seen = set()
             while e is not None and e not in seen:
                 if e == dst.edge and dst.at_m >= p:
@@ -294,7 +304,7 @@ class Channel:
                 e, p = self.net.next_downstream(e), 0.0
         return None
 
-    def geometry(self, pieces) -> shapely.Geometry:
+    def geometry(self, pieces: list[tuple[int, float, float]]) -> shapely.Geometry:
         """The stretches of ``pieces`` as one (Multi)LineString in the network's CRS.
 
         Parameters

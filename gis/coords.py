@@ -13,8 +13,11 @@ CRSs (Gauss-Krüger zones, the storage CRS) are :mod:`gis.crs`, which builds on 
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from gis._errors import UnknownNameError
+
+Degrees = NDArray[np.float64]  # lon or lat, 0-d for scalar input
 
 SYSTEMS = ("wgs84", "cgcs2000", "gcj02", "bd09")
 #: Rough extent of China's territory (lon_min, lat_min, lon_max, lat_max): the obfuscation
@@ -26,7 +29,7 @@ _EE = 0.00669342162296594323
 _X_PI = np.pi * 3000.0 / 180.0
 
 
-def in_china(lon, lat):
+def in_china(lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
     """Whether each lon/lat lies inside China's rough bounding box.
 
     Parameters
@@ -49,7 +52,7 @@ def in_china(lon, lat):
     return (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
 
 
-def _gcj_delta(lon, lat):
+def _gcj_delta(lon: Degrees, lat: Degrees) -> tuple[Degrees, Degrees]:
     x, y = lon - 105.0, lat - 35.0
     dlat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
     dlat += (20.0 * np.sin(6.0 * x * np.pi) + 20.0 * np.sin(2.0 * x * np.pi)) * 2.0 / 3.0
@@ -67,7 +70,7 @@ def _gcj_delta(lon, lat):
     return dlon, dlat
 
 
-def wgs84_to_gcj02(lon, lat):
+def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> tuple[Degrees, Degrees]:
     """Forward GCJ-02 obfuscation; points outside China are returned unchanged.
 
     Parameters
@@ -86,7 +89,9 @@ def wgs84_to_gcj02(lon, lat):
     return np.where(inside, lon + dlon, lon), np.where(inside, lat + dlat, lat)
 
 
-def gcj02_to_wgs84(lon, lat, *, tol_deg: float = 1e-10, max_iter: int = 30):
+def gcj02_to_wgs84(
+    lon: ArrayLike, lat: ArrayLike, *, tol_deg: float = 1e-10, max_iter: int = 30
+) -> tuple[Degrees, Degrees]:
     """Iterative inverse of :func:`wgs84_to_gcj02`.
 
     A fixed-point iteration: guess, apply the forward formula, correct by the residual.
@@ -118,7 +123,7 @@ def gcj02_to_wgs84(lon, lat, *, tol_deg: float = 1e-10, max_iter: int = 30):
     return wlon, wlat
 
 
-def gcj02_to_bd09(lon, lat):
+def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[Degrees, Degrees]:
     """GCJ-02 to Baidu BD-09.
 
     Parameters
@@ -137,7 +142,7 @@ def gcj02_to_bd09(lon, lat):
     return z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006
 
 
-def bd09_to_gcj02(lon, lat):
+def bd09_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> tuple[Degrees, Degrees]:
     """Baidu BD-09 to GCJ-02.
 
     Parameters
@@ -156,7 +161,7 @@ def bd09_to_gcj02(lon, lat):
     return z * np.cos(theta), z * np.sin(theta)
 
 
-def _to_wgs(lon, lat, src):
+def _to_wgs(lon: ArrayLike, lat: ArrayLike, src: str) -> tuple[Degrees, Degrees]:
     if src == "gcj02":
         return gcj02_to_wgs84(lon, lat)
     if src == "bd09":
@@ -164,7 +169,7 @@ def _to_wgs(lon, lat, src):
     return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
 
 
-def convert(lon, lat, *, src: str, dst: str):
+def convert(lon: ArrayLike, lat: ArrayLike, *, src: str, dst: str) -> tuple[Degrees, Degrees]:
     """Convert coordinates between any two of :data:`SYSTEMS`.
 
     Parameters

@@ -240,7 +240,7 @@ def levels_not_checked(admin: pd.DataFrame, levels) -> pd.DataFrame:
 analyse = find_gaps
 
 
-def coverage_of(
+def coverage_of(  # noqa: PLR0913 -- analysis signature owned by the capability reshaping
     reaches, assignments, chiefs, *, rivers, reservoirs, signboards, admin, rules, slivers=None
 ) -> Coverage:
     """The analysis proper, on reaches already built (a partition of a province works too)."""
@@ -261,7 +261,11 @@ def coverage_of(
     whole = {
         k for k, v in cands.items() if len(v) == 1 and v[0][0] == -np.inf and v[0][1] == np.inf
     }
-    unassigned, unagreed, holes, dups, covered_ids = [], [], [], [], []
+    unassigned: list[dict] = []
+    unagreed: list[dict] = []
+    holes: list[dict] = []
+    dups: list[dict] = []
+    covered_ids: list[str] = []
     cols = ["reach_id", "river_code", "level", "admin_code", "shared_admin_code", "from_m", "to_m"]
     for idx, (reach_id, river, lv, unit, other, r_from, r_to) in zip(
         reaches.index.tolist(), _tuples(reaches, cols, named=False), strict=True
@@ -393,8 +397,11 @@ def _tuples(df: pd.DataFrame, cols: list[str], *, named: bool = True):
     rows = zip(*values, strict=True)
     if not named:
         return rows
-    Row = namedtuple("Row", ["Index", *cols])
-    return (Row(i, *v) for i, v in zip(df.index.tolist(), rows, strict=True))
+    Row = namedtuple("Row", ["Index", *cols])  # type: ignore[misc]  # fields known at run time
+    return (
+        Row(i, *v)  # type: ignore[call-arg]  # mypy sees no fields in a run-time namedtuple
+        for i, v in zip(df.index.tolist(), rows, strict=True)
+    )
 
 
 def _gaps(
@@ -472,7 +479,7 @@ def signboard_audit(
                     }
                 )
                 continue
-        current = sorted({c for c in cur if c in order}, key=order.get)  # in register order
+        current = sorted({c for c in cur if c in order}, key=order.__getitem__)  # register order
         if not any(person[c] == (b.chief_name, b.chief_phone) for c in current):
             rows.append(
                 {
@@ -480,7 +487,8 @@ def signboard_audit(
                     "kind": "stale_chief",
                     "river_code": b.river_code,
                     "admin_code": b.admin_code,
-                    "detail": f"board shows {b.chief_name} {b.chief_phone}; current: {', '.join(person[c][0] for c in current)}",
+                    "detail": f"board shows {b.chief_name} {b.chief_phone}; "
+                    f"current: {', '.join(person[c][0] for c in current)}",
                 }
             )
     need = reaches[

@@ -130,7 +130,8 @@ def metric_crs(gdf: gpd.GeoDataFrame) -> pyproj.CRS:
     lon, lat = (x0 + x1) / 2, (y0 + y1) / 2
     if in_china(lon, lat):
         return pyproj.CRS.from_epsg(gk_epsg_for_lon(lon))
-    return gdf.estimate_utm_crs()
+    utm: pyproj.CRS = gdf.estimate_utm_crs()  # geopandas is untyped
+    return utm
 
 
 def to_metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
+from numpy.typing import ArrayLike, NDArray
 
 from gis._errors import InputError
 
@@ -30,13 +32,13 @@ class Grid:
     cell: float
     shape: tuple[int, int]
 
-    def center(self, rows, cols):
+    def center(self, rows: ArrayLike, cols: ArrayLike) -> tuple[NDArray[Any], NDArray[Any]]:
         """(x, y) of the centres of cells (rows, cols)."""
         return self.x0 + (np.asarray(cols) + 0.5) * self.cell, self.y0 - (
             np.asarray(rows) + 0.5
         ) * self.cell
 
-    def index(self, x, y):
+    def index(self, x: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.int_], NDArray[np.int_]]:
         """(rows, cols) of the cells holding points (x, y); may fall outside the grid."""
         return (
             np.floor((self.y0 - np.asarray(y)) / self.cell).astype(int),
@@ -168,7 +170,7 @@ class Dem:
             )
         return cls(z, mask, grid, epsg)
 
-    def catchment(self, xs, ys) -> shapely.Geometry:
+    def catchment(self, xs: ArrayLike, ys: ArrayLike) -> shapely.Geometry:
         """Polygon of every cell draining through the cells under the points (x, y).
 
         Parameters
@@ -196,7 +198,7 @@ class Dem:
         cells = np.nonzero(seen)[0]
         if not len(cells):
             return shapely.Polygon()
-        r, c = np.unravel_index(cells, self.z.shape)
-        x, y = self.grid.center(r, c)
+        r, col = np.unravel_index(cells, self.z.shape)
+        x, y = self.grid.center(r, col)
         h = self.grid.cell / 2
         return shapely.coverage_union_all(shapely.box(x - h, y - h, x + h, y + h))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import struct
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import shapely
@@ -198,8 +198,11 @@ def merge(
         conn.execute("DETACH DATABASE tmp")
 
 
-def _master(conn, schema: str) -> list[tuple[str, str, str, str | None]]:
-    return conn.execute(f"SELECT type, name, tbl_name, sql FROM {schema}.sqlite_master").fetchall()
+def _master(conn: sqlite3.Connection, schema: str) -> list[tuple[str, str, str, str | None]]:
+    rows: list[tuple[str, str, str, str | None]] = conn.execute(
+        f"SELECT type, name, tbl_name, sql FROM {schema}.sqlite_master"
+    ).fetchall()
+    return rows
 
 
 def has_table(conn: sqlite3.Connection, name: str) -> bool:
@@ -218,7 +221,7 @@ def has_table(conn: sqlite3.Connection, name: str) -> bool:
     return _has_table(conn, "main", name)
 
 
-def _has_table(conn, schema: str, name: str) -> bool:
+def _has_table(conn: sqlite3.Connection, schema: str, name: str) -> bool:
     return (
         conn.execute(
             f"SELECT 1 FROM {schema}.sqlite_master WHERE type = 'table' AND lower(name) = lower(?)",
@@ -228,12 +231,12 @@ def _has_table(conn, schema: str, name: str) -> bool:
     )
 
 
-def _columns(conn, schema: str, table: str) -> list[tuple[str, str, int]]:
+def _columns(conn: sqlite3.Connection, schema: str, table: str) -> list[tuple[str, str, int]]:
     """(name, declared type, is primary key) of each column."""
     return [(r[1], r[2], r[5]) for r in conn.execute(f"PRAGMA {schema}.table_info({q(table)})")]
 
 
-def _ensure_gpkg_tables(conn) -> None:
+def _ensure_gpkg_tables(conn: sqlite3.Connection) -> None:
     """GPKG system tables the batch needs and the store lacks (a store of plain tables
     gains gpkg_extensions with its first spatial layer), and the batch's SRS rows."""
     have = {n.lower() for t, n, _, _ in _master(conn, "main") if t == "table"}
@@ -251,17 +254,18 @@ def _ensure_gpkg_tables(conn) -> None:
     )
 
 
-def _rtree_names(conn, schema: str, name: str) -> list[str]:
+def _rtree_names(conn: sqlite3.Connection, schema: str, name: str) -> list[str]:
     if not _has_table(conn, schema, "gpkg_geometry_columns"):
         return []
     geoms = conn.execute(
-        f"SELECT column_name FROM {schema}.gpkg_geometry_columns WHERE lower(table_name) = lower(?)",
+        f"SELECT column_name FROM {schema}.gpkg_geometry_columns WHERE lower(table_name) = "
+        "lower(?)",
         (name,),
     ).fetchall()
     return [f"rtree_{name}_{g}" for (g,) in geoms if _has_table(conn, schema, f"rtree_{name}_{g}")]
 
 
-def _drop(conn, name: str) -> None:
+def _drop(conn: sqlite3.Connection, name: str) -> None:
     """The layer, its rtree index and its bookkeeping rows (its triggers go with the table)."""
     for rtree in _rtree_names(conn, "main", name):
         conn.execute(f"DROP TABLE main.{q(rtree)}")
@@ -271,7 +275,9 @@ def _drop(conn, name: str) -> None:
             conn.execute(f"DELETE FROM main.{table} WHERE lower(table_name) = lower(?)", (name,))
 
 
-def _copy_rows(conn, table: str, where: str = "", args: tuple = ()) -> None:
+def _copy_rows(
+    conn: sqlite3.Connection, table: str, where: str = "", args: tuple[object, ...] = ()
+) -> None:
     have = {c.lower() for c, _, _ in _columns(conn, "main", table)}
     cols = ", ".join(q(c) for c, _, _ in _columns(conn, "tmp", table) if c.lower() in have)
     conn.execute(
@@ -279,17 +285,25 @@ def _copy_rows(conn, table: str, where: str = "", args: tuple = ()) -> None:
     )
 
 
-def _create(conn, name: str) -> None:
+def _table_sql(rows: list[tuple[str, str, str, str | None]], name: str) -> str:
+    """The CREATE statement of table ``name`` in a :func:`_master` listing."""
+    sql = next(sql for t, n, _, sql in rows if t == "table" and n == name)
+    if sql is None:  # only SQLite's own internal tables have none
+        raise sqlite3.DatabaseError(f"table {name} has no CREATE statement")
+    return sql
+
+
+def _create(conn: sqlite3.Connection, name: str) -> None:
     """The layer as GDAL made it in the batch file: table, rows, indexes, rtree, bookkeeping
     and, last, the triggers (so copying rows fires none of them)."""
     rows = _master(conn, "tmp")
-    conn.execute(next(sql for t, n, _, sql in rows if t == "table" and n == name))
+    conn.execute(_table_sql(rows, name))
     _copy_rows(conn, name)
     for t, _n, tbl, sql in rows:
         if t == "index" and tbl == name and sql:
             conn.execute(sql)
     for rtree in _rtree_names(conn, "tmp", name):
-        conn.execute(next(sql for t, n, _, sql in rows if t == "table" and n == rtree))
+        conn.execute(_table_sql(rows, rtree))
         _copy_rtree(conn, rtree)
     for table in _PER_LAYER:
         if _has_table(conn, "tmp", table):
@@ -299,7 +313,7 @@ def _create(conn, name: str) -> None:
             conn.execute(sql)
 
 
-def _copy_rtree(conn, rtree: str, into: str | None = None) -> None:
+def _copy_rtree(conn: sqlite3.Connection, rtree: str, into: str | None = None) -> None:
     """The batch's packed index ``tmp.rtree`` copied node for node through the shadow
     tables into ``main.into`` (as sqlite3's ``.dump`` does): ten times faster than
     inserting each box again, and the same tree; its ids are the fids already in place."""
@@ -338,7 +352,7 @@ def next_fid(conn: sqlite3.Connection, name: str) -> int | None:
     return int(last) + 1
 
 
-def _append(conn, name: str) -> None:
+def _append(conn: sqlite3.Connection, name: str) -> None:
     """The batch's rows after the layer's own, with new fids, inside the transaction.
 
     Like GDAL in bulk mode, GDAL's per-row insert triggers (feature count, rtree) are
@@ -372,31 +386,34 @@ def _append(conn, name: str) -> None:
     exprs = ", ".join(e for _, e in pairs)
     paused = _drop_insert_triggers(conn, name)
     conn.execute(
-        f"INSERT INTO main.{q(name)} ({targets}) SELECT {exprs} FROM tmp.{q(name)} ORDER BY {q(tmp_pk)}"
+        f"INSERT INTO main.{q(name)} ({targets}) SELECT {exprs} FROM tmp.{q(name)} ORDER BY "
+        f"{q(tmp_pk)}"
     )
     _append_rtree(conn, name, shift, start, main_pk, main_geom)
     for sql in paused:
         conn.execute(sql)
     if _has_table(conn, "main", "gpkg_ogr_contents"):
         conn.execute(
-            f"UPDATE main.gpkg_ogr_contents SET feature_count = (SELECT count(*) FROM main.{q(name)}) "
+            "UPDATE main.gpkg_ogr_contents SET feature_count = (SELECT count(*) FROM "
+            f"main.{q(name)}) "
             "WHERE lower(table_name) = lower(?)",
             (name,),
         )
     _widen_extent(conn, name)
 
 
-def _geometry_column(conn, schema: str, name: str) -> str | None:
+def _geometry_column(conn: sqlite3.Connection, schema: str, name: str) -> str | None:
     if not _has_table(conn, schema, "gpkg_geometry_columns"):
         return None
     row = conn.execute(
-        f"SELECT column_name FROM {schema}.gpkg_geometry_columns WHERE lower(table_name) = lower(?)",
+        f"SELECT column_name FROM {schema}.gpkg_geometry_columns WHERE lower(table_name) = "
+        "lower(?)",
         (name,),
     ).fetchone()
     return row[0] if row else None
 
 
-def _drop_insert_triggers(conn, name: str) -> list[str]:
+def _drop_insert_triggers(conn: sqlite3.Connection, name: str) -> list[str]:
     """Drop GDAL's per-row insert triggers of ``name``; their SQL, to create them again."""
     wanted = [f"trigger_insert_feature_count_{name}"] + [
         f"{r}_insert" for r in _rtree_names(conn, "main", name)
@@ -412,7 +429,12 @@ def _drop_insert_triggers(conn, name: str) -> list[str]:
 
 
 def _append_rtree(
-    conn, name: str, shift: int, start: int | None, pk: str | None, geom: str | None
+    conn: sqlite3.Connection,
+    name: str,
+    shift: int,
+    start: int | None,
+    pk: str | None,
+    geom: str | None,
 ) -> None:
     """Index the appended rows. When the batch's index already names the final fids and
     is the bigger tree, the layer's few old boxes go into it and it replaces the layer's
@@ -435,7 +457,8 @@ def _append_rtree(
             _copy_rtree(conn, tmp_rtree[0], main_rtree[0])
         else:
             conn.execute(
-                f"INSERT OR REPLACE INTO main.{old} SELECT id + {int(shift)}, minx, maxx, miny, maxy "
+                f"INSERT OR REPLACE INTO main.{old} SELECT id + {int(shift)}, minx, maxx, miny, "
+                "maxy "
                 f"FROM tmp.{rt}"
             )
         return
@@ -447,7 +470,7 @@ def _append_rtree(
     )
 
 
-def _widen_extent(conn, name: str) -> None:
+def _widen_extent(conn: sqlite3.Connection, name: str) -> None:
     cols = ("min_x", "min_y", "max_x", "max_y")
     sel = ", ".join(cols) + ", last_change"
     old = conn.execute(
@@ -469,12 +492,13 @@ def _widen_extent(conn, name: str) -> None:
     )
 
 
-def _merge_meta(conn, table: str, *, count: bool = True) -> None:
+def _merge_meta(conn: sqlite3.Connection, table: str, *, count: bool = True) -> None:
     """Key by key: the batch's values win, other keys stay; then ``revision`` + 1 if ``count``."""
     if not _has_table(conn, "main", table):
         _create(conn, table)
     conn.execute(
-        f"UPDATE main.{q(table)} AS m SET value = (SELECT t.value FROM tmp.{q(table)} AS t WHERE t.key = m.key) "
+        f"UPDATE main.{q(table)} AS m SET value = (SELECT t.value FROM tmp.{q(table)} AS t WHERE "
+        "t.key = m.key) "
         f"WHERE m.key IN (SELECT key FROM tmp.{q(table)}) AND m.key != ?",
         (REVISION_KEY,),
     )
@@ -500,7 +524,7 @@ def _merge_meta(conn, table: str, *, count: bool = True) -> None:
 # fires them), from the GeoPackage geometry header ---
 
 
-def _envelope(blob) -> tuple[float, float, float, float] | None:
+def _envelope(blob: bytes) -> tuple[float, float, float, float] | None:
     """(minx, maxx, miny, maxy) of a GeoPackage geometry blob; None when empty."""
     b = bytes(blob)
     if len(b) < 8 or b[:2] != b"GP" or b[3] & 0x10:  # not a GPKG blob, or the empty flag
@@ -528,11 +552,11 @@ def _bounds_of_wkb(wkb: bytes) -> tuple[float, float, float, float] | None:
 
 
 def _register_geometry_functions(conn: sqlite3.Connection) -> None:
-    def is_empty(blob):
+    def is_empty(blob: bytes | None) -> int | None:
         return None if blob is None else int(_envelope(blob) is None)
 
-    def part(i):
-        def f(blob):
+    def part(i: int) -> Callable[[bytes | None], float | None]:
+        def f(blob: bytes | None) -> float | None:
             env = None if blob is None else _envelope(blob)
             return None if env is None else env[i]
 

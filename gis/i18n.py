@@ -34,7 +34,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "map": ("地图", "Map"),
     "layers_note": (
         "右上角图层控制可开关各图层。底图为离线山体阴影，无需联网。",
-        "Use the layer control (top right) to switch layers. The basemap is an offline hillshade; no internet needed.",
+        "Use the layer control (top right) to switch layers. The basemap is an offline hillshade; "
+        "no internet needed.",
     ),
     "legend": ("图例", "Legend"),
     "hillshade": ("山体阴影(离线)", "Hillshade (offline)"),
@@ -236,7 +237,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "staff_mode": ("工作人员登录", "Staff login"),
     "staff_not_configured": (
         "未配置工作人员密码：运行 `riverchief hash-password`，把输出写入 .streamlit/secrets.toml。",
-        "No staff password is set: run `riverchief hash-password` and put its line in .streamlit/secrets.toml.",
+        "No staff password is set: run `riverchief hash-password` and put its line in "
+        ".streamlit/secrets.toml.",
     ),
     "password": ("密码", "Password"),
     "staff_login": ("登录", "Log in"),
@@ -329,7 +331,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "query_by_file": ("上传文件", "Upload a file"),
     "draw_help": (
         "用地图左侧的多边形或矩形工具绘制范围，完成后显示它涉及的保护区。",
-        "Draw a polygon or rectangle with the tools on the left of the map; the zones it touches appear here.",
+        "Draw a polygon or rectangle with the tools on the left of the map; the zones it touches "
+        "appear here.",
     ),
     "upload_places": (
         "上传点、线或面文件(GeoPackage、Shapefile 压缩包、GeoJSON、KML、GPX)",

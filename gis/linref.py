@@ -144,9 +144,11 @@ class Rivers:
         -------
         float
         """
-        return self._line(river).length
+        return float(self._line(river).length)
 
-    def locate(self, point, *, crs=None, max_distance: float | None = None) -> Location | None:
+    def locate(
+        self, point: Point, *, crs: object = None, max_distance: float | None = None
+    ) -> Location | None:
         """The nearest river to ``point``, the chainage there and the offset distance.
 
         Parameters
@@ -202,7 +204,7 @@ class Rivers:
         self._check(river, chainage_m, line)
         return line.interpolate(chainage_m)
 
-    def extract(self, river: str, from_m: float, to_m: float):
+    def extract(self, river: str, from_m: float, to_m: float) -> shapely.Geometry:
         """The stretch of ``river`` between two chainages (metric CRS).
 
         Parameters
@@ -230,7 +232,7 @@ class Rivers:
         self._check(river, to_m, line)
         return substring(line, from_m, to_m)
 
-    def _line(self, river: str):
+    def _line(self, river: str) -> shapely.LineString:
         try:
             return self.gdf.geometry.loc[river]
         except KeyError:
@@ -239,7 +241,7 @@ class Rivers:
             ) from None
 
     @staticmethod
-    def _check(river, c, line):
+    def _check(river: str, c: float, line: shapely.LineString) -> None:
         if not -0.01 <= c <= line.length + 0.01:
             raise InputError(
                 code="chainage.outside",

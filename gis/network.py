@@ -9,12 +9,15 @@ and lines digitised the wrong way round are detected from the topology and repor
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import ArrayLike, NDArray
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
@@ -267,9 +270,9 @@ def build_network(
     lines: gpd.GeoDataFrame,
     *,
     snap_tolerance: float = 1.0,
-    dem=None,
+    dem: Callable[[NDArray[Any], NDArray[Any]], NDArray[Any]] | None = None,
     near_miss: float = 20.0,
-    main_path=None,
+    main_path: ArrayLike | None = None,
     split_tributaries: bool = True,
 ) -> Network:
     """Build the network of ``lines`` (any CRS; measured in its GK/UTM zone).
@@ -450,7 +453,7 @@ def _cluster(pts: np.ndarray, tol: float) -> np.ndarray:
         else coo_matrix((len(pts), len(pts)))
     )
     _, labels = connected_components(m, directed=False)
-    return labels
+    return np.asarray(labels)
 
 
 def _reversed_by_topology(
@@ -472,7 +475,7 @@ def _reversed_by_topology(
         nbrs[b[e]].append((e, a[e]))
     edge_comp = comp[a]
     for c in range(n_comp):
-        edges = np.nonzero(edge_comp == c)[0]
+        edges = np.nonzero(edge_comp == c)[0].tolist()
         nodes = np.unique(np.concatenate([a[edges], b[edges]]))
         if len(edges) != len(nodes) - 1:
             continue  # not a tree: trust the digitised direction
@@ -490,7 +493,9 @@ def _reversed_by_topology(
     return flip
 
 
-def _orient_towards(outlet: int, nbrs, a) -> dict[int, bool]:
+def _orient_towards(
+    outlet: int, nbrs: list[list[tuple[int, int]]], a: NDArray[Any]
+) -> dict[int, bool]:
     """For each edge, whether it must be flipped to flow towards ``outlet``."""
     flip, seen, todo = {}, {outlet}, deque([outlet])
     while todo:
@@ -504,7 +509,13 @@ def _orient_towards(outlet: int, nbrs, a) -> dict[int, bool]:
     return flip
 
 
-def _topology_issues(gdf, a, b, node_xy, near_miss) -> list[tuple]:
+def _topology_issues(
+    gdf: gpd.GeoDataFrame,
+    a: NDArray[Any],
+    b: NDArray[Any],
+    node_xy: NDArray[Any],
+    near_miss: float,
+) -> list[tuple[Any, ...]]:
     """Dangles near other lines (near misses) and crossings that have no node."""
     out = []
     geoms = gdf.geometry.values
@@ -543,7 +554,9 @@ def _topology_issues(gdf, a, b, node_xy, near_miss) -> list[tuple]:
     return out
 
 
-def _disconnected(a, b, n_nodes, lengths, node_xy) -> list[tuple]:
+def _disconnected(
+    a: NDArray[Any], b: NDArray[Any], n_nodes: int, lengths: NDArray[Any], node_xy: NDArray[Any]
+) -> list[tuple[Any, ...]]:
     """Every connected piece but the longest, reported: a river that joins nothing."""
     n = len(a)
     adj = coo_matrix((np.ones(n), (a, b)), shape=(n_nodes, n_nodes))
@@ -590,7 +603,7 @@ def _main_paths(net: Network, hint: np.ndarray | None) -> dict[int, int]:
     return out
 
 
-def _heading(line, *, at_end: bool, span: float = 50.0) -> float:
+def _heading(line: shapely.LineString, *, at_end: bool, span: float = 50.0) -> float:
     span = min(span, line.length)
     a, b = (line.length - span, line.length) if at_end else (0.0, span)
     p, q = line.interpolate(a), line.interpolate(b)

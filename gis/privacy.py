@@ -7,6 +7,7 @@ app's downloads), so a masked view never leaks a number through another door.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pandas as pd
 from geopandas.array import GeometryDtype
@@ -30,7 +31,7 @@ _IN_TEXT = re.compile(
 _MOBILE_DIGITS = re.compile(r"^(?:86)?1[3-9]\d{9}$")
 
 
-def mask_phone(phone) -> str | None:
+def mask_phone(phone: object) -> str | None:
     """Keep the first three and last four digits: ``138-1234-5678`` -> ``138-****-5678``.
 
     Parameters
@@ -53,12 +54,17 @@ def mask_phone(phone) -> str | None:
     """
     if not isinstance(phone, str) or not phone:
         return None
+    return _mask_digits(phone)
+
+
+def _mask_digits(phone: str) -> str:
+    """:func:`mask_phone` of a text that is not empty."""
     digits = [i for i, ch in enumerate(phone) if ch.isdigit()]
     hide = set(digits[3:-4]) if len(digits) > 7 else set(digits[:-2])
     return "".join("*" if i in hide else ch for i, ch in enumerate(phone))
 
 
-def mask_text(text):
+def mask_text(text: object) -> object:
     """Every phone number inside ``text`` masked (other text unchanged).
 
     Parameters
@@ -79,11 +85,11 @@ def mask_text(text):
         return text
     # the country code stays readable; the number after it is masked as a number alone
     return _IN_TEXT.sub(
-        lambda m: (m.group(1) or "") + mask_phone(m.group(0)[len(m.group(1) or "") :]), text
+        lambda m: (m.group(1) or "") + _mask_digits(m.group(0)[len(m.group(1) or "") :]), text
     )
 
 
-def is_phone_column(name) -> bool:
+def is_phone_column(name: object) -> bool:
     """Whether a column's name says it holds phone numbers.
 
     Parameters
@@ -105,7 +111,7 @@ def is_phone_column(name) -> bool:
     return name in PHONE_FIELDS or any(h in text for h in PHONE_HINTS)
 
 
-def _mask_number(value):
+def _mask_number(value: Any) -> Any:
     """A whole number that is a mobile phone, masked as text; any other value unchanged."""
     try:
         as_int = int(value)
@@ -156,11 +162,11 @@ def mask_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _missing(value) -> bool:
+def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and value != value) or value is pd.NA
 
 
-def _as_text(value) -> str:
+def _as_text(value: object) -> str:
     """A phone cell as text; 13812345678.0 from a float column loses its '.0'."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

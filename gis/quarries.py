@@ -218,7 +218,8 @@ def _zones(store, q, crs, found, include_proposed):
             q.quarry_id.iloc[qi],
             "protection_zone",
             z.zone_id,
-            f"inside the {z.level} protection zone {z.zone_id} of source {z.source_code} ({z.origin})",
+            f"inside the {z.level} protection zone {z.zone_id} of source {z.source_code} "
+            f"({z.origin})",
             0.0,
         )
 

@@ -6,10 +6,15 @@ province can be processed partition by partition.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
+from numpy.typing import NDArray
 
 from gis import _reach_kernels as kernels
 from gis._parallel import map_threads, worker_count
@@ -112,9 +117,7 @@ def segment(
         rings,
         up,
         level,
-        boundary_tolerance,
-        min_boundary_m,
-        sliver_m,
+        _Lengths(boundary_tolerance, min_boundary_m, sliver_m),
     )
     parts = map_threads(
         lambda sl: _segment_part(lines.iloc[sl], *args), lines_partition(lines, workers), workers
@@ -159,8 +162,27 @@ def lines_partition(lines: gpd.GeoDataFrame, workers: int | None) -> list[slice]
     return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
-def _segment_part(lines, codes, ugeo, tree, rings, up, level, tol, min_len, sliver_m):
+@dataclass(frozen=True)
+class _Lengths:
+    """The lengths (m) of :func:`segment` that decide boundary rivers and slivers."""
+
+    tol: float  # boundary_tolerance
+    min_len: float  # min_boundary_m
+    sliver_m: float
+
+
+def _segment_part(
+    lines: gpd.GeoDataFrame,
+    codes: NDArray[Any],
+    ugeo: NDArray[Any],
+    tree: shapely.STRtree,
+    rings: tuple[NDArray[Any], NDArray[Any]],
+    up: dict[str, dict[str, str]],
+    level: str,
+    lengths: _Lengths,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`segment` on some rivers (labels, pairs and kernels are local to the part)."""
+    tol, min_len, sliver_m = lengths.tol, lengths.min_len, lengths.sliver_m
     lgeo = np.asarray(lines.geometry.values)
     river = _River(lgeo)
     ri, ui = tree.query(lgeo, predicate="intersects")  # every (river, unit) that meet
@@ -274,7 +296,15 @@ class _River:
         return code, other
 
 
-def _pieces(river: _River, ri, label, geoms, *, shared: bool, river_of=None):
+def _pieces(
+    river: _River,
+    ri: NDArray[Any],
+    label: NDArray[Any],
+    geoms: NDArray[Any],
+    *,
+    shared: bool,
+    river_of: NDArray[Any] | None = None,
+) -> tuple[NDArray[Any], ...]:
     """(ri, from, to, shared, label) arrays for every line part of ``geoms[i]``, which lies
     on river ``ri[i]`` (or ``river_of[ri[i]]``)."""
     xy, start, k = _line_parts(geoms)
@@ -325,7 +355,16 @@ def _line_parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return xy, start, np.concatenate(owners).astype(np.int64)
 
 
-def _boundary_pieces(river: _River, ri, ui, ugeo, rings, tol, min_len, n_units):
+def _boundary_pieces(  # noqa: PLR0913 -- the part's arrays, passed on as they are
+    river: _River,
+    ri: NDArray[Any],
+    ui: NDArray[Any],
+    ugeo: NDArray[Any],
+    rings: tuple[NDArray[Any], NDArray[Any]],
+    tol: float,
+    min_len: float,
+    n_units: int,
+) -> tuple[NDArray[Any], ...]:
     """Stretches that run along the shared edge of two units both met by the river."""
     # every pair of units met by the same river, in the order the river met them
     start = np.searchsorted(ri, np.arange(len(river.lines) + 1))
@@ -458,7 +497,7 @@ def _pairs(start: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return start[:-1][g] + i, start[:-1][g] + j
 
 
-def _in(gdf: gpd.GeoDataFrame, crs, workers: int | None = None) -> gpd.GeoDataFrame:
+def _in(gdf: gpd.GeoDataFrame, crs: pyproj.CRS, workers: int | None = None) -> gpd.GeoDataFrame:
     """``gdf`` in ``crs``; a large frame is projected in chunks on threads (PROJ releases the
     GIL, and a point's projection does not depend on its neighbours)."""
     if gdf.crs is not None and gdf.crs.equals(crs):
@@ -481,7 +520,8 @@ def _ancestors(admin: gpd.GeoDataFrame) -> dict[str, dict[str, str]]:
     parent = dict(zip(admin["admin_code"], admin["parent_code"], strict=True))
     out = {}
     for code in level:
-        up, c, seen = {}, code, set()
+        up: dict[str, str] = {}
+        c, seen = code, set()
         while c in level and c not in seen:
             seen.add(c)
             up.setdefault(level[c], c)

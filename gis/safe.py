@@ -33,11 +33,11 @@ JOINER = "\u2060"
 _LINKISH = re.compile(r"(?<=\\:)|(?=\\@)|(?<=www)(?=\\\.)", re.IGNORECASE)
 
 
-def _is_missing(value) -> bool:
+def _is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
-def html_text(value) -> str:
+def html_text(value: object) -> str:
     """``value`` as text safe inside HTML (element content or a quoted attribute).
 
     Parameters
@@ -60,7 +60,7 @@ def html_text(value) -> str:
     return "" if _is_missing(value) else html.escape(str(value), quote=True)
 
 
-def md_text(value) -> str:
+def md_text(value: object) -> str:
     """``value`` as Markdown that renders as exactly its own text in Streamlit.
 
     Every Markdown-active character gets a backslash, so links, images, HTML, emphasis,
@@ -110,7 +110,7 @@ def md_frame(df: pd.DataFrame) -> pd.DataFrame:
         The escaped copy.
     """
 
-    def esc(v):
+    def esc(v: object) -> object:
         return md_text(v) if isinstance(v, str) else v
 
     out = df.copy()

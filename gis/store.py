@@ -218,11 +218,11 @@ def conform(df: pd.DataFrame, name: str) -> pd.DataFrame:
     return out
 
 
-def _iso(v):
+def _iso(v: object) -> str | None:
     if v is None:
         return None
     if hasattr(v, "isoformat"):
-        text = v.isoformat()
+        text = str(v.isoformat())
         return text[:-9] if text.endswith("T00:00:00") else text
     return str(v)
 
@@ -252,7 +252,7 @@ class GeoPackageStore:
     ['rivers', 'admin_units', 'reservoirs']
     """
 
-    def __init__(self, path: str | os.PathLike, *, timeout: float = BUSY_TIMEOUT_S) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path)
         self.timeout = timeout
 
@@ -323,7 +323,8 @@ class GeoPackageStore:
         >>> store = GeoPackageStore(datasets.get_path("demo"))
         >>> rivers = store.read("rivers")
         >>> len(rivers), rivers.crs.to_epsg(), list(rivers.columns)
-        (337, 4490, ['river_code', 'name', 'management_level', 'in_register', 'flows_into', 'geometry'])
+        (337, 4490, ['river_code', 'name', 'management_level', 'in_register', 'flows_into',
+        'geometry'])
         >>> rivers["management_level"].value_counts().to_dict()
         {'village': 266, 'township': 47, 'county': 24}
 
@@ -435,7 +436,8 @@ class GeoPackageStore:
         >>> store.version()
         'absent'
         >>> chiefs = pd.DataFrame({"chief_id": ["C1"], "name": ["王平"], "level": ["village"],
-        ...                        "post": ["村支书"], "phone": [None], "admin_code": ["512099001001"]})
+        ...                        "post": ["村支书"], "phone": [None],
+        ...                        "admin_code": ["512099001001"]})
         >>> store.write({"chiefs": chiefs})
         >>> first = store.version()
         >>> store.write({"chiefs": chiefs.assign(chief_id="C2")}, mode="append")
@@ -534,12 +536,9 @@ class GeoPackageStore:
             new = {"schema_version": SCHEMA_VERSION, "crs": f"EPSG:{STORAGE_EPSG}", **(meta or {})}
             starts = self._next_fids(target, [n for n, m in modes.items() if m == "append"])
             for name, df in prepared.items():
-                if (
-                    starts.get(name) is not None and "fid" not in df.columns
-                ):  # GDAL keeps a "fid" column as the fid
-                    df = df.assign(
-                        fid=np.arange(starts[name], starts[name] + len(df), dtype="int64")
-                    )
+                start = starts.get(name)
+                if start is not None and "fid" not in df.columns:  # GDAL keeps a "fid" column
+                    df = df.assign(fid=np.arange(start, start + len(df), dtype="int64"))
                 _write_layer(batch, name, df)
             if not target.exists():
                 new[gpkg_tx.REVISION_KEY] = "1"
@@ -634,11 +633,11 @@ def _explain(exc: BaseException, path: Path, *, free: int | None = None) -> Stor
     return StoreError(code="store.write_failed", params={"path": str(path), "detail": text})
 
 
-def _hold(folder: Path):
+def _hold(folder: Path) -> int | None:
     """An exclusive lock on ``folder`` for as long as this write runs (a killed writer's
     lock goes with its process); None where the OS has no flock."""
     try:
-        import fcntl
+        import fcntl  # POSIX only, so imported where it is used
     except ImportError:  # Windows: stale batch folders are small and are left alone
         return None
     fd = os.open(folder, os.O_RDONLY)
@@ -646,7 +645,7 @@ def _hold(folder: Path):
     return fd
 
 
-def _release(fd) -> None:
+def _release(fd: int | None) -> None:
     if fd is not None:
         os.close(fd)
 
@@ -655,8 +654,8 @@ def _remove_stale_batches(target: Path) -> None:
     """Batch folders of writers that were killed: unlocked, and older than a write needs
     to take its lock. A live writer's folder is locked and left alone."""
     try:
-        import fcntl
-    except ImportError:
+        import fcntl  # POSIX only, so imported where it is used
+    except ImportError:  # Windows: no flock, so no batch folder can be told stale
         return
     for folder in target.parent.glob(f".{target.name}.*.batch"):
         with contextlib.suppress(OSError):
@@ -696,11 +695,11 @@ def _concat(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_layer(path: Path, name: str, df: pd.DataFrame) -> None:
-    kwargs = {}
+    kwargs: dict[str, str | bool | None] = {}
     if isinstance(df, gpd.GeoDataFrame):
         geom_type = catalogue.get_layer(name).geometry
         kwargs["geometry_type"] = geom_type
-        kwargs["promote_to_multi"] = geom_type.startswith("Multi")
+        kwargs["promote_to_multi"] = geom_type is not None and geom_type.startswith("Multi")
     pyogrio.write_dataframe(
         df, path, layer=name, driver="GPKG", layer_options={"OVERWRITE": "YES"}, **kwargs
     )

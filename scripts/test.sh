@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # README command two: set up, make sure Debian's Chromium is there for the browser
-# tests, lint, then run the whole test suite.
+# tests, lint and type-check, then run the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -16,4 +16,5 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/python -m mypy  # gis/, configured in pyproject.toml [tool.mypy]
 exec .venv/bin/python -m pytest "$@"

@@ -24,7 +24,8 @@ def cli_in_english(monkeypatch):
 def realdata() -> Path:
     if not REALDATA.exists():
         pytest.skip(
-            f"real test data not found at {REALDATA} (it sits beside the project in ../shared/realdata)"
+            f"real test data not found at {REALDATA} (it sits beside the project in "
+            "../shared/realdata)"
         )
     return REALDATA
 

@@ -29,7 +29,8 @@ PAYLOADS = [
     "\"';alert(3)//",
     "</script><script>alert(4)</script>",
     "{{7*7}}",
-    " http://203.0.113.9/bare.png :smile: a@203.0.113.9.cn",  # linkified after parsing, if let through
+    " http://203.0.113.9/bare.png :smile: "
+    "a@203.0.113.9.cn",  # linkified after parsing, if let through
 ]
 
 #: The hostile county name: every payload kind at once, shown in the overview's heading.

@@ -29,7 +29,8 @@ pytestmark = pytest.mark.browser
 def app_url(demo_path):
     if CHROMIUM is None:
         pytest.fail(
-            "Debian chromium is not installed: run 'apt-get install chromium' (the test script does this)"
+            "Debian chromium is not installed: run 'apt-get install chromium' (the test script "
+            "does this)"
         )
     with serve_app(demo_path) as (url, _port):
         yield url
@@ -292,7 +293,8 @@ def _pixel(page, lon: float, lat: float) -> tuple[float, float]:
     fr = next(f for f in page.frames if "st_folium" in f.url)
     return tuple(
         fr.evaluate(
-            f"(() => {{ const p = map_div.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }})()"
+            f"(() => {{ const p = map_div.latLngToContainerPoint([{lat}, {lon}]); "
+            "return [p.x, p.y]; })()"
         )
     )
 
@@ -353,7 +355,8 @@ def test_zones_page_answers_a_drawn_polygon(app_url, browser, demo_path):
             break
     fr = next(f for f in page.frames if "st_folium" in f.url)
     fr.evaluate(
-        "map_div.on('draw:created', e => { window.__drawn = JSON.stringify(e.layer.toGeoJSON().geometry); }); 0"
+        "map_div.on('draw:created', e => { window.__drawn = "
+        "JSON.stringify(e.layer.toGeoJSON().geometry); }); 0"
     )
     frame.locator(".leaflet-draw-draw-polygon").click()
     for dx, dy in [(-8, -8), (8, -8), (8, 8), (-8, 8), (-8, -8)]:
@@ -552,7 +555,8 @@ def test_zones_page_answers_an_uploaded_file(app_url, browser, demo_path, tmp_pa
         "512099S001-L2", timeout=30_000
     )  # Q007 lies in S001's level-2 zone
     cells = table.inner_text().split()
-    # feature 1 (Q007) in S001's level-2 zone, feature 2 (Q012) in none, as `zones query --layer` says
+    # feature 1 (Q007) in S001's level-2 zone, feature 2 (Q012) in none, as `zones query --layer`
+    # says
     assert cells[-3:] == ["512099S001-L2", "(level2)", "—"], (
         cells
     )  # one row per feature, in file order

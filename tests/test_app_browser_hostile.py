@@ -287,7 +287,8 @@ def test_gaps_quarries_zones_patrols_data_show_names_as_text(
     good = tmp_path / f"水源{PAYLOADS[4]}.csv"
     good.write_text(
         head
-        + f"A1,甲{PAYLOADS[1]},river,100,否,105.31,30.21,x\nA2,乙{PAYLOADS[6]},river,100,否,30.32,105.22,y\n",
+        + f"A1,甲{PAYLOADS[1]},river,100,否,105.31,30.21,x\n"
+        + f"A2,乙{PAYLOADS[6]},river,100,否,30.32,105.22,y\n",
         encoding="utf-8",
     )
     refused = tmp_path / f"缺列{PAYLOADS[6]}{PAYLOADS[5]}.csv"

@@ -158,7 +158,8 @@ def test_staff_login_unmasks_phones_and_enables_import(demo_copy, monkeypatch):
     at.sidebar.text_input[0].input("wrong")
     at.sidebar.button[0].click().run()
     assert "auth" not in at.session_state and at.sidebar.error[0].value == "密码不正确"
-    auth.LIMITER.clear()  # no wait after the failure (tested with a clock in tests/test_auth_roles.py)
+    # no wait after the failure (tested with a clock in tests/test_auth_roles.py)
+    auth.LIMITER.clear()
     at.sidebar.text_input[0].input("s3cret")
     at.sidebar.button[0].click().run()
     assert at.session_state["auth"].role == "staff"

@@ -227,7 +227,8 @@ def test_the_checks_see_lazy_relative_and_private_imports(tmp_path):
         ("gis/crs.py", "gis.store"),
     ]
     assert floors[("gis/crs.py", "gis.store")] == (
-        "gis/crs.py:4: from .store import GeoPackageStore  — gis/crs.py is on the foundations floor "
+        "gis/crs.py:4: from .store import GeoPackageStore  — gis/crs.py is on the foundations "
+        "floor "
         "and imports gis.store from the higher engine floor"
     )
     assert sorted(_private_violations(imports)) == [("gis/crs.py", "gis.maps", "_base_map")]
@@ -246,7 +247,8 @@ def test_every_floor_entry_names_a_module():
         p for p in FLOORS if not _is_module(p) and not ROOT.joinpath(*p.split(".")).is_dir()
     )
     assert not gone, (
-        f"FLOORS names modules that do not exist; remove them here and in docs/ARCHITECTURE.md: {gone}"
+        "FLOORS names modules that do not exist; remove them here and in docs/ARCHITECTURE.md: "
+        f"{gone}"
     )
 
 
@@ -294,6 +296,7 @@ def test_the_document_shows_each_module_on_its_floor(prefix):
     pattern = re.compile(rf"(?<![\w/]){re.escape(path)}(?!\w)")
     shown = [floor for floor, text in floors.items() if pattern.search(text)]
     assert shown == [FLOORS[prefix]], (
-        f"{path} is on the {FLOORS[prefix]} floor in tests/test_architecture.py but docs/ARCHITECTURE.md "
+        f"{path} is on the {FLOORS[prefix]} floor in tests/test_architecture.py but "
+        "docs/ARCHITECTURE.md "
         f"shows it on {shown or 'no floor'}; keep the two in agreement"
     )

@@ -314,7 +314,10 @@ def test_record_appends(tmp_path):
 
 # --- the app: forged messages, per-county staff, login through the page -----------------------
 
-CHIEF_CSV = "chief_id,name,level,post,phone,admin_code\n512099C9001,伪造,county,副县长,100-0000-9001,512099\n"
+CHIEF_CSV = (
+    "chief_id,name,level,post,phone,admin_code\n"
+    "512099C9001,伪造,county,副县长,100-0000-9001,512099\n"
+)
 
 
 class StubUpload:

@@ -24,7 +24,10 @@ from gis.store import GeoPackageStore
 
 ROOT = Path(__file__).resolve().parents[1]
 REFUSAL = "此操作需工作人员登录：未写入任何数据。"
-CHIEF_CSV = "chief_id,name,level,post,phone,admin_code\n512099C9001,伪造,county,副县长,100-0000-9001,512099\n"
+CHIEF_CSV = (
+    "chief_id,name,level,post,phone,admin_code\n"
+    "512099C9001,伪造,county,副县长,100-0000-9001,512099\n"
+)
 
 # Streamlit as before 1.6x: a trigger reported for a disabled button reaches the script.
 LAUNCH = """

@@ -17,7 +17,8 @@ EVILTRANSFORM = [
     (22.543847, 113.912316, 22.540796131694766, 113.9171764808363),  # Shenzhen
     (39.911954, 116.377817, 39.91334545536069, 116.38404722455657),  # Beijing
 ]
-# wandergis/coordtransform (as pinned by the coordtransform_rs and hutool tests) at (116.404, 39.915)
+# wandergis/coordtransform (as pinned by the coordtransform_rs and hutool tests) at (116.404,
+# 39.915)
 WANDERGIS = {
     "wgs84_to_gcj02": (116.41024449916938, 39.91640428150164),
     "gcj02_to_bd09": (116.41036949371029, 39.92133699351021),

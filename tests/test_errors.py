@@ -285,6 +285,7 @@ def test_zones_page_says_a_bad_point_in_chinese_and_drops_the_old_answer(demo_pa
     assert not at.exception, [e.message for e in at.exception]
     warnings = [plain(w.value) for w in at.warning]
     assert warnings == [
-        "“105.35;30.21”不是一个点。处理：按十进制度写 经度,纬度，如 105.35,30.21(或按所选坐标系写 X,Y)"
+        "“105.35;30.21”不是一个点。处理：按十进制度写 经度,纬度，如 105.35,30.21"
+        "(或按所选坐标系写 X,Y)"
     ]
     assert not any("(CGCS2000)" in c.value for c in at.caption)  # no stale answer under it

@@ -154,6 +154,16 @@ def test_empty_file(tmp_path, name):
         import_file(path, "water_sources", data=tmp_path / "s.gpkg")
 
 
+def test_no_store_given_is_a_refusal_that_says_what_to_pass(tmp_path):
+    """Neither ``store=`` nor ``data=``: an InputError naming the fix, not a TypeError."""
+    path = tmp_path / "s.csv"
+    path.write_text("name,lon,lat\nA,105.3,30.3\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no county store given") as err:
+        import_file(path, "water_sources")
+    assert "data=" in str(err.value)
+    assert list(tmp_path.iterdir()) == [path]  # nothing written anywhere
+
+
 def test_zip_with_parent_paths_is_refused(tmp_path, demo_copy):
     z = tmp_path / "evil.zip"
     with zipfile.ZipFile(z, "w") as zf:
@@ -430,7 +440,7 @@ def test_kml_points(tmp_path):
 <Placemark><name>P2</name><ExtendedData><Data name="placed_by"><value>镇乡</value></Data>
 <Data name="chief_name"><value>李华</value></Data><Data name="chief_phone"><value>100-0000-0002</value></Data></ExtendedData>
 <Point><coordinates>30.3100,105.3100,0</coordinates></Point></Placemark>
-</Document></kml>""",
+</Document></kml>""",  # noqa: E501 -- KML as Google Earth writes it
         encoding="utf-8",
     )
     rep = import_file(kml, "signboards", data=tmp_path / "s.gpkg", field_map={"Name": "board_id"})

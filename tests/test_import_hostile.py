@@ -120,7 +120,8 @@ def test_xlsx_huge_merged_range_is_clipped_to_the_data(tmp_path):
     _with_merge(path, "A3:XFD1048576")  # to the last cell of the sheet, as a hostile file does it
     rep = import_file(path, "water_sources", data=tmp_path / "s.gpkg", dry_run=True)
     # the merge covers the rows that hold data (3 and 4), clipped to the used columns: both take the
-    # top-left value 'A1' everywhere and are rejected row by row -- read at once, not 17 billion cells
+    # top-left value 'A1' everywhere and are rejected row by row -- read at once, not 17 billion
+    # cells
     assert rep.read == 3 and rep.accepted == 1
     assert [p.row for p in rep.rejected] == [3, 4]
 
@@ -548,7 +549,8 @@ def test_a_member_lying_about_its_size_is_stopped_while_extracting(tmp_path):
     with zipfile.ZipFile(z, "w", zipfile.ZIP_STORED) as zf:
         zf.writestr("a.csv", "x" * 5000)
     data = bytearray(z.read_bytes())
-    # declare 10 bytes in both the local header (offset 22) and the central directory entry (offset 24)
+    # declare 10 bytes in both the local header (offset 22) and the central directory entry
+    # (offset 24)
     data[22:26] = struct.pack("<I", 10)
     cd = data.rfind(b"PK\x01\x02")
     data[cd + 24 : cd + 28] = struct.pack("<I", 10)

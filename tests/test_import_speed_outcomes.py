@@ -285,7 +285,10 @@ _KINDS = ("lon", "geometry", "name", "source_type")  # the field each kind of ba
 
 
 def _many(path: Path, n: int, bad_every: int) -> Path:
-    """``n`` sources; row i (0-based) is bad when i % bad_every == 0, of kind (i // bad_every) % 4."""
+    """``n`` sources; row i (0-based) is bad when i % bad_every == 0.
+
+    Of kind (i // bad_every) % 4.
+    """
     i = np.arange(n)
     df = pd.DataFrame(
         {

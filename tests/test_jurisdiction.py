@@ -165,7 +165,8 @@ def test_selection_by_name_or_code_and_its_errors(demo_j, demo_path):
         demo_j.select("township", town["admin_code"]),
     )
     assert by_name.equals(by_code) and by_name.sum() > 0
-    # geometrically: every selected reach touches the township; every reach well inside it is selected
+    # geometrically: every selected reach touches the township; every reach well inside it is
+    # selected
     admin = (
         GeoPackageStore(demo_path)
         .read("admin_units")

@@ -296,7 +296,8 @@ def test_kml_and_geojson_tracks(tmp_path):
     kml.write_text(
         '<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">'
         "<Placemark><name>巡河</name><gx:Track><when>2026-07-01T09:00:00+08:00</when><when>2026-07-01T09:00:06+08:00</when>"
-        "<gx:coord>105.0 30.0 0</gx:coord><gx:coord>105.0001 30.0 0</gx:coord></gx:Track></Placemark></kml>",
+        "<gx:coord>105.0 30.0 0</gx:coord><gx:coord>105.0001 30.0 "
+        "0</gx:coord></gx:Track></Placemark></kml>",
         encoding="utf-8",
     )
     raw, _ = read_tracks(kml)

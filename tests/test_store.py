@@ -1,4 +1,7 @@
-"""The county store: schema round-trips, atomic writes, CRS discipline (transactions: test_store_tx.py)."""
+"""The county store: schema round-trips, atomic writes, CRS discipline.
+
+Transactions are tested in test_store_tx.py.
+"""
 
 from __future__ import annotations
 

@@ -284,7 +284,8 @@ QGIS_LIKE = r"""
 import sqlite3, sys
 conn = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
 assert conn.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
-conn.execute("INSERT INTO chiefs (chief_id, name) VALUES ('QGIS1', '编辑')")  # stays in the -wal file
+# stays in the -wal file
+conn.execute("INSERT INTO chiefs (chief_id, name) VALUES ('QGIS1', '编辑')")
 conn.execute("BEGIN")
 n = conn.execute("SELECT count(*) FROM water_sources").fetchone()[0]  # a read transaction held open
 print("ready", n, flush=True)
@@ -497,7 +498,8 @@ def test_kill_9_at_random_points_leaves_the_old_or_the_new_state(
         left = [f for f in path.parent.rglob("*") if f.is_file() and f != path]
         assert sum(f.stat().st_size for f in left) < size / 4, left  # never a store-sized copy
     print(
-        f"kill -9 ({journal}): {sum(outcomes)} of {runs} runs ended in the new state, {runs - sum(outcomes)} "
+        f"kill -9 ({journal}): {sum(outcomes)} of {runs} runs ended in the new state, "
+        f"{runs - sum(outcomes)} "
         f"in the old; {hot} left a hot journal or WAL, {batches} a batch folder"
     )
 

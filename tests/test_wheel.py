@@ -125,8 +125,8 @@ def test_the_installed_package_finds_its_demo_and_a_cache(venv, tmp_path):
         "print(gis.__file__, d.get_path('demo'), d.get_path('demo_patrols'), t.APP, sep='\\n')"
     )
     purelib = next((venv / "lib").glob("python3*/site-packages")).resolve()
-    gis, demo, patrols, app = map(Path, _run([venv / "bin/python", "-c", code], cwd=tmp_path,
-                                             env=_env(tmp_path)).stdout.split("\n")[:4])  # fmt: skip
+    out = _run([venv / "bin/python", "-c", code], cwd=tmp_path, env=_env(tmp_path)).stdout
+    gis, demo, patrols, app = map(Path, out.split("\n")[:4])
     assert gis == purelib / "gis" / "__init__.py"
     assert demo == purelib / "gis" / "layers" / "demo" / "demo_county.gpkg" and demo.is_file()
     assert patrols == tmp_path / ".cache" / "river-chief-gis" / "demo_patrols.parquet"

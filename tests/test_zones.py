@@ -160,7 +160,8 @@ def test_demo_missing_proposes_exactly_the_19_unzoned_sources(demo_path):
         ("level2", 19),
     ]
     assert (d.zones["origin"] == "proposed").all()
-    # river proposals: level 1 water is 1100 m of channel at the rule's half-width (no branch in 1 km)
+    # river proposals: level 1 water is 1100 m of channel at the rule's half-width (no branch in 1
+    # km)
     river = d.zones[
         d.zones["rule"].str.startswith("default:river_zone_distances")
         & (d.zones["level"] == "level1")

@@ -29,7 +29,8 @@ class Parents:
 
 
 def default_data() -> str:
-    """The county store a command uses without ``--data``: $RIVERCHIEF_DATA, else the demo county."""
+    """The county store a command uses without ``--data``: $RIVERCHIEF_DATA, else the demo
+    county."""
     return os.environ.get("RIVERCHIEF_DATA") or str(datasets.get_path("demo"))
 
 
@@ -46,7 +47,8 @@ def parents() -> Parents:
     out = argparse.ArgumentParser(add_help=False)
     out.add_argument(
         "--out",
-        help="write the findings: FILE.gpkg (layers), FILE.xlsx (sheets) or FILE.csv (one file per table)",
+        help="write the findings: FILE.gpkg (layers), FILE.xlsx (sheets) or FILE.csv "
+        "(one file per table)",
     )
     return Parents(data, js, out)
 

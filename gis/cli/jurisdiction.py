@@ -71,7 +71,8 @@ def cmd_jurisdiction(args) -> int:
         return 0
     for r in rows:
         print(
-            f"{r['reach_id']:<22}{r['river_name'] or '':<8}{r['chainage']:<20}{r['length_m']:>9,.0f} m  "
+            f"{r['reach_id']:<22}{r['river_name'] or '':<8}{r['chainage']:<20}"
+            f"{r['length_m']:>9,.0f} m  "
             + " / ".join(f"{lv}: {', '.join(r[lv]) or '-'}" for lv in jurisdiction.LEVELS)
         )
     print(

@@ -128,7 +128,8 @@ def cmd_report(args) -> int:
             f"({g['compliant'].mean():.0%})  valid patrols {int(g['valid'].sum()):>6}"
         )
     print(
-        f"  reaches never patrolled: {int(report.reaches['never_patrolled'].sum())} of {len(report.reaches)}"
+        f"  reaches never patrolled: {int(report.reaches['never_patrolled'].sum())} "
+        f"of {len(report.reaches)}"
     )
     print(f"  suspicious patrols: {len(report.suspicious)}")
     return 0

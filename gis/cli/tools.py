@@ -1,4 +1,5 @@
-"""``demo``, ``app`` and ``hash-password``: build the demo county, serve the app, set up staff logins."""
+"""``demo``, ``app`` and ``hash-password``: build the demo county, serve the app, set up staff
+logins."""
 
 from __future__ import annotations
 

@@ -12,7 +12,8 @@ COMMANDS = {"zones": "drinking-water protection zones: delineate proposals, quer
 
 
 def cmd_delineate(args) -> int:
-    """Propose zones by HJ 338-2018; save them with ``--write``; exit 1 when a source has a problem."""
+    """Propose zones by HJ 338-2018; save them with ``--write``; exit 1 when a source has a
+    problem."""
     from gis._errors import InputError
     from gis.zones import delineate, write_proposals
 

@@ -20,7 +20,7 @@ def spread_seeds(cells: np.ndarray, k: int, rng: np.random.Generator, shape) -> 
     """Farthest-point sampling of ``k`` seed cells among ``cells`` (flat indices)."""
     rows, cols = np.unravel_index(cells, shape)
     pts = np.column_stack([rows, cols]).astype(float)
-    first = rng.integers(len(cells))
+    first = int(rng.integers(len(cells)))
     chosen = [first]
     dist = np.hypot(*(pts - pts[first]).T)
     for _ in range(k - 1):

@@ -6,7 +6,8 @@ DEM. :mod:`gis.demo.export` writes it to a GeoPackage in EPSG:4490.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -15,6 +16,7 @@ import shapely
 from shapely.geometry import Point
 
 from gis.demo import waters
+from gis.demo.context import AnswerKey, County
 from gis.demo.landscape import Landscape, build_landscape, cell_point
 from gis.demo.names import NameMaker
 from gis.demo.people import build_people
@@ -28,31 +30,53 @@ class Demo:
     layers: dict[str, pd.DataFrame]
 
 
-class _Key:
-    def __init__(self) -> None:
-        self.rows: list[dict] = []
-
-    def add(self, kind: str, layer: str, **kw) -> None:
-        self.rows.append(
-            {"item_id": f"K{len(self.rows) + 1:04d}", "kind": kind, "layer": layer, **kw}
-        )
-
-
 def build(seed: int = 2024) -> Demo:
     rng = np.random.default_rng(seed)
     land = build_landscape(rng)
     names = NameMaker(rng)
-    key = _Key()
-    L: dict[str, pd.DataFrame] = {}
-
-    # --- rivers ---------------------------------------------------------------------
     rids = sorted(land.lines, key=lambda r: -land.lines[r].length)
-    code = {rid: f"{COUNTY_CODE}R{i + 1:03d}" for i, rid in enumerate(rids)}
-    rank = {rid: i for i, rid in enumerate(rids)}
-    county_rivers = set(rids[:N_COUNTY_RIVERS])
+    c = County(
+        land,
+        rng,
+        names,
+        AnswerKey(),
+        rids,
+        code={rid: f"{COUNTY_CODE}R{i + 1:03d}" for i, rid in enumerate(rids)},
+        rank={rid: i for i, rid in enumerate(rids)},
+        county_rivers=set(rids[:N_COUNTY_RIVERS]),
+    )
+    L: dict[str, pd.DataFrame] = {}
+    L["rivers"] = _rivers(c)
+    L["admin_units"] = _admin_units(c)
+    township_of = _township_finder(land)
+    structures: list[dict] = []
+    L["reservoirs"] = _reservoirs(c, structures)
+    sources = _Sources()
+    _river_intakes(c, sources, structures, township_of)
+    _reservoir_sources(c, sources, structures)
+    _wells(c, sources, township_of)
+    water_sources = gpd.GeoDataFrame(sources.rows, crs=GK_EPSG)
+    L["water_sources"] = water_sources.drop(columns=["_rid", "_c"])
+    L["protection_zones"] = gpd.GeoDataFrame(sources.zones, crs=GK_EPSG)
+    zones_union = shapely.union_all(np.array(L["protection_zones"].geometry, dtype=object))
+    _bridges(c, structures)
+    _river_works(c, structures)
+    quarries, mining = place_quarries(c, structures, water_sources, zones_union)
+    L["structures"] = gpd.GeoDataFrame(structures, crs=GK_EPSG)
+    L["quarries"] = gpd.GeoDataFrame(quarries, crs=GK_EPSG)
+    L["mining_zones"] = gpd.GeoDataFrame(mining, crs=GK_EPSG)
+    L["management_ranges"] = _management_ranges(c)
+    L.update(build_people(c))
+    L["answer_key"] = pd.DataFrame(c.key.rows)
+    return Demo(land, L)
+
+
+def _rivers(c: County) -> gpd.GeoDataFrame:
+    """The rivers layer, longest first; sets ``c.rname``."""
+    land, rng = c.land, c.rng
     rows = []
-    for rid in rids:
-        i = rank[rid]
+    for rid in c.rids:
+        i = c.rank[rid]
         suffix = (
             "江"
             if i < 2
@@ -64,22 +88,25 @@ def build(seed: int = 2024) -> Demo:
         parent = land.rivers[rid].parent
         rows.append(
             {
-                "river_code": code[rid],
-                "name": names.place(suffix),
+                "river_code": c.code[rid],
+                "name": c.names.place(suffix),
                 "management_level": level,
                 "in_register": i < N_REGISTER,
-                "flows_into": code[parent] if parent is not None else None,
+                "flows_into": c.code[parent] if parent is not None else None,
                 "geometry": land.lines[rid],
             }
         )
     rivers = gpd.GeoDataFrame(rows, crs=GK_EPSG)
-    L["rivers"] = rivers
-    rname = dict(zip(rivers.river_code, rivers.name, strict=True))
+    c.rname = dict(zip(rivers.river_code, rivers.name, strict=True))
+    return rivers
 
-    # --- admin units --------------------------------------------------------------
+
+def _admin_units(c: County) -> gpd.GeoDataFrame:
+    """County, townships (镇 or 乡) and villages; sets ``c.t_code``, ``c.t_name``, ``c.v_code``."""
+    land, names = c.land, c.names
     n_t = len(land.townships)
-    t_is_town = rng.permutation(n_t) < 40
-    t_code, t_name, v_code, v_name = [], [], [], []
+    t_is_town = c.rng.permutation(n_t) < 40
+    t_code, t_name, v_code, v_name = c.t_code, c.t_name, c.v_code, []
     towns = iter(range(100, 200))
     xiang = iter(range(200, 300))
     for t in range(n_t):
@@ -119,21 +146,30 @@ def build(seed: int = 2024) -> Demo:
         }
         for v in range(len(v_code))
     ]
-    L["admin_units"] = gpd.GeoDataFrame(admin_rows, crs=GK_EPSG)
+    return gpd.GeoDataFrame(admin_rows, crs=GK_EPSG)
+
+
+def _township_finder(land: Landscape) -> Callable[[Point], int]:
+    """The township a point lies in (the nearest one for a point outside them all)."""
     t_tree = shapely.STRtree(np.array(land.townships, dtype=object))
 
     def township_of(pt) -> int:
         hits = t_tree.query(pt, predicate="intersects")
         return int(hits[0]) if len(hits) else int(t_tree.nearest(pt))
 
-    # --- reservoirs and dams ------------------------------------------------------------
-    res_plan = waters.place_reservoirs(land, rng, county_rivers)
-    res_rows, structures = [], []
-    for i, r in enumerate(res_plan):
+    return township_of
+
+
+def _reservoirs(c: County, structures: list[dict]) -> gpd.GeoDataFrame:
+    """The reservoirs layer, each dam into ``structures``; sets ``c.res_plan``."""
+    land, code = c.land, c.code
+    c.res_plan = waters.place_reservoirs(land, c.rng, c.county_rivers)
+    res_rows = []
+    for i, r in enumerate(c.res_plan):
         rc = f"{COUNTY_CODE}K{i + 1:03d}"
         r["code"] = rc
         r["poly"] = waters.cells_polygon(land, r["cells"])
-        r["name"] = names.place("水库")
+        r["name"] = c.names.place("水库")
         res_rows.append(
             {
                 "reservoir_code": rc,
@@ -158,80 +194,94 @@ def build(seed: int = 2024) -> Demo:
                 "geometry": dam_pt,
             }
         )
-    L["reservoirs"] = gpd.GeoDataFrame(res_rows, crs=GK_EPSG)
+    return gpd.GeoDataFrame(res_rows, crs=GK_EPSG)
 
-    # --- drinking-water sources and official zones ----------------------------------
-    src_rows, zone_rows = [], []
-    used_pts: list[Point] = []
-    n_src = 0
 
-    def far_enough(pt, d=2500.0):
-        return all(pt.distance(p) >= d for p in used_pts)
+@dataclass
+class _Sources:
+    """Drinking-water sources and their official zones as they are placed."""
 
-    # river intakes on county and township rivers, away from reservoirs and each other
-    big = [rid for rid in rids[:N_REGISTER]]
+    rows: list[dict] = field(default_factory=list)
+    zones: list[dict] = field(default_factory=list)
+    used_pts: list[Point] = field(default_factory=list)
+    n: int = 0  # sources so far: the number in the next source code
+
+    def far_enough(self, pt, d=2500.0) -> bool:
+        return all(pt.distance(p) >= d for p in self.used_pts)
+
+    def next_code(self) -> str:
+        self.n += 1
+        return f"{COUNTY_CODE}S{self.n:03d}"
+
+
+def _river_intakes(c: County, s: _Sources, structures: list[dict], township_of) -> None:
+    """River intakes on county and township rivers, away from reservoirs and each other."""
+    land, rng = c.land, c.rng
+    big = [rid for rid in c.rids[:N_REGISTER]]
     total, zoned = N_SOURCES["river"]
     tries = 0
-    river_src = []
+    river_src: list[tuple[int, float, Point]] = []
     while len(river_src) < total:
         tries += 1
         rid = big[int(rng.integers(len(big)))]
         line = land.lines[rid]
         if line.length < 4000:
             continue
-        c = float(rng.uniform(3200, line.length - 400)) if line.length > 3700 else line.length / 2
-        pt = line.interpolate(c)
+        ch = float(rng.uniform(3200, line.length - 400)) if line.length > 3700 else line.length / 2
+        pt = line.interpolate(ch)
         if (
-            not far_enough(pt)
-            or any(r["poly"].distance(pt) < 1500 for r in res_plan)
+            not s.far_enough(pt)
+            or any(r["poly"].distance(pt) < 1500 for r in c.res_plan)
             or not land.county.buffer(-800).contains(pt)
         ):
             if tries > 20000:
                 raise RuntimeError("cannot place river intakes")
             continue
-        used_pts.append(pt)
-        river_src.append((rid, c, pt))
-    for j, (rid, c, pt) in enumerate(river_src):
-        n_src += 1
-        sc = f"{COUNTY_CODE}S{n_src:03d}"
+        s.used_pts.append(pt)
+        river_src.append((rid, ch, pt))
+    for j, (rid, ch, pt) in enumerate(river_src):
+        sc = s.next_code()
         t = township_of(pt)
         pop = 65000 if j == 0 else int(rng.integers(3000, 30000))
         has_zone = j < zoned
-        src_rows.append(
+        s.rows.append(
             {
                 "source_code": sc,
-                "name": f"{t_name[t]}{'县城' if j == 0 else ''}水厂",
+                "name": f"{c.t_name[t]}{'县城' if j == 0 else ''}水厂",
                 "source_type": "river",
                 "population_served": pop,
                 "has_official_zone": has_zone,
                 "supply_m3_per_day": round(pop * 0.2, -1),
-                "river_code": code[rid],
+                "river_code": c.code[rid],
                 "reservoir_code": None,
                 "geometry": pt,
                 "_rid": rid,
-                "_c": c,
+                "_c": ch,
             }
         )
         structures.append(
             {
-                "structure_id": f"{COUNTY_CODE}I{n_src:03d}",
+                "structure_id": f"{COUNTY_CODE}I{s.n:03d}",
                 "kind": "intake",
-                "name": f"{t_name[t]}水厂取水口",
-                "river_code": code[rid],
+                "name": f"{c.t_name[t]}水厂取水口",
+                "river_code": c.code[rid],
                 "geometry": pt,
             }
         )
         if has_zone:
-            l1, l2 = waters.official_zones("river", line=land.lines[rid], c=c)
-            zone_rows += _zone_pair(sc, l1, l2)
+            l1, l2 = waters.official_zones("river", line=land.lines[rid], c=ch)
+            s.zones += _zone_pair(sc, l1, l2)
+
+
+def _reservoir_sources(c: County, s: _Sources, structures: list[dict]) -> None:
+    """Supply stations on the medium reservoirs, then the larger small ones."""
     total, zoned = N_SOURCES["reservoir"]
-    res_src = [r for r in res_plan if r["scale"] == "medium"] + [
-        r for r in res_plan if r["scale"] == "small1"
+    res_src = [r for r in c.res_plan if r["scale"] == "medium"] + [
+        r for r in c.res_plan if r["scale"] == "small1"
     ]
     for j, r in enumerate(res_src[:total]):
-        n_src += 1
-        sc = f"{COUNTY_CODE}S{n_src:03d}"
-        dam_pt = cell_point(land, r["dam_cell"])
+        sc = s.next_code()
+        dam_pt = cell_point(c.land, r["dam_cell"])
         pt = (
             r["poly"].exterior.interpolate(r["poly"].exterior.project(dam_pt))
             if r["poly"].geom_type == "Polygon"
@@ -242,9 +292,9 @@ def build(seed: int = 2024) -> Demo:
         )
         if not r["poly"].contains(pt):
             pt = r["poly"].representative_point()
-        pop = int(rng.integers(2000, 20000))
+        pop = int(c.rng.integers(2000, 20000))
         has_zone = j < zoned
-        src_rows.append(
+        s.rows.append(
             {
                 "source_code": sc,
                 "name": f"{r['name']}供水站",
@@ -259,19 +309,24 @@ def build(seed: int = 2024) -> Demo:
         )
         structures.append(
             {
-                "structure_id": f"{COUNTY_CODE}I{n_src:03d}",
+                "structure_id": f"{COUNTY_CODE}I{s.n:03d}",
                 "kind": "intake",
                 "name": f"{r['name']}取水口",
-                "river_code": code[r["rid"]],
+                "river_code": c.code[r["rid"]],
                 "geometry": pt,
             }
         )
-        used_pts.append(pt)
+        s.used_pts.append(pt)
         if has_zone:
             l1, l2 = waters.official_zones(
                 "reservoir", reservoir=r["poly"], point=pt, scale=r["scale"]
             )
-            zone_rows += _zone_pair(sc, l1, l2)
+            s.zones += _zone_pair(sc, l1, l2)
+
+
+def _wells(c: County, s: _Sources, township_of) -> None:
+    """Groundwater wells inside the county, away from rivers, reservoirs and other sources."""
+    land, rng = c.land, c.rng
     total, zoned = N_SOURCES["groundwater"]
     all_rivers = shapely.union_all(np.array(list(land.lines.values()), dtype=object))
     inner = land.county.buffer(-1000)
@@ -279,20 +334,19 @@ def build(seed: int = 2024) -> Demo:
     wells = 0
     while wells < total:
         pt = Point(rng.uniform(x0, x1), rng.uniform(y0, y1))
-        if not inner.contains(pt) or pt.distance(all_rivers) < 400 or not far_enough(pt, 2000):
+        if not inner.contains(pt) or pt.distance(all_rivers) < 400 or not s.far_enough(pt, 2000):
             continue
-        if any(r["poly"].distance(pt) < 1500 for r in res_plan):
+        if any(r["poly"].distance(pt) < 1500 for r in c.res_plan):
             continue
-        used_pts.append(pt)
+        s.used_pts.append(pt)
         wells += 1
-        n_src += 1
-        sc = f"{COUNTY_CODE}S{n_src:03d}"
+        sc = s.next_code()
         t = township_of(pt)
         pop = int(rng.integers(1000, 3500))
-        src_rows.append(
+        s.rows.append(
             {
                 "source_code": sc,
-                "name": f"{t_name[t]}{wells}号水源井",
+                "name": f"{c.t_name[t]}{wells}号水源井",
                 "source_type": "groundwater",
                 "population_served": pop,
                 "has_official_zone": wells <= zoned,
@@ -304,24 +358,19 @@ def build(seed: int = 2024) -> Demo:
         )
         if wells <= zoned:
             l1, l2 = waters.official_zones("groundwater", point=pt)
-            zone_rows += _zone_pair(sc, l1, l2)
-    sources = gpd.GeoDataFrame(src_rows, crs=GK_EPSG)
-    L["water_sources"] = sources.drop(columns=["_rid", "_c"])
-    L["protection_zones"] = gpd.GeoDataFrame(zone_rows, crs=GK_EPSG)
-    zones_union = shapely.union_all(np.array(L["protection_zones"].geometry, dtype=object))
+            s.zones += _zone_pair(sc, l1, l2)
 
-    # --- bridges, sluices, gauging stations, ferries -----------------------------------
-    def on_river(rid, c):
-        return land.lines[rid].interpolate(c)
 
-    placed_struct: list[tuple[int, float, str]] = []  # (rid, chainage, kind)
+def _bridges(c: County, structures: list[dict]) -> None:
+    """45 bridges, every ninth a railway bridge; the class follows the length."""
+    rng, rids = c.rng, c.rids
     for i in range(45):
         n_b = i + 1
         rid = rids[int(rng.integers(0, 40 if i < 30 else N_REGISTER))]
-        line = land.lines[rid]
-        c = float(rng.uniform(200, line.length - 200))
+        line = c.land.lines[rid]
+        ch = float(rng.uniform(200, line.length - 200))
         rail = i % 9 == 4
-        length = float(rng.uniform(40, 120) if rank[rid] > 10 else rng.uniform(120, 900))
+        length = float(rng.uniform(40, 120) if c.rank[rid] > 10 else rng.uniform(120, 900))
         if rail:
             cls = None
         else:
@@ -338,15 +387,19 @@ def build(seed: int = 2024) -> Demo:
             {
                 "structure_id": f"{COUNTY_CODE}B{n_b:03d}",
                 "kind": "bridge",
-                "name": f"{rname[code[rid]]}{'铁路' if rail else ''}{n_b}号桥",
-                "river_code": code[rid],
+                "name": f"{c.rname[c.code[rid]]}{'铁路' if rail else ''}{n_b}号桥",
+                "river_code": c.code[rid],
                 "bridge_type": "rail" if rail else "road",
                 "bridge_class": cls,
                 "length_m": round(length, 0),
-                "geometry": on_river(rid, c),
+                "geometry": line.interpolate(ch),
             }
         )
-        placed_struct.append((rid, c, "bridge"))
+
+
+def _river_works(c: County, structures: list[dict]) -> None:
+    """Sluices, gauging stations and ferries on the larger rivers."""
+    rng, rids = c.rng, c.rids
     for kind, n, prefix, label in (
         ("sluice", 12, "Z", "水闸"),
         ("gauging_station", 4, "H", "水文站"),
@@ -354,58 +407,33 @@ def build(seed: int = 2024) -> Demo:
     ):
         for k in range(n):
             rid = rids[int(rng.integers(0, 6 if kind != "sluice" else N_COUNTY_RIVERS))]
-            c = float(rng.uniform(500, land.lines[rid].length - 500))
+            ch = float(rng.uniform(500, c.land.lines[rid].length - 500))
             structures.append(
                 {
                     "structure_id": f"{COUNTY_CODE}{prefix}{k + 1:03d}",
                     "kind": kind,
-                    "name": f"{rname[code[rid]]}{label}"
+                    "name": f"{c.rname[c.code[rid]]}{label}"
                     + (f"{k + 1}" if kind != "gauging_station" else ""),
-                    "river_code": code[rid],
-                    "geometry": on_river(rid, c),
+                    "river_code": c.code[rid],
+                    "geometry": c.land.lines[rid].interpolate(ch),
                 }
             )
-            placed_struct.append((rid, c, kind))
 
-    # --- quarries, mining zones, management ranges -------------------------------------
-    quarries, mining = place_quarries(
-        land, rng, rids, rank, code, rname, structures, sources, res_plan, zones_union, key
-    )
-    L["structures"] = gpd.GeoDataFrame(structures, crs=GK_EPSG)
-    L["quarries"] = gpd.GeoDataFrame(quarries, crs=GK_EPSG)
-    L["mining_zones"] = gpd.GeoDataFrame(mining, crs=GK_EPSG)
-    L["management_ranges"] = gpd.GeoDataFrame(
+
+def _management_ranges(c: County) -> gpd.GeoDataFrame:
+    """The management range (河道管理范围) of each county river: a flat-capped band."""
+    return gpd.GeoDataFrame(
         [
             {
                 "range_id": f"{COUNTY_CODE}G{i + 1:03d}",
-                "river_code": code[rid],
+                "river_code": c.code[rid],
                 "source": "示范县河道管理范围划界成果(虚构)",
-                "geometry": land.lines[rid].buffer(40 + 60 * (rank[rid] < 6), cap_style="flat"),
+                "geometry": c.land.lines[rid].buffer(40 + 60 * (c.rank[rid] < 6), cap_style="flat"),
             }
-            for i, rid in enumerate(rids[:N_COUNTY_RIVERS])
+            for i, rid in enumerate(c.rids[:N_COUNTY_RIVERS])
         ],
         crs=GK_EPSG,
     )
-
-    # --- people -----------------------------------------------------------------------
-    L.update(
-        build_people(
-            land,
-            rng,
-            names,
-            key,
-            rids,
-            code,
-            rname,
-            t_code,
-            t_name,
-            v_code,
-            res_plan,
-            county_rivers,
-        )
-    )
-    L["answer_key"] = pd.DataFrame(key.rows)
-    return Demo(land, L)
 
 
 def _zone_pair(sc, l1, l2):

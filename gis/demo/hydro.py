@@ -34,7 +34,9 @@ def extract_rivers(acc: np.ndarray, down: np.ndarray, threshold: float) -> dict[
     outlets = [int(i) for i in np.nonzero(channel)[0] if down[i] < 0 or not channel[down[i]]]
     rivers: dict[int, RiverCells] = {}
     # stack of (mouth cell, parent river id, confluence cell on the parent or None)
-    stack = [(o, None, None) for o in sorted(outlets, key=lambda i: -flat_acc[i])]
+    stack: list[tuple[int, int | None, int | None]] = [
+        (o, None, None) for o in sorted(outlets, key=lambda i: -flat_acc[i])
+    ]
     while stack:
         start, parent, confluence = stack.pop()
         rid = len(rivers)

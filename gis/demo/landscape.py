@@ -109,7 +109,7 @@ def _points(geom) -> list[Point]:
     if geom.is_empty:
         return []
     parts = getattr(geom, "geoms", [geom])
-    pts = []
+    pts: list[Point] = []
     for g in parts:
         pts.extend(Point(c) for c in g.coords)
     return pts

@@ -10,6 +10,7 @@ The tracks are generated on demand (about 4 M points) rather than shipped.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -19,8 +20,11 @@ import shapely
 from scipy.signal import lfilter
 
 from gis import coords as coords_mod
+from gis import datasets
 from gis.patrols.columns import RAW_COLUMNS
-from gis.patrols.network import PatrolNetwork
+from gis.patrols.network import PatrolNetwork, network_from_store
+from gis.patrols.read import read_tracks
+from gis.store import GeoPackageStore
 
 QUARTER_START = "2026-07-01"  # Q3 2026: the last full quarter before today
 WEEKS = 13
@@ -75,26 +79,7 @@ def simulate(
         t: rng.uniform(0.75, 1.0) for t in sorted(chiefs["township_code"].dropna().unique())
     }
     gcj_phone = set(chiefs["chief_id"][rng.random(len(chiefs)) < 0.2])
-    t0 = pd.Timestamp(QUARTER_START, tz="Asia/Shanghai")
-    plans = []  # (chief, level, start time)
-    for c in chiefs.itertuples():
-        period, n, base = PLAN[c.level]
-        rate = (
-            base
-            if c.level == "county"
-            else min(0.995, town_rate.get(c.township_code, base) + (base - 0.8))
-        )
-        days = {"week": 7, "month": 30, "quarter": 88}[period]
-        for i in range(n):
-            if rng.random() < rate or i == 0 and c.level == "county":
-                day = i * days + int(rng.integers(0, days - 1))
-                plans.append(
-                    (
-                        c.chief_id,
-                        c.level,
-                        t0 + pd.Timedelta(days=day, hours=float(rng.uniform(8, 17))),
-                    )
-                )
+    plans = _plans(rng, chiefs, town_rate)
     fakes = {}
     fake_idx = rng.choice(len(plans), size=per_fake * len(FAKES), replace=False)
     for j, i in enumerate(fake_idx):
@@ -153,16 +138,8 @@ def simulate(
             "time": a["start"] + (a["secs"] * 1e9).astype(np.int64),
         }
     )
-    if copies:  # duplicates: the same points as the original, submitted a week later
-        by_track = pts.groupby("track").indices
-        dup = []
-        for new, orig in copies:
-            c = pts.iloc[by_track[orig]].copy()
-            c["track"], c["time"] = new, c["time"] + 7 * 86400 * 10**9
-            dup.append(c)
-        pts = pd.concat([pts, *dup], ignore_index=True).sort_values(
-            ["track"], kind="stable", ignore_index=True
-        )
+    if copies:
+        pts = _with_copies(pts, copies)
     tr = pts["track"].to_numpy()
     chief_of = np.array([c for c, _, _ in plans], dtype=object)
     pts["chief"] = chief_of[tr - 1]
@@ -183,6 +160,44 @@ def simulate(
     if progress:
         progress(1.0)
     return pts[[*RAW_COLUMNS, "coords"]], answer
+
+
+def _plans(rng: np.random.Generator, chiefs: pd.DataFrame, town_rate: dict) -> list[tuple]:
+    """The patrols each chief makes in the quarter: ``(chief, level, start time)``."""
+    t0 = pd.Timestamp(QUARTER_START, tz="Asia/Shanghai")
+    plans = []
+    for c in chiefs.itertuples():
+        period, n, base = PLAN[c.level]
+        rate = (
+            base
+            if c.level == "county"
+            else min(0.995, town_rate.get(c.township_code, base) + (base - 0.8))
+        )
+        days = {"week": 7, "month": 30, "quarter": 88}[period]
+        for i in range(n):
+            if rng.random() < rate or i == 0 and c.level == "county":
+                day = i * days + int(rng.integers(0, days - 1))
+                plans.append(
+                    (
+                        c.chief_id,
+                        c.level,
+                        t0 + pd.Timedelta(days=day, hours=float(rng.uniform(8, 17))),
+                    )
+                )
+    return plans
+
+
+def _with_copies(pts: pd.DataFrame, copies: list[tuple[int, int]]) -> pd.DataFrame:
+    """Duplicates: the same points as the original track, submitted a week later."""
+    by_track = pts.groupby("track").indices
+    dup = []
+    for new, orig in copies:
+        c = pts.iloc[by_track[orig]].copy()
+        c["track"], c["time"] = new, c["time"] + 7 * 86400 * 10**9
+        dup.append(c)
+    return pd.concat([pts, *dup], ignore_index=True).sort_values(
+        ["track"], kind="stable", ignore_index=True
+    )
 
 
 def points_along(lines, which: np.ndarray, along: np.ndarray) -> np.ndarray:
@@ -215,7 +230,9 @@ def _walk(rng, level: str, lo: float, hi: float, kind: str | None) -> tuple[np.n
         n = int(rng.integers(200, 300))
         dt = rng.uniform(5, 10, n)
         return np.full(n, lo + rng.uniform(0, span)), np.r_[0, np.cumsum(dt[1:])]
-    length = {"too_short": rng.uniform(150, 350)}.get(kind, rng.uniform(*WALK_KM[level]) * 1000)
+    length = {"too_short": rng.uniform(150, 350)}.get(
+        kind or "", rng.uniform(*WALK_KM[level]) * 1000
+    )
     speed = rng.uniform(8, 14) if kind == "vehicle_speed" else rng.uniform(1.0, 1.5)
     if kind == "vehicle_speed":
         length = rng.uniform(5000, 9000)
@@ -248,27 +265,17 @@ def write(points: pd.DataFrame, answer: pd.DataFrame, path) -> None:
 def read(path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The raw points (read as any track file, :func:`gis.patrols.read.read_tracks`) and
     the answer key written beside them by :func:`write`."""
-    from gis.patrols.read import read_tracks
-
     pts = read_tracks(path)[0]
     return pts, pd.read_csv(_key_path(path), keep_default_na=False).replace({"": None})
 
 
 def _key_path(path):
-    from pathlib import Path
-
     p = Path(path)
     return p.with_name(p.stem + "_answer_key.csv")
 
 
 def ensure(path=None, *, store=None, progress: Callable[[float], None] | None = None):
     """The demo quarter's track file, generated (about 30 s) if it is not there yet."""
-    from pathlib import Path
-
-    from gis import datasets
-    from gis.patrols.network import network_from_store
-    from gis.store import GeoPackageStore
-
     path = Path(path or datasets.get_path("demo_patrols"))
     if path.exists() and _key_path(path).exists():
         return path
@@ -288,9 +295,6 @@ def quarter_for(store, *, progress: Callable[[float], None] | None = None):
 
     For the faces (CLI, app): the analysis itself takes whatever ``tracks`` it is given.
     """
-    from pathlib import Path
-
-    from gis import datasets
 
     path = Path(getattr(store, "path", ""))
     if (

@@ -161,9 +161,17 @@ def official_zones(
         if scale in ("small1", "small2"):
             l1 = reservoir.buffer(200)
         else:
-            l1 = reservoir.intersection(point.buffer(300)).buffer(200)
+            l1 = reservoir.intersection(_intake(point).buffer(300)).buffer(200)
         l2 = reservoir.buffer(1000 if scale != "large" else 3000)
     else:
+        point = _intake(point)
         l1 = point.buffer(50)
         l2 = point.buffer(300)
     return l1, l2.difference(l1)
+
+
+def _intake(point: Point | None) -> Point:
+    """The intake point a zone is drawn around; a zone that needs one cannot do without."""
+    if point is None:
+        raise ValueError("this kind of zone is drawn around the intake: give point=")
+    return point

@@ -102,7 +102,10 @@ def _open(path: Path) -> zipfile.ZipFile:
 def _checked(
     zf: zipfile.ZipFile, path: Path, max_bytes: int | None
 ) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
-    """The file members and their clean relative paths, or an InputError naming the first problem."""
+    """The file members and their clean relative paths.
+
+    Raises an InputError naming the first problem.
+    """
     lim = limits_mod.current()
     max_bytes = lim["max_unpacked_bytes"] if max_bytes is None else max_bytes
     name = str(path)

@@ -9,6 +9,7 @@ script than the other's. Otherwise :func:`detect_bytes` refuses and asks for ``-
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -110,7 +111,7 @@ def _big5_common() -> frozenset[str]:
     return _table(BIG5, [*range(0xA1, 0xA4), *range(0xA4, 0xC7)], trail)
 
 
-def _table(enc: str, leads, trails) -> frozenset[str]:
+def _table(enc: str, leads: Iterable[int], trails: Iterable[int]) -> frozenset[str]:
     out = set()
     for lead in leads:
         for trail in trails:

@@ -1,18 +1,30 @@
-"""Write findings (any named tables) to GeoPackage (layers), XLSX (sheets) or CSV (one file per table)."""
+"""Write findings (any named tables) to GeoPackage, XLSX or CSV.
+
+A GeoPackage gets one layer per table, an XLSX one sheet, CSV one file.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from gis import catalogue
 from gis._errors import InputError
+from gis.privacy import mask_frame
+
+if TYPE_CHECKING:  # the store is passed in; importing it here is only for the type
+    from gis.store import Store
 
 FORMATS = (".gpkg", ".xlsx", ".csv")
 
@@ -99,7 +111,7 @@ def write_findings(
 
 
 @contextlib.contextmanager
-def _atomic(path: Path):
+def _atomic(path: Path) -> Iterator[Path]:
     """A fresh temporary path beside ``path`` (same suffix, so writers pick the format);
     moved onto ``path`` when the block ends normally, removed otherwise."""
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
@@ -113,7 +125,7 @@ def _atomic(path: Path):
         tmp.unlink(missing_ok=True)
 
 
-def as_download(write, filename: str) -> bytes:
+def as_download(write: Callable[[Path], list[Path]], filename: str) -> bytes:
     """The bytes of one download of what ``write(path)`` writes to ``filename``: the file,
     or for CSV (one file per table) a zip of them all.
 
@@ -129,10 +141,6 @@ def as_download(write, filename: str) -> bytes:
     bytes
         Written in a temporary folder that is removed afterwards.
     """
-    import io
-    import tempfile
-    import zipfile
-
     with tempfile.TemporaryDirectory() as tmp:
         files = write(Path(tmp) / filename)
         if Path(filename).suffix.lower() != ".csv":
@@ -145,7 +153,7 @@ def as_download(write, filename: str) -> bytes:
 
 
 def export_store(
-    store, out: str | Path, *, layers: list[str] | None = None, mask_phones: bool = False
+    store: Store, out: str | Path, *, layers: list[str] | None = None, mask_phones: bool = False
 ) -> list[Path]:
     """Every layer of a county store (or ``layers``) as one GeoPackage, XLSX or CSV set;
     ``mask_phones`` for anyone who may not see people's numbers.
@@ -184,9 +192,6 @@ def export_store(
     >>> [f.name for f in files], len(chiefs), chiefs["phone"].iloc[0]
     (['demo.chiefs.csv'], 2137, '100-****-0001')
     """
-    from gis import catalogue
-    from gis.privacy import mask_frame
-
     present = store.layers()
     names = [n for n in catalogue.LAYER_NAMES if n in present] if layers is None else list(layers)
     for n in names:
@@ -204,7 +209,7 @@ FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
-def defuse_text(value):
+def defuse_text(value: Any) -> Any:
     """``value`` with a leading ``'`` when a spreadsheet would run it as a formula.
 
     Plain signed numbers (``-12.5``) are left alone: a spreadsheet reads them as numbers,

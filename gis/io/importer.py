@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -19,6 +20,7 @@ from gis import catalogue, dates
 from gis._errors import InputError
 from gis.audit import TABLE as AUDIT_TABLE
 from gis.audit import event as audit_event
+from gis.catalogue import Layer
 from gis.coords import in_china
 from gis.crs import STORAGE_EPSG
 from gis.io import archive, readers, tables, validate
@@ -63,9 +65,10 @@ class ImportReport:
         """
         return 1 if (self.rejected or self.lost) else 0
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The report as strict JSON (``riverchief import --json`` prints it: :meth:`json_text`)."""
-        return strict(self._fields())
+        out: dict[str, Any] = strict(self._fields())
+        return out
 
     to_dict = to_json  # the old name
 
@@ -98,7 +101,7 @@ class ImportReport:
         pieces.append("\n}")
         return "".join(pieces)
 
-    def _fields(self) -> dict:
+    def _fields(self) -> dict[str, Any]:
         return {
             "file": self.file,
             "layer": self.layer,
@@ -140,7 +143,7 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def import_file(
+def import_file(  # noqa: PLR0913 -- the public call and the CLI flags take these one by one
     path: str | Path,
     layer: str,
     *,
@@ -222,7 +225,10 @@ def import_file(
     spec = catalogue.get_layer(layer)
     if mode not in MODES:
         raise InputError(code="import.mode", field="mode", params={"mode": str(mode)})
-    store = store or GeoPackageStore(data)
+    if store is None:
+        if data is None:
+            raise InputError(code="import.no_store")
+        store = GeoPackageStore(data)
     src = Path(path)
     name = str(src)
     if not src.exists():
@@ -249,20 +255,10 @@ def import_file(
         too_long = validate.reject_long_text(
             raw
         )  # rows with an over-long text cell, taken out of raw
-        accepted = _validate(
-            raw,
-            spec,
-            store,
-            report,
-            crs=crs,
-            field_map=field_map or {},
-            defaults=defaults or {},
-            mode=mode,
-            swap_xy=swap_xy,
-            allow_outside=allow_outside_china,
-        )
+        opts = _Options(crs, field_map or {}, defaults or {}, mode, swap_xy, allow_outside_china)
+        accepted = _validate(raw, spec, store, report, opts)
         if too_long:
-            report.rejected = sorted(report.rejected + too_long, key=lambda p: p.row)
+            report.rejected = sorted(report.rejected + too_long, key=_row_order)
     report.accepted = len(accepted)
     if report.rejected:
         report.rejects_file = str(_write_rejects(raw, report, rejects, store, src, layer))
@@ -271,8 +267,9 @@ def import_file(
     elif len(accepted) or mode == "replace":
         tables, modes = {layer: accepted}, {layer: mode}
         if audit is not None:
+            who: dict[str, Any] = {"detail": name, **audit}  # event() checks the names
             tables[AUDIT_TABLE] = audit_event(
-                **{"detail": name, **audit},
+                **who,
                 target=layer,
                 rows=len(accepted),
                 action="replace" if mode == "replace" else "import",
@@ -283,7 +280,9 @@ def import_file(
     return report
 
 
-def _read(path: Path, display: str, source_layer, encoding) -> readers.RawData:
+def _read(
+    path: Path, display: str, source_layer: str | None, encoding: str | None
+) -> readers.RawData:
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
         return tables.read_csv(path, encoding=encoding, display=display)
@@ -292,89 +291,156 @@ def _read(path: Path, display: str, source_layer, encoding) -> readers.RawData:
     return readers.read_vector(path, source_layer=source_layer, encoding=encoding, display=display)
 
 
-def _validate(raw, spec, store, report, *, crs, field_map, defaults, mode, swap_xy, allow_outside):
+_Rejected = dict[int, Problem]  # position in the file's rows -> the row's first problem
+
+
+@dataclass(frozen=True)
+class _Options:
+    """The caller's choices that shape validation (see :func:`import_file`)."""
+
+    crs: str | None
+    field_map: dict[str, str]
+    defaults: dict[str, str]
+    mode: str
+    swap_xy: bool
+    allow_outside: bool
+
+
+def _validate(
+    raw: readers.RawData, spec: Layer, store: Store, report: ImportReport, opts: _Options
+) -> pd.DataFrame:
     """The accepted frame; ``report`` gets every rejected and repaired row.
 
     Checks run column by column (numpy where a rule allows, one check per distinct value
     otherwise) and give the same outcome as checking row by row: each row's first problem,
     in the order geometry, then the catalogue's fields, then the id.
     """
-    df, notes = validate.map_columns(raw.frame, spec, field_map)
+    df, notes = validate.map_columns(raw.frame, spec, opts.field_map)
     report.notes += notes
     rows = list(raw.rows)
+    df = _apply_defaults(df, spec, opts.defaults)
+    df = _resolve_names(df, spec, store, report)
+    rejected: dict[int, Problem] = {}
+    if spec.geometry is not None:
+        df = _geometry_frame(df, raw, spec, report, rows, rejected, opts)
+        df = _fit_geometries(df, spec.geometry, report, rows, rejected)
+        _check_locations(df, report, rows, rejected, opts.allow_outside)
+    _require_fields(df, raw, spec, report)
+    out_cols = {}
+    for f in spec.fields:
+        if f.name in df.columns:
+            out_cols[f.name] = _check_field(f, df[f.name], spec, report, rows, rejected)
+    if spec.key not in df.columns:
+        out_cols[spec.key] = _assign_ids(spec, store, report, len(df), opts.mode)
+    else:
+        _check_ids(out_cols[spec.key], spec, store, rows, rejected, opts.mode)
+    _keep_extra_columns(df, spec, report, out_cols)
+    report.rejected = [rejected[i] for i in sorted(rejected)]
+    return _accepted(df, spec, out_cols, rejected)
+
+
+def _apply_defaults(df: pd.DataFrame, spec: Layer, defaults: dict[str, str]) -> pd.DataFrame:
+    """Fill the fields the file lacks, and the empty cells of those it has, with the defaults."""
     for k, v in defaults.items():
         spec.field(k)  # unknown field names fail here with the valid list
         if k not in df.columns:
             df[k] = v
         else:
             df[k] = df[k].where(df[k].notna(), v)
-    df = _resolve_names(df, spec, store, report)
-    rejected: dict[int, Problem] = {}
+    return df
 
-    # geometry
-    if spec.geometry is not None:
-        if not isinstance(df, gpd.GeoDataFrame) or df.geometry.name not in df.columns:
-            if "lon" in df.columns and "lat" in df.columns:
-                if spec.geometry != "Point":
-                    raise InputError(
-                        code="import.points_only",
-                        file=report.file,
-                        params={"layer": spec.name, "geometry": spec.geometry},
-                    )
-                df, probs = _points(df, rows, swap_xy)
-                for i, p in zip(_locate(rows, [p.row for p in probs]), probs, strict=True):
-                    rejected.setdefault(i, p)
-                report.notes.append(
-                    "lon/lat read as CGCS2000/WGS84 degrees"
-                    if not crs
-                    else f"lon/lat read in {crs}"
-                )
-                if crs:
-                    df = df.set_crs(crs, allow_override=True)
-            else:
-                raise InputError(code="import.no_geometry", file=report.file)
-        else:
-            in_crs, crs_notes = validate.resolve_crs(raw, crs, report.file)
-            report.notes += crs_notes
-            df = df.set_crs(in_crs, allow_override=True)
-            if swap_xy:
-                df = df.set_geometry(
-                    shapely.transform(df.geometry.values, lambda c: c[:, ::-1]), crs=in_crs
-                )
-        geoms = np.asarray(df.geometry.values, dtype=object).copy()
-        for i in np.flatnonzero(~_fits_as_is(geoms, spec.geometry)).tolist():
-            if i in rejected:
-                geoms[i] = None
-                continue
-            try:
-                fitted, note = validate.fit_geometry(geoms[i], spec.geometry)
-            except ValueError as exc:
-                rejected[i] = Problem(rows[i], "geometry", str(exc), _geom_fix(spec.geometry))
-                geoms[i] = None
-                continue
-            if note:
-                report.repaired.append(Problem(rows[i], "geometry", note, action="repaired"))
-            geoms[i] = fitted
-        df = df.set_geometry(gpd.GeoSeries(geoms, index=df.index, crs=df.crs))
-        df = df.to_crs(STORAGE_EPSG)
-        swapped = 0
-        geoms = np.asarray(df.geometry.values, dtype=object)
-        # boxes inside China pass either way; the rest is checked row by row (with
-        # --allow-outside-china only for finite coordinates on the globe)
-        for i in np.flatnonzero(~_inside_china(geoms)).tolist():
-            if i in rejected or geoms[i] is None:
-                continue
-            bad = validate.check_location(geoms[i], allow_outside=allow_outside)
-            if bad:
-                rejected[i] = Problem(rows[i], "geometry", bad[0], bad[1])
-                swapped += "swapped" in bad[0]
-        if swapped and swapped == len(df):
-            report.notes.append(
-                f"all {swapped} rows look like latitude/longitude swapped: re-run with --swap-xy"
+
+def _geometry_frame(  # noqa: PLR0913 -- the validation state, passed on
+    df: pd.DataFrame,
+    raw: readers.RawData,
+    spec: Layer,
+    report: ImportReport,
+    rows: list[int],
+    rejected: _Rejected,
+    opts: _Options,
+) -> gpd.GeoDataFrame:
+    """The frame with geometries in the input's CRS: read ones, or points built from lon/lat."""
+    if isinstance(df, gpd.GeoDataFrame) and df.geometry.name in df.columns:
+        in_crs, crs_notes = validate.resolve_crs(raw, opts.crs, report.file)
+        report.notes += crs_notes
+        df = df.set_crs(in_crs, allow_override=True)
+        if opts.swap_xy:
+            df = df.set_geometry(
+                shapely.transform(df.geometry.values, lambda c: c[:, ::-1]), crs=in_crs
             )
+        return df
+    if "lon" not in df.columns or "lat" not in df.columns:
+        raise InputError(code="import.no_geometry", file=report.file)
+    if spec.geometry != "Point":
+        raise InputError(
+            code="import.points_only",
+            file=report.file,
+            params={"layer": spec.name, "geometry": spec.geometry},
+        )
+    df, probs = _points(df, rows, opts.swap_xy)
+    for i, p in zip(_locate(rows, [p.row for p in probs]), probs, strict=True):
+        assert i is not None  # _points numbers its problems with the rows it was given
+        rejected.setdefault(i, p)
+    crs = opts.crs
+    report.notes.append(
+        "lon/lat read as CGCS2000/WGS84 degrees" if not crs else f"lon/lat read in {crs}"
+    )
+    if crs:
+        df = df.set_crs(crs, allow_override=True)
+    return df
 
-    # attributes
-    out_cols = {}
+
+def _fit_geometries(
+    df: gpd.GeoDataFrame, target: str, report: ImportReport, rows: list[int], rejected: _Rejected
+) -> gpd.GeoDataFrame:
+    """Each geometry fitted to the layer's type (or rejected), then moved to the storage CRS."""
+    geoms = np.asarray(df.geometry.values, dtype=object).copy()
+    for i in np.flatnonzero(~_fits_as_is(geoms, target)).tolist():
+        if i in rejected:
+            geoms[i] = None
+            continue
+        try:
+            fitted, note = validate.fit_geometry(geoms[i], target)
+        except ValueError as exc:
+            rejected[i] = Problem(rows[i], "geometry", str(exc), _geom_fix(target))
+            geoms[i] = None
+            continue
+        if note:
+            report.repaired.append(Problem(rows[i], "geometry", note, action="repaired"))
+        geoms[i] = fitted
+    df = df.set_geometry(gpd.GeoSeries(geoms, index=df.index, crs=df.crs))
+    return df.to_crs(STORAGE_EPSG)
+
+
+def _check_locations(
+    df: gpd.GeoDataFrame,
+    report: ImportReport,
+    rows: list[int],
+    rejected: _Rejected,
+    allow_outside: bool,
+) -> None:
+    """Reject rows placed outside China (or off the globe); note a file-wide lat/lon swap."""
+    swapped = 0
+    geoms = np.asarray(df.geometry.values, dtype=object)
+    # boxes inside China pass either way; the rest is checked row by row (with
+    # --allow-outside-china only for finite coordinates on the globe)
+    for i in np.flatnonzero(~_inside_china(geoms)).tolist():
+        if i in rejected or geoms[i] is None:
+            continue
+        bad = validate.check_location(geoms[i], allow_outside=allow_outside)
+        if bad:
+            rejected[i] = Problem(rows[i], "geometry", bad[0], bad[1])
+            swapped += "swapped" in bad[0]
+    if swapped and swapped == len(df):
+        report.notes.append(
+            f"all {swapped} rows look like latitude/longitude swapped: re-run with --swap-xy"
+        )
+
+
+def _require_fields(
+    df: pd.DataFrame, raw: readers.RawData, spec: Layer, report: ImportReport
+) -> None:
+    """Refuse the whole file when a required field (other than the id) has no column."""
     missing = [
         f.name
         for f in spec.fields
@@ -390,80 +456,115 @@ def _validate(raw, spec, store, report, *, crs, field_map, defaults, mode, swap_
                 "columns": [str(c) for c in raw.frame.columns][:30],
             },
         )
-    for f in spec.fields:
-        if f.name not in df.columns:
-            continue
-        values, errors, notes_at = validate.coerce_column(f, df[f.name])
-        report.repaired += [
-            Problem(rows[i], f.name, notes_at[i], action="repaired") for i in sorted(notes_at)
-        ]
-        # per row the first problem wins: a value that cannot be read, then an unknown name, then empty
-        fix = _field_fix(f)
-        for i in sorted(errors):
+
+
+def _check_field(
+    f: catalogue.Field,
+    column: pd.Series,
+    spec: Layer,
+    report: ImportReport,
+    rows: list[int],
+    rejected: _Rejected,
+) -> list[Any]:
+    """One field's values as stored; its repairs go to ``report``, its problems to ``rejected``.
+
+    Per row the first problem wins: a value that cannot be read, then an unknown name,
+    then empty.
+    """
+    values, errors, notes_at = validate.coerce_column(f, column)
+    report.repaired += [
+        Problem(rows[i], f.name, notes_at[i], action="repaired") for i in sorted(notes_at)
+    ]
+    fix = _field_fix(f)
+    for i in sorted(errors):
+        if i not in rejected:
+            rejected[i] = Problem(rows[i], f.name, errors[i], fix)
+    if f.name in ("admin_code", "river_code"):
+        _reject_unknown_names(f.name, values, rows, rejected)
+    if f.required and f.name != spec.key:
+        empty = f"fill in {f.zh} ({f.en})"
+        for i in [i for i, val in enumerate(values) if val is None]:
             if i not in rejected:
-                rejected[i] = Problem(rows[i], f.name, errors[i], fix)
-        if f.name in ("admin_code", "river_code"):
-            what = "admin unit" if f.name == "admin_code" else "river"
-            for i, val in enumerate(values):
-                if i not in rejected and isinstance(val, str) and val.startswith("?"):
-                    rejected[i] = Problem(
-                        rows[i],
-                        f.name,
-                        f"no {what} named '{val[1:]}' in the store",
-                        f"check the spelling, or import {'admin_units' if what == 'admin unit' else 'rivers'} first",
-                    )
-        if f.required and f.name != spec.key:
-            empty = f"fill in {f.zh} ({f.en})"
-            for i in [i for i, val in enumerate(values) if val is None]:
-                if i not in rejected:
-                    rejected[i] = Problem(rows[i], f.name, "required value is empty", empty)
-        out_cols[f.name] = values
-    if spec.key not in df.columns:
-        prefix = {"chiefs": "C", "assignments": "A"}.get(spec.name, spec.name[:3].upper())
-        start = len(store.read(spec.name)) if mode == "append" else 0
-        out_cols[spec.key] = [f"{prefix}{start + i + 1:05d}" for i in range(len(df))]
-        report.notes.append(f"no '{spec.key}' column: ids {prefix}{start + 1:05d}… were assigned")
-    else:
-        keys = out_cols[spec.key]
-        existing = set(store.read(spec.name)[spec.key]) if mode == "append" else set()
-        seen: set = set()
-        for i, k in enumerate(keys):
-            if k is None:
-                rejected.setdefault(
-                    i, Problem(rows[i], spec.key, "the id is empty", "give every row a unique id")
-                )
-            elif k in seen:
-                rejected.setdefault(
-                    i,
-                    Problem(
-                        rows[i], spec.key, f"duplicate id '{k}' in the file", "make ids unique"
-                    ),
-                )
-            elif k in existing:
-                rejected.setdefault(
-                    i,
-                    Problem(
-                        rows[i],
-                        spec.key,
-                        f"id '{k}' already exists in the store",
-                        "use --mode replace to replace the layer, or give new ids",
-                    ),
-                )
-            seen.add(k)
+                rejected[i] = Problem(rows[i], f.name, "required value is empty", empty)
+    return values
+
+
+def _reject_unknown_names(
+    name: str, values: list[Any], rows: list[int], rejected: _Rejected
+) -> None:
+    """Reject the rows whose admin unit or river name :func:`_resolve_names` did not find."""
+    what = "admin unit" if name == "admin_code" else "river"
+    first = "admin_units" if what == "admin unit" else "rivers"
+    for i, val in enumerate(values):
+        if i not in rejected and isinstance(val, str) and val.startswith("?"):
+            rejected[i] = Problem(
+                rows[i],
+                name,
+                f"no {what} named '{val[1:]}' in the store",
+                f"check the spelling, or import {first} first",
+            )
+
+
+def _assign_ids(spec: Layer, store: Store, report: ImportReport, n: int, mode: str) -> list[str]:
+    """Ids for a file without an id column, numbered on from the layer's rows when appending."""
+    prefix = {"chiefs": "C", "assignments": "A"}.get(spec.name, spec.name[:3].upper())
+    start = len(store.read(spec.name)) if mode == "append" else 0
+    report.notes.append(f"no '{spec.key}' column: ids {prefix}{start + 1:05d}… were assigned")
+    return [f"{prefix}{start + i + 1:05d}" for i in range(n)]
+
+
+def _check_ids(
+    keys: list[Any], spec: Layer, store: Store, rows: list[int], rejected: _Rejected, mode: str
+) -> None:
+    """Reject rows whose id is empty, repeated in the file, or (appending) already stored."""
+    existing = set(store.read(spec.name)[spec.key]) if mode == "append" else set()
+    seen: set[Any] = set()
+    for i, k in enumerate(keys):
+        if k is None:
+            rejected.setdefault(
+                i, Problem(rows[i], spec.key, "the id is empty", "give every row a unique id")
+            )
+        elif k in seen:
+            rejected.setdefault(
+                i,
+                Problem(rows[i], spec.key, f"duplicate id '{k}' in the file", "make ids unique"),
+            )
+        elif k in existing:
+            rejected.setdefault(
+                i,
+                Problem(
+                    rows[i],
+                    spec.key,
+                    f"id '{k}' already exists in the store",
+                    "use --mode replace to replace the layer, or give new ids",
+                ),
+            )
+        seen.add(k)
+
+
+def _keep_extra_columns(
+    df: pd.DataFrame, spec: Layer, report: ImportReport, out_cols: dict[str, list[Any]]
+) -> None:
+    """The source's own columns travel along rather than being lost."""
     geom_col = df.geometry.name if isinstance(df, gpd.GeoDataFrame) else None
     extra = [
         c
         for c in df.columns
         if c not in spec.field_names and c != geom_col and c not in _HELPER_COLUMNS
     ]
-    for c in extra:  # the source's own columns travel along rather than being lost
+    for c in extra:
         out_cols[c] = df[c].tolist()
     if extra:
         report.notes.append(
-            f"kept {len(extra)} columns the catalogue does not define: {', '.join(map(str, extra[:10]))}"
-            + (" …" if len(extra) > 10 else "")
+            f"kept {len(extra)} columns the catalogue does not define: "
+            f"{', '.join(map(str, extra[:10]))}" + (" …" if len(extra) > 10 else "")
         )
-    report.rejected = [rejected[i] for i in sorted(rejected)]
+
+
+def _accepted(
+    df: pd.DataFrame, spec: Layer, out_cols: dict[str, list[Any]], rejected: _Rejected
+) -> pd.DataFrame:
+    """The rows no check rejected, as a frame (a GeoDataFrame in the storage CRS for maps)."""
     keep = [i not in rejected for i in range(len(df))]
     # lists, not arrays: the frame infers each column's type from the values, as before
     frame = pd.DataFrame({k: list(compress(v, keep)) for k, v in out_cols.items()})
@@ -473,7 +574,12 @@ def _validate(raw, spec, store, report, *, crs, field_map, defaults, mode, swap_
     return frame
 
 
-def _locate(rows: list[int], wanted: list[int]) -> list[int | None]:
+def _row_order(p: Problem) -> int:
+    """Sort key of a problem: its row number (a problem of the whole file first)."""
+    return -1 if p.row is None else p.row
+
+
+def _locate(rows: list[int], wanted: list[int | None]) -> list[int | None]:
     """The first position of each wanted row number in ``rows`` (None if absent): what
     ``rows.index`` gives, without a scan per row."""
     arr = np.asarray(rows)
@@ -483,7 +589,7 @@ def _locate(rows: list[int], wanted: list[int]) -> list[int | None]:
         at = np.minimum(np.searchsorted(arr, want), len(arr) - 1)
         found = arr[at] == want
         return [a if f else None for a, f in zip(at.tolist(), found.tolist(), strict=True)]
-    first: dict[int, int] = {}
+    first: dict[int | None, int] = {}
     for i, r in enumerate(rows):
         first.setdefault(r, i)
     return [first.get(r) for r in wanted]
@@ -536,7 +642,8 @@ def _degrees(column: pd.Series) -> np.ndarray:
     if pd.api.types.is_float_dtype(
         column.dtype
     ):  # numbers from Excel: parse_angle takes them as they are
-        return column.to_numpy(dtype=np.float64, na_value=np.nan)
+        floats: np.ndarray = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        return floats
     if pd.api.types.is_integer_dtype(
         column.dtype
     ):  # whole degrees; larger ints are not plain degrees
@@ -555,7 +662,7 @@ def _fits_as_is(geoms: np.ndarray, target: str) -> np.ndarray:
     """Where fit_geometry would return the geometry unchanged with no note: exactly the
     layer's type, valid, not empty, finite and of sane size."""
     with np.errstate(invalid="ignore"):
-        ok = shapely.get_type_id(geoms) == _TYPE_IDS[target]
+        ok: np.ndarray = shapely.get_type_id(geoms) == _TYPE_IDS[target]
         ok &= ~shapely.is_empty(geoms) & shapely.is_valid(geoms)
         ok &= (np.abs(shapely.bounds(geoms)) <= _SANE_COORD).all(axis=1)
     return ok
@@ -572,7 +679,9 @@ def _inside_china(geoms: np.ndarray) -> np.ndarray:
 _HELPER_COLUMNS = {"river_name", "township_name", "village_name", "reach", "lon", "lat"}
 
 
-def _resolve_names(df, spec, store, report):
+def _resolve_names(
+    df: pd.DataFrame, spec: Layer, store: Store, report: ImportReport
+) -> pd.DataFrame:
     """Registers name things (乡镇, 河流名称, 姓名); turn names into the store's codes."""
     fields = spec.field_names
     if (
@@ -598,9 +707,9 @@ def _resolve_names(df, spec, store, report):
         report.notes.append("admin_code looked up from 乡镇/村 names in the store")
     if "river_code" in fields and "river_code" not in df.columns and "river_name" in df.columns:
         rivers = store.read("rivers")
-        by_name = dict(zip(rivers["name"], rivers["river_code"], strict=True))
+        river_by_name = dict(zip(rivers["name"], rivers["river_code"], strict=True))
         df["river_code"] = [
-            by_name.get(str(n).strip(), f"?{n}") if isinstance(n, str) else None
+            river_by_name.get(str(n).strip(), f"?{n}") if isinstance(n, str) else None
             for n in df["river_name"]
         ]
         report.notes.append("river_code looked up from 河流名称 in the store")
@@ -608,7 +717,10 @@ def _resolve_names(df, spec, store, report):
 
 
 def _geom_fix(target: str) -> str:
-    return f"fix the geometry in GIS software (QGIS: Vector › Geometry Tools › Fix Geometries); this layer needs {target}"
+    return (
+        "fix the geometry in GIS software (QGIS: Vector › Geometry Tools › Fix Geometries); "
+        f"this layer needs {target}"
+    )
 
 
 def _field_fix(f: catalogue.Field) -> str:
@@ -623,7 +735,14 @@ def _field_fix(f: catalogue.Field) -> str:
     }.get(f.dtype, f"check the value of {f.zh}")
 
 
-def _write_rejects(raw, report, rejects, store, src: Path, layer: str) -> Path:
+def _write_rejects(  # noqa: PLR0913 -- where the file goes depends on each
+    raw: readers.RawData,
+    report: ImportReport,
+    rejects: str | Path | None,
+    store: Store,
+    src: Path,
+    layer: str,
+) -> Path:
     """Each rejected row as read, after its row number, field, reason and fix.
 
     Built column by column (one ``take`` per source column) and written by pandas in chunks;
@@ -637,7 +756,7 @@ def _write_rejects(raw, report, rejects, store, src: Path, layer: str) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     wanted = [p.row for p in report.rejected]
     at = _locate(list(raw.rows), wanted)
-    head = {
+    head: dict[str, list[Any]] = {
         f"_{report.row_word}": wanted,
         "_field": [p.field for p in report.rejected],
         "_reason": [p.reason for p in report.rejected],
@@ -648,7 +767,8 @@ def _write_rejects(raw, report, rejects, store, src: Path, layer: str) -> Path:
         return _write_rejects_by_row(raw, report, out)  # names that collide: the row-by-row layout
     taken = raw.frame.iloc[at]
     if _all_text(taken):  # cells as read from a CSV: all text or empty
-        # the csv module straight from lists writes the bytes pandas writes (pandas uses it too), 2× faster;
+        # the csv module straight from lists writes the bytes pandas writes (pandas uses it too),
+        # 2× faster;
         # a chunk of rows at a time, so only one chunk's lists are held
         with out.open("w", encoding="utf-8", newline="") as fh:
             fh.write("\ufeff")  # the BOM Excel needs
@@ -687,7 +807,7 @@ def _write_rejects(raw, report, rejects, store, src: Path, layer: str) -> Path:
 _CHUNK = 100_000  # rejected rows written per batch
 
 
-def _defused(cells: list) -> list:
+def _defused(cells: list[Any]) -> list[Any]:
     """:func:`gis.io.findings.defuse_text` over a column's cells; the rejects file is
     opened in a spreadsheet like any export. Cells that cannot be formulas skip the call."""
     return [defuse_text(v) if v.__class__ is str and v[:1] in FORMULA_LEAD else v for v in cells]
@@ -708,7 +828,7 @@ def _all_text(frame: pd.DataFrame) -> bool:
 _AS_IS = (np.dtype("int64"), np.dtype("float64"), np.dtype("bool"))
 
 
-def _write_rejects_by_row(raw, report, out: Path) -> Path:
+def _write_rejects_by_row(raw: readers.RawData, report: ImportReport, out: Path) -> Path:
     records = []
     for p, i in zip(
         report.rejected, _locate(list(raw.rows), [p.row for p in report.rejected]), strict=True

@@ -30,7 +30,8 @@ class Limits:
 
 
 def current() -> Limits:
-    """The limits of ``import_limits.csv``, or of the file named by ``$RIVERCHIEF_IMPORT_LIMITS``.
+    """The limits of ``import_limits.csv``, or of the file named by the environment's
+    ``$RIVERCHIEF_IMPORT_LIMITS``.
 
     Returns
     -------

@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import fiona
 import geopandas as gpd
@@ -42,11 +42,12 @@ class RawData:
     lost: str | None = None  # what could not be read at all (damaged file)
 
 
-_F = TypeVar("_F", bound=Callable)
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def clean_errors(reader: _F) -> _F:
-    """Any failure of ``reader`` other than a :class:`RiverChiefError` becomes an InputError naming the file.
+    """Any failure of ``reader`` other than a :class:`RiverChiefError` becomes an InputError
+    naming the file.
 
     Readers of damaged or hostile files fail in ways no list of exception types covers
     (GDAL, openpyxl, pandas, codecs); the user gets the file, the library's reason and a fix.
@@ -63,7 +64,7 @@ def clean_errors(reader: _F) -> _F:
     """
 
     @functools.wraps(reader)
-    def wrapper(path, *args, **kwargs):
+    def wrapper(path: Path, *args: Any, **kwargs: Any) -> Any:
         try:
             return reader(path, *args, **kwargs)
         except RiverChiefError:
@@ -180,7 +181,8 @@ _JSON_SLACK = (
 
 
 def _check_json_keys(path: Path, name: str, lim: limits.Limits) -> None:
-    """Refuse a GeoJSON with more distinct keys than ``max_columns`` allows, before GDAL builds its schema.
+    """Refuse a GeoJSON with more distinct keys than ``max_columns`` allows, before GDAL
+    builds its schema.
 
     GDAL makes a field of every property name in the file; a million names cost it seconds
     and more than a gigabyte just to say how many fields there are.
@@ -243,7 +245,8 @@ def _dbf_shortfall(shp: Path, n_read: int) -> str | None:
     if n_read >= promised and whole >= promised:
         return None
     return (
-        f"the .dbf header promises {promised} records, the file holds {max(whole, 0)} complete ones "
+        f"the .dbf header promises {promised} records, the file holds {max(whole, 0)} complete "
+        "ones "
         f"and {n_read} were read: {promised - n_read} records are missing"
     )
 

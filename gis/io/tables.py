@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -21,7 +22,7 @@ _DMS = re.compile(
 )
 
 
-def parse_angle(value) -> float:
+def parse_angle(value: object) -> float:
     """Degrees from a number, '105.2', '105°12′30.5″', '105度12分30秒' or '105 12 30.5 E'.
 
     Parameters
@@ -65,7 +66,7 @@ def parse_angle(value) -> float:
     return -deg if neg else deg
 
 
-def _known(header) -> bool:
+def _known(header: object) -> bool:
     h = str(header).strip().lower() if header is not None else ""
     names = {n for layer in catalogue.LAYERS for n in layer.field_names}
     return (
@@ -225,7 +226,7 @@ def read_xlsx(path: Path, *, sheet: str | None = None, display: str | None = Non
         raise InputError(code="xlsx.sheet_empty", file=name)
     width = max(len(r) for r in cells.values())
 
-    def at(r: int, c: int):
+    def at(r: int, c: int) -> Any:
         row = cells.get(r, ())
         return row[c - 1] if c <= len(row) else None
 

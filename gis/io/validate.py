@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -173,8 +174,8 @@ def _safe_names(
     out = df.copy(deep=False)
     cols = list(df.columns)
     notes.append(
-        "columns renamed because the GeoPackage reserves the name or already has it in other letter case: "
-        + ", ".join(f"{cols[i]}→{n}" for i, n in renamed.items())
+        "columns renamed because the GeoPackage reserves the name or already has it in other "
+        "letter case: " + ", ".join(f"{cols[i]}→{n}" for i, n in renamed.items())
     )
     out.columns = [renamed.get(i, c) for i, c in enumerate(cols)]
     if active is not None:
@@ -182,7 +183,7 @@ def _safe_names(
     return out, notes
 
 
-def coerce(field: catalogue.Field, value):
+def coerce(field: catalogue.Field, value: Any) -> tuple[Any, str | None]:
     """(value, repair note or None); raises ValueError with the reason.
 
     Parameters
@@ -211,8 +212,10 @@ def coerce(field: catalogue.Field, value):
     (1200, None)
     >>> coerce(sources.field("population_served"), "12O0")
     (1200, "read '12O0' as 1200 (OCR look-alike letters)")
-    >>> coerce(sources.field("has_official_zone"), "是"), coerce(sources.field("source_type"), "湖库型")
-    ((True, None), ('reservoir', None))
+    >>> coerce(sources.field("has_official_zone"), "是")
+    (True, None)
+    >>> coerce(sources.field("source_type"), "湖库型")
+    ('reservoir', None)
     """
     if (
         value is None
@@ -221,58 +224,78 @@ def coerce(field: catalogue.Field, value):
     ):
         return None, None
     if field.dtype in ("int", "float"):
-        if isinstance(value, bool):
-            raise ValueError(f"'{value}' is not a number")
-        if isinstance(value, int | float | np.integer | np.floating):
-            num, note = float(value), None
-        else:
-            text = str(value).strip().replace(",", "")
-            try:
-                num, note = float(text), None
-            except ValueError:
-                fixed = text.translate(_OCR)
-                try:
-                    num, note = float(fixed), f"read '{text}' as {fixed} (OCR look-alike letters)"
-                except ValueError:
-                    raise ValueError(f"'{value}' is not a number") from None
-        if not math.isfinite(num):
-            raise ValueError(f"'{value}' is not a finite number")
-        if field.dtype == "int":
-            if num != int(num):
-                raise ValueError(f"'{value}' is not a whole number")
-            return int(num), note
-        return num, note
+        return _coerce_number(field, value)
     if field.dtype == "bool":
-        if isinstance(value, bool | np.bool_):
-            return bool(value), None
-        text = str(value).strip().lower()
-        if text in _TRUE:
-            return True, None
-        if text in _FALSE:
-            return False, None
-        raise ValueError(f"'{value}' is not yes/no (use 是/否, 1/0 or true/false)")
+        return _coerce_bool(value), None
     if field.dtype in ("date", "datetime"):
-        # one strict reader (gis.dates): 01/07/2026 is refused, never read as 7 January
+        return _coerce_date(field, value), None
+    return _coerce_text(field, value), None
+
+
+def _coerce_number(field: catalogue.Field, value: Any) -> tuple[int | float, str | None]:
+    """A number (whole for ``int`` fields), reading OCR look-alike letters as digits."""
+    if isinstance(value, bool):
+        raise ValueError(f"'{value}' is not a number")
+    if isinstance(value, int | float | np.integer | np.floating):
+        num, note = float(value), None
+    else:
+        text = str(value).strip().replace(",", "")
         try:
-            if field.dtype == "date":
-                return dates.parse_date(value).isoformat(), None
-            return dates.parse_datetime(value).isoformat(), None
-        except InputError as exc:
-            raise ValueError(exc.reason) from None
+            num, note = float(text), None
+        except ValueError:
+            fixed = text.translate(_OCR)
+            try:
+                num, note = float(fixed), f"read '{text}' as {fixed} (OCR look-alike letters)"
+            except ValueError:
+                raise ValueError(f"'{value}' is not a number") from None
+    if not math.isfinite(num):
+        raise ValueError(f"'{value}' is not a finite number")
+    if field.dtype == "int":
+        if num != int(num):
+            raise ValueError(f"'{value}' is not a whole number")
+        return int(num), note
+    return num, note
+
+
+def _coerce_bool(value: Any) -> bool:
+    """Yes or no from a boolean, 是/否, 1/0 or true/false."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"'{value}' is not yes/no (use 是/否, 1/0 or true/false)")
+
+
+def _coerce_date(field: catalogue.Field, value: Any) -> str:
+    """ISO text of a date (or date and time) by the one strict reader (:mod:`gis.dates`):
+    01/07/2026 is refused, never read as 7 January."""
+    try:
+        if field.dtype == "date":
+            return dates.parse_date(value).isoformat()
+        return str(dates.parse_datetime(value).isoformat())
+    except InputError as exc:
+        raise ValueError(exc.reason) from None
+
+
+def _coerce_text(field: catalogue.Field, value: Any) -> str:
+    """Stripped text; for a field with a code list, the code of a code, label or level word."""
     text = str(value).strip()
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))  # codes read from Excel as 512099.0
-    if field.codes is not None:
-        if text in field.codes:
-            return text, None
-        for code, (zh, en) in field.codes.items():
-            if text in (zh, en) or text.lower() == en.lower():
-                return code, None
-        if text in catalogue.LEVEL_WORDS and catalogue.LEVEL_WORDS[text] in field.codes:
-            return catalogue.LEVEL_WORDS[text], None
-        allowed = ", ".join(f"{c} ({zh})" for c, (zh, _) in field.codes.items())
-        raise ValueError(f"'{value}' is not in the code list: {allowed}")
-    return text, None
+    if field.codes is None:
+        return text
+    if text in field.codes:
+        return text
+    for code, (zh, en) in field.codes.items():
+        if text in (zh, en) or text.lower() == en.lower():
+            return code
+    if text in catalogue.LEVEL_WORDS and catalogue.LEVEL_WORDS[text] in field.codes:
+        return catalogue.LEVEL_WORDS[text]
+    allowed = ", ".join(f"{c} ({zh})" for c, (zh, _) in field.codes.items())
+    raise ValueError(f"'{value}' is not in the code list: {allowed}")
 
 
 # text that float() reads exactly as numpy's object->float64 cast does (both call float())
@@ -319,7 +342,7 @@ def plain_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def coerce_column(
     field: catalogue.Field, column: pd.Series
-) -> tuple[list, dict[int, str], dict[int, str]]:
+) -> tuple[list[Any], dict[int, str], dict[int, str]]:
     """:func:`coerce` over a whole column, with the same outcome for every value.
 
     Returns ``(values, {position: reason rejected}, {position: repair note})``. Plain decimal
@@ -340,53 +363,71 @@ def coerce_column(
         The values, the reasons of rejected positions, and the notes of repaired ones.
     """
     values = column.tolist()
-    out: list = [None] * len(values)
+    out: list[Any] = [None] * len(values)
     errors: dict[int, str] = {}
     notes: dict[int, str] = {}
     rest: range | list[int] = range(len(values))
     if field.dtype in ("int", "float"):
-        pos, nums = plain_numbers(column)
-        if len(pos):
-            good = np.isfinite(nums)
-            if field.dtype == "int":
-                good &= (nums == np.trunc(nums)) & (np.abs(nums) < _INT_EXACT)
-                converted = np.where(good, nums, 0).astype(np.int64).tolist()
-            else:
-                converted = nums.tolist()
-            done = [False] * len(values)
-            for i, ok, v in zip(pos.tolist(), good.tolist(), converted, strict=True):
-                if ok:
-                    out[i], done[i] = v, True
-            rest = [i for i in rest if not done[i]]
+        rest = _plain_numbers_into(field, column, out)
     elif field.dtype == "str" and field.codes is None:
-        fast = [False] * len(values)
-        for i, v in enumerate(values):
-            if v.__class__ is str:
-                out[i], fast[i] = v.strip() or None, True
-        rest = [i for i in rest if not fast[i]]
-    memo: dict = {}
+        rest = _plain_text_into(values, out)
+    memo: dict[object, tuple[Any, str | None, str | None]] = {}
     for i in rest:
         v = values[i]
         if v is None or (v.__class__ is float and v != v):
             continue  # empty: None, as coerce gives
-        key = v if v.__class__ is str else (v.__class__, v)
-        try:
-            hit = memo.get(key)
-        except TypeError:  # unhashable (a list from a JSON property): no memo
-            key, hit = None, None
-        if hit is None:
-            try:
-                hit = (*coerce(field, v), None)
-            except ValueError as exc:
-                hit = (None, None, str(exc))
-            if key is not None:
-                memo[key] = hit
-        out[i] = hit[0]
-        if hit[1] is not None:
-            notes[i] = hit[1]
-        if hit[2] is not None:
-            errors[i] = hit[2]
+        out[i], note, error = _coerce_memo(field, v, memo)
+        if note is not None:
+            notes[i] = note
+        if error is not None:
+            errors[i] = error
     return out, errors, notes
+
+
+def _plain_numbers_into(field: catalogue.Field, column: pd.Series, out: list[Any]) -> list[int]:
+    """Convert the plain decimal cells into ``out`` in one numpy pass; the positions left."""
+    pos, nums = plain_numbers(column)
+    if not len(pos):
+        return list(range(len(out)))
+    good = np.isfinite(nums)
+    if field.dtype == "int":
+        good &= (nums == np.trunc(nums)) & (np.abs(nums) < _INT_EXACT)
+        converted = np.where(good, nums, 0).astype(np.int64).tolist()
+    else:
+        converted = nums.tolist()
+    done = [False] * len(out)
+    for i, ok, v in zip(pos.tolist(), good.tolist(), converted, strict=True):
+        if ok:
+            out[i], done[i] = v, True
+    return [i for i in range(len(out)) if not done[i]]
+
+
+def _plain_text_into(values: list[Any], out: list[Any]) -> list[int]:
+    """Strip the text cells of a free-text column into ``out``; the positions left."""
+    fast = [False] * len(values)
+    for i, v in enumerate(values):
+        if v.__class__ is str:
+            out[i], fast[i] = v.strip() or None, True
+    return [i for i in range(len(values)) if not fast[i]]
+
+
+def _coerce_memo(
+    field: catalogue.Field, v: Any, memo: dict[object, tuple[Any, str | None, str | None]]
+) -> tuple[Any, str | None, str | None]:
+    """``(value, note, error)`` of :func:`coerce` for one cell, once per distinct value."""
+    key: object = v if v.__class__ is str else (v.__class__, v)
+    try:
+        hit = memo.get(key)
+    except TypeError:  # unhashable (a list from a JSON property): no memo
+        key, hit = None, None
+    if hit is None:
+        try:
+            hit = (*coerce(field, v), None)
+        except ValueError as exc:
+            hit = (None, None, str(exc))
+        if key is not None:
+            memo[key] = hit
+    return hit
 
 
 def resolve_crs(raw: RawData, crs: str | None, file: str) -> tuple[pyproj.CRS, list[str]]:
@@ -442,12 +483,16 @@ def _crs_guess(frame: pd.DataFrame) -> str:
     if x0 > 1e7:
         epsg = zone_prefixed_epsg(x0)
         return (
-            f"the eastings carry a zone prefix ({int(x0 // 1e6)}): CGCS2000 zone-prefixed GK is EPSG:{epsg}"
+            f"the eastings carry a zone prefix ({int(x0 // 1e6)}): CGCS2000 zone-prefixed GK is "
+            f"EPSG:{epsg}"
             if epsg
             else "the eastings are very large: a zone-prefixed Gauss-Krüger CRS"
         )
     if 1e5 <= x0 <= x1 <= 9e5 and 1e6 <= y0 <= 6e6:
-        return "the numbers look like Gauss-Krüger metres: CGCS2000 3-degree zones are EPSG:4534-4554 (4544 is CM 105°E)"
+        return (
+            "the numbers look like Gauss-Krüger metres: "
+            "CGCS2000 3-degree zones are EPSG:4534-4554 (4544 is CM 105°E)"
+        )
     return "find out which CRS the data was made in"
 
 
@@ -471,7 +516,8 @@ def points_from_table(
         Without the lon/lat columns, EPSG:4490; a row whose angles cannot be read has no
         geometry and one Problem.
     """
-    problems, geoms = [], []
+    problems: list[Problem] = []
+    geoms: list[Any] = []
     for i, (lon_v, lat_v) in enumerate(zip(df["lon"], df["lat"], strict=True)):
         try:
             lon, lat = parse_angle(lon_v), parse_angle(lat_v)
@@ -488,7 +534,8 @@ def points_from_table(
             geoms.append(None)
             continue
         x, y = (lat, lon) if swap_xy else (lon, lat)
-        # a latitude of 105 may be a swapped pair (check_location says so); beyond 180 either way it is no angle
+        # a latitude of 105 may be a swapped pair (check_location says so); beyond 180 either way
+        # it is no angle
         bad = _out_of_range(x, y) if not (abs(x) <= 180 and abs(y) <= 180) else None
         if bad:
             problems.append(Problem(rows[i], "lat" if "latitude" in bad[0] else "lon", *bad))
@@ -505,7 +552,8 @@ def _out_of_range(lon: float, lat: float) -> tuple[str, str] | None:
     if not (math.isfinite(lon) and math.isfinite(lat)):
         return (
             f"coordinate ({lon}, {lat}) is not a finite number",
-            "write decimal degrees like 105.2345; empty cells, NaN and infinity are not coordinates",
+            "write decimal degrees like 105.2345; empty cells, NaN and infinity are not "
+            "coordinates",
         )
     if not -180 <= lon <= 180:
         return (
@@ -520,7 +568,7 @@ def _out_of_range(lon: float, lat: float) -> tuple[str, str] | None:
     return None
 
 
-def _bad(v) -> bool:
+def _bad(v: Any) -> bool:
     try:
         parse_angle(v)
         return False
@@ -528,7 +576,7 @@ def _bad(v) -> bool:
         return True
 
 
-def fit_geometry(geom, target: str):
+def fit_geometry(geom: shapely.Geometry, target: str) -> tuple[shapely.Geometry, str | None]:
     """(geometry in the layer's type, repair note or None); raises ValueError.
 
     Parameters
@@ -600,14 +648,16 @@ def fit_geometry(geom, target: str):
     return geom, note
 
 
-def _only(geom, family: str):
+def _only(geom: shapely.Geometry, family: str) -> shapely.Geometry | None:
     parts = [g for g in getattr(geom, "geoms", [geom]) if _FAMILY.get(g.geom_type) == family]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else shapely.union_all(parts)
 
 
-def check_location(geom, *, allow_outside: bool = False) -> tuple[str, str] | None:
+def check_location(
+    geom: shapely.Geometry, *, allow_outside: bool = False
+) -> tuple[str, str] | None:
     """(reason, fix) when a geometry in EPSG:4490 is not on the globe, or not in China, else None.
 
     ``allow_outside`` accepts places abroad, never coordinates beyond ±180° / ±90°.
@@ -659,7 +709,8 @@ def check_location(geom, *, allow_outside: bool = False) -> tuple[str, str] | No
 
 
 def reject_long_text(raw: RawData) -> list[Problem]:
-    """Take rows with a text cell longer than ``max_cell_chars`` out of ``raw``; one Problem per row.
+    """Take rows with a text cell longer than ``max_cell_chars`` out of ``raw``; one Problem
+    per row.
 
     The rows are rejected, not the file: one pasted document in a cell must not block the
     register, nor travel into every map the store draws. The rejects file lists the row
@@ -691,8 +742,9 @@ def reject_long_text(raw: RawData) -> list[Problem]:
         if column.dtype != object:
             if not pd.api.types.is_string_dtype(column.dtype):
                 continue  # numbers, dates, booleans: no text to be too long
-            for i in np.flatnonzero((column.str.len() > cap).to_numpy(dtype=bool, na_value=False)):
-                hits.setdefault(int(i), (str(col), len(column.iloc[i])))
+            long = (column.str.len() > cap).to_numpy(dtype=bool, na_value=False)
+            for i in np.flatnonzero(long).tolist():
+                hits.setdefault(i, (str(col), len(column.iloc[i])))
             continue
         values = column.to_numpy()
         try:

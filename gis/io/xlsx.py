@@ -12,6 +12,7 @@ from __future__ import annotations
 import zipfile
 from bisect import bisect_left
 from pathlib import Path
+from typing import Any
 from xml.parsers import expat
 
 import openpyxl
@@ -30,8 +31,9 @@ _SHORT, _COMMON = (
 )  # text up to this length is shared between cells; at most this many words
 
 
-def read_rows(path: Path, sheet: str | None, name: str) -> tuple[str, dict[int, list]]:
-    """(sheet title, {row number: [values of columns 1..last used]}) of the rows holding data, merges applied.
+def read_rows(path: Path, sheet: str | None, name: str) -> tuple[str, dict[int, list[Any]]]:
+    """(sheet title, {row number: [values of columns 1..last used]}) of the rows holding data,
+    merges applied.
 
     Rows without data are absent (a far cell does not create the rows before it). The scan
     has already capped the columns that hold values, so no row list is longer than
@@ -80,7 +82,7 @@ def read_rows(path: Path, sheet: str | None, name: str) -> tuple[str, dict[int, 
                 date_formats=wb._date_formats,
                 timedelta_formats=wb._timedelta_formats,
             )
-            rows: dict[int, list] = {}
+            rows: dict[int, list[Any]] = {}
             common: dict[
                 str, str
             ] = {}  # registers repeat short words (乡镇, 是/否): keep one copy of each
@@ -146,7 +148,7 @@ class _Scan:
         self.next_col = self.row = 1
         self.ref = ""
 
-    def start(self, tag: str, attrs: dict) -> None:
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
         tag = tag.rsplit(":", 1)[-1]
         if tag == "row":
             self.in_row, self.next_col = 0, 1
@@ -195,18 +197,18 @@ class _Scan:
 def _column(ref: str) -> int:
     letters = ref.rstrip("0123456789").upper()
     try:
-        return column_index_from_string(letters)
+        return int(column_index_from_string(letters))
     except ValueError:
         return 1 << 30  # not a cell reference: treated as beyond every limit
 
 
-def _scan(src, name: str, lim: Limits) -> None:
+def _scan(src: Any, name: str, lim: Limits) -> None:
     scan = _Scan(name, lim)
     p = expat.ParserCreate()
     p.StartElementHandler = scan.start
 
     def _refuse_dtd(
-        *_args,
+        *_args: object,
     ) -> None:  # entity tricks (bombs, external files) never belong in a sheet
         raise InputError(code="xlsx.doctype", file=name)
 
@@ -220,7 +222,7 @@ def _scan(src, name: str, lim: Limits) -> None:
         raise InputError(code="xlsx.broken_xml", file=name, params={"detail": str(exc)}) from exc
 
 
-def _merge(rows: dict[int, list], refs: list[str], name: str, lim: Limits) -> None:
+def _merge(rows: dict[int, list[Any]], refs: list[str], name: str, lim: Limits) -> None:
     """Every cell of a merged range takes its top-left value, on the rows that hold data."""
     if not refs or not rows:
         return

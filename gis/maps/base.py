@@ -12,6 +12,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import folium
 import geopandas as gpd
@@ -23,6 +24,8 @@ from jinja2 import Template
 from gis import datasets
 from gis.i18n import t
 from gis.safe import html_text
+
+_E = TypeVar("_E", bound=folium.Element)  # stable_ids gives back what it was given
 
 #: Where the app serves vendored assets (Streamlit static serving of ./static).
 STATIC_URL = "/app/static/vendor"
@@ -68,7 +71,13 @@ def use_offline_assets(base_url: str = STATIC_URL) -> None:
     """
     folium.Map.default_js = [("leaflet", f"{base_url}/leaflet/leaflet.js")]
     folium.Map.default_css = [("leaflet_css", f"{base_url}/leaflet/leaflet.css")]
-    for cls in (folium.GeoJson, folium.LayerControl, folium.raster_layers.ImageOverlay):
+    # class attributes folium reads when rendering; not every class declares them
+    plain: tuple[Any, ...] = (
+        folium.GeoJson,
+        folium.LayerControl,
+        folium.raster_layers.ImageOverlay,
+    )
+    for cls in plain:
         cls.default_js, cls.default_css = [], []
     # the zones page's drawing tool (Leaflet.draw) and the patrols page's time slider
     # (leaflet.timeline, moment), vendored
@@ -336,7 +345,7 @@ class Legend(folium.MacroElement):
     """)
 
     def __init__(self, html: str, *, position: str = "bottomleft") -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # folium's MacroElement is untyped
         self._name = "Legend"
         self.html = html
         self.position = position
@@ -375,7 +384,7 @@ def view_of(
     return ((y0 + y1) / 2, (x0 + x1) / 2), zoom
 
 
-def stable_ids(m: folium.Element, *, prefix: str = "rc") -> folium.Element:
+def stable_ids(m: _E, *, prefix: str = "rc") -> _E:
     """Give every element an id from its position, not a random uuid, and make every
     layer name safe for the layer control (Leaflet shows it as HTML).
 
@@ -407,7 +416,7 @@ def stable_ids(m: folium.Element, *, prefix: str = "rc") -> folium.Element:
     """
     counter = 0
 
-    def walk(el):
+    def walk(el: Any) -> None:  # any folium element; some have a layer_name
         nonlocal counter
         el._id = f"{prefix}{counter:05d}"
         counter += 1

@@ -9,6 +9,7 @@ click on it is shifted back before it is used.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import folium
 import numpy as np
@@ -122,15 +123,16 @@ def shift_to_gcj02(m: folium.Map) -> folium.Map:
         ``m`` itself.
     """
 
-    def walk(el):
+    def walk(el: folium.Element) -> None:
         data = getattr(el, "data", None)
         if isinstance(data, dict) and data.get("type") in ("FeatureCollection", "Feature"):
             for feat in data.get("features", [data]):
                 geom = feat.get("geometry")
                 if geom:
                     geom["coordinates"] = _shift(geom["coordinates"])
-        if isinstance(el, folium.Marker | folium.CircleMarker) and getattr(el, "location", None):
-            el.location = _shift([el.location[1], el.location[0]])[::-1]
+        location = getattr(el, "location", None)
+        if isinstance(el, folium.Marker | folium.CircleMarker) and location:
+            el.location = _shift([location[1], location[0]])[::-1]
         bounds = getattr(el, "bounds", None)
         if bounds is not None and isinstance(
             el, folium.raster_layers.ImageOverlay | folium.map.FitBounds
@@ -143,7 +145,7 @@ def shift_to_gcj02(m: folium.Map) -> folium.Map:
     return m
 
 
-def _shift(c):
+def _shift(c: Any) -> Any:
     """GeoJSON coordinates (nested lists, lon first) from WGS84 to GCJ-02."""
     try:
         arr = np.asarray(c, dtype=float)
@@ -210,7 +212,7 @@ def click_to_cgcs2000(lon: float, lat: float, basemap: str = "offline") -> tuple
     return float(lon), float(lat)
 
 
-def drawn_to_cgcs2000(geom, basemap: str = "offline"):
+def drawn_to_cgcs2000(geom: shapely.Geometry, basemap: str = "offline") -> shapely.Geometry:
     """A shape drawn on the map, in CGCS2000/WGS84 (undoes the Gaode shift).
 
     Parameters

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
 import geopandas as gpd
+import pyproj
 
 from gis.catalogue import ADMIN_LEVELS
 from gis.crs import metric_crs
@@ -32,7 +35,7 @@ POINT_LAYERS = {
 }
 
 
-def _simplified(gdf: gpd.GeoDataFrame, metres: float, metric) -> gpd.GeoDataFrame:
+def _simplified(gdf: gpd.GeoDataFrame, metres: float, metric: pyproj.CRS) -> gpd.GeoDataFrame:
     """Simplify in metres (never in degrees), return in EPSG:4326 for Leaflet."""
     out = gdf.to_crs(metric)
     out["geometry"] = out.geometry.simplify(metres, preserve_topology=True)
@@ -132,7 +135,13 @@ def county_map(
     """
     m = framed_map(layers, lang=lang, backdrop=backdrop)
 
-    def add(gdf, name, style, tooltip=None, show=True):
+    def add(
+        gdf: gpd.GeoDataFrame | None,
+        name: str,
+        style: dict[str, Any],
+        tooltip: list[str] | None = None,
+        show: bool = True,
+    ) -> None:
         if gdf is None or len(gdf) == 0:
             return
         fields = [f for f in (tooltip or []) if f in gdf.columns]

@@ -3,8 +3,11 @@ selected township's, village's, river's or chief's reaches highlighted."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import folium
 import geopandas as gpd
+import pandas as pd
 
 from gis.i18n import t
 from gis.maps.base import (
@@ -23,7 +26,7 @@ from gis.safe import html_text
 REACH_COLOR, SELECTED_COLOR, CLICKED_COLOR = "#4a90d9", "#ff7f00", "#e7298a"
 
 
-def reach_lines(reaches: gpd.GeoDataFrame, rivers) -> gpd.GeoDataFrame:
+def reach_lines(reaches: gpd.GeoDataFrame, rivers: pd.DataFrame) -> gpd.GeoDataFrame:
     """Reaches (metric CRS) simplified in metres, in EPSG:4326, with river names; text
     HTML-escaped for the map (pick rows with :func:`lines_of`, not by comparing ids)."""
     names = dict(zip(rivers["river_code"], rivers["name"], strict=True))
@@ -34,7 +37,7 @@ def reach_lines(reaches: gpd.GeoDataFrame, rivers) -> gpd.GeoDataFrame:
     return json_safe(g.to_crs(4326))
 
 
-def lines_of(lines: gpd.GeoDataFrame, reach_ids) -> gpd.GeoDataFrame:
+def lines_of(lines: gpd.GeoDataFrame, reach_ids: Iterable[str | None]) -> gpd.GeoDataFrame:
     """The rows of :func:`reach_lines` for these (unescaped) reach ids."""
     return lines[lines["reach_id"].isin({html_text(r) for r in reach_ids if r is not None})]
 
@@ -86,7 +89,11 @@ def jurisdiction_map(
 
 
 def selection_group(
-    lines: gpd.GeoDataFrame, selected_ids, clicked_id: str | None, *, lang: str = "zh"
+    lines: gpd.GeoDataFrame,
+    selected_ids: Iterable[str | None],
+    clicked_id: str | None,
+    *,
+    lang: str = "zh",
 ) -> folium.FeatureGroup:
     """The highlight, handed to st_folium as ``feature_group_to_add`` so the map itself is
     not rebuilt (no remount, no flicker) when the selection changes."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
+import pandas as pd
 from folium.plugins import Timeline, TimelineSlider
 from folium.utilities import JsCode
 
@@ -38,7 +39,9 @@ _INTERVAL = JsCode(
 )
 
 
-def reach_layer(reaches: gpd.GeoDataFrame, table, buckets) -> gpd.GeoDataFrame:
+def reach_layer(
+    reaches: gpd.GeoDataFrame, table: pd.DataFrame, buckets: pd.Series
+) -> gpd.GeoDataFrame:
     """Reach lines (metric ``reaches``) joined to the report's ``table`` rows and recency
     ``buckets``, simplified in metres and put in EPSG:4326 for the map."""
     g = reaches[["reach_id", "geometry"]].copy()

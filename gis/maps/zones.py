@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
 import geopandas as gpd
 from folium.plugins import Draw
@@ -27,7 +29,7 @@ def zone_map(
     *,
     proposal: gpd.GeoDataFrame | None = None,
     point: tuple[float, float] | None = None,
-    drawn: dict | None = None,
+    drawn: dict[str, Any] | None = None,
     lang: str = "zh",
     backdrop: Backdrop | None = None,
 ) -> folium.Map:

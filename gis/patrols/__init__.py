@@ -90,7 +90,8 @@ def assess_tracks(
         say("cutting rivers into village reaches")
         net = network_from_store(store)
     say(
-        f"matching {int(cleaned.points['kept'].sum()):,} points and judging {len(cleaned.patrols):,} patrols"
+        f"matching {int(cleaned.points['kept'].sum()):,} points and judging "
+        f"{len(cleaned.patrols):,} patrols"
     )
     a = assess(
         cleaned,
@@ -148,7 +149,8 @@ def assess_patrols(
     >>> from gis import assess_patrols, datasets
     >>> from gis.store import GeoPackageStore
     >>> store = GeoPackageStore(datasets.get_path("demo"))
-    >>> assess_patrols(store, start=dt.date(2026, 7, 1), end=dt.date(2026, 9, 30))  # doctest: +ELLIPSIS
+    >>> start, end = dt.date(2026, 7, 1), dt.date(2026, 9, 30)
+    >>> assess_patrols(store, start=start, end=end)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     gis._errors.InputError: ...the store has no patrols...

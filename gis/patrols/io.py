@@ -160,7 +160,10 @@ def _resolve_chiefs(col: pd.Series, chiefs: pd.DataFrame, res: ImportResult) -> 
         if len(hits) == 1:
             out[col == value] = hits[0]
         else:
-            why = f"chief '{value}' is not a chief id, and {'no' if not hits else len(hits)} chiefs have that name"
+            why = (
+                f"chief '{value}' is not a chief id, and "
+                f"{'no' if not hits else len(hits)} chiefs have that name"
+            )
             res.refused_patrols.append(
                 {
                     "patrol_id": f"(points of {value})",
@@ -275,7 +278,7 @@ def offset_warnings(cleaned: Cleaned, net: PatrolNetwork, *, min_share: float = 
         )
 
     base = share(k["raw_lon"].to_numpy(), k["raw_lat"].to_numpy())
-    out = []
+    out: list[dict] = []
     for system in ("gcj02", "bd09"):
         alt = share(
             *coords_mod.convert(
@@ -295,8 +298,10 @@ def offset_warnings(cleaned: Cleaned, net: PatrolNetwork, *, min_share: float = 
             out.append(
                 {
                     "patrol_id": pid,
-                    "warning": f"probably {system.upper().replace('GCJ02', 'GCJ-02').replace('BD09', 'BD-09')}: "
-                    f"{base[pid]:.0%} of points are on a river as recorded, {alt[pid]:.0%} once read as {system} "
+                    "warning": "probably "
+                    f"{system.upper().replace('GCJ02', 'GCJ-02').replace('BD09', 'BD-09')}: "
+                    f"{base[pid]:.0%} of points are on a river as recorded, {alt[pid]:.0%} once "
+                    f"read as {system} "
                     f"(a steady offset of about {off:.0f} m)",
                     "fix": f"import again with --coords {system}",
                 }

@@ -164,7 +164,7 @@ def match_points(
 
 
 @njit(parallel=True, cache=True, nogil=True)
-def _match(
+def _match(  # noqa: PLR0913 -- a compiled kernel takes flat arrays and scalars, no objects
     px, py, x0, y0, cell, nx, ny, start, items, item_reach, tol, out_reach, out_dist, out_along
 ):  # pragma: no cover - compiled
     for i in prange(px.shape[0]):

@@ -99,6 +99,7 @@ def read_parquet_points(
     if "file" in cols:  # a store export names each point's source file; fill the gaps with this one
         df["file"] = df["file"].where(df["file"].notna(), name)
     if use_geometry:
+        assert geom_col is not None  # a file with neither lon/lat nor geometry was refused above
         df["lon"], df["lat"] = _points(f[geom_col].to_numpy(), name, geom_col)
     if "coords" in cols:
         _check_systems(df["coords"], name)
@@ -112,7 +113,7 @@ def read_parquet_points(
 def _columns(names: list[str], headers: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Raw column -> the file's column: the raw name itself first, then the header words."""
     low = {str(c).strip().lower(): c for c in names}
-    out = {}
+    out: dict[str, str] = {}
     for key in OPTIONAL + ("lon", "lat"):
         words = (key, *headers.get(key, ()))
         hit = next((low[w.lower()] for w in words if w.lower() in low), None)

@@ -1,4 +1,5 @@
-"""Read patrol tracks from GPX, KML, GeoJSON, CSV, XLSX and (Geo)Parquet into one frame of raw points.
+"""Read patrol tracks from GPX, KML, GeoJSON, CSV, XLSX and (Geo)Parquet into one frame of
+raw points.
 
 Every point keeps where it came from (file, track, segment, the row or point number a
 user would quote) and its coordinates exactly as recorded; conversion and cleaning come
@@ -249,7 +250,7 @@ def _geojson(path: Path, name: str) -> tuple[list, list[str]]:
         lines = {
             "LineString": [geom.get("coordinates")],
             "MultiLineString": geom.get("coordinates"),
-        }.get(geom.get("type"))
+        }.get(geom.get("type") or "")
         if not lines:
             continue
         times = props.get("coordTimes") or props.get("times") or []

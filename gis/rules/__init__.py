@@ -9,22 +9,32 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from gis._errors import InputError, UnknownNameError
+from gis._errors import InputError
+from gis._errors import UnknownNameError as UnknownNameError  # re-exported: callers raise it
 
 TABLES = {
-    "sand_mining_distances": "Prohibited sand-mining distances along the river from structures (DOMAIN §3.3)",
-    "river_zone_distances": "River-type protection zones: distances along the channel and land widths (HJ 338-2018)",
-    "channel_half_width": "Channel half-width by river management level, the water zone of a line-only network",
+    "sand_mining_distances": "Prohibited sand-mining distances along the river from structures "
+    "(DOMAIN §3.3)",
+    "river_zone_distances": "River-type protection zones: distances along the channel and land "
+    "widths (HJ 338-2018)",
+    "channel_half_width": "Channel half-width by river management level, the water zone of a "
+    "line-only network",
     "reservoir_zones": "Reservoir-type protection zones by scale class (HJ 338-2018)",
-    "groundwater_travel_time": "Groundwater wells: travel time and safety factor per level for R = α·K·I·T/n",
-    "groundwater_empirical_radius": "Groundwater wells: radius by aquifer material when K, I and n are unknown",
+    "groundwater_travel_time": "Groundwater wells: travel time and safety factor per level for R "
+    "= α·K·I·T/n",
+    "groundwater_empirical_radius": "Groundwater wells: radius by aquifer material when K, I and "
+    "n are unknown",
     "patrol_frequency": "Minimum patrols per period by chief level (DOMAIN §3.2)",
-    "patrol_validity": "Named rule sets: minimum duration and distance of one valid patrol by level (DOMAIN §3.2)",
-    "patrol_checks": "Thresholds of the suspicious-patrol checks (vehicle, stationary, off-river, teleport)",
-    "import_limits": "Size limits of imports: file and archive bytes, rows, columns, cells, a cell's length",
+    "patrol_validity": "Named rule sets: minimum duration and distance of one valid patrol by "
+    "level (DOMAIN §3.2)",
+    "patrol_checks": "Thresholds of the suspicious-patrol checks (vehicle, stationary, off-river, "
+    "teleport)",
+    "import_limits": "Size limits of imports: file and archive bytes, rows, columns, cells, a "
+    "cell's length",
 }
 
 
@@ -138,7 +148,9 @@ def row(table: pd.DataFrame, column: str, value: str) -> pd.Series:
     return hit.iloc[0]
 
 
-def sand_mining_distance(table: pd.DataFrame, structure: dict) -> tuple[float, float] | None:
+def sand_mining_distance(
+    table: pd.DataFrame, structure: dict[str, Any]
+) -> tuple[float, float] | None:
     """(upstream_m, downstream_m) prohibited around ``structure``, or None if no rule applies.
 
     Parameters

@@ -293,7 +293,8 @@ def _one(ctx: _Context, src, aquifers, material, stops) -> list[list]:
         )
         table = ctx.tables["river_zone_distances"]
         parts = river_zones(ctx.channel, spot, table, lambda e: ctx.half_width[e])
-        # land never crosses the watershed divide: keep it inside the catchment of the zone's channel
+        # land never crosses the watershed divide: keep it inside the catchment of the zone's
+        # channel
         clip = ctx.catchment_of(
             shapely.union_all([parts["level1"]["lines"], parts["level2"]["lines"]])
         )
@@ -376,7 +377,8 @@ def _stop_notes(channel: Channel, stops: list[dict]) -> list[str]:
             else s["edge"]
         )
         out.append(
-            f"{words[s['kind']]} on {river} after {s['walked_m']:.0f} m (rule asks {s['wanted_m']:.0f} m)"
+            f"{words[s['kind']]} on {river} after {s['walked_m']:.0f} m (rule asks "
+            f"{s['wanted_m']:.0f} m)"
         )
     return out
 

@@ -3,6 +3,7 @@ zone, sources without a zone, and zones of different sources that overlap."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -13,6 +14,8 @@ import shapely
 from gis._errors import InputError, UnknownNameError
 from gis.coords import in_china
 from gis.crs import STORAGE_EPSG, metric_crs
+from gis.io import archive
+from gis.io.readers import read_vector
 from gis.store import Store
 
 # layers whose features can lie inside a zone, and their id column
@@ -95,9 +98,9 @@ class ZoneIndex:
                 zones_out.append(np.full(len(hit), z))
         if not pts_out:
             return np.array([], dtype=int), np.array([], dtype=int)
-        p, z = np.concatenate(pts_out), np.concatenate(zones_out)
-        o = np.lexsort((z, p))
-        return p[o], z[o]
+        p, zs = np.concatenate(pts_out), np.concatenate(zones_out)
+        o = np.lexsort((zs, p))
+        return p[o], zs[o]
 
 
 def _gather(order: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -124,11 +127,6 @@ def parse_point(text: str) -> tuple[float, float]:
 def read_places(path: str | Path, *, crs=None) -> gpd.GeoSeries:
     """The features of a GIS file (GeoPackage, Shapefile or a zipped one, GeoJSON, KML,
     GPX) as a GeoSeries to pass to :func:`zones_at`. ``crs`` is for a file that has none."""
-    import tempfile
-
-    from gis.io import archive
-    from gis.io.readers import read_vector
-
     src = Path(path)
     with tempfile.TemporaryDirectory(prefix="riverchief-places-") as tmp:
         inner = src

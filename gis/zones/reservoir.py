@@ -34,7 +34,8 @@ def reservoir_zones(water, intake: Point, rule: pd.Series, *, catchment=None) ->
         )
         if water1.is_empty:
             notes.append(
-                "intake is not on the water surface; level 1 water taken around the nearest shore point"
+                "intake is not on the water surface; level 1 water taken around the nearest shore "
+                "point"
             )
             near = nearest_points(water, intake)[0]
             water1 = water.intersection(
@@ -54,7 +55,8 @@ def reservoir_zones(water, intake: Point, rule: pd.Series, *, catchment=None) ->
     else:
         if rule["level2_land"] == "catchment":
             notes.append(
-                f"no DEM or catchment given: a {float(rule['level2_land_m']):.0f} m band stands in for the catchment"
+                f"no DEM or catchment given: a {float(rule['level2_land_m']):.0f} m band stands "
+                "in for the catchment"
             )
         land2 = (
             shapely.union_all([water1, water2])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from shapely.geometry import Point
 
+from gis import rules
 from gis._errors import InputError
 from gis.zones.river import QUAD_SEGS
 
@@ -32,8 +33,6 @@ def well_radii(
 ) -> tuple[dict[str, float], str]:
     """Radius per level and how it was found: from K, I, n when ``aquifer`` gives them,
     else from the empirical table for ``material``."""
-    from gis import rules
-
     if aquifer:
         t = travel.set_index("level")
         radii = {
