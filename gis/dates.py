@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pandas as pd
 
@@ -41,11 +42,11 @@ _TIME_RE = re.compile(
 )
 
 
-def _refuse(value, code: str, **where) -> InputError:
+def _refuse(value: object, code: str, **where: Any) -> InputError:
     return InputError(code=code, params={"value": str(value)}, **where)
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     """Text to match: stripped, or the digits of a whole number (20260701 typed into Excel
     arrives as a number); anything else matches nothing."""
     if isinstance(value, str):
@@ -55,7 +56,7 @@ def _text(value) -> str:
     return ""
 
 
-def _ymd(m: re.Match) -> dt.date:
+def _ymd(m: re.Match[str]) -> dt.date:
     g = m.groupdict()
     y, mo, d = (
         (g["y"], g["m"], g["d"])
@@ -66,7 +67,7 @@ def _ymd(m: re.Match) -> dt.date:
 
 
 def parse_date(
-    value, *, field: str | None = None, file: str | None = None, row: int | None = None
+    value: object, *, field: str | None = None, file: str | None = None, row: int | None = None
 ) -> dt.date:
     """``value`` as a date, or an :class:`~gis.InputError` naming it and the fix.
 
@@ -99,7 +100,7 @@ def parse_date(
 
 
 def parse_datetime(
-    value, *, field: str | None = None, file: str | None = None, row: int | None = None
+    value: object, *, field: str | None = None, file: str | None = None, row: int | None = None
 ) -> pd.Timestamp:
     """``value`` as a timestamp: a date as :func:`parse_date` reads it, then an optional
     time and UTC offset. Naive stays naive (the caller knows the local time zone)."""
