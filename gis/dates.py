@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
 import pandas as pd
 
@@ -40,10 +39,6 @@ _TIME_RE = re.compile(
     _DATE + r"(?:[ T]\s*(?P<time>\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)"
     r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
 )
-
-
-def _refuse(value: object, code: str, **where: Any) -> InputError:
-    return InputError(code=code, params={"value": str(value)}, **where)
 
 
 def _text(value: object) -> str:
@@ -83,20 +78,25 @@ def parse_date(
     -------
     datetime.date
     """
-    where = {"field": field, "file": file, "row": row}
     if value is pd.NaT:
-        raise _refuse(value, "date.not_date", **where)
+        raise InputError(
+            code="date.not_date", params={"value": str(value)}, field=field, file=file, row=row
+        )
     if isinstance(value, dt.datetime):  # a pandas Timestamp too
         return value.date()
     if isinstance(value, dt.date):
         return value
     m = _DATE_RE.fullmatch(_text(value))
     if m is None:
-        raise _refuse(value, "date.not_date", **where)
+        raise InputError(
+            code="date.not_date", params={"value": str(value)}, field=field, file=file, row=row
+        )
     try:
         return _ymd(m)
     except ValueError:
-        raise _refuse(value, "date.no_such_day", **where) from None
+        raise InputError(
+            code="date.no_such_day", params={"value": str(value)}, field=field, file=file, row=row
+        ) from None
 
 
 def parse_datetime(
@@ -104,19 +104,24 @@ def parse_datetime(
 ) -> pd.Timestamp:
     """``value`` as a timestamp: a date as :func:`parse_date` reads it, then an optional
     time and UTC offset. Naive stays naive (the caller knows the local time zone)."""
-    where = {"field": field, "file": file, "row": row}
     if value is pd.NaT:
-        raise _refuse(value, "date.not_datetime", **where)
+        raise InputError(
+            code="date.not_datetime", params={"value": str(value)}, field=field, file=file, row=row
+        )
     if isinstance(value, dt.datetime):
         return pd.Timestamp(value)
     if isinstance(value, dt.date):
         return pd.Timestamp(value)
     m = _TIME_RE.fullmatch(_text(value))
     if m is None:
-        raise _refuse(value, "date.not_datetime", **where)
+        raise InputError(
+            code="date.not_datetime", params={"value": str(value)}, field=field, file=file, row=row
+        )
     try:
         day = _ymd(m)
         ts = pd.Timestamp(f"{day.isoformat()}T{m['time'] or '00:00'}{m['tz'] or ''}")
     except ValueError:  # 2026-02-30, or 25:00
-        raise _refuse(value, "date.no_such_time", **where) from None
+        raise InputError(
+            code="date.no_such_time", params={"value": str(value)}, field=field, file=file, row=row
+        ) from None
     return ts

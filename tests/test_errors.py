@@ -25,13 +25,19 @@ FLAG = re.compile(r"(?<![\w-])--[a-z]")
 PATH = re.compile(r"(?:^|[\s(:'\"])(?:/[\w.-]+){2,}|[A-Za-z]:\\|~/")
 
 
+def _called(call: ast.Call) -> str:
+    f = call.func
+    return f.id if isinstance(f, ast.Name) else getattr(f, "attr", "")
+
+
 def _codes_raised() -> dict[str, str]:
-    """Every code a raise in gis/ names (``code=`` of a call, a class's ``default_code``)."""
+    """Every code a raise in gis/ names (``code=`` of an error's constructor, a class's
+    ``default_code``)."""
     found = {}
     for path in (ROOT / "gis").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             values = []
-            if isinstance(node, ast.Call):
+            if isinstance(node, ast.Call) and _called(node).endswith(("Error", "__init__")):
                 values = [k.value for k in node.keywords if k.arg == "code"]
             elif isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id == "default_code" for t in node.targets
