@@ -64,6 +64,17 @@ def test_nhdplus_arbolate_sum_on_every_flowline(realdata, name):
         assert total[e] == pytest.approx(193.882, rel=1e-3)
 
 
+@pytest.mark.parametrize("name", ["new_hope.gpkg", "coastal_example.gpkg"])
+def test_nhdplus_braids_are_reported_and_upstream_length_needs_no_hint(realdata, name):
+    g = _nhd(realdata, name)
+    net = build_network(g, split_tributaries=False)  # no Divergence hint
+    assert net.cycles and all(c.kind == "braid" for c in net.cycles)  # no way round
+    # each braid holds a minor path of NHDPlus (Divergence 2): the other branch of its split
+    minor = g["Divergence"].to_numpy() == 2
+    assert all(minor[list(c.lines)].any() for c in net.cycles)
+    assert np.allclose(net.upstream_length(g["LENGTHKM"].to_numpy()), g["ArbolateSu"], rtol=0.01)
+
+
 def test_diversions_are_handled_and_main_path_followed(realdata):
     g = gpd.read_file(realdata / "nhdplus" / "diversions.geojson")
     net = build_network(g, split_tributaries=False)  # not a tree: no crash, directions as drawn
