@@ -188,14 +188,14 @@ class Network:
     def cycles(self) -> list[Cycle]:
         """Every ring of lines: directed loops first, then braids (see :class:`Cycle`).
 
-        A loop is a strongly connected set of lines (or one closed line); a braid is a set
-        of lines on undirected rings once each loop is shrunk to a point, i.e. a split whose
-        branches rejoin. Neither stops ordering or tracing: see :meth:`topological_order`.
+        A loop is a strongly connected set of lines (or one closed line); a braid is a
+        biconnected block of lines once each loop is shrunk to a point: a split whose
+        branches rejoin (two islands one after the other are two braids). Neither stops ordering or tracing: see :meth:`topological_order`.
 
         Returns
         -------
         list of Cycle
-            Line indices ascending within each.
+            Line indices ascending within each; loops, then braids, by their first line.
 
         Examples
         --------
@@ -215,19 +215,15 @@ class Network:
         out: list[Cycle] = []
         for c in np.unique(comp[in_loop]):
             out.append(Cycle(tuple(np.nonzero(comp == c)[0].tolist()), "loop"))
-        # shrink each loop to a point, then lines on undirected rings are braids
+        # shrink each loop to a point: blocks of more than one line are then braids
         n_nodes = len(self.node_xy)
         le = np.nonzero(in_loop)[0]
         m = coo_matrix((np.ones(len(le)), (self.src[le], self.dst[le])), shape=(n_nodes, n_nodes))
         _, rep = connected_components(m, directed=False)
-        a, b = rep[self.src], rep[self.dst]
-        on_ring = ~_bridges(a, b, int(rep.max()) + 1) & (a != b)
-        ring = np.nonzero(on_ring)[0]
-        if len(ring):
-            g = coo_matrix((np.ones(len(ring)), (a[ring], b[ring])), shape=(n_nodes, n_nodes))
-            _, group = connected_components(g, directed=False)
-            for k in np.unique(group[a[ring]]):
-                out.append(Cycle(tuple(ring[group[a[ring]] == k].tolist()), "braid"))
+        block = _blocks(rep[self.src], rep[self.dst], int(rep.max()) + 1)
+        sizes = np.bincount(block[block >= 0], minlength=1)
+        braids = [tuple(np.nonzero(block == k)[0].tolist()) for k in np.nonzero(sizes > 1)[0]]
+        out += [Cycle(lines, "braid") for lines in sorted(braids)]
         return out
 
     def topological_order(self) -> list[int]:
@@ -409,8 +405,9 @@ def _bits(s: int, n: int) -> np.ndarray:
     return np.unpackbits(raw, bitorder="little")[:n].astype(float)
 
 
-def _bridges(a: np.ndarray, b: np.ndarray, n_nodes: int) -> np.ndarray:
-    """Which edges of the undirected multigraph (``a[i]``--``b[i]``) are bridges (Tarjan)."""
+def _blocks(a: np.ndarray, b: np.ndarray, n_nodes: int) -> np.ndarray:
+    """Biconnected component of each edge of the undirected multigraph ``a[i]``--``b[i]``
+    (Tarjan, with an edge stack); -1 for an edge from a node to itself."""
     adj: list[list[tuple[int, int]]] = [[] for _ in range(n_nodes)]
     for e, (u, v) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
         if u != v:
@@ -418,8 +415,9 @@ def _bridges(a: np.ndarray, b: np.ndarray, n_nodes: int) -> np.ndarray:
             adj[v].append((u, e))
     disc = np.full(n_nodes, -1)
     low = np.zeros(n_nodes, dtype=int)
-    bridge = np.zeros(len(a), dtype=bool)
-    t = 0
+    block = np.full(len(a), -1)
+    edges: list[int] = []
+    t = n_blocks = 0
     for root in range(n_nodes):
         if disc[root] >= 0 or not adj[root]:
             continue
@@ -432,19 +430,27 @@ def _bridges(a: np.ndarray, b: np.ndarray, n_nodes: int) -> np.ndarray:
                 if e == parent_edge:
                     continue
                 if disc[w] < 0:
+                    edges.append(e)
                     disc[w] = low[w] = t
                     t += 1
                     stack.append((w, e, iter(adj[w])))
                     break
-                low[v] = min(low[v], disc[w])
+                if disc[w] < disc[v]:  # a back edge, met first from its lower end
+                    edges.append(e)
+                    low[v] = min(low[v], disc[w])
             else:
                 stack.pop()
                 if stack:
                     p = stack[-1][0]
                     low[p] = min(low[p], low[v])
-                    if low[v] > disc[p]:
-                        bridge[parent_edge] = True
-    return bridge
+                    if low[v] >= disc[p]:  # p cuts off v's block: its edges are on the stack
+                        while True:
+                            f = edges.pop()
+                            block[f] = n_blocks
+                            if f == parent_edge:
+                                break
+                        n_blocks += 1
+    return block
 
 
 def build_network(

@@ -57,6 +57,22 @@ def test_braid_split_then_rejoin():
     assert net.outlets().tolist() == [7]
 
 
+def test_two_islands_in_a_row_are_two_braids():
+    g = _lines(
+        {
+            "A": [(0, 0), (1000, 0)],
+            "N1": [(1000, 0), (1500, 300), (2000, 0)],
+            "S1": [(1000, 0), (1500, -300), (2000, 0)],
+            "N2": [(2000, 0), (2500, 300), (3000, 0)],
+            "S2": [(2000, 0), (2500, -300), (3000, 0)],
+            "B": [(3000, 0), (4000, 0)],
+        }
+    )
+    net = build_network(g)
+    assert net.cycles == [Cycle((1, 2), "braid"), Cycle((3, 4), "braid")]
+    assert net.upstream_length([1, 2, 2, 3, 3, 1]).tolist() == [1, 3, 3, 8, 8, 12]
+
+
 def test_lake_on_the_line_drawn_as_a_ring():
     # I1, I2 meet and flow on as I into a lake at P; its shore is drawn as a ring, north
     # P->Q and south Q->P (the water can go round: a loop); O leaves the lake at Q
