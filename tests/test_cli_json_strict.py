@@ -87,3 +87,26 @@ def test_json_output_is_strict(argv, values, capsys):
     assert rc in (0, 1), out  # 1: done, with findings
     parsed = json.loads(out, parse_constant=_bare_constant)
     assert parsed not in (None, {}, [])
+
+
+def test_blanks_in_the_registers_are_null(demo_copy, capsys):
+    # a chief without a phone is valid data (the field is optional) and the unnamed
+    # connectors of issue 15 have no name: the JSON says null, never a bare NaN
+    store = GeoPackageStore(demo_copy)
+    rivers, chiefs, links = (store.read(k) for k in ("rivers", "chiefs", "assignments"))
+    rivers.loc[rivers["river_code"] == "512099R001", "name"] = None
+    chiefs.loc[chiefs["chief_id"].isin(links["chief_id"]), "phone"] = None
+    store.write({"rivers": rivers, "chiefs": chiefs})
+    for argv in (
+        ["jurisdiction", "--river", "512099R001"],
+        ["jurisdiction", "--reach", "512099R001/V/0", "--show-phones"],
+        ["summary"],
+        ["search", "512099R001"],
+    ):
+        assert main([*argv, "--data", str(demo_copy), "--json"]) in (0, 1)
+        parsed = json.loads(capsys.readouterr().out, parse_constant=_bare_constant)
+        if argv[1:2] == ["--reach"]:
+            assert parsed["river_name"] is None and parsed["chiefs"]
+            assert all(c["phone"] is None for c in parsed["chiefs"])
+        if argv[1:2] == ["--river"]:
+            assert parsed and all(r["river_name"] is None for r in parsed)
