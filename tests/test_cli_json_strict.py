@@ -110,3 +110,11 @@ def test_blanks_in_the_registers_are_null(demo_copy, capsys):
             assert all(c["phone"] is None for c in parsed["chiefs"])
         if argv[1:2] == ["--river"]:
             assert parsed and all(r["river_name"] is None for r in parsed)
+
+
+def test_coordinates_that_are_not_finite_are_refused(capsys):
+    # argparse reads "nan" and "inf" as floats; printed back they would be bare constants
+    argv = ["coords", "convert", "--from", "wgs84", "--to", "gcj02", "nan", "inf", "--json"]
+    assert main(argv) == 2
+    cap = capsys.readouterr()
+    assert cap.out == "" and "finite" in cap.err
