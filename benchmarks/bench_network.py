@@ -72,6 +72,10 @@ def main() -> None:
     print(f"  upstream_length    {first:8.2f} s (first call: components, order and sets)")
     print(f"  peak memory        {peak:8.1f} MiB (tracemalloc)")
     print(f"  strahler           {best(big.strahler, 1):8.2f} s")
+    fresh = synthetic(10_000)
+    t = time.perf_counter()
+    n_cycles = len(fresh.cycles)
+    print(f"  cycles             {time.perf_counter() - t:8.2f} s ({n_cycles:,} braids found)")
 
 
 if __name__ == "__main__":
