@@ -24,7 +24,7 @@ from gis.crs import STORAGE_EPSG, metric_crs
 from gis.linref import format_k
 from gis.privacy import mask_phone, mask_text
 from gis.reaches import REACH_COLUMNS, county_reaches
-from gis.reports import records
+from gis.reports import records, strict
 from gis.store import Store
 
 CUT_LEVELS = ("village", "township", "county")  # finest first: reaches are cut at the first present
@@ -82,7 +82,8 @@ class Jurisdiction:
         return r["reach_id"].isin(self.links.loc[self.links["chief_id"] == code, "reach_id"])
 
     def card(self, reach_id: str, *, staff: bool = False, signboard_m: float = 1000.0) -> dict:
-        """Everything the side panel shows for one reach. Phones are masked unless ``staff``."""
+        """Everything the side panel shows for one reach. Phones are masked unless ``staff``;
+        a blank in the registers (no river name, no post) is ``None`` (strict JSON)."""
         hit = self.reaches[self.reaches["reach_id"] == reach_id]
         if hit.empty:
             raise InputError(
@@ -122,7 +123,7 @@ class Jurisdiction:
             if len(near)
             else near
         )
-        return {
+        card = {
             "reach_id": reach_id,
             "river_code": r["river_code"],
             "river_name": self.rivers.set_index("river_code")["name"].get(r["river_code"]),
@@ -150,9 +151,11 @@ class Jurisdiction:
                 for b in near.itertuples()
             ],
         }
+        return strict(card)
 
     def summary(self, mask: pd.Series) -> list[dict]:
-        """One row per selected reach: river, chainage, length and the chiefs' names by level."""
+        """One row per selected reach: river, chainage, length and the chiefs' names by level
+        (a blank in the registers is ``None``: strict JSON)."""
         r = self.reaches[mask]
         names = self.chiefs.set_index("chief_id")["name"]
         links = self.links[self.links["reach_id"].isin(r["reach_id"])]
@@ -160,7 +163,7 @@ class Jurisdiction:
             lambda c: sorted(names.get(x, x) for x in set(c))
         )
         rivers = self.rivers.set_index("river_code")["name"]
-        return [
+        rows = [
             {
                 "reach_id": x.reach_id,
                 "river_code": x.river_code,
@@ -172,6 +175,7 @@ class Jurisdiction:
             }
             for x in r.itertuples()
         ]
+        return strict(rows)
 
     def choices(self, by: str) -> pd.DataFrame:
         """``code`` and ``label`` of everything one can select ``by`` (for a picker)."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -25,6 +26,19 @@ from shapely.ops import substring
 
 from gis._errors import InputError
 from gis.crs import to_metric
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """Lines of the network that close a ring.
+
+    ``kind`` is ``"loop"`` when the water can go round (a directed cycle: a lake shore drawn
+    as a ring, a canal drawn both ways, a line drawn against the flow inside a braid) and
+    ``"braid"`` when the flow splits and the branches rejoin downstream (no way round).
+    """
+
+    lines: tuple[int, ...]
+    kind: Literal["braid", "loop"]
 
 
 @dataclass
@@ -161,50 +175,118 @@ class Network:
         """
         return np.array([e for e in range(self.n) if not self.upstream(e)], dtype=int)
 
+    @cached_property
+    def _component(self) -> np.ndarray:
+        """Strongly connected component of each edge (edges that can reach each other)."""
+        pairs = [(u, d) for u in range(self.n) for d in self.downstream(u)]
+        if not pairs:
+            return np.arange(self.n)
+        u, d = np.array(pairs).T
+        m = coo_matrix((np.ones(len(u)), (u, d)), shape=(self.n, self.n))
+        _, labels = connected_components(m, directed=True, connection="strong")
+        return np.asarray(labels)
+
+    @cached_property
+    def cycles(self) -> list[Cycle]:
+        """Every ring of lines: directed loops first, then braids (see :class:`Cycle`).
+
+        A loop is a strongly connected set of lines (or one closed line); a braid is a
+        biconnected block of lines once each loop is shrunk to a point: a split whose
+        branches rejoin (two islands one after the other are two braids). Neither stops
+        ordering or tracing: see :meth:`topological_order`.
+
+        Returns
+        -------
+        list of Cycle
+            Line indices ascending within each; loops, then braids, by their first line.
+
+        Examples
+        --------
+        A river splits round an island and rejoins (a braid):
+
+        >>> from shapely.geometry import LineString
+        >>> lines = gpd.GeoDataFrame(geometry=[
+        ...     LineString([(0, 0), (1000, 0)]), LineString([(1000, 0), (2000, 500), (3000, 0)]),
+        ...     LineString([(1000, 0), (2000, -500), (3000, 0)]),
+        ...     LineString([(3000, 0), (4000, 0)])], crs=32648)
+        >>> build_network(lines).cycles
+        [Cycle(lines=(1, 2), kind='braid')]
+        """
+        comp = self._component
+        sizes = np.bincount(comp, minlength=self.n)
+        in_loop = (sizes[comp] > 1) | (self.src == self.dst)
+        out: list[Cycle] = []
+        for c in np.unique(comp[in_loop]):
+            out.append(Cycle(tuple(np.nonzero(comp == c)[0].tolist()), "loop"))
+        # shrink each loop to a point: blocks of more than one line are then braids
+        n_nodes = len(self.node_xy)
+        le = np.nonzero(in_loop)[0]
+        m = coo_matrix((np.ones(len(le)), (self.src[le], self.dst[le])), shape=(n_nodes, n_nodes))
+        _, rep = connected_components(m, directed=False)
+        block = _blocks(rep[self.src], rep[self.dst], int(rep.max()) + 1)
+        sizes = np.bincount(block[block >= 0], minlength=1)
+        braids = [tuple(np.nonzero(block == k)[0].tolist()) for k in np.nonzero(sizes > 1)[0]]
+        out += [Cycle(lines, "braid") for lines in sorted(braids)]
+        return out
+
     def topological_order(self) -> list[int]:
-        """Edges ordered so each comes after every edge upstream of it (Kahn).
+        """Edges ordered so each comes after every edge upstream of it.
+
+        The lines of a loop (:attr:`cycles`) are one node of the order (the condensation):
+        they come together, in index order, after everything flowing into the loop.
 
         Returns
         -------
         list of int
-
-        Raises
-        ------
-        InputError
-            The lines form a loop, which cannot drain.
         """
-        indeg = np.array([len(self.upstream(e)) for e in range(self.n)])
+        return [e for c in self._component_order() for e in self._members[c]]
+
+    @cached_property
+    def _members(self) -> list[list[int]]:
+        comp = self._component
+        members: list[list[int]] = [[] for _ in range(int(comp.max()) + 1)]
+        for e in range(self.n):
+            members[comp[e]].append(e)
+        return members
+
+    def _component_order(self) -> list[int]:
+        """Components in topological order of the condensed graph (Kahn)."""
+        comp = self._component
+        n_comp = len(self._members)
+        down: list[set[int]] = [set() for _ in range(n_comp)]
+        for u in range(self.n):
+            down[comp[u]].update(comp[d] for d in self.downstream(u) if comp[d] != comp[u])
+        indeg = np.zeros(n_comp, dtype=int)
+        for ds in down:
+            for d in ds:
+                indeg[d] += 1
         todo = deque(np.nonzero(indeg == 0)[0].tolist())
-        order = []
+        order: list[int] = []
         while todo:
-            e = todo.popleft()
-            order.append(e)
-            for d in self.downstream(e):
+            c = todo.popleft()
+            order.append(c)
+            for d in sorted(down[c]):
                 indeg[d] -= 1
                 if indeg[d] == 0:
                     todo.append(d)
-        if len(order) < self.n:
-            stuck = sorted(set(range(self.n)) - set(order))
-            raise InputError(
-                code="network.loop", params={"count": len(stuck), "first": str(stuck[:5])}
-            )
         return order
+
+    def _inflows(self, c: int) -> list[int]:
+        """Edges outside component ``c`` that flow into one of its edges."""
+        comp = self._component
+        return sorted({u for e in self._members[c] for u in self.upstream(e) if comp[u] != c})
 
     def strahler(self) -> np.ndarray:
         """Strahler order as NHDPlus computes it (``StreamOrde``).
 
         A secondary path leaving a split takes the order of the line it leaves and does
-        not count when it meets another line downstream.
+        not count when it meets another line downstream. A loop (:attr:`cycles`) is one
+        node: all its lines take the order its inflows give it, as one line would.
 
         Returns
         -------
         numpy.ndarray of int
             The order of each edge, from 1 at the headwaters.
-
-        Raises
-        ------
-        InputError
-            The lines form a loop (no topological order).
 
         Examples
         --------
@@ -219,30 +301,38 @@ class Network:
         >>> build_network(lines).strahler().tolist()
         [1, 1, 2, 1, 2]
         """
-        order = np.zeros(self.n, dtype=int)
-        counts = np.ones(self.n, dtype=bool)  # False along a secondary path
-        for e in self.topological_order():
-            ups = self.upstream(e)
-            if any(not self._is_main_into(u, e) for u in ups):
-                order[e], counts[e] = max(order[u] for u in ups), False
+        comp = self._component
+        n_comp = len(self._members)
+        order = np.zeros(n_comp, dtype=int)
+        counts = np.ones(n_comp, dtype=bool)  # False along a secondary path
+        for c in self._component_order():
+            ups = self._inflows(c)
+            if any(not self._is_main_into(u, c) for u in ups):
+                order[c], counts[c] = max(order[comp[u]] for u in ups), False
                 continue
-            main = [u for u in ups if counts[u]]
+            main = [comp[u] for u in ups if counts[comp[u]]]
+            main = list(dict.fromkeys(main))  # a loop flowing in twice counts once
             if not main:
-                order[e] = max((order[u] for u in ups), default=1)
-                counts[e] = not ups
+                order[c] = max((order[comp[u]] for u in ups), default=1)
+                counts[c] = not ups
                 continue
-            vals = sorted((order[u] for u in main), reverse=True)
-            order[e] = vals[0] + 1 if len(vals) > 1 and vals[0] == vals[1] else vals[0]
-        return order
+            vals = sorted((order[m] for m in main), reverse=True)
+            order[c] = vals[0] + 1 if len(vals) > 1 and vals[0] == vals[1] else vals[0]
+        return np.asarray(order[comp])
 
-    def _is_main_into(self, up: int, edge: int) -> bool:
-        down = self.downstream(up)
-        return len(down) < 2 or self.main_downstream.get(up) == edge
+    def _is_main_into(self, up: int, c: int) -> bool:
+        """Whether ``up`` hands its flow on to component ``c`` as the main path."""
+        if len(self.downstream(up)) < 2:
+            return True
+        main = self.main_downstream.get(up)
+        return main is not None and self._component[main] == c
 
     def upstream_length(self, lengths: np.ndarray | None = None) -> np.ndarray:
-        """Total length of each edge and everything upstream (NHDPlus ArbolateSu).
+        """Each edge's length plus that of every distinct edge upstream (NHDPlus ArbolateSu).
 
-        At a split, only the main path carries the upstream length on.
+        Below a split both branches carry everything above it; where branches rejoin, the
+        lines above the split count once. In a loop every line is upstream of every other,
+        so each line of a loop carries the whole loop and all that flows into it.
 
         Parameters
         ----------
@@ -253,17 +343,117 @@ class Network:
         -------
         numpy.ndarray of float
             Metres (or the unit of ``lengths``).
+
+        Examples
+        --------
+        A 1 km river splits round an island (two 2 km arms) and rejoins for 1 km more:
+        an arm carries itself and the river above; below, each line counts once.
+
+        >>> from shapely.geometry import LineString
+        >>> lines = gpd.GeoDataFrame(geometry=[
+        ...     LineString([(0, 0), (1000, 0)]), LineString([(1000, 0), (1000, 1000), (2000, 0)]),
+        ...     LineString([(1000, 0), (1000, -1000), (2000, 0)]),
+        ...     LineString([(2000, 0), (3000, 0)])], crs=32648)
+        >>> build_network(lines).upstream_length([1000, 2000, 2000, 1000]).tolist()
+        [1000.0, 3000.0, 3000.0, 6000.0]
         """
         length = (
             self.lines.length.to_numpy() if lengths is None else np.asarray(lengths, dtype=float)
-        )
-        total = length.astype(float).copy()
-        for e in self.topological_order():
-            # a secondary path starts afresh: it carries only its own length on (NHDPlus)
-            total[e] = length[e] + sum(
-                total[u] for u in self.upstream(e) if self._is_main_into(u, e)
-            )
-        return total
+        ).astype(float)
+        comp = self._component
+        n_comp = len(self._members)
+        own = np.bincount(comp, weights=length, minlength=n_comp)
+        order = self._component_order()
+        ups = [sorted({comp[u] for u in self._inflows(c)}) for c in range(n_comp)]
+        n_down = np.zeros(n_comp, dtype=int)
+        for c in range(n_comp):
+            for u in ups[c]:
+                n_down[u] += 1
+        # below a split, ancestors can be reached twice: only there are sets needed
+        below_split = np.zeros(n_comp, dtype=bool)
+        for c in order:
+            below_split[c] = any(n_down[u] > 1 or below_split[u] for u in ups[c])
+        total = np.zeros(n_comp)
+        for c in order:  # above every split the ancestors form a tree: plain sums are exact
+            if not below_split[c]:
+                total[c] = own[c] + sum(total[u] for u in ups[c])
+        # atoms: components below a split (own length), and the tree tops flowing into them
+        # (their whole total); ancestor sets of the former are bitsets of atoms
+        atoms = [c for c in order if below_split[c]]
+        atoms += sorted({u for c in atoms for u in ups[c] if not below_split[u]})
+        bit = {c: i for i, c in enumerate(atoms)}
+        weight = np.array([own[c] if below_split[c] else total[c] for c in atoms])
+        anc: dict[int, int] = {}
+        waiting = n_down.copy()  # a set is dropped once every line below has read it
+        for c in order:
+            if below_split[c]:
+                s = 1 << bit[c]
+                for u in ups[c]:
+                    if below_split[u]:
+                        s |= anc[u]
+                        waiting[u] -= 1
+                        if waiting[u] == 0:
+                            del anc[u]
+                    else:
+                        s |= 1 << bit[u]
+                if waiting[c]:
+                    anc[c] = s
+                total[c] = float(weight @ _bits(s, len(atoms)))
+        return np.asarray(total[comp])
+
+
+def _bits(s: int, n: int) -> np.ndarray:
+    """The low ``n`` bits of ``s`` as a 0/1 float array (bit ``i`` at index ``i``)."""
+    raw = np.frombuffer(s.to_bytes((n + 7) // 8, "little"), dtype=np.uint8)
+    return np.unpackbits(raw, bitorder="little")[:n].astype(float)
+
+
+def _blocks(a: np.ndarray, b: np.ndarray, n_nodes: int) -> np.ndarray:
+    """Biconnected component of each edge of the undirected multigraph ``a[i]``--``b[i]``
+    (Tarjan, with an edge stack); -1 for an edge from a node to itself."""
+    adj: list[list[tuple[int, int]]] = [[] for _ in range(n_nodes)]
+    for e, (u, v) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        if u != v:
+            adj[u].append((v, e))
+            adj[v].append((u, e))
+    disc = np.full(n_nodes, -1)
+    low = np.zeros(n_nodes, dtype=int)
+    block = np.full(len(a), -1)
+    edges: list[int] = []
+    t = n_blocks = 0
+    for root in range(n_nodes):
+        if disc[root] >= 0 or not adj[root]:
+            continue
+        disc[root] = low[root] = t
+        t += 1
+        stack = [(root, -1, iter(adj[root]))]
+        while stack:
+            v, parent_edge, it = stack[-1]
+            for w, e in it:
+                if e == parent_edge:
+                    continue
+                if disc[w] < 0:
+                    edges.append(e)
+                    disc[w] = low[w] = t
+                    t += 1
+                    stack.append((w, e, iter(adj[w])))
+                    break
+                if disc[w] < disc[v]:  # a back edge, met first from its lower end
+                    edges.append(e)
+                    low[v] = min(low[v], disc[w])
+            else:
+                stack.pop()
+                if stack:
+                    p = stack[-1][0]
+                    low[p] = min(low[p], low[v])
+                    if low[v] >= disc[p]:  # p cuts off v's block: its edges are on the stack
+                        while True:
+                            f = edges.pop()
+                            block[f] = n_blocks
+                            if f == parent_edge:
+                                break
+                        n_blocks += 1
+    return block
 
 
 def build_network(
@@ -581,7 +771,8 @@ def _disconnected(
 
 
 def _main_paths(net: Network, hint: np.ndarray | None) -> dict[int, int]:
-    """At each split, the main path: the hinted branch, else the straightest continuation.
+    """At each split, the main path: the hinted branch, else the straightest continuation
+    (out of a loop, if the split is on one).
 
     Geometry alone cannot always tell a main channel from a diversion (on the NHDPlus
     diversions sample the straightest branch is the main path at 10 of 16 splits), so a
@@ -590,12 +781,16 @@ def _main_paths(net: Network, hint: np.ndarray | None) -> dict[int, int]:
     splits = [e for e in range(net.n) if len(net.downstream(e)) > 1]
     out: dict[int, int] = {}
     geoms = net.lines.geometry.values
+    comp = net._component
     for e in splits:
         down = net.downstream(e)
         marked = [d for d in down if hint is not None and hint[d]]
         if marked:
             out[e] = marked[0]
             continue
+        # inside a loop, the main path is the way out of it, if there is one
+        leaving = [d for d in down if comp[d] != comp[e]]
+        down = leaving if 0 < len(leaving) < len(down) else down
         h = _heading(geoms[e], at_end=True)
         out[e] = min(
             down, key=lambda d: abs(np.angle(np.exp(1j * (_heading(geoms[d], at_end=False) - h))))

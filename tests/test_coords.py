@@ -49,9 +49,29 @@ def test_inverse_gcj02_recovers_the_published_wgs84_point_under_half_a_metre(
 
 
 def test_wandergis_reference_pairs_to_1e9_degrees():
+    # wandergis's bd09togcj02 is the one-step inverse: our first guess, not our answer
+    funcs = {k: getattr(coords, k) for k in WANDERGIS}
+    funcs["bd09_to_gcj02"] = coords._bd09_to_gcj02_closed_form
     for name, (ex, ey) in WANDERGIS.items():
-        x, y = getattr(coords, name)(116.404, 39.915)
+        x, y = funcs[name](np.float64(116.404), np.float64(39.915))
         assert abs(x - ex) < 1e-9 and abs(y - ey) < 1e-9, name
+
+
+def test_bd09_inverse_is_iterative_to_1e7_degrees_over_china():
+    # a grid over China: GCJ-02 -> BD-09 -> GCJ-02 returns the point (issue 15: the one-step
+    # inverse was off by up to 0.22 m; the iteration reaches ~1e-13 degrees)
+    lon, lat = np.meshgrid(np.linspace(73.5, 135.0, 120), np.linspace(3.6, 53.5, 120))
+    lon, lat = lon.ravel(), lat.ravel()
+    blon, blat = coords.gcj02_to_bd09(lon, lat)
+    glon, glat = coords.bd09_to_gcj02(blon, blat)
+    assert np.abs(glon - lon).max() < 1e-7 and np.abs(glat - lat).max() < 1e-7
+    assert np.abs(glon - lon).max() < 1e-11 and np.abs(glat - lat).max() < 1e-11
+    one_lon, one_lat = coords._bd09_to_gcj02_closed_form(blon, blat)
+    assert np.abs(one_lat - lat).max() > 1e-6  # the closed form alone is metres-class worse
+    wlon, wlat = coords.convert(
+        *coords.convert(lon, lat, src="wgs84", dst="bd09"), src="bd09", dst="wgs84"
+    )
+    assert np.abs(wlon - lon).max() < 1e-9 and np.abs(wlat - lat).max() < 1e-9
 
 
 def test_bd09_round_trip_and_convert_any_pair():

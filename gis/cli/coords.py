@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from gis._errors import InputError
@@ -81,6 +82,11 @@ def cmd_convert(args) -> int:
     if args.lon is None or args.lat is None:
         raise InputError(
             code="cli.lonlat_or_file", params={"option": "--file FILE.csv", "example": EXAMPLE}
+        )
+    if not math.isfinite(args.lon) or not math.isfinite(args.lat):  # argparse takes "nan"
+        raise InputError(
+            code="coords.not_finite",
+            params={"lon": args.lon, "lat": args.lat, "example": EXAMPLE},
         )
     x, y = coords.convert(args.lon, args.lat, src=args.src, dst=args.dst)
     if args.json:
