@@ -21,7 +21,7 @@ from gis.audit import TABLE as AUDIT_TABLE
 from gis.audit import event as audit_event
 from gis.coords import in_china
 from gis.crs import STORAGE_EPSG
-from gis.io import archive, readers, tables, validate
+from gis.io import archive, names, readers, tables, validate
 from gis.io.findings import FORMULA_LEAD, defuse_formulas, defuse_text
 from gis.io.validate import Problem
 from gis.reports import strict
@@ -302,14 +302,12 @@ def _validate(raw, spec, store, report, *, crs, field_map, defaults, mode, swap_
     df, notes = validate.map_columns(raw.frame, spec, field_map)
     report.notes += notes
     rows = list(raw.rows)
-    for k, v in defaults.items():
-        spec.field(k)  # unknown field names fail here with the valid list
-        if k not in df.columns:
-            df[k] = v
-        else:
-            df[k] = df[k].where(df[k].notna(), v)
-    df = _resolve_names(df, spec, store, report)
-    rejected: dict[int, Problem] = {}
+    late = {k: v for k, v in defaults.items() if k in names.RESOLVED_FIELDS}
+    _apply_defaults(df, spec, {k: v for k, v in defaults.items() if k not in late})
+    df, name_problems, name_notes = names.resolve(df, spec, store, rows)
+    report.notes += name_notes
+    _apply_defaults(df, spec, late)  # only rows the names left without a code
+    rejected: dict[int, Problem] = dict(name_problems)
 
     # geometry
     if spec.geometry is not None:
@@ -418,6 +416,8 @@ def _validate(raw, spec, store, report, *, crs, field_map, defaults, mode, swap_
                 if i not in rejected:
                     rejected[i] = Problem(rows[i], f.name, "required value is empty", empty)
         out_cols[f.name] = values
+    for i, p in _level_code_problems(out_cols, spec, rows).items():
+        rejected.setdefault(i, p)
     if spec.key not in df.columns:
         prefix = {"chiefs": "C", "assignments": "A"}.get(spec.name, spec.name[:3].upper())
         start = len(store.read(spec.name)) if mode == "append" else 0
@@ -569,42 +569,41 @@ def _inside_china(geoms: np.ndarray) -> np.ndarray:
 
 
 # register columns that are turned into codes (or points) and not stored themselves
-_HELPER_COLUMNS = {"river_name", "township_name", "village_name", "reach", "lon", "lat"}
+_HELPER_COLUMNS = {*names.NAME_COLUMNS, "reach", "lon", "lat"}
 
 
-def _resolve_names(df, spec, store, report):
-    """Registers name things (乡镇, 河流名称, 姓名); turn names into the store's codes."""
-    fields = spec.field_names
-    if (
-        "admin_code" in fields
-        and "admin_code" not in df.columns
-        and ({"township_name", "village_name"} & set(df.columns))
-    ):
-        admin = store.read("admin_units")
-        by_name = {(r.level, r.name): r.admin_code for r in admin.itertuples()}
-        codes = []
-        for t, v in zip(
-            df.get("township_name", [None] * len(df)),
-            df.get("village_name", [None] * len(df)),
-            strict=True,
-        ):
-            if isinstance(v, str) and v.strip():
-                codes.append(by_name.get(("village", v.strip()), f"?{v}"))
-            elif isinstance(t, str) and t.strip():
-                codes.append(by_name.get(("township", t.strip()), f"?{t}"))
-            else:
-                codes.append(None)
-        df["admin_code"] = codes
-        report.notes.append("admin_code looked up from 乡镇/村 names in the store")
-    if "river_code" in fields and "river_code" not in df.columns and "river_name" in df.columns:
-        rivers = store.read("rivers")
-        by_name = dict(zip(rivers["name"], rivers["river_code"], strict=True))
-        df["river_code"] = [
-            by_name.get(str(n).strip(), f"?{n}") if isinstance(n, str) else None
-            for n in df["river_name"]
-        ]
-        report.notes.append("river_code looked up from 河流名称 in the store")
-    return df
+def _level_code_problems(out_cols: dict[str, list], spec: catalogue.Layer, rows: list[int]) -> dict:
+    """Rows whose level does not fit the length of their admin code (6 digits county, 9
+    township, 12 village): a village chief filed under a township is refused, not kept."""
+    if "level" not in out_cols or "admin_code" not in out_cols:
+        return {}
+    if spec.field("level").codes not in (catalogue.LEVELS, catalogue.ADMIN_LEVELS):
+        return {}
+    out: dict[int, Problem] = {}
+    for i, (lv, code) in enumerate(zip(out_cols["level"], out_cols["admin_code"], strict=True)):
+        want = catalogue.CODE_LENGTHS.get(lv) if isinstance(lv, str) else None
+        if want and isinstance(code, str) and code.isdigit() and len(code) != want:
+            got = next((k for k, n in catalogue.CODE_LENGTHS.items() if n == len(code)), None)
+            out[i] = Problem(
+                rows[i],
+                "level",
+                f"level {lv} but the admin code {code} has {len(code)} digits"
+                + (f" (a {got} code)" if got else "")
+                + f"; a {lv} code has {want}",
+                "correct the level (级别) or the unit (乡镇/村, 行政区划代码): "
+                "6 digits county, 9 township, 12 village",
+            )
+    return out
+
+
+def _apply_defaults(df: pd.DataFrame, spec: catalogue.Layer, defaults: dict[str, str]) -> None:
+    """Fill each field's empty cells (or a missing column) with its default, in place."""
+    for k, v in defaults.items():
+        spec.field(k)  # unknown field names fail here with the valid list
+        if k not in df.columns:
+            df[k] = v
+        else:
+            df[k] = df[k].where(df[k].notna(), v)
 
 
 def _geom_fix(target: str) -> str:
