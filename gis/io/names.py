@@ -89,15 +89,15 @@ def resolve(
     if spec.name == "assignments" and "chief_id" in fields and "name" in cols:
         df = df.rename(columns={"name": "chief_name"})  # 姓名 in an assignments sheet
         cols = set(df.columns)
-    for field, column, layer, zh, what in (
-        ("river_code", "river_name", "rivers", "河流编码", "river"),
-        ("reservoir_code", "reservoir_name", "reservoirs", "水库编码", "reservoir"),
-        ("chief_id", "chief_name", "chiefs", "河长编号", "chief"),
+    for field, column, layer, zh, what, header in (
+        ("river_code", "river_name", "rivers", "河流编码", "river", "河流名称"),
+        ("reservoir_code", "reservoir_name", "reservoirs", "水库编码", "reservoir", "水库名称"),
+        ("chief_id", "chief_name", "chiefs", "河长编号", "chief", "河长姓名"),
     ):
         if field in fields and column in cols and spec.name != layer:
             things = store.read(layer)
             _by_name(df, field, column, things, what, zh, rows, problems)
-            notes.append(f"{field} looked up from {column} in the store")
+            notes.append(f"{field} looked up from {header} in the store")
     return df, problems, notes
 
 
