@@ -368,7 +368,16 @@ def register_errors(
     }
 
 
-def _unknown_codes(kind, river, res, unit, other, rivers, reservoirs, units) -> list[dict]:
+def _unknown_codes(
+    kind: str,
+    river: str | None,
+    res: str | None,
+    unit: str | None,
+    other: str | None,
+    rivers: dict,
+    reservoirs: dict,
+    units: dict,
+) -> list[dict]:
     """One row per code of an assignment that the store does not have."""
     out = []
     checks = [("admin_code", unit, units, "admin unit", "admin_units")]

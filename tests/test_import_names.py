@@ -5,6 +5,8 @@ assignments CSV), imported into a copy of the demo county with a second 黄沟�
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -114,8 +116,8 @@ def test_assignments_refuse_a_chief_name_two_chiefs_share(county):
     twin = chiefs[chiefs["chief_id"] == "512099C0031"].copy()  # 唐燕, 云口镇
     twin["chief_id"], twin["admin_code"] = "512099C9999", "512099101"
     county.write({"chiefs": twin}, mode="append")
-    csv = "编号,河长姓名,级别,对象类型,河流编码,行政区划\nY1,唐燕,township,river,512099R031,\n"
-    csv += "Y2,唐燕,township,river,512099R031,512099100\n"
+    csv = "编号,河长姓名,级别,对象类型,河流编码,行政区划\n"
+    csv += "Y1,唐燕,township,river,512099R031,\nY2,唐燕,township,river,512099R031,512099100\n"
     path = Path(county.path).parent / "by_name.csv"
     path.write_text(csv, encoding="utf-8")
     report = import_file(path, "assignments", store=county, dry_run=True)
@@ -177,3 +179,29 @@ def test_a_level_that_contradicts_the_code_length_is_refused(county, tmp_path):
     report = import_file(path, "chiefs", store=county, dry_run=True)
     assert [(p.row, p.field) for p in report.rejected] == [(3, "level")]
     assert "12 digits (a village code)" in report.rejected[0].reason
+
+
+def test_city_level_is_county_level_only_for_the_county_itself(county, tmp_path):
+    """In a county-level city the register says 市级 for county level; a 市级 chief of any
+    other unit (the prefecture city) is refused, not filed as a county chief."""
+    path = tmp_path / "chiefs.csv"
+    path.write_text(
+        "河长编号,姓名,级别,职务,行政区划代码\nK1,甲,市级,市长,512099\nK2,乙,市级,市长,512000\n",
+        encoding="utf-8",
+    )
+    report = import_file(path, "chiefs", store=county, dry_run=True)
+    assert report.accepted == 1
+    assert [(p.row, p.field) for p in report.rejected] == [(3, "level")]
+    assert "512099" in report.rejected[0].reason and "512000" in report.rejected[0].reason
+
+
+def test_riverchief_import_with_a_default_county_code(county):
+    """Through the command line: ``--default admin_code=`` fills only rows without names."""
+    run = [sys.executable, "-m", "gis.cli", "import", str(CHIEFS), "--layer", "chiefs"]
+    run += ["--data", str(county.path), "--default", "admin_code=512099"]
+    p = subprocess.run(run, capture_output=True, text=True)
+    assert p.returncode == 1, p.stderr  # rows were refused: the exit code says so
+    assert "REJECTED row 7" in p.stdout and "REJECTED row 11" in p.stdout
+    chiefs = GeoPackageStore(county.path).read("chiefs").set_index("chief_id")
+    assert chiefs.loc["X002", "admin_code"] == "512099100"
+    assert chiefs.loc["X001", "admin_code"] == "512099"

@@ -308,6 +308,8 @@ def _validate(raw, spec, store, report, *, crs, field_map, defaults, mode, swap_
     report.notes += name_notes
     _apply_defaults(df, spec, late)  # only rows the names left without a code
     rejected: dict[int, Problem] = dict(name_problems)
+    for i, p in names.city_level_problems(df, spec, store, rows).items():
+        rejected.setdefault(i, p)
 
     # geometry
     if spec.geometry is not None:

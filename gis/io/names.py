@@ -49,7 +49,9 @@ def _code(v: object) -> str | None:
     return _text(v)
 
 
-def _ambiguous(what: str, name: str, cands: list[str], label: dict[str, str], code_zh: str):
+def _ambiguous(
+    what: str, name: str, cands: list[str], label: dict[str, str], code_zh: str
+) -> tuple[str, str]:
     shown = ", ".join(f"{c} ({label[c]})" if c in label else c for c in cands)
     return (
         f"'{name}' names {len(cands)} {what}s: {shown}; the row was not given to any of them",
@@ -247,3 +249,53 @@ def _unit(
     if len(v_cands) > 1:
         return None, _ambiguous("village", v, v_cands, label, "行政区划代码")
     return v_cands[0], None
+
+
+#: Level words read as county level only when the row's unit is the county itself: in a
+#: county-level city (县级市) the register says 市级 for county level, but in any other county
+#: 市级 is the prefecture city's chief, a level the catalogue does not hold.
+CITY_WORDS = ("市级",)
+
+
+def city_level_problems(
+    df: pd.DataFrame, spec: Layer, store: Store, rows: list[int]
+) -> dict[int, Problem]:
+    """Rows that say 市级 for a unit other than the store's county: refused, not guessed.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The register after the name look-up (``level`` still as written, ``admin_code``).
+    spec : Layer
+        The target layer; only layers with ``level`` and ``admin_code`` are checked.
+    store : Store
+        Its county unit(s) decide.
+    rows : list of int
+        The row number a user would quote, per row of ``df``.
+
+    Returns
+    -------
+    dict of int to Problem
+    """
+    if not {"level", "admin_code"} <= set(spec.field_names) or "level" not in df.columns:
+        return {}
+    said = [i for i, v in enumerate(df["level"].tolist()) if _text(v) in CITY_WORDS]
+    if not said:
+        return {}
+    admin = store.read("admin_units")
+    county = set(admin.loc[admin["level"] == "county", "admin_code"].tolist())
+    units = df["admin_code"].tolist() if "admin_code" in df.columns else [None] * len(df)
+    out: dict[int, Problem] = {}
+    own = ", ".join(sorted(county)) or "none in the store"
+    for i in said:
+        code = _code(units[i])
+        if code is None or code not in county:
+            out[i] = Problem(
+                rows[i],
+                "level",
+                f"市级 is county level only for the county's own unit ({own}); "
+                f"this row's unit is {code or 'empty'}",
+                "write 县级 with the county's code if the chief is of this county (a county-level "
+                "city); chiefs of the prefecture city are not held in a county store",
+            )
+    return out
