@@ -123,3 +123,17 @@ def test_gaps_cli_prints_register_errors(demo_path):
     )
     assert "zero_coverage: 29" in p.stdout and "unknown_codes: 0" in p.stdout
     assert "chief_name=戴健" in p.stdout
+
+
+def test_gaps_page_counts_the_register_errors():
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    page = Path(__file__).resolve().parents[1] / "app_pages" / "gaps.py"
+    at = AppTest.from_file(str(page), default_timeout=120)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = [m.value for m in at.markdown]
+    assert "**覆盖 0 米的责任**: 29" in shown and "**责任表中不存在的编码**: 0" in shown
