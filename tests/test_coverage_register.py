@@ -40,7 +40,7 @@ def test_demo_register_has_no_unknown_codes_or_level_mismatches(demo_gaps):
 
 def test_demo_assignments_covering_0_m_have_no_reach_in_their_unit(demo_gaps, demo_path):
     zero, reaches = demo_gaps.zero_coverage, demo_gaps.reaches
-    assert len(zero) == 29  # of 2,826 river assignments: 26 village, 3 township
+    assert len(zero) == 29  # of 2,751 river assignments: 26 village, 3 township
     assert zero["level"].value_counts().to_dict() == {"village": 26, "township": 3}
     # 长岩溪 (R138) has township reaches only in 512099130 and 512099203, none in 梅沟乡
     row = zero.set_index("assignment_id").loc["512099A00208"]
