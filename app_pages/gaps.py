@@ -8,7 +8,7 @@ import streamlit as st
 
 from gis import maps
 from gis.auth import EXPORT_UNMASKED
-from gis.coverage import LEVELS, find_gaps
+from gis.coverage import LEVELS, REGISTER_TABLES, find_gaps
 from gis.i18n import t
 from gis.io.findings import as_download, write_findings
 from gis.linref import format_k
@@ -89,6 +89,8 @@ with right:
         )
     )
     st.markdown(f"**{t('holes', lg)}**: {len(holes)}")
+    for name in REGISTER_TABLES:  # register errors: counts here, the rows in the downloads
+        st.markdown(f"**{t(name, lg)}**: {len(tables[name])}")
     st.markdown(f"**{t('download', lg)}**")
     masked = not may(EXPORT_UNMASKED)
     d1, d2, d3 = st.columns(3)

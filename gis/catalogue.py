@@ -627,6 +627,9 @@ HEADER_SYNONYMS: dict[str, str] = {
     "河流": "river_name",
     "河名": "river_name",
     "河流编码": "river_code",
+    "水库名称": "reservoir_name",
+    "水库": "reservoir_name",
+    "河长": "chief_name",
     "河段": "reach",
     "起点桩号": "from_m",
     "终点桩号": "to_m",
@@ -661,7 +664,60 @@ LEVEL_WORDS = {
     "村级": "village",
     "村": "village",
     "巡河员": "village",
+    # cities: districts (区) and 街道 stand for counties and townships; in a county-level
+    # city (县级市) the register says 市级 for county level (/work/shared/DOMAIN.md §1)
+    "区级": "county",
+    "市级": "county",
+    "县市级": "county",
+    "县区级": "county",
+    "街道级": "township",
+    "乡镇街道级": "township",
+    "社区级": "village",
+    "村社区级": "village",
+    # admin unit kinds: 市/区/县/县级市, 镇/乡/街道, 村/社区
+    "市": "county",
+    "区": "county",
+    "县级市": "county",
+    "乡": "township",
+    "镇乡": "township",
+    "乡镇": "township",
+    "街道": "township",
+    "社区": "village",
+    "村/社区": "village",
+    "镇/乡/街道": "township",
 }
+#: Digits of an admin code at each level (GB/T 2260 county; statistical codes below it).
+CODE_LENGTHS = {"county": 6, "township": 9, "village": 12}
+
+
+def header_labels(layer: Layer) -> dict[str, str]:
+    """Every label the catalogue prints for ``layer``'s fields -> the field's name.
+
+    The Chinese label (``河长编号``), the same without a unit in brackets (``起点桩号``) and
+    the English label in lower case, as ``riverchief layers`` and ``layers/README.md``
+    show them; a register may use any of them as a header.
+
+    Parameters
+    ----------
+    layer : Layer
+        The target layer.
+
+    Returns
+    -------
+    dict of str to str
+        Label -> field name.
+
+    Examples
+    --------
+    >>> labels = header_labels(get_layer("chiefs"))
+    >>> labels["河长编号"], labels["chief id"]
+    ('chief_id', 'chief_id')
+    """
+    out: dict[str, str] = {}
+    for f in layer.fields:
+        for label in (f.zh, f.zh.split("(")[0], f.en.lower()):
+            out.setdefault(label.strip(), f.name)
+    return out
 
 
 def get_layer(name: str) -> Layer:

@@ -25,6 +25,20 @@ from gis.store import Store
 
 ALL_LEVELS = "all"  # find_gaps(level=ALL_LEVELS): every level of LEVELS
 NOT_CHECKED_COLUMNS = ["level", "reason", "fix"]
+_WHO = ["assignment_id", "chief_id", "chief_name", "level"]
+UNKNOWN_CODE_COLUMNS = [*_WHO, "field", "code", "reason", "fix"]
+ZERO_COVERAGE_COLUMNS = [*_WHO, "river_code", "river_name", "admin_code", "unit_name", "reason"]
+LEVEL_MISMATCH_COLUMNS = [
+    *_WHO[:3],
+    "chief_level",
+    "level",
+    "target_code",
+    "target_name",
+    "admin_code",
+    "unit_name",
+]
+#: The register-error tables of a :class:`Coverage`, in the order exported.
+REGISTER_TABLES = ("unknown_codes", "zero_coverage", "level_mismatches")
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,18 @@ class Coverage:
     not_checked: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=NOT_CHECKED_COLUMNS)
     )
+    #: Register errors (:func:`register_errors`): assignments to a river, reservoir or unit
+    #: code the store does not have; assignments that cover 0 m (the river never enters the
+    #: unit); chiefs assigned at a level other than their own. Empty: checked, none found.
+    unknown_codes: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=UNKNOWN_CODE_COLUMNS)
+    )
+    zero_coverage: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=ZERO_COVERAGE_COLUMNS)
+    )
+    level_mismatches: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=LEVEL_MISMATCH_COLUMNS)
+    )
 
     def unassigned_length_m_by_level(self) -> dict[str, float]:
         s = (
@@ -94,6 +120,7 @@ class Coverage:
             "signboard_issues": _records(self.signboard_issues),
             "by_township": _records(self.by_township),
             "not_checked": _records(self.not_checked),
+            **{k: _records(getattr(self, k)) for k in REGISTER_TABLES},
         }
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -109,6 +136,7 @@ class Coverage:
             "signboard_issues": self.signboard_issues,
             "by_township": self.by_township,
             "not_checked": self.not_checked,
+            **{k: getattr(self, k) for k in REGISTER_TABLES},
         }
 
 
@@ -190,9 +218,9 @@ def find_gaps(
     >>> store = GeoPackageStore(datasets.get_path("demo"))
     >>> gaps = find_gaps(store, level="township")
     >>> sorted(gaps.tables())  # doctest: +NORMALIZE_WHITESPACE
-    ['boundary_reaches_unagreed', 'by_township', 'duplicates', 'holes', 'mismatches',
-     'not_checked', 'orphan_chiefs', 'reservoirs_without_chief', 'signboard_issues',
-     'unassigned']
+    ['boundary_reaches_unagreed', 'by_township', 'duplicates', 'holes', 'level_mismatches',
+     'mismatches', 'not_checked', 'orphan_chiefs', 'reservoirs_without_chief',
+     'signboard_issues', 'unassigned', 'unknown_codes', 'zero_coverage']
     >>> gaps.unassigned_length_m_by_level()  # doctest: +ELLIPSIS
     {'county': 0.0, 'township': ..., 'village': 0.0}
     """
@@ -217,7 +245,167 @@ def find_gaps(
         slivers=slivers,
     )
     cov.not_checked = levels_not_checked(admin, levels)
+    checked = [lv for lv in levels if lv not in set(cov.not_checked["level"])]
+    found = register_errors(
+        reaches,
+        store.read("assignments"),
+        store.read("chiefs"),
+        rivers=rivers,
+        reservoirs=store.read("reservoirs"),
+        admin=admin,
+        checked_levels=checked,
+        overlap_min_m=rules.overlap_min_m,
+        slivers=slivers,
+    )
+    for k in REGISTER_TABLES:
+        setattr(cov, k, found[k])
     return cov
+
+
+def register_errors(  # noqa: PLR0913 -- the register's tables and the analysis settings
+    reaches: pd.DataFrame,
+    assignments: pd.DataFrame,
+    chiefs: pd.DataFrame,
+    *,
+    rivers: pd.DataFrame,
+    reservoirs: pd.DataFrame,
+    admin: pd.DataFrame,
+    checked_levels: list[str],
+    overlap_min_m: float = 1.0,
+    slivers: pd.DataFrame | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Errors of the register itself, each a table named by :data:`REGISTER_TABLES`.
+
+    ``unknown_codes``: an assignment names a river, reservoir or unit (or the shared unit)
+    the store does not have, a typo that also hides the chief from ``orphan_chiefs``.
+    ``zero_coverage``: a river assignment at a checked level whose river has no reach of
+    that level in the unit (it never enters it), so it covers 0 m. ``level_mismatches``: a
+    chief assigned at a level other than their own. Names travel with the codes.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        The three tables; empty (with their columns) when the register has no such error.
+    """
+    river_name = dict(zip(rivers["river_code"].tolist(), rivers["name"].tolist(), strict=True))
+    res_codes = reservoirs.get("reservoir_code", pd.Series(dtype=object)).tolist()
+    res_names = reservoirs.get("name", pd.Series(dtype=object)).tolist()
+    res_name = dict(zip(res_codes, res_names, strict=True))
+    unit_name = dict(zip(admin["admin_code"].tolist(), admin["name"].tolist(), strict=True))
+    chief = {
+        c: (n, lv)
+        for c, n, lv in zip(
+            chiefs["chief_id"].tolist(),
+            chiefs["name"].tolist(),
+            chiefs["level"].tolist(),
+            strict=True,
+        )
+    }
+    # metres of reach per (level, river, unit), a shared reach counted for both its units
+    spans: dict[tuple, list[tuple[float, float]]] = {}
+    for river, lv, unit, other, r_from, r_to in _tuples(
+        reaches,
+        ["river_code", "level", "admin_code", "shared_admin_code", "from_m", "to_m"],
+        named=False,
+    ):
+        for u in (unit, other):
+            if not _missing(u):
+                spans.setdefault((lv, river, u), []).append((r_from, r_to))
+    grazed = set()  # (level, river, unit) whose only piece was a sliver merged away
+    if slivers is not None and len(slivers):
+        grazed = set(_tuples(slivers, ["level", "river_code", "admin_code"], named=False))
+    unknown, zero, levels = [], [], []
+    cols = ["assignment_id", "chief_id", "level", "target_type", "river_code"]
+    cols += ["reservoir_code", "admin_code", "shared_admin_code", "from_m", "to_m"]
+    for aid, cid, lv, kind, river, res, unit, other, lo, hi in _tuples(
+        assignments, cols, named=False
+    ):
+        name, c_level = chief.get(cid, (None, None))
+        who = {"assignment_id": aid, "chief_id": cid, "chief_name": name, "level": lv}
+        bad = _unknown_codes(kind, river, res, unit, other, river_name, res_name, unit_name)
+        unknown += [{**who, **b} for b in bad]
+        target = river if kind == "river" else res
+        if c_level is not None and c_level != lv:
+            levels.append(
+                {
+                    **who,
+                    "chief_level": c_level,
+                    "target_code": target,
+                    "target_name": river_name.get(target) or res_name.get(target),
+                    "admin_code": unit,
+                    "unit_name": unit_name.get(unit),
+                }
+            )
+        if bad or kind != "river" or lv not in checked_levels:
+            continue
+        whole = _missing(lo) and _missing(hi)
+        lo = -np.inf if _missing(lo) else float(lo)
+        hi = np.inf if _missing(hi) else float(hi)
+        covered = sum(
+            max(0.0, min(hi, b) - max(lo, a)) for a, b in spans.get((lv, river, unit), ())
+        )
+        if covered <= overlap_min_m:
+            zero.append(
+                {
+                    **who,
+                    "river_code": river,
+                    "river_name": river_name.get(river),
+                    "admin_code": unit,
+                    "unit_name": unit_name.get(unit),
+                    "reason": (
+                        "covers 0 m: the river only grazes this unit (a sliver merged into "
+                        "the neighbouring unit's reach)"
+                        if (lv, river, unit) in grazed
+                        else f"covers 0 m: no {lv} reach of this river lies in this unit"
+                    )
+                    + ("" if whole else " between its chainages"),
+                }
+            )
+    return {
+        "unknown_codes": pd.DataFrame(unknown, columns=UNKNOWN_CODE_COLUMNS),
+        "zero_coverage": pd.DataFrame(zero, columns=ZERO_COVERAGE_COLUMNS),
+        "level_mismatches": pd.DataFrame(levels, columns=LEVEL_MISMATCH_COLUMNS),
+    }
+
+
+def _unknown_codes(
+    kind: str,
+    river: str | None,
+    res: str | None,
+    unit: str | None,
+    other: str | None,
+    rivers: dict,
+    reservoirs: dict,
+    units: dict,
+) -> list[dict]:
+    """One row per code of an assignment that the store does not have."""
+    out = []
+    checks = [("admin_code", unit, units, "admin unit", "admin_units")]
+    checks.append(("shared_admin_code", other, units, "admin unit", "admin_units"))
+    if kind == "river":
+        checks.append(("river_code", river, rivers, "river", "rivers"))
+    elif kind == "reservoir":
+        checks.append(("reservoir_code", res, reservoirs, "reservoir", "reservoirs"))
+    for fld, code, known, what, layer in checks:
+        if fld != "shared_admin_code" and _missing(code):
+            out.append(
+                {
+                    "field": fld,
+                    "code": None,
+                    "reason": f"the assignment names no {what}",
+                    "fix": f"fill in {fld}",
+                }
+            )
+        elif not _missing(code) and code not in known:
+            out.append(
+                {
+                    "field": fld,
+                    "code": code,
+                    "reason": f"no {what} has the code {code} (a typo?)",
+                    "fix": f"correct the code in the assignments, or import the {what} ({layer})",
+                }
+            )
+    return out
 
 
 def levels_not_checked(admin: pd.DataFrame, levels) -> pd.DataFrame:

@@ -325,6 +325,9 @@ def test_gaps_cli_json_and_three_formats(tmp_path):
         "signboard_issues",
         "by_township",
         "not_checked",
+        "unknown_codes",
+        "zero_coverage",
+        "level_mismatches",
     ]
     assert set(data["unassigned"][0]) == {
         "reach_id",

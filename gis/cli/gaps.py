@@ -11,6 +11,9 @@ COMMANDS = {"gaps": "coverage analysis: reaches with no chief, holes, mismatches
 
 #: The findings counted in the plain-text summary, in the order printed.
 COUNTED = (
+    "unknown_codes",
+    "zero_coverage",
+    "level_mismatches",
     "holes",
     "mismatches",
     "duplicates",
@@ -47,6 +50,9 @@ def cmd_gaps(args) -> int:
     )
     for name in COUNTED:
         print(f"{name}: {len(getattr(cov, name))}")
+    for name in coverage.REGISTER_TABLES:  # register errors with names, not only codes
+        for r in getattr(cov, name).head(20).to_dict("records"):
+            print(f"  {name}: " + ", ".join(f"{k}={v}" for k, v in r.items() if v == v))
     for r in cov.not_checked.itertuples():
         print(f"{r.level}: {r.reason}. Fix: {r.fix}")
     return 0

@@ -23,7 +23,7 @@ from gis.audit import event as audit_event
 from gis.catalogue import Layer
 from gis.coords import in_china
 from gis.crs import STORAGE_EPSG
-from gis.io import archive, readers, tables, validate
+from gis.io import archive, names, readers, tables, validate
 from gis.io.findings import FORMULA_LEAD, defuse_formulas, defuse_text
 from gis.io.validate import Problem
 from gis.reports import strict
@@ -318,9 +318,14 @@ def _validate(
     df, notes = validate.map_columns(raw.frame, spec, opts.field_map)
     report.notes += notes
     rows = list(raw.rows)
-    df = _apply_defaults(df, spec, opts.defaults)
-    df = _resolve_names(df, spec, store, report)
-    rejected: dict[int, Problem] = {}
+    late = {k: v for k, v in opts.defaults.items() if k in names.RESOLVED_FIELDS}
+    df = _apply_defaults(df, spec, {k: v for k, v in opts.defaults.items() if k not in late})
+    df, name_problems, name_notes = names.resolve(df, spec, store, rows)
+    report.notes += name_notes
+    df = _apply_defaults(df, spec, late)  # only rows the names left without a code
+    rejected: dict[int, Problem] = dict(name_problems)
+    for i, p in names.city_level_problems(df, spec, store, rows).items():
+        rejected.setdefault(i, p)
     if spec.geometry is not None:
         df = _geometry_frame(df, raw, spec, report, rows, rejected, opts)
         df = _fit_geometries(df, spec.geometry, report, rows, rejected)
@@ -330,6 +335,8 @@ def _validate(
     for f in spec.fields:
         if f.name in df.columns:
             out_cols[f.name] = _check_field(f, df[f.name], spec, report, rows, rejected)
+    for i, p in _level_code_problems(out_cols, spec, rows).items():
+        rejected.setdefault(i, p)
     if spec.key not in df.columns:
         out_cols[spec.key] = _assign_ids(spec, store, report, len(df), opts.mode)
     else:
@@ -479,30 +486,12 @@ def _check_field(
     for i in sorted(errors):
         if i not in rejected:
             rejected[i] = Problem(rows[i], f.name, errors[i], fix)
-    if f.name in ("admin_code", "river_code"):
-        _reject_unknown_names(f.name, values, rows, rejected)
     if f.required and f.name != spec.key:
         empty = f"fill in {f.zh} ({f.en})"
         for i in [i for i, val in enumerate(values) if val is None]:
             if i not in rejected:
                 rejected[i] = Problem(rows[i], f.name, "required value is empty", empty)
     return values
-
-
-def _reject_unknown_names(
-    name: str, values: list[Any], rows: list[int], rejected: _Rejected
-) -> None:
-    """Reject the rows whose admin unit or river name :func:`_resolve_names` did not find."""
-    what = "admin unit" if name == "admin_code" else "river"
-    first = "admin_units" if what == "admin unit" else "rivers"
-    for i, val in enumerate(values):
-        if i not in rejected and isinstance(val, str) and val.startswith("?"):
-            rejected[i] = Problem(
-                rows[i],
-                name,
-                f"no {what} named '{val[1:]}' in the store",
-                f"check the spelling, or import {first} first",
-            )
 
 
 def _assign_ids(spec: Layer, store: Store, report: ImportReport, n: int, mode: str) -> list[str]:
@@ -676,44 +665,33 @@ def _inside_china(geoms: np.ndarray) -> np.ndarray:
 
 
 # register columns that are turned into codes (or points) and not stored themselves
-_HELPER_COLUMNS = {"river_name", "township_name", "village_name", "reach", "lon", "lat"}
+_HELPER_COLUMNS = {*names.NAME_COLUMNS, "reach", "lon", "lat"}
 
 
-def _resolve_names(
-    df: pd.DataFrame, spec: Layer, store: Store, report: ImportReport
-) -> pd.DataFrame:
-    """Registers name things (乡镇, 河流名称, 姓名); turn names into the store's codes."""
-    fields = spec.field_names
-    if (
-        "admin_code" in fields
-        and "admin_code" not in df.columns
-        and ({"township_name", "village_name"} & set(df.columns))
-    ):
-        admin = store.read("admin_units")
-        by_name = {(r.level, r.name): r.admin_code for r in admin.itertuples()}
-        codes = []
-        for t, v in zip(
-            df.get("township_name", [None] * len(df)),
-            df.get("village_name", [None] * len(df)),
-            strict=True,
-        ):
-            if isinstance(v, str) and v.strip():
-                codes.append(by_name.get(("village", v.strip()), f"?{v}"))
-            elif isinstance(t, str) and t.strip():
-                codes.append(by_name.get(("township", t.strip()), f"?{t}"))
-            else:
-                codes.append(None)
-        df["admin_code"] = codes
-        report.notes.append("admin_code looked up from 乡镇/村 names in the store")
-    if "river_code" in fields and "river_code" not in df.columns and "river_name" in df.columns:
-        rivers = store.read("rivers")
-        river_by_name = dict(zip(rivers["name"], rivers["river_code"], strict=True))
-        df["river_code"] = [
-            river_by_name.get(str(n).strip(), f"?{n}") if isinstance(n, str) else None
-            for n in df["river_name"]
-        ]
-        report.notes.append("river_code looked up from 河流名称 in the store")
-    return df
+def _level_code_problems(
+    out_cols: dict[str, list[Any]], spec: Layer, rows: list[int]
+) -> dict[int, Problem]:
+    """Rows whose level does not fit the length of their admin code (6 digits county, 9
+    township, 12 village): a village chief filed under a township is refused, not kept."""
+    if "level" not in out_cols or "admin_code" not in out_cols:
+        return {}
+    if spec.field("level").codes not in (catalogue.LEVELS, catalogue.ADMIN_LEVELS):
+        return {}
+    out: dict[int, Problem] = {}
+    for i, (lv, code) in enumerate(zip(out_cols["level"], out_cols["admin_code"], strict=True)):
+        want = catalogue.CODE_LENGTHS.get(lv) if isinstance(lv, str) else None
+        if want and isinstance(code, str) and code.isdigit() and len(code) != want:
+            got = next((k for k, n in catalogue.CODE_LENGTHS.items() if n == len(code)), None)
+            out[i] = Problem(
+                rows[i],
+                "level",
+                f"level {lv} but the admin code {code} has {len(code)} digits"
+                + (f" (a {got} code)" if got else "")
+                + f"; a {lv} code has {want}",
+                "correct the level (级别) or the unit (乡镇/村, 行政区划代码): "
+                "6 digits county, 9 township, 12 village",
+            )
+    return out
 
 
 def _geom_fix(target: str) -> str:

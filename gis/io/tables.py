@@ -69,8 +69,11 @@ def parse_angle(value: object) -> float:
 def _known(header: object) -> bool:
     h = str(header).strip().lower() if header is not None else ""
     names = {n for layer in catalogue.LAYERS for n in layer.field_names}
+    labels = {k for layer in catalogue.LAYERS for k in catalogue.header_labels(layer)}
     return (
         h in catalogue.HEADER_SYNONYMS
+        or h in labels
+        or str(header).strip() in labels
         or h in names
         or str(header).strip() in catalogue.HEADER_SYNONYMS
     )

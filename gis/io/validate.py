@@ -110,6 +110,7 @@ def map_columns(
     """
     notes, rename = [], {}
     lower_fields = {f.lower(): f for f in layer.field_names}
+    labels = catalogue.header_labels(layer)
     for col in df.columns:
         key = str(col).strip()
         if key in field_map:
@@ -123,6 +124,8 @@ def map_columns(
         ):
             # DBF cuts field names to 10 characters: population_served -> population
             rename[col] = next(f for f in layer.field_names if f.startswith(key.lower()))
+        elif (by_label := _label_target(key, labels, df, rename)) is not None:
+            rename[col] = by_label
         elif key in catalogue.HEADER_SYNONYMS or key.lower() in catalogue.HEADER_SYNONYMS:
             target = catalogue.HEADER_SYNONYMS.get(key) or catalogue.HEADER_SYNONYMS[key.lower()]
             if target not in df.columns and target not in rename.values():
@@ -137,6 +140,17 @@ def map_columns(
         notes.append("columns mapped: " + ", ".join(f"{k}→{v}" for k, v in rename.items()))
     df = df.rename(columns=rename)
     return _safe_names(df, layer, notes)
+
+
+def _label_target(
+    key: str, labels: dict[str, str], df: pd.DataFrame, rename: dict[Any, str]
+) -> str | None:
+    """The field a header names by the catalogue's own label (河长编号, chief id), unless
+    the file already has that field under another header."""
+    target = labels.get(key) or labels.get(key.lower())
+    if target is None or target in df.columns or target in rename.values():
+        return None
+    return target
 
 
 # Column names the GeoPackage keeps for itself (compared case-insensitively, as SQLite does):

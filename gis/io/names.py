@@ -1,0 +1,303 @@
+"""Names in a register (乡镇, 村, 河流名称, 河长姓名) turned into the store's codes, never guessed.
+
+A name that matches one thing gives its code. A name that matches several (two rivers, or two
+arcs of one river under different codes; two townships; two chiefs) refuses the row with the
+candidates and their codes, and the fix: write the code. A 村 whose township is not the
+given 乡镇 refuses the row. A code the row already has is kept; names that contradict it
+refuse the row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from gis.catalogue import Layer
+from gis.io.validate import Problem
+from gis.store import Store
+
+#: Register columns that are turned into codes and not stored themselves.
+NAME_COLUMNS = ("river_name", "reservoir_name", "township_name", "village_name", "chief_name")
+#: Fields whose ``--default`` fills only rows the name look-up left empty: a default county
+#: code must not file township chiefs under the county.
+RESOLVED_FIELDS = ("admin_code", "river_code", "reservoir_code", "chief_id")
+
+Index = dict[str, list[str]]  # name -> codes, in store order, without repeats
+
+
+def _index(names: list[Any], codes: list[Any]) -> Index:
+    out: Index = {}
+    for n, c in zip(names, codes, strict=True):
+        if isinstance(n, str) and n.strip() and isinstance(c, str):
+            found = out.setdefault(n.strip(), [])
+            if c not in found:
+                found.append(c)
+    return out
+
+
+def _text(v: object) -> str | None:
+    """A cell as stripped text, or None when empty."""
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    s = str(v).strip()
+    return s or None
+
+
+def _code(v: object) -> str | None:
+    """A code cell as text (Excel gives 512099.0 for 512099), or None when empty."""
+    if isinstance(v, float) and v == v and v.is_integer():
+        return str(int(v))
+    return _text(v)
+
+
+def _ambiguous(
+    what: str, name: str, cands: list[str], label: dict[str, str], code_zh: str
+) -> tuple[str, str]:
+    shown = ", ".join(f"{c} ({label[c]})" if c in label else c for c in cands)
+    return (
+        f"'{name}' names {len(cands)} {what}s: {shown}; the row was not given to any of them",
+        f"write the {what}'s code ({code_zh}) in this row instead of its name",
+    )
+
+
+def resolve(
+    df: pd.DataFrame, spec: Layer, store: Store, rows: list[int]
+) -> tuple[pd.DataFrame, dict[int, Problem], list[str]]:
+    """Fill ``admin_code``, ``river_code``, ``reservoir_code`` and ``chief_id`` from names.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The register after column mapping; changed in place (code columns added or filled).
+    spec : Layer
+        The target layer: only its fields are filled.
+    store : Store
+        The store whose units, rivers, reservoirs and chiefs the names are looked up in.
+    rows : list of int
+        The row number a user would quote, per row of ``df``.
+
+    Returns
+    -------
+    (DataFrame, dict of int to Problem, list of str)
+        The frame, the refused rows by position (reason and fix name the candidates), and
+        notes for the report.
+    """
+    problems: dict[int, Problem] = {}
+    notes: list[str] = []
+    fields = spec.field_names
+    cols = set(df.columns)
+    if "admin_code" in fields and {"township_name", "village_name"} & cols:
+        _units(df, store, rows, problems)
+        notes.append("admin_code looked up from 乡镇/村 names in the store")
+    if spec.name == "assignments" and "chief_id" in fields and "name" in cols:
+        df = df.rename(columns={"name": "chief_name"})  # 姓名 in an assignments sheet
+        cols = set(df.columns)
+    for field, column, layer, zh, what, header in (
+        ("river_code", "river_name", "rivers", "河流编码", "river", "河流名称"),
+        ("reservoir_code", "reservoir_name", "reservoirs", "水库编码", "reservoir", "水库名称"),
+        ("chief_id", "chief_name", "chiefs", "河长编号", "chief", "河长姓名"),
+    ):
+        if field in fields and column in cols and spec.name != layer:
+            things = store.read(layer)
+            _by_name(df, field, column, things, what, zh, rows, problems)
+            notes.append(f"{field} looked up from {header} in the store")
+    return df, problems, notes
+
+
+def _by_name(
+    df: pd.DataFrame,
+    field: str,
+    column: str,
+    things: pd.DataFrame,
+    what: str,
+    code_zh: str,
+    rows: list[int],
+    problems: dict[int, Problem],
+) -> None:
+    """One code per row from a name column; chiefs of the same name are told apart by the
+    row's admin unit where it has one."""
+    key = {"river": "river_code", "reservoir": "reservoir_code", "chief": "chief_id"}[what]
+    index = _index(things["name"].tolist(), things[key].tolist())
+    unit_of = (
+        dict(zip(things[key].tolist(), things["admin_code"].tolist(), strict=True))
+        if what == "chief"
+        else {}
+    )
+    label = {c: str(u) for c, u in unit_of.items()}
+    given = df[field].tolist() if field in df.columns else [None] * len(df)
+    units = df["admin_code"].tolist() if "admin_code" in df.columns else [None] * len(df)
+    out: list[str | None] = []
+    for i, (name_v, code_v, unit_v) in enumerate(
+        zip(df[column].tolist(), given, units, strict=True)
+    ):
+        name, code = _text(name_v), _code(code_v)
+        cands = index.get(name, []) if name else []
+        if what == "chief" and len(cands) > 1 and _code(unit_v):
+            cands = [c for c in cands if unit_of.get(c) == _code(unit_v)] or cands
+        if code is not None:
+            if name and cands and code not in index.get(name, []):
+                problems.setdefault(
+                    i,
+                    Problem(
+                        rows[i],
+                        field,
+                        f"the {what} code {code} and the name '{name}' disagree: "
+                        f"'{name}' is {', '.join(index[name])}",
+                        f"correct the code or the name ({code_zh})",
+                    ),
+                )
+            out.append(code)
+            continue
+        if name is None:
+            out.append(None)
+        elif not cands:
+            problems.setdefault(
+                i,
+                Problem(
+                    rows[i],
+                    field,
+                    f"no {what} named '{name}' in the store",
+                    f"check the spelling, write the code ({code_zh}), or import the {what}s first",
+                ),
+            )
+            out.append(None)
+        elif len(cands) > 1:
+            problems.setdefault(
+                i, Problem(rows[i], field, *_ambiguous(what, name, cands, label, code_zh))
+            )
+            out.append(None)
+        else:
+            out.append(cands[0])
+    df[field] = out
+
+
+def _units(df: pd.DataFrame, store: Store, rows: list[int], problems: dict[int, Problem]) -> None:
+    """admin_code from 乡镇 and 村 names: a village is looked up within its township, and a
+    village of another township refuses the row rather than overriding the 乡镇."""
+    admin = store.read("admin_units")
+    level, name = admin["level"].tolist(), admin["name"].tolist()
+    codes = admin["admin_code"].tolist()
+    parent = dict(zip(codes, admin["parent_code"].tolist(), strict=True))
+    name_of = dict(zip(codes, name, strict=True))
+    towns = _index(
+        [n if lv == "township" else None for n, lv in zip(name, level, strict=True)], codes
+    )
+    villages = _index(
+        [n if lv == "village" else None for n, lv in zip(name, level, strict=True)], codes
+    )
+    label = {c: f"{name_of.get(parent.get(c), parent.get(c))}" for c in codes}
+    given = df["admin_code"].tolist() if "admin_code" in df.columns else [None] * len(df)
+    t_col = df["township_name"].tolist() if "township_name" in df.columns else [None] * len(df)
+    v_col = df["village_name"].tolist() if "village_name" in df.columns else [None] * len(df)
+    out: list[str | None] = []
+    for i, (t_v, v_v, code_v) in enumerate(zip(t_col, v_col, given, strict=True)):
+        t, v, code = _text(t_v), _text(v_v), _code(code_v)
+        found, problem = _unit(t, v, towns, villages, parent, label)
+        if code is not None:  # the row's own code decides, unless its names name another unit
+            problem = (
+                None
+                if found in (None, code)
+                else (
+                    f"the admin code {code} and the names ({t or ''} {v or ''}) disagree: "
+                    f"they name {found} ({name_of.get(found)})",
+                    "correct the 行政区划代码 or the 乡镇/村 names",
+                )
+            )
+            found = code
+        if problem:
+            problems.setdefault(i, Problem(rows[i], "admin_code", *problem))
+            found = None
+        out.append(found)
+    df["admin_code"] = out
+
+
+def _unit(
+    t: str | None,
+    v: str | None,
+    towns: Index,
+    villages: Index,
+    parent: dict[str, str],
+    label: dict[str, str],
+) -> tuple[str | None, tuple[str, str] | None]:
+    """(code, None) or (None, (reason, fix)) for one row's 乡镇 and 村; (None, None) if neither."""
+    if t is None and v is None:
+        return None, None
+    t_cands = towns.get(t, []) if t else []
+    if t and not t_cands:
+        return None, (
+            f"no township named '{t}' in the store",
+            "check the spelling, write the 行政区划代码, or import the townships first",
+        )
+    if v is None:
+        if len(t_cands) > 1:
+            return None, _ambiguous("township", t or "", t_cands, {}, "行政区划代码")
+        return t_cands[0], None
+    v_cands = villages.get(v, [])
+    if not v_cands:
+        return None, (
+            f"no village named '{v}' in the store",
+            "check the spelling, write the 行政区划代码, or import the villages first",
+        )
+    if t is not None:
+        inside = [c for c in v_cands if parent.get(c) in t_cands]
+        if not inside:
+            where = ", ".join(f"{c} in {label[c]}" for c in v_cands)
+            return None, (
+                f"the village '{v}' is not in the township '{t}' (the store has {where})",
+                "correct the 乡镇 or the 村 name, or write the village's 行政区划代码",
+            )
+        v_cands = inside
+    if len(v_cands) > 1:
+        return None, _ambiguous("village", v, v_cands, label, "行政区划代码")
+    return v_cands[0], None
+
+
+#: Level words read as county level only when the row's unit is the county itself: in a
+#: county-level city (县级市) the register says 市级 for county level, but in any other county
+#: 市级 is the prefecture city's chief, a level the catalogue does not hold.
+CITY_WORDS = ("市级",)
+
+
+def city_level_problems(
+    df: pd.DataFrame, spec: Layer, store: Store, rows: list[int]
+) -> dict[int, Problem]:
+    """Rows that say 市级 for a unit other than the store's county: refused, not guessed.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The register after the name look-up (``level`` still as written, ``admin_code``).
+    spec : Layer
+        The target layer; only layers with ``level`` and ``admin_code`` are checked.
+    store : Store
+        Its county unit(s) decide.
+    rows : list of int
+        The row number a user would quote, per row of ``df``.
+
+    Returns
+    -------
+    dict of int to Problem
+    """
+    if not {"level", "admin_code"} <= set(spec.field_names) or "level" not in df.columns:
+        return {}
+    said = [i for i, v in enumerate(df["level"].tolist()) if _text(v) in CITY_WORDS]
+    if not said:
+        return {}
+    admin = store.read("admin_units")
+    county = set(admin.loc[admin["level"] == "county", "admin_code"].tolist())
+    units = df["admin_code"].tolist() if "admin_code" in df.columns else [None] * len(df)
+    out: dict[int, Problem] = {}
+    own = ", ".join(sorted(county)) or "none in the store"
+    for i in said:
+        code = _code(units[i])
+        if code is None or code not in county:
+            out[i] = Problem(
+                rows[i],
+                "level",
+                f"市级 is county level only for the county's own unit ({own}); "
+                f"this row's unit is {code or 'empty'}",
+                "write 县级 with the county's code if the chief is of this county (a county-level "
+                "city); chiefs of the prefecture city are not held in a county store",
+            )
+    return out
