@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from gis._errors import InputError
 from gis.catalogue import CHIEF_LEVELS
 from gis.demo.patrols import quarter_for
 from gis.i18n import t
@@ -16,6 +17,7 @@ from gis.patrols import FLAGS, assess_tracks, compliance
 from gis.patrols.clean import LOCAL_TZ
 from gis.patrols.io import tracks_for
 from gis.patrols.lines import recency, track_pieces
+from gis.patrols.report import check_period
 from gis.safe import md_text
 from gis.store import GeoPackageStore
 from ui.common import (
@@ -105,8 +107,10 @@ start = c1.date_input(
     t("period_from", lg), value=dmin, min_value=dmin, max_value=dmax, key="p_from"
 )
 end = c2.date_input(t("period_to", lg), value=dmax, min_value=dmin, max_value=dmax, key="p_to")
-if end < start:
-    st.error(f"{t('period_to', lg)} < {t('period_from', lg)}")
+try:
+    check_period(start, end)  # the library's coded refusal, in the user's language
+except InputError as exc:
+    show_error(exc, lg)
     st.stop()
 report, reach_gdf = load_report(path, mt, *tk, start, end, a, net)
 

@@ -226,19 +226,23 @@ def find_gaps(
     """
     if rules is not None:
         _deprecation.warn("find_gaps(rules=...)", "find_gaps(tolerances=...)")
-        tolerances = tolerances or rules
+        if tolerances is not None:
+            raise TypeError("find_gaps() got both rules= and tolerances=; give tolerances= only")
+        tolerances = rules
     rules = tolerances or CoverageRules()
     rivers, admin = store.read("rivers"), store.read("admin_units")
     if level != ALL_LEVELS and level not in LEVELS:
         raise UnknownNameError("level", level, (ALL_LEVELS, *LEVELS))
     levels = LEVELS if level == ALL_LEVELS else (level,)
     reaches, slivers = build_reaches(rivers, admin, rules, levels)
+    assignments, chiefs = store.read("assignments"), store.read("chiefs")
+    reservoirs = store.read("reservoirs")
     cov = coverage_of(
         reaches,
-        store.read("assignments"),
-        store.read("chiefs"),
+        assignments,
+        chiefs,
         rivers=rivers,
-        reservoirs=store.read("reservoirs"),
+        reservoirs=reservoirs,
         signboards=store.read("signboards"),
         admin=admin,
         rules=rules,
@@ -248,10 +252,10 @@ def find_gaps(
     checked = [lv for lv in levels if lv not in set(cov.not_checked["level"])]
     found = register_errors(
         reaches,
-        store.read("assignments"),
-        store.read("chiefs"),
+        assignments,
+        chiefs,
         rivers=rivers,
-        reservoirs=store.read("reservoirs"),
+        reservoirs=reservoirs,
         admin=admin,
         checked_levels=checked,
         overlap_min_m=rules.overlap_min_m,

@@ -71,6 +71,17 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "river-chief-gis"
 
 
+def demo_build_dir() -> Path:
+    """Where ``riverchief demo`` writes a rebuilt demo county: the checkout's ``layers/demo``,
+    or for an installed package ``demo`` in :func:`cache_dir` (never inside site-packages).
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    return DEMO_DIR if not _INSTALLED_DEMO.is_dir() else cache_dir() / "demo"
+
+
 def get_path(name: str) -> Path:
     """Path of a bundled dataset, e.g. ``get_path("demo")`` for the demo county store.
 

@@ -348,7 +348,11 @@ def find_jurisdiction(
     """
     if rules is not None:
         _deprecation.warn("find_jurisdiction(rules=...)", "find_jurisdiction(tolerances=...)")
-        tolerances = tolerances or rules
+        if tolerances is not None:
+            raise TypeError(
+                "find_jurisdiction() got both rules= and tolerances=; give tolerances= only"
+            )
+        tolerances = rules
     rivers, admin = store.read("rivers"), store.read("admin_units")
     cut = next((lv for lv in CUT_LEVELS if (admin["level"] == lv).any()), None)
     if cut in ("village", "township"):

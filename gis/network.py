@@ -539,8 +539,15 @@ def build_network(
             )
         geoms.append(g)
     gdf = gdf.set_geometry(gpd.GeoSeries(geoms, crs=gdf.crs))
+    hint = None if main_path is None else np.asarray(main_path, dtype=bool)
+    if hint is not None and len(hint) != len(gdf):
+        raise InputError(
+            code="network.main_path_length", params={"given": len(hint), "lines": len(gdf)}
+        )
     if split_tributaries:
         gdf = split_at_junctions(gdf, snap_tolerance)
+        if hint is not None:  # one entry per input line; the pieces of a cut line share it
+            hint = hint[gdf["source_row"].to_numpy()]
     geoms = list(gdf.geometry.values)
     starts = np.array([g.coords[0][:2] for g in geoms])
     ends = np.array([g.coords[-1][:2] for g in geoms])
@@ -572,9 +579,7 @@ def build_network(
         np.nonzero(flip)[0],
         pd.DataFrame(issues, columns=["kind", "edge", "x", "y", "detail"]),
     )
-    net.main_downstream = _main_paths(
-        net, None if main_path is None else np.asarray(main_path, dtype=bool)
-    )
+    net.main_downstream = _main_paths(net, hint)
     return net
 
 

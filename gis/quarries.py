@@ -164,7 +164,7 @@ def check_quarries(
     )
     unknown = sorted(set(overrides) - set(RULE_TABLES))
     if unknown:
-        raise UnknownNameError("quarry rule table", unknown[0], RULE_TABLES)
+        raise UnknownNameError("rule table", unknown[0], RULE_TABLES)
     table = rules.load("sand_mining_distances", override=overrides.get("sand_mining_distances"))
     day = parse_date(as_of or store.meta().get("as_of") or date.today(), field="as_of")
     quarries = store.read("quarries")

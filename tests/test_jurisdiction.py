@@ -268,3 +268,20 @@ def test_a_number_typed_into_a_name_or_post_is_masked_for_visitors(demo_path):
     } == {"王 083*-***4567"}
     staff = j.card("512099R001/V/837", staff=True)["chiefs"]
     assert {c["post"] for c in staff} == {"村支书 13812345678"}
+
+
+def test_cli_card_prints_a_chief_missing_from_the_register(demo_j, capsys):
+    """An assignment whose chief is not in the register gives a card row with no name or post
+    (JSON null); the command line prints it blank instead of failing on None."""
+    import dataclasses
+
+    from gis.cli.jurisdiction import _print_card
+
+    rid = demo_j.links["reach_id"].iloc[0]
+    gone = demo_j.links.loc[demo_j.links["reach_id"] == rid, "chief_id"].iloc[0]
+    j = dataclasses.replace(demo_j, chiefs=demo_j.chiefs[demo_j.chiefs["chief_id"] != gone])
+    card = j.card(rid)
+    assert any(c["name"] is None for c in card["chiefs"])
+    _print_card(card)
+    out = capsys.readouterr().out
+    assert rid in out and "None" not in out

@@ -245,3 +245,33 @@ def test_reach_chainage_on_collinear_segments_by_hand():
     got = reaches[["admin_code", "from_m", "to_m"]].values.tolist()
     assert got == [["T1", 0.0, 1234.5], ["T2", 1234.5, 3000.0]]
     assert reaches.geometry.length.tolist() == pytest.approx([1234.5, 1765.5], abs=1e-6)
+
+
+@pytest.mark.parametrize("marked", [2, 3])
+def test_main_path_hint_follows_its_line_when_a_tributary_cuts_the_lines(marked):
+    """``main_path`` has one entry per input line; cutting line 0 at a tributary's mouth
+    shifts the edges, and the hint must still name the arm the user marked."""
+    lines = gpd.GeoDataFrame(
+        {"name": list("MTABO")},
+        geometry=[
+            LineString([(500000, 3350000), (502000, 3350000)]),
+            LineString([(501000, 3351000), (501000, 3350000)]),  # ends on M: M is cut
+            LineString([(502000, 3350000), (502500, 3350500), (503000, 3350000)]),
+            LineString([(502000, 3350000), (502500, 3349400), (503000, 3350000)]),
+            LineString([(503000, 3350000), (504000, 3350000)]),
+        ],
+        crs=4544,
+    )
+    net = build_network(lines, main_path=[i == marked for i in range(5)])
+    assert net.n == 6
+    (main,) = net.main_downstream.values()
+    assert net.lines["source_row"].iloc[main] == marked
+
+
+def test_main_path_of_the_wrong_length_is_refused():
+    lines = gpd.GeoDataFrame(
+        geometry=[LineString([(500000, 3350000), (502000, 3350000)])], crs=4544
+    )
+    with pytest.raises(InputError) as exc:
+        build_network(lines, main_path=[True, False])
+    assert exc.value.code == "network.main_path_length"

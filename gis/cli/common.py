@@ -14,6 +14,7 @@ from pathlib import Path
 
 from gis import datasets
 from gis._errors import InputError, RiverChiefError
+from gis.cli.errors import language
 
 #: Options naming a file a command writes (refused when it is the store itself).
 OUTPUTS = ("out", "rejects", "issues")
@@ -100,7 +101,10 @@ def audit(data: str, action: str, **kw) -> None:
     try:
         record(GeoPackageStore(data), who=os_user(), role=LOCAL_ROLE, action=action, **kw)
     except RiverChiefError as exc:  # the data is written; say the log is not, never fail silently
-        print(f"[audit] warning: the audit log was not written: {exc}", file=sys.stderr)
+        print(
+            f"[audit] warning: the audit log was not written: {exc.message(language())}",
+            file=sys.stderr,
+        )
 
 
 def guard_store(args: argparse.Namespace) -> None:

@@ -73,7 +73,7 @@ def cmd_search(args) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     for r in rows:
-        print(f"{r['kind']:<10}{r['code']:<14}{r['name']:<10}{r['detail'] or ''}")
+        print(f"{r['kind']:<10}{r['code']:<14}{r['name'] or '':<10}{r['detail'] or ''}")
     print(f"{len(rows)} found", file=sys.stderr)
     return 0 if rows else 1
 

@@ -46,6 +46,7 @@ HINTS: dict[str, str] = {
     "cli.no_store": "--data PATH.gpkg, riverchief demo",
     "cli.no_store_data": "--data PATH.gpkg",
     "cli.data_not_a_store": "--data PATH.gpkg",
+    "cli.not_county_store": "--data PATH.gpkg, riverchief import",
 }
 _HINT_WORD = {"zh": "命令行：", "en": "command line: "}
 _ERROR_WORD = {"zh": "错误：", "en": "error: "}

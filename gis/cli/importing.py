@@ -66,7 +66,11 @@ def register(sub, parents) -> None:
         "--field-map", nargs="+", metavar="SRC=DST", help="map source columns to layer fields"
     )
     s.add_argument(
-        "--default", nargs="+", metavar="FIELD=VALUE", help="value for a field the file lacks"
+        "--default",
+        nargs="+",
+        metavar="FIELD=VALUE",
+        help="value for a field the file lacks, and for its empty cells; for a code "
+        "(admin_code, river_code, reservoir_code, chief_id) only the rows its names left empty",
     )
     s.add_argument("--mode", choices=importer.MODES, default=importer.MODES[0])
     s.add_argument("--swap-xy", action="store_true", help="the file has lat where lon belongs")

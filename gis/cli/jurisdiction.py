@@ -24,12 +24,13 @@ _HELP = {
 
 def _print_card(card: dict) -> None:
     print(
-        f"{card['reach_id']}  {card['river_name']} {card['chainage']}  {card['length_m']:,.0f} m  "
+        f"{card['reach_id']}  {card['river_name'] or ''} {card['chainage']}  "
+        f"{card['length_m']:,.0f} m  "
         f"{card['township'] or ''} {card['village'] or ''}"
         + (f" / {card['shared_with']}" if card["shared_with"] else "")
     )
     for c in card["chiefs"]:
-        print(f"  {c['level']:<9}{c['name']:<6}{c['post']:<16}{c['phone'] or ''}")
+        print(f"  {c['level']:<9}{c['name'] or '':<6}{c['post'] or '':<16}{c['phone'] or ''}")
     for lv in card["levels_without_chief"]:
         print(f"  {lv:<9}NO CHIEF")
     for b in card["signboards"]:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from gis import auth, datasets
+from gis._errors import InputError
 from gis.cli.common import say
 
 #: The commands of this module and their line in ``riverchief --help``.
@@ -69,8 +70,6 @@ def cmd_hash_password(args) -> int:
     """Print the secrets.toml line (or ``[users.NAME]`` table) for a staff password."""
     import getpass
 
-    from gis._errors import InputError
-
     password = (
         sys.stdin.readline().rstrip("\n") if args.stdin else getpass.getpass("staff password: ")
     )
@@ -114,8 +113,13 @@ def register(sub, parents) -> None:
     s.set_defaults(func=cmd_hash_password)
 
     s = sub.add_parser("demo", help=COMMANDS["demo"])
-    s.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    s.add_argument("--out", default=str(datasets.DEMO_DIR))
+    s.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed of the county")
+    s.add_argument(
+        "--out",
+        default=str(datasets.demo_build_dir()),
+        help="folder to write the demo county into (default: the checkout's layers/demo; "
+        "an installed package: a demo folder in the cache, never site-packages)",
+    )
     s.set_defaults(func=cmd_demo)
 
     s = sub.add_parser("app", parents=[parents.data], help=COMMANDS["app"])

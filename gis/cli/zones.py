@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from gis._errors import InputError
 from gis.cli.common import audit, open_store, pairs, say, with_fix
 
 #: The commands of this module and their line in ``riverchief --help``.
@@ -14,7 +15,6 @@ COMMANDS = {"zones": "drinking-water protection zones: delineate proposals, quer
 def cmd_delineate(args) -> int:
     """Propose zones by HJ 338-2018; save them with ``--write``; exit 1 when a source has a
     problem."""
-    from gis._errors import InputError
     from gis.zones import delineate, write_proposals
 
     store = open_store(args.data)
@@ -58,7 +58,6 @@ def cmd_query(args) -> int:
     import geopandas as gpd
     from shapely.geometry import Point
 
-    from gis._errors import InputError
     from gis.crs import STORAGE_EPSG
     from gis.zones.query import parse_point, read_places, zones_at
 

@@ -79,7 +79,7 @@ def assess_tracks(
         raise UnknownNameError(
             "rule table",
             ", ".join(sorted(unknown)),
-            ("patrol_validity", "patrol_checks", "patrol_frequency"),
+            RULE_TABLES,
         )
     say("reading tracks")
     raw = _read_analysable(Path(tracks)) if tracks else load_raw(store)
