@@ -12,6 +12,8 @@ CRSs (Gauss-Krüger zones, the storage CRS) are :mod:`gis.crs`, which builds on 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -113,14 +115,27 @@ def gcj02_to_wgs84(
         WGS84 degrees.
     """
     glon, glat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-    wlon, wlat = glon.copy(), glat.copy()
+    return _invert(wgs84_to_gcj02, glon, glat, (glon.copy(), glat.copy()), tol_deg, max_iter)
+
+
+def _invert(
+    forward: Callable[[Degrees, Degrees], tuple[Degrees, Degrees]],
+    lon: Degrees,
+    lat: Degrees,
+    guess: tuple[Degrees, Degrees],
+    tol_deg: float,
+    max_iter: int,
+) -> tuple[Degrees, Degrees]:
+    """The point ``forward`` maps onto (lon, lat): from ``guess``, apply ``forward`` and
+    correct by the residual until every point's residual is below ``tol_deg``."""
+    x, y = guess
     for _ in range(max_iter):
-        flon, flat = wgs84_to_gcj02(wlon, wlat)
-        dx, dy = flon - glon, flat - glat
-        wlon, wlat = wlon - dx, wlat - dy
+        fx, fy = forward(x, y)
+        dx, dy = fx - lon, fy - lat
+        x, y = x - dx, y - dy
         if np.all(np.abs(dx) < tol_deg) and np.all(np.abs(dy) < tol_deg):
             break
-    return wlon, wlat
+    return x, y
 
 
 def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[Degrees, Degrees]:
@@ -175,14 +190,8 @@ def bd09_to_gcj02(
     (116.404, 39.915)
     """
     blon, blat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-    glon, glat = _bd09_to_gcj02_closed_form(blon, blat)
-    for _ in range(max_iter):
-        flon, flat = gcj02_to_bd09(glon, glat)
-        dx, dy = flon - blon, flat - blat
-        glon, glat = glon - dx, glat - dy
-        if np.all(np.abs(dx) < tol_deg) and np.all(np.abs(dy) < tol_deg):
-            break
-    return glon, glat
+    guess = _bd09_to_gcj02_closed_form(blon, blat)
+    return _invert(gcj02_to_bd09, blon, blat, guess, tol_deg, max_iter)
 
 
 def _bd09_to_gcj02_closed_form(lon: Degrees, lat: Degrees) -> tuple[Degrees, Degrees]:
