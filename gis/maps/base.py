@@ -32,6 +32,8 @@ STATIC_URL = "/app/static/vendor"
 
 #: Rivers by management level: (colour, line weight).
 RIVER_STYLE = {
+    "province": ("#08306b", 4.4),
+    "city": ("#08458a", 3.8),
     "county": ("#0b4f9c", 3.2),
     "township": ("#2b83d6", 1.8),
     "village": ("#74b4ea", 0.9),
