@@ -335,3 +335,26 @@ def test_jurisdiction_cli_lists_province_and_city_chiefs(tmp_path, capsys):
     out = capsys.readouterr().out
     assert rc == 0
     assert "province: 省河长 / city: 市河长 / county: 县河长" in out
+
+
+# --- patrols: province and city chiefs owe patrols and hold their whole river -----------
+
+
+def test_province_and_city_chiefs_hold_their_river_and_owe_patrols(store):
+    import datetime as dt
+
+    from gis import rules
+    from gis.patrols.network import network_from_store
+    from gis.patrols.report import required_patrols
+
+    net = network_from_store(store)
+    held = net.assigned.merge(net.reaches[["river_code"]], left_on="reach", right_index=True)
+    for chief in ("P1", "M1"):  # every village reach of R1, its whole length
+        mine = held[held["chief_id"] == chief]
+        assert set(mine["river_code"]) == {"R1"}
+        assert (mine["hi"] - mine["lo"]).sum() == pytest.approx(_inside_m("R1"), rel=1e-3)
+    freq = rules.load("patrol_frequency")
+    years = (dt.date(2024, 1, 1), dt.date(2025, 12, 31))  # two years, one of them leap
+    # Henan's five-level rule: province once a year, city once every half year
+    assert required_patrols("province", *years, freq) == 2
+    assert required_patrols("city", *years, freq) == 4

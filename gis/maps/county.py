@@ -177,7 +177,7 @@ def county_map(
         )
     for level, (color, weight) in RIVER_STYLE.items():
         add(
-            layers[f"rivers_{level}"],
+            layers.get(f"rivers_{level}"),
             t(f"rivers_{level}", lang),
             {"color": color, "weight": weight},
             ["name", "river_code"],
