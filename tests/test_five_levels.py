@@ -358,3 +358,44 @@ def test_province_and_city_chiefs_hold_their_river_and_owe_patrols(store):
     # Henan's five-level rule: province once a year, city once every half year
     assert required_patrols("province", *years, freq) == 2
     assert required_patrols("city", *years, freq) == 4
+
+
+# --- the app's pages: province and city chiefs listed, province and city gaps counted ----
+
+
+def _page(page: str, path, monkeypatch, **state):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    import ui.common
+
+    monkeypatch.setattr(ui.common, "DATA", path)
+    root = Path(__file__).resolve().parents[1]
+    at = AppTest.from_file(str(root / "app_pages" / page), default_timeout=180)
+    at.session_state["lang"] = "zh"
+    for k, v in state.items():
+        at.session_state[k] = v
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_pages_show_province_and_city_levels(tmp_path, monkeypatch):
+    path = tmp_path / "county.gpkg"
+    GeoPackageStore(path).write(_tables())
+    j = find_jurisdiction(GeoPackageStore(path))
+    rid = j.reaches.loc[j.reaches["river_code"] == "R1", "reach_id"].iloc[0]
+    at = _page("jurisdiction.py", path, monkeypatch, juris_reach=rid)
+    levels = at.table[0].value.iloc[:, 0].tolist()
+    assert levels[:3] == ["省级", "市级", "县级"]
+    at.selectbox[0].set_value("river").run()
+    at.selectbox[1].set_value("R1").run()
+    assert not at.exception
+    columns = list(at.dataframe[0].value.columns)
+    assert columns[-5:] == ["省级", "市级", "县级", "镇乡级", "村级"]
+    assert set(at.dataframe[0].value["省级"]) == {"省河长"}
+    at = _page("gaps.py", path, monkeypatch)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["市级 · 无河长河段长度(km)"] == f"{_inside_m('R2') / 1000:.2f}"
+    assert metrics["省级 · 无河长河段长度(km)"] == "0.00"
