@@ -399,3 +399,31 @@ def test_pages_show_province_and_city_levels(tmp_path, monkeypatch):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["市级 · 无河长河段长度(km)"] == f"{_inside_m('R2') / 1000:.2f}"
     assert metrics["省级 · 无河长河段长度(km)"] == "0.00"
+
+
+def test_admin_unit_kinds_import_with_their_level_checked_against_the_code(tmp_path):
+    units = [
+        ("330182", "建德市", "市", box(119.0, 29.5, 119.1, 29.6)),  # a county-level city
+        ("330100", "杭州市", "市", box(118.9, 29.4, 119.2, 29.7)),  # the prefecture city
+        ("330182003", "新安江街道", "街道", box(119.0, 29.5, 119.05, 29.55)),
+        ("330182003001", "江滨社区", "社区", box(119.0, 29.5, 119.02, 29.52)),
+        ("330182", "错镇", "镇", box(119.05, 29.5, 119.1, 29.6)),  # a township with a county code
+    ]
+    path = tmp_path / "units.geojson"
+    gpd.GeoDataFrame(
+        {"行政区划代码": [u[0] for u in units], "名称": [u[1] for u in units]}
+        | {"级别": [u[2] for u in units]},
+        geometry=[u[3] for u in units],
+        crs=4490,
+    ).to_file(path)
+    store = GeoPackageStore(tmp_path / "c.gpkg")
+    report = import_file(path, "admin_units", store=store)
+    [p] = report.rejected
+    assert p.field == "level" and "level township but the admin code 330182" in p.reason
+    got = store.read("admin_units").set_index("admin_code")["level"].to_dict()
+    assert got == {
+        "330182": "county",
+        "330100": "city",
+        "330182003": "township",
+        "330182003001": "village",
+    }
