@@ -311,8 +311,8 @@ def _city_problem(word: str, code: str | None, got: str | None, store: Store) ->
         return (
             f"{word} without an admin code is the prefecture city or a county-level city "
             f"(县级市): the row has no code to tell which (candidates: {shown})",
-            "write the unit's 行政区划代码 in this row (XXYY00 for the prefecture city, the "
-            "county's own code for a county-level city), or write 地市级 or 县级",
+            "write the unit's 行政区划代码 in this row: the prefecture city's code (XXYY00) "
+            "for a city chief, the county's own code for a chief of a county-level city",
         )
     what = f"a {got} code" if got else "not an admin code"
     return (
