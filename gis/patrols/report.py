@@ -71,12 +71,46 @@ def _records(df: pd.DataFrame) -> list[dict]:
     return records(df, digits=3)
 
 
+#: Calendar periods counted by the calendar, in months (a quarter starts in Jan/Apr/Jul/Oct);
+#: others (a week) by ``period_days``. Dividing days by a mean length (365.25 / 4) would find
+#: only three quarters in a 365-day year.
+CALENDAR_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
+
+
 def required_patrols(level: str, start: dt.date, end: dt.date, frequency: pd.DataFrame) -> int:
     """Patrols a chief of ``level`` owes over [start, end]: whole periods × the minimum
-    (at least one period, so a short window still asks for one patrol)."""
+    (at least one period, so a short window still asks for one patrol).
+
+    Months, quarters, half years and years are calendar periods wholly inside the window.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from gis import rules
+    >>> freq = rules.load("patrol_frequency")
+    >>> year = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    >>> [required_patrols(lv, *year, freq) for lv in ("county", "township", "village")]
+    [4, 12, 52]
+    >>> required_patrols("county", dt.date(2026, 1, 1), dt.date(2026, 3, 31), freq)  # 90 days
+    1
+    """
     row = frequency.set_index("level").loc[level]
-    days = (end - start).days + 1
-    return int(max(1, int(days // float(row["period_days"]))) * int(row["min_patrols"]))
+    months = CALENDAR_MONTHS.get(str(row["period"]))
+    if months is None:
+        whole = ((end - start).days + 1) // float(row["period_days"])
+    else:
+        whole = _whole_calendar_periods(start, end, months)
+    return int(max(1, int(whole)) * int(row["min_patrols"]))
+
+
+def _whole_calendar_periods(start: dt.date, end: dt.date, months: int) -> int:
+    """Calendar periods of ``months`` months (aligned to January) wholly inside [start, end]."""
+    month = start.year * 12 + start.month - 1  # months since year 0
+    on_a_start = start.day == 1 and month % months == 0
+    first = month // months + (0 if on_a_start else 1)  # first period that starts inside
+    after = end + dt.timedelta(days=1)  # a period fits when it ends by ``end``
+    stop = (after.year * 12 + after.month - 1) // months  # periods starting before ``after``'s
+    return max(0, stop - first)
 
 
 def check_period(start: dt.date, end: dt.date) -> None:
