@@ -175,13 +175,32 @@ def _checked_name(name: str) -> str:
     return name
 
 
+def can_init(path: str | Path) -> bool:
+    """Whether :func:`init_county` may set up the store at ``path``: it does not exist, or
+    holds neither a county nor any layer but the audit log (the app's logins write that
+    into a store about to be set up).
+
+    Parameters
+    ----------
+    path : path
+
+    Returns
+    -------
+    bool
+    """
+    store = GeoPackageStore(path)
+    return not store.exists() or not (_data_layers(store) or store.meta().get("county_code"))
+
+
+def _data_layers(store: GeoPackageStore) -> list[str]:
+    return [n for n in store.layers() if n != AUDIT_TABLE]
+
+
 def _refuse_data(store: GeoPackageStore) -> None:
     """A store that already holds layers or a county is never set up again (its data would
     be under another county's name)."""
-    if not store.exists():
-        return
-    layers, county = store.layers(), store.meta().get("county_code")
-    if layers or county:
+    if not can_init(store.path):
+        layers = _data_layers(store)
         raise StoreError(
             code="county.store_has_data",
             params={"path": str(store.path), "layers": ", ".join(layers) or "-"},

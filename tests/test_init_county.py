@@ -17,6 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 from app_server import ROOT, free_port
+from markdown_text import plain
 from shapely.geometry import LineString, Polygon, box
 
 from gis import datasets
@@ -393,3 +394,85 @@ def test_app_sigterm_stops_the_server(demo_path):
                 os.kill(pid, signal.SIGKILL)
         if proc.poll() is None:
             proc.kill()
+
+
+# --- the app: the county's name in the title, the set-up page ------------------------------
+
+
+def app_test(monkeypatch, data: Path):
+    from streamlit.testing.v1 import AppTest
+
+    import ui.common
+    from gis import auth
+
+    monkeypatch.setattr(ui.common, "DATA", data)
+    auth.LIMITER.clear()
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+
+
+def test_app_title_names_the_county(tmp_path, monkeypatch, demo_path):
+    """The app's title said no county, and an own store's overview header was ``· 总览``."""
+    at = app_test(monkeypatch, demo_path).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == "示范县 512099 · 河长制 GIS"
+    store = tmp_path / "county.gpkg"
+    unit = gpd.GeoDataFrame(
+        {"admin_code": ["330106"], "name": ["西湖区"], "level": ["county"]},
+        geometry=[square()],
+        crs=4490,
+    )
+    GeoPackageStore(store).write({"admin_units": unit})  # an own store whose meta names none
+    at = app_test(monkeypatch, store).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert plain(at.title[0].value) == "county(未命名) · 河长制 GIS"
+    assert plain(at.subheader[0].value) == "county(未命名) · 总览"
+
+
+def setup_page(monkeypatch, data: Path, boundary: Path, *, password: str | None = None):
+    from gis.auth import hash_password
+
+    at = app_test(monkeypatch, data)
+    if password:
+        at.secrets["staff_password_hash"] = hash_password(password)
+    at.switch_page("app_pages/setup.py").run()
+    if password:
+        at.sidebar.text_input[0].input(password)
+        at.sidebar.button[0].click().run()
+    at.file_uploader[0].set_value((boundary.name, boundary.read_bytes(), "application/json"))
+    at.text_input[0].input("330106")
+    at.text_input[1].input("西湖区").run()
+    return at
+
+
+def test_setup_page_refuses_a_visitor(tmp_path, monkeypatch):
+    store = tmp_path / "new.gpkg"
+    at = setup_page(monkeypatch, store, geojson(tmp_path, [square()]))
+    at.button[0].click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [e.value for e in at.error][-1] == "只有工作人员登录后才能建立县库。"
+    assert not store.exists()
+
+
+def test_setup_page_sets_up_the_served_store(tmp_path, monkeypatch):
+    store = tmp_path / "new.gpkg"
+    at = setup_page(monkeypatch, store, geojson(tmp_path, [square()]), password="s3cret")
+    assert at.session_state["auth"].role == "staff"
+    at.button[0].click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert plain(at.title[0].value) == "西湖区 330106 · 河长制 GIS"
+    assert "已建立县库：西湖区 330106" in plain(at.success[-1].value)
+    meta = GeoPackageStore(store).meta()
+    assert (meta["county_code"], meta["county_name"]) == ("330106", "西湖区")
+    audit = GeoPackageStore(store).read("audit_log")
+    assert "init" in audit["action"].tolist()  # who set it up is on record
+
+
+def test_setup_page_says_a_bad_file_in_chinese(tmp_path, monkeypatch):
+    store = tmp_path / "new.gpkg"
+    lines = geojson(tmp_path, [LineString([(120, 30.2), (120.1, 30.3)])], name="线.geojson")
+    at = setup_page(monkeypatch, store, lines, password="s3cret")
+    at.button[0].click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    text = plain(at.error[-1].value)
+    assert "县界须为面" in text and "线.geojson" in text and "/tmp" not in text
+    assert not GeoPackageStore(store).meta().get("county_code")
