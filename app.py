@@ -29,6 +29,8 @@ if DATA_ERROR is not None:
     show_error(DATA_ERROR, lang)
     st.stop()
 try:
+    if DATA.exists():
+        mtime()  # the store's version: its refusal of a file that is no GeoPackage says why
     not_set_up = can_init(DATA)
 except RiverChiefError as exc:  # not a GeoPackage, unreadable: said, never a traceback
     st.title(t("app_title", lang))
