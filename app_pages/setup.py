@@ -54,13 +54,8 @@ def build(upload, code: str, name: str, crs: str, target: Path | None):
 
 
 def done_text(report, lg: str) -> str:
-    return t("setup_done", lg).format(
-        name=report.name,
-        code=report.code,
-        parts=report.parts_dissolved,
-        area=f"{report.area_km2:,.1f}",
-        gk=report.gk_epsg,
-    )
+    """The report's first line (the county, its boundary and zone), without the server's path."""
+    return report.format(lg).splitlines()[0]
 
 
 lg = lang()

@@ -25,6 +25,7 @@ from gis._errors import InputError, StoreError
 from gis.audit import TABLE as AUDIT_TABLE
 from gis.audit import event as audit_event
 from gis.coords import in_china
+from gis.i18n import t
 from gis.io import archive, readers, validate
 from gis.store import GeoPackageStore
 
@@ -55,13 +56,18 @@ class InitReport:
         out["notes"] = list(self.notes)
         return out
 
-    def format(self) -> str:
-        """Lines for a terminal: the county, its zone and area, and the store."""
-        lines = [
-            f"{self.name} {self.code}: county store created at {self.store}",
-            f"  boundary: {self.parts_dissolved} feature(s) dissolved into one county unit, "
-            f"{self.area_km2:,.1f} km²; Gauss-Krüger zone EPSG:{self.gk_epsg}",
-        ]
+    def format(self, lang: str = "zh") -> str:
+        """Lines for a terminal in ``lang``: the county, its boundary, zone and area, the
+        store, then the readers' notes."""
+        done = t("setup_done", lang).format(
+            name=self.name,
+            code=self.code,
+            parts=self.parts_dissolved,
+            area=f"{self.area_km2:,.1f}",
+            gk=self.gk_epsg,
+        )
+        colon = "：" if lang == "zh" else ": "
+        lines = [done, f"  {t('data_file', lang)}{colon}{self.store}"]
         return "\n".join(lines + [f"  note: {n}" for n in self.notes])
 
 

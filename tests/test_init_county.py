@@ -201,6 +201,23 @@ def test_cli_init_make_default_then_commands_use_it(tmp_path, capsys):
     assert GeoPackageStore(store).read("signboards")["board_id"].tolist() == ["B900"]
 
 
+def test_cli_init_reports_in_chinese_by_default(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("RIVERCHIEF_LANG")
+    store = tmp_path / "xihu.gpkg"
+    outline = geojson(tmp_path, [square(), square(120.1)])
+    argv = ["init", str(store), "--code", "330106", "--name", "西湖区", "--boundary", str(outline)]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    assert out.splitlines()[0].startswith(
+        "已建立县库：西湖区 330106，县界 2 个要素合并为一个，面积 213.4 平方公里，"
+        "高斯-克吕格分带 EPSG:4549"
+    )
+    assert out.splitlines()[1] == f"  县级数据库：{store}"
+    assert datasets.default_store()[1] == "demo"  # no --make-default: the config is untouched
+    code, _, err = run(capsys, *argv)  # twice: the store now holds data
+    assert code == 2 and "已有数据" in err and "riverchief init NEW.gpkg" in err
+
+
 def test_import_without_data_never_writes_the_demo(tmp_path, capsys, demo_path):
     """The README's ``riverchief import 河长名录.xlsx --layer chiefs`` wrote into the shipped
     demo county: with no store named, a writing command is refused and says how to make one."""

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from gis.cli.common import say
+from gis.cli.errors import language
 
 #: The commands of this module and their line in ``riverchief --help``.
 COMMANDS = {
@@ -35,7 +36,7 @@ def cmd_init(args) -> int:
         out = {**report.to_json(), "config": str(config) if config else None}
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
-    print(report.format())
+    print(report.format(language(args.lang)))
     if config:
         say("init", f"default store is now {Path(args.store).absolute()} (written to {config})")
     else:
