@@ -40,7 +40,7 @@ setup = st.Page("app_pages/setup.py", title=t("page_setup", lang), url_path="set
 if not_set_up:  # `streamlit run app.py` on a store not set up yet: set it up here
     st.title(t("app_title", lang))
     if not DATA.exists():
-        st.error(t("no_data", lang) + md_text(DATA))
+        st.error(t("no_data", lang) + md_text(DATA.name))
         st.info(t("no_data_fix", lang))
     staff_login(lang)
     st.navigation([setup]).run()

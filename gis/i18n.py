@@ -356,8 +356,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "show_on_map": ("在地图上显示", "Show on the map"),
     "no_data": ("找不到数据文件：", "No data file at: "),
     "no_data_fix": (
-        "运行 `riverchief demo` 生成示范县，或用 --data 指定县级 GeoPackage。",
-        "Run `riverchief demo` to build the demo county, or pass --data with a county GeoPackage.",
+        "工作人员登录后可在“建立县库”页上传县界，建立本县的县级数据库；"
+        "或由管理员指定已有的县级数据库再启动应用。",
+        "Staff can set up the county's store on the Set up a county page from its boundary; "
+        "or the administrator starts the app on an existing county store.",
     ),
     "county_unnamed": ("未命名", "unnamed"),
     "page_setup": ("建立县库", "Set up a county"),

@@ -89,7 +89,10 @@ def serve(cmd: list[str], *, env: dict[str, str], cwd: Path | None) -> int:
     def forward(signum, _frame) -> None:
         got.append(signum)
         if proc.poll() is None:
-            proc.send_signal(signum)
+            try:
+                proc.send_signal(signum)
+            except ValueError:  # Windows sends only SIGTERM (its Ctrl+C reaches both anyway)
+                proc.terminate()
 
     wanted = [signal.SIGINT, signal.SIGTERM]
     previous = {s: signal.signal(s, forward) for s in wanted}
