@@ -162,17 +162,18 @@ def default_store() -> tuple[Path, str]:
 
     Examples
     --------
-    >>> import os, tempfile
-    >>> from pathlib import Path
-    >>> os.environ.pop(DATA_ENV, None) and None
-    >>> os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp()
-    >>> default_store() == (get_path("demo"), "demo")
-    True
-    >>> write_config(Path("/srv/gis/西湖区.gpkg")).name
-    'config.toml'
-    >>> default_store()
-    (PosixPath('/srv/gis/西湖区.gpkg'), 'config')
-    >>> del os.environ["XDG_CONFIG_HOME"]
+    With no ``$RIVERCHIEF_DATA`` and no config file, the demo; after ``write_config``, the
+    store it names:
+
+    >>> import tempfile
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"XDG_CONFIG_HOME": tempfile.mkdtemp()}):
+    ...     _ = os.environ.pop(DATA_ENV, None)
+    ...     before = default_store()
+    ...     _ = write_config(Path("/srv/gis/西湖区.gpkg"))
+    ...     after = default_store()
+    >>> before == (get_path("demo"), "demo"), str(after[0]), after[1]
+    (True, '/srv/gis/西湖区.gpkg', 'config')
     """
     if os.environ.get(DATA_ENV):
         return Path(os.environ[DATA_ENV]), "env"
