@@ -239,7 +239,7 @@ def _read_boundary(
     geoms = []
     for row, geom in zip(raw.rows, frame.geometry, strict=True):
         try:
-            fitted, _ = validate.fit_geometry(geom, "MultiPolygon")
+            fitted, repaired = validate.fit_geometry(geom, "MultiPolygon")
         except ValueError as exc:
             raise InputError(
                 code="county.boundary_not_polygon",
@@ -249,6 +249,8 @@ def _read_boundary(
                 params={"why": str(exc)},
             ) from exc
         geoms.append(fitted)
+        if repaired:  # said, never silent
+            notes.append(f"{raw.row_word} {row}: {repaired}")
     parts = gpd.GeoSeries(geoms, crs=source_crs).to_crs(crs_mod.STORAGE_EPSG)
     dissolved = shapely.union_all(parts.to_numpy())
     if dissolved.geom_type == "Polygon":  # the layer's type

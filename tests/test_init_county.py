@@ -493,3 +493,18 @@ def test_setup_page_says_a_bad_file_in_chinese(tmp_path, monkeypatch):
     text = plain(at.error[-1].value)
     assert "县界须为面" in text and "线.geojson" in text and "/tmp" not in text
     assert not GeoPackageStore(store).meta().get("county_code")
+
+
+def test_init_says_a_repaired_boundary(tmp_path):
+    """A self-intersecting outline is repaired (two triangles) and the report says so."""
+    bow_tie = Polygon([(120.0, 30.2), (120.1, 30.3), (120.1, 30.2), (120.0, 30.3)])
+    report = init_county(
+        tmp_path / "c.gpkg",
+        code="330106",
+        name="西湖区",
+        boundary=geojson(tmp_path, [bow_tie, square(121.0)]),
+    )
+    assert [n.split(":")[0] for n in report.notes] == ["feature 1"]
+    assert "invalid geometry repaired" in report.notes[0]
+    # half the 0.1° square (two triangles) + the whole other square, about 1.5 x 106.7 km²
+    assert report.area_km2 == pytest.approx(1.5 * 106.7, rel=0.01)
