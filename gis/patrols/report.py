@@ -87,10 +87,11 @@ def required_patrols(level: str, start: dt.date, end: dt.date, frequency: pd.Dat
     --------
     >>> import datetime as dt
     >>> from gis import rules
+    >>> from gis.catalogue import CHIEF_LEVELS
     >>> freq = rules.load("patrol_frequency")
     >>> year = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
-    >>> [required_patrols(lv, *year, freq) for lv in ("county", "township", "village")]
-    [4, 12, 52]
+    >>> {lv: required_patrols(lv, *year, freq) for lv in CHIEF_LEVELS}
+    {'province': 1, 'city': 2, 'county': 4, 'township': 12, 'village': 52}
     >>> required_patrols("county", dt.date(2026, 1, 1), dt.date(2026, 3, 31), freq)  # 90 days
     1
     """
