@@ -15,7 +15,6 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pyproj
 import shapely
-import shapely.ops
 
 from gis import rules
 from gis.crs import STORAGE_EPSG, gk_epsg_for_lon
@@ -85,13 +84,17 @@ def county_area(store: Store) -> Area | str:
     buffer_m, rule_set = border_buffer()
     lon = shapely.centroid(shape).x
     gk = pyproj.CRS.from_epsg(gk_epsg_for_lon(lon))
-    to_gk = pyproj.Transformer.from_crs(STORAGE_EPSG, gk, always_xy=True).transform
-    back = pyproj.Transformer.from_crs(gk, STORAGE_EPSG, always_xy=True).transform
-    near = shapely.ops.transform(back, shapely.ops.transform(to_gk, shape).buffer(buffer_m))
+    near = _project(_project(shape, STORAGE_EPSG, gk).buffer(buffer_m), gk, STORAGE_EPSG)
     shapely.prepare(shape)
     shapely.prepare(near)
     name = str(county["name"].iloc[0]) if "name" in county.columns else ""
     return Area(shape, near, buffer_m, f"{codes[0]} {name}".strip(), rule_set)
+
+
+def _project(geom: shapely.Geometry, src: object, dst: object) -> shapely.Geometry:
+    """``geom`` from CRS ``src`` to ``dst`` (x, y order)."""
+    move = pyproj.Transformer.from_crs(src, dst, always_xy=True).transform
+    return shapely.transform(geom, lambda c: np.column_stack(move(c[:, 0], c[:, 1])))
 
 
 def clip(geoms: np.ndarray, area: Area) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
