@@ -128,3 +128,15 @@ def test_arcs_are_merged_before_clipping_so_a_river_leaving_and_returning_is_one
     assert (rep.accepted, rep.outside, rep.clipped) == (1, 0, 1)
     (geom,) = got.geometry
     assert geom.geom_type == "MultiLineString" and len(geom.geoms) == 2
+
+
+def test_a_river_with_a_refused_arc_is_refused_whole(tmp_path):
+    cols = rivers(["R1", "R1", "R2"], ["清江", "清江", "白沙河"])
+    cols["management_level"] = ["county", "no such level", "county"]
+    other = LineString([(X0 + 1000, Y0 + 8000), (X0 + 3000, Y0 + 8000)])
+    rep, got = _import(tmp_path, cols, [LineString([A, B]), LineString([B, C]), other])
+    assert got["river_code"].tolist() == ["R2"]
+    first, second = rep.rejected
+    assert (first.row, first.field) == (1, "river_code")
+    assert "an arc (2) of river R1 was refused" in first.reason
+    assert (second.row, second.field) == (2, "management_level")

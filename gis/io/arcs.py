@@ -62,13 +62,14 @@ def merge_arcs(
     rows : list of int
         Row numbers as the file counts them, for the messages.
     rejected : set of int
-        Positions already refused: each stays a row of its own.
+        Positions already refused. A river with a refused arc is refused whole (its other
+        arcs name the refused one): written without it, it would be a river with a hole.
 
     Returns
     -------
     Merged
     """
-    groups = _groups(geoms, cols, key, rejected)
+    groups = _groups(geoms, cols, key)
     out = Merged([], [])
     n_arcs = n_rivers = 0
     for members in groups:
@@ -79,12 +80,21 @@ def merge_arcs(
             n_rivers += members[0] not in rejected
             continue
         n_arcs += len(members)
-        differ = _differing(members, cols, key, rows)
+        refused = [i for i in members if i in rejected]
+        differ = (
+            _with_refused(members, refused, cols, key, rows)
+            if refused
+            else _differing(members, cols, key, rows)
+        )
         if differ is not None:
             out.keep += members
             out.geoms += [geoms[i] for i in members]
             out.problems.update(
-                {i: Problem(rows[i], differ.field, differ.reason, differ.fix) for i in members}
+                {
+                    i: Problem(rows[i], differ.field, differ.reason, differ.fix)
+                    for i in members
+                    if i not in rejected
+                }
             )
             continue
         n_rivers += 1
@@ -104,16 +114,10 @@ def merge_arcs(
     return out
 
 
-def _groups(
-    geoms: np.ndarray, cols: dict[str, list[Any]], key: str, rejected: set[int]
-) -> list[list[int]]:
+def _groups(geoms: np.ndarray, cols: dict[str, list[Any]], key: str) -> list[list[int]]:
     """Positions of each river's arcs, in file order (first arc first)."""
-    n = len(geoms)
-    label: list[Any]
-    if key in cols:
-        label = [None if i in rejected else cols[key][i] for i in range(n)]
-    else:
-        label = _components(geoms, cols.get("name", [None] * n), rejected)
+    names = cols.get("name", [None] * len(geoms))
+    label = list(cols[key]) if key in cols else _components(geoms, names)
     by: dict[Any, list[int]] = {}
     out: list[list[int]] = []
     for i, lab in enumerate(label):
@@ -127,11 +131,11 @@ def _groups(
     return out
 
 
-def _components(geoms: np.ndarray, names: list[Any], rejected: set[int]) -> list[Any]:
+def _components(geoms: np.ndarray, names: list[Any]) -> list[Any]:
     """A label per arc: (name, component) for arcs of one name joined end to end."""
     n = len(geoms)
     ok = np.array(
-        [i not in rejected and names[i] is not None and geoms[i] is not None for i in range(n)],
+        [names[i] is not None and geoms[i] is not None and not geoms[i].is_empty for i in range(n)],
         dtype=bool,
     )
     idx = np.flatnonzero(ok)
@@ -180,6 +184,22 @@ def _differing(
         )
         return Problem(rows[members[0]], name, err.reason, err.fix)
     return None
+
+
+def _with_refused(
+    members: list[int], refused: list[int], cols: dict[str, list[Any]], key: str, rows: list[int]
+) -> Problem:
+    """The refusal of the other arcs of a river one of whose arcs was refused."""
+    river = cols[key][members[0]] if key in cols else cols["name"][members[0]]
+    err = InputError(
+        code="import.river_arc_refused",
+        params={
+            "river": str(river),
+            "refused": ", ".join(str(rows[i]) for i in refused),
+            "rows": ", ".join(str(rows[i]) for i in members),
+        },
+    )
+    return Problem(rows[members[0]], key if key in cols else "name", err.reason, err.fix)
 
 
 def _comparable(v: Any) -> Any:
