@@ -40,7 +40,9 @@ class ImportReport:
     ``read`` rows were read, ``accepted`` passed (and were written unless a dry run),
     ``rejected`` and ``repaired`` list a :class:`gis.io.validate.Problem` per row, ``lost``
     says what a damaged file could not give at all, ``rejects_file`` is the CSV of the
-    rejected rows with their reasons. See :func:`import_file` for an example.
+    rejected rows with their reasons. ``outside`` rows lay wholly outside the county (they
+    are among the rejected, with that reason) and ``clipped`` rows were cut at its boundary
+    (:mod:`gis.io.clip`). See :func:`import_file` for an example.
     """
 
     file: str
