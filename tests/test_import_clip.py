@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
-from shapely.geometry import LineString, MultiLineString, MultiPoint, Point
+from shapely.geometry import LineString, MultiLineString, MultiPoint, Point, box
 
 from gis.cli import main
 from gis.crs import to_metric
@@ -218,3 +218,22 @@ def test_county_reaches_of_a_river_outside_the_county_are_not_zero_length_gaps(t
     assert reaches["river_code"].tolist() == ["IN"]
     assert reaches["length_m"].iloc[0] == pytest.approx(2000.0, abs=0.5)
     assert shapely.get_num_geometries(reaches.geometry.values).tolist() == [1]
+
+
+def test_a_corrected_county_outline_replaces_the_old_one_whole(tmp_path):
+    """The county unit is the boundary itself: it is never clipped to the old one; the
+    townships imported with it are."""
+    store = county_store(tmp_path / "c.gpkg")
+    bigger = box(X0 - 2000, Y0, X0 + SIDE, Y0 + SIDE)  # 2 km more to the west
+    far = box(X0 + 50_000, Y0, X0 + 52_000, Y0 + 2000)
+    cols = {
+        "admin_code": ["512099", "512099101"],
+        "name": ["示范县", "远镇"],
+        "level": ["county", "township"],
+        "parent_code": [None, "512099"],
+    }
+    src = write_layer(tmp_path / "a.gpkg", cols, [bigger, far])
+    rep = import_file(src, "admin_units", store=store, mode="replace")
+    assert (rep.accepted, rep.outside) == (1, 1)
+    (area,) = to_metric(store.read("admin_units")).area
+    assert area == pytest.approx(12_000 * 10_000, rel=1e-4)

@@ -364,7 +364,10 @@ def _validate(
     if spec.name == "rivers" and isinstance(df, gpd.GeoDataFrame):
         df, out_cols, rows, rejected = _merge_arcs(df, spec, report, out_cols, rows, rejected)
     if spec.geometry is not None:
-        _clip(df, store, report, rows, rejected, opts.clip)
+        # the county unit is the boundary itself: a corrected outline replaces the old one whole
+        county = spec.name == "admin_units" and "level" in out_cols
+        keep = {i for i, lv in enumerate(out_cols.get("level", [])) if county and lv == "county"}
+        _clip(df, store, report, rows, rejected, opts.clip, keep)
     if spec.key not in df.columns:
         out_cols[spec.key] = _assign_ids(spec, store, report, len(df), opts.mode)
     else:
@@ -408,8 +411,12 @@ def _clip(  # noqa: PLR0913 -- the validation state, passed on
     rows: list[int],
     rejected: _Rejected,
     on: bool,
+    keep: set[int],
 ) -> None:
-    """Clip the rows to the county (:mod:`gis.io.clip`); rows wholly outside are rejected."""
+    """Clip the rows to the county (:mod:`gis.io.clip`); rows wholly outside are rejected.
+
+    Rows at positions ``keep`` are not clipped.
+    """
     if not on:
         report.notes.append("not clipped to the county (clipping turned off): rows kept as read")
         return
@@ -418,7 +425,7 @@ def _clip(  # noqa: PLR0913 -- the validation state, passed on
         report.notes.append(f"not clipped to the county: {area}; rows kept as read")
         return
     geoms = np.asarray(df.geometry.values, dtype=object).copy()
-    live = np.array([i not in rejected for i in range(len(geoms))], dtype=bool)
+    live = np.array([i not in rejected and i not in keep for i in range(len(geoms))], dtype=bool)
     geoms[~live] = None
     clipped, outside, cut = clip.clip(geoms, area)
     for i in np.flatnonzero(outside).tolist():
