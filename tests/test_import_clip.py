@@ -237,3 +237,26 @@ def test_a_corrected_county_outline_replaces_the_old_one_whole(tmp_path):
     assert (rep.accepted, rep.outside) == (1, 1)
     (area,) = to_metric(store.read("admin_units")).area
     assert area == pytest.approx(12_000 * 10_000, rel=1e-4)
+
+
+def test_the_parts_of_a_cut_river_keep_its_direction_and_order(tmp_path):
+    """Drawn from east to west (source at x = 8 km), the U of the river that leaves and
+    comes back must still start at its source: the overlay reorders and reverses parts."""
+    store = county_store(tmp_path / "c.gpkg")
+    u = LineString(
+        [
+            (X0 + 8000, Y0 + 8000),
+            (X0 + 6000, Y0 + 8000),
+            (X0 + 6000, Y0 + 13000),
+            (X0 + 4000, Y0 + 13000),
+            (X0 + 4000, Y0 + 8000),
+            (X0 + 2000, Y0 + 8000),
+        ]
+    )
+    import_file(write_layer(tmp_path / "u.gpkg", rivers(["U1"]), [u]), "rivers", store=store)
+    (geom,) = to_metric(store.read("rivers")).geometry
+    first, second = geom.geoms
+    assert first.coords[0] == pytest.approx((X0 + 8000, Y0 + 8000), abs=0.01)
+    assert first.coords[-1] == pytest.approx((X0 + 6000, Y0 + 10000), abs=0.01)
+    assert second.coords[0] == pytest.approx((X0 + 4000, Y0 + 10000), abs=0.01)
+    assert second.coords[-1] == pytest.approx((X0 + 2000, Y0 + 8000), abs=0.01)

@@ -140,3 +140,14 @@ def test_a_river_with_a_refused_arc_is_refused_whole(tmp_path):
     assert (first.row, first.field) == (1, "river_code")
     assert "an arc (2) of river R1 was refused" in first.reason
     assert (second.row, second.field) == (2, "management_level")
+
+
+def test_the_parts_of_a_braided_river_run_from_the_source(tmp_path):
+    north = LineString([B, (X0 + 4500, Y0 + 6000), C])
+    south = LineString([B, (X0 + 4500, Y0 + 4000), C])
+    lines = [LineString([C, D]), south, LineString([A, B]), north]  # file order scrambled
+    _, got = _import(tmp_path, rivers(["R1"] * 4, ["清江"] * 4), lines)
+    (geom,) = got.geometry
+    starts = [p.coords[0] for p in geom.geoms]
+    assert starts[0] == pytest.approx(A, abs=0.01)  # the source first
+    assert starts[-1] == pytest.approx(C, abs=0.01)  # the stretch below the braid last

@@ -211,7 +211,29 @@ def _merge(lines: list[Any]) -> Any:
     MultiLineString (a braid, a gap, an arc digitised against the flow)."""
     parts = shapely.get_parts(np.asarray(lines, dtype=object))
     merged = shapely.line_merge(shapely.multilinestrings(parts), directed=True)
-    return merged
+    if merged.geom_type == "LineString":
+        return merged
+    return shapely.multilinestrings(_upstream_first(list(merged.geoms), list(parts)))
+
+
+def _upstream_first(parts: list[Any], arcs: list[Any]) -> list[Any]:
+    """``parts`` ordered so that a part comes after the parts that flow into it (a braid's
+    channels after the stretch above them), ties in the file order of the arcs they start
+    with: the merge itself returns them in no particular order."""
+    first_arc: dict[tuple[float, ...], int] = {}
+    for k, arc in enumerate(arcs):
+        first_arc.setdefault(tuple(arc.coords[0]), k)
+    starts = [tuple(p.coords[0]) for p in parts]
+    ends = [tuple(p.coords[-1]) for p in parts]
+    after = {j: [i for i in range(len(parts)) if ends[i] == starts[j]] for j in range(len(parts))}
+    rank = {j: first_arc.get(starts[j], len(arcs)) for j in range(len(parts))}
+    done: list[int] = []
+    while len(done) < len(parts):
+        ready = [j for j in range(len(parts)) if j not in done and set(after[j]) <= set(done)]
+        # a loop leaves no part ready: take the next in file order
+        pool = ready or [j for j in range(len(parts)) if j not in done]
+        done.append(min(pool, key=lambda j: (rank[j], j)))
+    return [parts[j] for j in done]
 
 
 def _split_names(

@@ -144,9 +144,20 @@ def _cut(geom: shapely.Geometry, area: Area) -> shapely.Geometry | None:
         if shapely.within(p, area.near)
     ]
     kept = _only(shapely.union_all([p for p in pieces if not p.is_empty]), family)
-    if kept is None:
-        return None
-    return shapely.line_merge(kept) if family == _LINE else kept
+    if kept is None or family != _LINE:
+        return kept
+    return _in_flow_order(shapely.line_merge(kept), geom)
+
+
+def _in_flow_order(lines: shapely.Geometry, original: shapely.Geometry) -> shapely.Geometry:
+    """The parts of ``lines`` in the direction and order of ``original`` (the overlay and
+    the merge may reverse and reorder them; chainage runs from the source)."""
+    placed = []
+    for part in shapely.get_parts(lines):
+        a, b = (original.project(shapely.Point(part.coords[k])) for k in (0, -1))
+        placed.append((min(a, b), shapely.reverse(part) if b < a else part))
+    parts = [p for _, p in sorted(placed, key=lambda t: t[0])]
+    return parts[0] if len(parts) == 1 else shapely.multilinestrings(parts)
 
 
 def _family(geom: shapely.Geometry) -> int:
