@@ -337,7 +337,9 @@ def _validate(
     Checks run column by column (numpy where a rule allows, one check per distinct value
     otherwise) and give the same outcome as checking row by row: each row's first problem,
     in the order names (乡镇/村/河流/河长 to codes, :mod:`gis.io.names`), geometry, the
-    catalogue's fields, the level against the admin code's length, then the id.
+    catalogue's fields, the level against the admin code's length, then (rivers) the arcs
+    of one river merged into one row (:mod:`gis.io.arcs`), the clip to the county
+    (:mod:`gis.io.clip`), then the id.
     """
     df, notes = validate.map_columns(raw.frame, spec, opts.field_map)
     report.notes += notes
@@ -431,6 +433,10 @@ def _clip(  # noqa: PLR0913 -- the validation state, passed on
     for i in np.flatnonzero(outside).tolist():
         rejected[i] = clip.outside_problem(rows[i], area)
     report.outside, report.clipped = int(outside.sum()), int(cut.sum())
+    report.notes.append(
+        f"clipped to the county {area.label} (border buffer {area.buffer_m:g} m, rule set "
+        f"{area.rule_set})"
+    )
     clipped[~live] = np.asarray(df.geometry.values, dtype=object)[~live]
     df[df.geometry.name] = gpd.GeoSeries(clipped, index=df.index, crs=df.crs)
 
