@@ -33,7 +33,7 @@ GK_120E = 4549  # CGCS2000 / 3-degree Gauss-Kruger CM 120E (EPSG registry)
 WEST = box(495_000, 3_340_000, 500_000, 3_344_000)
 EAST = box(500_000, 3_340_000, 505_000, 3_344_000)
 BOARDS = (
-    "board_id,placed_by,chief_name,chief_phone,lon,lat\nB900,county,王平,13812345678,120.00,30.19\n"
+    "board_id,placed_by,chief_name,chief_phone,lon,lat\nB900,county,王平,13812345678,120.05,30.25\n"
 )
 
 
@@ -260,7 +260,7 @@ def test_other_writing_commands_refuse_the_default_demo(capsys, demo_path, argv)
 
 def test_explicit_data_is_written(tmp_path, capsys, demo_copy):
     boards = tmp_path / "boards.csv"
-    boards.write_text(BOARDS.replace("120.00,30.19", "105.30,30.30"), encoding="utf-8")
+    boards.write_text(BOARDS.replace("120.05,30.25", "105.30,30.30"), encoding="utf-8")
     code, out, _ = run(
         capsys, "import", str(boards), "--layer", "signboards", "--data", str(demo_copy)
     )
@@ -271,7 +271,7 @@ def test_import_report_names_the_store(tmp_path):
     store = tmp_path / "c.gpkg"
     init_county(store, code="330106", name="西湖区", boundary=geojson(tmp_path, [square()]))
     boards = tmp_path / "boards.csv"
-    boards.write_text(BOARDS.replace("120.00,30.19", "120.05,30.25"), encoding="utf-8")
+    boards.write_text(BOARDS, encoding="utf-8")
     report = import_file(boards, "signboards", data=store)
     assert report.store == str(store) and report.to_json()["store"] == str(store)
     assert f"store: {store}" in report.format()
