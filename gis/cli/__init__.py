@@ -18,13 +18,24 @@ import argparse
 import sys
 
 from gis._errors import RiverChiefError
-from gis.cli import coords, data, gaps, importing, jurisdiction, patrols, quarries, tools, zones
+from gis.cli import (
+    coords,
+    data,
+    gaps,
+    importing,
+    jurisdiction,
+    network,
+    patrols,
+    quarries,
+    tools,
+    zones,
+)
 from gis.cli.common import guard_store, parents
 from gis.cli.errors import LANG_ENV, language, render
 from gis.i18n import LANGUAGES
 
 #: The command modules, in the order their commands are listed by ``riverchief --help``.
-GROUPS = (data, importing, gaps, zones, quarries, patrols, coords, jurisdiction, tools)
+GROUPS = (data, importing, gaps, network, zones, quarries, patrols, coords, jurisdiction, tools)
 EXIT_USER_ERROR = 2  # as argparse exits for a bad option
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl+C
 
