@@ -75,6 +75,9 @@ LINE_KINDS = {
     "connector": ("连通段", "connector"),
     "coastline": ("海岸线", "coastline"),
 }
+#: Fields of the rivers layer required of rivers only: a waterbody line, a connector or a
+#: coastline may leave them empty (it has no river name, level or register entry).
+RIVER_ONLY_FIELDS = ("name", "management_level", "in_register")
 TARGET_TYPES = {"river": ("河流", "river"), "reservoir": ("水库", "reservoir")}
 COORD_SYSTEMS = {
     "wgs84": ("WGS84", "WGS84"),

@@ -60,6 +60,9 @@ def summarize(store: Store) -> Summary:
 
 def _figures(store: Store) -> dict[str, int | float]:
     rivers = store.read("rivers")
+    if "line_kind" in rivers:  # waterbody lines, connectors, coastlines are not rivers
+        kind = rivers["line_kind"]
+        rivers = rivers[kind.isna() | kind.astype(str).str.strip().isin(["", "river"])]
     admin = store.read("admin_units")
     chiefs = store.read("chiefs")
     sources = store.read("water_sources")
