@@ -4,6 +4,7 @@ Pure functions over GeoDataFrames (no hidden state), so a province can be split 
 basins and processed in parallel. Lines are edges; their end points, snapped within a
 tolerance, are nodes. Flow follows the digitised direction unless a DEM says otherwise,
 and lines digitised the wrong way round are detected from the topology and reported.
+Coastlines are kept as rows but are not part of the flow (see :func:`line_kinds`).
 """
 
 from __future__ import annotations
@@ -587,7 +588,11 @@ def build_network(
     Parameters
     ----------
     lines : GeoDataFrame
-        LineString or single-part MultiLineString rows, one per flowline or river.
+        LineString or single-part MultiLineString rows, one per flowline or river. Its
+        ``line_kind`` (:func:`line_kinds`) may mark waterbody lines and connectors, which
+        join the network like rivers, and coastlines, which do not: a coastline keeps its
+        row but no river flows into or out of it (order and upstream length 0). ``name``
+        (or NHDPlus ``GNIS_NAME``), ``river_code`` and ``flows_into`` choose main paths.
     snap_tolerance : float
         End points closer than this (metres) are one node.
     dem : callable, optional
@@ -599,7 +604,9 @@ def build_network(
         river). Pass False for data that is already noded flowline by flowline (NHDPlus).
     main_path : array of bool, optional
         Which lines are the main path where the flow splits (NHDPlus ``Divergence == 1``).
-        Without it the main path is the branch with the longest way on to an outlet.
+        Without it: the branch that goes on as the same river (name, river code), else the
+        river the one flowing in ``flows_into``, else the only named branch, else downhill
+        on ``dem``, else the straightest continuation.
 
     Returns
     -------
@@ -1044,9 +1051,12 @@ def _choose(
         if len(hits) == 1:
             return hits[0]
         cands = hits or cands
-    if dem is not None:  # the branch whose far end lies lowest
-        ends = {d: shapely.get_coordinates(geoms[d])[-1] for d in cands}
-        return min(cands, key=lambda d: float(dem(*ends[d])))
+    if dem is not None:  # the branch lying lowest halfway along (braids rejoin: not the ends)
+        mid = {
+            d: shapely.get_coordinates(shapely.line_interpolate_point(geoms[d], 0.5, True))[0]
+            for d in cands
+        }
+        return min(cands, key=lambda d: float(dem(*mid[d])))
     h = _heading(geoms[first], at_end=True)
     return min(
         cands, key=lambda d: abs(np.angle(np.exp(1j * (_heading(geoms[d], at_end=False) - h))))

@@ -176,3 +176,19 @@ def test_coastline_line_kind_and_unknown_kind_refused():
     with pytest.raises(InputError) as exc:
         build_network(g)
     assert exc.value.code == "network.line_kind" and exc.value.row == 2
+
+
+def test_dem_chooses_the_lower_branch_of_an_unnamed_braid():
+    # the arms of an island: north straight on, south curving; the valley floor is south
+    g = _lines(
+        {
+            "A": [(0, 0), (1000, 0)],
+            "N": [(1000, 0), (1500, 100), (2000, 0)],
+            "S": [(1000, 0), (1500, -600), (2000, 0)],
+            "B": [(2000, 0), (3000, 0)],
+        }
+    )
+    g["name"] = None
+    assert build_network(g).main_downstream == {0: 1}  # without a DEM: the straighter arm
+    dem = lambda x, y: 100.0 - (x - X0) / 100 + (y - Y0) / 10  # noqa: E731 -- falls south-east
+    assert build_network(g, dem=dem).main_downstream == {0: 2}
