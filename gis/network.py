@@ -528,6 +528,31 @@ def line_kinds(lines: pd.DataFrame) -> np.ndarray:
     return np.full(len(lines), "river", dtype=object)
 
 
+def rivers_only(lines: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a rivers layer that are rivers (``line_kind`` empty or river): what
+    inventories count and chiefs are assigned to; waterbody lines, connectors and coastlines
+    are left out.
+
+    Parameters
+    ----------
+    lines : DataFrame
+
+    Returns
+    -------
+    DataFrame
+        The same frame when it has no ``line_kind``.
+
+    Examples
+    --------
+    >>> rivers_only(pd.DataFrame({"line_kind": ["river", None, "connector"]})).index.tolist()
+    [0, 1]
+    """
+    if "line_kind" not in lines:
+        return lines
+    kind = lines["line_kind"]
+    return lines[kind.isna() | kind.astype(str).str.strip().isin(["", "river"])]
+
+
 def _identities(gdf: pd.DataFrame) -> pd.DataFrame:
     """Name, river code and ``flows_into`` of each line (None where blank), for the main
     path at splits and for river continuity."""

@@ -68,3 +68,12 @@ def test_they_join_the_network_but_are_not_counted_as_rivers(imported):
     net = build_network(new)
     assert net.trace_downstream(0) == [0, 1, 2, 3]  # through the lake and the connector
     assert net.outlets().tolist() == [3] and net.strahler().tolist() == [1, 1, 1, 1]
+
+
+def test_no_chief_is_asked_for_a_lake_line_or_a_connector(imported):
+    from gis.coverage import find_gaps
+
+    _, store, _ = imported
+    unassigned = set(find_gaps(store, level="village").unassigned["river_code"])
+    new = {c for c in unassigned if c.startswith("512099RX")}
+    assert new == {"512099RX01", "512099RX04"}  # the two rivers; nobody manages them yet
