@@ -31,6 +31,9 @@ from gis.crs import to_metric
 
 #: Line kinds that are not flowlines: kept as rows, but no node, order or length of theirs.
 NOT_FLOWING = frozenset({"coastline"})
+#: A line going on from another within this many degrees continues it (a river does not
+#: turn back on itself at a node; a tributary joins at an angle).
+STRAIGHT_ON_DEG = 30.0
 #: NHDPlus ``FTYPE`` to :data:`gis.catalogue.LINE_KINDS`, for files without ``line_kind``.
 _NHD_FTYPES = {"Coastline": "coastline", "ArtificialPath": "waterbody", "Connector": "connector"}
 #: Columns naming a line, first found wins (the catalogue's, then NHDPlus GNIS names).
@@ -717,7 +720,7 @@ def build_network(
         )
         flip = za < zb
     else:
-        flip = _reversed_by_topology(a, b, len(node_xy), gdf.length.to_numpy(), identity)
+        flip = _reversed_by_topology(a, b, len(node_xy), gdf.geometry.values, identity)
     flip &= flows  # a coastline has no flow to get wrong
     src, dst = np.where(flip, b, a), np.where(flip, a, b)
     issues += _topology_issues(gdf, a, b, node_xy, near_miss, flows)
@@ -811,7 +814,7 @@ def _reversed_by_topology(
     a: np.ndarray,
     b: np.ndarray,
     n_nodes: int,
-    lengths: np.ndarray,
+    geoms: NDArray[Any],
     identity: pd.DataFrame | None = None,
 ) -> np.ndarray:
     """Which lines run against the flow, judged per connected tree.
@@ -821,11 +824,13 @@ def _reversed_by_topology(
     digitised. But a tree may have several outlets (a one-way canal from one river to
     another reaches the sea twice): when the lines as drawn already make a flow (every
     inner node has a line in and a line out) and turning them towards one outlet would
-    break a river in two (a line turned head-on against the next line of the same river),
-    the lines are left as drawn. Components that are not trees (diversions, braids) are
-    left as drawn.
+    break a river in two (a line turned head-on against the line it runs on into as drawn:
+    one of the same river, or one going straight on, within :data:`STRAIGHT_ON_DEG`), the
+    lines are left as drawn. Components that are not trees (diversions, braids) are left
+    as drawn.
     """
     n = len(a)
+    lengths = np.array([g.length for g in geoms])
     flip = np.zeros(n, dtype=bool)
     adj = coo_matrix((np.ones(n), (a, b)), shape=(n_nodes, n_nodes))
     n_comp, comp = connected_components(adj, directed=False)
@@ -850,7 +855,7 @@ def _reversed_by_topology(
                 best = (score, f)
         if best is None or (
             _flows_as_drawn(edges, nodes, a, b, nbrs)
-            and _breaks_a_river(best[1], edges, a, b, river)
+            and _breaks_a_river(best[1], edges, a, b, lambda e, d: _goes_on(e, d, river, geoms))
         ):
             continue
         for e in edges:
@@ -876,18 +881,30 @@ def _flows_as_drawn(
 
 
 def _breaks_a_river(
-    f: dict[int, bool], edges: list[int], a: np.ndarray, b: np.ndarray, river: list[Any]
+    f: dict[int, bool],
+    edges: list[int],
+    a: np.ndarray,
+    b: np.ndarray,
+    goes_on: Callable[[int, int], bool],
 ) -> bool:
-    """Whether flipping the lines ``f`` marks turns a line head-on against the next line of
-    the same river, with which it runs on as drawn."""
+    """Whether flipping the lines ``f`` marks turns a line head-on against one it runs on
+    into as drawn (``goes_on(e, d)``: ``e`` ends where ``d`` starts and continues it)."""
     by_start: dict[int, list[int]] = {}
     for e in edges:
         by_start.setdefault(int(a[e]), []).append(e)
-    for e in edges:
-        for d in by_start.get(int(b[e]), []):
-            if d != e and river[e] is not None and river[e] == river[d] and f[e] != f[d]:
-                return True
-    return False
+    return any(
+        d != e and f[e] != f[d] and goes_on(e, d)
+        for e in edges
+        for d in by_start.get(int(b[e]), [])
+    )
+
+
+def _goes_on(e: int, d: int, river: list[Any], geoms: NDArray[Any]) -> bool:
+    """Whether line ``d`` continues line ``e``: the same river, or straight on."""
+    if river[e] is not None and river[e] == river[d]:
+        return True
+    turn = _heading(geoms[d], at_end=False) - _heading(geoms[e], at_end=True)
+    return bool(abs(np.degrees(np.angle(np.exp(1j * turn)))) < STRAIGHT_ON_DEG)
 
 
 def _orient_towards(

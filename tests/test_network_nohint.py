@@ -84,10 +84,12 @@ def _lines(named, **columns):
     )
 
 
-def test_one_way_canal_between_two_rivers_without_a_dem():
+@pytest.mark.parametrize("named", [True, False])
+def test_one_way_canal_between_two_rivers_without_a_dem(named):
     # 甲河 and 乙河 each run east to the sea; a canal (渠) takes water from 甲河 at x=2000
     # to 乙河. As drawn the water flows; turning the tree towards one outlet would make
-    # 甲河 flow up from the sea (before: its lower reach was flipped)
+    # 甲河 flow up from the sea (before: its lower reach was flipped). Without names, the
+    # lower reach going straight on from the upper one says the same
     g = _lines(
         {
             "甲河1": [(0, 0), (2000, 0)],
@@ -97,10 +99,12 @@ def test_one_way_canal_between_two_rivers_without_a_dem():
             "渠": [(2000, 0), (2100, -1500), (2000, -3000)],
         }
     )
+    if not named:
+        g["name"] = None
     net = build_network(g)
     assert len(net.reversed_edges) == 0 and not (net.issues["kind"] == "digitised_upstream").any()
     assert net.outlets().tolist() == [1, 3]
-    assert net.next_downstream(0) == 1  # 甲河 goes on as 甲河, the canal is the minor path
+    assert net.next_downstream(0) == 1  # 甲河 goes on, the canal is the minor path
     assert net.strahler().tolist() == [1, 1, 1, 1, 1]
 
 
