@@ -196,3 +196,12 @@ def test_dem_chooses_the_lower_branch_of_an_unnamed_braid():
     assert build_network(g).main_downstream == {0: 1}  # without a DEM: the straighter arm
     dem = lambda x, y: 100.0 - (x - X0) / 100 + (y - Y0) / 10  # noqa: E731 -- falls south-east
     assert build_network(g, dem=dem).main_downstream == {0: 2}
+
+
+def test_tributary_ends_a_hair_past_their_river_are_junctions_not_crossings(demo_path):
+    # the demo's tributaries end on their river to within micrometres; where an end lies a
+    # hair beyond it, GEOS says the lines cross (146 "crossings without a node" before)
+    from gis.store import GeoPackageStore
+
+    net = build_network(GeoPackageStore(demo_path).read("rivers"))
+    assert set(net.issues["kind"]) == {"disconnected_piece"}  # basins leaving the county
