@@ -72,6 +72,18 @@ MINING_ZONE_KINDS = {
     "prohibited": ("禁采区", "prohibited"),
     "reserved": ("保留区", "reserved"),
 }
+#: What a line of the rivers layer is. Only rivers count in inventories (lengths, counts);
+#: waterbody lines (lake/reservoir centre-lines, shorelines) and unnamed connectors join
+#: the network; coastlines are not flowlines at all (the sea's edge, where outlets end).
+LINE_KINDS = {
+    "river": ("河流", "river"),
+    "waterbody": ("湖库水面线", "waterbody line"),
+    "connector": ("连通段", "connector"),
+    "coastline": ("海岸线", "coastline"),
+}
+#: Fields of the rivers layer required of rivers only: a waterbody line, a connector or a
+#: coastline may leave them empty (it has no river name, level or register entry).
+RIVER_ONLY_FIELDS = ("name", "management_level", "in_register")
 TARGET_TYPES = {"river": ("河流", "river"), "reservoir": ("水库", "reservoir")}
 COORD_SYSTEMS = {
     "wgs84": ("WGS84", "WGS84"),
@@ -194,6 +206,14 @@ LAYERS: tuple[Layer, ...] = (
                 False,
                 "汇入河流",
                 "code of the river it joins; empty where it leaves the county",
+            ),
+            _f(
+                "line_kind",
+                "str",
+                False,
+                "线类型",
+                "river (default), waterbody line, connector or coastline",
+                LINE_KINDS,
             ),
         ),
         {
@@ -757,7 +777,7 @@ def get_layer(name: str) -> Layer:
     >>> rivers.zh, rivers.geometry, rivers.key
     ('河流', 'LineString', 'river_code')
     >>> rivers.field_names
-    ['river_code', 'name', 'management_level', 'in_register', 'flows_into']
+    ['river_code', 'name', 'management_level', 'in_register', 'flows_into', 'line_kind']
     >>> level = rivers.field("management_level")
     >>> level.zh, level.required, level.codes["township"]
     ('管理级别', True, ('镇乡级', 'township'))

@@ -21,6 +21,7 @@ from gis._errors import UnknownNameError
 from gis.admin_codes import ABOVE_COUNTY, above
 from gis.catalogue import CHIEF_LEVELS as LEVELS
 from gis.crs import STORAGE_EPSG, metric_crs
+from gis.network import rivers_only
 from gis.reports import records
 from gis.store import Store
 
@@ -271,7 +272,8 @@ def find_gaps(
             raise TypeError("find_gaps() got both rules= and tolerances=; give tolerances= only")
         tolerances = rules
     rules = tolerances or CoverageRules()
-    rivers, admin = store.read("rivers"), store.read("admin_units")
+    # chiefs are for rivers, not for a lake's line or a connector (issue 15)
+    rivers, admin = rivers_only(store.read("rivers")), store.read("admin_units")
     if level != ALL_LEVELS and level not in LEVELS:
         raise UnknownNameError("level", level, (ALL_LEVELS, *LEVELS))
     levels = LEVELS if level == ALL_LEVELS else (level,)

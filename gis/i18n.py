@@ -424,6 +424,28 @@ SUMMARY_LABELS: dict[str, tuple[str, str]] = {
     "river_length_km": ("河流总长(km)", "Total river length (km)"),
 }
 LABELS.update({f"summary.{k}": v for k, v in SUMMARY_LABELS.items()})
+#: ``riverchief network``: the counts, a cycle's kind, a problem's kind (gis.river_network)
+NETWORK_LABELS: dict[str, tuple[str, str]] = {
+    "rivers": ("河流(条)", "Rivers"),
+    "arcs": ("河段弧(条)", "Arcs"),
+    "nodes": ("节点(个)", "Nodes"),
+    "components": ("连通片(个)", "Connected pieces"),
+    "outlets": ("出口(个)", "Outlets"),
+    "strahler_max": ("最高 Strahler 河流级别", "Highest Strahler order"),
+    "cycles": ("环(个)", "Cycles"),
+    "problems": ("问题(处)", "Problems"),
+    "braid": ("汊流(分汊后复合)", "braid (splits and rejoins)"),
+    "loop": ("回路(水可绕行)", "loop (the water can go round)"),
+    "near_miss": ("端点未接上", "end point near a line without a node"),
+    "crossing_without_node": ("相交无节点", "crossing without a node"),
+    "disconnected_piece": ("未连通部分", "piece not connected"),
+    "digitised_upstream": ("逆流绘制", "drawn against the flow"),
+    "multipart": ("多段线不相连", "parts do not join"),
+    "no_line": ("无几何或长度为零", "no geometry or zero length"),
+    "unknown_line_kind": ("线类型不在代码表中", "line kind not in the code list"),
+    "no_rivers": ("河流图层没有线", "the rivers layer has no lines"),
+}
+LABELS.update({f"network.{k}": v for k, v in NETWORK_LABELS.items()})
 # keys of the faces that show the same words as another key: one pair, two names
 LABELS.update(
     {

@@ -6,6 +6,7 @@ import pandas as pd
 
 from gis.crs import to_metric
 from gis.i18n import SUMMARY_LABELS
+from gis.network import rivers_only
 from gis.store import Store
 
 #: Stable JSON keys of ``riverchief summary --json`` with their (中文, English) labels; the
@@ -59,7 +60,7 @@ def summarize(store: Store) -> Summary:
 
 
 def _figures(store: Store) -> dict[str, int | float]:
-    rivers = store.read("rivers")
+    rivers = rivers_only(store.read("rivers"))  # not waterbody lines, connectors, coastlines
     admin = store.read("admin_units")
     chiefs = store.read("chiefs")
     sources = store.read("water_sources")

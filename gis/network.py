@@ -4,6 +4,7 @@ Pure functions over GeoDataFrames (no hidden state), so a province can be split 
 basins and processed in parallel. Lines are edges; their end points, snapped within a
 tolerance, are nodes. Flow follows the digitised direction unless a DEM says otherwise,
 and lines digitised the wrong way round are detected from the topology and reported.
+Coastlines are kept as rows but are not part of the flow (see :func:`line_kinds`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,18 @@ from scipy.spatial import cKDTree
 from shapely.ops import substring
 
 from gis._errors import InputError
+from gis.catalogue import LINE_KINDS
 from gis.crs import to_metric
+
+#: Line kinds that are not flowlines: kept as rows, but no node, order or length of theirs.
+NOT_FLOWING = frozenset({"coastline"})
+#: A line going on from another within this many degrees continues it (a river does not
+#: turn back on itself at a node; a tributary joins at an angle).
+STRAIGHT_ON_DEG = 30.0
+#: NHDPlus ``FTYPE`` to :data:`gis.catalogue.LINE_KINDS`, for files without ``line_kind``.
+_NHD_FTYPES = {"Coastline": "coastline", "ArtificialPath": "waterbody", "Connector": "connector"}
+#: Columns naming a line, first found wins (the catalogue's, then NHDPlus GNIS names).
+_NAME_COLUMNS = ("name", "GNIS_NAME", "gnis_name")
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,7 @@ class Network:
     reversed_edges: np.ndarray  # edges whose digitised direction was against the flow
     issues: pd.DataFrame = field(default_factory=pd.DataFrame)
     main_downstream: dict[int, int] = field(default_factory=dict)  # at splits: the main path
+    kind: np.ndarray | None = None  # line kind of each edge (see :func:`line_kinds`)
 
     def __post_init__(self) -> None:
         n_nodes = len(self.node_xy)
@@ -164,7 +177,10 @@ class Network:
         -------
         numpy.ndarray of int
         """
-        return np.array([e for e in range(self.n) if not self.downstream(e)], dtype=int)
+        flows = self.flows
+        return np.array(
+            [e for e in range(self.n) if flows[e] and not self.downstream(e)], dtype=int
+        )
 
     def headwaters(self) -> np.ndarray:
         """Edges with nothing upstream.
@@ -173,7 +189,20 @@ class Network:
         -------
         numpy.ndarray of int
         """
-        return np.array([e for e in range(self.n) if not self.upstream(e)], dtype=int)
+        flows = self.flows
+        return np.array([e for e in range(self.n) if flows[e] and not self.upstream(e)], dtype=int)
+
+    @cached_property
+    def flows(self) -> np.ndarray:
+        """Whether each edge is a flowline (False for coastlines: :data:`NOT_FLOWING`).
+
+        Returns
+        -------
+        numpy.ndarray of bool
+        """
+        if self.kind is None:
+            return np.ones(self.n, dtype=bool)
+        return ~np.isin(self.kind, list(NOT_FLOWING))
 
     @cached_property
     def _component(self) -> np.ndarray:
@@ -281,7 +310,8 @@ class Network:
 
         A secondary path leaving a split takes the order of the line it leaves and does
         not count when it meets another line downstream. A loop (:attr:`cycles`) is one
-        node: all its lines take the order its inflows give it, as one line would.
+        node: all its lines take the order its inflows give it, as one line would. A
+        coastline (not a flowline) has order 0.
 
         Returns
         -------
@@ -318,7 +348,7 @@ class Network:
                 continue
             vals = sorted((order[m] for m in main), reverse=True)
             order[c] = vals[0] + 1 if len(vals) > 1 and vals[0] == vals[1] else vals[0]
-        return np.asarray(order[comp])
+        return np.where(self.flows, order[comp], 0)
 
     def _is_main_into(self, up: int, c: int) -> bool:
         """Whether ``up`` hands its flow on to component ``c`` as the main path."""
@@ -332,7 +362,8 @@ class Network:
 
         Below a split both branches carry everything above it; where branches rejoin, the
         lines above the split count once. In a loop every line is upstream of every other,
-        so each line of a loop carries the whole loop and all that flows into it.
+        so each line of a loop carries the whole loop and all that flows into it. A coastline
+        (not a flowline) has 0.
 
         Parameters
         ----------
@@ -399,7 +430,7 @@ class Network:
                 if waiting[c]:
                     anc[c] = s
                 total[c] = float(weight @ _bits(s, len(atoms)))
-        return np.asarray(total[comp])
+        return np.where(self.flows, total[comp], 0.0)
 
 
 def _bits(s: int, n: int) -> np.ndarray:
@@ -456,6 +487,121 @@ def _blocks(a: np.ndarray, b: np.ndarray, n_nodes: int) -> np.ndarray:
     return block
 
 
+def line_kinds(lines: pd.DataFrame) -> np.ndarray:
+    """The kind of each line (:data:`gis.catalogue.LINE_KINDS`).
+
+    The ``line_kind`` column where there is one (empty means river), else NHDPlus
+    ``FTYPE`` (Coastline, ArtificialPath through a waterbody, Connector), else river.
+
+    Parameters
+    ----------
+    lines : DataFrame
+
+    Returns
+    -------
+    numpy.ndarray of str
+
+    Raises
+    ------
+    InputError
+        A ``line_kind`` that is not in the code list.
+
+    Examples
+    --------
+    >>> line_kinds(pd.DataFrame({"line_kind": ["river", None, "waterbody"]})).tolist()
+    ['river', 'river', 'waterbody']
+    """
+    if "line_kind" in lines:
+        given = lines["line_kind"]
+        kinds = given.where(given.notna() & (given.astype(str).str.strip() != ""), "river")
+        kinds = kinds.astype(str).str.strip()
+        bad = ~kinds.isin(list(LINE_KINDS))
+        if bad.any():
+            row = int(np.nonzero(bad.to_numpy())[0][0])
+            raise InputError(
+                code="network.line_kind",
+                row=row + 1,
+                field="line_kind",
+                params={"value": kinds.iloc[row], "codes": ", ".join(LINE_KINDS)},
+            )
+        return np.asarray(kinds.to_numpy(dtype=object))
+    for column in ("FTYPE", "ftype"):
+        if column in lines:
+            return np.asarray(lines[column].map(_NHD_FTYPES).fillna("river").to_numpy(dtype=object))
+    return np.full(len(lines), "river", dtype=object)
+
+
+def rivers_only(lines: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a rivers layer that are rivers (``line_kind`` empty or river): what
+    inventories count and chiefs are assigned to; waterbody lines, connectors and coastlines
+    are left out.
+
+    Parameters
+    ----------
+    lines : DataFrame
+
+    Returns
+    -------
+    DataFrame
+        The same frame when it has no ``line_kind``.
+
+    Examples
+    --------
+    >>> rivers_only(pd.DataFrame({"line_kind": ["river", None, "connector"]})).index.tolist()
+    [0, 1]
+    """
+    if "line_kind" not in lines:
+        return lines
+    kind = lines["line_kind"]
+    return lines[kind.isna() | kind.astype(str).str.strip().isin(["", "river"])]
+
+
+def _identities(gdf: pd.DataFrame) -> pd.DataFrame:
+    """Name, river code and ``flows_into`` of each line (None where blank), for the main
+    path at splits and for river continuity."""
+
+    def clean(column: str | None) -> list[Any]:
+        if column is None or column not in gdf:
+            return [None] * len(gdf)
+        return [
+            str(v).strip() if v is not None and not pd.isna(v) and str(v).strip() else None
+            for v in gdf[column]
+        ]
+
+    name = next((c for c in _NAME_COLUMNS if c in gdf), None)
+    return pd.DataFrame(
+        {"name": clean(name), "code": clean("river_code"), "flows_into": clean("flows_into")},
+        dtype=object,
+    )
+
+
+def _split_flowlines(gdf: gpd.GeoDataFrame, kinds: np.ndarray, tol: float) -> gpd.GeoDataFrame:
+    """:func:`split_at_junctions` over the flowlines only; other lines (coastlines) whole."""
+    flowing = ~np.isin(kinds, list(NOT_FLOWING))
+    if flowing.all():
+        return split_at_junctions(gdf, tol)
+    cut = split_at_junctions(gdf[flowing], tol)
+    cut["source_row"] = np.nonzero(flowing)[0][cut["source_row"].to_numpy()]
+    rest = gdf[~flowing].copy()
+    rest["source_row"] = np.nonzero(~flowing)[0]
+    rest["from_m"] = 0.0
+    rest["to_m"] = rest.length.to_numpy()
+    both = pd.concat([cut, rest], ignore_index=True)
+    return both.sort_values(["source_row", "from_m"], kind="stable").reset_index(drop=True)
+
+
+def _nodes(pts: np.ndarray, flowing: np.ndarray, tol: float) -> np.ndarray:
+    """Node of each end point: flowline ends within ``tol`` share one; the ends of other
+    lines (coastlines) are nodes of their own, so no river flows into or out of them."""
+    node = np.empty(len(pts), dtype=int)
+    k = 0
+    if flowing.any():
+        node[flowing] = _cluster(pts[flowing], tol)
+        k = int(node[flowing].max()) + 1
+    node[~flowing] = k + np.arange(int((~flowing).sum()))
+    return node
+
+
 def build_network(
     lines: gpd.GeoDataFrame,
     *,
@@ -470,7 +616,11 @@ def build_network(
     Parameters
     ----------
     lines : GeoDataFrame
-        LineString or single-part MultiLineString rows, one per flowline or river.
+        LineString or single-part MultiLineString rows, one per flowline or river. Its
+        ``line_kind`` (:func:`line_kinds`) may mark waterbody lines and connectors, which
+        join the network like rivers, and coastlines, which do not: a coastline keeps its
+        row but no river flows into or out of it (order and upstream length 0). ``name``
+        (or NHDPlus ``GNIS_NAME``), ``river_code`` and ``flows_into`` choose main paths.
     snap_tolerance : float
         End points closer than this (metres) are one node.
     dem : callable, optional
@@ -482,7 +632,9 @@ def build_network(
         river). Pass False for data that is already noded flowline by flowline (NHDPlus).
     main_path : array of bool, optional
         Which lines are the main path where the flow splits (NHDPlus ``Divergence == 1``).
-        Without it the main path is the branch with the longest way on to an outlet.
+        Without it: the branch that goes on as the same river (name, river code), else the
+        river the one flowing in ``flows_into``, else the only named branch, else downhill
+        on ``dem``, else the straightest continuation.
 
     Returns
     -------
@@ -544,18 +696,23 @@ def build_network(
         raise InputError(
             code="network.main_path_length", params={"given": len(hint), "lines": len(gdf)}
         )
+    kinds = line_kinds(gdf)
     if split_tributaries:
-        gdf = split_at_junctions(gdf, snap_tolerance)
+        gdf = _split_flowlines(gdf, kinds, snap_tolerance)
+        rows = gdf["source_row"].to_numpy()
+        kinds = kinds[rows]
         if hint is not None:  # one entry per input line; the pieces of a cut line share it
-            hint = hint[gdf["source_row"].to_numpy()]
+            hint = hint[rows]
+    flows = ~np.isin(kinds, list(NOT_FLOWING))
     geoms = list(gdf.geometry.values)
     starts = np.array([g.coords[0][:2] for g in geoms])
     ends = np.array([g.coords[-1][:2] for g in geoms])
     pts = np.vstack([starts, ends])
-    node = _cluster(pts, snap_tolerance)
+    node = _nodes(pts, np.concatenate([flows, flows]), snap_tolerance)
     n = len(geoms)
     a, b = node[:n], node[n:]
     node_xy = np.array([pts[node == k].mean(axis=0) for k in range(node.max() + 1)])
+    identity = _identities(gdf)
     if dem is not None:
         za, zb = (
             np.array([dem(*xy) for xy in node_xy[a]]),
@@ -563,10 +720,11 @@ def build_network(
         )
         flip = za < zb
     else:
-        flip = _reversed_by_topology(a, b, len(node_xy), gdf.length.to_numpy())
+        flip = _reversed_by_topology(a, b, len(node_xy), gdf.geometry.values, identity)
+    flip &= flows  # a coastline has no flow to get wrong
     src, dst = np.where(flip, b, a), np.where(flip, a, b)
-    issues += _topology_issues(gdf, a, b, node_xy, near_miss)
-    issues += _disconnected(a, b, len(node_xy), gdf.length.to_numpy(), node_xy)
+    issues += _topology_issues(gdf, a, b, node_xy, near_miss, flows, snap_tolerance)
+    issues += _disconnected(a, b, len(node_xy), gdf.length.to_numpy(), node_xy, flows)
     issues += [
         ("digitised_upstream", int(e), *node_xy[a[e]], "line drawn against the flow")
         for e in np.nonzero(flip)[0]
@@ -578,8 +736,9 @@ def build_network(
         node_xy,
         np.nonzero(flip)[0],
         pd.DataFrame(issues, columns=["kind", "edge", "x", "y", "detail"]),
+        kind=kinds,
     )
-    net.main_downstream = _main_paths(net, hint)
+    net.main_downstream = _main_paths(net, hint, identity, dem)
     return net
 
 
@@ -652,15 +811,26 @@ def _cluster(pts: np.ndarray, tol: float) -> np.ndarray:
 
 
 def _reversed_by_topology(
-    a: np.ndarray, b: np.ndarray, n_nodes: int, lengths: np.ndarray
+    a: np.ndarray,
+    b: np.ndarray,
+    n_nodes: int,
+    geoms: NDArray[Any],
+    identity: pd.DataFrame | None = None,
 ) -> np.ndarray:
     """Which lines run against the flow, judged per connected tree.
 
     In a tree with one outlet, orienting every edge towards the outlet is unique. The
     outlet is the terminal node that makes the fewest lines disagree with how they were
-    digitised. Components that are not trees (diversions, braids) are left as drawn.
+    digitised. But a tree may have several outlets (a one-way canal from one river to
+    another reaches the sea twice): when the lines as drawn already make a flow (every
+    inner node has a line in and a line out) and turning them towards one outlet would
+    break a river in two (a line turned head-on against the line it runs on into as drawn:
+    one of the same river, or one going straight on, within :data:`STRAIGHT_ON_DEG`), the
+    lines are left as drawn. Components that are not trees (diversions, braids) are left
+    as drawn.
     """
     n = len(a)
+    lengths = np.array([g.length for g in geoms])
     flip = np.zeros(n, dtype=bool)
     adj = coo_matrix((np.ones(n), (a, b)), shape=(n_nodes, n_nodes))
     n_comp, comp = connected_components(adj, directed=False)
@@ -669,6 +839,7 @@ def _reversed_by_topology(
         nbrs[a[e]].append((e, b[e]))
         nbrs[b[e]].append((e, a[e]))
     edge_comp = comp[a]
+    river = _river_keys(identity, n)
     for c in range(n_comp):
         edges = np.nonzero(edge_comp == c)[0].tolist()
         nodes = np.unique(np.concatenate([a[edges], b[edges]]))
@@ -682,10 +853,58 @@ def _reversed_by_topology(
             score = (sum(f[e] for e in edges), sum(lengths[e] for e in edges if f[e]))
             if best is None or score < best[0]:
                 best = (score, f)
-        if best is not None:
-            for e in edges:
-                flip[e] = best[1][e]
+        if best is None or (
+            _flows_as_drawn(edges, nodes, a, b, nbrs)
+            and _breaks_a_river(best[1], edges, a, b, lambda e, d: _goes_on(e, d, river, geoms))
+        ):
+            continue
+        for e in edges:
+            flip[e] = best[1][e]
     return flip
+
+
+def _river_keys(identity: pd.DataFrame | None, n: int) -> list[Any]:
+    """Which river each line belongs to (river code, else name), None where unknown."""
+    if identity is None:
+        return [None] * n
+    codes, names = identity["code"].to_numpy(), identity["name"].to_numpy()
+    return [c if c is not None else m for c, m in zip(codes, names, strict=True)]
+
+
+def _flows_as_drawn(
+    edges: list[int], nodes: np.ndarray, a: np.ndarray, b: np.ndarray, nbrs: list[Any]
+) -> bool:
+    """Whether every inner node of the tree has a line drawn into it and one drawn out."""
+    ends_in = set(b[edges].tolist())
+    starts_out = set(a[edges].tolist())
+    return all(v in ends_in and v in starts_out for v in nodes if len(nbrs[v]) > 1)
+
+
+def _breaks_a_river(
+    f: dict[int, bool],
+    edges: list[int],
+    a: np.ndarray,
+    b: np.ndarray,
+    goes_on: Callable[[int, int], bool],
+) -> bool:
+    """Whether flipping the lines ``f`` marks turns a line head-on against one it runs on
+    into as drawn (``goes_on(e, d)``: ``e`` ends where ``d`` starts and continues it)."""
+    by_start: dict[int, list[int]] = {}
+    for e in edges:
+        by_start.setdefault(int(a[e]), []).append(e)
+    return any(
+        d != e and f[e] != f[d] and goes_on(e, d)
+        for e in edges
+        for d in by_start.get(int(b[e]), [])
+    )
+
+
+def _goes_on(e: int, d: int, river: list[Any], geoms: NDArray[Any]) -> bool:
+    """Whether line ``d`` continues line ``e``: the same river, or straight on."""
+    if river[e] is not None and river[e] == river[d]:
+        return True
+    turn = _heading(geoms[d], at_end=False) - _heading(geoms[e], at_end=True)
+    return bool(abs(np.degrees(np.angle(np.exp(1j * turn)))) < STRAIGHT_ON_DEG)
 
 
 def _orient_towards(
@@ -710,10 +929,17 @@ def _topology_issues(
     b: NDArray[Any],
     node_xy: NDArray[Any],
     near_miss: float,
+    keep: NDArray[Any],
+    tol: float = 0.0,
 ) -> list[tuple[Any, ...]]:
-    """Dangles near other lines (near misses) and crossings that have no node."""
+    """Dangles near other lines (near misses) and crossings that have no node, among the
+    flowlines (``keep``): a river ending on the coast is not a near miss of the coastline.
+    A crossing within ``tol`` of a node is a junction whose end overshoots by a hair (GEOS
+    says "crosses"), not a crossing."""
     out = []
-    geoms = gdf.geometry.values
+    idx = np.nonzero(keep)[0]
+    geoms = gdf.geometry.values[idx]
+    a, b = a[idx], b[idx]
     tree = shapely.STRtree(geoms)
     degree = np.bincount(np.concatenate([a, b]), minlength=len(node_xy))
     for k in np.nonzero(degree == 1)[0]:
@@ -725,34 +951,43 @@ def _topology_issues(
             out.append(
                 (
                     "near_miss",
-                    int(next(iter(own))),
+                    int(idx[next(iter(own))]),
                     p.x,
                     p.y,
-                    f"end point {d:.1f} m from line {near[0]} without a node",
+                    f"end point {d:.1f} m from line {idx[near[0]]} without a node",
                 )
             )
     left, right = tree.query(geoms, predicate="crosses")
+    nodes = cKDTree(node_xy)
     for i, j in zip(left, right, strict=True):
         if i < j:
             x = geoms[i].intersection(geoms[j])
             for p in getattr(x, "geoms", [x]):
-                if p.geom_type == "Point":
+                if p.geom_type == "Point" and not nodes.query_ball_point((p.x, p.y), tol):
                     out.append(
                         (
                             "crossing_without_node",
-                            int(i),
+                            int(idx[i]),
                             p.x,
                             p.y,
-                            f"crosses line {j} with no node",
+                            f"crosses line {idx[j]} with no node",
                         )
                     )
     return out
 
 
 def _disconnected(
-    a: NDArray[Any], b: NDArray[Any], n_nodes: int, lengths: NDArray[Any], node_xy: NDArray[Any]
+    a: NDArray[Any],
+    b: NDArray[Any],
+    n_nodes: int,
+    lengths: NDArray[Any],
+    node_xy: NDArray[Any],
+    keep: NDArray[Any],
 ) -> list[tuple[Any, ...]]:
-    """Every connected piece but the longest, reported: a river that joins nothing."""
+    """Every connected piece of flowlines (``keep``) but the longest, reported: a river
+    that joins nothing."""
+    idx = np.nonzero(keep)[0]
+    a, b, lengths = a[idx], b[idx], lengths[idx]
     n = len(a)
     adj = coo_matrix((np.ones(n), (a, b)), shape=(n_nodes, n_nodes))
     n_comp, comp = connected_components(adj, directed=False)
@@ -767,7 +1002,7 @@ def _disconnected(
             out.append(
                 (
                     "disconnected_piece",
-                    e,
+                    int(idx[e]),
                     *node_xy[a[e]],
                     f"{per[c]:.0f} m of lines not connected to the main network",
                 )
@@ -775,32 +1010,103 @@ def _disconnected(
     return out
 
 
-def _main_paths(net: Network, hint: np.ndarray | None) -> dict[int, int]:
-    """At each split, the main path: the hinted branch, else the straightest continuation
-    (out of a loop, if the split is on one).
+def _main_paths(
+    net: Network,
+    hint: np.ndarray | None,
+    identity: pd.DataFrame,
+    dem: Callable[[NDArray[Any], NDArray[Any]], NDArray[Any]] | None = None,
+) -> dict[int, int]:
+    """At each node where the flow splits, one main path, for every line flowing in.
 
-    Geometry alone cannot always tell a main channel from a diversion (on the NHDPlus
-    diversions sample the straightest branch is the main path at 10 of 16 splits), so a
+    The first rule that leaves one branch decides: the hinted branch (``main_path``); out of
+    a loop, if the split is on one; the branch that continues the river flowing in (same
+    name or river code; where several rivers flow in, the one with the most upstream
+    length); the river it ``flows_into``; the only named branch; downhill on the DEM; the
+    straightest continuation. One choice per node, not per inflow: two lines flowing into
+    one split must not each send the main path down a different branch.
+
+    Geometry alone cannot always tell a main channel from a diversion (on NHDPlus new_hope
+    the straightest branch is the main path at about half of the unnamed splits), so a
     main-path attribute (NHDPlus ``Divergence == 1``) should be passed where it exists.
     """
-    splits = [e for e in range(net.n) if len(net.downstream(e)) > 1]
     out: dict[int, int] = {}
-    geoms = net.lines.geometry.values
+    flipped = np.zeros(net.n, dtype=bool)
+    flipped[net.reversed_edges] = True
+    lines = net.lines.geometry.values
+    geoms = np.array(  # each line as the water runs
+        [shapely.reverse(g) if f else g for g, f in zip(lines, flipped, strict=True)], dtype=object
+    )
     comp = net._component
-    for e in splits:
-        down = net.downstream(e)
-        marked = [d for d in down if hint is not None and hint[d]]
-        if marked:
-            out[e] = marked[0]
+    names, codes, into = (identity[c].to_numpy() for c in ("name", "code", "flows_into"))
+    upstream: np.ndarray | None = None
+    for v in range(len(net.node_xy)):
+        ins, down = net._in[v], net._out[v]
+        if not ins or len(down) < 2:
             continue
-        # inside a loop, the main path is the way out of it, if there is one
-        leaving = [d for d in down if comp[d] != comp[e]]
-        down = leaving if 0 < len(leaving) < len(down) else down
-        h = _heading(geoms[e], at_end=True)
-        out[e] = min(
-            down, key=lambda d: abs(np.angle(np.exp(1j * (_heading(geoms[d], at_end=False) - h))))
-        )
+        if len(ins) > 1 and upstream is None:
+            upstream = net.upstream_length()
+        first = max(ins, key=lambda u: (upstream[u] if upstream is not None else 0.0, -u))
+        # a river continuing through the split decides which river the split is on
+        cont = [u for u in ins if _same_river(u, down, names, codes)]
+        if cont:
+            first = max(cont, key=lambda u: (upstream[u] if upstream is not None else 0.0, -u))
+        cands = list(down)
+        marked = [d for d in cands if hint is not None and hint[d]]
+        if marked:
+            main = marked[0]
+        else:
+            inside = {comp[u] for u in ins}
+            leaving = [d for d in cands if comp[d] not in inside]
+            cands = leaving if 0 < len(leaving) < len(cands) else cands
+            main = _choose(first, cands, names, codes, into, geoms, dem)
+        for u in ins:
+            branches = [d for d in down if d != u]
+            if len(branches) > 1:
+                out[u] = main if main in branches else branches[0]
     return out
+
+
+def _same_river(u: int, down: list[int], names: np.ndarray, codes: np.ndarray) -> bool:
+    """Whether line ``u`` goes on as one of ``down`` (same river code, else same name)."""
+    return any(
+        (codes[u] is not None and codes[d] == codes[u])
+        or (names[u] is not None and names[d] == names[u])
+        for d in down
+        if d != u
+    )
+
+
+def _choose(
+    first: int,
+    cands: list[int],
+    names: np.ndarray,
+    codes: np.ndarray,
+    into: np.ndarray,
+    geoms: NDArray[Any],
+    dem: Callable[[NDArray[Any], NDArray[Any]], NDArray[Any]] | None,
+) -> int:
+    """The main branch among ``cands`` below the river ``first`` (see :func:`_main_paths`)."""
+    rules = (
+        lambda d: codes[first] is not None and codes[d] == codes[first],
+        lambda d: names[first] is not None and names[d] == names[first],
+        lambda d: into[first] is not None and codes[d] == into[first],
+        lambda d: names[d] is not None,
+    )
+    for rule in rules:
+        hits = [d for d in cands if rule(d)]
+        if len(hits) == 1:
+            return hits[0]
+        cands = hits or cands
+    if dem is not None:  # the branch lying lowest halfway along (braids rejoin: not the ends)
+        mid = {
+            d: shapely.get_coordinates(shapely.line_interpolate_point(geoms[d], 0.5, True))[0]
+            for d in cands
+        }
+        return min(cands, key=lambda d: float(dem(*mid[d])))
+    h = _heading(geoms[first], at_end=True)
+    return min(
+        cands, key=lambda d: abs(np.angle(np.exp(1j * (_heading(geoms[d], at_end=False) - h))))
+    )
 
 
 def _heading(line: shapely.LineString, *, at_end: bool, span: float = 50.0) -> float:

@@ -324,7 +324,7 @@ class GeoPackageStore:
         >>> rivers = store.read("rivers")
         >>> len(rivers), rivers.crs.to_epsg(), list(rivers.columns)
         (337, 4490, ['river_code', 'name', 'management_level', 'in_register', 'flows_into',
-        'geometry'])
+        'line_kind', 'geometry'])
         >>> rivers["management_level"].value_counts().to_dict()
         {'village': 266, 'township': 47, 'county': 24}
 

@@ -63,6 +63,7 @@ FLOORS: dict[str, str] = {
     "gis.jurisdiction": "analyses",
     "gis.patrols": "analyses",
     "gis.quarries": "analyses",
+    "gis.river_network": "analyses",
     "gis.search": "analyses",
     "gis.zones": "analyses",
     # generators: the synthetic demo county

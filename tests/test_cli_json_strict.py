@@ -25,6 +25,7 @@ COMMANDS: dict[str, list[str]] = {
     "search": ["search", "河"],
     "import": ["import", "{rivers}", "--layer", "rivers", "--data", "{copy}"],
     "gaps": ["gaps", "--level", "all"],
+    "network": ["network"],
     "zones delineate": ["zones", "delineate", "--missing"],
     "zones query": ["zones", "query", "--point", "105.3,30.3"],
     "quarries": ["quarries"],

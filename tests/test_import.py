@@ -292,9 +292,12 @@ def test_nhdplus_walker_with_independent_answers(realdata, tmp_path):
     assert rep.accepted == 0 and len(rep.rejected) == 62
     assert any("outside China" in p.reason for p in rep.rejected)
     rep = import_file(src, "rivers", allow_outside_china=True, **kw)
-    assert rep.read == 62 and len(rep.rejected) == unnamed and rep.accepted == 62 - unnamed
-    assert all(p.field == "name" for p in rep.rejected)
+    # unnamed lines are kept as unnamed connectors (issue 15), not refused
+    assert rep.read == 62 and rep.rejected == [] and rep.accepted == 62
+    assert sum(p.field == "line_kind" for p in rep.repaired) == unnamed
     got = GeoPackageStore(store).read("rivers")
+    assert (got["line_kind"] == "connector").sum() == unnamed
+    got = got[got["line_kind"].isna()]
     named = raw[~blank]
     # walker.gpkg's lines are simplified (shorter than LENGTHKM), so compare with the
     # geodesic length of the source geometries on the ellipsoid: import must not distort them

@@ -25,6 +25,7 @@ from gis.cli import (
     gaps,
     importing,
     jurisdiction,
+    network,
     patrols,
     quarries,
     tools,
@@ -35,7 +36,19 @@ from gis.cli.errors import LANG_ENV, language, render
 from gis.i18n import LANGUAGES
 
 #: The command modules, in the order their commands are listed by ``riverchief --help``.
-GROUPS = (data, county, importing, gaps, zones, quarries, patrols, coords, jurisdiction, tools)
+GROUPS = (
+    data,
+    county,
+    importing,
+    gaps,
+    network,
+    zones,
+    quarries,
+    patrols,
+    coords,
+    jurisdiction,
+    tools,
+)
 EXIT_USER_ERROR = 2  # as argparse exits for a bad option
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl+C
 

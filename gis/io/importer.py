@@ -23,7 +23,7 @@ from gis.audit import event as audit_event
 from gis.catalogue import Layer
 from gis.coords import in_china
 from gis.crs import STORAGE_EPSG
-from gis.io import archive, arcs, clip, names, readers, tables, validate
+from gis.io import archive, arcs, clip, names, readers, river_lines, tables, validate
 from gis.io.findings import FORMULA_LEAD, defuse_formulas, defuse_text
 from gis.io.validate import Problem
 from gis.reports import strict
@@ -362,10 +362,13 @@ def _validate(
         df = _fit_geometries(df, spec.geometry, report, rows, rejected)
         _check_locations(df, report, rows, rejected, opts.allow_outside)
     _require_fields(df, raw, spec, report)
+    df, kept = river_lines.unnamed_as_connectors(df, spec, rows)  # issue 15: not refused
+    report.repaired += kept
+    optional = river_lines.not_rivers(df, spec)
     out_cols = {}
     for f in spec.fields:
         if f.name in df.columns:
-            out_cols[f.name] = _check_field(f, df[f.name], spec, report, rows, rejected)
+            out_cols[f.name] = _check_field(f, df[f.name], spec, report, rows, rejected, optional)
     for i, p in _level_code_problems(out_cols, spec, rows).items():
         rejected.setdefault(i, p)
     if spec.name == "rivers" and isinstance(df, gpd.GeoDataFrame):
@@ -581,11 +584,12 @@ def _check_field(
     report: ImportReport,
     rows: list[int],
     rejected: _Rejected,
+    not_rivers: set[int] | None = None,
 ) -> list[Any]:
     """One field's values as stored; its repairs go to ``report``, its problems to ``rejected``.
 
     Per row the first problem wins: a value that cannot be read, then an unknown name,
-    then empty.
+    then empty (``not_rivers``: rows that may leave the river-only fields empty).
     """
     values, errors, notes_at = validate.coerce_column(f, column)
     report.repaired += [
@@ -597,8 +601,9 @@ def _check_field(
             rejected[i] = Problem(rows[i], f.name, errors[i], fix)
     if f.required and f.name != spec.key:
         empty = f"fill in {f.zh} ({f.en})"
+        exempt = (not_rivers or set()) if f.name in river_lines.RIVER_ONLY_FIELDS else set()
         for i in [i for i, val in enumerate(values) if val is None]:
-            if i not in rejected:
+            if i not in rejected and i not in exempt:
                 rejected[i] = Problem(rows[i], f.name, "required value is empty", empty)
     return values
 
