@@ -27,8 +27,8 @@ def single_parts(rivers: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """``rivers`` with each multi-part river as one row per part, for :func:`build_network`.
 
     A river clipped at the county boundary, or built from arcs with a braid or a gap, is a
-    MultiLineString; the network takes single lines (it would keep only the longest part).
-    Each part keeps the river's attributes, so a point on any part finds its river.
+    MultiLineString; a channel is built on single lines, each part keeping the river's
+    attributes, so a point on any part finds its river.
 
     Parameters
     ----------

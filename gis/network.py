@@ -616,7 +616,8 @@ def build_network(
     Parameters
     ----------
     lines : GeoDataFrame
-        LineString or single-part MultiLineString rows, one per flowline or river. Its
+        LineString or MultiLineString rows, one per flowline or river (a river's parts that
+        do not chain become lines of their own; ``source_row`` gives each line's row). Its
         ``line_kind`` (:func:`line_kinds`) may mark waterbody lines and connectors, which
         join the network like rivers, and coastlines, which do not: a coastline keeps its
         row but no river flows into or out of it (order and upstream length 0). ``name``
@@ -640,7 +641,7 @@ def build_network(
     -------
     Network
         Edges in the metric CRS (after cutting at junctions), oriented with the flow;
-        ``issues`` lists near misses, multipart lines, disconnected pieces and lines drawn
+        ``issues`` lists near misses, disconnected pieces and lines drawn
         against the flow (``kind, edge, x, y, detail``).
 
     Raises
@@ -674,28 +675,14 @@ def build_network(
     """
     if len(lines) == 0:
         raise InputError(code="network.empty")
-    gdf = to_metric(lines).reset_index(drop=True)
-    geoms = []
-    issues = []
-    for i, g in enumerate(gdf.geometry):
-        if g is not None and g.geom_type == "MultiLineString":
-            merged = shapely.line_merge(g)
-            g = merged if merged.geom_type == "LineString" else max(g.geoms, key=lambda p: p.length)
-            if merged.geom_type != "LineString":
-                issues.append(
-                    ("multipart", i, *g.coords[0], "parts do not join; the longest part was used")
-                )
-        if g is None or g.is_empty or g.length == 0:
-            raise InputError(
-                code="network.empty_line", row=i + 1, field="geometry", params={"line": i + 1}
-            )
-        geoms.append(g)
-    gdf = gdf.set_geometry(gpd.GeoSeries(geoms, crs=gdf.crs))
+    gdf, part_of = _single_lines(to_metric(lines).reset_index(drop=True))
     hint = None if main_path is None else np.asarray(main_path, dtype=bool)
-    if hint is not None and len(hint) != len(gdf):
+    if hint is not None and len(hint) != len(lines):
         raise InputError(
-            code="network.main_path_length", params={"given": len(hint), "lines": len(gdf)}
+            code="network.main_path_length", params={"given": len(hint), "lines": len(lines)}
         )
+    if hint is not None:  # one entry per input line; its parts share it
+        hint = hint[part_of]
     kinds = line_kinds(gdf)
     if split_tributaries:
         gdf = _split_flowlines(gdf, kinds, snap_tolerance)
@@ -703,6 +690,9 @@ def build_network(
         kinds = kinds[rows]
         if hint is not None:  # one entry per input line; the pieces of a cut line share it
             hint = hint[rows]
+        gdf["source_row"] = part_of[rows]  # back to the caller's rows, through the parts
+    else:
+        gdf["source_row"] = part_of
     flows = ~np.isin(kinds, list(NOT_FLOWING))
     geoms = list(gdf.geometry.values)
     starts = np.array([g.coords[0][:2] for g in geoms])
@@ -723,7 +713,7 @@ def build_network(
         flip = _reversed_by_topology(a, b, len(node_xy), gdf.geometry.values, identity)
     flip &= flows  # a coastline has no flow to get wrong
     src, dst = np.where(flip, b, a), np.where(flip, a, b)
-    issues += _topology_issues(gdf, a, b, node_xy, near_miss, flows, snap_tolerance)
+    issues = _topology_issues(gdf, a, b, node_xy, near_miss, flows, snap_tolerance)
     issues += _disconnected(a, b, len(node_xy), gdf.length.to_numpy(), node_xy, flows)
     issues += [
         ("digitised_upstream", int(e), *node_xy[a[e]], "line drawn against the flow")
@@ -740,6 +730,30 @@ def build_network(
     )
     net.main_downstream = _main_paths(net, hint, identity, dem)
     return net
+
+
+def _single_lines(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, NDArray[np.int_]]:
+    """One row per single line: a multi-part river (clipped at the county boundary, a braid
+    built from arcs) gives one row per part that does not chain, each keeping the river's
+    attributes; the second result is the input row of each output row."""
+    geoms: list[Any] = []
+    part_of: list[int] = []
+    for i, g in enumerate(gdf.geometry):
+        if g is not None and g.geom_type == "MultiLineString":
+            merged = shapely.line_merge(g)
+            parts = [merged] if merged.geom_type == "LineString" else list(merged.geoms)
+        else:
+            parts = [g]
+        parts = [p for p in parts if p is not None and not p.is_empty and p.length > 0]
+        if not parts:
+            raise InputError(
+                code="network.empty_line", row=i + 1, field="geometry", params={"line": i + 1}
+            )
+        geoms += parts
+        part_of += [i] * len(parts)
+    rows = np.asarray(part_of, dtype=int)
+    out = gdf.iloc[rows].reset_index(drop=True)
+    return out.set_geometry(gpd.GeoSeries(geoms, crs=gdf.crs)), rows
 
 
 def split_at_junctions(gdf: gpd.GeoDataFrame, tol: float = 1.0) -> gpd.GeoDataFrame:

@@ -79,6 +79,15 @@ def test_the_network_has_both_parts(store):
     assert "multipart" not in set(net.issues["kind"])
 
 
+def test_the_network_takes_a_multipart_river_whole(store):
+    """Why: given the MultiLineString itself, build_network kept only the longest part."""
+    rivers = store.read("rivers")
+    net = build_network(rivers)
+    assert len(net.lines) == 2 and sum(net.lines.length) == pytest.approx(6000, abs=0.5)
+    assert net.lines["source_row"].tolist() == [0, 0]
+    assert "multipart" not in set(net.issues["kind"])
+
+
 def test_patrol_matching_network_has_a_reach_per_part(store):
     net = network_from_store(store)
     assert net.reaches["length_m"].tolist() == [3000.0, 3000.0]
