@@ -48,6 +48,18 @@ HINTS: dict[str, str] = {
     "cli.data_not_a_store": "--data PATH.gpkg",
     "cli.not_county_store": "--data PATH.gpkg, riverchief import",
 }
+#: code of an import row's reason or note -> the options that act on it (after the row)
+ROW_HINTS: dict[str, str] = {
+    "row.swapped": "command line: --swap-xy",
+    "note.all_swapped": "command line: --swap-xy",
+    "row.outside_china": "command line: --crs EPSG:XXXX, --allow-outside-china",
+    "row.off_globe_lon": "command line: --crs EPSG:XXXX",
+    "row.off_globe_lat": "command line: --crs EPSG:XXXX",
+    "row.off_globe_not_finite": "command line: --crs EPSG:XXXX",
+    "row.not_finite_after_crs": "command line: --crs EPSG:XXXX",
+    "row.id_exists": "command line: --mode replace",
+    "note.salvaging_encoding": "command line: --encoding gbk",
+}
 _HINT_WORD = {"zh": "命令行：", "en": "command line: "}
 _ERROR_WORD = {"zh": "错误：", "en": "error: "}
 

@@ -20,6 +20,7 @@ def importable_layers() -> list[str]:
 def cmd_import(args) -> int:
     """Import ``args.file``; the exit code is the report's (0 all rows, 1 some refused)."""
     from gis.audit import LOCAL_ROLE, os_user
+    from gis.cli.errors import ROW_HINTS
     from gis.io import importer
 
     report = importer.import_file(
@@ -38,7 +39,7 @@ def cmd_import(args) -> int:
         dry_run=args.dry_run,
         audit={"who": os_user(), "role": LOCAL_ROLE, "detail": str(args.file)},
     )
-    print(report.json_text() if args.json else report.format())
+    print(report.json_text() if args.json else report.format(ROW_HINTS))
     return report.exit_code
 
 

@@ -24,6 +24,7 @@ from shapely.geometry import shape
 from gis._errors import InputError, RiverChiefError
 from gis.io import encoding as enc_mod
 from gis.io import limits
+from gis.io.reasons import Reason
 
 VECTOR_SUFFIXES = {".gpkg", ".shp", ".geojson", ".json", ".kml", ".gpx"}
 TABLE_SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm"}
@@ -144,9 +145,9 @@ def read_vector(
             )
     if path.suffix.lower() == ".shp" and encoding is None:
         encoding, how = enc_mod.dbf_encoding(path)
-        notes.append(f"encoding: {encoding or 'as declared'} ({how})")
+        notes.append(Reason("note.encoding", {"encoding": encoding or "as declared", "how": how}))
         if not (path.with_suffix(".prj").exists() or path.with_suffix(".PRJ").exists()):
-            notes.append("no .prj file: the CRS is unknown")
+            notes.append(Reason("note.no_prj"))
     if path.suffix.lower() in (".geojson", ".json"):
         _check_json_keys(path, name, lim)
     try:
@@ -162,12 +163,10 @@ def read_vector(
             gdf = pyogrio.read_dataframe(path, layer=layer, **kwargs)
         raw = RawData(gdf, list(range(1, len(gdf) + 1)), "feature", gdf.crs, notes)
     except Exception as exc:
-        hint = (
-            "; text that is not UTF-8 may need --encoding GBK"
-            if isinstance(exc, UnicodeDecodeError)
-            else ""
+        code = (
+            "note.salvaging_encoding" if isinstance(exc, UnicodeDecodeError) else "note.salvaging"
         )
-        notes.append(f"bulk reader failed ({_short(exc)}); salvaging record by record{hint}")
+        notes.append(Reason(code, {"detail": _short(exc)}))
         raw = _salvage(path, layer, encoding, name, notes, lim)
     if path.suffix.lower() == ".shp":
         raw.lost = _dbf_shortfall(path, len(raw.frame)) or raw.lost
@@ -303,7 +302,8 @@ def _salvage(
                     props["geometry"] = shape(feat["geometry"]) if feat["geometry"] else None
                 except Exception as exc:
                     props["geometry"] = None
-                    notes.append(f"feature {i}: geometry unreadable ({_short(exc)})")
+                    why = {"feature": i, "detail": _short(exc)}
+                    notes.append(Reason("note.geometry_unreadable", why))
                 records.append(props)
                 rows.append(i)
     except RiverChiefError:
