@@ -46,7 +46,9 @@ class Preview:
     """A file's columns, a few rows and the suggested mapping (see :func:`preview`).
 
     ``mapping`` is source column -> target (a field or a helper column of :data:`HELPERS`),
-    None where the header is not recognised (the column would be kept under its own name).
+    None where the header is not recognised as one (the column would be kept under its own
+    name); ``recognised`` are the columns the import would rename on its own (to a target,
+    or to a name this layer does not use).
     ``crs`` is the CRS the file declares (None: it has none, or it is a table).
     """
 
@@ -60,6 +62,7 @@ class Preview:
     row_word: str
     has_geometry: bool
     crs: str | None
+    recognised: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def missing(self, mapping: dict[str, str | None] | None = None) -> list[str]:
@@ -152,9 +155,11 @@ def preview(
     renamed, _ = validate.map_columns(frame.head(0), spec, {})
     allowed = targets(layer)
     mapping: dict[str, str | None] = {}
+    recognised = []
     for old, new in zip(frame.columns, renamed.columns, strict=True):
         if old != geom:
             mapping[str(old)] = str(new) if str(new) in allowed else None
+            recognised += [str(old)] if new != old else []
     sample = pd.DataFrame(frame.drop(columns=[geom]) if geom else frame).head(sample_rows)
     return Preview(
         file=src.name,
@@ -167,6 +172,7 @@ def preview(
         row_word=raw.row_word,
         has_geometry=geom is not None,
         crs=None if raw.crs is None else _crs_name(raw.crs),
+        recognised=recognised,
         notes=list(raw.notes),
     )
 
