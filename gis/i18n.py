@@ -293,7 +293,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "target_layer": ("导入到图层", "Target layer"),
     "crs_if_missing": ("坐标系(文件缺失时)", "CRS (if the file has none)"),
-    "encoding": ("字符编码(留空自动识别)", "Encoding (blank: detect)"),
+    "encoding": ("字符编码", "Encoding"),
     "import_mode": ("方式", "Mode"),
     "mode_append": ("追加", "Append"),
     "mode_replace": ("替换整层", "Replace the layer"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,10 +132,10 @@ def _mapping(found: Preview, lg: str, choices: Choices) -> dict[str, str | None]
     names = {KEEP: t("map_keep", lg), DROP: t("map_drop", lg), **words}
     token = hashlib.sha256(repr((found.file, found.layer, found.columns)).encode()).hexdigest()
     chosen: dict[str, str | None] = {}
-    grid = st.columns(3)
+    cells = _grid()
     for i, col in enumerate(found.columns):
         suggested = found.mapping[col] or KEEP
-        pick = grid[i % 3].selectbox(
+        pick = next(cells).selectbox(
             md_text(col),
             options,
             index=options.index(suggested),
@@ -161,13 +162,13 @@ def _defaults(found: Preview, mapping: dict[str, str | None], lg: str) -> dict[s
     words = field_words(found.layer, lg)
     st.markdown(f"**{t('defaults', lg)}**")
     out: dict[str, str] = {}
-    grid = st.columns(3)
-    for i, name in enumerate(missing):
+    cells = _grid()
+    for name in missing:
         f = spec.field(name)
         title = t("default_for", lg).format(field=words[name])
         if f.codes:
             codes = ["", *f.codes]
-            value = grid[i % 3].selectbox(
+            value = next(cells).selectbox(
                 title,
                 codes,
                 format_func=lambda c, f=f: (
@@ -176,10 +177,17 @@ def _defaults(found: Preview, mapping: dict[str, str | None], lg: str) -> dict[s
                 key=f"default-{found.layer}-{name}",
             )
         else:
-            value = grid[i % 3].text_input(title, key=f"default-{found.layer}-{name}").strip()
+            value = next(cells).text_input(title, key=f"default-{found.layer}-{name}").strip()
         if value:
             out[name] = value
     return out
+
+
+def _grid() -> Iterator[Any]:
+    """Cells of a grid three wide, filled row by row (a phone, which stacks the columns,
+    shows them in the file's order); a row is drawn when its first cell is taken."""
+    while True:
+        yield from st.columns(3)
 
 
 def crs_options(lg: str) -> dict[str, str]:
