@@ -1,6 +1,6 @@
 """Data: upload a file, map its columns and give defaults (ui/importing.py), check it row
-by row (nothing written), import it (staff only); export the county GeoPackage and its
-tables."""
+by row (nothing written; ui/import_report.py), import it (staff only); export the county
+GeoPackage and its tables."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from gis.io.importer import import_file
 from gis.io.readers import SUPPORTED
 from gis.store import GeoPackageStore
 from ui.common import DATA, audit_fields, audited, lang, may, mtime, session, show_error
-from ui.importing import Choices, import_form, saved, show_report
+from ui.import_report import show_report
+from ui.importing import Choices, import_form, saved
 
 IMPORTABLE = [n for n in catalogue.LAYER_NAMES if n not in catalogue.SYSTEM_LAYERS]
 log = logging.getLogger("riverchief.app")

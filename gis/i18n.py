@@ -358,7 +358,6 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "hint_replace": ("方式选“替换整层”", "choose the mode “Replace the layer”"),
     "hint_encoding": ("选择“字符编码”(如 GBK)", "choose the encoding (e.g. GBK)"),
-    "hint_map": ("在“列对应关系”中修改", "change it in the column mapping"),
     "export": ("导出数据", "Export"),
     "export_gpkg": ("县级数据库 GeoPackage", "County GeoPackage"),
     "export_xlsx": ("全部图层 XLSX", "All layers as XLSX"),

@@ -253,7 +253,7 @@ def test_the_apps_rejects_file_has_chinese_headers_and_reasons(tmp_path, demo_pa
     src.write_text(SOURCES, encoding="utf-8")
     rejects = tmp_path / "r.csv"
     rep = import_file(src, "water_sources", data=demo_path, dry_run=True, rejects=rejects)
-    from ui.importing import rejects_csv
+    from ui.import_report import rejects_csv
 
     out = rejects_csv(rejects.read_text(encoding="utf-8-sig"), rep, "zh").decode("utf-8")
     table = pd.read_csv(__import__("io").StringIO(out.lstrip("\ufeff")), dtype=str)
@@ -323,7 +323,7 @@ def test_every_reject_reason_and_note_code_has_zh_and_en():
 
 def test_each_faces_hints_name_codes_of_the_table():
     from gis.cli.errors import ROW_HINTS
-    from ui.importing import HINTS
+    from ui.import_report import HINTS
 
     table = error_messages()
     assert set(ROW_HINTS) <= set(table) and set(HINTS) <= set(table)
