@@ -399,3 +399,36 @@ def test_field_map_drops_a_column_and_refuses_two_columns_for_one_field(tmp_path
         )
     assert err.value.code == "import.field_map_twice"
     assert err.value.message("zh").startswith("列对应关系把多列对应到同一字段 name：姓名、另一姓名")
+
+
+def test_what_a_damaged_file_lost_is_said_in_chinese(tmp_path):
+    import struct
+
+    import geopandas as gpd
+    import pyogrio
+    from shapely.geometry import Point
+
+    from gis.io.reasons import say
+
+    g = gpd.GeoDataFrame(
+        {
+            "source_code": [f"S{i}" for i in range(10)],
+            "name": ["甲"] * 10,
+            "source_type": ["river"] * 10,
+            "population_served": [1] * 10,
+            "has_official_zone": [True] * 10,
+        },
+        geometry=[Point(105.3 + i / 1000, 30.3) for i in range(10)],
+        crs=4490,
+    )
+    shp = tmp_path / "cut.shp"
+    pyogrio.write_dataframe(g, shp)
+    dbf = shp.with_suffix(".dbf")
+    data = dbf.read_bytes()
+    _, header_len, record_len = struct.unpack("<IHH", data[4:12])
+    dbf.write_bytes(data[: header_len + 4 * record_len])  # 4 whole records of 10
+    rep = import_file(shp, "water_sources", data=tmp_path / "s.gpkg", dry_run=True)
+    assert rep.lost.code == "lost.dbf_short"
+    assert say(rep.lost, "zh") == (
+        ".dbf 文件头标明 10 条记录，文件中完整的有 4 条，读取了 4 条：缺少 6 条记录"
+    )

@@ -89,7 +89,7 @@ def show_report(report, rejected_csv: bytes | None, lg: str) -> None:
         extra = hint(getattr(note, "code", None), lg)
         st.caption(md_text(say(note, lg) + (f"（{extra}）" if extra else "")))
     if report.lost:
-        st.error(f"{t('damaged_file', lg)}: {md_text(report.lost)}")
+        st.error(f"{t('damaged_file', lg)}: {md_text(say(report.lost, lg))}")
     problems = report.rejected + report.repaired
     if problems:
         st.table(problem_frame(problems[:500], report.layer, lg))

@@ -238,16 +238,13 @@ def _dbf_shortfall(shp: Path, n_read: int) -> str | None:
     with open(dbf, "rb") as f:
         head = f.read(12)
     if len(head) < 12:
-        return f"the .dbf is cut off in its header; {n_read} records were read"
+        return Reason("lost.dbf_header", {"read": n_read})
     promised, header_len, record_len = struct.unpack("<IHH", head[4:12])
     whole = (dbf.stat().st_size - header_len) // record_len if record_len else 0
     if n_read >= promised and whole >= promised:
         return None
-    return (
-        f"the .dbf header promises {promised} records, the file holds {max(whole, 0)} complete "
-        "ones "
-        f"and {n_read} were read: {promised - n_read} records are missing"
-    )
+    counts = {"promised": promised, "whole": max(whole, 0), "read": n_read}
+    return Reason("lost.dbf_short", {**counts, "missing": promised - n_read})
 
 
 def _pick_layer(path: Path, layers: list[str], wanted: str | None, name: str) -> str:
@@ -286,7 +283,7 @@ def _salvage(
                 except StopIteration:
                     break
                 except Exception as exc:  # the reader cannot go on past a broken record
-                    lost = f"features from {i} on could not be read ({_short(exc)})"
+                    lost = Reason("lost.features_from", {"feature": i, "detail": _short(exc)})
                     break
                 if i > lim["max_rows"] or len(feat["properties"]) > lim["max_columns"]:
                     raise limits.refuse(
@@ -312,7 +309,9 @@ def _salvage(
         raise InputError(code="file.damaged", file=name, params={"detail": _short(exc)}) from exc
     if not records:
         raise InputError(
-            code="file.damaged", file=name, params={"detail": lost or "no record could be read"}
+            code="file.damaged",
+            file=name,
+            params={"detail": str(lost or "no record could be read")},
         )
     gdf = gpd.GeoDataFrame(records, geometry="geometry", crs=crs)
     return RawData(gdf, rows, "feature", gdf.crs, notes, lost)
