@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gis import catalogue
+from gis import catalogue, dates
 from gis._errors import InputError
 from gis.audit import TABLE as AUDIT_TABLE
 from gis.audit import event as audit_event
@@ -499,10 +499,24 @@ def _check_field(
 
 
 def _problem(row: int, f: catalogue.Field, why: str, action: str = "rejected") -> Problem:
-    """A field's problem: coded when the check said its code (every check of validate does)."""
+    """A field's problem: coded when the check said its code (every check of validate does
+    today); a reason without a code keeps the field's English fix."""
     if isinstance(why, Reason):
         return Problem.of(row, f.name, why, action)
-    return Problem(row, f.name, why, action=action)
+    return Problem(row, f.name, why, _field_fix(f) if action == "rejected" else None, action)
+
+
+def _field_fix(f: catalogue.Field) -> str:
+    """The English fix of a field's reason that has no code yet (coded ones carry theirs)."""
+    if f.codes:
+        return "use one of the codes listed"
+    return {
+        "int": "write a whole number",
+        "float": "write a number",
+        "bool": "write 是 or 否",
+        "date": dates.FIX,
+        "datetime": dates.DATETIME_FIX,
+    }.get(f.dtype, f"check the value of {f.zh}")
 
 
 def _assign_ids(spec: Layer, store: Store, report: ImportReport, n: int, mode: str) -> list[str]:
