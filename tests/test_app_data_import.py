@@ -432,3 +432,37 @@ def test_what_a_damaged_file_lost_is_said_in_chinese(tmp_path):
     assert say(rep.lost, "zh") == (
         ".dbf 文件头标明 10 条记录，文件中完整的有 4 条，读取了 4 条：缺少 6 条记录"
     )
+
+
+def test_the_command_line_leaves_a_column_out_and_adds_its_flags(tmp_path, demo_copy, capsys):
+    from gis.cli import main
+
+    src = tmp_path / "水源.csv"
+    src.write_text(SOURCES.replace("水源名称", "名称"), encoding="utf-8")
+    argv = ["import", str(src), "--layer", "water_sources", "--data", str(demo_copy)]
+    argv += ["--field-map", "名称=name", "供水人口=", "--dry-run"]
+    assert main(argv) == 2  # 供水人口 is required: left out, the file is refused
+    assert "population_served" in capsys.readouterr().err
+    argv[-2:] = ["--dry-run", "--rejects", str(tmp_path / "r.csv")]  # 供水人口 mapped again
+    assert main(argv) == 1
+    out = capsys.readouterr().out
+    assert "say that the file has latitude first (command line: --swap-xy)" in out
+    assert "or give new ids (command line: --mode replace)" in out
+
+
+def test_the_page_in_english_says_the_reasons_in_english(store):
+    at = AppTest.from_file(str(ROOT / "app_pages/data.py"), default_timeout=300)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.file_uploader[0].set_value(("sources.csv", SOURCES.encode("utf-8"), "text/csv"))
+    at.selectbox[0].set_value("water_sources")
+    at.run()
+    assert _mapping(at)["水源编码"] == "source_code"
+    _click(at, "Check (write nothing)")
+    table = at.table[0].value
+    assert list(table.columns) == ["Row", "Field", "Reason", "Fix", "Action"]
+    assert plain(table.iloc[0, 2]) == "longitude and latitude look swapped (30.3100, 105.2100)"
+    assert plain(table.iloc[0, 3]) == (
+        "swap them in the source, or say that the file has latitude first; "
+        "tick “The file has latitude first”"
+    )

@@ -64,7 +64,10 @@ def register(sub, parents) -> None:
     s.add_argument("--crs", help="CRS when the file has none, e.g. EPSG:4490")
     s.add_argument("--encoding", help="text encoding, e.g. GBK (detected when omitted)")
     s.add_argument(
-        "--field-map", nargs="+", metavar="SRC=DST", help="map source columns to layer fields"
+        "--field-map",
+        nargs="+",
+        metavar="SRC=DST",
+        help="map source columns to layer fields; SRC= (nothing after =) leaves a column out",
     )
     s.add_argument(
         "--default",
