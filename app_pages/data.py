@@ -66,6 +66,7 @@ def run_import(upload, layer: str, choices: Choices, *, mode: str, dry_run: bool
             mode=mode,
             swap_xy=choices.swap_xy,
             allow_outside_china=choices.allow_outside_china,
+            source_layer=choices.source_layer,
             rejects=rejects,
             dry_run=dry_run,
             audit=audit_fields(upload.name),

@@ -345,6 +345,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "crs_4490": ("CGCS2000 经纬度", "CGCS2000 degrees"),
     "crs_4326": ("WGS84 经纬度", "WGS84 degrees"),
     "encoding_auto": ("自动识别", "Detect"),
+    "source_layer": ("文件中的图层", "Layer in the file"),
     "allow_outside": (
         "允许中国境外的位置(国外参考数据)",
         "Allow places outside China (foreign data)",

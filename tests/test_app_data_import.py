@@ -466,3 +466,37 @@ def test_the_page_in_english_says_the_reasons_in_english(store):
         "swap them in the source, or say that the file has latitude first; "
         "tick “The file has latitude first”"
     )
+
+
+def test_a_file_with_several_layers_offers_them(store, tmp_path):
+    import geopandas as gpd
+    import pyogrio
+    from shapely.geometry import Point
+
+    path = tmp_path / "two.gpkg"
+    g = gpd.GeoDataFrame(
+        {
+            "source_code": ["N9001"],
+            "name": ["甲水厂"],
+            "source_type": ["river"],
+            "population_served": [10],
+            "has_official_zone": [True],
+        },
+        geometry=[Point(105.3, 30.3)],
+        crs=4490,
+    )
+    pyogrio.write_dataframe(g, path, layer="水源")
+    pyogrio.write_dataframe(g.iloc[:0], path, layer="empty", append=False)
+    at = AppTest.from_file(str(ROOT / "app_pages/data.py"), default_timeout=300)
+    at.session_state["lang"] = "zh"
+    at.run()
+    at.file_uploader[0].set_value(("two.gpkg", path.read_bytes(), "application/octet-stream"))
+    at.selectbox[0].set_value("water_sources")
+    at.run()
+    assert not at.error  # no refusal: a choice
+    pick = next(s for s in at.selectbox if s.label == "文件中的图层")
+    assert pick.options == ["empty", "水源"] or pick.options == ["水源", "empty"]
+    pick.set_value("水源")
+    at.run()
+    _click(at, "检查(不写入)")
+    assert [m.value for m in at.metric] == ["1", "1", "0", "0"]

@@ -41,6 +41,7 @@ class Choices:
     encoding: str | None = None
     swap_xy: bool = False
     allow_outside_china: bool = False
+    source_layer: str | None = None
     clip: bool = True
 
 
@@ -60,16 +61,20 @@ def field_words(layer: str, lg: str) -> dict[str, str]:
     }
 
 
-def _preview(upload, layer: str, encoding: str | None) -> Preview | RiverChiefError:
-    """The preview of this upload for ``layer``, once per file, layer and encoding."""
+def _preview(upload, layer: str, choices: Choices) -> Preview | RiverChiefError:
+    """The preview of this upload for ``layer``, once per file, layer, encoding and layer
+    in the file."""
     data = upload.getvalue()
-    key = ("preview", hashlib.sha256(data).hexdigest(), upload.name, layer, encoding)
+    enc, source = choices.encoding, choices.source_layer
+    key = ("preview", hashlib.sha256(data).hexdigest(), upload.name, layer, enc, source)
     hit = st.session_state.get("import_preview")
     if hit is None or hit[0] != key:
         with tempfile.TemporaryDirectory(prefix="riverchief-upload-") as tmp:
             src = saved(upload, tmp)
             try:
-                got: Preview | RiverChiefError = preview(src, layer, encoding=encoding)
+                got: Preview | RiverChiefError = preview(
+                    src, layer, encoding=enc, source_layer=source
+                )
             except RiverChiefError as exc:
                 exc.rename_file(str(src), upload.name)
                 got = exc
@@ -91,7 +96,11 @@ def import_form(upload, layer: str, lg: str) -> Choices | None:
         choices.clip = b.checkbox(t("clip_county", lg), value=True)
     if upload is None:
         return choices
-    found = _preview(upload, layer, choices.encoding)
+    found = _preview(upload, layer, choices)
+    if isinstance(found, RiverChiefError) and found.code == "file.several_layers":
+        layers = [str(n) for n in found.params["layers"]]  # options are plain text, not Markdown
+        choices.source_layer = a.selectbox(t("source_layer", lg), layers)
+        found = _preview(upload, layer, choices)
     if isinstance(found, RiverChiefError):
         show_error(found, lg)
         return None
