@@ -43,7 +43,7 @@ class Reason(str):
 
     def __new__(cls, code: str, params: dict[str, Any] | None = None) -> Reason:
         values = dict(params or {})
-        text, fix = render_message(code, "en", values)
+        text, fix = _english(code, values)
         obj = super().__new__(cls, text)
         obj.code, obj.params, obj.fix = code, values, fix or None
         return obj
@@ -55,6 +55,24 @@ class Reason(str):
 
     def __reduce__(self) -> tuple[Any, ...]:  # pickled with its code, not as plain text
         return Reason, (self.code, self.params)
+
+
+#: (code, params) -> English (reason, fix): a file's refused rows repeat a few reasons
+_SAID: dict[tuple[Any, ...], tuple[str, str | None]] = {}
+_SAID_MAX = 4096
+
+
+def _english(code: str, values: dict[str, Any]) -> tuple[str, str | None]:
+    try:
+        key: tuple[Any, ...] | None = (code, *values.items())
+        hit = _SAID.get(key)  # type: ignore[arg-type]
+    except TypeError:  # a list among the params: rendered each time
+        key, hit = None, None
+    if hit is None:
+        hit = render_message(code, "en", values)
+        if key is not None and len(_SAID) < _SAID_MAX:
+            _SAID[key] = hit
+    return hit
 
 
 def say(text: str, lang: str = "zh") -> str:

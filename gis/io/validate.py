@@ -59,7 +59,8 @@ class Problem:
         >>> p.reason, p.fix, p.code
         ("duplicate id 'N1' in the file", 'make ids unique', 'row.id_duplicate')
         """
-        return cls(row, column, str(reason), reason.fix, action, reason.code, dict(reason.params))
+        # the params are shared with the reason: neither is changed once made
+        return cls(row, column, str(reason), reason.fix, action, reason.code, reason.params)
 
     def message(self, lang: str = "zh") -> tuple[str, str | None]:
         """(reason, fix or None) in ``lang``; an uncoded problem's English as it is."""
