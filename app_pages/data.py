@@ -1,5 +1,6 @@
-"""Data: upload a file, check it row by row (nothing written), import it (staff only);
-export the county GeoPackage and its tables."""
+"""Data: upload a file, map its columns and give defaults (ui/importing.py), check it row
+by row (nothing written; ui/import_report.py), import it (staff only); export the county
+GeoPackage and its tables."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import logging
 import tempfile
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from gis import catalogue
@@ -18,9 +18,10 @@ from gis.i18n import t
 from gis.io.findings import as_download, export_store
 from gis.io.importer import import_file
 from gis.io.readers import SUPPORTED
-from gis.safe import md_frame, md_text
 from gis.store import GeoPackageStore
 from ui.common import DATA, audit_fields, audited, lang, may, mtime, session, show_error
+from ui.import_report import show_report
+from ui.importing import Choices, import_form, saved
 
 IMPORTABLE = [n for n in catalogue.LAYER_NAMES if n not in catalogue.SYSTEM_LAYERS]
 log = logging.getLogger("riverchief.app")
@@ -50,35 +51,29 @@ def exported(path: str, mtime: str, suffix: str) -> bytes:
     return export_now(path, suffix, masked=True)
 
 
-def run_import(
-    upload,
-    layer: str,
-    *,
-    crs: str | None,
-    encoding: str | None,
-    mode: str,
-    swap_xy: bool,
-    dry_run: bool,
-):
-    """Import the uploaded file (saved under its own name: the suffix picks the reader); a
-    write carries its audit row in the same transaction."""
+def run_import(upload, layer: str, choices: Choices, *, mode: str, dry_run: bool):
+    """Import the uploaded file with the form's choices; a write carries its audit row in
+    the same transaction. Errors name the user's own file, never the server's copy."""
     with tempfile.TemporaryDirectory(prefix="riverchief-upload-") as tmp:
-        src = Path(tmp) / Path(upload.name).name
-        src.write_bytes(upload.getvalue())
+        src = saved(upload, tmp)
         rejects = Path(tmp) / "rejects.csv"
+        kwargs = dict(
+            data=DATA,
+            crs=choices.crs,
+            encoding=choices.encoding,
+            field_map=choices.field_map,
+            defaults=choices.defaults,
+            mode=mode,
+            swap_xy=choices.swap_xy,
+            allow_outside_china=choices.allow_outside_china,
+            source_layer=choices.source_layer,
+            rejects=rejects,
+            dry_run=dry_run,
+            audit=audit_fields(upload.name),
+        )
+        kwargs["clip"] = choices.clip
         try:
-            report = import_file(
-                src,
-                layer,
-                data=DATA,
-                crs=crs or None,
-                encoding=encoding or None,
-                mode=mode,
-                swap_xy=swap_xy,
-                rejects=rejects,
-                dry_run=dry_run,
-                audit=audit_fields(upload.name),
-            )
+            report = import_file(src, layer, **kwargs)
         except RiverChiefError as exc:
             exc.rename_file(str(src), upload.name)  # the user's own file name, not the copy's
             raise
@@ -87,68 +82,28 @@ def run_import(
     return report, rejected_csv
 
 
-def show_report(report, rejected_csv, lg: str) -> None:
-    c = st.columns(4)
-    c[0].metric(t("rows_read", lg), f"{report.read:,}")
-    c[1].metric(t("rows_accepted", lg), f"{report.accepted:,}")
-    c[2].metric(t("rows_rejected", lg), f"{len(report.rejected):,}")
-    c[3].metric(t("rows_repaired", lg), f"{len(report.repaired):,}")
-    (st.success if report.written else st.info)(
-        t("written" if report.written else "not_written", lg)
-    )
-    for note in report.notes:
-        st.caption(md_text(note))
-    if report.lost:
-        st.error(f"{t('damaged_file', lg)}: {md_text(report.lost)}")
-    problems = report.rejected + report.repaired
-    if problems:
-        st.table(
-            md_frame(
-                pd.DataFrame(
-                    [
-                        {
-                            t("row", lg): p.row,
-                            t("field", lg): p.field or "",
-                            t("reason", lg): p.reason,
-                            t("fix", lg): p.fix or "",
-                            t("action", lg): t(f"action_{p.action}", lg),
-                        }
-                        for p in problems[:500]
-                    ]
-                )
-            )
-        )
-    if rejected_csv:
-        st.download_button(
-            t("download_rejects", lg),
-            rejected_csv,
-            file_name=f"{report.file}.rejects.csv",
-            mime="text/csv",
-        )
-
-
 lg = lang()
 st.subheader(t("page_data", lg))
 st.markdown(f"**{t('import', lg)}**")
 upload = st.file_uploader(t("upload_file", lg), type=[s.lstrip(".") for s in SUPPORTED])
-a, b, c, d = st.columns(4)
+a, d = st.columns(2)
 layer = a.selectbox(
     t("target_layer", lg),
     IMPORTABLE,
     format_func=lambda n: f"{n} · {getattr(catalogue.get_layer(n), lg if lg == 'zh' else 'en')}",
 )
-crs = b.text_input(t("crs_if_missing", lg), placeholder="EPSG:4490")
-encoding = c.text_input(t("encoding", lg), placeholder="GBK")
 mode = d.selectbox(
     t("import_mode", lg), ["append", "replace"], format_func=lambda m: t(f"mode_{m}", lg)
 )
-swap_xy = st.checkbox(t("swap_xy", lg))
+choices = import_form(upload, layer, lg)
 check_col, write_col = st.columns(2)
 may_import = may(IMPORT)
-check = check_col.button(t("check_file", lg), disabled=upload is None)
+check = check_col.button(t("check_file", lg), disabled=upload is None or choices is None)
 # `disabled` only hints the browser: a forged click still reaches the handler below
 write = write_col.button(
-    t("import_file", lg), disabled=upload is None or not may_import, type="primary"
+    t("import_file", lg),
+    disabled=upload is None or choices is None or not may_import,
+    type="primary",
 )
 if not may_import:
     write_col.caption(
@@ -162,11 +117,9 @@ if not may_import:
 if write and not may_import:  # checked before the upload is even read
     log.warning("import refused for %s (%s): %s", session().user, session().role, may_import.reason)
     st.error(t(may_import.reason, lg))
-elif upload is not None and (check or write):
+elif upload is not None and choices is not None and (check or write):
     try:
-        report, rejected_csv = run_import(
-            upload, layer, crs=crs, encoding=encoding, mode=mode, swap_xy=swap_xy, dry_run=not write
-        )
+        report, rejected_csv = run_import(upload, layer, choices, mode=mode, dry_run=not write)
     except RiverChiefError as exc:
         show_error(exc, lg)  # the whole file was refused; the store is unchanged
     else:

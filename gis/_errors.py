@@ -162,6 +162,12 @@ def _rebuild(
     return exc
 
 
+def render_message(code: str, lang: str, values: Mapping[str, Any]) -> tuple[str, str | None]:
+    """(reason, fix or None) of message ``code`` in ``lang``, its templates filled with
+    ``values`` (lists joined in the language's way, fixed phrases translated)."""
+    return _render(code, lang, values)
+
+
 def _render(code: str, lang: str, values: Mapping[str, Any]) -> tuple[str, str | None]:
     from gis.i18n import error_template  # same floor; loaded on first use (no cycle)
 

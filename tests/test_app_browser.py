@@ -427,7 +427,8 @@ def test_data_page_checks_an_upload_row_by_row(app_url, browser, demo_path, tmp_
     expect(page.locator("[data-testid='stMetricValue']").first).to_have_text("3", timeout=30_000)
     assert page.locator("[data-testid='stMetricValue']").all_inner_texts() == ["3", "2", "1", "0"]
     table = page.locator("[data-testid='stTable']").first.inner_text()
-    assert "swapped" in table and "--swap-xy" in table
+    assert "经度和纬度看起来互换了" in table and "勾选“文件中经纬度互换(纬度在前)”" in table
+    assert "--" not in table  # no command-line flag on a page
     assert "数据库未改动" in page.inner_text("body")
     assert hashlib.sha256(demo_path.read_bytes()).hexdigest() == before
     ARTIFACTS.mkdir(exist_ok=True)

@@ -304,11 +304,11 @@ def test_gaps_quarries_zones_patrols_data_show_names_as_text(
     _settle(page)
     page.locator("[data-testid='stTable']").first.scroll_into_view_if_needed()
     body = _check(page, watched[1], "data")
-    assert "数据库未改动" in body and "--swap-xy" in _text(
-        page.locator("[data-testid='stTable']").first
-    )
+    table = _text(page.locator("[data-testid='stTable']").first)
+    assert "数据库未改动" in body and "经度和纬度看起来互换了" in table and "--" not in table
     page.locator("input[type='file']").first.set_input_files(str(refused))
     page.wait_for_timeout(800)
+    _settle(page)  # the form is redrawn for the new file's columns
     page.get_by_role("button", name="检查(不写入)").click()
     alert = page.locator("[data-testid='stAlert']").filter(has_text="处理：")
     expect(alert).to_have_count(1, timeout=30_000)

@@ -314,6 +314,8 @@ def test_import_reports_have_the_same_shape():
             "reason": "'x' is not a number",
             "fix": "write a number",
             "action": "rejected",
+            "code": None,  # a literal problem; coded ones name their row of messages.csv
+            "params": {},
         }
     ]
     assert r.to_dict() == out  # the old name

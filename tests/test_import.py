@@ -95,7 +95,8 @@ def test_csv_with_swapped_lon_lat_is_detected(tmp_path, demo_copy):
     rep = import_file(csv, "water_sources", data=demo_copy)
     assert rep.accepted == 0 and len(rep.rejected) == 2 and rep.exit_code == 1
     assert [p.row for p in rep.rejected] == [2, 3]  # spreadsheet row numbers
-    assert all("swapped" in p.reason and "--swap-xy" in p.fix for p in rep.rejected)
+    assert all("swapped" in p.reason and p.code == "row.swapped" for p in rep.rejected)
+    assert all(p.fix.endswith("say that the file has latitude first") for p in rep.rejected)
     assert _sha(demo_copy) == before
     rejects = pd.read_csv(rep.rejects_file)
     assert list(rejects["_row"]) == [2, 3] and rejects["_reason"].str.contains("swapped").all()
@@ -416,7 +417,10 @@ def test_damaged_geopackage_is_salvaged_record_by_record(tmp_path):
     with pytest.raises(UnicodeDecodeError):
         pyogrio.read_dataframe(path)
     rep = import_file(path, "water_sources", data=tmp_path / "s.gpkg")
-    assert any("salvaging record by record" in n and "--encoding" in n for n in rep.notes)
+    assert any(
+        "salvaging record by record" in n and getattr(n, "code", "") == "note.salvaging_encoding"
+        for n in rep.notes
+    )
     assert rep.read == 10 and rep.accepted == 8
     assert [(p.row, p.field) for p in rep.rejected] == [(4, "geometry"), (7, "name")]
     got = GeoPackageStore(tmp_path / "s.gpkg").read("water_sources")["source_code"].tolist()

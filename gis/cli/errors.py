@@ -33,7 +33,6 @@ HINTS: dict[str, str] = {
     "import.fields_missing": "--field-map SRC=FIELD, --default FIELD=VALUE",
     "import.field_map_unknown": "--field-map SRC=FIELD",
     "import.mode": "--mode append|replace",
-    "import.outside_county": "--no-clip",
     "point.invalid": "--point LON,LAT",
     "point.swapped": "--point LON,LAT",
     "output.unsupported_type": "--out",
@@ -54,6 +53,19 @@ HINTS: dict[str, str] = {
     "--data PATH.gpkg",
     "county.outside_china": "--crs EPSG:XXXX",
     "county.store_has_data": "riverchief init NEW.gpkg",
+}
+#: code of an import row's reason or note -> the options that act on it (after the row)
+ROW_HINTS: dict[str, str] = {
+    "row.swapped": "command line: --swap-xy",
+    "note.all_swapped": "command line: --swap-xy",
+    "row.outside_china": "command line: --crs EPSG:XXXX, --allow-outside-china",
+    "row.off_globe_lon": "command line: --crs EPSG:XXXX",
+    "row.off_globe_lat": "command line: --crs EPSG:XXXX",
+    "row.off_globe_not_finite": "command line: --crs EPSG:XXXX",
+    "row.not_finite_after_crs": "command line: --crs EPSG:XXXX",
+    "row.id_exists": "command line: --mode replace",
+    "import.outside_county": "command line: --no-clip",
+    "note.salvaging_encoding": "command line: --encoding gbk",
 }
 _HINT_WORD = {"zh": "命令行：", "en": "command line: "}
 _ERROR_WORD = {"zh": "错误：", "en": "error: "}

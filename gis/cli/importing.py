@@ -20,6 +20,7 @@ def importable_layers() -> list[str]:
 def cmd_import(args) -> int:
     """Import ``args.file``; the exit code is the report's (0 all rows, 1 some refused)."""
     from gis.audit import LOCAL_ROLE, os_user
+    from gis.cli.errors import ROW_HINTS
     from gis.io import importer
 
     if not args.dry_run:
@@ -41,7 +42,7 @@ def cmd_import(args) -> int:
         clip=not args.no_clip,
         audit={"who": os_user(), "role": LOCAL_ROLE, "detail": str(args.file)},
     )
-    print(report.json_text() if args.json else report.format())
+    print(report.json_text() if args.json else report.format(ROW_HINTS))
     return report.exit_code
 
 
@@ -66,7 +67,10 @@ def register(sub, parents) -> None:
     s.add_argument("--crs", help="CRS when the file has none, e.g. EPSG:4490")
     s.add_argument("--encoding", help="text encoding, e.g. GBK (detected when omitted)")
     s.add_argument(
-        "--field-map", nargs="+", metavar="SRC=DST", help="map source columns to layer fields"
+        "--field-map",
+        nargs="+",
+        metavar="SRC=DST",
+        help="map source columns to layer fields; SRC= (nothing after =) leaves a column out",
     )
     s.add_argument(
         "--default",

@@ -10,7 +10,7 @@ on the far bank is not cut away; anything that goes further out is cut at the bo
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import pyproj
@@ -24,7 +24,6 @@ from gis.store import Store
 ENV = "RIVERCHIEF_IMPORT_CLIP"  # path of a county's own import_clip.csv
 REASON_CODE = "import.outside_county"
 #: how the CLI turns clipping off; the app offers the same choice as a checkbox
-NO_CLIP_FIX = "--no-clip"
 
 _POINT, _LINE, _POLYGON = 0, 1, 2
 
@@ -190,12 +189,7 @@ def outside_problem(row: int, area: Area) -> Problem:
     -------
     Problem
     """
-    from gis._errors import InputError
+    from gis.io.reasons import Reason
 
-    err = InputError(
-        code=REASON_CODE, params={"county": area.label, "buffer_m": f"{area.buffer_m:g}"}
-    )
-    fix = f"{err.fix} ({NO_CLIP_FIX})"
-    if "code" in {f.name for f in fields(Problem)}:  # per-row codes, where Problem has them
-        return Problem(row, "geometry", err.reason, fix, code=REASON_CODE)  # type: ignore[call-arg]
-    return Problem(row, "geometry", err.reason, fix)
+    said = {"county": area.label, "buffer_m": f"{area.buffer_m:g}"}
+    return Problem.of(row, "geometry", Reason(REASON_CODE, said))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import Path
@@ -23,8 +23,9 @@ from gis.audit import event as audit_event
 from gis.catalogue import Layer
 from gis.coords import in_china
 from gis.crs import STORAGE_EPSG
-from gis.io import archive, arcs, clip, names, readers, river_lines, tables, validate
+from gis.io import archive, arcs, clip, names, preview, readers, river_lines, validate
 from gis.io.findings import FORMULA_LEAD, defuse_formulas, defuse_text
+from gis.io.reasons import Reason
 from gis.io.validate import Problem
 from gis.reports import strict
 from gis.store import GeoPackageStore, Store
@@ -126,8 +127,14 @@ class ImportReport:
             "clipped": self.clipped,
         }
 
-    def format(self) -> str:
+    def format(self, hints: Mapping[str, str] | None = None) -> str:
         """The report as text for a terminal: the counts, notes, then up to 50 rows of each.
+
+        Parameters
+        ----------
+        hints : mapping, optional
+            Code of a row's reason or a note -> the face's own way to act on it (the command
+            line's flags), said after it in brackets.
 
         Returns
         -------
@@ -147,18 +154,24 @@ class ImportReport:
                 f"  clipped to the county: {self.outside} rows wholly outside (not imported, "
                 f"listed below), {self.clipped} cut at the boundary (only the part inside kept)"
             )
-        lines += [f"  note: {n}" for n in self.notes]
+        hint = _hinter(hints or {})
+        lines += [f"  note: {n}{hint(getattr(n, 'code', None))}" for n in self.notes]
         if self.lost:
             lines.append(
                 f"  DAMAGED FILE: {self.lost}. Fix: re-export the layer; the rows above were kept"
             )
-        lines += [f"  repaired {p.text(self.row_word)}" for p in self.repaired[:50]]
-        lines += [f"  REJECTED {p.text(self.row_word)}" for p in self.rejected[:50]]
+        lines += [f"  repaired {p.text(self.row_word)}{hint(p.code)}" for p in self.repaired[:50]]
+        lines += [f"  REJECTED {p.text(self.row_word)}{hint(p.code)}" for p in self.rejected[:50]]
         if len(self.rejected) > 50:
             lines.append(f"  ... and {len(self.rejected) - 50} more rejected rows")
         if self.rejects_file:
             lines.append(f"  rejected rows with their reasons: {self.rejects_file}")
         return "\n".join(lines)
+
+
+def _hinter(hints: Mapping[str, str]) -> Callable[[str | None], str]:
+    """A function giving `` (hint)`` for a code with a hint, else ''."""
+    return lambda code: f" ({hints[code]})" if code is not None and code in hints else ""
 
 
 def import_file(  # noqa: PLR0913 -- the public call and the CLI flags take these one by one
@@ -195,7 +208,7 @@ def import_file(  # noqa: PLR0913 -- the public call and the CLI flags take thes
     encoding : str, optional
         Text encoding; detected when omitted (GBK shapefiles with no .cpg decode correctly).
     field_map : dict, optional
-        Source column → catalogue field.
+        Source column → catalogue field; a column mapped to ``""`` is not imported.
     defaults : dict, optional
         Field → value for fields the file lacks (e.g. ``{"management_level": "village"}``).
     mode : {"append", "replace"}
@@ -290,7 +303,7 @@ def import_file(  # noqa: PLR0913 -- the public call and the CLI flags take thes
     if report.rejected:
         report.rejects_file = str(_write_rejects(raw, report, rejects, store, src, layer))
     if dry_run:
-        report.notes.append("dry run: nothing was written")
+        report.notes.append(Reason("note.dry_run"))
     elif len(accepted) or mode == "replace":
         tables, modes = {layer: accepted}, {layer: mode}
         if audit is not None:
@@ -310,12 +323,7 @@ def import_file(  # noqa: PLR0913 -- the public call and the CLI flags take thes
 def _read(
     path: Path, display: str, source_layer: str | None, encoding: str | None
 ) -> readers.RawData:
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt"):
-        return tables.read_csv(path, encoding=encoding, display=display)
-    if suffix in (".xlsx", ".xlsm"):
-        return tables.read_xlsx(path, sheet=source_layer, display=display)
-    return readers.read_vector(path, source_layer=source_layer, encoding=encoding, display=display)
+    return preview.read_source(path, display, source_layer, encoding)
 
 
 _Rejected = dict[int, Problem]  # position in the file's rows -> the row's first problem
@@ -493,7 +501,7 @@ def _geometry_frame(  # noqa: PLR0913 -- the validation state, passed on
         rejected.setdefault(i, p)
     crs = opts.crs
     report.notes.append(
-        "lon/lat read as CGCS2000/WGS84 degrees" if not crs else f"lon/lat read in {crs}"
+        Reason("note.lonlat_in", {"crs": crs}) if crs else Reason("note.lonlat_default")
     )
     if crs:
         df = df.set_crs(crs, allow_override=True)
@@ -521,11 +529,11 @@ def _fit_geometries(
         try:
             fitted, note = validate.fit_geometry(geoms[i], target)
         except ValueError as exc:
-            rejected[i] = Problem(rows[i], "geometry", str(exc), _geom_fix(target, str(exc)))
+            rejected[i] = Problem.of(rows[i], "geometry", exc.args[0])  # a coded Reason
             geoms[i] = None
             continue
         if note:
-            report.repaired.append(Problem(rows[i], "geometry", note, action="repaired"))
+            report.repaired.append(Problem.of(rows[i], "geometry", note, action="repaired"))
         geoms[i] = fitted
     df = df.set_geometry(gpd.GeoSeries(geoms, index=df.index, crs=df.crs))
     return df.to_crs(STORAGE_EPSG)
@@ -548,12 +556,10 @@ def _check_locations(
             continue
         bad = validate.check_location(geoms[i], allow_outside=allow_outside)
         if bad:
-            rejected[i] = Problem(rows[i], "geometry", bad[0], bad[1])
-            swapped += "swapped" in bad[0]
+            rejected[i] = Problem.of(rows[i], "geometry", bad)
+            swapped += bad.code == "row.swapped"
     if swapped and swapped == len(df):
-        report.notes.append(
-            f"all {swapped} rows look like latitude/longitude swapped: re-run with --swap-xy"
-        )
+        report.notes.append(Reason("note.all_swapped", {"n": swapped}))
 
 
 def _require_fields(
@@ -592,27 +598,46 @@ def _check_field(
     then empty (``not_rivers``: rows that may leave the river-only fields empty).
     """
     values, errors, notes_at = validate.coerce_column(f, column)
-    report.repaired += [
-        Problem(rows[i], f.name, notes_at[i], action="repaired") for i in sorted(notes_at)
-    ]
-    fix = _field_fix(f)
+    report.repaired += [_problem(rows[i], f, notes_at[i], "repaired") for i in sorted(notes_at)]
     for i in sorted(errors):
         if i not in rejected:
-            rejected[i] = Problem(rows[i], f.name, errors[i], fix)
+            rejected[i] = _problem(rows[i], f, errors[i])
     if f.required and f.name != spec.key:
-        empty = f"fill in {f.zh} ({f.en})"
+        empty = Reason("row.required_empty", {"field_zh": f.zh, "field_en": f.en})
         exempt = (not_rivers or set()) if f.name in river_lines.RIVER_ONLY_FIELDS else set()
         for i in [i for i, val in enumerate(values) if val is None]:
             if i not in rejected and i not in exempt:
-                rejected[i] = Problem(rows[i], f.name, "required value is empty", empty)
+                rejected[i] = Problem.of(rows[i], f.name, empty)
     return values
+
+
+def _problem(row: int, f: catalogue.Field, why: str, action: str = "rejected") -> Problem:
+    """A field's problem: coded when the check said its code (every check of validate does
+    today); a reason without a code keeps the field's English fix."""
+    if isinstance(why, Reason):
+        return Problem.of(row, f.name, why, action)
+    return Problem(row, f.name, why, _field_fix(f) if action == "rejected" else None, action)
+
+
+def _field_fix(f: catalogue.Field) -> str:
+    """The English fix of a field's reason that has no code yet (coded ones carry theirs)."""
+    if f.codes:
+        return "use one of the codes listed"
+    return {
+        "int": "write a whole number",
+        "float": "write a number",
+        "bool": "write 是 or 否",
+        "date": dates.FIX,
+        "datetime": dates.DATETIME_FIX,
+    }.get(f.dtype, f"check the value of {f.zh}")
 
 
 def _assign_ids(spec: Layer, store: Store, report: ImportReport, n: int, mode: str) -> list[str]:
     """Ids for a file without an id column, numbered on from the layer's rows when appending."""
     prefix = {"chiefs": "C", "assignments": "A"}.get(spec.name, spec.name[:3].upper())
     start = len(store.read(spec.name)) if mode == "append" else 0
-    report.notes.append(f"no '{spec.key}' column: ids {prefix}{start + 1:05d}… were assigned")
+    first = f"{prefix}{start + 1:05d}"
+    report.notes.append(Reason("note.ids_assigned", {"key": spec.key, "first": first}))
     return [f"{prefix}{start + i + 1:05d}" for i in range(n)]
 
 
@@ -624,24 +649,13 @@ def _check_ids(
     seen: set[Any] = set()
     for i, k in enumerate(keys):
         if k is None:
-            rejected.setdefault(
-                i, Problem(rows[i], spec.key, "the id is empty", "give every row a unique id")
-            )
+            rejected.setdefault(i, Problem.of(rows[i], spec.key, Reason("row.id_empty")))
         elif k in seen:
-            rejected.setdefault(
-                i,
-                Problem(rows[i], spec.key, f"duplicate id '{k}' in the file", "make ids unique"),
-            )
+            why = Reason("row.id_duplicate", {"id": str(k)})
+            rejected.setdefault(i, Problem.of(rows[i], spec.key, why))
         elif k in existing:
-            rejected.setdefault(
-                i,
-                Problem(
-                    rows[i],
-                    spec.key,
-                    f"id '{k}' already exists in the store",
-                    "use --mode replace to replace the layer, or give new ids",
-                ),
-            )
+            why = Reason("row.id_exists", {"id": str(k)})
+            rejected.setdefault(i, Problem.of(rows[i], spec.key, why))
         seen.add(k)
 
 
@@ -658,10 +672,9 @@ def _keep_extra_columns(
     for c in extra:
         out_cols[c] = df[c].tolist()
     if extra:
-        report.notes.append(
-            f"kept {len(extra)} columns the catalogue does not define: "
-            f"{', '.join(map(str, extra[:10]))}" + (" …" if len(extra) > 10 else "")
-        )
+        kept = {"n": len(extra), "columns": [str(c) for c in extra[:10]]}
+        kept["more"] = " …" if len(extra) > 10 else ""
+        report.notes.append(Reason("note.extra_columns", kept))
 
 
 def _accepted(
@@ -797,44 +810,12 @@ def _level_code_problems(
         return {}
     out: dict[int, Problem] = {}
     for i, (lv, code) in enumerate(zip(out_cols["level"], out_cols["admin_code"], strict=True)):
-        reason = admin_codes.shape_problem(lv, code) if isinstance(lv, str) else None
-        if reason:
-            out[i] = Problem(
-                rows[i],
-                "level",
-                reason,
-                "correct the level (级别) or the unit (乡镇/村, 行政区划代码): "
-                + admin_codes.SHAPES_FIX,
-            )
+        got = admin_codes.level_of_code(code) if isinstance(code, str) else None
+        if isinstance(lv, str) and admin_codes.shape_problem(lv, code):
+            said = {"level": lv, "code": code, "digits": len(str(code)), "got": got}
+            why = Reason("row.level_code_shape_is" if got else "row.level_code_shape", said)
+            out[i] = Problem.of(rows[i], "level", why)
     return out
-
-
-def _geom_fix(target: str, reason: str) -> str:
-    """The fix of a refused geometry, naming the QGIS tool that really fixes it."""
-    if reason.startswith("invalid geometry"):
-        tool = "Vector › Geometry Tools › Fix Geometries (矢量 › 几何工具 › 修复几何图形)"
-        return f"fix the geometry in GIS software (QGIS: {tool}); this layer needs {target}"
-    if reason.startswith("a multi-point") or "does not join" in reason:
-        tool = "Vector › Geometry Tools › Multipart to Singleparts (多部件转单部件)"
-        return f"split it into one feature per part (QGIS: {tool}); this layer needs {target}"
-    if reason.startswith("geometry is"):
-        return f"this layer needs {target}: check the file (or the layer in it) is the right one"
-    return (
-        "draw or correct the feature in GIS software, or delete the row; re-export the file "
-        f"if it was cut off; this layer needs {target}"
-    )
-
-
-def _field_fix(f: catalogue.Field) -> str:
-    if f.codes:
-        return "use one of the codes listed"
-    return {
-        "int": "write a whole number",
-        "float": "write a number",
-        "bool": "write 是 or 否",
-        "date": dates.FIX,
-        "datetime": dates.DATETIME_FIX,
-    }.get(f.dtype, f"check the value of {f.zh}")
 
 
 def _write_rejects(  # noqa: PLR0913 -- where the file goes depends on each

@@ -15,6 +15,7 @@ import pandas as pd
 
 from gis.admin_codes import above, describe, level_of_code
 from gis.catalogue import CODE_DECIDES, Layer
+from gis.io.reasons import Reason
 from gis.io.validate import Problem
 from gis.store import Store
 
@@ -54,12 +55,10 @@ def _code(v: object) -> str | None:
 
 def _ambiguous(
     what: str, name: str, cands: list[str], label: dict[str, str], code_zh: str
-) -> tuple[str, str]:
-    shown = ", ".join(f"{c} ({label[c]})" if c in label else c for c in cands)
-    return (
-        f"'{name}' names {len(cands)} {what}s: {shown}; the row was not given to any of them",
-        f"write the {what}'s code ({code_zh}) in this row instead of its name",
-    )
+) -> Reason:
+    shown = [f"{c} ({label[c]})" if c in label else c for c in cands]
+    said = {"what": what, "name": name, "count": len(cands), "candidates": shown}
+    return Reason("row.name_ambiguous", {**said, "code_zh": code_zh})
 
 
 def resolve(
@@ -90,7 +89,7 @@ def resolve(
     cols = set(df.columns)
     if "admin_code" in fields and {"township_name", "village_name"} & cols:
         _units(df, store, rows, problems)
-        notes.append("admin_code looked up from 乡镇/村 names in the store")
+        notes.append(Reason("note.admin_lookup"))
     if spec.name == "assignments" and "chief_id" in fields and "name" in cols:
         df = df.rename(columns={"name": "chief_name"})  # 姓名 in an assignments sheet
         cols = set(df.columns)
@@ -102,7 +101,7 @@ def resolve(
         if field in fields and column in cols and spec.name != layer:
             things = store.read(layer)
             _by_name(df, field, column, things, what, zh, rows, problems)
-            notes.append(f"{field} looked up from {header} in the store")
+            notes.append(Reason("note.code_lookup", {"field": field, "header": header}))
     return df, problems, notes
 
 
@@ -138,35 +137,20 @@ def _by_name(
             cands = [c for c in cands if unit_of.get(c) == _code(unit_v)] or cands
         if code is not None:
             if name and cands and code not in index.get(name, []):
-                problems.setdefault(
-                    i,
-                    Problem(
-                        rows[i],
-                        field,
-                        f"the {what} code {code} and the name '{name}' disagree: "
-                        f"'{name}' is {', '.join(index[name])}",
-                        f"correct the code or the name ({code_zh})",
-                    ),
-                )
+                said = {"what": what, "code": code, "name": name, "codes": index[name]}
+                why = Reason("row.name_code_disagrees", {**said, "code_zh": code_zh})
+                problems.setdefault(i, Problem.of(rows[i], field, why))
             out.append(code)
             continue
         if name is None:
             out.append(None)
         elif not cands:
-            problems.setdefault(
-                i,
-                Problem(
-                    rows[i],
-                    field,
-                    f"no {what} named '{name}' in the store",
-                    f"check the spelling, write the code ({code_zh}), or import the {what}s first",
-                ),
-            )
+            why = Reason("row.name_not_found", {"what": what, "name": name, "code_zh": code_zh})
+            problems.setdefault(i, Problem.of(rows[i], field, why))
             out.append(None)
         elif len(cands) > 1:
-            problems.setdefault(
-                i, Problem(rows[i], field, *_ambiguous(what, name, cands, label, code_zh))
-            )
+            why = _ambiguous(what, name, cands, label, code_zh)
+            problems.setdefault(i, Problem.of(rows[i], field, why))
             out.append(None)
         else:
             out.append(cands[0])
@@ -196,18 +180,17 @@ def _units(df: pd.DataFrame, store: Store, rows: list[int], problems: dict[int, 
         t, v, code = _text(t_v), _text(v_v), _code(code_v)
         found, problem = _unit(t, v, towns, villages, parent, label)
         if code is not None:  # the row's own code decides, unless its names name another unit
+            said = {"code": code, "names": f"{t or ''} {v or ''}", "found": found}
             problem = (
                 None
                 if found in (None, code)
-                else (
-                    f"the admin code {code} and the names ({t or ''} {v or ''}) disagree: "
-                    f"they name {found} ({name_of.get(found)})",
-                    "correct the 行政区划代码 or the 乡镇/村 names",
+                else Reason(
+                    "row.unit_code_disagrees", {**said, "found_name": str(name_of.get(found))}
                 )
             )
             found = code
         if problem:
-            problems.setdefault(i, Problem(rows[i], "admin_code", *problem))
+            problems.setdefault(i, Problem.of(rows[i], "admin_code", problem))
             found = None
         out.append(found)
     df["admin_code"] = out
@@ -220,34 +203,26 @@ def _unit(
     villages: Index,
     parent: dict[str, str],
     label: dict[str, str],
-) -> tuple[str | None, tuple[str, str] | None]:
-    """(code, None) or (None, (reason, fix)) for one row's 乡镇 and 村; (None, None) if neither."""
+) -> tuple[str | None, Reason | None]:
+    """(code, None) or (None, reason) for one row's 乡镇 and 村; (None, None) if neither."""
     if t is None and v is None:
         return None, None
     t_cands = towns.get(t, []) if t else []
     if t and not t_cands:
-        return None, (
-            f"no township named '{t}' in the store",
-            "check the spelling, write the 行政区划代码, or import the townships first",
-        )
+        return None, Reason("row.no_township", {"name": t})
     if v is None:
         if len(t_cands) > 1:
             return None, _ambiguous("township", t or "", t_cands, {}, "行政区划代码")
         return t_cands[0], None
     v_cands = villages.get(v, [])
     if not v_cands:
-        return None, (
-            f"no village named '{v}' in the store",
-            "check the spelling, write the 行政区划代码, or import the villages first",
-        )
+        return None, Reason("row.no_village", {"name": v})
     if t is not None:
         inside = [c for c in v_cands if parent.get(c) in t_cands]
         if not inside:
-            where = ", ".join(f"{c} in {label[c]}" for c in v_cands)
-            return None, (
-                f"the village '{v}' is not in the township '{t}' (the store has {where})",
-                "correct the 乡镇 or the 村 name, or write the village's 行政区划代码",
-            )
+            where = [f"{c} in {label[c]}" for c in v_cands]
+            said = {"village": v, "township": t, "where": where}
+            return None, Reason("row.village_elsewhere", said)
         v_cands = inside
     if len(v_cands) > 1:
         return None, _ambiguous("village", v, v_cands, label, "行政区划代码")

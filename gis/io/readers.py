@@ -24,6 +24,7 @@ from shapely.geometry import shape
 from gis._errors import InputError, RiverChiefError
 from gis.io import encoding as enc_mod
 from gis.io import limits
+from gis.io.reasons import Reason
 
 VECTOR_SUFFIXES = {".gpkg", ".shp", ".geojson", ".json", ".kml", ".gpx"}
 TABLE_SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm"}
@@ -144,9 +145,9 @@ def read_vector(
             )
     if path.suffix.lower() == ".shp" and encoding is None:
         encoding, how = enc_mod.dbf_encoding(path)
-        notes.append(f"encoding: {encoding or 'as declared'} ({how})")
+        notes.append(Reason("note.encoding", {"encoding": encoding or "as declared", "what": how}))
         if not (path.with_suffix(".prj").exists() or path.with_suffix(".PRJ").exists()):
-            notes.append("no .prj file: the CRS is unknown")
+            notes.append(Reason("note.no_prj"))
     if path.suffix.lower() in (".geojson", ".json"):
         _check_json_keys(path, name, lim)
     try:
@@ -162,12 +163,10 @@ def read_vector(
             gdf = pyogrio.read_dataframe(path, layer=layer, **kwargs)
         raw = RawData(gdf, list(range(1, len(gdf) + 1)), "feature", gdf.crs, notes)
     except Exception as exc:
-        hint = (
-            "; text that is not UTF-8 may need --encoding GBK"
-            if isinstance(exc, UnicodeDecodeError)
-            else ""
+        code = (
+            "note.salvaging_encoding" if isinstance(exc, UnicodeDecodeError) else "note.salvaging"
         )
-        notes.append(f"bulk reader failed ({_short(exc)}); salvaging record by record{hint}")
+        notes.append(Reason(code, {"detail": _short(exc)}))
         raw = _salvage(path, layer, encoding, name, notes, lim)
     if path.suffix.lower() == ".shp":
         raw.lost = _dbf_shortfall(path, len(raw.frame)) or raw.lost
@@ -239,16 +238,13 @@ def _dbf_shortfall(shp: Path, n_read: int) -> str | None:
     with open(dbf, "rb") as f:
         head = f.read(12)
     if len(head) < 12:
-        return f"the .dbf is cut off in its header; {n_read} records were read"
+        return Reason("lost.dbf_header", {"read": n_read})
     promised, header_len, record_len = struct.unpack("<IHH", head[4:12])
     whole = (dbf.stat().st_size - header_len) // record_len if record_len else 0
     if n_read >= promised and whole >= promised:
         return None
-    return (
-        f"the .dbf header promises {promised} records, the file holds {max(whole, 0)} complete "
-        "ones "
-        f"and {n_read} were read: {promised - n_read} records are missing"
-    )
+    counts = {"promised": promised, "whole": max(whole, 0), "read": n_read}
+    return Reason("lost.dbf_short", {**counts, "missing": promised - n_read})
 
 
 def _pick_layer(path: Path, layers: list[str], wanted: str | None, name: str) -> str:
@@ -287,7 +283,7 @@ def _salvage(
                 except StopIteration:
                     break
                 except Exception as exc:  # the reader cannot go on past a broken record
-                    lost = f"features from {i} on could not be read ({_short(exc)})"
+                    lost = Reason("lost.features_from", {"feature": i, "detail": _short(exc)})
                     break
                 if i > lim["max_rows"] or len(feat["properties"]) > lim["max_columns"]:
                     raise limits.refuse(
@@ -303,7 +299,8 @@ def _salvage(
                     props["geometry"] = shape(feat["geometry"]) if feat["geometry"] else None
                 except Exception as exc:
                     props["geometry"] = None
-                    notes.append(f"feature {i}: geometry unreadable ({_short(exc)})")
+                    why = {"feature": i, "detail": _short(exc)}
+                    notes.append(Reason("note.geometry_unreadable", why))
                 records.append(props)
                 rows.append(i)
     except RiverChiefError:
@@ -312,7 +309,9 @@ def _salvage(
         raise InputError(code="file.damaged", file=name, params={"detail": _short(exc)}) from exc
     if not records:
         raise InputError(
-            code="file.damaged", file=name, params={"detail": lost or "no record could be read"}
+            code="file.damaged",
+            file=name,
+            params={"detail": str(lost or "no record could be read")},
         )
     gdf = gpd.GeoDataFrame(records, geometry="geometry", crs=crs)
     return RawData(gdf, rows, "feature", gdf.crs, notes, lost)

@@ -14,6 +14,7 @@ from gis._errors import InputError, RiverChiefError
 from gis.io import limits, xlsx
 from gis.io.encoding import SAMPLE_BYTES, detect_bytes
 from gis.io.readers import RawData, clean_errors
+from gis.io.reasons import Reason
 
 _SPLIT = "split the table into several files"
 
@@ -47,7 +48,7 @@ def parse_angle(value: object) -> float:
     (105.3, 30.51, -105.208333)
     """
     if value is None or (isinstance(value, float) and pd.isna(value)):
-        raise ValueError("empty")
+        raise ValueError(Reason("angle.empty"))
     if isinstance(value, int | float):
         return float(value)
     text = str(value).strip().replace("，", ".").replace(",", ".")
@@ -57,11 +58,11 @@ def parse_angle(value: object) -> float:
         pass
     m = _DMS.match(text)
     if not m:
-        raise ValueError(f"'{value}' is neither decimal degrees nor degrees-minutes-seconds")
+        raise ValueError(Reason("angle.not_angle", {"value": str(value)}))
     d, mnt, sec, hemi = m.groups()
     deg = abs(float(d)) + float(mnt or 0) / 60 + float(sec or 0) / 3600
     if (mnt and float(mnt) >= 60) or (sec and float(sec) >= 60):
-        raise ValueError(f"'{value}': minutes and seconds must be below 60")
+        raise ValueError(Reason("angle.minutes", {"value": str(value)}))
     neg = d.startswith("-") or hemi in ("S", "W", "南", "西")
     return -deg if neg else deg
 
@@ -127,7 +128,9 @@ def read_csv(path: Path, *, encoding: str | None = None, display: str | None = N
     if not head.strip() or not head.lstrip(b"\xef\xbb\xbf\xff\xfe").strip(b"\x00\r\n\t "):
         raise InputError(code="table.empty", file=name)
     enc = encoding or detect_bytes(head, file=name)
-    notes = [f"encoding: {enc}" + ("" if encoding else " (detected)")]
+    notes: list[str] = [
+        Reason("note.encoding_given" if encoding else "note.encoding_detected", {"encoding": enc})
+    ]
     pyenc = "utf-8-sig" if enc.lower().replace("_", "-") in ("utf-8", "utf8") else enc
     n_cols = _header_width(path, pyenc, name)
     if n_cols > lim["max_columns"]:
@@ -264,10 +267,10 @@ def read_xlsx(path: Path, *, sheet: str | None = None, display: str | None = Non
         matrix.append(row)
     df = pd.DataFrame(matrix, columns=header, dtype=object)
     del matrix
-    notes = [f"sheet '{title}', header on row {h}"]
+    notes: list[str] = [Reason("note.sheet_header", {"sheet": title, "row": h})]
     blank = (body[-1] - h - len(body)) if body else 0
     if blank:
-        notes.append(f"{blank} blank rows skipped")
+        notes.append(Reason("note.blank_rows", {"n": blank}))
     return _drop_blank(df, body, notes)
 
 
@@ -275,7 +278,7 @@ def _drop_blank(df: pd.DataFrame, rows: list[int], notes: list[str]) -> RawData:
     blank = df.isna().all(axis=1).to_numpy()
     if not blank.any():
         return RawData(df, rows, "row", None, notes)  # no copy of a large table for nothing
-    notes.append(f"{int(blank.sum())} blank rows skipped")
+    notes.append(Reason("note.blank_rows", {"n": int(blank.sum())}))
     keep = ~blank
     return RawData(
         df[keep].reset_index(drop=True),

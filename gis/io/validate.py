@@ -6,6 +6,7 @@ or rejected with its row number, field, reason and fix.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
@@ -26,18 +27,46 @@ from gis.coords import CHINA_BOUNDS, in_china
 from gis.crs import STORAGE_EPSG, zone_prefixed_epsg
 from gis.io import limits
 from gis.io.readers import RawData
+from gis.io.reasons import Reason
 from gis.io.tables import parse_angle
 
 
 @dataclass
 class Problem:
-    """One thing found about one row (or the whole file when row is None)."""
+    """One thing found about one row (or the whole file when row is None).
+
+    ``reason`` and ``fix`` are English; ``code`` and ``params`` (a row of
+    ``gis/rules/messages.csv``) give them in any language: :meth:`message`.
+    """
 
     row: int | None
     field: str | None
     reason: str
     fix: str | None = None
     action: str = "rejected"  # or "repaired"
+    code: str | None = None
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls, row: int | None, column: str | None, reason: Reason, action: str = "rejected"
+    ) -> Problem:
+        """The problem of a coded :class:`gis.io.reasons.Reason` (its English text and fix).
+
+        Examples
+        --------
+        >>> p = Problem.of(4, "source_code", Reason("row.id_duplicate", {"id": "N1"}))
+        >>> p.reason, p.fix, p.code
+        ("duplicate id 'N1' in the file", 'make ids unique', 'row.id_duplicate')
+        """
+        # the params are shared with the reason: neither is changed once made
+        return cls(row, column, str(reason), reason.fix, action, reason.code, reason.params)
+
+    def message(self, lang: str = "zh") -> tuple[str, str | None]:
+        """(reason, fix or None) in ``lang``; an uncoded problem's English as it is."""
+        if self.code is None:
+            return self.reason, self.fix
+        return Reason(self.code, self.params).message(lang)
 
     def text(self, row_word: str = "row") -> str:
         """The problem as one line: ``row 3, field 'geometry': reason. Fix: fix``.
@@ -95,7 +124,8 @@ def map_columns(
     layer : catalogue.Layer
         The target layer.
     field_map : dict
-        Source column → catalogue field, from the user.
+        Source column → catalogue field, from the user; a column mapped to ``""`` is not
+        imported.
 
     Returns
     -------
@@ -106,15 +136,20 @@ def map_columns(
     Raises
     ------
     InputError
-        ``field_map`` names a column the file does not have.
+        ``field_map`` names a column the file does not have, or maps two columns to one field.
     """
-    notes, rename = [], {}
+    notes: list[str] = []
+    rename: dict[Any, str] = {}
+    drop: list[Any] = []
     lower_fields = {f.lower(): f for f in layer.field_names}
     labels = catalogue.header_labels(layer)
     for col in df.columns:
         key = str(col).strip()
         if key in field_map:
-            rename[col] = field_map[key]
+            if field_map[key]:
+                rename[col] = field_map[key]
+            else:  # mapped to nothing: the column is not imported
+                drop.append(col)
         elif key in layer.field_names:
             continue
         elif key.lower() in lower_fields:
@@ -136,8 +171,19 @@ def map_columns(
             code="import.field_map_unknown",
             params={"unknown": unknown, "columns": [str(c) for c in df.columns][:30]},
         )
+    given = [t for t in field_map.values() if t]
+    twice = sorted({t for t in given if given.count(t) > 1})
+    if twice:
+        columns = [k for k, t in field_map.items() if t in twice]
+        raise InputError(
+            code="import.field_map_twice", params={"fields": twice, "columns": columns}
+        )
     if rename:
-        notes.append("columns mapped: " + ", ".join(f"{k}→{v}" for k, v in rename.items()))
+        pairs = [f"{k}→{v}" for k, v in rename.items()]
+        notes.append(Reason("note.columns_mapped", {"pairs": pairs}))
+    if drop:
+        notes.append(Reason("note.columns_dropped", {"columns": [str(c) for c in drop]}))
+        df = df.drop(columns=drop)
     df = df.rename(columns=rename)
     return _safe_names(df, layer, notes)
 
@@ -187,10 +233,8 @@ def _safe_names(
         return df, notes
     out = df.copy(deep=False)
     cols = list(df.columns)
-    notes.append(
-        "columns renamed because the GeoPackage reserves the name or already has it in other "
-        "letter case: " + ", ".join(f"{cols[i]}→{n}" for i, n in renamed.items())
-    )
+    pairs = [f"{cols[i]}→{n}" for i, n in renamed.items()]
+    notes.append(Reason("note.columns_renamed", {"pairs": pairs}))
     out.columns = [renamed.get(i, c) for i, c in enumerate(cols)]
     if active is not None:
         out = gpd.GeoDataFrame(out, geometry=active, crs=df.crs)
@@ -248,8 +292,9 @@ def coerce(field: catalogue.Field, value: Any) -> tuple[Any, str | None]:
 
 def _coerce_number(field: catalogue.Field, value: Any) -> tuple[int | float, str | None]:
     """A number (whole for ``int`` fields), reading OCR look-alike letters as digits."""
+    whole = field.dtype == "int"
     if isinstance(value, bool):
-        raise ValueError(f"'{value}' is not a number")
+        raise ValueError(_why("not_number", whole, value))
     if isinstance(value, int | float | np.integer | np.floating):
         num, note = float(value), None
     else:
@@ -259,16 +304,22 @@ def _coerce_number(field: catalogue.Field, value: Any) -> tuple[int | float, str
         except ValueError:
             fixed = text.translate(_OCR)
             try:
-                num, note = float(fixed), f"read '{text}' as {fixed} (OCR look-alike letters)"
+                num = float(fixed)
+                note = Reason("row.ocr_repaired", {"text": text, "fixed": fixed})
             except ValueError:
-                raise ValueError(f"'{value}' is not a number") from None
+                raise ValueError(_why("not_number", whole, value)) from None
     if not math.isfinite(num):
-        raise ValueError(f"'{value}' is not a finite number")
-    if field.dtype == "int":
+        raise ValueError(_why("not_finite", whole, value))
+    if whole:
         if num != int(num):
-            raise ValueError(f"'{value}' is not a whole number")
+            raise ValueError(Reason("row.not_whole", {"value": str(value)}))
         return int(num), note
     return num, note
+
+
+def _why(what: str, whole: bool, value: Any) -> Reason:
+    """The reason a number was refused; its fix asks for a whole number in an ``int`` field."""
+    return Reason(f"row.{what}_int" if whole else f"row.{what}", {"value": str(value)})
 
 
 def _coerce_bool(value: Any) -> bool:
@@ -280,7 +331,7 @@ def _coerce_bool(value: Any) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"'{value}' is not yes/no (use 是/否, 1/0 or true/false)")
+    raise ValueError(Reason("row.not_yes_no", {"value": str(value)}))
 
 
 def _coerce_date(field: catalogue.Field, value: Any) -> str:
@@ -290,8 +341,8 @@ def _coerce_date(field: catalogue.Field, value: Any) -> str:
         if field.dtype == "date":
             return dates.parse_date(value).isoformat()
         return str(dates.parse_datetime(value).isoformat())
-    except InputError as exc:
-        raise ValueError(exc.reason) from None
+    except InputError as exc:  # the date's own code: its fix is the date's
+        raise ValueError(Reason(exc.code, {"value": str(value)})) from None
 
 
 def _coerce_text(field: catalogue.Field, value: Any) -> str:
@@ -315,8 +366,8 @@ def _coerce_text(field: catalogue.Field, value: Any) -> str:
             return code
     if text in catalogue.LEVEL_WORDS and catalogue.LEVEL_WORDS[text] in field.codes:
         return catalogue.LEVEL_WORDS[text]
-    allowed = ", ".join(f"{c} ({zh})" for c, (zh, _) in field.codes.items())
-    raise ValueError(f"'{value}' is not in the code list: {allowed}")
+    allowed = [f"{c} ({zh})" for c, (zh, _) in field.codes.items()]
+    raise ValueError(Reason("row.not_code", {"value": str(value), "codes": allowed}))
 
 
 # text that float() reads exactly as numpy's object->float64 cast does (both call float())
@@ -366,7 +417,8 @@ def coerce_column(
 ) -> tuple[list[Any], dict[int, str], dict[int, str]]:
     """:func:`coerce` over a whole column, with the same outcome for every value.
 
-    Returns ``(values, {position: reason rejected}, {position: repair note})``. Plain decimal
+    Returns ``(values, {position: reason rejected}, {position: repair note})``; the reasons
+    and notes are :class:`gis.io.reasons.Reason` text with its code. Plain decimal
     text in number columns is converted in one numpy pass; every other value is coerced once
     per distinct value (code lists, yes/no and dates repeat), so a column costs about one
     dictionary look-up per row instead of a full :func:`coerce` call.
@@ -445,10 +497,16 @@ def _coerce_memo(
         try:
             hit = (*coerce(field, v), None)
         except ValueError as exc:
-            hit = (None, None, str(exc))
+            hit = (None, None, _reason_of(exc))
         if key is not None:
             memo[key] = hit
     return hit
+
+
+def _reason_of(exc: ValueError) -> str:
+    """The coded reason a check raised, else the exception's text."""
+    first = exc.args[0] if exc.args else None
+    return first if isinstance(first, Reason) else str(exc)
 
 
 def resolve_crs(raw: RawData, crs: str | None, file: str) -> tuple[pyproj.CRS, list[str]]:
@@ -474,23 +532,24 @@ def resolve_crs(raw: RawData, crs: str | None, file: str) -> tuple[pyproj.CRS, l
         ``crs`` is not a CRS, or the file declares none and none was given (the fix
         guesses one from the coordinates).
     """
-    notes = []
+    notes: list[str] = []
     if crs:
         try:
             given = pyproj.CRS.from_user_input(crs)
         except pyproj.exceptions.CRSError as exc:
             raise CRSError(code="input.crs_unknown", file=file, params={"crs": crs}) from exc
         if raw.crs is not None and not pyproj.CRS(raw.crs).equals(given):
-            notes.append(f"--crs {crs} overrides the file's own CRS ({pyproj.CRS(raw.crs).name})")
+            name = pyproj.CRS(raw.crs).name
+            notes.append(Reason("note.crs_override", {"crs": crs, "name": name}))
         return given, notes
     if raw.crs is None:
         raise CRSError(code="input.crs_missing", file=file, params={"guess": _crs_guess(raw.frame)})
     found = pyproj.CRS(raw.crs)
     datum = found.datum.name if found.datum else ""
     if "unknown" in datum.lower() or "unknown" in found.name.lower():
+        ellipsoid = found.ellipsoid.name if found.ellipsoid else "unknown"
         notes.append(
-            f"the file's datum is not named ('{datum or found.name}'); its ellipsoid is "
-            f"{found.ellipsoid.name if found.ellipsoid else 'unknown'}; read as given"
+            Reason("note.datum_unnamed", {"datum": datum or found.name, "ellipsoid": ellipsoid})
         )
     return found, notes
 
@@ -544,14 +603,7 @@ def points_from_table(
             lon, lat = parse_angle(lon_v), parse_angle(lat_v)
         except ValueError as exc:
             which = "lon" if _bad(lon_v) else "lat"
-            problems.append(
-                Problem(
-                    rows[i],
-                    which,
-                    f"coordinate {exc}",
-                    "write decimal degrees like 105.2345 or DMS like 105°12′30″",
-                )
-            )
+            problems.append(Problem.of(rows[i], which, _coordinate(exc)))
             geoms.append(None)
             continue
         x, y = (lat, lon) if swap_xy else (lon, lat)
@@ -559,7 +611,9 @@ def points_from_table(
         # it is no angle
         bad = _out_of_range(x, y) if not (abs(x) <= 180 and abs(y) <= 180) else None
         if bad:
-            problems.append(Problem(rows[i], "lat" if "latitude" in bad[0] else "lon", *bad))
+            kind, params = bad
+            at = "lat" if kind == "lat" else "lon"
+            problems.append(Problem.of(rows[i], at, Reason(f"row.coord_{kind}", params)))
             geoms.append(None)
             continue
         geoms.append(Point(x, y))
@@ -568,25 +622,25 @@ def points_from_table(
     ), problems
 
 
-def _out_of_range(lon: float, lat: float) -> tuple[str, str] | None:
-    """(reason, fix) when degrees are not finite or not on the globe, else None."""
+def _out_of_range(lon: float, lat: float) -> tuple[str, dict[str, Any]] | None:
+    """(what, params) when degrees are not finite ('not_finite') or not on the globe
+    ('lon', 'lat'), else None."""
+    params = {"lon": lon, "lat": lat}
     if not (math.isfinite(lon) and math.isfinite(lat)):
-        return (
-            f"coordinate ({lon}, {lat}) is not a finite number",
-            "write decimal degrees like 105.2345; empty cells, NaN and infinity are not "
-            "coordinates",
-        )
+        return "not_finite", params
     if not -180 <= lon <= 180:
-        return (
-            f"longitude {lon:g} is outside -180..180",
-            "write longitude in degrees east (China is 73-135)",
-        )
+        return "lon", params
     if not -90 <= lat <= 90:
-        return (
-            f"latitude {lat:g} is outside -90..90",
-            "write latitude in degrees north (China is 3-54)",
-        )
+        return "lat", params
     return None
+
+
+def _coordinate(exc: ValueError) -> Reason:
+    """The reason of a cell :func:`gis.io.tables.parse_angle` could not read."""
+    why = exc.args[0] if exc.args else None
+    if isinstance(why, Reason):  # angle.empty, angle.not_angle, angle.minutes
+        return Reason("row.coord_" + why.code.split(".", 1)[1], why.params)
+    return Reason("row.coord_not_angle", {"value": str(why)})
 
 
 def _bad(v: Any) -> bool:
@@ -597,7 +651,7 @@ def _bad(v: Any) -> bool:
         return True
 
 
-def fit_geometry(geom: shapely.Geometry, target: str) -> tuple[shapely.Geometry, str | None]:
+def fit_geometry(geom: shapely.Geometry, target: str) -> tuple[shapely.Geometry, Reason | None]:
     """(geometry in the layer's type, repair note or None); raises ValueError.
 
     Parameters
@@ -628,14 +682,12 @@ def fit_geometry(geom: shapely.Geometry, target: str) -> tuple[shapely.Geometry,
     ('MultiPolygon', 2, 0.5, 'invalid geometry repaired (Self-intersection[0.5 0.5])')
     """
     if geom is None or geom.is_empty:
-        raise ValueError("the feature has no geometry (empty, or cut off in a truncated file)")
+        raise ValueError(Reason("row.no_geometry", {"target": target}))
     if not np.isfinite(shapely.get_coordinates(geom)).all():
-        raise ValueError(
-            "the geometry has coordinates that are not finite numbers (NaN or infinity)"
-        )
+        raise ValueError(Reason("row.geometry_not_finite", {"target": target}))
     family = _FAMILY.get(geom.geom_type)
     want = _FAMILY[target]
-    note = None
+    note: Reason | None = None
     if not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
         fixed = (
@@ -645,22 +697,23 @@ def fit_geometry(geom: shapely.Geometry, target: str) -> tuple[shapely.Geometry,
         )
         fixed = _only(fixed, want)
         if fixed is None or fixed.is_empty:
-            raise ValueError(f"invalid geometry ({reason}) that cannot be repaired")
-        geom, family, note = fixed, want, f"invalid geometry repaired ({reason})"
+            raise ValueError(
+                Reason("row.geometry_unrepairable", {"detail": reason, "target": target})
+            )
+        geom, family = fixed, want
+        note = Reason("row.geometry_repaired", {"detail": reason})
     if family != want:
-        raise ValueError(f"geometry is {geom.geom_type}; layer needs {target}")
+        raise ValueError(Reason("row.geometry_kind", {"found": geom.geom_type, "target": target}))
     if target == "LineString" and geom.geom_type == "MultiLineString":
         merged = shapely.line_merge(geom)
         if merged.geom_type != "LineString":
-            raise ValueError(
-                f"a multi-part line ({len(geom.geoms)} parts) that does not join into one line"
-            )
+            parts = {"parts": len(geom.geoms), "target": target}
+            raise ValueError(Reason("row.multiline_disjoint", parts))
         geom = merged
     if target == "Point" and geom.geom_type == "MultiPoint":
         if len(geom.geoms) != 1:
-            raise ValueError(
-                f"a multi-point with {len(geom.geoms)} points; the layer needs one point per row"
-            )
+            points = {"points": len(geom.geoms), "target": target}
+            raise ValueError(Reason("row.multipoint", points))
         geom = geom.geoms[0]
     if target == "MultiPolygon" and isinstance(geom, Polygon):
         geom = MultiPolygon([geom])
@@ -676,10 +729,9 @@ def _only(geom: shapely.Geometry, family: str) -> shapely.Geometry | None:
     return parts[0] if len(parts) == 1 else shapely.union_all(parts)
 
 
-def check_location(
-    geom: shapely.Geometry, *, allow_outside: bool = False
-) -> tuple[str, str] | None:
-    """(reason, fix) when a geometry in EPSG:4490 is not on the globe, or not in China, else None.
+def check_location(geom: shapely.Geometry, *, allow_outside: bool = False) -> Reason | None:
+    """Why a geometry in EPSG:4490 is not on the globe, or not in China (its ``fix`` says
+    what to do), else None.
 
     ``allow_outside`` accepts places abroad, never coordinates beyond ±180° / ±90°.
 
@@ -692,41 +744,36 @@ def check_location(
 
     Returns
     -------
-    (str, str) or None
-        The reason and the fix, or None when the place is plausible.
+    Reason or None
+        The reason (English text with its code and fix), or None when the place is plausible.
 
     Examples
     --------
     >>> from shapely.geometry import Point
     >>> check_location(Point(105.3, 30.3)) is None
     True
-    >>> check_location(Point(30.3, 105.3))[0]
+    >>> check_location(Point(30.3, 105.3))
     'longitude and latitude look swapped (30.3000, 105.3000)'
-    >>> check_location(Point(2.35, 48.85))[0]
+    >>> check_location(Point(2.35, 48.85))
     'outside China (2.3500, 48.8500; China is lon 73.4–135.2, lat 3.5–53.6)'
     >>> check_location(Point(2.35, 48.85), allow_outside=True) is None
     True
     """
     x0, y0, x1, y1 = geom.bounds
     if not all(map(math.isfinite, (x0, y0, x1, y1))):
-        return "coordinates are not finite after reprojection", "check the CRS of the file"
+        return Reason("row.not_finite_after_crs")
     if in_china(x0, y0) and in_china(x1, y1):
         return None
     bad = _out_of_range(x0, y0) or _out_of_range(x1, y1)
     if (bad or not allow_outside) and in_china(y0, x0) and in_china(y1, x1):
-        return (
-            f"longitude and latitude look swapped ({x0:.4f}, {y0:.4f})",
-            "swap them in the source, or re-run with --swap-xy",
-        )
+        return Reason("row.swapped", {"x": x0, "y": y0})
     if bad:
-        return bad[0], "check the CRS of the file (--crs) and the coordinates in the source"
+        return Reason(f"row.off_globe_{bad[0]}", bad[1])
     if allow_outside:
         return None
     lo = CHINA_BOUNDS
-    return (
-        f"outside China ({x0:.4f}, {y0:.4f}; China is lon {lo[0]}–{lo[2]}, lat {lo[1]}–{lo[3]})",
-        "check the CRS (--crs); for reference data from abroad use --allow-outside-china",
-    )
+    where = {"x": x0, "y": y0, "lon0": lo[0], "lon1": lo[2], "lat0": lo[1], "lat1": lo[3]}
+    return Reason("row.outside_china", where)
 
 
 def reject_long_text(raw: RawData) -> list[Problem]:
@@ -781,12 +828,10 @@ def reject_long_text(raw: RawData) -> list[Problem]:
     if not hits:
         return []
     problems = [
-        Problem(
+        Problem.of(
             raw.rows[i],
             col,
-            f"the text has {n:,} characters, over the limit of {cap:,} "
-            f"(max_cell_chars in {lim.rule_set})",
-            "shorten the cell; keep long documents as files outside the table",
+            Reason("row.text_too_long", {"n": n, "cap": cap, "rule_set": lim.rule_set}),
         )
         for i, (col, n) in sorted(hits.items())
     ]
