@@ -77,6 +77,13 @@ class Dashboard:
                 return f
         raise KeyError(f"{key} {level or ''}".strip())
 
+    def with_figure(self, figure: Figure) -> Dashboard:
+        """A copy with ``figure`` in place of the figure of its key and level."""
+        swap = [
+            figure if (f.key, f.level) == (figure.key, figure.level) else f for f in self.figures
+        ]
+        return Dashboard(self.as_of, swap)
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """One table ``figures``: key, level, value, unit, status, reason, page."""
         cols = ["key", "level", "value", "unit", "status", "reason", "page"]
@@ -141,7 +148,7 @@ def county_figures(
     if not patrols:
         figures.append(_missing_patrols("not_computed", "not computed: patrols not assessed"))
     else:
-        figures.append(_patrol_compliance(store, day, tracks, assessed))
+        figures.append(patrol_figure(store, day=day, tracks=tracks, assessed=assessed))
     figures += [_quarry_violations(quarries), _sources_without_zone(store)]
     return Dashboard(quarries.as_of, figures)
 
@@ -173,7 +180,8 @@ def _coverage(store: Store) -> list[Figure]:
         .add(_by_level(cov.boundary_reaches_unagreed), fill_value=0)
         .add(_by_level(cov.holes), fill_value=0)
     )
-    pct, km = [], []
+    pct: list[Figure] = []
+    km: list[Figure] = []
     for lv in unassigned:
         if lv in why:
             for key, unit, out in (("coverage_pct", "%", pct), ("unassigned_km", "km", km)):
@@ -217,12 +225,17 @@ def _missing_patrols(status: str, reason: str) -> Figure:
     return Figure(key, None, "%", PAGES[key], status=status, reason=reason)
 
 
-def _patrol_compliance(
+def patrol_figure(
     store: Store,
+    *,
     day: dt.date,
-    tracks: str | Path | None,
-    assessed: tuple[Assessment, PatrolNetwork] | None,
+    tracks: str | Path | None = None,
+    assessed: tuple[Assessment, PatrolNetwork] | None = None,
 ) -> Figure:
+    """Patrol compliance alone: the share of chiefs with an assignment who met the
+    ``patrol_frequency`` rule over :func:`latest_period` (options as :func:`county_figures`;
+    ``day`` is its ``as_of``). The app adds it once the patrols page has judged the tracks.
+    """
     if assessed is None:
         if tracks is None and "patrol_points" not in store.layers():
             return _missing_patrols("no_patrols", "no patrols imported")
@@ -313,4 +326,12 @@ def _sources_without_zone(store: Store) -> Figure:
     )
 
 
-__all__ = ["PAGES", "STATUSES", "Dashboard", "Figure", "county_figures", "latest_period"]
+__all__ = [
+    "PAGES",
+    "STATUSES",
+    "Dashboard",
+    "Figure",
+    "county_figures",
+    "latest_period",
+    "patrol_figure",
+]
