@@ -21,6 +21,7 @@ from gis._errors import RiverChiefError
 from gis.cli import (
     coords,
     county,
+    dashboard,
     data,
     gaps,
     importing,
@@ -35,7 +36,19 @@ from gis.cli.errors import LANG_ENV, language, render
 from gis.i18n import LANGUAGES
 
 #: The command modules, in the order their commands are listed by ``riverchief --help``.
-GROUPS = (data, county, importing, gaps, zones, quarries, patrols, coords, jurisdiction, tools)
+GROUPS = (
+    data,
+    dashboard,
+    county,
+    importing,
+    gaps,
+    zones,
+    quarries,
+    patrols,
+    coords,
+    jurisdiction,
+    tools,
+)
 EXIT_USER_ERROR = 2  # as argparse exits for a bad option
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl+C
 
