@@ -165,7 +165,11 @@ def _river_length(store: Store) -> Figure:
             status="not_checked",
             reason="not checked: no county boundary in the store",
         )
-    metres = float(county_reaches(rivers, admin)["length_m"].sum()) if len(rivers) else 0.0
+    if rivers.empty:  # no rivers imported is not a county without rivers
+        return Figure(
+            key, None, "km", PAGES[key], status="no_data", reason="no rivers in the store"
+        )
+    metres = float(county_reaches(rivers, admin)["length_m"].sum())
     return Figure(key, round(metres / 1000, 1), "km", PAGES[key], detail={"rivers": len(rivers)})
 
 
@@ -183,27 +187,17 @@ def _coverage(store: Store) -> list[Figure]:
     pct: list[Figure] = []
     km: list[Figure] = []
     for lv in unassigned:
-        if lv in why:
+        whole = float(total.get(lv, 0.0))
+        if lv in why or whole <= 0:  # not checked, or no reach there: no figure, never 0
+            status, reason = (
+                ("not_checked", why[lv])
+                if lv in why
+                else ("no_data", f"no {lv} reaches: no river of the store needs a {lv} chief")
+            )
             for key, unit, out in (("coverage_pct", "%", pct), ("unassigned_km", "km", km)):
-                out.append(
-                    Figure(key, None, unit, PAGES[key], lv, status="not_checked", reason=why[lv])
-                )
+                out.append(Figure(key, None, unit, PAGES[key], lv, status=status, reason=reason))
             continue
         km.append(Figure("unassigned_km", round(unassigned[lv] / 1000, 2), "km", "gaps", lv))
-        whole = float(total.get(lv, 0.0))
-        if whole <= 0:  # no reach of this level: a share of nothing is no figure
-            pct.append(
-                Figure(
-                    "coverage_pct",
-                    None,
-                    "%",
-                    "gaps",
-                    lv,
-                    status="no_data",
-                    reason=f"no {lv} reaches: no river of the county needs a {lv} chief",
-                )
-            )
-            continue
         held = whole - float(open_m.get(lv, 0.0))
         detail = {"covered_km": round(held / 1000, 2), "total_km": round(whole / 1000, 2)}
         pct.append(
