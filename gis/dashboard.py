@@ -271,7 +271,7 @@ def latest_period(starts: pd.Series, day: dt.date) -> tuple[dt.date, dt.date] | 
     >>> latest_period(starts, dt.date(2026, 10, 1))
     (datetime.date(2026, 8, 1), datetime.date(2026, 9, 30))
     >>> latest_period(starts, dt.date(2026, 6, 10))
-    (datetime.date(2026, 5, 1), datetime.date(2026, 6, 10))
+    (datetime.date(2026, 5, 1), datetime.date(2026, 5, 31))
     """
     dates = [d for d in starts.dt.tz_convert(LOCAL_TZ).dt.date.dropna() if d <= day]
     if not dates:
