@@ -449,6 +449,7 @@ DASHBOARD_LABELS: dict[str, tuple[str, str]] = {
     ),
     "help_no_data": ("本库没有可统计的数据。", "The store holds nothing to count here."),
     "covered_of": ("已覆盖 {a} / {b} km", "{a} of {b} km covered"),
+    "unassigned_delta": ("无河长 {v} km", "{v} km unassigned"),
     "chiefs_of": ("{a} / {b} 名河长 · {p}", "{a} of {b} chiefs · {p}"),
     "quarries_of": ("涉及 {a} 个采砂场 · 截至 {d}", "at {a} quarries · as of {d}"),
     "sources_of": ("共 {a} 处水源", "of {a} sources"),

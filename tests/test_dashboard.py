@@ -220,10 +220,13 @@ def _run_app(lang: str) -> AppTest:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_overview_cards_show_the_figures_and_link_their_pages(demo_figures, lang):
     at = _run_app(lang)
-    cards = [(m.label, m.value) for m in at.metric][: len(demo_figures.figures)]
+    # a card per figure; a level's unassigned km is its coverage card's second line
+    cards = [f for f in demo_figures.figures if f.key != "unassigned_km"]
+    metrics = at.metric[: len(cards)]
     links = [p.proto.page for p in at.get("page_link")]
-    assert links == [f.page for f in demo_figures.figures]  # one link per card, in order
-    shown = dict(cards)
+    assert links == [f.page for f in cards]  # one link per card, in order
+    shown = {m.label: m.value for m in metrics}
+    delta = {m.label: m.delta for m in metrics}
     zh = lang == "zh"
     assert shown["采砂违规(项)" if zh else "Open quarry violations"] == "14"
     assert shown["未划定保护区水源(处)" if zh else "Sources without an official zone"] == "19"
@@ -233,7 +236,7 @@ def test_overview_cards_show_the_figures_and_link_their_pages(demo_figures, lang
     )
     for level, word in zip(CHIEF_LEVELS[2:], ("县级", "镇乡级", "村级"), strict=True):
         f = demo_figures.get("coverage_pct", level)
+        km = demo_figures.get("unassigned_km", level).value
         label = f"{word} · 河长覆盖率" if zh else f"{level.capitalize()} · Coverage by chiefs"
         assert shown[label] == f"{f.value:.1f}%"
-    km = demo_figures.get("unassigned_km", "township").value
-    assert shown["镇乡级 · 无河长河段(km)" if zh else "Township · Unassigned (km)"] == f"{km:.2f}"
+        assert delta[label] == (f"无河长 {km:.2f} km" if zh else f"{km:.2f} km unassigned")

@@ -101,21 +101,34 @@ def page_link(url_path: str, lg: str) -> None:
         st.markdown(f"[{label}](./{url_path})")
 
 
+def _unassigned(f: Figure, lg: str) -> str | None:
+    """The unassigned length of a coverage card's level, as the metric's delta line."""
+    if f.value is None:
+        return None
+    return t("dashboard.unassigned_delta", lg).format(v=f"{f.value:,.2f}")
+
+
 def show_figures(path: str, mtime: str, lg: str) -> Dashboard:
-    """The cards, one row per group: length and coverage, unassigned km, supervision."""
+    """The cards in two rows: river length and coverage per level (the unassigned km of
+    the level under it), then patrols, quarries and water sources."""
     d = figures(path, mtime)
     st.markdown(f"**{t('dashboard.title', lg)}**")
     rows = [
         [d.get("river_length_km")] + [f for f in d.figures if f.key == "coverage_pct"],
-        [f for f in d.figures if f.key == "unassigned_km"]
-        + [
-            d.get(k) for k in ("patrol_compliance_pct", "quarry_violations", "sources_without_zone")
-        ],
+        [d.get(k) for k in ("patrol_compliance_pct", "quarry_violations", "sources_without_zone")],
     ]
     for row in rows:
         for col, f in zip(st.columns(len(row)), row, strict=True):
+            km = d.get("unassigned_km", f.level) if f.key == "coverage_pct" else None
+            delta = _unassigned(km, lg) if km is not None else None
             with col.container(border=True):
-                st.metric(_label(f, lg), _value(f, lg))
+                st.metric(
+                    _label(f, lg),
+                    _value(f, lg),
+                    delta,
+                    delta_color="off",
+                    delta_arrow="off",
+                )
                 caption = _caption(f, lg)
                 if caption:
                     st.caption(caption)
