@@ -240,3 +240,27 @@ def test_overview_cards_show_the_figures_and_link_their_pages(demo_figures, lang
         label = f"{word} · 河长覆盖率" if zh else f"{level.capitalize()} · Coverage by chiefs"
         assert shown[label] == f"{f.value:.1f}%"
         assert delta[label] == (f"无河长 {km:.2f} km" if zh else f"{km:.2f} km unassigned")
+
+
+def test_the_home_page_shows_compliance_only_once_the_patrols_page_judged_them(
+    partial_store, tmp_path
+):
+    import shutil
+
+    from gis.patrols import assess_tracks, import_tracks
+    from ui.common import keyed_resource
+    from ui.dashboard import figures, patrol_tracks
+
+    path = tmp_path / "clean.gpkg"
+    shutil.copy(partial_store("clean"), path)
+    store = GeoPackageStore(path)
+    walk = _walk_csv(tmp_path / "walk.csv", "512098C0001", "2026-09-10T09:00:00+08:00")
+    assert not import_tracks([walk], store).file_errors
+    mt = store.version()
+    assert patrol_tracks(store) == (None, 0.0)  # the store's own patrols, as the page keys them
+    before = figures(str(path), mt).get("patrol_compliance_pct")
+    assert (before.value, before.status) == (None, "not_computed")  # never judged by the home page
+    a, net = assess_tracks(store)
+    keyed_resource("patrols", (str(path), mt, None, 0.0), lambda: (a, net, None))
+    after = figures(str(path), mt).get("patrol_compliance_pct")
+    assert after.status == "ok" and after.detail["compliant"] == 1 and after.detail["chiefs"] == 3
