@@ -434,7 +434,7 @@ DASHBOARD_LABELS: dict[str, tuple[str, str]] = {
     "patrol_compliance_pct": ("巡河达标率", "Patrol compliance"),
     "quarry_violations": ("采砂违规(项)", "Open quarry violations"),
     "sources_without_zone": ("未划定保护区水源(处)", "Sources without an official zone"),
-    "status_not_checked": ("未核查", "Not checked"),
+    "status_not_checked": LABELS["not_checked"],
     "status_no_patrols": ("未导入巡河轨迹", "No patrols imported"),
     "status_not_computed": ("未计算", "Not computed"),
     "status_no_data": ("无数据", "No data"),
