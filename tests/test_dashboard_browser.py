@@ -87,3 +87,15 @@ def test_overview_cards_show_the_figures_and_link_their_pages(
     page.get_by_text("存在违规").first.wait_for(timeout=120_000)  # the quarries page, in 中文
     assert external == []
     page.close()
+
+
+def test_a_level_not_checked_reads_so_never_zero(partial_store, browser):
+    with serve_app(partial_store("no_villages")) as (url, _port):
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(url)
+        _idle(page)
+        village = page.locator("[data-testid='stMetric']", has_text="村级 · 河长覆盖率")
+        assert "未核查" in village.inner_text() and "无河长" not in village.inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "overview-dashboard-no-villages-1366x768.png"))
+        page.close()
