@@ -197,12 +197,21 @@ def _coverage(store: Store) -> list[Figure]:
             for key, unit, out in (("coverage_pct", "%", pct), ("unassigned_km", "km", km)):
                 out.append(Figure(key, None, unit, PAGES[key], lv, status=status, reason=reason))
             continue
-        km.append(Figure("unassigned_km", round(unassigned[lv] / 1000, 2), "km", "gaps", lv))
+        km.append(
+            Figure(
+                "unassigned_km", round(unassigned[lv] / 1000, 2), "km", PAGES["unassigned_km"], lv
+            )
+        )
         held = whole - float(open_m.get(lv, 0.0))
         detail = {"covered_km": round(held / 1000, 2), "total_km": round(whole / 1000, 2)}
         pct.append(
             Figure(
-                "coverage_pct", round(100 * held / whole, 1), "%", "gaps", lv, "ok", None, detail
+                "coverage_pct",
+                round(100 * held / whole, 1),
+                "%",
+                PAGES["coverage_pct"],
+                lv,
+                detail=detail,
             )
         )
     return pct + km
