@@ -15,6 +15,7 @@ from gis.safe import md_text
 from gis.search import find, search_index
 from gis.store import GeoPackageStore
 from ui.common import DATA, backdrop, lang, load_layers, load_meta, may, mtime, show_map
+from ui.dashboard import show_figures
 
 
 @st.cache_data(show_spinner=False)
@@ -51,6 +52,7 @@ def build_map(path: str, mt: float, lg: str):
 lg, path, mt = lang(), str(DATA), mtime()
 meta = load_meta(path, mt)
 st.subheader(f"{md_text(county_title(meta, DATA.name, lg))} · {t('overview', lg)}")
+show_figures(path, mt, lg)  # the key figures first, each linking to its page
 summary = load_summary(path, mt)
 left, right = st.columns([1, 2.2])
 with left:

@@ -490,6 +490,38 @@ NETWORK_LABELS: dict[str, tuple[str, str]] = {
     "no_rivers": ("河流图层没有线", "the rivers layer has no lines"),
 }
 LABELS.update({f"network.{k}": v for k, v in NETWORK_LABELS.items()})
+#: The home page's key figures (:mod:`gis.dashboard`: its figure keys and statuses) and
+#: the words around them, registered as ``dashboard.<key>``.
+DASHBOARD_LABELS: dict[str, tuple[str, str]] = {
+    "title": ("关键指标", "Key figures"),
+    "river_length_km": ("县内河流总长(km)", "River length in the county (km)"),
+    "coverage_pct": ("河长覆盖率", "Coverage by chiefs"),
+    "unassigned_km": ("无河长河段(km)", "Unassigned (km)"),
+    "patrol_compliance_pct": ("巡河达标率", "Patrol compliance"),
+    "quarry_violations": ("采砂违规(项)", "Open quarry violations"),
+    "sources_without_zone": ("未划定保护区水源(处)", "Sources without an official zone"),
+    "status_not_checked": LABELS["not_checked"],
+    "status_no_patrols": ("未导入巡河轨迹", "No patrols imported"),
+    "status_not_computed": ("未计算", "Not computed"),
+    "status_no_data": ("无数据", "No data"),
+    "help_not_checked": (
+        "本库缺少该级行政区界线，此级未核查（不代表已全覆盖）。",
+        "The store lacks the boundaries this needs: not checked (this is not full coverage).",
+    ),
+    "help_no_patrols": ("本库没有巡河轨迹，导入后显示。", "The store has no patrol tracks yet."),
+    "help_not_computed": (
+        "巡河轨迹分析耗时较长：打开“巡河监管”页面分析后，此处即显示达标率。",
+        "Judging the tracks takes a while: open the Patrols page once and this shows.",
+    ),
+    "help_no_data": ("本库没有可统计的数据。", "The store holds nothing to count here."),
+    "covered_of": ("已覆盖 {a} / {b} km", "{a} of {b} km covered"),
+    "unassigned_delta": ("无河长 {v} km", "{v} km unassigned"),
+    "chiefs_of": ("{a} / {b} 名河长 · {p}", "{a} of {b} chiefs · {p}"),
+    "quarries_of": ("涉及 {a} 个采砂场 · 截至 {d}", "at {a} quarries · as of {d}"),
+    "sources_of": ("共 {a} 处水源", "of {a} sources"),
+    "open_page": ("查看", "Open"),
+}
+LABELS.update({f"dashboard.{k}": v for k, v in DASHBOARD_LABELS.items()})
 # keys of the faces that show the same words as another key: one pair, two names
 LABELS.update(
     {

@@ -59,6 +59,7 @@ FLOORS: dict[str, str] = {
     "gis.store": "engine",
     # analyses: one question of a River Chief office each
     "gis.coverage": "analyses",
+    "gis.dashboard": "analyses",
     "gis.inventory": "analyses",
     "gis.jurisdiction": "analyses",
     "gis.patrols": "analyses",

@@ -21,6 +21,7 @@ from gis.store import GeoPackageStore
 #: up from {county}, the demo's county outline.
 COMMANDS: dict[str, list[str]] = {
     "summary": ["summary"],
+    "dashboard": ["dashboard"],
     "init": ["init", "{new}", "--code", "512099", "--name", "示范县", "--boundary", "{county}"],
     "search": ["search", "河"],
     "import": ["import", "{rivers}", "--layer", "rivers", "--data", "{copy}"],

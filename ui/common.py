@@ -336,3 +336,11 @@ def keyed_resource(name: str, key: tuple, build):
             _RESOURCES.pop(name, None)  # free the old version before building the new one
             _RESOURCES[name] = (key, build())
         return _RESOURCES[name][1]
+
+
+def peek_resource(name: str, key: tuple):
+    """The object :func:`keyed_resource` holds for ``name`` if it was built for ``key``,
+    else None; never builds (a page may show what another page has already computed)."""
+    with _LOCK:
+        hit = _RESOURCES.get(name)
+        return hit[1] if hit is not None and hit[0] == key else None

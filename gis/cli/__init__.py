@@ -21,6 +21,7 @@ from gis._errors import RiverChiefError
 from gis.cli import (
     coords,
     county,
+    dashboard,
     data,
     gaps,
     importing,
@@ -38,6 +39,7 @@ from gis.i18n import LANGUAGES
 #: The command modules, in the order their commands are listed by ``riverchief --help``.
 GROUPS = (
     data,
+    dashboard,
     county,
     importing,
     gaps,
