@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from gis import catalogue
+from gis import catalogue, datasets
 from gis._errors import RiverChiefError
 from gis.audit import TABLE as AUDIT_TABLE
 from gis.auth import EXPORT_UNMASKED, IMPORT
@@ -114,9 +114,16 @@ if not may_import:
             lg,
         )
     )
+# the shipped demo is never written from the app: a file can be checked against it, and an
+# office sets up its own store on the 建立县库 page (the CLI refuses the same unless named)
+demo_read_only = datasets.is_demo(DATA)
+if demo_read_only:
+    write_col.caption(t("demo_read_only", lg))
 if write and not may_import:  # checked before the upload is even read
     log.warning("import refused for %s (%s): %s", session().user, session().role, may_import.reason)
     st.error(t(may_import.reason, lg))
+elif write and demo_read_only:
+    st.error(t("demo_read_only", lg))
 elif upload is not None and choices is not None and (check or write):
     try:
         report, rejected_csv = run_import(upload, layer, choices, mode=mode, dry_run=not write)

@@ -310,6 +310,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "check_file": ("检查(不写入)", "Check (write nothing)"),
     "import_file": ("导入", "Import"),
     "import_staff_only": ("写入数据库需工作人员登录。", "Writing to the store needs staff login."),
+    "demo_read_only": (
+        "这是随程序附带的示范县：可以试运行检查文件，但不会写入。请先在“建立县库”页建立本县县库。",
+        "This is the shipped demo county: files can be checked against it, but nothing is "
+        "written. Set up your county's store on the 建立县库 page first.",
+    ),
     "rows_read": ("读取(行)", "Rows read"),
     "rows_accepted": ("通过(行)", "Accepted"),
     "rows_rejected": ("拒收(行)", "Rejected"),

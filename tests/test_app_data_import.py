@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from gis import auth
 from gis.auth import ADMIN, STAFF, Session
 from gis.catalogue import LEVELS
-from gis.i18n import error_messages
+from gis.i18n import error_messages, t
 from gis.io.importer import import_file
 from gis.io.reasons import Reason, rejects_in
 from gis.store import GeoPackageStore
@@ -177,6 +177,20 @@ def test_staff_write_adds_the_accepted_rows_and_logs_them(store):
         1,
         "河长名录.csv",
     ]
+
+
+def test_the_shipped_demo_is_never_written_from_the_page(demo_path, monkeypatch):
+    """Why: the app served the demo by default and its Data page wrote into it."""
+    import ui.common
+
+    monkeypatch.setattr(ui.common, "DATA", demo_path)
+    auth.LIMITER.clear()
+    before = _sha(demo_path)
+    at = _click(_page("河长名录.csv", REGISTER, "chiefs", STAFF_OF_DEMO), "导入")
+    assert [plain(e.value) for e in at.error] == [plain(t("demo_read_only", "zh"))]
+    assert not at.success and _sha(demo_path) == before
+    at = _click(_page("河长名录.csv", REGISTER, "chiefs", STAFF_OF_DEMO), "检查(不写入)")
+    assert not at.error and _sha(demo_path) == before  # a dry run still checks the file
 
 
 @pytest.fixture()
