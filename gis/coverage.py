@@ -37,6 +37,8 @@ LEVEL_MISMATCH_COLUMNS = [
     "admin_code",
     "unit_name",
 ]
+#: An assignment's fields that name an admin unit.
+UNIT_FIELDS = ("admin_code", "shared_admin_code")
 #: The register-error tables of a :class:`Coverage`, in the order exported.
 REGISTER_TABLES = ("unknown_codes", "zero_coverage", "level_mismatches")
 
@@ -248,7 +250,7 @@ def find_gaps(
         rules=rules,
         slivers=slivers,
     )
-    cov.not_checked = levels_not_checked(admin, levels)
+    cov.not_checked = levels_not_checked(admin, levels, rivers)
     checked = [lv for lv in levels if lv not in set(cov.not_checked["level"])]
     found = register_errors(
         reaches,
@@ -281,7 +283,8 @@ def register_errors(  # noqa: PLR0913 -- the register's tables and the analysis 
     """Errors of the register itself, each a table named by :data:`REGISTER_TABLES`.
 
     ``unknown_codes``: an assignment names a river, reservoir or unit (or the shared unit)
-    the store does not have, a typo that also hides the chief from ``orphan_chiefs``.
+    the store does not have, a typo that also hides the chief from ``orphan_chiefs``; a
+    unit of a level the store has no polygons for is not checked (``not_checked`` says so).
     ``zero_coverage``: a river assignment at a checked level whose river has no reach of
     that level in the unit (it never enters it), so it covers 0 m. ``level_mismatches``: a
     chief assigned at a level other than their own. Names travel with the codes.
@@ -319,6 +322,7 @@ def register_errors(  # noqa: PLR0913 -- the register's tables and the analysis 
     if slivers is not None and len(slivers):
         grazed = set(_tuples(slivers, ["level", "river_code", "admin_code"], named=False))
     unknown, zero, levels = [], [], []
+    present_levels = set(admin["level"].dropna())
     cols = ["assignment_id", "chief_id", "level", "target_type", "river_code"]
     cols += ["reservoir_code", "admin_code", "shared_admin_code", "from_m", "to_m"]
     for aid, cid, lv, kind, river, res, unit, other, lo, hi in _tuples(
@@ -327,6 +331,8 @@ def register_errors(  # noqa: PLR0913 -- the register's tables and the analysis 
         name, c_level = chief.get(cid, (None, None))
         who = {"assignment_id": aid, "chief_id": cid, "chief_name": name, "level": lv}
         bad = _unknown_codes(kind, river, res, unit, other, river_name, res_name, unit_name)
+        if lv not in present_levels:  # no polygons of its level: its unit cannot be known
+            bad = [b for b in bad if b["field"] not in UNIT_FIELDS or b["code"] is None]
         unknown += [{**who, **b} for b in bad]
         target = river if kind == "river" else res
         if c_level is not None and c_level != lv:
@@ -412,18 +418,28 @@ def _unknown_codes(
     return out
 
 
-def levels_not_checked(admin: pd.DataFrame, levels) -> pd.DataFrame:
+def levels_not_checked(
+    admin: pd.DataFrame, levels, rivers: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per level of ``levels`` the county has no polygons for: its rivers cannot be
-    cut into reaches there, so nothing at that level was checked."""
+    cut into reaches there, so nothing at that level was checked. With ``rivers`` given and
+    empty, every level is unchecked (no river, so "0 km unassigned" would read as coverage)."""
     present = set(admin["level"].dropna())
+    no_rivers = rivers is not None and len(rivers) == 0
     rows = [
         {
             "level": lv,
             "reason": f"not checked: no {lv} polygons in the county store",
             "fix": f"import the {lv} boundaries (layer admin_units, level {lv})",
         }
-        for lv in levels
         if lv not in present
+        else {
+            "level": lv,
+            "reason": "not checked: no rivers in the county store",
+            "fix": "import the rivers (layer rivers)",
+        }
+        for lv in levels
+        if lv not in present or no_rivers
     ]
     return pd.DataFrame(rows, columns=NOT_CHECKED_COLUMNS)
 

@@ -19,6 +19,7 @@ import shapely
 from gis import _deprecation
 from gis._errors import AmbiguousNameError, InputError, UnknownNameError
 from gis.catalogue import CHIEF_LEVELS as LEVELS
+from gis.catalogue import CODE_LENGTHS
 from gis.coverage import CoverageRules, build_reaches
 from gis.crs import STORAGE_EPSG, metric_crs
 from gis.linref import format_k
@@ -247,9 +248,15 @@ def chief_links(
     level_of = dict(zip(admin["admin_code"], admin["level"], strict=True))
 
     def up(code, level):
+        start = code
         while isinstance(code, str) and level_of.get(code) not in (level, None):
             code = parent.get(code)
-        return code if isinstance(code, str) and level_of.get(code) == level else None
+        if isinstance(code, str) and level_of.get(code) == level:
+            return code
+        # a level between is missing (no township polygons): the unit's code begins with
+        # the code of every unit above it, so the county is still found
+        head = start[: CODE_LENGTHS.get(level, 0)] if isinstance(start, str) else None
+        return head if head and level_of.get(head) == level else None
 
     a = assignments[assignments["target_type"] == "river"].copy()
     a["lo"] = a["from_m"].astype(float).fillna(-np.inf)
