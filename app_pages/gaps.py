@@ -90,25 +90,28 @@ with left:
     )
 with right:
     st.markdown(f"**{t('unassigned', lg)}** ({len(shown)})")
-    st.table(
-        md_frame(
-            pd.DataFrame(
-                {
-                    t("reach_id", lg): shown["reach_id"],
-                    t("river", lg): shown["river_name"],
-                    t("level", lg): [t(f"level_{v}", lg) for v in shown["level"]],
-                    t("township", lg): [
-                        "—" if pd.isna(c) else names.get(c, c) for c in shown["township_code"]
-                    ],
-                    t("chainage", lg): [
-                        f"{format_k(a)} – {format_k(b)}"
-                        for a, b in zip(shown["from_m"], shown["to_m"], strict=True)
-                    ],
-                    t("length_m", lg): [f"{v:,.0f}" for v in shown["length_m"]],
-                }
-            ).set_index(t("reach_id", lg))
+    if shown.empty:  # an empty table would say "empty": say whether it was checked
+        st.markdown(t("none_found", lg) if n_rivers else not_checked)
+    else:
+        st.table(
+            md_frame(
+                pd.DataFrame(
+                    {
+                        t("reach_id", lg): shown["reach_id"],
+                        t("river", lg): shown["river_name"],
+                        t("level", lg): [t(f"level_{v}", lg) for v in shown["level"]],
+                        t("township", lg): [
+                            "—" if pd.isna(c) else names.get(c, c) for c in shown["township_code"]
+                        ],
+                        t("chainage", lg): [
+                            f"{format_k(a)} – {format_k(b)}"
+                            for a, b in zip(shown["from_m"], shown["to_m"], strict=True)
+                        ],
+                        t("length_m", lg): [f"{v:,.0f}" for v in shown["length_m"]],
+                    }
+                ).set_index(t("reach_id", lg))
+            )
         )
-    )
     st.markdown(f"**{t('holes', lg)}**: {len(holes) if register else not_checked}")
     for name in REGISTER_TABLES:  # register errors: counts here, the rows in the downloads
         st.markdown(f"**{t(name, lg)}**: {len(tables[name]) if register else not_checked}")

@@ -79,22 +79,23 @@ with right:
         st.metric(t("length_m", lg), f"{card['length_m']:,.0f}")
         st.markdown(f"{t('chainage', lg)}: **{md_text(card['chainage'])}** · {md_text(place)}")
         st.markdown(f"**{t('chiefs', lg)}**")
-        st.table(
-            md_frame(
-                pd.DataFrame(
-                    [
-                        {
-                            t("level", lg): t(f"level_{c['level']}", lg),
-                            t("name", lg): c["name"]
-                            or f"{c['chief_id']} ({t('not_in_register', lg)})",
-                            t("post", lg): c["post"],
-                            t("phone", lg): c["phone"] or "",
-                        }
-                        for c in card["chiefs"]
-                    ]
+        if card["chiefs"]:
+            st.table(
+                md_frame(
+                    pd.DataFrame(
+                        [
+                            {
+                                t("level", lg): t(f"level_{c['level']}", lg),
+                                t("name", lg): c["name"]
+                                or f"{c['chief_id']} ({t('not_in_register', lg)})",
+                                t("post", lg): c["post"],
+                                t("phone", lg): c["phone"] or "",
+                            }
+                            for c in card["chiefs"]
+                        ]
+                    )
                 )
             )
-        )
         for lv in card["levels_without_chief"]:
             if lv in bounded:
                 st.error(f"{t(f'level_{lv}', lg)}: {t('no_chief', lg)}")
@@ -119,7 +120,7 @@ with right:
             )
         if not unmasked:
             st.caption(t("phones_masked", lg))
-    else:
+    elif len(j.reaches):
         st.info(t("click_a_reach", lg))
     if selected:
         rows = j.summary(j.reaches["reach_id"].isin(selected))

@@ -74,6 +74,9 @@ with right:
             ],
         }
     )
-    st.table(md_frame(table.set_index(t("quarry_id", lg))))
+    if len(table):
+        st.table(md_frame(table.set_index(t("quarry_id", lg))))
+    else:  # an empty table would say "empty": say whether it was checked
+        st.markdown(t("none_found", lg) if checked else t("not_checked", lg))
     st.markdown(f"**{t('download', lg)}**")
     download_buttons("quarries", lambda suffix: report_file(path, mt, suffix), key="q-dl")

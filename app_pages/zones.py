@@ -184,6 +184,7 @@ with right:
         st.warning(t("no_sources_not_checked", lg))
     else:
         st.markdown(f"**{t('no_zone_sources', lg)}** ({len(unzoned)})")
+    if len(unzoned):
         st.table(
             md_frame(
                 unzoned[["source_code", "name", "source_type"]]

@@ -45,4 +45,5 @@ def download_buttons(
             file_name=name,
             mime=mime,
             key=f"{key}{suffix}",
+            on_click="ignore",  # a download is no input: the page is not run again
         )
