@@ -144,6 +144,8 @@ def test_every_page_on_every_partial_store(served, page_name, tmp_path):
     if page_name in DOWNLOAD_PAGES:
         page.set_viewport_size({"width": 1366, "height": 768})
         _check_downloads(page, page_name, path, tmp_path)
+    if page_name == "data":
+        _check_exports(page, path, tmp_path)
     assert not page.locator("[data-testid='stException']").count()
     assert not errors, errors
     page.close()
@@ -223,3 +225,38 @@ def _check_downloads(page, page_name: str, path: Path, tmp_path: Path) -> None:
         else:
             assert download.suggested_filename == f"{page_name}.csv.zip"
             _check_csv(data, tables, page_name)
+
+
+def _check_exports(page, path: Path, tmp_path: Path) -> None:
+    """The data page's exports of the whole store: every layer it holds, every row."""
+    import openpyxl
+    import pyogrio
+
+    from gis import catalogue
+    from gis.i18n import t
+
+    store = GeoPackageStore(path)
+    rows = {n: len(store.read(n)) for n in catalogue.LAYER_NAMES if n in store.layers()}
+    for key in ("export_gpkg", "export_xlsx", "export_csv"):
+        with page.expect_download(timeout=60_000) as dl:
+            page.get_by_role("button", name=t(key), exact=True).click()
+        data = Path(dl.value.path()).read_bytes()
+        page.wait_for_timeout(300)  # the click reruns the page: the next button is redrawn
+        page.wait_for_selector(READY, timeout=60_000)
+        if key == "export_gpkg":
+            f = tmp_path / "store.gpkg"
+            f.write_bytes(data)
+            for name, n in rows.items():
+                assert len(pyogrio.read_dataframe(f, layer=name, read_geometry=False)) == n, name
+        elif key == "export_xlsx":
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+            assert wb.sheetnames == list(rows)
+            for name, n in rows.items():  # the headers, then the rows
+                assert sum(1 for _ in wb[name].iter_rows(values_only=True)) == n + 1, name
+        else:
+            z = zipfile.ZipFile(io.BytesIO(data))  # <stem>.<layer>.csv, one per layer
+            members = {m.rsplit(".", 2)[-2]: m for m in z.namelist()}
+            assert list(members) == list(rows)
+            for name, n in rows.items():
+                got = pd.read_csv(z.open(members[name]), encoding="utf-8-sig")
+                assert len(got) == n, name
