@@ -14,6 +14,7 @@ from gis.maps import jurisdiction_map, lines_of, reach_lines, selection_group
 from gis.safe import md_frame, md_text
 from gis.store import GeoPackageStore
 from ui.common import DATA, backdrop, keyed_resource, lang, load_layers, may, mtime, show_map
+from ui.downloads import download_buttons, tables_file
 
 
 def load(path: str, mt: float):
@@ -27,6 +28,12 @@ with st.spinner(t("building_reaches", lg)):
     j, lines = keyed_resource("jurisdiction", (path, mt), lambda: load(path, mt))
 if j.cut_level != "village":
     st.info(t(f"cut_by_{j.cut_level}" if j.cut_level else "cut_none", lg))
+# levels with no polygons: their chiefs cannot be matched to a reach, so never "no chief"
+bounded = set(j.admin["level"])
+if j.cut_level == "village" and "township" not in bounded:
+    st.info(t("no_township_bounds", lg))
+if j.rivers.empty:
+    st.info(t("no_rivers_no_reaches", lg))
 
 c1, c2 = st.columns([1, 3])
 by = c1.selectbox(t("select_by", lg), SELECT_BY, format_func=lambda b: t(f"by_{b}", lg))
@@ -71,24 +78,28 @@ with right:
         st.metric(t("length_m", lg), f"{card['length_m']:,.0f}")
         st.markdown(f"{t('chainage', lg)}: **{md_text(card['chainage'])}** · {md_text(place)}")
         st.markdown(f"**{t('chiefs', lg)}**")
-        st.table(
-            md_frame(
-                pd.DataFrame(
-                    [
-                        {
-                            t("level", lg): t(f"level_{c['level']}", lg),
-                            t("name", lg): c["name"]
-                            or f"{c['chief_id']} ({t('not_in_register', lg)})",
-                            t("post", lg): c["post"],
-                            t("phone", lg): c["phone"] or "",
-                        }
-                        for c in card["chiefs"]
-                    ]
+        if card["chiefs"]:
+            st.table(
+                md_frame(
+                    pd.DataFrame(
+                        [
+                            {
+                                t("level", lg): t(f"level_{c['level']}", lg),
+                                t("name", lg): c["name"]
+                                or f"{c['chief_id']} ({t('not_in_register', lg)})",
+                                t("post", lg): c["post"],
+                                t("phone", lg): c["phone"] or "",
+                            }
+                            for c in card["chiefs"]
+                        ]
+                    )
                 )
             )
-        )
         for lv in card["levels_without_chief"]:
-            st.error(f"{t(f'level_{lv}', lg)}: {t('no_chief', lg)}")
+            if lv in bounded:
+                st.error(f"{t(f'level_{lv}', lg)}: {t('no_chief', lg)}")
+            else:
+                st.warning(t(f"level_{lv}", lg) + t("chief_not_checked", lg))
         st.markdown(f"**{t('signboards', lg)}** ({len(card['signboards'])})")
         if card["signboards"]:
             st.table(
@@ -108,7 +119,7 @@ with right:
             )
         if not unmasked:
             st.caption(t("phones_masked", lg))
-    else:
+    elif len(j.reaches):
         st.info(t("click_a_reach", lg))
     if selected:
         rows = j.summary(j.reaches["reach_id"].isin(selected))
@@ -132,3 +143,7 @@ with right:
             hide_index=True,
             height=300,
         )
+    st.markdown(f"**{t('download', lg)}**")  # reaches and chief ids: no names or phones
+    download_buttons(
+        "jurisdiction", lambda suffix: tables_file(j.tables(), "jurisdiction", suffix), key="j-dl"
+    )

@@ -6,9 +6,9 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from gis import maps
+from gis import catalogue, maps
 from gis.auth import UNMASKED_READ
-from gis.i18n import county_title, t
+from gis.i18n import county_title, label, t
 from gis.inventory import summarize
 from gis.privacy import mask_frame
 from gis.safe import md_text
@@ -21,6 +21,24 @@ from ui.dashboard import show_figures
 @st.cache_data(show_spinner=False)
 def load_summary(path: str, mtime: float) -> dict:
     return summarize(GeoPackageStore(path))
+
+
+#: The layers the inventory counts: one the store lacks is said, so its 0 is not read as checked.
+INVENTORY_LAYERS = (
+    "rivers", "reservoirs", "chiefs", "water_sources", "signboards", "quarries",
+)  # fmt: skip
+
+
+@st.cache_data(show_spinner=False)
+def load_missing(path: str, mtime: float) -> tuple[list[str], list[str]]:
+    """The inventory's layers and the boundary levels below the county the store lacks."""
+    store = GeoPackageStore(path)
+    present = set(store.layers())
+    levels = set(store.read("admin_units")["level"]) if "admin_units" in present else set()
+    return (
+        [n for n in INVENTORY_LAYERS if n not in present],
+        [lv for lv in ("township", "village") if lv not in levels],
+    )
 
 
 @st.cache_data(show_spinner=False)
@@ -54,6 +72,15 @@ meta = load_meta(path, mt)
 st.subheader(f"{md_text(county_title(meta, DATA.name, lg))} · {t('overview', lg)}")
 show_figures(path, mt, lg)  # the key figures first, each linking to its page
 summary = load_summary(path, mt)
+missing_layers, missing_levels = load_missing(path, mt)
+if missing_layers or missing_levels:
+    st.info(
+        t("layers_missing", lg)
+        + "、".join(
+            [label((lay.zh, lay.en), lg) for lay in map(catalogue.get_layer, missing_layers)]
+            + [t(f"{lv}_bounds", lg) for lv in missing_levels]
+        )
+    )
 left, right = st.columns([1, 2.2])
 with left:
     st.markdown(f"**{t('inventory', lg)}**")

@@ -11,6 +11,7 @@ from gis.quarries import check_quarries
 from gis.safe import md_frame, md_text
 from gis.store import GeoPackageStore
 from ui.common import DATA, backdrop, lang, load_layers, mtime, show_map
+from ui.downloads import download_buttons, tables_file
 
 
 @st.cache_data(show_spinner=False)
@@ -24,17 +25,36 @@ def load_report(path: str, mtime: float) -> tuple:
     )
 
 
+@st.cache_data(show_spinner=False)
+def report_file(path: str, mtime: float, suffix: str) -> bytes:
+    """The quarries and violations as ``riverchief quarries --out`` writes them."""
+    return tables_file(check_quarries(GeoPackageStore(path)).tables(), "quarries", suffix)
+
+
+def rule_set_label(rule_set: str, lg: str) -> str:
+    """Where the rules came from, in the user's words (``default:<table>`` is the shipped
+    table; an override names its file)."""
+    origin, _, name = rule_set.partition(":")
+    if origin == "default":
+        return t("rule_set_default", lg)
+    return f"{t('rule_set_override', lg)} {md_text(name)}"
+
+
 lg, path, mt = lang(), str(DATA), mtime()
 st.subheader(t("page_quarries", lg))
 with st.spinner("…"):
     quarries, violations, summary, rule_set = load_report(path, mt)
 a, b, c = st.columns(3)
+checked = summary["quarries"] > 0  # no quarry: the three zeros would read as all compliant
+shown = (lambda n: f"{n}") if checked else (lambda _n: t("not_checked", lg))
 a.metric(t("quarries_total", lg), f"{summary['quarries']}")
-b.metric(t("quarries_violating", lg), f"{summary['quarries_with_violations']}")
+b.metric(t("quarries_violating", lg), shown(summary["quarries_with_violations"]))
 c.metric(
-    t("quarries_compliant", lg), f"{summary['quarries'] - summary['quarries_with_violations']}"
+    t("quarries_compliant", lg), shown(summary["quarries"] - summary["quarries_with_violations"])
 )
-st.caption(f"{t('rule_set', lg)}: {md_text(rule_set)}")
+if not checked:
+    st.warning(t("no_quarries_not_checked", lg))
+st.caption(f"{t('rule_set', lg)}: {rule_set_label(rule_set, lg)}")
 
 left, right = st.columns([1.3, 1])
 with left:
@@ -54,4 +74,9 @@ with right:
             ],
         }
     )
-    st.table(md_frame(table.set_index(t("quarry_id", lg))))
+    if len(table):
+        st.table(md_frame(table.set_index(t("quarry_id", lg))))
+    else:  # an empty table would say "empty": say whether it was checked
+        st.markdown(t("none_found", lg) if checked else t("not_checked", lg))
+    st.markdown(f"**{t('download', lg)}**")
+    download_buttons("quarries", lambda suffix: report_file(path, mt, suffix), key="q-dl")

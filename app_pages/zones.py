@@ -13,9 +13,9 @@ import shapely.geometry
 import streamlit as st
 from shapely.geometry import Point
 
-from gis import coords, maps
+from gis import catalogue, coords, maps
 from gis._errors import RiverChiefError
-from gis.i18n import t
+from gis.i18n import label, t
 from gis.maps.basemaps import drawn_to_cgcs2000
 from gis.safe import md_frame, md_text
 from gis.store import GeoPackageStore
@@ -63,6 +63,16 @@ def query_file(path: str, mtime: float, name: str, data: bytes, crs: str) -> lis
     return zones_at(GeoPackageStore(path), places)
 
 
+def code_word(codes: dict[str, tuple[str, str]], value) -> str:
+    """A catalogue code (``river``, ``level2``, ``official``) in the user's words."""
+    return label(codes[value], lg) if value in codes else value
+
+
+@st.cache_data(show_spinner=False)
+def count_sources(path: str, mtime: float) -> int:
+    return len(GeoPackageStore(path).read("water_sources"))
+
+
 def show_found(found: list[dict]) -> None:
     """The zones at the place, and what lies inside each of them."""
     if not found:
@@ -75,8 +85,8 @@ def show_found(found: list[dict]) -> None:
                     {
                         t("zone_id", lg): z["zone_id"],
                         t("source_code", lg): z["source_code"],
-                        t("level", lg): z["level"],
-                        t("origin", lg): z["origin"],
+                        t("level", lg): code_word(catalogue.ZONE_LEVELS, z["level"]),
+                        t("origin", lg): code_word(catalogue.ZONE_ORIGINS, z["origin"]),
                     }
                     for z in found
                 ]
@@ -144,7 +154,12 @@ with right:
                             {
                                 t("feature", lg): range(1, len(found_per) + 1),
                                 t("in_zones", lg): [
-                                    "、".join(f"{z['zone_id']} ({z['level']})" for z in f) or "—"
+                                    "、".join(
+                                        f"{z['zone_id']} "
+                                        f"({code_word(catalogue.ZONE_LEVELS, z['level'])})"
+                                        for z in f
+                                    )
+                                    or "—"
                                     for f in found_per
                                 ],
                             }
@@ -165,20 +180,29 @@ with right:
             show_found(found)
         except RiverChiefError as exc:
             show_error(exc, lg, box=st.warning)
-    st.markdown(f"**{t('no_zone_sources', lg)}** ({len(unzoned)})")
-    st.table(
-        md_frame(
-            unzoned[["source_code", "name", "source_type"]]
-            .rename(
-                columns={
-                    "source_code": t("source_code", lg),
-                    "name": t("name", lg),
-                    "source_type": t("source_type", lg),
-                }
+    if not count_sources(path, mt):  # no source: "(0)" would read as every source zoned
+        st.warning(t("no_sources_not_checked", lg))
+    else:
+        st.markdown(f"**{t('no_zone_sources', lg)}** ({len(unzoned)})")
+    if len(unzoned):
+        st.table(
+            md_frame(
+                unzoned[["source_code", "name", "source_type"]]
+                .assign(
+                    source_type=[
+                        code_word(catalogue.SOURCE_TYPES, v) for v in unzoned["source_type"]
+                    ]
+                )
+                .rename(
+                    columns={
+                        "source_code": t("source_code", lg),
+                        "name": t("name", lg),
+                        "source_type": t("source_type", lg),
+                    }
+                )
+                .set_index(t("source_code", lg))
             )
-            .set_index(t("source_code", lg))
         )
-    )
 
 with left:
     chosen = st.selectbox(t("propose_for", lg), ["—"] + unzoned["source_code"].tolist())
@@ -219,7 +243,9 @@ with left:
                 pd.DataFrame(
                     {
                         t("zone_id", lg): proposal["zone_id"],
-                        t("level", lg): proposal["level"],
+                        t("level", lg): [
+                            code_word(catalogue.ZONE_LEVELS, v) for v in proposal["level"]
+                        ],
                         t("area_ha", lg): [f"{a / 1e4:,.2f}" for a in proposal["area_m2"]],
                         t("notes", lg): proposal["notes"].fillna(""),
                     }

@@ -39,6 +39,8 @@ LEVEL_MISMATCH_COLUMNS = [
     "admin_code",
     "unit_name",
 ]
+#: An assignment's fields that name an admin unit.
+UNIT_FIELDS = ("admin_code", "shared_admin_code")
 #: The register-error tables of a :class:`Coverage`, in the order exported.
 REGISTER_TABLES = ("unknown_codes", "zero_coverage", "level_mismatches")
 
@@ -324,7 +326,8 @@ def register_errors(  # noqa: PLR0913 -- the register's tables and the analysis 
     """Errors of the register itself, each a table named by :data:`REGISTER_TABLES`.
 
     ``unknown_codes``: an assignment names a river, reservoir or unit (or the shared unit)
-    the store does not have, a typo that also hides the chief from ``orphan_chiefs``.
+    the store does not have, a typo that also hides the chief from ``orphan_chiefs``; a
+    unit of a level the store has no polygons for is not checked (``not_checked`` says so).
     ``zero_coverage``: a river assignment at a checked level whose river has no reach of
     that level in the unit (it never enters it), so it covers 0 m. ``level_mismatches``: a
     chief assigned at a level other than their own. Names travel with the codes.
@@ -367,6 +370,7 @@ def register_errors(  # noqa: PLR0913 -- the register's tables and the analysis 
     if slivers is not None and len(slivers):
         grazed = set(_tuples(slivers, ["level", "river_code", "admin_code"], named=False))
     unknown, zero, levels = [], [], []
+    present_levels = set(admin["level"].dropna())
     cols = ["assignment_id", "chief_id", "level", "target_type", "river_code"]
     cols += ["reservoir_code", "admin_code", "shared_admin_code", "from_m", "to_m"]
     for aid, cid, lv, kind, river, res, unit, other, lo, hi in _tuples(
@@ -375,6 +379,8 @@ def register_errors(  # noqa: PLR0913 -- the register's tables and the analysis 
         name, c_level = chief.get(cid, (None, None))
         who = {"assignment_id": aid, "chief_id": cid, "chief_name": name, "level": lv}
         bad = _unknown_codes(kind, river, res, unit, other, river_name, res_name, unit_name)
+        if lv not in present_levels and lv not in ABOVE_COUNTY:  # no polygons: unit unknown
+            bad = [b for b in bad if b["field"] not in UNIT_FIELDS or b["code"] is None]
         unknown += [{**who, **b} for b in bad]
         target = river if kind == "river" else res
         if c_level is not None and c_level != lv:
@@ -471,15 +477,19 @@ def _unknown_codes(
     return out
 
 
-def levels_not_checked(admin: pd.DataFrame, levels, *, rivers=None) -> pd.DataFrame:
+def levels_not_checked(
+    admin: pd.DataFrame, levels, *, rivers: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per level of ``levels`` that could not be checked: the county, township and
     village levels when the county has no polygons of that level (its rivers cannot be cut
-    into reaches there); the province and city levels, which need no polygons of their
-    own, only when a river of ``rivers`` is managed at that level or above and the county's
-    boundary (or a county code to name its province and city by) is missing. A level with
-    nothing to check is no finding."""
+    into reaches there) or no rivers at all (then "0 km unassigned" would read as coverage);
+    the province and city levels, which need no polygons of their own, only when a river of
+    ``rivers`` is managed at that level or above and the county's boundary (or a county code
+    to name its province and city by) is missing. A level with nothing to check is no
+    finding."""
     present = set(admin["level"].dropna())
     codes = above_codes(admin)
+    no_rivers = rivers is not None and len(rivers) == 0
     rows = []
     for lv in levels:
         if lv not in ABOVE_COUNTY:
@@ -489,6 +499,14 @@ def levels_not_checked(admin: pd.DataFrame, levels, *, rivers=None) -> pd.DataFr
                         "level": lv,
                         "reason": f"not checked: no {lv} polygons in the county store",
                         "fix": f"import the {lv} boundaries (layer admin_units, level {lv})",
+                    }
+                )
+            elif no_rivers:
+                rows.append(
+                    {
+                        "level": lv,
+                        "reason": "not checked: no rivers in the county store",
+                        "fix": "import the rivers (layer rivers)",
                     }
                 )
             continue

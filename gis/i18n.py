@@ -220,6 +220,70 @@ LABELS: dict[str, tuple[str, str]] = {
         "so rivers managed at this level could not be measured in the county and this level "
         "was not checked (this is not full coverage).",
     ),
+    # what a partial or clean county could not check, said plainly (issue 14 item 7)
+    "no_rivers_not_checked": (
+        "未核查：本库没有河流，无法查找无河长河段（不代表已全覆盖）。",
+        "Not checked: the store has no rivers, so no unassigned reach could be looked for "
+        "(this is not full coverage).",
+    ),
+    "register_not_checked": (
+        "未核查：本库没有河长名录或河长责任表，无法核查责任表错误。",
+        "Not checked: the store has no chief register or assignments, so the register could "
+        "not be checked.",
+    ),
+    "all_checked_none_found": (
+        "各级均已核查：未发现无河长河段。",
+        "Every level was checked: no unassigned reach was found.",
+    ),
+    "no_quarries_not_checked": (
+        "未核查：本库没有采砂场，无可核查的采砂场。",
+        "Not checked: the store has no sand quarries to check.",
+    ),
+    "no_sources_not_checked": (
+        "未核查：本库没有饮用水水源，无法核查水源保护区。",
+        "Not checked: the store has no drinking-water sources, so no protection zone could "
+        "be checked.",
+    ),
+    "no_rivers_no_reaches": (
+        "本库没有河流：没有可查看的河段。",
+        "The store has no rivers: there are no reaches to show.",
+    ),
+    "layers_missing": (
+        "本库尚未导入以下图层，其数量 0 表示未导入，并非已核查：",
+        "The store has none of these layers yet; their 0 means not imported, not checked: ",
+    ),
+    "county_boundary": ("县界", "County boundary"),
+    # the drawing toolbar of the zones map (Leaflet.draw's own words are English)
+    "draw_polygon": ("绘制多边形", "Draw a polygon"),
+    "draw_rectangle": ("绘制矩形", "Draw a rectangle"),
+    "draw_cancel": ("取消", "Cancel"),
+    "draw_finish": ("完成", "Finish"),
+    "draw_undo": ("撤销上一点", "Delete last point"),
+    "draw_start": ("点击地图开始绘制", "Click to start drawing"),
+    "draw_continue": ("点击继续绘制", "Click to continue drawing"),
+    "draw_end": ("点击第一个点结束", "Click the first point to close"),
+    "draw_drag": ("按住并拖动绘制矩形", "Click and drag to draw a rectangle"),
+    "draw_release": ("松开鼠标完成绘制", "Release the mouse to finish"),
+    "draw_remove": ("删除图形", "Delete shapes"),
+    "draw_remove_none": ("没有可删除的图形", "No shapes to delete"),
+    "draw_remove_tip": ("点击要删除的图形", "Click a shape to delete it"),
+    "draw_save": ("保存", "Save"),
+    "draw_clear_all": ("全部清除", "Clear all"),
+    "none_found": ("已核查，未发现。", "Checked: none found."),
+    "township_bounds": ("镇乡界", "township boundaries"),
+    "village_bounds": ("村界", "village boundaries"),
+    "no_township_bounds": (
+        "本库没有镇乡界：河段按村界划分，镇乡级河长无法逐段对应。",
+        "The store has no township boundaries: reaches are cut by village, so township "
+        "chiefs cannot be matched reach by reach.",
+    ),
+    "chief_not_checked": (
+        "：本库没有该级行政区界线，此级河长未核查（不代表无河长）。",
+        ": the store has no boundaries of this level, so its chiefs were not checked (this "
+        "does not mean there is none).",
+    ),
+    "rule_set_default": ("默认规则表", "default table"),
+    "rule_set_override": ("自定规则表", "own table"),
     "select_by": ("查看对象", "Select by"),
     "by_village": ("村", "Village"),
     "reaches": ("河段", "reaches"),

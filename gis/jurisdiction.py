@@ -18,7 +18,7 @@ import shapely
 
 from gis import _deprecation
 from gis._errors import AmbiguousNameError, InputError, UnknownNameError
-from gis.admin_codes import ABOVE_COUNTY
+from gis.admin_codes import ABOVE_COUNTY, CODE_SHAPES
 from gis.catalogue import CHIEF_LEVELS as LEVELS
 from gis.coverage import CoverageRules, above_codes, build_reaches, managed_at_or_above
 from gis.crs import STORAGE_EPSG, metric_crs
@@ -278,9 +278,15 @@ def chief_links(
     def up(code, level):
         if level in ABOVE_COUNTY:
             return named.get(level) if isinstance(code, str) else None
+        start = code
         while isinstance(code, str) and level_of.get(code) not in (level, None):
             code = parent.get(code)
-        return code if isinstance(code, str) and level_of.get(code) == level else None
+        if isinstance(code, str) and level_of.get(code) == level:
+            return code
+        # a level between is missing (no township polygons): the unit's code begins with
+        # the code of every unit above it, so the county is still found
+        head = start[: CODE_SHAPES[level][0]] if isinstance(start, str) else None
+        return head if head and level_of.get(head) == level else None
 
     a = assignments[assignments["target_type"] == "river"].copy()
     a["lo"] = a["from_m"].astype(float).fillna(-np.inf)

@@ -558,7 +558,7 @@ def test_zones_page_answers_an_uploaded_file(app_url, browser, demo_path, tmp_pa
     cells = table.inner_text().split()
     # feature 1 (Q007) in S001's level-2 zone, feature 2 (Q012) in none, as `zones query --layer`
     # says
-    assert cells[-3:] == ["512099S001-L2", "(level2)", "—"], (
+    assert cells[-3:] == ["512099S001-L2", "(二级保护区)", "—"], (
         cells
     )  # one row per feature, in file order
     _finish(page, "zones-upload-zh", external, errors, ready)

@@ -40,6 +40,8 @@ RIVER_STYLE = {
 }
 #: Township boundaries, on every map and in its legend.
 TOWNSHIP_COLOR = "#6b4f1d"
+#: The county outline, under everything else on every map.
+COUNTY_COLOR = "#333333"
 #: Protection zones by level, level 2 first (drawn under level 1).
 ZONE_COLORS = {"level2": "#f0a500", "level1": "#d7301f"}
 #: Point layers by kind.
@@ -189,10 +191,17 @@ def framed_map(
     folium.Map
     """
     frame = layers["admin_county"] if len(layers["admin_county"]) else layers["admin_township"]
-    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.25)
+    m = folium.Map(tiles=None, prefer_canvas=True, zoom_snap=0.25)
+    m.add_child(MetricScale())
     fit_to(m, frame)
     if backdrop is not None:
         backdrop.add_to(m, lang)
+    if len(layers["admin_county"]):  # the outline: a store with nothing else is not a blank map
+        folium.GeoJson(
+            layers["admin_county"][["geometry"]],
+            name=t("county_boundary", lang),
+            style_function=lambda _f: {"color": COUNTY_COLOR, "weight": 2.4, "fillOpacity": 0},
+        ).add_to(m)
     return m
 
 
@@ -237,11 +246,12 @@ def base_map(
     [[30.2, 105.2], [30.3, 105.3]]
     """
     m = framed_map(layers, lang=lang, backdrop=backdrop)
-    folium.GeoJson(
-        layers["admin_township"],
-        name=t("townships", lang),
-        style_function=lambda _f: {"color": TOWNSHIP_COLOR, "weight": 1.2, "fillOpacity": 0},
-    ).add_to(m)
+    if len(layers["admin_township"]):
+        folium.GeoJson(
+            layers["admin_township"],
+            name=t("townships", lang),
+            style_function=lambda _f: {"color": TOWNSHIP_COLOR, "weight": 1.2, "fillOpacity": 0},
+        ).add_to(m)
     for level, (color, weight) in RIVER_STYLE.items():
         part = layers.get(f"rivers_{level}")  # a caller's own layers may lack a level
         if part is not None and len(part):
@@ -327,6 +337,20 @@ def legend_rows(rows: list[tuple[str, str, str]], lang: str) -> str:
         'border:1px solid #999;border-radius:4px">'
         f"<b>{html_text(t('legend', lang))}</b>{items}</div>"
     )
+
+
+class MetricScale(folium.MacroElement):
+    """A scale bar in metres only (Leaflet's default also shows miles)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # folium's MacroElement is untyped
+        self._name = "MetricScale"
 
 
 class Legend(folium.MacroElement):

@@ -7,6 +7,7 @@ from typing import Any
 import folium
 import geopandas as gpd
 from folium.plugins import Draw
+from jinja2 import Template
 
 from gis.i18n import t
 from gis.maps.base import (
@@ -120,6 +121,7 @@ def zone_map(
                 "fillOpacity": 0.05,
             },
         ).add_to(m)
+    m.add_child(DrawWords(lang))  # before the toolbar: it reads L.drawLocal when built
     Draw(
         draw_options={
             "polyline": False,
@@ -141,3 +143,43 @@ def zone_map(
     ]
     m.add_child(Legend(legend_rows(rows, lang)))
     return stable_ids(m)
+
+
+class DrawWords(folium.MacroElement):
+    """The drawing toolbar's words (``L.drawLocal``) in ``lang``, from :mod:`gis.i18n`."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(d, w) {
+            var tb = d.draw.toolbar, h = d.draw.handlers, e = d.edit;
+            tb.actions = {title: w.draw_cancel, text: w.draw_cancel};
+            tb.finish = {title: w.draw_finish, text: w.draw_finish};
+            tb.undo = {title: w.draw_undo, text: w.draw_undo};
+            tb.buttons.polygon = w.draw_polygon;
+            tb.buttons.rectangle = w.draw_rectangle;
+            h.polygon.tooltip = {start: w.draw_start, cont: w.draw_continue, end: w.draw_end};
+            h.polyline.tooltip = {start: w.draw_start, cont: w.draw_continue, end: w.draw_end};
+            h.rectangle.tooltip = {start: w.draw_drag};
+            h.simpleshape.tooltip = {end: w.draw_release};
+            e.toolbar.actions.save = {title: w.draw_save, text: w.draw_save};
+            e.toolbar.actions.cancel = {title: w.draw_cancel, text: w.draw_cancel};
+            e.toolbar.actions.clearAll = {title: w.draw_clear_all, text: w.draw_clear_all};
+            e.toolbar.buttons.remove = w.draw_remove;
+            e.toolbar.buttons.removeDisabled = w.draw_remove_none;
+            e.handlers.remove.tooltip = {text: w.draw_remove_tip};
+        })(L.drawLocal, {{ this.words|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # folium's MacroElement is untyped
+        self._name = "DrawWords"
+        self.words = {k: t(k, lang) for k in DRAW_WORDS}
+
+
+#: The labels of :class:`DrawWords`.
+DRAW_WORDS = (
+    "draw_polygon", "draw_rectangle", "draw_cancel", "draw_finish", "draw_undo", "draw_start",
+    "draw_continue", "draw_end", "draw_drag", "draw_release", "draw_remove", "draw_remove_none",
+    "draw_remove_tip", "draw_save", "draw_clear_all",
+)  # fmt: skip
