@@ -340,6 +340,9 @@ class Reference:
     #: COMIDs of arcs wholly outside the county, and of arcs cut by its boundary
     outside_arcs: list[int]
     cut_arcs: list[int]
+    #: codes of rivers (arcs of one code together) wholly outside, and cut by the boundary
+    outside_rivers: list[str]
+    cut_rivers: list[str]
     #: (unit code, river code) -> geodesic metres of the river inside the unit
     township_m: dict[tuple[str, str], float]
     village_m: dict[tuple[str, str], float]
@@ -364,10 +367,16 @@ def reference(realdata: Path = REALDATA) -> Reference:
             outside.append(int(comid))
         elif m < geodesic_m(line) - 1e-6:
             cut.append(int(comid))
+    outside_rivers, cut_rivers = [], []
     for code, lines in a.groupby("code").geometry:
-        m = geodesic_m(unary_union(list(lines)).intersection(outline))
+        whole = unary_union(list(lines))
+        m = geodesic_m(whole.intersection(outline))
         if m > 0:
             inside[code] = m
+        if m == 0.0:
+            outside_rivers.append(code)
+        elif m < geodesic_m(whole) - 1e-6:
+            cut_rivers.append(code)
 
     def per_unit(frame: gpd.GeoDataFrame) -> dict[tuple[str, str], float]:
         out = {}
@@ -382,6 +391,8 @@ def reference(realdata: Path = REALDATA) -> Reference:
         inside_m=inside,
         outside_arcs=sorted(outside),
         cut_arcs=sorted(cut),
+        outside_rivers=sorted(outside_rivers),
+        cut_rivers=sorted(cut_rivers),
         township_m=per_unit(u["townships"]),
         village_m=per_unit(u["villages"]),
     )

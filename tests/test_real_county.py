@@ -87,7 +87,8 @@ def test_the_longitude_shift_keeps_every_geodesic_length_and_area(real):
 def test_the_reference_is_what_the_county_was_built_to_be(ref):
     assert ref.outside_arcs == [5329291, 5329293, 5329303, 5329435]  # Keys Creek, ...
     assert ref.cut_arcs == [5329305, 5329389]  # Walker Creek and Arroyo Sausal cut
-    assert "130999R005" not in ref.inside_m  # Keys Creek (基斯河) lies wholly outside
+    assert ref.outside_rivers == ["130999R005"]  # Keys Creek (基斯河) lies wholly outside
+    assert ref.cut_rivers == ["130999R001", "130999R003"]  # 沃克河, 索萨尔河
     assert sorted(ref.inside_m) == [f"130999R00{i}" for i in (1, 2, 3, 4, 6, 7)]
     # every metre inside the county is in exactly one township (the townships tile it)
     for code, m in ref.inside_m.items():
@@ -160,7 +161,7 @@ def test_init_makes_the_county_with_its_name_and_zone(county, capsys):
     store = GeoPackageStore(county["store"])
     meta = store.meta()
     assert meta["county_code"] == rc.COUNTY_CODE and meta["county_name"] == rc.COUNTY_NAME
-    assert meta["gk_epsg"] == "4550"  # CGCS2000 3-degree zone, CM 117°E (116.6°-116.8°E)
+    assert meta["gk_epsg"] == "4548"  # CGCS2000 3-degree zone, CM 117°E (116.6°-116.8°E)
     units = store.read("admin_units")
     assert sorted(units["level"].value_counts().items()) == [
         ("county", 1),
@@ -177,9 +178,12 @@ def test_rivers_are_clipped_and_merged_from_real_arcs(county, ref, capsys):
     assert code == 0, report["rejected"]  # nothing refused: outside arcs are not errors
     assert report["store"] == str(county["store"])
     assert report["read"] == 31  # every named arc and the two 石门沟 arcs
-    # the arcs wholly outside are counted and listed, never kept, never silently dropped
-    assert _count(report["outside"]) == len(ref.outside_arcs)
-    assert _count(report["clipped"]) == len(ref.cut_arcs)
+    # arcs of one code are one river row, then clipped: the river wholly outside (基斯河) is
+    # counted and listed, never kept and never silently dropped; the two cut rivers counted
+    assert _count(report["outside"]) == len(ref.outside_rivers) == 1
+    assert _count(report["clipped"]) == len(ref.cut_rivers) == 2
+    listed = [p for p in report["rejected"] if "outside" in p["reason"]]
+    assert len(listed) == len(report["rejected"]) == 1
     rivers = GeoPackageStore(county["store"]).read("rivers")
     assert sorted(rivers["river_code"]) == sorted(ref.inside_m)  # one row per river
     assert rivers["river_code"].is_unique
@@ -199,7 +203,7 @@ def test_summary_inventory_length_is_the_reference(county, ref, capsys):
     # the figure is printed to 0.1 km: within half of that of the reference, and 0.1 %
     assert abs(s["river_length_km"] - want_km) <= max(0.05, REL * want_km)
     assert (s["rivers"], s["townships"], s["villages"]) == (6, 3, 6)
-    assert (s["county_chiefs"], s["township_chiefs"], s["village_chiefs"]) == (2, 3, 2)
+    assert (s["chiefs_county"], s["chiefs_township"], s["patrollers_village"]) == (2, 3, 2)
     code, out, _ = _run(["summary", "--data", county["store"]], capsys)
     assert rc.COUNTY_NAME in out  # the header names the county
 
@@ -392,10 +396,7 @@ def test_every_app_page_runs_on_the_county(county, capsys, monkeypatch, page):
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     if page == "overview.py":
-        shown = " ".join(str(m.value) for m in at.markdown) + " ".join(
-            str(t.value) for t in at.title
-        )
-        assert rc.COUNTY_NAME in shown
+        assert [h.value for h in at.subheader] == [f"{rc.COUNTY_NAME} {rc.COUNTY_CODE} · 总览"]
     if page == "gaps.py":
         from gis.coverage import find_gaps
 
