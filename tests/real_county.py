@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -272,7 +273,22 @@ def _chiefs_xlsx(path: Path) -> None:
         ws.append(list(row))
     wb.properties.creator = COUNTY_NAME + "河长办"
     wb.properties.created = wb.properties.modified = STAMP
-    wb.save(path)
+    buf = io.BytesIO()
+    wb.save(buf)
+    _restamp(buf.getvalue(), path)
+
+
+def _restamp(xlsx: bytes, path: Path) -> None:
+    """The workbook stamped :data:`STAMP` throughout (openpyxl stamps the time of saving)."""
+    when = STAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(path, "w") as out:
+        for member in src.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=STAMP.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            data = src.read(member)
+            if member.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + when, data)
+            out.writestr(info, data)
 
 
 def _csv(header, rows, path: Path) -> None:

@@ -96,6 +96,36 @@ def test_the_reference_is_what_the_county_was_built_to_be(ref):
         assert in_towns == pytest.approx(m, rel=1e-9)
 
 
+def test_the_shipped_examples_are_what_the_builder_makes(real, tmp_path):
+    """examples/your_county/ is scripts/make_examples.py's output of this real data."""
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    made = rc.build(tmp_path, real)
+    shipped = ROOT / "examples" / "your_county"
+    assert sorted(p.name for p in shipped.iterdir()) == sorted(rc.FILES.values())
+    for kind, path in made.items():
+        other = shipped / path.name
+        if path.suffix == ".geojson":
+            assert json.loads(other.read_text("utf-8")) == json.loads(path.read_text("utf-8"))
+        elif path.suffix == ".csv":
+            assert other.read_bytes() == path.read_bytes(), kind
+        elif path.suffix == ".xlsx":
+            a, b = load_workbook(other).active, load_workbook(path).active
+            assert list(a.iter_rows(values_only=True)) == list(b.iter_rows(values_only=True))
+            assert sorted(map(str, a.merged_cells.ranges)) == ["A1:G1", "A2:G2"]
+        else:  # the rivers zip: the same members, no .prj, no .cpg, the same arcs
+            import zipfile
+
+            names = zipfile.ZipFile(other).namelist()
+            assert names == zipfile.ZipFile(path).namelist()
+            assert sorted(Path(n).suffix for n in names) == [".dbf", ".shp", ".shx"]
+            a = gpd.read_file(f"zip://{other}", encoding="gbk")
+            b = gpd.read_file(f"zip://{path}", encoding="gbk")
+            pd.testing.assert_frame_equal(a.drop(columns="geometry"), b.drop(columns="geometry"))
+            assert a.geometry.equals(b.geometry)
+
+
 # --- the chain ------------------------------------------------------------------------------
 
 
