@@ -234,19 +234,19 @@ def _geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
     pyogrio.write_dataframe(gdf, path, driver="GeoJSON", layer=path.stem)
 
 
-def _rivers_zip(a: gpd.GeoDataFrame, path: Path, tmp: Path) -> None:
-    """A zipped shapefile of arcs as a province hands it out: GBK, no .cpg, no .prj."""
-    frame = gpd.GeoDataFrame(
-        {
-            "弧段编号": a["COMID"].astype("int64"),
-            "河流编码": a["code"],
-            "河流名称": a["name"],
-            "管理级别": a["level_word"],
-            "列入名录": a["register_word"],
-        },
-        geometry=a.geometry,
-        crs=CRS,
-    )
+def _rivers_zip(a: gpd.GeoDataFrame, path: Path, tmp: Path, *, codes: bool = True) -> None:
+    """A zipped shapefile of arcs as a province hands it out: GBK, no .cpg, no .prj;
+    ``codes=False``: names only, no 河流编码 (as many real arc files are)."""
+    columns = {
+        "弧段编号": a["COMID"].astype("int64"),
+        "河流编码": a["code"],
+        "河流名称": a["name"],
+        "管理级别": a["level_word"],
+        "列入名录": a["register_word"],
+    }
+    if not codes:
+        del columns["河流编码"]
+    frame = gpd.GeoDataFrame(columns, geometry=a.geometry, crs=CRS)
     shp = tmp / "hlhd.shp"
     pyogrio.write_dataframe(frame, shp, encoding="GBK")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
@@ -305,6 +305,19 @@ def source_point(realdata: Path = REALDATA) -> tuple[float, float]:
     line = a.loc[a["COMID"] == SOURCE_ARC, "geometry"].iloc[0]
     p = line.interpolate(0.5, normalized=True)
     return round(p.x, 6), round(p.y, 6)
+
+
+def rivers_without_codes(path: Path, realdata: Path = REALDATA) -> Path:
+    """The river arcs as :func:`build` writes them, but with names only (no 河流编码)."""
+    work = path.parent / ".shp_names"
+    work.mkdir(exist_ok=True)
+    try:
+        _rivers_zip(arcs(realdata), path, work, codes=False)
+    finally:
+        for f in work.iterdir():
+            f.unlink()
+        work.rmdir()
+    return path
 
 
 def build(folder: Path, realdata: Path = REALDATA) -> dict[str, Path]:

@@ -224,6 +224,33 @@ def test_rivers_are_clipped_and_merged_from_real_arcs(county, ref, capsys):
     assert names["130999R001"] == "沃克河" and names["130999R006"] == names["130999R007"]
 
 
+def test_arcs_with_names_only_become_rivers_by_name_and_junction(files, ref, real, tmp_path):
+    """Without a 河流编码 column, arcs of one name that join are one river; the two 石门沟
+    arcs do not join: two rivers, so an assignment naming 石门沟 is refused, not guessed."""
+    from gis.io import import_file
+
+    store = tmp_path / "names.gpkg"
+    init = ["init", store, "--code", rc.COUNTY_CODE, "--name", rc.COUNTY_NAME]
+    assert main([str(a) for a in [*init, "--boundary", files["boundary"]]]) == 0
+    import_file(files["townships"], "admin_units", data=store)
+    zipped = rc.rivers_without_codes(tmp_path / "arcs.zip", real)
+    report = import_file(zipped, "rivers", data=store, crs="EPSG:4490")
+    assert (report.read, report.accepted, report.outside) == (31, 6, 1)
+    rivers = GeoPackageStore(store).read("rivers")
+    assert rivers["river_code"].is_unique
+    got = sorted(
+        (n, round(rc.geodesic_m(g))) for n, g in zip(rivers["name"], rivers.geometry, strict=True)
+    )
+    names = dict(rc.arcs(real).groupby("code")["name"].first())
+    want = sorted((names[c], round(m)) for c, m in ref.inside_m.items())
+    assert [n for n, _ in got] == [n for n, _ in want]
+    for (_, m), (_, w) in zip(got, want, strict=True):
+        assert m == pytest.approx(w, rel=REL)
+    bad = import_file(files["assignments"], "assignments", data=store, dry_run=True)
+    refused = {p.row: p for p in bad.rejected}
+    assert rc.AMBIGUOUS_ROW in refused and rc.SHARED_NAME in refused[rc.AMBIGUOUS_ROW].reason
+
+
 def test_summary_inventory_length_is_the_reference(county, ref, capsys):
     _init_and_import(county, capsys)
     code, out, _ = _run(["summary", "--data", county["store"], "--json"], capsys)
