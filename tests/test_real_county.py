@@ -329,7 +329,7 @@ ASSIGNED_TOWNSHIP = {("130999101", "130999R001"), ("130999102", "130999R002")}
 ASSIGNED_TOWNSHIP |= {("130999103", "130999R003")}
 
 
-def test_gaps_finds_exactly_the_planted_register_errors(county, ref, capsys):
+def test_gaps_finds_exactly_the_planted_register_errors(county, ref, real, capsys):
     _init_and_import(county, capsys)
     code, out, _ = _run(["gaps", "--data", county["store"], "--json"], capsys)
     assert code == 0
@@ -344,6 +344,17 @@ def test_gaps_finds_exactly_the_planted_register_errors(county, ref, capsys):
         ("A09", "township", "county")
     ]
     assert [r["chief_id"] for r in g["orphan_chiefs"]] == ["WK023"]  # a chief with no river
+    # A09 also puts a 青石镇 chief on a county assignment: outside his jurisdiction
+    assert sorted((r["assignment_id"], r["kind"]) for r in g["mismatches"]) == [
+        ("A09", "level"),
+        ("A09", "outside_jurisdiction"),
+    ]
+    # reaches along a boundary between two villages (the catchments' edges follow the
+    # streams): each between two villages whose polygons touch, at village level only
+    villages = rc.units(real)["villages"].set_index("行政区划代码").geometry
+    for r in g["boundary_reaches_unagreed"]:
+        assert r["level"] == "village"
+        assert villages[r["admin_code"]].distance(villages[r["shared_admin_code"]]) == 0.0
     assert g["not_checked"] == [] and g["holes"] == [] and g["duplicates"] == []
     # unassigned reaches: county rivers all have a county chief; at township level exactly
     # the reference's (township, river) lengths without a township chief
@@ -420,6 +431,10 @@ def test_jurisdiction_of_a_point_on_the_river(county, ref, real, capsys):
     rows = json.loads(out)
     village_m = sum(r["length_m"] for r in rows)
     assert village_m == pytest.approx(ref.inside_m["130999R001"], rel=REL)
+    # every metre of every river inside the county is in one village-level reach
+    by_river = j.reaches.groupby("river_code")["length_m"].sum()
+    for code, m in ref.inside_m.items():
+        assert by_river[code] == pytest.approx(m, rel=REL), code
     code, _, err = _run(["jurisdiction", "--data", county["store"], "--river", "石门沟"], capsys)
     assert code == 2 and "130999R006" in err and "130999R007" in err  # refused, not guessed
 
