@@ -9,11 +9,12 @@ from __future__ import annotations
 import streamlit as st
 
 from gis._errors import RiverChiefError
-from gis.i18n import t
+from gis.county import can_init
+from gis.i18n import county_title, t
 from gis.maps import use_offline_assets
 from gis.maps.basemaps import BASEMAPS
 from gis.safe import md_text
-from ui.common import DATA, show_error, staff_login
+from ui.common import DATA, DATA_ERROR, load_meta, mtime, show_error, staff_login
 
 st.set_page_config(page_title="河长制 GIS / River Chief GIS", layout="wide")
 use_offline_assets()  # every page's maps load Leaflet from /app/static, never a CDN
@@ -23,12 +24,30 @@ st.session_state["lang"] = (
     else "zh"
 )
 lang = st.session_state["lang"]
-st.title(t("app_title", lang))
-
-if not DATA.exists():
-    st.error(t("no_data", lang) + md_text(DATA))
-    st.info(t("no_data_fix", lang))
+if DATA_ERROR is not None:
+    st.title(t("app_title", lang))
+    show_error(DATA_ERROR, lang)
     st.stop()
+try:
+    if DATA.exists():
+        mtime()  # the store's version: its refusal of a file that is no GeoPackage says why
+    not_set_up = can_init(DATA)
+except RiverChiefError as exc:  # not a GeoPackage, unreadable: said, never a traceback
+    st.title(t("app_title", lang))
+    show_error(exc, lang)
+    st.stop()
+setup = st.Page("app_pages/setup.py", title=t("page_setup", lang), url_path="setup")
+if not_set_up:  # `streamlit run app.py` on a store not set up yet: set it up here
+    st.title(t("app_title", lang))
+    if not DATA.exists():
+        st.error(t("no_data", lang) + md_text(DATA.name))
+        st.info(t("no_data_fix", lang))
+    staff_login(lang)
+    st.navigation([setup]).run()
+    st.stop()
+# the county's name heads every page (a store that names none: its file name, 未命名)
+county = county_title(load_meta(str(DATA), mtime()), DATA.name, lang)
+st.title(f"{md_text(county)} · {t('app_title', lang)}")
 st.sidebar.caption(f"{t('data_file', lang)}: {md_text(DATA.name)}")
 st.session_state["basemap"] = st.sidebar.selectbox(
     t("basemap", lang), BASEMAPS, format_func=lambda b: t(f"basemap_{b}", lang)
@@ -45,6 +64,7 @@ pages = [
     st.Page("app_pages/quarries.py", title=t("page_quarries", lang), url_path="quarries"),
     st.Page("app_pages/patrols.py", title=t("page_patrols", lang), url_path="patrols"),
     st.Page("app_pages/data.py", title=t("page_data", lang), url_path="data"),
+    setup,
 ]
 try:
     st.navigation(pages).run()

@@ -8,7 +8,7 @@ import streamlit as st
 
 from gis import maps
 from gis.auth import UNMASKED_READ
-from gis.i18n import t
+from gis.i18n import county_title, t
 from gis.inventory import summarize
 from gis.privacy import mask_frame
 from gis.safe import md_text
@@ -50,10 +50,7 @@ def build_map(path: str, mt: float, lg: str):
 
 lg, path, mt = lang(), str(DATA), mtime()
 meta = load_meta(path, mt)
-st.subheader(
-    f"{md_text(meta.get('county_name', ''))} {md_text(meta.get('county_code', ''))} · "
-    f"{t('overview', lg)}"
-)
+st.subheader(f"{md_text(county_title(meta, DATA.name, lg))} · {t('overview', lg)}")
 summary = load_summary(path, mt)
 left, right = st.columns([1, 2.2])
 with left:

@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from gis._errors import UnknownNameError
+from gis._errors import InputError, UnknownNameError
 
 _PACKAGE = Path(__file__).resolve().parent
 #: Where a wheel keeps the demo, relative to site-packages (setup.py writes it there).
@@ -116,3 +116,122 @@ def get_path(name: str) -> Path:
     if name not in _FILES:
         raise UnknownNameError("dataset", name, available())
     return (cache_dir() if name in GENERATED else DEMO_DIR) / _FILES[name]
+
+
+# --- the user's own county: the default store --------------------------------------------
+
+#: The environment variable naming the county store commands and the app use by default.
+DATA_ENV = "RIVERCHIEF_DATA"
+#: The key of the config file (``data = "/path/county.gpkg"``) naming the default store.
+CONFIG_KEY = "data"
+#: Where :func:`default_store` found the store: the environment, the config file, the demo.
+SOURCES = ("env", "config", "demo")
+
+
+def config_path() -> Path:
+    """The user's config file: ``$XDG_CONFIG_HOME/riverchief/config.toml``, else
+    ``~/.config/riverchief/config.toml`` (``%APPDATA%\\riverchief\\config.toml`` on Windows).
+
+    Returns
+    -------
+    pathlib.Path
+        Where the file is or would be; it need not exist.
+    """
+    if sys.platform == "win32" and os.environ.get("APPDATA"):
+        base = Path(os.environ["APPDATA"])
+    else:
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "riverchief" / "config.toml"
+
+
+def default_store() -> tuple[Path, str]:
+    """The county store used when none is named, and where that choice came from.
+
+    ``$RIVERCHIEF_DATA``, else ``data = "..."`` in :func:`config_path`, else the shipped
+    demo county (which commands only read: see :func:`is_demo`).
+
+    Returns
+    -------
+    (pathlib.Path, str)
+        The store's path and its source, one of :data:`SOURCES`.
+
+    Raises
+    ------
+    InputError
+        The config file exists but is not TOML or names no store.
+
+    Examples
+    --------
+    With no ``$RIVERCHIEF_DATA`` and no config file, the demo; after ``write_config``, the
+    store it names:
+
+    >>> import tempfile
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"XDG_CONFIG_HOME": tempfile.mkdtemp()}):
+    ...     _ = os.environ.pop(DATA_ENV, None)
+    ...     before = default_store()
+    ...     _ = write_config(Path("/srv/gis/西湖区.gpkg"))
+    ...     after = default_store()
+    >>> before == (get_path("demo"), "demo"), str(after[0]), after[1]
+    (True, '/srv/gis/西湖区.gpkg', 'config')
+    """
+    if os.environ.get(DATA_ENV):
+        return Path(os.environ[DATA_ENV]), "env"
+    config = config_path()
+    if config.is_file():
+        import tomllib
+
+        try:
+            value = tomllib.loads(config.read_text(encoding="utf-8")).get(CONFIG_KEY)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise InputError(
+                code="config.unreadable", params={"path": str(config), "why": str(exc)}
+            ) from exc
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(
+                code="config.unreadable",
+                params={"path": str(config), "why": f'no {CONFIG_KEY} = "..." line'},
+            )
+        return Path(value).expanduser(), "config"
+    return get_path("demo"), "demo"
+
+
+def write_config(store: Path) -> Path:
+    """Make ``store`` the default county store (:func:`default_store`) in the config file.
+
+    Parameters
+    ----------
+    store : pathlib.Path
+        The county store; written as an absolute path.
+
+    Returns
+    -------
+    pathlib.Path
+        The config file written.
+    """
+    import json
+
+    config = config_path()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    # a JSON string is a TOML basic string (quotes, backslashes and control characters escaped)
+    text = f"{CONFIG_KEY} = {json.dumps(str(store.absolute()), ensure_ascii=False)}\n"
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def is_demo(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is the shipped demo county store (also through a link).
+
+    Parameters
+    ----------
+    path : path
+
+    Returns
+    -------
+    bool
+    """
+    demo, there = get_path("demo"), Path(path)
+    try:
+        return there.exists() and demo.exists() and os.path.samefile(there, demo)
+    except OSError:
+        return False

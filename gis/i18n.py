@@ -356,9 +356,41 @@ LABELS: dict[str, tuple[str, str]] = {
     "show_on_map": ("在地图上显示", "Show on the map"),
     "no_data": ("找不到数据文件：", "No data file at: "),
     "no_data_fix": (
-        "运行 `riverchief demo` 生成示范县，或用 --data 指定县级 GeoPackage。",
-        "Run `riverchief demo` to build the demo county, or pass --data with a county GeoPackage.",
+        "工作人员登录后可在“建立县库”页上传县界，建立本县的县级数据库；"
+        "或由管理员指定已有的县级数据库再启动应用。",
+        "Staff can set up the county's store on the Set up a county page from its boundary; "
+        "or the administrator starts the app on an existing county store.",
     ),
+    "county_unnamed": ("未命名", "unnamed"),
+    "page_setup": ("建立县库", "Set up a county"),
+    "setup_intro": (
+        "上传本县的县界(压缩的 Shapefile .zip、GeoPackage 或 GeoJSON)，填写县代码和县名，"
+        "建立本县自己的县级数据库。之后在“数据”页导入河流、河长等图层。",
+        "Upload your county's boundary (a zipped Shapefile, GeoPackage or GeoJSON) with the "
+        "county's code and name to set up its own store; then import rivers, chiefs and the "
+        "other layers on the Data page.",
+    ),
+    "setup_boundary": ("县界文件", "Boundary file"),
+    "setup_code": ("县级行政区划代码(6 位)", "County code (6 digits)"),
+    "setup_name": ("县名", "County name"),
+    "setup_crs": ("坐标系(文件没有 .prj 时填写)", "CRS (when the file has no .prj)"),
+    "setup_button": ("建立县库", "Set up the store"),
+    "setup_staff_only": (
+        "只有工作人员登录后才能建立县库。",
+        "Only signed-in staff can set up a store.",
+    ),
+    "setup_done": (
+        "已建立县库：{name} {code}，县界 {parts} 个要素合并为一个，面积 {area} 平方公里，"
+        "高斯-克吕格分带 EPSG:{gk}。",
+        "Store set up: {name} {code}; {parts} boundary feature(s) dissolved into one, "
+        "{area} km², Gauss-Krüger zone EPSG:{gk}.",
+    ),
+    "setup_has_data": (
+        "本应用服务的县库已有数据，不能再建。下面建立的新县库可下载，再由管理员用它启动应用。",
+        "The store this app serves already holds data and is not set up again. The new store "
+        "below is offered as a download for the administrator to serve.",
+    ),
+    "setup_download": ("下载新县库 (.gpkg)", "Download the new store (.gpkg)"),
 }
 
 #: The figures of the county inventory (:func:`gis.inventory.summarize`), in report order:
@@ -436,6 +468,37 @@ def t(key: str, lang: str = "zh") -> str:
     if key not in LABELS:
         raise UnknownNameError("label", key, sorted(LABELS))
     return label(LABELS[key], lang)
+
+
+def county_title(meta: dict[str, str], store_name: str, lang: str = "zh") -> str:
+    """The county a store holds, as a header says it: its name and code from the store's
+    meta, else its code or the store's file name marked unnamed (never blank).
+
+    Parameters
+    ----------
+    meta : dict
+        The store's meta (``county_name``, ``county_code``).
+    store_name : str
+        The store's file name, for a store that names no county.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> county_title({"county_name": "西湖区", "county_code": "330106"}, "x.gpkg")
+    '西湖区 330106'
+    >>> county_title({}, "county.gpkg"), county_title({}, "county.gpkg", "en")
+    ('county(未命名)', 'county (unnamed)')
+    """
+    words = [str(meta.get(k) or "").strip() for k in ("county_name", "county_code")]
+    if words[0]:
+        return " ".join(w for w in words if w)
+    stem = words[1] or (store_name.rsplit(".", 1)[0] if "." in store_name else store_name)
+    unnamed = t("county_unnamed", lang)
+    return f"{stem}({unnamed})" if lang == "zh" else f"{stem} ({unnamed})"
 
 
 @functools.cache

@@ -29,7 +29,7 @@ def _metrics(at: AppTest) -> list[str]:
 def test_app_shell_runs_the_overview_by_default():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     assert not at.exception, [e.message for e in at.exception]
-    assert at.title[0].value == "河长制 GIS"
+    assert at.title[0].value == "示范县 512099 · 河长制 GIS"
     assert at.sidebar.radio[0].options == ["中文", "English"]
 
 

@@ -47,6 +47,7 @@ FLOORS: dict[str, str] = {
     "gis._reach_kernels": "engine",
     "gis.audit": "engine",
     "gis.channel": "engine",
+    "gis.county": "engine",
     "gis.dem": "engine",
     "gis.gpkg_tx": "engine",
     "gis.io": "engine",

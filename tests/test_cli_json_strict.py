@@ -17,9 +17,11 @@ from gis.cli import build_parser, main
 from gis.store import GeoPackageStore
 
 #: argv per command (before ``--json``); {copy} is a private copy of the demo store,
-#: {rivers} a GeoJSON of three new rivers, {gpx} a real GPS recording.
+#: {rivers} a GeoJSON of three new rivers, {gpx} a real GPS recording, {new} a store to set
+#: up from {county}, the demo's county outline.
 COMMANDS: dict[str, list[str]] = {
     "summary": ["summary"],
+    "init": ["init", "{new}", "--code", "512099", "--name", "示范县", "--boundary", "{county}"],
     "search": ["search", "河"],
     "import": ["import", "{rivers}", "--layer", "rivers", "--data", "{copy}"],
     "gaps": ["gaps", "--level", "all"],
@@ -65,7 +67,14 @@ def values(request, tmp_path, demo_copy, demo_path) -> dict[str, str]:
     rivers = GeoPackageStore(demo_path).read("rivers").head(3)
     rivers["river_code"] = rivers["river_code"] + "X"
     rivers.to_file(tmp_path / "rivers.geojson")
-    out = {"copy": str(demo_copy), "rivers": str(tmp_path / "rivers.geojson")}
+    admin = GeoPackageStore(demo_path).read("admin_units")
+    admin[admin["level"] == "county"].to_file(tmp_path / "county.geojson")
+    out = {
+        "copy": str(demo_copy),
+        "rivers": str(tmp_path / "rivers.geojson"),
+        "new": str(tmp_path / "new.gpkg"),
+        "county": str(tmp_path / "county.geojson"),
+    }
     if "{gpx}" in " ".join(request.node.callspec.params["argv"]):
         out["gpx"] = str(request.getfixturevalue("realdata") / "gpx" / "cerknicko-jezero.gpx")
     return out

@@ -38,6 +38,8 @@ DOCUMENTED = (
     "gis.io.tables.read_csv",
     "gis.io.findings.write_findings",
     "gis.io.findings.export_store",
+    "gis.county.init_county",
+    "gis.datasets.default_store",
     "gis.coords.convert",
     "gis.coords.convert_point",
     "gis.crs.gk_epsg_for_lon",

@@ -86,7 +86,13 @@ def venv(wheel, tmp_path_factory) -> Path:
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
     """The environment of a user outside the checkout: no PYTHONPATH, no project variables."""
-    drop = ("PYTHONPATH", "RIVERCHIEF_DATA", datasets.CACHE_ENV, "XDG_CACHE_HOME")
+    drop = (
+        "PYTHONPATH",
+        "RIVERCHIEF_DATA",
+        datasets.CACHE_ENV,
+        "XDG_CACHE_HOME",
+        "XDG_CONFIG_HOME",
+    )
     env = {k: v for k, v in os.environ.items() if k not in drop}
     return env | {"HOME": str(home)} | extra
 
@@ -162,7 +168,7 @@ def test_the_installed_app_runs_and_serves_its_static_files(venv, tmp_path):
         "print([e.message for e in at.exception], at.title[0].value)"
     )
     shown = _run([venv / "bin/python", "-c", code, app], cwd=tmp_path, env=env).stdout
-    assert shown.strip().splitlines()[-1] == "[] 河长制 GIS"
+    assert shown.strip().splitlines()[-1] == "[] 示范县 512099 · 河长制 GIS"
     port = free_port()
     proc = subprocess.Popen(
         [riverchief, "app", "--headless", "--port", str(port)],
@@ -170,7 +176,7 @@ def test_the_installed_app_runs_and_serves_its_static_files(venv, tmp_path):
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        start_new_session=True,  # riverchief starts streamlit as a child: stop them together
+        start_new_session=True,  # a SIGTERM to the group reaches riverchief, which stops streamlit
     )
     url = f"http://localhost:{port}"
     try:

@@ -10,7 +10,6 @@ import contextlib
 import functools
 import logging
 import math
-import os
 import re
 import tempfile
 import threading
@@ -41,7 +40,11 @@ from gis.maps import Backdrop, basemaps
 from gis.safe import md_text
 from gis.store import GeoPackageStore
 
-DATA = Path(os.environ.get("RIVERCHIEF_DATA") or datasets.get_path("demo"))
+try:  # $RIVERCHIEF_DATA (riverchief app sets it), else the config file, else the demo
+    DATA: Path = datasets.default_store()[0]
+    DATA_ERROR: RiverChiefError | None = None
+except RiverChiefError as _exc:  # a broken config file: app.py says so instead of any page
+    DATA, DATA_ERROR = datasets.get_path("demo"), _exc
 SESSION_KEY = "auth"  # the session's gis.auth.Session; never a widget key
 log = logging.getLogger("riverchief.app")
 

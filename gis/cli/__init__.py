@@ -18,19 +18,30 @@ import argparse
 import sys
 
 from gis._errors import RiverChiefError
-from gis.cli import coords, data, gaps, importing, jurisdiction, patrols, quarries, tools, zones
-from gis.cli.common import guard_store, parents
+from gis.cli import (
+    coords,
+    county,
+    data,
+    gaps,
+    importing,
+    jurisdiction,
+    patrols,
+    quarries,
+    tools,
+    zones,
+)
+from gis.cli.common import guard_store, parents, resolve_data
 from gis.cli.errors import LANG_ENV, language, render
 from gis.i18n import LANGUAGES
 
 #: The command modules, in the order their commands are listed by ``riverchief --help``.
-GROUPS = (data, importing, gaps, zones, quarries, patrols, coords, jurisdiction, tools)
+GROUPS = (data, county, importing, gaps, zones, quarries, patrols, coords, jurisdiction, tools)
 EXIT_USER_ERROR = 2  # as argparse exits for a bad option
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl+C
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The ``riverchief`` parser (``--data`` defaults read now).
+    """The ``riverchief`` parser (a missing ``--data`` is filled in when the command runs).
 
     Parameters
     ----------
@@ -82,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(_command_word(argv)).parse_args(argv)
     try:
+        resolve_data(args)
         guard_store(args)
         return args.func(args)
     except (RiverChiefError, KeyError, ValueError) as exc:  # the library's refusals of user input

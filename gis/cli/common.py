@@ -30,18 +30,40 @@ class Parents:
 
 
 def default_data() -> str:
-    """The county store a command uses without ``--data``: $RIVERCHIEF_DATA, else the demo
-    county."""
-    return os.environ.get("RIVERCHIEF_DATA") or str(datasets.get_path("demo"))
+    """The county store a command uses without ``--data``: $RIVERCHIEF_DATA, else the config
+    file's ``data = "..."``, else the demo county (:func:`gis.datasets.default_store`)."""
+    return str(datasets.default_store()[0])
+
+
+def resolve_data(args: argparse.Namespace) -> None:
+    """Fill in ``args.data`` when the command takes ``--data`` and none was given, and note
+    where it came from in ``args.data_source`` ("option" or one of ``datasets.SOURCES``).
+    Read when the command runs, not when the parser is built, so that ``--help`` never
+    fails on a broken config file."""
+    if not hasattr(args, "data"):
+        return
+    if args.data is None:
+        path, args.data_source = datasets.default_store()
+        args.data = str(path)
+    else:
+        args.data_source = "option"
+
+
+def refuse_demo_write(args: argparse.Namespace) -> None:
+    """A command about to write into ``args.data`` refuses the shipped demo county unless
+    ``--data`` named it: a user's import must never land in the demo by default."""
+    source = getattr(args, "data_source", "option")
+    if source == "demo" or (source != "option" and datasets.is_demo(args.data)):
+        raise InputError(code="cli.demo_read_only", params={"path": args.data})
 
 
 def parents() -> Parents:
-    """Build the parent parsers (``--data`` reads its default when the parser is built)."""
+    """Build the parent parsers (``--data`` is filled in by :func:`resolve_data`)."""
     data = argparse.ArgumentParser(add_help=False)
     data.add_argument(
         "--data",
-        default=default_data(),
-        help="county GeoPackage (default: $RIVERCHIEF_DATA, else the demo county)",
+        help='county GeoPackage (default: $RIVERCHIEF_DATA, else data = "..." in the config '
+        "file that riverchief init --make-default writes, else the demo county, read only)",
     )
     js = argparse.ArgumentParser(add_help=False)
     js.add_argument("--json", action="store_true", help="print JSON with stable keys")

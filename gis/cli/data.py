@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from gis import catalogue
 from gis.cli.common import open_store, say
+from gis.cli.errors import language
+from gis.i18n import county_title
 
 #: The commands of this module and their line in ``riverchief --help``.
 COMMANDS = {
@@ -26,8 +29,8 @@ def cmd_summary(args) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
-    meta = store.meta()
-    print(f"{meta.get('county_name', '')} {meta.get('county_code', '')}  ({args.data})")
+    title = county_title(store.meta(), Path(args.data).name, language(args.lang))
+    print(f"{title}  ({args.data})")
     for k, v in result.items():
         zh, en = SUMMARY_KEYS[k]
         print(f"  {zh:<16}{en:<34}{v:>10}")

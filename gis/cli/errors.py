@@ -47,6 +47,12 @@ HINTS: dict[str, str] = {
     "cli.no_store_data": "--data PATH.gpkg",
     "cli.data_not_a_store": "--data PATH.gpkg",
     "cli.not_county_store": "--data PATH.gpkg, riverchief import",
+    "cli.demo_read_only": "riverchief init STORE.gpkg --code CODE --name NAME --boundary FILE "
+    "--make-default; --data PATH.gpkg",
+    "cli.app_no_store": "riverchief init STORE.gpkg --code CODE --name NAME --boundary FILE; "
+    "--data PATH.gpkg",
+    "county.outside_china": "--crs EPSG:XXXX",
+    "county.store_has_data": "riverchief init NEW.gpkg",
 }
 _HINT_WORD = {"zh": "命令行：", "en": "command line: "}
 _ERROR_WORD = {"zh": "错误：", "en": "error: "}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gis import catalogue
-from gis.cli.common import pairs
+from gis.cli.common import pairs, refuse_demo_write
 
 #: The commands of this module and their line in ``riverchief --help``.
 COMMANDS = {
@@ -22,6 +22,8 @@ def cmd_import(args) -> int:
     from gis.audit import LOCAL_ROLE, os_user
     from gis.io import importer
 
+    if not args.dry_run:
+        refuse_demo_write(args)
     report = importer.import_file(
         args.file,
         args.layer,

@@ -6,7 +6,15 @@ import json
 from pathlib import Path
 
 from gis import datasets
-from gis.cli.common import audit, iso_date, open_store, pairs, say, with_fix
+from gis.cli.common import (
+    audit,
+    iso_date,
+    open_store,
+    pairs,
+    refuse_demo_write,
+    say,
+    with_fix,
+)
 
 #: The commands of this module and their line in ``riverchief --help``.
 COMMANDS = {"patrols": "patrol tracks: import, and the compliance report"}
@@ -24,6 +32,8 @@ def cmd_import(args) -> int:
     from gis.patrols import import_tracks, network_from_store
     from gis.patrols.clean import CleanOptions
 
+    if not args.dry_run:
+        refuse_demo_write(args)
     store = open_store(args.data) if not args.dry_run or Path(args.data).exists() else None
     opt = CleanOptions(
         coords=args.coords, chief=args.chief, swap_xy=args.swap_xy, gap_minutes=args.gap_minutes

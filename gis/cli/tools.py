@@ -25,6 +25,10 @@ _ROOT = Path(__file__).resolve().parents[2]  # a checkout's root, or site-packag
 _INSTALLED_APP = _ROOT / "riverchief_app" / "app.py"
 APP = _INSTALLED_APP if _INSTALLED_APP.is_file() else _ROOT / "app.py"
 DEFAULT_PORT = 8501  # Streamlit's own default
+DEFAULT_ADDRESS = "localhost"  # this PC only; 0.0.0.0 serves colleagues on the LAN
+ANY_ADDRESS = ("0.0.0.0", "::")  # every interface of this PC
+POLL_S = 0.5  # how often the wait for the server looks at the signals received
+STOP_GRACE_S = 10.0  # after a stop signal, how long the server may take before it is killed
 USER_NAME = re.compile(rf"[A-Za-z0-9_-]{{1,{auth.MAX_USER_NAME}}}")
 
 
@@ -37,10 +41,13 @@ def cmd_demo(args) -> int:
 
 
 def cmd_app(args) -> int:
-    """Serve the map app on ``--port`` over ``--data``; open a browser unless ``--headless``."""
+    """Serve the map app on ``--address``:``--port`` over ``--data``; open a browser unless
+    ``--headless``. A missing store is refused before any server starts."""
     import threading
     import webbrowser
 
+    if not Path(args.data).is_file():
+        raise InputError(code="cli.app_no_store", params={"path": args.data})
     env = dict(os.environ, RIVERCHIEF_DATA=str(Path(args.data).resolve()))
     # always headless: a non-headless first run asks for an e-mail address on stdin
     cmd = [
@@ -49,6 +56,8 @@ def cmd_app(args) -> int:
         "streamlit",
         "run",
         str(APP),
+        "--server.address",
+        args.address,
         "--server.port",
         str(args.port),
         "--server.headless",
@@ -56,14 +65,53 @@ def cmd_app(args) -> int:
         "--browser.gatherUsageStats",
         "false",
     ]
-    url = f"http://localhost:{args.port}"
-    print(f"River Chief GIS: open {url}  (data: {args.data}; Ctrl+C stops)", file=sys.stderr)
+    shown = "localhost" if args.address in ANY_ADDRESS else args.address
+    url = f"http://{shown}:{args.port}"
+    lan = " (colleagues: this PC's address)" if args.address in ANY_ADDRESS else ""
+    print(f"River Chief GIS: open {url}{lan}  (data: {args.data}; Ctrl+C stops)", file=sys.stderr)
     if not args.headless:
         threading.Timer(3.0, lambda: webbrowser.open(url)).start()
     # a checkout runs in its root (its .streamlit/secrets.toml, as always); an installed app in
     # the caller's folder, whose .streamlit/secrets.toml holds the staff users. Streamlit reads
     # the app's own .streamlit/config.toml beside the main script either way.
-    return subprocess.call(cmd, env=env, cwd=None if APP == _INSTALLED_APP else APP.parent)
+    return serve(cmd, env=env, cwd=None if APP == _INSTALLED_APP else APP.parent)
+
+
+def serve(cmd: list[str], *, env: dict[str, str], cwd: Path | None) -> int:
+    """Run the server ``cmd`` until it ends; a SIGTERM or SIGINT to this process is passed on
+    to it (it runs in its own session, so a Ctrl+C reaches it once, from here), and a server
+    that has not stopped :data:`STOP_GRACE_S` later is killed: never an orphan serving on."""
+    import signal
+
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, start_new_session=os.name == "posix")
+    got: list[int] = []
+
+    def forward(signum, _frame) -> None:
+        got.append(signum)
+        if proc.poll() is None:
+            try:
+                proc.send_signal(signum)
+            except ValueError:  # Windows sends only SIGTERM (its Ctrl+C reaches both anyway)
+                proc.terminate()
+
+    wanted = [signal.SIGINT, signal.SIGTERM]
+    previous = {s: signal.signal(s, forward) for s in wanted}
+    try:
+        waited = 0.0
+        while (code := proc.poll()) is None:
+            try:
+                proc.wait(timeout=POLL_S)
+            except subprocess.TimeoutExpired:
+                waited = waited + POLL_S if got else 0.0
+                if waited > STOP_GRACE_S:
+                    proc.kill()
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if proc.poll() is None:  # an exception here: never leave the server behind
+            proc.kill()
+            proc.wait()
+    return 128 + got[0] if got else code
 
 
 def cmd_hash_password(args) -> int:
@@ -123,6 +171,12 @@ def register(sub, parents) -> None:
     s.set_defaults(func=cmd_demo)
 
     s = sub.add_parser("app", parents=[parents.data], help=COMMANDS["app"])
+    s.add_argument(
+        "--address",
+        default=DEFAULT_ADDRESS,
+        help="address to serve on (default: localhost, this PC only; 0.0.0.0 serves "
+        "colleagues' PCs on the LAN, who must log in to change data)",
+    )
     s.add_argument("--port", type=int, default=DEFAULT_PORT)
     s.add_argument("--headless", action="store_true", help="do not open a browser")
     s.set_defaults(func=cmd_app)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from gis._errors import InputError
-from gis.cli.common import audit, open_store, pairs, say, with_fix
+from gis.cli.common import audit, open_store, pairs, refuse_demo_write, say, with_fix
 
 #: The commands of this module and their line in ``riverchief --help``.
 COMMANDS = {"zones": "drinking-water protection zones: delineate proposals, query places"}
@@ -17,6 +17,8 @@ def cmd_delineate(args) -> int:
     problem."""
     from gis.zones import delineate, write_proposals
 
+    if args.write:
+        refuse_demo_write(args)
     store = open_store(args.data)
     if not args.source and not args.missing:
         raise InputError(

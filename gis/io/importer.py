@@ -54,6 +54,7 @@ class ImportReport:
     lost: str | None = None
     rejects_file: str | None = None
     written: bool = False
+    store: str | None = None  # the store written to (or checked against, in a dry run)
 
     @property
     def exit_code(self) -> int:
@@ -113,6 +114,7 @@ class ImportReport:
             "lost": self.lost,
             "rejects_file": self.rejects_file,
             "written": self.written,
+            "store": self.store,
         }
 
     def format(self) -> str:
@@ -129,6 +131,8 @@ class ImportReport:
             f"{len(self.rejected)} rejected, {len(self.repaired)} repaired"
             + ("" if self.written else " (store not changed)")
         ]
+        if self.store:
+            lines.append(f"  store: {self.store}")
         lines += [f"  note: {n}" for n in self.notes]
         if self.lost:
             lines.append(
@@ -252,6 +256,7 @@ def import_file(  # noqa: PLR0913 -- the public call and the CLI flags take thes
         report = ImportReport(
             display, layer, raw.row_word, read=len(raw.frame), notes=list(raw.notes), lost=raw.lost
         )
+        report.store = str(getattr(store, "path", "")) or None  # a MemoryStore has no path
         too_long = validate.reject_long_text(
             raw
         )  # rows with an over-long text cell, taken out of raw
