@@ -544,7 +544,8 @@ def county_reaches(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame) -> gpd.Geo
     -------
     GeoDataFrame (metric CRS)
         Columns :data:`REACH_COLUMNS`; ``reach_id`` is ``<river_code>/C/0``, ``to_m`` the
-        river's length and ``length_m`` its length inside the county.
+        river's length and ``length_m`` its length inside the county. A river with no
+        length inside the county has no reach (it is not the county's to assign).
     """
     crs = metric_crs(admin)
     county = admin[admin["level"] == "county"].to_crs(crs)
@@ -554,6 +555,8 @@ def county_reaches(rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame) -> gpd.Geo
     rows = []
     for r in lines.itertuples():
         inside = r.geometry.intersection(shape)
+        if inside.length == 0:  # a river kept outside the county (import --no-clip) has no reach
+            continue
         rows.append(
             {
                 "reach_id": f"{r.river_code}/C/0",

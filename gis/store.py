@@ -698,6 +698,8 @@ def _write_layer(path: Path, name: str, df: pd.DataFrame) -> None:
     kwargs: dict[str, str | bool | None] = {}
     if isinstance(df, gpd.GeoDataFrame):
         geom_type = catalogue.get_layer(name).geometry
+        if geom_type == "LineString" and (df.geom_type == "MultiLineString").any():
+            geom_type = "Unknown"  # rivers clipped or built from arcs: lines of both kinds
         kwargs["geometry_type"] = geom_type
         kwargs["promote_to_multi"] = geom_type is not None and geom_type.startswith("Multi")
     pyogrio.write_dataframe(

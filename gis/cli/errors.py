@@ -33,6 +33,7 @@ HINTS: dict[str, str] = {
     "import.fields_missing": "--field-map SRC=FIELD, --default FIELD=VALUE",
     "import.field_map_unknown": "--field-map SRC=FIELD",
     "import.mode": "--mode append|replace",
+    "import.outside_county": "--no-clip",
     "point.invalid": "--point LON,LAT",
     "point.swapped": "--point LON,LAT",
     "output.unsupported_type": "--out",

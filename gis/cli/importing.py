@@ -38,6 +38,7 @@ def cmd_import(args) -> int:
         source_layer=args.source_layer,
         rejects=args.rejects,
         dry_run=args.dry_run,
+        clip=not args.no_clip,
         audit={"who": os_user(), "role": LOCAL_ROLE, "detail": str(args.file)},
     )
     print(report.json_text() if args.json else report.format())
@@ -83,5 +84,11 @@ def register(sub, parents) -> None:
     s.add_argument("--rejects", help="where to write rejected rows (CSV)")
     s.add_argument(
         "--dry-run", action="store_true", help="check and report only; the store is not changed"
+    )
+    s.add_argument(
+        "--no-clip",
+        action="store_true",
+        help="keep rows outside the county boundary (by default layers with geometry are "
+        "clipped to it: rows wholly outside are refused and counted, rows across it are cut)",
     )
     s.set_defaults(func=cmd_import)

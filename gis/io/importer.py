@@ -23,7 +23,7 @@ from gis.audit import event as audit_event
 from gis.catalogue import Layer
 from gis.coords import in_china
 from gis.crs import STORAGE_EPSG
-from gis.io import archive, names, readers, tables, validate
+from gis.io import archive, arcs, clip, names, readers, tables, validate
 from gis.io.findings import FORMULA_LEAD, defuse_formulas, defuse_text
 from gis.io.validate import Problem
 from gis.reports import strict
@@ -40,7 +40,9 @@ class ImportReport:
     ``read`` rows were read, ``accepted`` passed (and were written unless a dry run),
     ``rejected`` and ``repaired`` list a :class:`gis.io.validate.Problem` per row, ``lost``
     says what a damaged file could not give at all, ``rejects_file`` is the CSV of the
-    rejected rows with their reasons. See :func:`import_file` for an example.
+    rejected rows with their reasons. ``outside`` rows lay wholly outside the county (they
+    are among the rejected, with that reason) and ``clipped`` rows were cut at its boundary
+    (:mod:`gis.io.clip`). See :func:`import_file` for an example.
     """
 
     file: str
@@ -55,16 +57,21 @@ class ImportReport:
     rejects_file: str | None = None
     written: bool = False
     store: str | None = None  # the store written to (or checked against, in a dry run)
+    outside: int = 0  # rows wholly outside the county: listed in rejected, not written
+    clipped: int = 0  # rows cut at the county boundary: only their part inside was written
 
     @property
     def exit_code(self) -> int:
         """1 when a row was rejected or part of the file was lost, else 0.
 
+        Rows outside the county are listed among the rejected but are the clip's outcome,
+        not a fault of the file: they alone leave the exit code 0.
+
         Returns
         -------
         int
         """
-        return 1 if (self.rejected or self.lost) else 0
+        return 1 if (len(self.rejected) > self.outside or self.lost) else 0
 
     def to_json(self) -> dict[str, Any]:
         """The report as strict JSON (``riverchief import --json`` prints it: :meth:`json_text`)."""
@@ -115,6 +122,8 @@ class ImportReport:
             "rejects_file": self.rejects_file,
             "written": self.written,
             "store": self.store,
+            "outside": self.outside,
+            "clipped": self.clipped,
         }
 
     def format(self) -> str:
@@ -133,6 +142,11 @@ class ImportReport:
         ]
         if self.store:
             lines.append(f"  store: {self.store}")
+        if self.outside or self.clipped:
+            lines.append(
+                f"  clipped to the county: {self.outside} rows wholly outside (not imported, "
+                f"listed below), {self.clipped} cut at the boundary (only the part inside kept)"
+            )
         lines += [f"  note: {n}" for n in self.notes]
         if self.lost:
             lines.append(
@@ -164,6 +178,7 @@ def import_file(  # noqa: PLR0913 -- the public call and the CLI flags take thes
     rejects: str | Path | None = None,
     dry_run: bool = False,
     audit: Mapping[str, str | None] | None = None,
+    clip: bool = True,
 ) -> ImportReport:
     """Import ``path`` into ``layer`` of a county store.
 
@@ -197,6 +212,11 @@ def import_file(  # noqa: PLR0913 -- the public call and the CLI flags take thes
         ``who``, ``role`` and optionally ``client`` and ``detail`` of the person importing:
         an ``import``/``replace`` row with the rows written goes into the store's audit
         log in the same transaction as the data (:func:`gis.audit.event`).
+    clip : bool
+        Clip layers with geometry to the store's county boundary (:mod:`gis.io.clip`):
+        rows wholly outside are refused and counted (``report.outside``), rows crossing the
+        boundary are cut (``report.clipped``). ``False`` keeps every row as read. A store
+        without a county boundary is not clipped, and the report's notes say so.
 
     Returns
     -------
@@ -260,7 +280,9 @@ def import_file(  # noqa: PLR0913 -- the public call and the CLI flags take thes
         too_long = validate.reject_long_text(
             raw
         )  # rows with an over-long text cell, taken out of raw
-        opts = _Options(crs, field_map or {}, defaults or {}, mode, swap_xy, allow_outside_china)
+        opts = _Options(
+            crs, field_map or {}, defaults or {}, mode, swap_xy, allow_outside_china, clip
+        )
         accepted = _validate(raw, spec, store, report, opts)
         if too_long:
             report.rejected = sorted(report.rejected + too_long, key=_row_order)
@@ -309,6 +331,7 @@ class _Options:
     mode: str
     swap_xy: bool
     allow_outside: bool
+    clip: bool = True
 
 
 def _validate(
@@ -319,7 +342,9 @@ def _validate(
     Checks run column by column (numpy where a rule allows, one check per distinct value
     otherwise) and give the same outcome as checking row by row: each row's first problem,
     in the order names (乡镇/村/河流/河长 to codes, :mod:`gis.io.names`), geometry, the
-    catalogue's fields, the level against the admin code's length, then the id.
+    catalogue's fields, the level against the admin code's length, then (rivers) the arcs
+    of one river merged into one row (:mod:`gis.io.arcs`), the clip to the county
+    (:mod:`gis.io.clip`), then the id.
     """
     df, notes = validate.map_columns(raw.frame, spec, opts.field_map)
     report.notes += notes
@@ -343,6 +368,13 @@ def _validate(
             out_cols[f.name] = _check_field(f, df[f.name], spec, report, rows, rejected)
     for i, p in _level_code_problems(out_cols, spec, rows).items():
         rejected.setdefault(i, p)
+    if spec.name == "rivers" and isinstance(df, gpd.GeoDataFrame):
+        df, out_cols, rows, rejected = _merge_arcs(df, spec, report, out_cols, rows, rejected)
+    if spec.geometry is not None:
+        # the county unit is the boundary itself: a corrected outline replaces the old one whole
+        county = spec.name == "admin_units" and "level" in out_cols
+        keep = {i for i, lv in enumerate(out_cols.get("level", [])) if county and lv == "county"}
+        _clip(df, store, report, rows, rejected, opts.clip, keep)
     if spec.key not in df.columns:
         out_cols[spec.key] = _assign_ids(spec, store, report, len(df), opts.mode)
     else:
@@ -350,6 +382,68 @@ def _validate(
     _keep_extra_columns(df, spec, report, out_cols)
     report.rejected = [rejected[i] for i in sorted(rejected)]
     return _accepted(df, spec, out_cols, rejected)
+
+
+def _merge_arcs(  # noqa: PLR0913 -- the validation state, passed on and returned
+    df: gpd.GeoDataFrame,
+    spec: Layer,
+    report: ImportReport,
+    out_cols: dict[str, list[Any]],
+    rows: list[int],
+    rejected: _Rejected,
+) -> tuple[gpd.GeoDataFrame, dict[str, list[Any]], list[int], _Rejected]:
+    """Rivers from arcs (:mod:`gis.io.arcs`): one row per river; the state re-indexed."""
+    geoms = np.asarray(df.geometry.values, dtype=object)
+    merged = arcs.merge_arcs(geoms, out_cols, spec.key, rows, set(rejected))
+    report.notes += merged.notes
+    if len(merged.keep) == len(df) and not merged.problems:
+        return df, out_cols, rows, rejected
+    keep = merged.keep
+    new_pos = {old: new for new, old in enumerate(keep)}
+    out = df.iloc[keep].reset_index(drop=True)
+    out = out.set_geometry(gpd.GeoSeries(merged.geoms, crs=df.crs))
+    problems = {**merged.problems, **rejected}  # a row's own earlier problem comes first
+    return (
+        out,
+        {k: [v[i] for i in keep] for k, v in out_cols.items()},
+        [rows[i] for i in keep],
+        {new_pos[i]: p for i, p in problems.items() if i in new_pos},
+    )
+
+
+def _clip(  # noqa: PLR0913 -- the validation state, passed on
+    df: gpd.GeoDataFrame,
+    store: Store,
+    report: ImportReport,
+    rows: list[int],
+    rejected: _Rejected,
+    on: bool,
+    keep: set[int],
+) -> None:
+    """Clip the rows to the county (:mod:`gis.io.clip`); rows wholly outside are rejected.
+
+    Rows at positions ``keep`` are not clipped.
+    """
+    if not on:
+        report.notes.append("not clipped to the county (clipping turned off): rows kept as read")
+        return
+    area = clip.county_area(store)
+    if isinstance(area, str):
+        report.notes.append(f"not clipped to the county: {area}; rows kept as read")
+        return
+    geoms = np.asarray(df.geometry.values, dtype=object).copy()
+    live = np.array([i not in rejected and i not in keep for i in range(len(geoms))], dtype=bool)
+    geoms[~live] = None
+    clipped, outside, cut = clip.clip(geoms, area)
+    for i in np.flatnonzero(outside).tolist():
+        rejected[i] = clip.outside_problem(rows[i], area)
+    report.outside, report.clipped = int(outside.sum()), int(cut.sum())
+    report.notes.append(
+        f"clipped to the county {area.label} (border buffer {area.buffer_m:g} m, rule set "
+        f"{area.rule_set})"
+    )
+    clipped[~live] = np.asarray(df.geometry.values, dtype=object)[~live]
+    df[df.geometry.name] = gpd.GeoSeries(clipped, index=df.index, crs=df.crs)
 
 
 def _apply_defaults(df: pd.DataFrame, spec: Layer, defaults: dict[str, str]) -> pd.DataFrame:
@@ -406,8 +500,17 @@ def _geometry_frame(  # noqa: PLR0913 -- the validation state, passed on
 def _fit_geometries(
     df: gpd.GeoDataFrame, target: str, report: ImportReport, rows: list[int], rejected: _Rejected
 ) -> gpd.GeoDataFrame:
-    """Each geometry fitted to the layer's type (or rejected), then moved to the storage CRS."""
+    """Each geometry fitted to the layer's type (or rejected), then moved to the storage CRS.
+
+    A line layer takes multi-part lines (a river clipped at the county boundary, a braid):
+    parts that join are merged into one line, the others kept as a MultiLineString.
+    """
     geoms = np.asarray(df.geometry.values, dtype=object).copy()
+    if target == "LineString":
+        multi = (shapely.get_type_id(geoms) == _TYPE_IDS["MultiLineString"]) & shapely.is_valid(
+            geoms
+        )
+        geoms[multi] = shapely.line_merge(geoms[multi])
     for i in np.flatnonzero(~_fits_as_is(geoms, target)).tolist():
         if i in rejected:
             geoms[i] = None
@@ -415,7 +518,7 @@ def _fit_geometries(
         try:
             fitted, note = validate.fit_geometry(geoms[i], target)
         except ValueError as exc:
-            rejected[i] = Problem(rows[i], "geometry", str(exc), _geom_fix(target))
+            rejected[i] = Problem(rows[i], "geometry", str(exc), _geom_fix(target, str(exc)))
             geoms[i] = None
             continue
         if note:
@@ -657,7 +760,10 @@ def _fits_as_is(geoms: np.ndarray, target: str) -> np.ndarray:
     """Where fit_geometry would return the geometry unchanged with no note: exactly the
     layer's type, valid, not empty, finite and of sane size."""
     with np.errstate(invalid="ignore"):
-        ok: np.ndarray = shapely.get_type_id(geoms) == _TYPE_IDS[target]
+        kind = shapely.get_type_id(geoms)
+        ok: np.ndarray = kind == _TYPE_IDS[target]
+        if target == "LineString":  # multi-part lines are rivers too (see _fit_geometries)
+            ok |= kind == _TYPE_IDS["MultiLineString"]
         ok &= ~shapely.is_empty(geoms) & shapely.is_valid(geoms)
         ok &= (np.abs(shapely.bounds(geoms)) <= _SANE_COORD).all(axis=1)
     return ok
@@ -700,10 +806,19 @@ def _level_code_problems(
     return out
 
 
-def _geom_fix(target: str) -> str:
+def _geom_fix(target: str, reason: str) -> str:
+    """The fix of a refused geometry, naming the QGIS tool that really fixes it."""
+    if reason.startswith("invalid geometry"):
+        tool = "Vector › Geometry Tools › Fix Geometries (矢量 › 几何工具 › 修复几何图形)"
+        return f"fix the geometry in GIS software (QGIS: {tool}); this layer needs {target}"
+    if reason.startswith("a multi-point") or "does not join" in reason:
+        tool = "Vector › Geometry Tools › Multipart to Singleparts (多部件转单部件)"
+        return f"split it into one feature per part (QGIS: {tool}); this layer needs {target}"
+    if reason.startswith("geometry is"):
+        return f"this layer needs {target}: check the file (or the layer in it) is the right one"
     return (
-        "fix the geometry in GIS software (QGIS: Vector › Geometry Tools › Fix Geometries); "
-        f"this layer needs {target}"
+        "draw or correct the feature in GIS software, or delete the row; re-export the file "
+        f"if it was cut off; this layer needs {target}"
     )
 
 

@@ -35,6 +35,7 @@ TABLES = {
     "teleport)",
     "import_limits": "Size limits of imports: file and archive bytes, rows, columns, cells, a "
     "cell's length",
+    "import_clip": "Clipping imports to the county: how far outside it a border river may run",
 }
 
 
