@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from gis import maps
+from gis.admin_codes import ABOVE_COUNTY
 from gis.auth import EXPORT_UNMASKED
 from gis.coverage import LEVELS, REGISTER_TABLES, find_gaps
 from gis.i18n import t
@@ -41,16 +42,21 @@ st.subheader(t("page_gaps", lg))
 with st.spinner("…"):
     tables, by_level, names = load_coverage(path, mt)
 unassigned, holes = tables["unassigned"], tables["holes"]
-cols = st.columns(4)
+cols = st.columns(1 + len(by_level))  # province and city only where a river needs them
 cols[0].metric(t("unassigned", lg), f"{len(unassigned)}")
 unchecked = set(tables["not_checked"]["level"])  # no polygons there: never shown as 0 km
-for col, level in zip(cols[1:], LEVELS, strict=True):
+for col, level in zip(cols[1:], by_level, strict=True):
     col.metric(
         f"{t(f'level_{level}', lg)} · {t('unassigned_km', lg)}",
         t("not_checked", lg) if level in unchecked else f"{by_level[level] / 1000:.2f}",
     )
-for level in sorted(unchecked, key=LEVELS.index):
-    st.warning(t(f"level_{level}", lg) + t("level_not_checked", lg))
+for r in sorted(
+    tables["not_checked"].itertuples(), key=lambda r: LEVELS.index(r.level)
+):  # province/city: no county boundary; below: no polygons of the level
+    st.warning(
+        t(f"level_{r.level}", lg)
+        + t("level_not_checked_above" if r.level in ABOVE_COUNTY else "level_not_checked", lg)
+    )
 
 townships = sorted(unassigned["township_code"].dropna().unique())
 choice = st.selectbox(

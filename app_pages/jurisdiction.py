@@ -8,7 +8,6 @@ import streamlit as st
 
 from gis import maps
 from gis.auth import UNMASKED_READ
-from gis.catalogue import CHIEF_LEVELS
 from gis.i18n import t
 from gis.jurisdiction import SELECT_BY, find_jurisdiction
 from gis.maps import jurisdiction_map, lines_of, reach_lines, selection_group
@@ -125,7 +124,7 @@ with right:
                         t("river", lg): r["river_name"],
                         t("chainage", lg): r["chainage"],
                         t("length_m", lg): r["length_m"],
-                        **{t(f"level_{lv}", lg): "、".join(r[lv]) for lv in CHIEF_LEVELS},
+                        **{t(f"level_{lv}", lg): "、".join(r[lv]) for lv in j.levels},
                     }
                     for r in rows
                 ]

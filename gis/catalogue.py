@@ -11,7 +11,11 @@ from dataclasses import dataclass, field
 from gis._errors import UnknownNameError
 
 # Code lists: code -> (中文, English).
+#: Chief and river management levels, top down (DOMAIN §1: 省, 市, 县, 乡/镇/街道, 村/社区).
+#: A county store has polygons from the county down; province and city are named by code.
 LEVELS = {
+    "province": ("省级", "province"),
+    "city": ("市级", "city"),
     "county": ("县级", "county"),
     "township": ("镇乡级", "township"),
     "village": ("村级", "village"),
@@ -19,6 +23,8 @@ LEVELS = {
 #: The chief (and river management) levels, top down: the one statement of this order.
 CHIEF_LEVELS: tuple[str, ...] = tuple(LEVELS)
 ADMIN_LEVELS = {
+    "province": ("省", "province"),
+    "city": ("地级市", "prefecture city"),
     "county": ("县", "county"),
     "township": ("镇乡", "township"),
     "village": ("村", "village"),
@@ -156,7 +162,8 @@ LAYERS: tuple[Layer, ...] = (
                 "str",
                 True,
                 "行政区划代码",
-                "GB/T 2260-style code: 6 digits county, 9 township, 12 village",
+                "GB/T 2260-style code: XX0000 province, XXYY00 city, XXYYZZ county, "
+                "9 digits township, 12 village",
             ),
             _f("name", "str", True, "名称", "name"),
             _f("level", "str", True, "级别", "level", ADMIN_LEVELS),
@@ -652,8 +659,13 @@ HEADER_SYNONYMS: dict[str, str] = {
     "latitude": "lat",
     "y": "lat",
 }
-#: Chinese level words -> level codes, for registers.
+#: Chinese level words -> level codes, for registers (the labels of :data:`LEVELS` and
+#: :data:`ADMIN_LEVELS` are read as well).
 LEVEL_WORDS = {
+    "省": "province",
+    "地市级": "city",
+    "地级": "city",
+    "地级市": "city",
     "县级": "county",
     "县": "county",
     "镇级": "township",
@@ -664,18 +676,15 @@ LEVEL_WORDS = {
     "村级": "village",
     "村": "village",
     "巡河员": "village",
-    # cities: districts (区) and 街道 stand for counties and townships; in a county-level
-    # city (县级市) the register says 市级 for county level (/work/shared/DOMAIN.md §1)
+    # cities: districts (区) and 街道 stand for counties and townships (DOMAIN §1)
     "区级": "county",
-    "市级": "county",
     "县市级": "county",
     "县区级": "county",
     "街道级": "township",
     "乡镇街道级": "township",
     "社区级": "village",
     "村社区级": "village",
-    # admin unit kinds: 市/区/县/县级市, 镇/乡/街道, 村/社区
-    "市": "county",
+    # admin unit kinds: 区/县/县级市, 镇/乡/街道, 村/社区
     "区": "county",
     "县级市": "county",
     "乡": "township",
@@ -686,8 +695,11 @@ LEVEL_WORDS = {
     "村/社区": "village",
     "镇/乡/街道": "township",
 }
-#: Digits of an admin code at each level (GB/T 2260 county; statistical codes below it).
-CODE_LENGTHS = {"county": 6, "township": 9, "village": 12}
+#: Words whose level only the unit's code tells: 市级 (市) is the prefecture city's level
+#: with a city code (XXYY00) and county level with a county code, in a county-level city
+#: (县级市, DOMAIN §1). Without a code they are refused, never guessed
+#: (:func:`gis.io.names.city_level_problems`).
+CODE_DECIDES: dict[str, tuple[str, ...]] = {"市级": ("city", "county"), "市": ("city", "county")}
 
 
 def header_labels(layer: Layer) -> dict[str, str]:

@@ -18,6 +18,7 @@ import shapely
 from gis import _deprecation
 from gis import reaches as reaches_mod
 from gis._errors import UnknownNameError
+from gis.admin_codes import ABOVE_COUNTY, above
 from gis.catalogue import CHIEF_LEVELS as LEVELS
 from gis.crs import STORAGE_EPSG, metric_crs
 from gis.reports import records
@@ -97,12 +98,16 @@ class Coverage:
     )
 
     def unassigned_length_m_by_level(self) -> dict[str, float]:
+        """Unassigned metres per level, top down: the county and the levels below it always;
+        province and city when a river of the county is managed at that level or above."""
         s = (
             self.unassigned.groupby("level")["length_m"].sum()
             if len(self.unassigned)
             else pd.Series(dtype=float)
         )
-        return {lv: round(float(s.get(lv, 0.0)), 1) for lv in LEVELS}
+        seen = set(self.reaches["level"]) | set(self.not_checked["level"])
+        shown = [lv for lv in LEVELS if lv not in ABOVE_COUNTY or lv in seen]
+        return {lv: round(float(s.get(lv, 0.0)), 1) for lv in shown}
 
     def to_json(self) -> dict:
         cols = ["reach_id", "river_code", "river_name", "level", "admin_code", "length_m"]
@@ -144,16 +149,35 @@ def _records(df: pd.DataFrame) -> list[dict]:
     return records(df, digits=2)
 
 
+def managed_at_or_above(level: str) -> tuple[str, ...]:
+    """The management levels whose rivers need a chief at ``level`` (a county, city or
+    province level): 分级分段, each piece of a river has a chief at every level from the
+    one that manages it down (DOMAIN §1), so a province-managed river needs province, city
+    and county chiefs for its part in the county, a county-managed one a county chief only.
+    Every river needs township and village chiefs (cut by their polygons)."""
+    return LEVELS[: LEVELS.index(level) + 1]
+
+
+def above_codes(admin: pd.DataFrame) -> dict[str, str]:
+    """The province and city codes of the store's county unit, read off its code
+    (``{}`` without a county unit, or when its code is not a county code)."""
+    county = admin.loc[admin["level"] == "county", "admin_code"].dropna().tolist()
+    return above(str(county[0])) if county else {}
+
+
 def build_reaches(
     rivers, admin, rules: CoverageRules, levels=LEVELS
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """Reaches at the given levels, in one frame (county: whole county-managed rivers).
+    """Reaches at the given levels, in one frame: province, city and county reaches are
+    whole rivers inside the county (those managed at that level or above,
+    :func:`managed_at_or_above`), in the unit of that level (the province and city named
+    by the county's code); township and village reaches are cut by their polygons.
 
     A level the county has no polygons for gives no reaches (:func:`levels_not_checked`
     names it); with none at all the frame is empty.
     """
     present = set(admin["level"].dropna())
-    levels = [lv for lv in levels if lv in present]
+    codes = {**above_codes(admin), "county": None}
     parts, slivers = (
         [],
         [
@@ -162,11 +186,10 @@ def build_reaches(
             )
         ],
     )
-    if "county" in levels:
-        parts.append(
-            reaches_mod.county_reaches(rivers[rivers["management_level"] == "county"], admin)
-        )
-    for level in [lv for lv in ("township", "village") if lv in levels]:
+    for level in [lv for lv in levels if lv in codes and "county" in present]:
+        managed = rivers[rivers["management_level"].isin(managed_at_or_above(level))]
+        parts.append(_whole_river_reaches(managed, admin, level, codes[level]))
+    for level in [lv for lv in ("township", "village") if lv in levels and lv in present]:
         r, s = reaches_mod.segment(
             rivers,
             admin,
@@ -185,6 +208,21 @@ def build_reaches(
     return pd.concat(parts, ignore_index=True), pd.concat(slivers, ignore_index=True)
 
 
+def _whole_river_reaches(
+    rivers: gpd.GeoDataFrame, admin: gpd.GeoDataFrame, level: str, code: str | None
+) -> gpd.GeoDataFrame:
+    """One reach per river, its length in the county, at ``level`` in the unit ``code``
+    (the county's own unit when None)."""
+    reaches = reaches_mod.county_reaches(rivers, admin)
+    if code is None:
+        return reaches
+    return reaches.assign(
+        level=level,
+        admin_code=code,
+        reach_id=[f"{r}/{level}/0" for r in reaches["river_code"]],
+    )
+
+
 def find_gaps(
     store: Store,
     *,
@@ -199,7 +237,10 @@ def find_gaps(
     store : Store
         The county store (rivers, admin units, chiefs, assignments, reservoirs, signboards).
     level : str
-        ``"county"``, ``"township"``, ``"village"`` (:data:`LEVELS`) or ``"all"``.
+        ``"province"``, ``"city"``, ``"county"``, ``"township"``, ``"village"``
+        (:data:`LEVELS`) or ``"all"``. Province, city and county reaches are whole rivers
+        inside the county, for rivers managed at that level or above
+        (:func:`managed_at_or_above`); township and village reaches are cut by polygons.
     tolerances : CoverageRules, optional
         The distances of the analysis in metres (boundary band, slivers, holes, ...); the
         coverage analysis has no rule table under ``gis/rules/``, so no ``rule_overrides``.
@@ -248,7 +289,7 @@ def find_gaps(
         rules=rules,
         slivers=slivers,
     )
-    cov.not_checked = levels_not_checked(admin, levels)
+    cov.not_checked = levels_not_checked(admin, levels, rivers=rivers)
     checked = [lv for lv in levels if lv not in set(cov.not_checked["level"])]
     found = register_errors(
         reaches,
@@ -296,6 +337,11 @@ def register_errors(  # noqa: PLR0913 -- the register's tables and the analysis 
     res_names = reservoirs.get("name", pd.Series(dtype=object)).tolist()
     res_name = dict(zip(res_codes, res_names, strict=True))
     unit_name = dict(zip(admin["admin_code"].tolist(), admin["name"].tolist(), strict=True))
+    for code in above_codes(admin).values():  # the county's province and city: known by code
+        unit_name.setdefault(code, None)
+    managed = dict(
+        zip(rivers["river_code"].tolist(), rivers["management_level"].tolist(), strict=True)
+    )
     chief = {
         c: (n, lv)
         for c, n, lv in zip(
@@ -356,12 +402,7 @@ def register_errors(  # noqa: PLR0913 -- the register's tables and the analysis 
                     "river_name": river_name.get(river),
                     "admin_code": unit,
                     "unit_name": unit_name.get(unit),
-                    "reason": (
-                        "covers 0 m: the river only grazes this unit (a sliver merged into "
-                        "the neighbouring unit's reach)"
-                        if (lv, river, unit) in grazed
-                        else f"covers 0 m: no {lv} reach of this river lies in this unit"
-                    )
+                    "reason": _zero_reason(lv, (lv, river, unit) in grazed, managed.get(river))
                     + ("" if whole else " between its chainages"),
                 }
             )
@@ -370,6 +411,22 @@ def register_errors(  # noqa: PLR0913 -- the register's tables and the analysis 
         "zero_coverage": pd.DataFrame(zero, columns=ZERO_COVERAGE_COLUMNS),
         "level_mismatches": pd.DataFrame(levels, columns=LEVEL_MISMATCH_COLUMNS),
     }
+
+
+def _zero_reason(level: str, grazed: bool, managed: str | None) -> str:
+    """Why an assignment covers 0 m: a sliver, a river not managed at or above a province
+    or city level, or a river that never enters the unit."""
+    if grazed:
+        return (
+            "covers 0 m: the river only grazes this unit (a sliver merged into the "
+            "neighbouring unit's reach)"
+        )
+    if level in ABOVE_COUNTY and managed not in managed_at_or_above(level):
+        return (
+            f"covers 0 m: the river is managed at {managed} level, so it has no {level} "
+            f"reach (correct the river's management_level or the assignment's level)"
+        )
+    return f"covers 0 m: no {level} reach of this river lies in this unit"
 
 
 def _unknown_codes(
@@ -412,19 +469,47 @@ def _unknown_codes(
     return out
 
 
-def levels_not_checked(admin: pd.DataFrame, levels) -> pd.DataFrame:
-    """One row per level of ``levels`` the county has no polygons for: its rivers cannot be
-    cut into reaches there, so nothing at that level was checked."""
+def levels_not_checked(admin: pd.DataFrame, levels, *, rivers=None) -> pd.DataFrame:
+    """One row per level of ``levels`` that could not be checked: the county, township and
+    village levels when the county has no polygons of that level (its rivers cannot be cut
+    into reaches there); the province and city levels, which need no polygons of their
+    own, only when a river of ``rivers`` is managed at that level or above and the county's
+    boundary (or a county code to name its province and city by) is missing. A level with
+    nothing to check is no finding."""
     present = set(admin["level"].dropna())
-    rows = [
-        {
-            "level": lv,
-            "reason": f"not checked: no {lv} polygons in the county store",
-            "fix": f"import the {lv} boundaries (layer admin_units, level {lv})",
-        }
-        for lv in levels
-        if lv not in present
-    ]
+    codes = above_codes(admin)
+    rows = []
+    for lv in levels:
+        if lv not in ABOVE_COUNTY:
+            if lv not in present:
+                rows.append(
+                    {
+                        "level": lv,
+                        "reason": f"not checked: no {lv} polygons in the county store",
+                        "fix": f"import the {lv} boundaries (layer admin_units, level {lv})",
+                    }
+                )
+            continue
+        if rivers is None or not rivers["management_level"].isin(managed_at_or_above(lv)).any():
+            continue
+        if "county" not in present:
+            rows.append(
+                {
+                    "level": lv,
+                    "reason": f"not checked: no county boundary in the store ({lv} reaches "
+                    "are the rivers' parts inside it)",
+                    "fix": "import the county boundary (layer admin_units, level county)",
+                }
+            )
+        elif lv not in codes:
+            rows.append(
+                {
+                    "level": lv,
+                    "reason": f"not checked: the county unit's code is not a county code "
+                    f"(XXYYZZ), so its {lv} code is not known",
+                    "fix": "correct the county unit's admin_code (GB/T 2260, 6 digits)",
+                }
+            )
     return pd.DataFrame(rows, columns=NOT_CHECKED_COLUMNS)
 
 

@@ -41,6 +41,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "hillshade": ("山体阴影(离线)", "Hillshade (offline)"),
     "townships": ("镇乡界", "Township boundaries"),
     "villages": ("村界", "Village boundaries"),
+    "rivers_province": ("省管河流", "Province-managed rivers"),
+    "rivers_city": ("市管河流", "City-managed rivers"),
     "rivers_county": ("县管河流", "County-managed rivers"),
     "rivers_township": ("镇乡管河流", "Township-managed rivers"),
     "rivers_village": ("村管河流", "Village-managed rivers"),
@@ -210,6 +212,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "：本库没有该级行政区界线，此级未核查（不代表已全覆盖）。",
         ": the store has no boundaries of this level, so it was not checked (this is not "
         "full coverage).",
+    ),
+    "level_not_checked_above": (
+        "：本库没有县界（或县级单位代码不是县级代码），无法量算此级管理河流在县内的长度，"
+        "此级未核查（不代表已全覆盖）。",
+        ": the store has no county boundary (or the county unit's code is not a county code), "
+        "so rivers managed at this level could not be measured in the county and this level "
+        "was not checked (this is not full coverage).",
     ),
     "select_by": ("查看对象", "Select by"),
     "by_village": ("村", "Village"),

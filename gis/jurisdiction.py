@@ -18,8 +18,9 @@ import shapely
 
 from gis import _deprecation
 from gis._errors import AmbiguousNameError, InputError, UnknownNameError
+from gis.admin_codes import ABOVE_COUNTY
 from gis.catalogue import CHIEF_LEVELS as LEVELS
-from gis.coverage import CoverageRules, build_reaches
+from gis.coverage import CoverageRules, above_codes, build_reaches, managed_at_or_above
 from gis.crs import STORAGE_EPSG, metric_crs
 from gis.linref import format_k
 from gis.privacy import mask_phone, mask_text
@@ -39,7 +40,7 @@ class Jurisdiction:
     reaches: gpd.GeoDataFrame
     links: pd.DataFrame  # reach_id, chief_id, level, from_m, to_m
     chiefs: pd.DataFrame
-    rivers: pd.DataFrame  # river_code, name
+    rivers: pd.DataFrame  # river_code, name, management_level
     admin: pd.DataFrame  # admin_code, name, level, parent_code
     signboards: gpd.GeoDataFrame  # metric CRS
     #: The level the reaches are cut at: village, else the finest the county has polygons
@@ -65,6 +66,30 @@ class Jurisdiction:
             "reaches": records(pd.DataFrame(t["reaches"].drop(columns="geometry")), digits=1),
             "links": records(t["links"], digits=1),
         }
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """The levels shown, top down: the county and below always; province and city when
+        a chief of that level holds a river here or a river is managed at that level or
+        above (a county store of rivers managed by the county shows no empty columns)."""
+        managed = set(self.rivers.get("management_level", pd.Series(dtype=object)).dropna())
+        held = set(self.links["level"])
+        return tuple(
+            lv
+            for lv in LEVELS
+            if lv not in ABOVE_COUNTY or lv in held or managed & set(managed_at_or_above(lv))
+        )
+
+    def _levels_of(self, river_code: str) -> tuple[str, ...]:
+        """The levels a reach of ``river_code`` needs a chief at: province and city only for
+        a river managed at that level or above."""
+        m = self.rivers.get("management_level")
+        managed = m[self.rivers["river_code"] == river_code].tolist() if m is not None else []
+        return tuple(
+            lv
+            for lv in LEVELS
+            if lv not in ABOVE_COUNTY or set(managed) & set(managed_at_or_above(lv))
+        )
 
     def select(self, by: str, value: str) -> pd.Series:
         """Boolean mask over :attr:`reaches`: those in a township or village, on a river,
@@ -139,7 +164,9 @@ class Jurisdiction:
             "length_m": round(float(r["length_m"]), 1),
             "chiefs": chiefs,
             "levels_without_chief": [
-                lv for lv in LEVELS if not any(c["level"] == lv for c in chiefs)
+                lv
+                for lv in self._levels_of(r["river_code"])
+                if not any(c["level"] == lv for c in chiefs)
             ],
             "signboards": [
                 {
@@ -171,7 +198,7 @@ class Jurisdiction:
                 "admin_code": x.admin_code,
                 "chainage": f"{format_k(x.from_m)} – {format_k(x.to_m)}",
                 "length_m": round(float(x.length_m), 1),
-                **{lv: by.get((x.reach_id, lv), []) for lv in LEVELS},
+                **{lv: by.get((x.reach_id, lv), []) for lv in self.levels},
             }
             for x in r.itertuples()
         ]
@@ -245,8 +272,12 @@ def chief_links(
     river must be the same and the chainages overlap by more than ``overlap_min_m``."""
     parent = dict(zip(admin["admin_code"], admin["parent_code"], strict=True))
     level_of = dict(zip(admin["admin_code"], admin["level"], strict=True))
+    # every reach lies in the county, so in its province and city (named by the county's code)
+    named = above_codes(admin)
 
     def up(code, level):
+        if level in ABOVE_COUNTY:
+            return named.get(level) if isinstance(code, str) else None
         while isinstance(code, str) and level_of.get(code) not in (level, None):
             code = parent.get(code)
         return code if isinstance(code, str) and level_of.get(code) == level else None
@@ -368,7 +399,7 @@ def find_jurisdiction(
         reaches,
         chief_links(reaches, store.read("assignments"), admin),
         store.read("chiefs"),
-        pd.DataFrame(rivers[["river_code", "name"]]),
+        pd.DataFrame(rivers[["river_code", "name", "management_level"]]),
         pd.DataFrame(admin[["admin_code", "name", "level", "parent_code"]]),
         boards.to_crs(reaches.crs) if len(boards) else boards,
         cut,

@@ -31,6 +31,7 @@ FLOORS: dict[str, str] = {
     "gis._deprecation": "foundations",
     "gis._errors": "foundations",
     "gis._parallel": "foundations",
+    "gis.admin_codes": "foundations",
     "gis.auth": "foundations",
     "gis.catalogue": "foundations",
     "gis.catalogue_doc": "foundations",

@@ -264,7 +264,10 @@ def test_each_constant_is_stated_once(name):
 
 
 def test_the_chief_levels_are_never_typed_as_a_literal():
-    literal = re.compile(r"""\(\s*["']county["'],\s*["']township["'],\s*["']village["']\s*\)""")
+    literal = re.compile(
+        r"""\(\s*(["']province["'],\s*["']city["'],\s*)?"""
+        r"""["']county["'],\s*["']township["'],\s*["']village["']\s*\)"""
+    )
     hits = [
         str(f.relative_to(ROOT))
         for f in _sources()
@@ -278,7 +281,8 @@ def test_one_label_table():
     from gis.catalogue import CHIEF_LEVELS, LEVELS
 
     assert coverage.LEVELS is CHIEF_LEVELS is jurisdiction.LEVELS
-    assert CHIEF_LEVELS == ("county", "township", "village") == tuple(LEVELS)
+    assert CHIEF_LEVELS == ("province", "city", "county", "township", "village") == tuple(LEVELS)
+    assert i18n.t("level_city") == LEVELS["city"][0] == "市级"
     assert inventory.SUMMARY_KEYS is i18n.SUMMARY_LABELS
     for key, pair in inventory.SUMMARY_KEYS.items():
         assert i18n.t(f"summary.{key}") == pair[0] and i18n.t(f"summary.{key}", "en") == pair[1]

@@ -120,11 +120,11 @@ def test_unknown_coverage_level_is_a_coded_unknown_name(demo_path):
     from gis.coverage import LEVELS, analyse
 
     with pytest.raises(KeyError) as err:  # still a KeyError, as before
-        analyse(GeoPackageStore(demo_path), level="province")
+        analyse(GeoPackageStore(demo_path), level="nation")
     e = err.value
     assert isinstance(e, RiverChiefError) and e.code == "name.unknown"
-    assert e.params["name"] == "province" and set(LEVELS) < set(e.params["valid"])
-    assert e.message("zh").startswith("未知的级别“province”；可用的名称：all、")
+    assert e.params["name"] == "nation" and set(LEVELS) < set(e.params["valid"])
+    assert e.message("zh").startswith("未知的级别“nation”；可用的名称：all、")
 
 
 def test_a_reversed_patrol_period_is_refused_before_any_work():

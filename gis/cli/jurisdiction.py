@@ -74,7 +74,7 @@ def cmd_jurisdiction(args) -> int:
         print(
             f"{r['reach_id']:<22}{r['river_name'] or '':<8}{r['chainage']:<20}"
             f"{r['length_m']:>9,.0f} m  "
-            + " / ".join(f"{lv}: {', '.join(r[lv]) or '-'}" for lv in jurisdiction.LEVELS)
+            + " / ".join(f"{lv}: {', '.join(r[lv]) or '-'}" for lv in j.levels)
         )
     print(
         f"{len(rows)} reaches, {sum(r['length_m'] for r in rows) / 1000:,.2f} km", file=sys.stderr

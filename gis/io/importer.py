@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gis import catalogue, dates
+from gis import admin_codes, catalogue, dates
 from gis._errors import InputError
 from gis.audit import TABLE as AUDIT_TABLE
 from gis.audit import event as audit_event
@@ -783,25 +783,23 @@ _HELPER_COLUMNS = {*names.NAME_COLUMNS, "reach", "lon", "lat"}
 def _level_code_problems(
     out_cols: dict[str, list[Any]], spec: Layer, rows: list[int]
 ) -> dict[int, Problem]:
-    """Rows whose level does not fit the length of their admin code (6 digits county, 9
-    township, 12 village): a village chief filed under a township is refused, not kept."""
+    """Rows whose level does not fit the shape of their admin code (province XX0000, city
+    XXYY00, county XXYYZZ, township 9 digits, village 12): a village chief filed under a
+    township, or a city chief under a county, is refused, not kept."""
     if "level" not in out_cols or "admin_code" not in out_cols:
         return {}
     if spec.field("level").codes not in (catalogue.LEVELS, catalogue.ADMIN_LEVELS):
         return {}
     out: dict[int, Problem] = {}
     for i, (lv, code) in enumerate(zip(out_cols["level"], out_cols["admin_code"], strict=True)):
-        want = catalogue.CODE_LENGTHS.get(lv) if isinstance(lv, str) else None
-        if want and isinstance(code, str) and code.isdigit() and len(code) != want:
-            got = next((k for k, n in catalogue.CODE_LENGTHS.items() if n == len(code)), None)
+        reason = admin_codes.shape_problem(lv, code) if isinstance(lv, str) else None
+        if reason:
             out[i] = Problem(
                 rows[i],
                 "level",
-                f"level {lv} but the admin code {code} has {len(code)} digits"
-                + (f" (a {got} code)" if got else "")
-                + f"; a {lv} code has {want}",
+                reason,
                 "correct the level (级别) or the unit (乡镇/村, 行政区划代码): "
-                "6 digits county, 9 township, 12 village",
+                + admin_codes.SHAPES_FIX,
             )
     return out
 

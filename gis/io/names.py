@@ -13,7 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from gis.catalogue import Layer
+from gis.admin_codes import above, describe, level_of_code
+from gis.catalogue import CODE_DECIDES, Layer
 from gis.io.validate import Problem
 from gis.store import Store
 
@@ -253,25 +254,26 @@ def _unit(
     return v_cands[0], None
 
 
-#: Level words read as county level only when the row's unit is the county itself: in a
-#: county-level city (县级市) the register says 市级 for county level, but in any other county
-#: 市级 is the prefecture city's chief, a level the catalogue does not hold.
-CITY_WORDS = ("市级",)
-
-
 def city_level_problems(
     df: pd.DataFrame, spec: Layer, store: Store, rows: list[int]
 ) -> dict[int, Problem]:
-    """Rows that say 市级 for a unit other than the store's county: refused, not guessed.
+    """Decide 市级 (市) by the row's unit code, in place; refuse the rows no code decides.
+
+    市级 is the prefecture city's level with a city code (``XXYY00``) and county level with
+    a county code (a county-level city, 县级市; DOMAIN §1): ``df["level"]`` becomes
+    ``city`` or ``county``. A row without a code, or with a code of another level, is
+    refused with the candidates (the county's city code and its own code) and the fix.
 
     Parameters
     ----------
     df : DataFrame
-        The register after the name look-up (``level`` still as written, ``admin_code``).
+        The register after the name look-up (``level`` still as written, ``admin_code``);
+        its ``level`` column is changed in place.
     spec : Layer
-        The target layer; only layers with ``level`` and ``admin_code`` are checked.
+        The target layer; only layers with ``level`` and ``admin_code`` are decided here
+        (a river's 管理级别 has no unit: 市级 there is refused by the field check).
     store : Store
-        Its county unit(s) decide.
+        Its county unit names the candidates.
     rows : list of int
         The row number a user would quote, per row of ``df``.
 
@@ -281,23 +283,40 @@ def city_level_problems(
     """
     if not {"level", "admin_code"} <= set(spec.field_names) or "level" not in df.columns:
         return {}
-    said = [i for i, v in enumerate(df["level"].tolist()) if _text(v) in CITY_WORDS]
-    if not said:
+    said = df["level"].tolist()
+    todo = [i for i, v in enumerate(said) if _text(v) in CODE_DECIDES]
+    if not todo:
         return {}
-    admin = store.read("admin_units")
-    county = set(admin.loc[admin["level"] == "county", "admin_code"].tolist())
     units = df["admin_code"].tolist() if "admin_code" in df.columns else [None] * len(df)
     out: dict[int, Problem] = {}
-    own = ", ".join(sorted(county)) or "none in the store"
-    for i in said:
-        code = _code(units[i])
-        if code is None or code not in county:
-            out[i] = Problem(
-                rows[i],
-                "level",
-                f"市级 is county level only for the county's own unit ({own}); "
-                f"this row's unit is {code or 'empty'}",
-                "write 县级 with the county's code if the chief is of this county (a county-level "
-                "city); chiefs of the prefecture city are not held in a county store",
-            )
+    for i in todo:
+        word, code = _text(said[i]) or "", _code(units[i])
+        got = level_of_code(code)
+        if got in CODE_DECIDES[word]:
+            said[i] = got
+            continue
+        out[i] = Problem(rows[i], "level", *_city_problem(word, code, got, store))
+    df["level"] = said
     return out
+
+
+def _city_problem(word: str, code: str | None, got: str | None, store: Store) -> tuple[str, str]:
+    """(reason, fix) of a 市级 row that no code decides."""
+    if code is None:
+        admin = store.read("admin_units")
+        county = sorted(set(admin.loc[admin["level"] == "county", "admin_code"].dropna()))
+        cands = [f"city {above(c)['city']}" for c in county if above(c)]
+        cands += [f"county {c} (a county-level city, 县级市)" for c in county]
+        shown = ", ".join(cands) or "a city code XXYY00 or a county code"
+        return (
+            f"{word} without an admin code is the prefecture city or a county-level city "
+            f"(县级市): the row has no code to tell which (candidates: {shown})",
+            "write the unit's 行政区划代码 in this row: the prefecture city's code (XXYY00) "
+            "for a city chief, the county's own code for a chief of a county-level city",
+        )
+    what = f"a {got} code" if got else "not an admin code"
+    return (
+        f"{word} with the admin code {code}, {what}: {word} is a city ({describe('city')}) "
+        f"or a county-level city (县级市, {describe('county')})",
+        "correct the level (级别) or the unit's 行政区划代码",
+    )

@@ -303,6 +303,13 @@ def _coerce_text(field: catalogue.Field, value: Any) -> str:
         return text
     if text in field.codes:
         return text
+    if text in catalogue.CODE_DECIDES and field.codes in (catalogue.LEVELS, catalogue.ADMIN_LEVELS):
+        # a row with a unit code had the word decided by it (gis.io.names.city_level_problems)
+        raise ValueError(
+            f"'{text}' is city level for a prefecture city (code XXYY00) and county level for "
+            "a county-level city (县级市, a county code); nothing in the row tells which: "
+            "write 地市级 or 县级"
+        )
     for code, (zh, en) in field.codes.items():
         if text in (zh, en) or text.lower() == en.lower():
             return code

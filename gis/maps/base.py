@@ -32,6 +32,8 @@ STATIC_URL = "/app/static/vendor"
 
 #: Rivers by management level: (colour, line weight).
 RIVER_STYLE = {
+    "province": ("#08306b", 4.4),
+    "city": ("#08458a", 3.8),
     "county": ("#0b4f9c", 3.2),
     "township": ("#2b83d6", 1.8),
     "village": ("#74b4ea", 0.9),
@@ -241,9 +243,10 @@ def base_map(
         style_function=lambda _f: {"color": TOWNSHIP_COLOR, "weight": 1.2, "fillOpacity": 0},
     ).add_to(m)
     for level, (color, weight) in RIVER_STYLE.items():
-        if len(layers[f"rivers_{level}"]):
+        part = layers.get(f"rivers_{level}")  # a caller's own layers may lack a level
+        if part is not None and len(part):
             folium.GeoJson(
-                layers[f"rivers_{level}"],
+                part,
                 name=t(f"rivers_{level}", lang),
                 style_function=lambda _f, c=color, w=weight: {"color": c, "weight": w},
                 tooltip=folium.GeoJsonTooltip(["name", "river_code"]),

@@ -8,6 +8,7 @@ import folium
 import geopandas as gpd
 import pyproj
 
+from gis.admin_codes import ABOVE_COUNTY
 from gis.catalogue import ADMIN_LEVELS
 from gis.crs import metric_crs
 from gis.i18n import t
@@ -176,7 +177,7 @@ def county_map(
         )
     for level, (color, weight) in RIVER_STYLE.items():
         add(
-            layers[f"rivers_{level}"],
+            layers.get(f"rivers_{level}"),
             t(f"rivers_{level}", lang),
             {"color": color, "weight": weight},
             ["name", "river_code"],
@@ -203,12 +204,17 @@ def county_map(
             show=name != "signboards",
         )
     folium.LayerControl(collapsed=False).add_to(m)
-    m.add_child(Legend(_legend_html(lang)))
+    m.add_child(Legend(_legend_html(lang, layers)))
     return stable_ids(m)
 
 
-def _legend_html(lang: str) -> str:
-    rows = [
+def _legend_html(lang: str, layers: dict[str, gpd.GeoDataFrame]) -> str:
+    rows = [  # rivers managed above the county, where the county has some
+        (RIVER_STYLE[lv][0], "line", t(f"rivers_{lv}", lang))
+        for lv in ABOVE_COUNTY
+        if len(layers.get(f"rivers_{lv}", ()))
+    ]
+    rows += [
         (RIVER_STYLE["county"][0], "line", t("rivers_county", lang)),
         (RIVER_STYLE["township"][0], "line", t("rivers_township", lang)),
         (RIVER_STYLE["village"][0], "line", t("rivers_village", lang)),

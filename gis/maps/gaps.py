@@ -5,6 +5,7 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
+from gis.admin_codes import ABOVE_COUNTY
 from gis.i18n import t
 from gis.maps.base import (
     RIVER_STYLE,
@@ -17,7 +18,13 @@ from gis.maps.base import (
     stable_ids,
 )
 
-GAP_COLORS = {"county": "#e31a1c", "township": "#ff7f00", "village": "#984ea3"}
+GAP_COLORS = {
+    "province": "#67000d",
+    "city": "#a50f15",
+    "county": "#e31a1c",
+    "township": "#ff7f00",
+    "village": "#984ea3",
+}
 
 
 def gaps_map(
@@ -57,6 +64,7 @@ def gaps_map(
     rows = [
         (c, "line", f"{t('unassigned', lang)} · {t(f'level_{lv}', lang)}")
         for lv, c in GAP_COLORS.items()
+        if lv not in ABOVE_COUNTY or (unassigned["level"] == lv).any()
     ]
     rows += [
         (RIVER_STYLE["county"][0], "line", t("rivers_county", lang)),

@@ -9,9 +9,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from gis.admin_codes import ABOVE_COUNTY
 from gis.patrols.match import ReachIndex, build_index
 from gis.reaches import segment
 from gis.store import Store
+
+#: Levels whose chiefs hold a whole river inside the county (no polygons cut it).
+WHOLE_RIVER_LEVELS = (*ABOVE_COUNTY, "county")
 
 
 @dataclass
@@ -76,8 +80,9 @@ def network_of(
 def assigned_intervals(reaches: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
     """Each chief's river assignments as (reach row, lo, hi) along the village reaches.
 
-    A county assignment covers the river; a township one the village reaches of the
-    township; a village one the reaches of the village (both sides of a shared reach).
+    A province, city or county assignment covers the river; a township one the village
+    reaches of the township; a village one the reaches of the village (both sides of a
+    shared reach).
     ``from_m``/``to_m`` (chainage from the source) clip the stretch.
     """
     a = assignments[assignments["target_type"] == "river"]
@@ -94,7 +99,8 @@ def assigned_intervals(reaches: pd.DataFrame, assignments: pd.DataFrame) -> pd.D
     )
     m = a.merge(r, on="river_code", suffixes=("", "_r"))
     own = np.select(
-        [m["level"] == "county", m["level"] == "township"],
+        # a province, city or county chief holds the whole river inside the county
+        [m["level"].isin(WHOLE_RIVER_LEVELS), m["level"] == "township"],
         [True, m["township_code"] == m["admin_code"]],
         (m["admin_code_r"] == m["admin_code"]) | (m["shared"] == m["admin_code"]),
     )

@@ -18,6 +18,7 @@ import shapely
 
 from gis import rules
 from gis._errors import InputError, UnknownNameError
+from gis.admin_codes import ABOVE_COUNTY
 from gis.channel import Channel, single_parts
 from gis.crs import STORAGE_EPSG, metric_crs
 from gis.dem import Dem
@@ -239,7 +240,12 @@ class _Context:
                 "management_level", pd.Series("village", index=self._channel.net.lines.index)
             )
             default = float(widths.min())
-            self.half_width = np.array([float(widths.get(lv, default)) for lv in levels])
+            # a river managed above the county is at least as wide as the widest class the
+            # table has (no number invented for province and city rivers)
+            wide = {lv: float(widths.max()) for lv in ABOVE_COUNTY}
+            self.half_width = np.array(
+                [float(widths.get(lv, wide.get(lv, default))) for lv in levels]
+            )
         return self._channel
 
     @functools.cached_property
