@@ -374,3 +374,31 @@ def test_online_basemap_says_so_when_its_tiles_fail_and_labels_move_with_gaode(d
     after = _labels(basemaps.apply_basemap(maps.county_map(layers), "gaode"))[0].rows["township"]
     lat, lon = basemaps.point_on(before[0][0], before[0][1], "gaode")
     assert after[0][:2] == pytest.approx([lat, lon], abs=1e-9)
+
+
+def test_hillshade_is_grey_and_smoothed_not_blocky(demo_path):
+    """The tinted demo hillshade (nearest 100 m cells, blocks of ~2 px) reaches the map
+    grey (mode LA) with no hard step between neighbouring pixels inside the county."""
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from gis.maps.base import grey_hillshade
+
+    block = np.kron(np.indices((8, 8)).sum(axis=0) % 2 * 255, np.ones((2, 2))).astype(np.uint8)
+    rgba = np.dstack([block, block // 2, block // 3, np.full_like(block, 255)])
+    buf = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(buf, "PNG")
+    out = Image.open(io.BytesIO(grey_hillshade(buf.getvalue())))
+    assert out.mode == "LA" and out.size == (16, 16)
+    grey = np.asarray(out)[..., 0].astype(int)
+    # the input steps by a full block's luminance between neighbours; the output by far less
+    assert np.abs(np.diff(grey, axis=1)).max() < 0.5 * (0.299 * 255 + 0.587 * 127 + 0.114 * 85)
+    backdrop = maps.Backdrop.for_store(demo_path)
+    m = maps.county_map(maps.overview_layers(GeoPackageStore(demo_path)), backdrop=backdrop)
+    (overlay,) = [el for el in _controlled(m) if el.layer_name == "山体阴影(离线)"]
+    png = base64.b64decode(overlay.url.split(",", 1)[1])
+    shown = Image.open(io.BytesIO(png))
+    assert shown.mode == "LA" and shown.size == Image.open(backdrop.image).size
