@@ -188,7 +188,7 @@ class Backdrop:
             pixelated=False,
             className="rc-hillshade",
         )
-        overlay._rc_group = "base"
+        setattr(overlay, "_rc_group", "base")  # noqa: B010  # folium classes are closed to mypy
         overlay.add_to(m)
 
 
@@ -227,7 +227,7 @@ def framed_map(
     frame = layers["admin_county"] if len(layers["admin_county"]) else layers["admin_township"]
     # Leaflet's own scale bar (control_scale) shows miles too: ours is metric only
     m = folium.Map(tiles=None, prefer_canvas=True, zoom_snap=0.25)
-    m._rc_lang = lang  # for the basemap's offline notice
+    setattr(m, "_rc_lang", lang)  # noqa: B010  # read by the basemap's offline notice
     fit_to(m, frame)
     m.add_child(MapCss())
     m.add_child(MetricScale())
@@ -325,8 +325,9 @@ def add_layer(
     folium.map.Layer
         ``layer``.
     """
-    layer._rc_group = SYMBOLS[key].group
-    layer._rc_legend = (key, legend if legend is not None else layer.layer_name)
+    # marks read by GroupedLayerControl and legend_of (folium's classes declare no slots)
+    setattr(layer, "_rc_group", SYMBOLS[key].group)  # noqa: B010
+    setattr(layer, "_rc_legend", (key, legend if legend is not None else layer.layer_name))  # noqa: B010
     layer.add_to(m)
     return layer
 

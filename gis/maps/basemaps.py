@@ -150,7 +150,7 @@ def apply_basemap(
         tile._parent = m
         m._children[tile.get_name()] = tile
     m._children.update(rest)
-    m.add_child(OfflineNotice(lang or getattr(m, "_rc_lang", "zh")))
+    m.add_child(OfflineNotice(str(lang or getattr(m, "_rc_lang", "zh"))))
     return m
 
 

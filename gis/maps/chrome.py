@@ -33,6 +33,8 @@ img.rc-hillshade {{ filter: grayscale(1) contrast(1.15); image-rendering: auto; 
 .rc-layer-group:first-child {{ border-top: none; margin-top: 0; padding-top: 0; }}
 .rc-north {{ background: rgba(255,255,255,.85); border-radius: 4px; padding: 2px 4px 0;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); line-height: 0; }}
+@media (max-width: 480px) {{ .rc-legend > div {{ font-size: 10px !important;
+  line-height: 1.3 !important; padding: 3px 5px !important; }} }}
 .rc-basemap-offline {{ background: #fff3cd; color: #664d03; border: 1px solid #e6c200;
   border-radius: 4px; padding: 4px 8px; max-width: 260px; line-height: 1.4; }}
 """
@@ -166,23 +168,24 @@ class GroupedLayerControl(folium.LayerControl):
         """The map's controlled overlays by group, in :data:`GROUPS` order (empty groups
         left out)."""
         layers = [
-            el
-            for el in self._parent._children.values()
-            if isinstance(el, Layer) and el.control and el.overlay
+            el for el in self._siblings() if isinstance(el, Layer) and el.control and el.overlay
         ]
         return [
             (g, members) for g in GROUPS if (members := [el for el in layers if group_of(el) == g])
         ]
 
-    def render(self, **kwargs: Any) -> None:
+    def _siblings(self) -> list[Any]:
+        return [] if self._parent is None else list(self._parent._children.values())
+
+    def render(self, **kwargs: Any) -> Any:
         """Collect the layers (base layers as folium does, overlays by group)."""
         self.reset()
         self.titles = []
-        for item in self._parent._children.values():
+        for item in self._siblings():
             if isinstance(item, Layer) and item.control and not item.overlay:
                 self.base_layers[item.layer_name] = item.get_name()
         for g, members in self.grouped():
             for el in members:
                 self.overlays[el.layer_name] = el.get_name()
                 self.titles.append((el.get_name(), group_title(g, self.lang)))
-        folium.MacroElement.render(self, **kwargs)
+        return folium.MacroElement.render(self, **kwargs)

@@ -115,7 +115,7 @@ def patrol_map(
                 }
             tl = Timeline(data, get_interval=_INTERVAL, style=_STYLE)
             tl.layer_name = t("time_slider", lang)  # the layer control's label
-            tl._rc_group = "watch"
+            setattr(tl, "_rc_group", "watch")  # noqa: B010  # its group in the layer control
             tl.add_to(m)
             TimelineSlider(
                 auto_play=False,
