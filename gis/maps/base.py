@@ -374,12 +374,13 @@ def finish(
 
 def legend_of(m: folium.Map, extra: tuple[tuple[str, str], ...] = ()) -> list[tuple[str, str, str]]:
     """(colour, symbol, words) legend rows of the layers on ``m`` and ``extra``, ordered
-    by group (:data:`gis.maps.style.GROUPS`), one row per distinct (symbol key, words)."""
+    by group (:data:`gis.maps.style.GROUPS`), then as :data:`gis.maps.style.SYMBOLS` lists
+    them (levels from the highest); one row per distinct (symbol key, words)."""
     pairs = [el._rc_legend for el in m._children.values() if hasattr(el, "_rc_legend")]
     pairs += list(extra)
-    order = list(GROUPS)
+    groups, keys = list(GROUPS), list(SYMBOLS)
     seen: dict[tuple[str, str], None] = {}
-    for pair in sorted(pairs, key=lambda p: order.index(SYMBOLS[p[0]].group)):
+    for pair in sorted(pairs, key=lambda p: (groups.index(SYMBOLS[p[0]].group), keys.index(p[0]))):
         seen.setdefault(pair)
     return [(SYMBOLS[k].swatch(), SYMBOLS[k].kind, words) for k, words in seen]
 
@@ -448,7 +449,10 @@ def legend_rows(rows: list[tuple[str, str, str]], lang: str) -> str:
     items = "".join(
         f'<div><span style="display:inline-block;width:{10 if k == "dot" else 18}px;'
         f"height:{3 if k == 'line' else 10}px;background:{c};"
-        f'{"border-radius:5px;" if k == "dot" else ""}margin-right:6px;vertical-align:middle">'
+        f"{'border-radius:5px;' if k == 'dot' else ''}"
+        # an edge, so a white or pale swatch (the query point, level-2 zones) shows
+        f"{'box-shadow:inset 0 0 0 1px rgba(0,0,0,.45);' if k != 'line' else ''}"
+        'margin-right:6px;vertical-align:middle">'
         f"</span>{html_text(label)}</div>"
         for c, k, label in rows
     )

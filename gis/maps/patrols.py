@@ -125,4 +125,8 @@ def patrol_map(
             ).add_timelines(tl).add_to(m)
         b = tracks.total_bounds
         m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
-    return finish(m, lang, position="bottomright")
+    # every recency bucket is named, also one no reach falls in ("none never patrolled")
+    extra = tuple(
+        (f"recency_{b}", f"{t('last_patrolled', lang)}: {t(f'recency_{b}', lang)}") for b in RECENCY
+    )
+    return finish(m, lang, extra=extra, position="bottomright")

@@ -89,7 +89,8 @@ def zone_map(
             ),
             "water_sources",
         )
-    extra: tuple[tuple[str, str], ...] = ()
+    # the query point's symbol is named before a query too: the legend says what a click shows
+    extra = (("query_point", t("query_point", lang)),)
     if point is not None:
         q = SYMBOLS["query_point"]
         folium.CircleMarker(
@@ -102,7 +103,6 @@ def zone_map(
             fill_opacity=1,
             tooltip=f"{point[0]:.5f}, {point[1]:.5f}",
         ).add_to(m)
-        extra = (("query_point", t("query_point", lang)),)
     if drawn is not None:
         add_layer(
             m,
