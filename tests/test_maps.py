@@ -402,3 +402,31 @@ def test_hillshade_is_grey_and_smoothed_not_blocky(demo_path):
     png = base64.b64decode(overlay.url.split(",", 1)[1])
     shown = Image.open(io.BytesIO(png))
     assert shown.mode == "LA" and shown.size == Image.open(backdrop.image).size
+
+
+def test_chrome_and_groups_follow_the_language():
+    """In English the headings, zone words and north letter are English; in Chinese 北."""
+    import geopandas as gpd
+
+    from gis.maps.chrome import NorthArrow
+
+    none = gpd.GeoDataFrame({"name": []}, geometry=[], crs=4326)
+    lay = {
+        "admin_county": none,
+        "admin_township": gpd.GeoDataFrame(
+            {"name": ["云口镇"]}, geometry=[shapely.box(105.2, 30.2, 105.3, 30.3)], crs=4326
+        ),
+    }
+    en = maps.base_map(lay, lang="en")
+    en_html = maps.finish(en, "en").get_root().render()
+    assert json.dumps("Base geography") in en_html and json.dumps("基础地理") not in en_html
+    zh = maps.base_map(lay)
+    zh_html = maps.finish(zh, "zh").get_root().render()
+    assert json.dumps("基础地理") in zh_html
+
+    def letter(m):
+        (arrow,) = [c for c in m._children.values() if isinstance(c, NorthArrow)]
+        return re.search(r">(\w)</text>", arrow.svg).group(1)
+
+    assert (letter(en), letter(zh)) == ("N", "北")
+    assert maps.zone_label("level1", "en") == "Protection zones (level 1)"
