@@ -521,6 +521,8 @@ def test_gaode_basemap_shifts_the_data_and_clicks_come_back(app_url, browser, de
     assert (
         frame.locator(".leaflet-image-layer").count() == 0
     )  # the tiles replace the offline hillshade
+    # the aborted tiles (as with no internet) are said on the map, not a silent grey
+    expect(frame.locator(".rc-basemap-offline")).to_contain_text("在线底图无法加载", timeout=30_000)
     page.wait_for_timeout(1000)
     x, y = _pixel(page, gx, gy)  # where the shifted reach is drawn
     frame.locator(".leaflet-container").click(position={"x": x, "y": y})
