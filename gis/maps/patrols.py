@@ -129,4 +129,5 @@ def patrol_map(
     extra = tuple(
         (f"recency_{b}", f"{t('last_patrolled', lang)}: {t(f'recency_{b}', lang)}") for b in RECENCY
     )
-    return finish(m, lang, extra=extra, position="bottomright")
+    # top right, under the collapsed layer control: the time slider runs along the bottom
+    return finish(m, lang, extra=extra, position="topright")
