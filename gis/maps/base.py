@@ -24,6 +24,7 @@ from jinja2 import Template
 from PIL import Image, ImageFilter
 
 from gis import datasets
+from gis.catalogue import CHIEF_LEVELS
 from gis.i18n import t
 from gis.maps.chrome import GroupedLayerControl, MapCss, MetricScale, NorthArrow
 from gis.maps.labels import Labels, label_points
@@ -36,7 +37,7 @@ _E = TypeVar("_E", bound=folium.Element)  # stable_ids gives back what it was gi
 STATIC_URL = "/app/static/vendor"
 
 #: Rivers by management level, highest first (their symbols: :data:`gis.maps.style.SYMBOLS`).
-RIVER_LEVELS = ("province", "city", "county", "township", "village")
+RIVER_LEVELS = CHIEF_LEVELS
 #: Simplification tolerance in metres, by kind of layer.
 SIMPLIFY_M = {"admin": 25.0, "rivers": 15.0, "polygons": 10.0}
 #: Decimal places of the degrees sent to the browser: 1e-5° is about 1 m, below the

@@ -6,12 +6,13 @@ import folium
 import geopandas as gpd
 
 from gis.admin_codes import ABOVE_COUNTY
+from gis.catalogue import CHIEF_LEVELS
 from gis.i18n import t
 from gis.maps.base import Backdrop, add_layer, base_map, finish, json_safe
 from gis.maps.style import SYMBOLS, styler
 
 #: Unassigned reaches by the level that lacks a chief (colours: gis.maps.style.SYMBOLS).
-GAP_LEVELS = ("province", "city", "county", "township", "village")
+GAP_LEVELS = CHIEF_LEVELS
 GAP_COLORS = {lv: SYMBOLS[f"unassigned_{lv}"].color for lv in GAP_LEVELS}
 
 

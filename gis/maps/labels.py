@@ -19,6 +19,7 @@ import shapely
 from folium.map import Layer
 from jinja2 import Template
 
+from gis.catalogue import CHIEF_LEVELS
 from gis.i18n import t
 from gis.maps.style import LABEL_MIN_ZOOM
 
@@ -86,7 +87,7 @@ def label_points(layers: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
             {"kind": kind, "name": n, "angle": 0.0, "geometry": p}
             for n, p in zip(named["name"], pts, strict=True)
         ]
-    for level in ("province", "city", "county", "township", "village"):
+    for level in CHIEF_LEVELS:
         gdf = layers.get(f"rivers_{level}")
         if gdf is None or not len(gdf):
             continue
