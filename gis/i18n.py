@@ -39,6 +39,13 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "legend": ("图例", "Legend"),
     "hillshade": ("山体阴影(离线)", "Hillshade (offline)"),
+    "labels": ("注记(镇乡、村、河流名称)", "Labels (townships, villages, rivers)"),
+    "basemap_unreachable": (
+        "在线底图无法加载(本机可能未联网)：只显示本地数据。可在侧栏改用离线底图。",
+        "The online basemap cannot be loaded (no internet here?): only local data is shown. "
+        "Switch to the offline basemap in the sidebar.",
+    ),
+    "county_boundary": ("县界", "County boundary"),
     "townships": ("镇乡界", "Township boundaries"),
     "villages": ("村界", "Village boundaries"),
     "rivers_province": ("省管河流", "Province-managed rivers"),
@@ -252,7 +259,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "本库尚未导入以下图层，其数量 0 表示未导入，并非已核查：",
         "The store has none of these layers yet; their 0 means not imported, not checked: ",
     ),
-    "county_boundary": ("县界", "County boundary"),
     # the drawing toolbar of the zones map (Leaflet.draw's own words are English)
     "draw_polygon": ("绘制多边形", "Draw a polygon"),
     "draw_rectangle": ("绘制矩形", "Draw a rectangle"),

@@ -522,6 +522,8 @@ def test_gaode_basemap_shifts_the_data_and_clicks_come_back(app_url, browser, de
     assert (
         frame.locator(".leaflet-image-layer").count() == 0
     )  # the tiles replace the offline hillshade
+    # the aborted tiles (as with no internet) are said on the map, not a silent grey
+    expect(frame.locator(".rc-basemap-offline")).to_contain_text("在线底图无法加载", timeout=30_000)
     page.wait_for_timeout(1000)
     x, y = _pixel(page, gx, gy)  # where the shifted reach is drawn
     frame.locator(".leaflet-container").click(position={"x": x, "y": y})
@@ -562,3 +564,36 @@ def test_zones_page_answers_an_uploaded_file(app_url, browser, demo_path, tmp_pa
         cells
     )  # one row per feature, in file order
     _finish(page, "zones-upload-zh", external, errors, ready)
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)], ids=["desktop", "phone"])
+@pytest.mark.parametrize("where", ["", "jurisdiction"], ids=["overview", "jurisdiction"])
+def test_map_chrome_labels_scale_and_grouped_layers(app_url, browser, where, size):
+    """Cartography in the browser: a metric-only scale bar, a north arrow, the layer
+    control collapsed with its group headings, a smooth hillshade, river names at county
+    scale and township names once zoomed in. Screenshots at both sizes are artifacts."""
+    page, frame, external, errors, ready = _open(browser, f"{app_url}/{where}")
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.wait_for_timeout(1500)
+    scale = frame.locator(".leaflet-control-scale-line")
+    assert scale.count() == 1 and re.fullmatch(r"\d+ k?m", scale.inner_text().strip())
+    assert frame.locator(".rc-north svg").count() == 1
+    control = frame.locator(".leaflet-control-layers").first
+    assert "leaflet-control-layers-expanded" not in (control.get_attribute("class") or "")
+    heads = frame.locator(".rc-layer-group").all_inner_texts()
+    assert heads[:2] == ["基础地理", "河湖"] and "管护" in heads, heads
+    hillshade = frame.locator("img.rc-hillshade")
+    assert hillshade.evaluate("e => getComputedStyle(e).imageRendering") == "auto"
+    assert "grayscale" in hillshade.evaluate("e => getComputedStyle(e).filter")
+    assert frame.locator(".rc-label-river").count() > 0
+    assert frame.locator(".rc-label-township").count() == 0  # not at county scale
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = f"carto-{where or 'overview'}-{size[0]}x{size[1]}"
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    for _ in range(3):
+        frame.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_timeout(600)
+    frame.locator(".rc-label-township").first.wait_for(timeout=10_000)
+    assert "镇" in " ".join(frame.locator(".rc-label-township").all_inner_texts())
+    page.screenshot(path=str(ARTIFACTS / f"{name}-zoomed.png"))
+    _finish(page, name, external, errors, ready)

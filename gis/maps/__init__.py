@@ -14,8 +14,11 @@ from gis.maps.base import (
     STATIC_URL,
     Backdrop,
     Legend,
+    add_layer,
     base_map,
+    finish,
     json_safe,
+    legend_of,
     legend_rows,
     stable_ids,
     use_offline_assets,
@@ -24,20 +27,29 @@ from gis.maps.base import (
 from gis.maps.county import county_map, overview_layers
 from gis.maps.gaps import gaps_map
 from gis.maps.jurisdiction import jurisdiction_map, lines_of, reach_lines, selection_group
+from gis.maps.labels import Labels, label_points
 from gis.maps.patrols import patrol_map, reach_layer
 from gis.maps.quarries import quarry_map
+from gis.maps.style import SYMBOLS, Symbol, zone_label
 from gis.maps.zones import zone_map
 
 __all__ = [
     "STATIC_URL",
     "Backdrop",
+    "Labels",
     "Legend",
+    "SYMBOLS",
+    "Symbol",
+    "add_layer",
     "base_map",
     "basemaps",
     "county_map",
     "gaps_map",
+    "finish",
     "json_safe",
     "jurisdiction_map",
+    "label_points",
+    "legend_of",
     "legend_rows",
     "lines_of",
     "overview_layers",
@@ -49,5 +61,6 @@ __all__ = [
     "stable_ids",
     "use_offline_assets",
     "view_of",
+    "zone_label",
     "zone_map",
 ]

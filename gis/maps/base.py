@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import io
 import json
 import math
 from dataclasses import dataclass
@@ -20,9 +21,14 @@ import numpy as np
 import shapely
 from folium.plugins import Draw, Timeline, TimelineSlider
 from jinja2 import Template
+from PIL import Image, ImageFilter
 
 from gis import datasets
+from gis.catalogue import CHIEF_LEVELS
 from gis.i18n import t
+from gis.maps.chrome import GroupedLayerControl, MapCss, MetricScale, NorthArrow
+from gis.maps.labels import Labels, label_points
+from gis.maps.style import GROUPS, HILLSHADE_OPACITY, SYMBOLS, styler
 from gis.safe import html_text
 
 _E = TypeVar("_E", bound=folium.Element)  # stable_ids gives back what it was given
@@ -30,22 +36,8 @@ _E = TypeVar("_E", bound=folium.Element)  # stable_ids gives back what it was gi
 #: Where the app serves vendored assets (Streamlit static serving of ./static).
 STATIC_URL = "/app/static/vendor"
 
-#: Rivers by management level: (colour, line weight).
-RIVER_STYLE = {
-    "province": ("#08306b", 4.4),
-    "city": ("#08458a", 3.8),
-    "county": ("#0b4f9c", 3.2),
-    "township": ("#2b83d6", 1.8),
-    "village": ("#74b4ea", 0.9),
-}
-#: Township boundaries, on every map and in its legend.
-TOWNSHIP_COLOR = "#6b4f1d"
-#: The county outline, under everything else on every map.
-COUNTY_COLOR = "#333333"
-#: Protection zones by level, level 2 first (drawn under level 1).
-ZONE_COLORS = {"level2": "#f0a500", "level1": "#d7301f"}
-#: Point layers by kind.
-POINT_COLORS = {"water_sources": "#00a087", "quarries": "#e64b35", "signboards": "#7e6148"}
+#: Rivers by management level, highest first (their symbols: :data:`gis.maps.style.SYMBOLS`).
+RIVER_LEVELS = CHIEF_LEVELS
 #: Simplification tolerance in metres, by kind of layer.
 SIMPLIFY_M = {"admin": 25.0, "rivers": 15.0, "polygons": 10.0}
 #: Decimal places of the degrees sent to the browser: 1e-5° is about 1 m, below the
@@ -94,10 +86,47 @@ def use_offline_assets(base_url: str = STATIC_URL) -> None:
         ]
 
 
+#: Gaussian blur of the hillshade, in image pixels: the demo image samples a 100 m DEM
+#: at ~60 m per pixel (nearest cell), so without it each cell shows as a block.
+HILLSHADE_BLUR_PX = 1.3
+
+
+def grey_hillshade(png: bytes) -> bytes:
+    """A tinted RGBA hillshade as a smooth grey one (luminance, blurred by
+    :data:`HILLSHADE_BLUR_PX`; transparency kept), as PNG bytes (grey + alpha: about half
+    the size of the tinted image).
+
+    Parameters
+    ----------
+    png : bytes
+        An RGBA (or RGB) PNG.
+
+    Returns
+    -------
+    bytes
+        A PNG in mode ``LA``.
+    """
+    rgba = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA")).astype(float)
+    lum = rgba[..., :3] @ np.array([0.299, 0.587, 0.114])
+    alpha = rgba[..., 3]
+    inside = alpha > 0
+    # outside the county: the mean grey, so the blur does not darken the edge
+    lum = np.where(inside, lum, lum[inside].mean() if inside.any() else 0.0)
+    grey = Image.fromarray(np.clip(lum, 0, 255).astype(np.uint8), "L").filter(
+        ImageFilter.GaussianBlur(HILLSHADE_BLUR_PX)
+    )
+    out = io.BytesIO()
+    Image.merge("LA", (grey, Image.fromarray(alpha.astype(np.uint8), "L"))).save(
+        out, "PNG", optimize=True
+    )
+    return out.getvalue()
+
+
 @functools.lru_cache(maxsize=4)
 def _data_url(path: str, mtime: float) -> str:
-    """The PNG as a data URL, encoded once per file version (not on every app rerun)."""
-    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode()
+    """The grey hillshade as a data URL, made once per file version (not on every rerun)."""
+    data = grey_hillshade(Path(path).read_bytes())
+    return "data:image/png;base64," + base64.b64encode(data).decode()
 
 
 @dataclass(frozen=True)
@@ -149,13 +178,19 @@ class Backdrop:
         """
         if not (self.image.exists() and self.bounds_file.exists()):
             return
-        folium.raster_layers.ImageOverlay(
+        # greyed and smoothed in the browser (MAP_CSS): folium's default, pixelated=True,
+        # shows a ~60 m pixel as a block at township scale
+        overlay = folium.raster_layers.ImageOverlay(
             _data_url(str(self.image), self.image.stat().st_mtime),
             bounds=json.loads(self.bounds_file.read_text())["bounds"],
             name=t("hillshade", lang),
-            opacity=0.85,
+            opacity=HILLSHADE_OPACITY,
             zindex=1,
-        ).add_to(m)
+            pixelated=False,
+            className="rc-hillshade",
+        )
+        setattr(overlay, "_rc_group", "base")  # noqa: B010  # folium classes are closed to mypy
+        overlay.add_to(m)
 
 
 def fit_to(m: folium.Map, gdf: gpd.GeoDataFrame) -> None:
@@ -192,16 +227,23 @@ def framed_map(
     """
     frame = layers["admin_county"] if len(layers["admin_county"]) else layers["admin_township"]
     m = folium.Map(tiles=None, prefer_canvas=True, zoom_snap=0.25)
-    m.add_child(MetricScale())
+    setattr(m, "_rc_lang", lang)  # noqa: B010  # read by the basemap's offline notice
     fit_to(m, frame)
+    m.add_child(MapCss())
+    m.add_child(MetricScale())
+    m.add_child(NorthArrow(lang))
     if backdrop is not None:
         backdrop.add_to(m, lang)
     if len(layers["admin_county"]):  # the outline: a store with nothing else is not a blank map
-        folium.GeoJson(
-            layers["admin_county"][["geometry"]],
-            name=t("county_boundary", lang),
-            style_function=lambda _f: {"color": COUNTY_COLOR, "weight": 2.4, "fillOpacity": 0},
-        ).add_to(m)
+        add_layer(
+            m,
+            folium.GeoJson(
+                layers["admin_county"][["geometry"]],
+                name=t("county_boundary", lang),
+                style_function=styler("county"),
+            ),
+            "county",
+        )
     return m
 
 
@@ -246,22 +288,112 @@ def base_map(
     [[30.2, 105.2], [30.3, 105.3]]
     """
     m = framed_map(layers, lang=lang, backdrop=backdrop)
-    if len(layers["admin_township"]):
-        folium.GeoJson(
-            layers["admin_township"],
-            name=t("townships", lang),
-            style_function=lambda _f: {"color": TOWNSHIP_COLOR, "weight": 1.2, "fillOpacity": 0},
-        ).add_to(m)
-    for level, (color, weight) in RIVER_STYLE.items():
+    if len(layers["admin_township"]):  # an empty layer is not listed in the control
+        add_layer(
+            m,
+            folium.GeoJson(
+                layers["admin_township"],
+                name=t("townships", lang),
+                style_function=styler("townships"),
+            ),
+            "townships",
+        )
+    for level in RIVER_LEVELS:
         part = layers.get(f"rivers_{level}")  # a caller's own layers may lack a level
         if part is not None and len(part):
-            folium.GeoJson(
-                part,
-                name=t(f"rivers_{level}", lang),
-                style_function=lambda _f, c=color, w=weight: {"color": c, "weight": w},
-                tooltip=folium.GeoJsonTooltip(["name", "river_code"]),
-            ).add_to(m)
+            add_layer(
+                m,
+                folium.GeoJson(
+                    part,
+                    name=t(f"rivers_{level}", lang),
+                    style_function=styler(f"rivers_{level}"),
+                    tooltip=folium.GeoJsonTooltip(["name", "river_code"]),
+                ),
+                f"rivers_{level}",
+            )
+    add_labels(m, layers, lang=lang)
     return m
+
+
+def add_layer(
+    m: folium.Map, layer: folium.map.Layer, key: str, legend: str | None = None
+) -> folium.map.Layer:
+    """Add ``layer`` to ``m`` as the layer ``key`` of :data:`gis.maps.style.SYMBOLS`: in
+    that symbol's group of the layer control and, by :func:`finish`, in the legend.
+
+    Parameters
+    ----------
+    m : folium.Map
+    layer : folium.map.Layer
+        Styled with ``SYMBOLS[key]``.
+    key : str
+        A key of :data:`gis.maps.style.SYMBOLS`.
+    legend : str, optional
+        The legend's words; the layer's name by default.
+
+    Returns
+    -------
+    folium.map.Layer
+        ``layer``.
+    """
+    # marks read by GroupedLayerControl and legend_of (folium's classes declare no slots)
+    setattr(layer, "_rc_group", SYMBOLS[key].group)  # noqa: B010
+    setattr(layer, "_rc_legend", (key, legend if legend is not None else layer.layer_name))  # noqa: B010
+    layer.add_to(m)
+    return layer
+
+
+def add_labels(m: folium.Map, layers: dict[str, gpd.GeoDataFrame], *, lang: str = "zh") -> None:
+    """The township, village and river names (:mod:`gis.maps.labels`) as one layer of
+    ``m``; ``layers["labels"]`` when :func:`gis.maps.overview_layers` made it."""
+    points = layers.get("labels")
+    if points is None:
+        points = label_points(layers)
+    if len(points):
+        m.add_child(Labels(points, lang=lang))
+
+
+def finish(
+    m: folium.Map,
+    lang: str,
+    *,
+    extra: tuple[tuple[str, str], ...] = (),
+    position: str = "bottomleft",
+) -> folium.Map:
+    """Close a map: the grouped, collapsed layer control, a legend of every layer added
+    with :func:`add_layer` (and the ``extra`` (key, words) rows, such as a highlight drawn
+    later), by group, and stable ids.
+
+    Parameters
+    ----------
+    m : folium.Map
+    lang : {"zh", "en"}
+    extra : tuple of (str, str)
+        (symbol key, words) rows for layers that are not on ``m`` itself.
+    position : str
+        The legend's corner.
+
+    Returns
+    -------
+    folium.Map
+        ``m``, with :func:`stable_ids`.
+    """
+    m.add_child(GroupedLayerControl(lang))
+    m.add_child(Legend(legend_rows(legend_of(m, extra), lang), position=position))
+    return stable_ids(m)
+
+
+def legend_of(m: folium.Map, extra: tuple[tuple[str, str], ...] = ()) -> list[tuple[str, str, str]]:
+    """(colour, symbol, words) legend rows of the layers on ``m`` and ``extra``, ordered
+    by group (:data:`gis.maps.style.GROUPS`), then as :data:`gis.maps.style.SYMBOLS` lists
+    them (levels from the highest); one row per distinct (symbol key, words)."""
+    pairs = [el._rc_legend for el in m._children.values() if hasattr(el, "_rc_legend")]
+    pairs += list(extra)
+    groups, keys = list(GROUPS), list(SYMBOLS)
+    seen: dict[tuple[str, str], None] = {}
+    for pair in sorted(pairs, key=lambda p: (groups.index(SYMBOLS[p[0]].group), keys.index(p[0]))):
+        seen.setdefault(pair)
+    return [(SYMBOLS[k].swatch(), SYMBOLS[k].kind, words) for k, words in seen]
 
 
 def json_safe(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -326,31 +458,20 @@ def legend_rows(rows: list[tuple[str, str, str]], lang: str) -> str:
     True
     """
     items = "".join(
-        f'<div><span style="display:inline-block;width:18px;'
+        f'<div><span style="display:inline-block;width:{10 if k == "dot" else 18}px;'
         f"height:{3 if k == 'line' else 10}px;background:{c};"
-        f'{"border-radius:5px;" if k == "dot" else ""}margin-right:6px;vertical-align:middle">'
+        f"{'border-radius:5px;' if k == 'dot' else ''}"
+        # an edge, so a white or pale swatch (the query point, level-2 zones) shows
+        f"{'box-shadow:inset 0 0 0 1px rgba(0,0,0,.45);' if k != 'line' else ''}"
+        'margin-right:6px;vertical-align:middle">'
         f"</span>{html_text(label)}</div>"
         for c, k, label in rows
     )
     return (
-        '<div style="background:white;padding:6px 8px;font:12px sans-serif;'
-        'border:1px solid #999;border-radius:4px">'
+        '<div style="background:rgba(255,255,255,.92);padding:6px 8px;font-size:12px;'
+        'line-height:1.45;border:1px solid #999;border-radius:4px">'
         f"<b>{html_text(t('legend', lang))}</b>{items}</div>"
     )
-
-
-class MetricScale(folium.MacroElement):
-    """A scale bar in metres only (Leaflet's default also shows miles)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]  # folium's MacroElement is untyped
-        self._name = "MetricScale"
 
 
 class Legend(folium.MacroElement):

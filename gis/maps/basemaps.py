@@ -14,9 +14,12 @@ from typing import Any
 import folium
 import numpy as np
 import shapely
+from jinja2 import Template
 
 from gis import coords
 from gis._errors import InputError, UnknownNameError
+from gis.i18n import t
+from gis.maps.labels import Labels
 
 BASEMAPS = ("offline", "tianditu", "osm", "gaode")
 #: Where the Tianditu key (tk) is looked for when the caller passes none.
@@ -32,8 +35,45 @@ _OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 _GAODE = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
 
 
+class OfflineNotice(folium.MacroElement):
+    """A note on the map when the online tiles do not load (no internet): the map then
+    shows only the local data, and says so instead of staying silently blank."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }}, shown = false;
+            map.eachLayer(function(layer) {
+                if (!(layer instanceof L.TileLayer)) { return; }
+                layer.on("tileerror", function() {
+                    if (shown) { return; }
+                    shown = true;
+                    var c = L.control({position: "bottomright"});
+                    c.onAdd = function() {
+                        var div = L.DomUtil.create("div", "rc-basemap-offline");
+                        div.textContent = {{ this.text|tojson }};
+                        return div;
+                    };
+                    c.addTo(map);
+                });
+            });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str = "zh") -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # folium's MacroElement is untyped
+        self._name = "OfflineNotice"
+        self._id = "rcoffline"  # stable, without "_" (see the tiles' ids)
+        self.text = t("basemap_unreachable", lang)
+
+
 def apply_basemap(
-    m: folium.Map, basemap: str = "offline", *, tianditu_key: str | None = None
+    m: folium.Map,
+    basemap: str = "offline",
+    *,
+    tianditu_key: str | None = None,
+    lang: str | None = None,
 ) -> folium.Map:
     """Add the tiles of ``basemap`` under the data of a finished map (in place).
 
@@ -50,6 +90,9 @@ def apply_basemap(
         One of :data:`BASEMAPS`; ``offline`` changes nothing.
     tianditu_key : str, optional
         The Tianditu key; ``$TIANDITU_TK`` by default.
+    lang : {"zh", "en"}, optional
+        Language of the note shown when the tiles do not load; the map's own (set by
+        :func:`gis.maps.base.framed_map`) by default.
 
     Returns
     -------
@@ -107,6 +150,7 @@ def apply_basemap(
         tile._parent = m
         m._children[tile.get_name()] = tile
     m._children.update(rest)
+    m.add_child(OfflineNotice(str(lang or getattr(m, "_rc_lang", "zh"))))
     return m
 
 
@@ -133,6 +177,8 @@ def shift_to_gcj02(m: folium.Map) -> folium.Map:
         location = getattr(el, "location", None)
         if isinstance(el, folium.Marker | folium.CircleMarker) and location:
             el.location = _shift([location[1], location[0]])[::-1]
+        if isinstance(el, Labels):
+            el.shift(lambda xy: _shift(xy))
         bounds = getattr(el, "bounds", None)
         if bounds is not None and isinstance(
             el, folium.raster_layers.ImageOverlay | folium.map.FitBounds

@@ -2,32 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import folium
 import geopandas as gpd
 import pyproj
 
-from gis.admin_codes import ABOVE_COUNTY
 from gis.catalogue import ADMIN_LEVELS
 from gis.crs import metric_crs
 from gis.i18n import t
 from gis.maps.base import (
-    POINT_COLORS,
-    RIVER_STYLE,
+    RIVER_LEVELS,
     SIMPLIFY_M,
-    TOWNSHIP_COLOR,
-    ZONE_COLORS,
     Backdrop,
-    Legend,
+    add_labels,
+    add_layer,
+    finish,
     framed_map,
     json_safe,
-    legend_rows,
-    stable_ids,
 )
+from gis.maps.labels import label_points
+from gis.maps.style import SYMBOLS, styler, zone_label
 from gis.privacy import mask_frame
 from gis.store import Store
 
+#: Protection zones by level, drawn in this order (the outer ones under the inner).
+ZONE_ORDER = ("quasi", "level2", "level1")
 #: Point layers of the overview and the columns their tooltips show.
 POINT_LAYERS = {
     "water_sources": ["name", "source_type", "population_served"],
@@ -58,8 +56,8 @@ def overview_layers(store: Store) -> dict[str, gpd.GeoDataFrame]:
     Returns
     -------
     dict of GeoDataFrame
-        ``admin_<level>``, ``zones_<level>``, ``rivers_<level>``, ``reservoirs`` and the
-        :data:`POINT_LAYERS`.
+        ``admin_<level>``, ``zones_<level>``, ``rivers_<level>``, ``reservoirs``, the
+        :data:`POINT_LAYERS` and ``labels`` (:func:`gis.maps.labels.label_points`).
 
     Examples
     --------
@@ -79,14 +77,14 @@ def overview_layers(store: Store) -> dict[str, gpd.GeoDataFrame]:
             gk,
         )
     zones = store.read("protection_zones")
-    for level in ("level2", "level1"):
+    for level in ZONE_ORDER:
         out[f"zones_{level}"] = _simplified(
             zones[zones["level"] == level][["zone_id", "source_code", "level", "geometry"]],
             SIMPLIFY_M["polygons"],
             gk,
         )
     rivers = store.read("rivers")
-    for level in RIVER_STYLE:
+    for level in RIVER_LEVELS:
         out[f"rivers_{level}"] = _simplified(
             rivers[rivers["management_level"] == level][["river_code", "name", "geometry"]],
             SIMPLIFY_M["rivers"],
@@ -101,7 +99,9 @@ def overview_layers(store: Store) -> dict[str, gpd.GeoDataFrame]:
         df = store.read(name)
         out[name] = df.to_crs(4326)[cols + ["geometry"]]
     # the maps are the same for everyone: a number typed into a name is masked in them
-    return {k: json_safe(mask_frame(v)) for k, v in out.items()}
+    safe = {k: json_safe(mask_frame(v)) for k, v in out.items()}
+    safe["labels"] = label_points(safe)  # names as escaped as their layers'
+    return safe
 
 
 def county_map(
@@ -138,90 +138,44 @@ def county_map(
 
     def add(
         gdf: gpd.GeoDataFrame | None,
+        key: str,
         name: str,
-        style: dict[str, Any],
         tooltip: list[str] | None = None,
         show: bool = True,
     ) -> None:
         if gdf is None or len(gdf) == 0:
             return
+        sym = SYMBOLS[key]
         fields = [f for f in (tooltip or []) if f in gdf.columns]
-        folium.GeoJson(
+        layer = folium.GeoJson(
             gdf,
             name=name,
-            style_function=lambda _f, s=style: s,
+            style_function=styler(key),
             tooltip=folium.GeoJsonTooltip(fields) if fields else None,
             show=show,
-            marker=folium.CircleMarker(radius=style.get("radius", 4), fill=True),
-        ).add_to(m)
+            marker=folium.CircleMarker(radius=sym.radius, fill=True),
+        )
+        add_layer(m, layer, key)
 
-    add(
-        layers["admin_village"],
-        t("villages", lang),
-        {"color": "#8c8c8c", "weight": 0.5, "fillOpacity": 0, "dashArray": "2 3"},
-        ["name"],
-        show=False,
-    )
-    add(
-        layers["admin_township"],
-        t("townships", lang),
-        {"color": TOWNSHIP_COLOR, "weight": 1.6, "fillOpacity": 0},
-        ["name", "admin_code"],
-    )
-    for level, color in ZONE_COLORS.items():
+    # the county outline is framed_map's, on every map
+    add(layers["admin_township"], "townships", t("townships", lang), ["name", "admin_code"])
+    add(layers["admin_village"], "villages", t("villages", lang), ["name"], show=False)
+    for level in ZONE_ORDER:
         add(
-            layers[f"zones_{level}"],
-            f"{t('protection_zones', lang)} ({level[-1]})",
-            {"color": color, "weight": 1, "fillColor": color, "fillOpacity": 0.25},
+            layers.get(f"zones_{level}"),
+            f"zones_{level}",
+            zone_label(level, lang),
             ["zone_id", "source_code", "level"],
         )
-    for level, (color, weight) in RIVER_STYLE.items():
+    for level in RIVER_LEVELS:
         add(
             layers.get(f"rivers_{level}"),
+            f"rivers_{level}",
             t(f"rivers_{level}", lang),
-            {"color": color, "weight": weight},
             ["name", "river_code"],
         )
-    add(
-        layers["reservoirs"],
-        t("reservoirs", lang),
-        {"color": "#08519c", "weight": 1, "fillColor": "#4292c6", "fillOpacity": 0.7},
-        ["name", "scale"],
-    )
+    add(layers["reservoirs"], "reservoirs", t("reservoirs", lang), ["name", "scale"])
     for name, cols in POINT_LAYERS.items():
-        color = POINT_COLORS[name]
-        add(
-            layers[name],
-            t(name, lang),
-            {
-                "color": color,
-                "fillColor": color,
-                "fillOpacity": 0.9,
-                "weight": 1,
-                "radius": 2.5 if name == "signboards" else 3.5,
-            },
-            cols,
-            show=name != "signboards",
-        )
-    folium.LayerControl(collapsed=False).add_to(m)
-    m.add_child(Legend(_legend_html(lang, layers)))
-    return stable_ids(m)
-
-
-def _legend_html(lang: str, layers: dict[str, gpd.GeoDataFrame]) -> str:
-    rows = [  # rivers managed above the county, where the county has some
-        (RIVER_STYLE[lv][0], "line", t(f"rivers_{lv}", lang))
-        for lv in ABOVE_COUNTY
-        if len(layers.get(f"rivers_{lv}", ()))
-    ]
-    rows += [
-        (RIVER_STYLE["county"][0], "line", t("rivers_county", lang)),
-        (RIVER_STYLE["township"][0], "line", t("rivers_township", lang)),
-        (RIVER_STYLE["village"][0], "line", t("rivers_village", lang)),
-        ("#4292c6", "box", t("reservoirs", lang)),
-        (TOWNSHIP_COLOR, "line", t("townships", lang)),
-        (ZONE_COLORS["level1"], "box", t("protection_zones", lang)),
-        (POINT_COLORS["water_sources"], "dot", t("water_sources", lang)),
-        (POINT_COLORS["quarries"], "dot", t("quarries", lang)),
-    ]
-    return legend_rows(rows, lang)
+        add(layers[name], name, t(name, lang), cols, show=name != "signboards")
+    add_labels(m, layers, lang=lang)
+    return finish(m, lang)

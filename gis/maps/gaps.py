@@ -6,25 +6,14 @@ import folium
 import geopandas as gpd
 
 from gis.admin_codes import ABOVE_COUNTY
+from gis.catalogue import CHIEF_LEVELS
 from gis.i18n import t
-from gis.maps.base import (
-    RIVER_STYLE,
-    TOWNSHIP_COLOR,
-    Backdrop,
-    Legend,
-    base_map,
-    json_safe,
-    legend_rows,
-    stable_ids,
-)
+from gis.maps.base import Backdrop, add_layer, base_map, finish, json_safe
+from gis.maps.style import SYMBOLS, styler
 
-GAP_COLORS = {
-    "province": "#67000d",
-    "city": "#a50f15",
-    "county": "#e31a1c",
-    "township": "#ff7f00",
-    "village": "#984ea3",
-}
+#: Unassigned reaches by the level that lacks a chief (colours: gis.maps.style.SYMBOLS).
+GAP_LEVELS = CHIEF_LEVELS
+GAP_COLORS = {lv: SYMBOLS[f"unassigned_{lv}"].color for lv in GAP_LEVELS}
 
 
 def gaps_map(
@@ -48,27 +37,26 @@ def gaps_map(
         The offline basemap; none by default.
     """
     m = base_map(layers, lang=lang, backdrop=backdrop)
-    for level, color in GAP_COLORS.items():
+    for level in GAP_LEVELS:
         part = unassigned[unassigned["level"] == level]
         if len(part):
             g = json_safe(
                 part.to_crs(4326)[["reach_id", "river_name", "level", "length_m", "geometry"]]
             )
-            folium.GeoJson(
-                g,
-                name=f"{t('unassigned', lang)} · {t(f'level_{level}', lang)}",
-                style_function=lambda _f, c=color: {"color": c, "weight": 7, "opacity": 0.9},
-                tooltip=folium.GeoJsonTooltip(["reach_id", "river_name", "level", "length_m"]),
-            ).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
-    rows = [
-        (c, "line", f"{t('unassigned', lang)} · {t(f'level_{lv}', lang)}")
-        for lv, c in GAP_COLORS.items()
-        if lv not in ABOVE_COUNTY or (unassigned["level"] == lv).any()
-    ]
-    rows += [
-        (RIVER_STYLE["county"][0], "line", t("rivers_county", lang)),
-        (TOWNSHIP_COLOR, "line", t("townships", lang)),
-    ]
-    m.add_child(Legend(legend_rows(rows, lang)))
-    return stable_ids(m)
+            add_layer(
+                m,
+                folium.GeoJson(
+                    g,
+                    name=f"{t('unassigned', lang)} · {t(f'level_{level}', lang)}",
+                    style_function=styler(f"unassigned_{level}"),
+                    tooltip=folium.GeoJsonTooltip(["reach_id", "river_name", "level", "length_m"]),
+                ),
+                f"unassigned_{level}",
+            )
+    # a level at the county or below with no gap is named too: "none unassigned" is news
+    extra = tuple(
+        (f"unassigned_{lv}", f"{t('unassigned', lang)} · {t(f'level_{lv}', lang)}")
+        for lv in GAP_LEVELS
+        if lv not in ABOVE_COUNTY
+    )
+    return finish(m, lang, extra=extra)

@@ -11,19 +11,16 @@ import pandas as pd
 
 from gis.i18n import t
 from gis.maps.base import (
-    RIVER_STYLE,
     SIMPLIFY_M,
-    TOWNSHIP_COLOR,
     Backdrop,
-    Legend,
+    add_layer,
     base_map,
+    finish,
     json_safe,
-    legend_rows,
     stable_ids,
 )
+from gis.maps.style import styler
 from gis.safe import html_text
-
-REACH_COLOR, SELECTED_COLOR, CLICKED_COLOR = "#4a90d9", "#ff7f00", "#e7298a"
 
 
 def reach_lines(reaches: gpd.GeoDataFrame, rivers: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -70,22 +67,22 @@ def jurisdiction_map(
         The offline basemap; none by default.
     """
     m = base_map(layers, lang=lang, backdrop=backdrop)
-    folium.GeoJson(
-        lines,
-        name=t("reaches", lang),
-        style_function=lambda _f: {"color": REACH_COLOR, "weight": 2.5, "opacity": 0.7},
-        tooltip=_tooltip(lang) if len(lines) else None,  # no fields to show on no reaches
-    ).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
-    rows = [
-        (REACH_COLOR, "line", t("reaches", lang)),
-        (SELECTED_COLOR, "line", t("selected_reaches", lang)),
-        (CLICKED_COLOR, "line", t("clicked_reach", lang)),
-        (RIVER_STYLE["county"][0], "line", t("rivers_county", lang)),
-        (TOWNSHIP_COLOR, "line", t("townships", lang)),
-    ]
-    m.add_child(Legend(legend_rows(rows, lang)))
-    return stable_ids(m)
+    add_layer(
+        m,
+        folium.GeoJson(
+            lines,
+            name=t("reaches", lang),
+            style_function=styler("reaches"),
+            tooltip=_tooltip(lang) if len(lines) else None,  # no fields to show on no reaches
+        ),
+        "reaches",
+    )
+    # the highlight comes later (selection_group), without rebuilding the map
+    extra = (
+        ("selected_reaches", t("selected_reaches", lang)),
+        ("clicked_reach", t("clicked_reach", lang)),
+    )
+    return finish(m, lang, extra=extra)
 
 
 def selection_group(
@@ -102,12 +99,10 @@ def selection_group(
     if len(sel):
         folium.GeoJson(
             sel,
-            style_function=lambda _f: {"color": SELECTED_COLOR, "weight": 6, "opacity": 0.95},
+            style_function=styler("selected_reaches"),
             tooltip=_tooltip(lang),
         ).add_to(fg)
     hit = lines_of(lines, [clicked_id])
     if len(hit):
-        folium.GeoJson(
-            hit, style_function=lambda _f: {"color": CLICKED_COLOR, "weight": 9, "opacity": 1.0}
-        ).add_to(fg)
+        folium.GeoJson(hit, style_function=styler("clicked_reach")).add_to(fg)
     return stable_ids(fg, prefix="sel")

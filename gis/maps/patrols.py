@@ -10,20 +10,14 @@ from folium.plugins import Timeline, TimelineSlider
 from folium.utilities import JsCode
 
 from gis.i18n import t
-from gis.maps.base import (
-    RIVER_STYLE,
-    SIMPLIFY_M,
-    Backdrop,
-    Legend,
-    base_map,
-    json_safe,
-    legend_rows,
-    stable_ids,
-)
+from gis.maps.base import SIMPLIFY_M, Backdrop, add_layer, base_map, finish, json_safe
+from gis.maps.style import SYMBOLS, styler
 from gis.safe import html_text
 
-RECENCY_COLORS = {"recent": "#1a9850", "month": "#91cf60", "older": "#fc8d59", "never": "#d73027"}
-TRACK_COLORS = {True: "#2166ac", False: "#c51b7d"}  # valid, suspicious
+#: Recency buckets, most recent first (colours: gis.maps.style.SYMBOLS).
+RECENCY = ("recent", "month", "older", "never")
+RECENCY_COLORS = {b: SYMBOLS[f"recency_{b}"].color for b in RECENCY}
+TRACK_COLORS = {True: SYMBOLS["tracks_valid"].color, False: SYMBOLS["tracks_suspicious"].color}
 
 # tracks without usable times (times_invalid) stay on the static layer only
 _STYLE = JsCode(
@@ -79,26 +73,36 @@ def patrol_map(
         The offline basemap; none by default.
     """
     m = base_map(layers, lang=lang, backdrop=backdrop)
-    for bucket, color in RECENCY_COLORS.items():
+    for bucket in RECENCY:
         part = reaches[reaches["recency"] == bucket].drop(columns="recency")
         if len(part):
-            folium.GeoJson(
-                json_safe(part),
-                name=f"{t('last_patrolled', lang)}: {t(f'recency_{bucket}', lang)}",
-                style_function=lambda _f, c=color: {"color": c, "weight": 4, "opacity": 0.85},
-                tooltip=folium.GeoJsonTooltip(["reach_id", "last_patrol", "patrols", "length_m"]),
-            ).add_to(m)
+            add_layer(
+                m,
+                folium.GeoJson(
+                    json_safe(part),
+                    name=f"{t('last_patrolled', lang)}: {t(f'recency_{bucket}', lang)}",
+                    style_function=styler(f"recency_{bucket}"),
+                    tooltip=folium.GeoJsonTooltip(
+                        ["reach_id", "last_patrol", "patrols", "length_m"]
+                    ),
+                ),
+                f"recency_{bucket}",
+            )
     if tracks is not None and len(tracks):
-        for valid, color in TRACK_COLORS.items():
+        for valid in (True, False):
             part = tracks[tracks["valid"] == valid]
             if len(part):
-                label = t("tracks_valid" if valid else "tracks_suspicious", lang)
-                folium.GeoJson(
-                    json_safe(part.drop(columns=["start", "end"])),
-                    name=label,
-                    style_function=lambda _f, c=color: {"color": c, "weight": 2, "opacity": 0.35},
-                    tooltip=folium.GeoJsonTooltip(["patrol_id", "chief_id", "flags"]),
-                ).add_to(m)
+                key = "tracks_valid" if valid else "tracks_suspicious"
+                add_layer(
+                    m,
+                    folium.GeoJson(
+                        json_safe(part.drop(columns=["start", "end"])),
+                        name=t(key, lang),
+                        style_function=styler(key),
+                        tooltip=folium.GeoJsonTooltip(["patrol_id", "chief_id", "flags"]),
+                    ),
+                    key,
+                )
         timed = tracks[tracks["start"].notna()]
         if len(timed):
             data = timed.__geo_interface__
@@ -111,6 +115,7 @@ def patrol_map(
                 }
             tl = Timeline(data, get_interval=_INTERVAL, style=_STYLE)
             tl.layer_name = t("time_slider", lang)  # the layer control's label
+            setattr(tl, "_rc_group", "watch")  # noqa: B010  # its group in the layer control
             tl.add_to(m)
             TimelineSlider(
                 auto_play=False,
@@ -120,17 +125,9 @@ def patrol_map(
             ).add_timelines(tl).add_to(m)
         b = tracks.total_bounds
         m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
-    folium.LayerControl(collapsed=True).add_to(
-        m
-    )  # eleven layers: open on demand, keep the map visible
-    rows = [
-        (c, "line", f"{t('last_patrolled', lang)}: {t(f'recency_{k}', lang)}")
-        for k, c in RECENCY_COLORS.items()
-    ]
-    rows += [
-        (TRACK_COLORS[True], "line", t("tracks_valid", lang)),
-        (TRACK_COLORS[False], "line", t("tracks_suspicious", lang)),
-        (RIVER_STYLE["county"][0], "line", t("rivers_county", lang)),
-    ]
-    m.add_child(Legend(legend_rows(rows, lang), position="bottomright"))
-    return stable_ids(m)
+    # every recency bucket is named, also one no reach falls in ("none never patrolled")
+    extra = tuple(
+        (f"recency_{b}", f"{t('last_patrolled', lang)}: {t(f'recency_{b}', lang)}") for b in RECENCY
+    )
+    # top right, under the collapsed layer control: the time slider runs along the bottom
+    return finish(m, lang, extra=extra, position="topright")

@@ -7,18 +7,8 @@ import geopandas as gpd
 import pandas as pd
 
 from gis.i18n import t
-from gis.maps.base import (
-    RIVER_STYLE,
-    TOWNSHIP_COLOR,
-    Backdrop,
-    Legend,
-    base_map,
-    json_safe,
-    legend_rows,
-    stable_ids,
-)
-
-COMPLIANT_COLOR, VIOLATING_COLOR = "#2ca25f", "#de2d26"
+from gis.maps.base import Backdrop, add_layer, base_map, finish, json_safe
+from gis.maps.style import SYMBOLS, styler
 
 
 def quarry_map(
@@ -52,30 +42,18 @@ def quarry_map(
     q = quarries.to_crs(4326)[["quarry_id", "name", "status", "geometry"]].copy()
     q["rules"] = q["quarry_id"].map(rules_of).fillna(t("quarries_compliant", lang))
     q["bad"] = q["quarry_id"].isin(rules_of.index)
-    for bad, color, label in (
-        (False, COMPLIANT_COLOR, t("quarries_compliant", lang)),
-        (True, VIOLATING_COLOR, t("quarries_violating", lang)),
-    ):
+    for bad, key in ((True, "quarries_violating"), (False, "quarries_compliant")):
         part = json_safe(q[q["bad"] == bad].drop(columns="bad"))
         if len(part):
-            folium.GeoJson(
-                part,
-                name=label,
-                marker=folium.CircleMarker(radius=7, fill=True),
-                style_function=lambda _f, c=color: {
-                    "color": "#333",
-                    "weight": 1,
-                    "fillColor": c,
-                    "fillOpacity": 0.95,
-                },
-                tooltip=folium.GeoJsonTooltip(["quarry_id", "name", "status", "rules"]),
-            ).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
-    rows = [
-        (VIOLATING_COLOR, "dot", t("quarries_violating", lang)),
-        (COMPLIANT_COLOR, "dot", t("quarries_compliant", lang)),
-        (RIVER_STYLE["county"][0], "line", t("rivers_county", lang)),
-        (TOWNSHIP_COLOR, "line", t("townships", lang)),
-    ]
-    m.add_child(Legend(legend_rows(rows, lang)))
-    return stable_ids(m)
+            add_layer(
+                m,
+                folium.GeoJson(
+                    part,
+                    name=t(key, lang),
+                    marker=folium.CircleMarker(radius=SYMBOLS[key].radius, fill=True),
+                    style_function=styler(key),
+                    tooltip=folium.GeoJsonTooltip(["quarry_id", "name", "status", "rules"]),
+                ),
+                key,
+            )
+    return finish(m, lang)

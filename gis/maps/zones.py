@@ -10,19 +10,9 @@ from folium.plugins import Draw
 from jinja2 import Template
 
 from gis.i18n import t
-from gis.maps.base import (
-    POINT_COLORS,
-    ZONE_COLORS,
-    Backdrop,
-    Legend,
-    base_map,
-    fit_to,
-    json_safe,
-    legend_rows,
-    stable_ids,
-)
-
-PROPOSAL_COLOR, QUERY_COLOR = "#cab2d6", "#ffff33"
+from gis.maps.base import Backdrop, add_layer, base_map, finish, fit_to, json_safe
+from gis.maps.county import ZONE_ORDER
+from gis.maps.style import SYMBOLS, styler, zone_label
 
 
 def zone_map(
@@ -54,73 +44,76 @@ def zone_map(
         The offline basemap; none by default.
     """
     m = base_map(layers, lang=lang, backdrop=backdrop)
-    for level, color in ZONE_COLORS.items():
-        z = layers[f"zones_{level}"]
-        if len(z):
-            folium.GeoJson(
-                z,
-                name=f"{t('protection_zones', lang)} ({level[-1]})",
-                style_function=lambda _f, c=color: {
-                    "color": c,
-                    "weight": 1,
-                    "fillColor": c,
-                    "fillOpacity": 0.3,
-                },
-                tooltip=folium.GeoJsonTooltip(["zone_id", "source_code", "level"]),
-            ).add_to(m)
+    for level in ZONE_ORDER:
+        z = layers.get(f"zones_{level}")
+        if z is not None and len(z):
+            add_layer(
+                m,
+                folium.GeoJson(
+                    z,
+                    name=zone_label(level, lang),
+                    style_function=styler(f"zones_{level}"),
+                    tooltip=folium.GeoJsonTooltip(["zone_id", "source_code", "level"]),
+                ),
+                f"zones_{level}",
+            )
     if proposal is not None and len(proposal):
         p = json_safe(
             proposal.to_crs(4326)[["zone_id", "source_code", "level", "area_m2", "geometry"]]
         )
-        folium.GeoJson(
-            p,
-            name=t("proposal", lang),
-            style_function=lambda f: {
-                "color": "#6a3d9a",
-                "weight": 2,
-                "dashArray": "5 4",
-                "fillColor": PROPOSAL_COLOR,
-                "fillOpacity": 0.55 if f["properties"]["level"] == "level1" else 0.3,
-            },
-            tooltip=folium.GeoJsonTooltip(["zone_id", "level", "area_m2"]),
-        ).add_to(m)
+        base = SYMBOLS["proposal"].path()
+        add_layer(
+            m,
+            folium.GeoJson(
+                p,
+                name=t("proposal", lang),
+                # the inner (level-1) zone of a proposal darker than its level-2 ring
+                style_function=lambda f, b=base: {
+                    **b,
+                    "fillOpacity": 0.6 if f["properties"]["level"] == "level1" else 0.3,
+                },
+                tooltip=folium.GeoJsonTooltip(["zone_id", "level", "area_m2"]),
+            ),
+            "proposal",
+        )
         fit_to(m, p)
-    src, src_color = layers["water_sources"], POINT_COLORS["water_sources"]
+    src = layers["water_sources"]
     if len(src):
-        folium.GeoJson(
-            src,
-            name=t("water_sources", lang),
-            marker=folium.CircleMarker(radius=4, fill=True),
-            style_function=lambda _f: {
-                "color": src_color,
-                "fillColor": src_color,
-                "fillOpacity": 0.9,
-                "weight": 1,
-            },
-            tooltip=folium.GeoJsonTooltip(["name", "source_type"]),
-        ).add_to(m)
+        add_layer(
+            m,
+            folium.GeoJson(
+                src,
+                name=t("water_sources", lang),
+                marker=folium.CircleMarker(radius=SYMBOLS["water_sources"].radius, fill=True),
+                style_function=styler("water_sources"),
+                tooltip=folium.GeoJsonTooltip(["name", "source_type"]),
+            ),
+            "water_sources",
+        )
+    # the query point's symbol is named before a query too: the legend says what a click shows
+    extra = (("query_point", t("query_point", lang)),)
     if point is not None:
+        q = SYMBOLS["query_point"]
         folium.CircleMarker(
             [point[1], point[0]],
-            radius=8,
-            color="#000",
+            radius=q.radius,
+            color=q.color,
             weight=2,
             fill=True,
-            fill_color=QUERY_COLOR,
+            fill_color=q.fill,
             fill_opacity=1,
             tooltip=f"{point[0]:.5f}, {point[1]:.5f}",
         ).add_to(m)
     if drawn is not None:
-        folium.GeoJson(
-            drawn,
-            name=t("drawn_area", lang),
-            style_function=lambda _f: {
-                "color": "#000",
-                "weight": 2,
-                "dashArray": "4 3",
-                "fillOpacity": 0.05,
-            },
-        ).add_to(m)
+        add_layer(
+            m,
+            folium.GeoJson(
+                drawn,
+                name=t("drawn_area", lang),
+                style_function=styler("drawn_area"),
+            ),
+            "drawn_area",
+        )
     m.add_child(DrawWords(lang))  # before the toolbar: it reads L.drawLocal when built
     Draw(
         draw_options={
@@ -133,16 +126,7 @@ def zone_map(
         },
         edit_options={"edit": False, "remove": True},
     ).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
-    rows = [
-        (ZONE_COLORS["level1"], "box", f"{t('protection_zones', lang)} 1"),
-        (ZONE_COLORS["level2"], "box", f"{t('protection_zones', lang)} 2"),
-        (PROPOSAL_COLOR, "box", t("proposal", lang)),
-        (src_color, "dot", t("water_sources", lang)),
-        (QUERY_COLOR, "dot", t("query_point", lang)),
-    ]
-    m.add_child(Legend(legend_rows(rows, lang)))
-    return stable_ids(m)
+    return finish(m, lang, extra=extra)
 
 
 class DrawWords(folium.MacroElement):
