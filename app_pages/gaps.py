@@ -12,6 +12,7 @@ from gis.auth import EXPORT_UNMASKED
 from gis.coverage import LEVELS, REGISTER_TABLES, find_gaps
 from gis.i18n import t
 from gis.linref import format_k
+from gis.network import rivers_only
 from gis.privacy import mask_frame
 from gis.safe import md_frame
 from gis.store import GeoPackageStore
@@ -31,7 +32,7 @@ def load_coverage(path: str, mtime: float) -> tuple:
         cov.tables(),
         cov.unassigned_length_m_by_level(),
         names,
-        len(store.read("rivers")),
+        len(rivers_only(store.read("rivers"))),
         register,
     )
 

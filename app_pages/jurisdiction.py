@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from gis import maps
+from gis.admin_codes import ABOVE_COUNTY
 from gis.auth import UNMASKED_READ
 from gis.i18n import t
 from gis.jurisdiction import SELECT_BY, find_jurisdiction
@@ -96,7 +97,7 @@ with right:
                 )
             )
         for lv in card["levels_without_chief"]:
-            if lv in bounded:
+            if lv in bounded or (lv in ABOVE_COUNTY and "county" in bounded):  # named by code
                 st.error(f"{t(f'level_{lv}', lg)}: {t('no_chief', lg)}")
             else:
                 st.warning(t(f"level_{lv}", lg) + t("chief_not_checked", lg))

@@ -177,7 +177,7 @@ def _render(code: str, lang: str, values: Mapping[str, Any]) -> tuple[str, str |
 
 
 #: params whose value is a fixed English phrase the table translates (``kind.<phrase>`` rows)
-_TERMS = ("kind", "what", "guess")
+_TERMS = ("kind", "what", "guess", "level", "got", "shape")  # translated by kind.* rows
 
 
 class _Values(dict[str, Any]):

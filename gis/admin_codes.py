@@ -89,7 +89,6 @@ def describe(level: str) -> str:
 
 
 #: The fix of a level that contradicts its code: every shape, top down.
-SHAPES_FIX = "; ".join(f"{lv} {shape}" for lv, (_, shape) in CODE_SHAPES.items())
 
 
 def above(county_code: str) -> dict[str, str]:

@@ -275,7 +275,8 @@ def find_gaps(
         tolerances = rules
     rules = tolerances or CoverageRules()
     # chiefs are for rivers, not for a lake's line or a connector (issue 15)
-    rivers, admin = rivers_only(store.read("rivers")), store.read("admin_units")
+    lines, admin = store.read("rivers"), store.read("admin_units")
+    rivers = rivers_only(lines)
     if level != ALL_LEVELS and level not in LEVELS:
         raise UnknownNameError("level", level, (ALL_LEVELS, *LEVELS))
     levels = LEVELS if level == ALL_LEVELS else (level,)
@@ -299,7 +300,7 @@ def find_gaps(
         reaches,
         assignments,
         chiefs,
-        rivers=rivers,
+        rivers=lines,  # a code of a lake's line or a connector is known: not a typo
         reservoirs=reservoirs,
         admin=admin,
         checked_levels=checked,
@@ -371,6 +372,7 @@ def register_errors(  # noqa: PLR0913 -- the register's tables and the analysis 
         grazed = set(_tuples(slivers, ["level", "river_code", "admin_code"], named=False))
     unknown, zero, levels = [], [], []
     present_levels = set(admin["level"].dropna())
+    river_codes = set(rivers_only(rivers)["river_code"])  # the lines that have reaches
     cols = ["assignment_id", "chief_id", "level", "target_type", "river_code"]
     cols += ["reservoir_code", "admin_code", "shared_admin_code", "from_m", "to_m"]
     for aid, cid, lv, kind, river, res, unit, other, lo, hi in _tuples(
@@ -394,7 +396,7 @@ def register_errors(  # noqa: PLR0913 -- the register's tables and the analysis 
                     "unit_name": unit_name.get(unit),
                 }
             )
-        if bad or kind != "river" or lv not in checked_levels:
+        if bad or kind != "river" or lv not in checked_levels or river not in river_codes:
             continue
         whole = _missing(lo) and _missing(hi)
         lo = -np.inf if _missing(lo) else float(lo)

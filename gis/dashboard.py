@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from gis.coverage import find_gaps
+from gis.network import rivers_only
 from gis.patrols import assess_tracks, compliance
 from gis.patrols.assess import Assessment
 from gis.patrols.clean import LOCAL_TZ
@@ -154,7 +155,7 @@ def county_figures(
 
 
 def _river_length(store: Store) -> Figure:
-    admin, rivers = store.read("admin_units"), store.read("rivers")
+    admin, rivers = store.read("admin_units"), rivers_only(store.read("rivers"))
     key = "river_length_km"
     if not (admin["level"] == "county").any():
         return Figure(
@@ -178,6 +179,7 @@ def _coverage(store: Store) -> list[Figure]:
     cov = find_gaps(store)
     unassigned = cov.unassigned_length_m_by_level()
     why = dict(zip(cov.not_checked["level"], cov.not_checked["reason"], strict=True))
+    no_rivers = rivers_only(store.read("rivers")).empty
     total = _by_level(cov.reaches)
     open_m = (
         _by_level(cov.unassigned)
@@ -189,11 +191,13 @@ def _coverage(store: Store) -> list[Figure]:
     for lv in unassigned:
         whole = float(total.get(lv, 0.0))
         if lv in why or whole <= 0:  # not checked, or no reach there: no figure, never 0
-            status, reason = (
-                ("not_checked", why[lv])
-                if lv in why
-                else ("no_data", f"no {lv} reaches: no river of the store needs a {lv} chief")
-            )
+            if no_rivers:  # nothing to check: not a missing boundary
+                status, reason = "no_data", "no rivers in the county store"
+            elif lv in why:
+                status, reason = "not_checked", why[lv]
+            else:
+                status = "no_data"
+                reason = f"no {lv} reaches: no river of the store needs a {lv} chief"
             for key, unit, out in (("coverage_pct", "%", pct), ("unassigned_km", "km", km)):
                 out.append(Figure(key, None, unit, PAGES[key], lv, status=status, reason=reason))
             continue

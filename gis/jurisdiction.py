@@ -23,6 +23,7 @@ from gis.catalogue import CHIEF_LEVELS as LEVELS
 from gis.coverage import CoverageRules, above_codes, build_reaches, managed_at_or_above
 from gis.crs import STORAGE_EPSG, metric_crs
 from gis.linref import format_k
+from gis.network import rivers_only
 from gis.privacy import mask_phone, mask_text
 from gis.reaches import REACH_COLUMNS, county_reaches
 from gis.reports import records, strict
@@ -390,7 +391,7 @@ def find_jurisdiction(
                 "find_jurisdiction() got both rules= and tolerances=; give tolerances= only"
             )
         tolerances = rules
-    rivers, admin = store.read("rivers"), store.read("admin_units")
+    rivers, admin = rivers_only(store.read("rivers")), store.read("admin_units")
     cut = next((lv for lv in CUT_LEVELS if (admin["level"] == lv).any()), None)
     if cut in ("village", "township"):
         reaches, _ = build_reaches(rivers, admin, tolerances or CoverageRules(), (cut,))

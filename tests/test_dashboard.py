@@ -137,12 +137,13 @@ def test_a_store_with_only_its_boundary_reads_nothing_as_zero(partial_store):
     for f in d.figures:
         assert f.value is None, f
         assert f.status in STATUSES and f.reason
-    # no rivers: no level could be checked, the county's included (its polygon is there)
-    assert {f.level for f in d.figures if f.status == "not_checked"} == {
+    # no rivers: nothing to check at any level, and that is no missing boundary
+    assert {f.level for f in d.figures if f.status == "no_data" and f.level} == {
         "county",
         "township",
         "village",
     }
+    assert all(f.reason == "no rivers in the county store" for f in d.figures if f.level)
     assert d.get("patrol_compliance_pct").status == "no_patrols"
     assert d.get("quarry_violations").reason == "no quarries in the store"
     _strict(d)

@@ -219,7 +219,7 @@ def test_city_level_with_another_kind_of_code_is_refused(county_store, tmp_path,
         ("E1,辛,县级,县长,330100", "level county but the admin code 330100 has 6 digits (a city"),
         ("E1,辛,省级,省长,330100", "level province but the admin code 330100"),
         ("E1,辛,地市级,副市长,330182", "level city but the admin code 330182"),
-        ("E1,辛,地市级,副市长,330000", "(a province code), not the shape of a city code"),
+        ("E1,辛,地市级,副市长,330000", "(a province code); a city code is XXYY00"),
         ("E1,辛,村级,村主任,330182001", "9 digits (a township code)"),
     ],
 )

@@ -542,3 +542,22 @@ def test_downloads_are_the_file_or_a_zip_of_the_csvs(tmp_path, demo_path):
         )  # 24 + 329 + 1784, the seed's chiefs
     xlsx = as_download(lambda out: export_store(store, out, layers=["reservoirs"]), "county.xlsx")
     assert len(pd.read_excel(io.BytesIO(xlsx), sheet_name="reservoirs")) == 101
+
+
+def test_a_dry_run_against_the_shipped_demo_writes_nothing_beside_it(tmp_path, monkeypatch):
+    """Why: the rejects of a check against the demo went into its folder (site-packages when
+    installed); they go to the working folder instead."""
+    from pathlib import Path
+
+    from gis import datasets
+
+    monkeypatch.chdir(tmp_path)
+    demo = datasets.get_path("demo")
+    before = sorted(p.name for p in demo.parent.rglob("*"))
+    csv = tmp_path / "boards.csv"
+    csv.write_text(
+        "board_id,placed_by,chief_name,chief_phone,lon,lat\nB1,county,王平,13812345678,30.3,105.3\n"
+    )
+    rep = import_file(csv, "signboards", data=demo, dry_run=True)
+    assert rep.rejected and Path(rep.rejects_file).parent == tmp_path / "rejects"
+    assert sorted(p.name for p in demo.parent.rglob("*")) == before

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gis import admin_codes, catalogue, dates
+from gis import admin_codes, catalogue, datasets, dates
 from gis._errors import InputError
 from gis.audit import TABLE as AUDIT_TABLE
 from gis.audit import event as audit_event
@@ -813,6 +813,7 @@ def _level_code_problems(
         got = admin_codes.level_of_code(code) if isinstance(code, str) else None
         if isinstance(lv, str) and admin_codes.shape_problem(lv, code):
             said = {"level": lv, "code": code, "digits": len(str(code)), "got": got}
+            said["shape"] = admin_codes.describe(lv)
             why = Reason("row.level_code_shape_is" if got else "row.level_code_shape", said)
             out[i] = Problem.of(rows[i], "level", why)
     return out
@@ -834,7 +835,12 @@ def _write_rejects(  # noqa: PLR0913 -- where the file goes depends on each
     if rejects:
         out = Path(rejects)
     else:
-        base = store.path.parent if hasattr(store, "path") else Path.cwd()
+        # beside the store, but never inside the shipped demo's folder (read only when installed)
+        where = getattr(store, "path", None)
+        if where is not None and not datasets.is_demo(where):
+            base = Path(where).parent
+        else:
+            base = Path.cwd()
         out = base / "rejects" / f"{src.stem}.{layer}.rejects.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     wanted = [p.row for p in report.rejected]
