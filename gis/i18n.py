@@ -389,6 +389,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "rows_accepted": ("通过(行)", "Accepted"),
     "rows_rejected": ("拒收(行)", "Rejected"),
     "rows_repaired": ("已修复(行)", "Repaired"),
+    "clip_counts": (
+        "县外 {outside} 行未导入，{clipped} 行在县界处截断",
+        "{outside} rows outside the county not imported, {clipped} rows cut at the county border",
+    ),
     "written": ("已写入县级数据库。", "Written to the county store."),
     "not_written": ("数据库未改动。", "The store was not changed."),
     "damaged_file": ("文件损坏", "Damaged file"),
@@ -559,7 +563,6 @@ NETWORK_LABELS: dict[str, tuple[str, str]] = {
     "crossing_without_node": ("相交无节点", "crossing without a node"),
     "disconnected_piece": ("未连通部分", "piece not connected"),
     "digitised_upstream": ("逆流绘制", "drawn against the flow"),
-    "multipart": ("多段线不相连", "parts do not join"),
     "no_line": ("无几何或长度为零", "no geometry or zero length"),
     "unknown_line_kind": ("线类型不在代码表中", "line kind not in the code list"),
     "no_rivers": ("河流图层没有线", "the rivers layer has no lines"),
@@ -595,6 +598,7 @@ DASHBOARD_LABELS: dict[str, tuple[str, str]] = {
     "quarries_of": ("涉及 {a} 个采砂场 · 截至 {d}", "at {a} quarries · as of {d}"),
     "sources_of": ("共 {a} 处水源", "of {a} sources"),
     "open_page": ("查看", "Open"),
+    "as_of": ("截至 {d}", "as of {d}"),
 }
 LABELS.update({f"dashboard.{k}": v for k, v in DASHBOARD_LABELS.items()})
 # keys of the faces that show the same words as another key: one pair, two names

@@ -86,6 +86,8 @@ def show_report(report, rejected_csv: bytes | None, lg: str) -> None:
     (st.success if report.written else st.info)(
         t("written" if report.written else "not_written", lg)
     )
+    if report.outside or report.clipped:
+        st.info(t("clip_counts", lg).format(outside=report.outside, clipped=report.clipped))
     for note in report.notes:
         extra = hint(getattr(note, "code", None), lg)
         st.caption(md_text(say(note, lg) + (f"（{extra}）" if extra else "")))

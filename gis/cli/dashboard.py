@@ -39,7 +39,7 @@ def cmd_dashboard(args) -> int:
         else:
             shown = f"{f.value}{'%' if f.unit == '%' else ''}"
         print(f"  {label}: {shown}    [{f.page}]")
-    print(f"as of {d.as_of}")
+    print(t("dashboard.as_of", lg).format(d=d.as_of))
     return 0
 
 

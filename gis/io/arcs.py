@@ -12,7 +12,7 @@ between the arcs of one river refuse that river, every arc named, rather than pi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -21,8 +21,8 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from gis._errors import InputError
 from gis.crs import STORAGE_EPSG, gk_epsg_for_lon
+from gis.io.reasons import Reason
 from gis.io.validate import Problem
 
 #: end points of two arcs closer than this (metres) join: arcs cut from one digitised
@@ -79,24 +79,20 @@ def merge_arcs(
             n_arcs += members[0] not in rejected
             n_rivers += members[0] not in rejected
             continue
-        n_arcs += len(members)
         refused = [i for i in members if i in rejected]
         differ = (
             _with_refused(members, refused, cols, key, rows)
             if refused
             else _differing(members, cols, key, rows)
         )
-        if differ is not None:
+        if differ is not None:  # refused whole: nothing merged, so not counted
             out.keep += members
             out.geoms += [geoms[i] for i in members]
             out.problems.update(
-                {
-                    i: Problem(rows[i], differ.field, differ.reason, differ.fix)
-                    for i in members
-                    if i not in rejected
-                }
+                {i: replace(differ, row=rows[i]) for i in members if i not in rejected}
             )
             continue
+        n_arcs += len(members)
         n_rivers += 1
         out.keep.append(members[0])
         out.geoms.append(_merge([geoms[i] for i in members]))
@@ -104,11 +100,12 @@ def merge_arcs(
     out.keep = [out.keep[i] for i in order]
     out.geoms = [out.geoms[i] for i in order]
     if n_rivers < n_arcs:
-        out.notes.append(
-            f"{n_arcs} arcs became {n_rivers} rivers (arcs of one river code"
-            + ("" if key in cols else f", or of one name joined within {JOIN_TOLERANCE_M:g} m")
-            + "); columns the catalogue does not define are those of each river's first arc"
-        )
+        said: dict[str, float] = {"arcs": n_arcs, "rivers": n_rivers}
+        if key in cols:
+            out.notes.append(Reason("note.arcs_merged", said))
+        else:
+            said["tolerance"] = JOIN_TOLERANCE_M
+            out.notes.append(Reason("note.arcs_merged_names", said))
     if key not in cols:
         out.notes += _split_names(groups, cols, rows, rejected)
     return out
@@ -173,16 +170,13 @@ def _differing(
         if name == key or len(seen) == 1:
             continue
         river = cols[key][members[0]] if key in cols else cols["name"][members[0]]
-        err = InputError(
-            code="import.river_arcs_differ",
-            params={
-                "rows": ", ".join(str(rows[i]) for i in members),
-                "river": str(river),
-                "field": name,
-                "values": ", ".join(map(str, seen[:5])),
-            },
-        )
-        return Problem(rows[members[0]], name, err.reason, err.fix)
+        said = {
+            "rows": [str(rows[i]) for i in members],
+            "river": str(river),
+            "field": name,
+            "values": [str(v) for v in seen[:5]],
+        }
+        return Problem.of(rows[members[0]], name, Reason("import.river_arcs_differ", said))
     return None
 
 
@@ -191,15 +185,13 @@ def _with_refused(
 ) -> Problem:
     """The refusal of the other arcs of a river one of whose arcs was refused."""
     river = cols[key][members[0]] if key in cols else cols["name"][members[0]]
-    err = InputError(
-        code="import.river_arc_refused",
-        params={
-            "river": str(river),
-            "refused": ", ".join(str(rows[i]) for i in refused),
-            "rows": ", ".join(str(rows[i]) for i in members),
-        },
-    )
-    return Problem(rows[members[0]], key if key in cols else "name", err.reason, err.fix)
+    said = {
+        "river": str(river),
+        "refused": [str(rows[i]) for i in refused],
+        "rows": [str(rows[i]) for i in members],
+    }
+    why = Reason("import.river_arc_refused", said)
+    return Problem.of(rows[members[0]], key if key in cols else "name", why)
 
 
 def _comparable(v: Any) -> Any:
@@ -238,7 +230,7 @@ def _upstream_first(parts: list[Any], arcs: list[Any]) -> list[Any]:
 
 def _split_names(
     groups: list[list[int]], cols: dict[str, list[Any]], rows: list[int], rejected: set[int]
-) -> list[str]:
+) -> list[Reason]:
     """Notes naming the names given to several rivers whose arcs do not join."""
     names = cols.get("name")
     if names is None:
@@ -249,9 +241,7 @@ def _split_names(
         if i not in rejected and names[i] is not None:
             firsts.setdefault(names[i], []).append(rows[i])
     return [
-        f"name '{nm}': {len(at)} groups of arcs that do not join (first rows "
-        f"{', '.join(map(str, at[:10]))}) were kept as {len(at)} different rivers with "
-        "their own codes; if they are one river, give their arcs one river code"
+        Reason("note.arcs_name_split", {"name": str(nm), "n": len(at), "rows": at[:10]})
         for nm, at in firsts.items()
         if len(at) > 1
     ]

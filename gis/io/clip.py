@@ -18,12 +18,12 @@ import shapely
 
 from gis import rules
 from gis.crs import STORAGE_EPSG, gk_epsg_for_lon
+from gis.io.reasons import Reason
 from gis.io.validate import Problem
 from gis.store import Store
 
 ENV = "RIVERCHIEF_IMPORT_CLIP"  # path of a county's own import_clip.csv
 REASON_CODE = "import.outside_county"
-#: how the CLI turns clipping off; the app offers the same choice as a checkbox
 
 _POINT, _LINE, _POLYGON = 0, 1, 2
 
@@ -56,8 +56,8 @@ def border_buffer() -> tuple[float, str]:
     return value, str(table.attrs["rule_set"])
 
 
-def county_area(store: Store) -> Area | str:
-    """The county of ``store`` to clip to, or why there is none (a sentence).
+def county_area(store: Store) -> Area | Reason:
+    """The county of ``store`` to clip to, or the import note saying why there is none.
 
     Parameters
     ----------
@@ -66,19 +66,19 @@ def county_area(store: Store) -> Area | str:
 
     Returns
     -------
-    Area or str
-        The area, or the reason clipping is not possible (no county unit, or more than one).
+    Area or Reason
+        The area, or the note that rows are not clipped (no county unit, or more than one).
     """
     if "admin_units" not in store.layers():
-        return "the store has no county boundary (no admin unit of level county)"
+        return Reason("note.not_clipped_no_county")
     admin = store.read("admin_units")
     county = admin[admin["level"] == "county"]
     county = county[county.geometry.notna() & ~county.geometry.is_empty]
     if county.empty:
-        return "the store has no county boundary (no admin unit of level county)"
+        return Reason("note.not_clipped_no_county")
     codes = sorted({str(c) for c in county["admin_code"]})
     if len(codes) > 1:
-        return f"the store has {len(codes)} county units ({', '.join(codes)}), not one"
+        return Reason("note.not_clipped_counties", {"n": len(codes), "codes": codes})
     shape = shapely.union_all(county.to_crs(STORAGE_EPSG).geometry.values)
     buffer_m, rule_set = border_buffer()
     lon = shapely.centroid(shape).x

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from gis._errors import InputError
+from gis.io.reasons import Reason
 
 SAMPLE_BYTES = 1 << 20  # detection looks at the first MiB; a CSV header and many rows fit
 GB, BIG5 = "gb18030", "cp950"  # GB18030 ⊃ GBK ⊃ GB2312; CP950 is Big5 as Windows writes it
@@ -122,7 +123,7 @@ def _table(enc: str, leads: Iterable[int], trails: Iterable[int]) -> frozenset[s
     return frozenset(out)
 
 
-def dbf_encoding(shp: Path) -> tuple[str | None, str]:
+def dbf_encoding(shp: Path) -> tuple[str | None, Reason]:
     """Encoding of a shapefile's .dbf: (encoding or None to trust GDAL, how it was found).
 
     Parameters
@@ -132,28 +133,30 @@ def dbf_encoding(shp: Path) -> tuple[str | None, str]:
 
     Returns
     -------
-    (str or None, str)
+    (str or None, Reason)
         The encoding to read with (``"UTF-8"``, ``"GB18030"``, ``"CP950"``, ...), or None
-        when a ``.cpg`` declares it or nothing can be detected; then the reason, for the
-        import report.
+        when a ``.cpg`` declares it or nothing can be detected; then the import report's
+        note saying how it was found.
     """
     cpg = shp.with_suffix(".cpg")
     for cand in (cpg, shp.with_suffix(".CPG")):
         if cand.exists():
-            return None, f"declared in {cand.name}"
+            return None, Reason("note.encoding_declared", {"file": cand.name})
     dbf = next((p for p in (shp.with_suffix(".dbf"), shp.with_suffix(".DBF")) if p.exists()), None)
     if dbf is None:
-        return None, "no .dbf"
+        return None, Reason("note.encoding_as_declared", {"what": "no .dbf"})
     with open(dbf, "rb") as f:
         raw = f.read(SAMPLE_BYTES + 32)
     if len(raw) < 32:
-        return None, "dbf too short"
+        return None, Reason("note.encoding_as_declared", {"what": "dbf too short"})
     header_len = struct.unpack("<H", raw[8:10])[0]
     enc = detect_bytes(raw[header_len:], file=str(dbf))
-    if enc == "utf-8":
-        return "UTF-8", "detected: the text decodes as UTF-8"
-    if enc == GB:
-        return "GB18030", "detected: no .cpg and the text is not UTF-8 but decodes as GBK/GB18030"
-    if enc == BIG5:
-        return "CP950", "detected: no .cpg and the text is traditional Chinese in Big5"
-    return enc.upper(), f"detected: no .cpg and the text is {enc.upper()}"
+    found = {
+        "utf-8": ("UTF-8", "detected: the text decodes as UTF-8"),
+        GB: ("GB18030", "detected: no .cpg and the text is not UTF-8 but decodes as GBK/GB18030"),
+        BIG5: ("CP950", "detected: no .cpg and the text is traditional Chinese in Big5"),
+    }  # each phrase a kind.* row of messages.csv
+    if enc in found:
+        name, how = found[enc]
+        return name, Reason("note.encoding", {"encoding": name, "what": how})
+    return enc.upper(), Reason("note.encoding_detected_other", {"encoding": enc.upper()})

@@ -371,7 +371,7 @@ def _validate(
         _check_locations(df, report, rows, rejected, opts.allow_outside)
     _require_fields(df, raw, spec, report)
     df, kept = river_lines.unnamed_as_connectors(df, spec, rows)  # issue 15: not refused
-    report.repaired += kept
+    at = len(report.repaired)  # said here, once the refusals are known
     optional = river_lines.not_rivers(df, spec)
     out_cols = {}
     for f in spec.fields:
@@ -392,6 +392,7 @@ def _validate(
         _check_ids(out_cols[spec.key], spec, store, rows, rejected, opts.mode)
     _keep_extra_columns(df, spec, report, out_cols)
     report.rejected = [rejected[i] for i in sorted(rejected)]
+    report.repaired[at:at] = river_lines.drop_refused(kept, report.rejected)
     return _accepted(df, spec, out_cols, rejected)
 
 
@@ -436,11 +437,11 @@ def _clip(  # noqa: PLR0913 -- the validation state, passed on
     Rows at positions ``keep`` are not clipped.
     """
     if not on:
-        report.notes.append("not clipped to the county (clipping turned off): rows kept as read")
+        report.notes.append(Reason("note.not_clipped_off"))
         return
     area = clip.county_area(store)
-    if isinstance(area, str):
-        report.notes.append(f"not clipped to the county: {area}; rows kept as read")
+    if isinstance(area, Reason):
+        report.notes.append(area)
         return
     geoms = np.asarray(df.geometry.values, dtype=object).copy()
     live = np.array([i not in rejected and i not in keep for i in range(len(geoms))], dtype=bool)
@@ -449,10 +450,8 @@ def _clip(  # noqa: PLR0913 -- the validation state, passed on
     for i in np.flatnonzero(outside).tolist():
         rejected[i] = clip.outside_problem(rows[i], area)
     report.outside, report.clipped = int(outside.sum()), int(cut.sum())
-    report.notes.append(
-        f"clipped to the county {area.label} (border buffer {area.buffer_m:g} m, rule set "
-        f"{area.rule_set})"
-    )
+    said = {"label": area.label, "buffer_m": area.buffer_m, "rule_set": area.rule_set}
+    report.notes.append(Reason("note.clipped", said))
     clipped[~live] = np.asarray(df.geometry.values, dtype=object)[~live]
     df[df.geometry.name] = gpd.GeoSeries(clipped, index=df.index, crs=df.crs)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from gis.admin_codes import above, describe, level_of_code
+from gis.admin_codes import above, level_of_code
 from gis.catalogue import CODE_DECIDES, Layer
 from gis.io.reasons import Reason
 from gis.io.validate import Problem
@@ -220,7 +220,7 @@ def _unit(
     if t is not None:
         inside = [c for c in v_cands if parent.get(c) in t_cands]
         if not inside:
-            where = [f"{c} in {label[c]}" for c in v_cands]
+            where = [f"{c} {label[c]}" for c in v_cands]  # code and township, in any language
             said = {"village": v, "township": t, "where": where}
             return None, Reason("row.village_elsewhere", said)
         v_cands = inside
@@ -270,28 +270,20 @@ def city_level_problems(
         if got in CODE_DECIDES[word]:
             said[i] = got
             continue
-        out[i] = Problem(rows[i], "level", *_city_problem(word, code, got, store))
+        out[i] = Problem.of(rows[i], "level", _city_problem(word, code, got, store))
     df["level"] = said
     return out
 
 
-def _city_problem(word: str, code: str | None, got: str | None, store: Store) -> tuple[str, str]:
-    """(reason, fix) of a 市级 row that no code decides."""
+def _city_problem(word: str, code: str | None, got: str | None, store: Store) -> Reason:
+    """Why a 市级 row is refused that no code decides."""
     if code is None:
         admin = store.read("admin_units")
         county = sorted(set(admin.loc[admin["level"] == "county", "admin_code"].dropna()))
-        cands = [f"city {above(c)['city']}" for c in county if above(c)]
-        cands += [f"county {c} (a county-level city, 县级市)" for c in county]
-        shown = ", ".join(cands) or "a city code XXYY00 or a county code"
-        return (
-            f"{word} without an admin code is the prefecture city or a county-level city "
-            f"(县级市): the row has no code to tell which (candidates: {shown})",
-            "write the unit's 行政区划代码 in this row: the prefecture city's code (XXYY00) "
-            "for a city chief, the county's own code for a chief of a county-level city",
-        )
-    what = f"a {got} code" if got else "not an admin code"
-    return (
-        f"{word} with the admin code {code}, {what}: {word} is a city ({describe('city')}) "
-        f"or a county-level city (县级市, {describe('county')})",
-        "correct the level (级别) or the unit's 行政区划代码",
-    )
+        if not county:
+            return Reason("row.city_no_code_any", {"word": word})
+        cities = [above(c)["city"] for c in county if above(c)]
+        said = {"word": word, "cities": cities, "counties": [str(c) for c in county]}
+        return Reason("row.city_no_code", said)
+    what = f"a {got} code" if got else "not an admin code"  # a kind.* row translates it
+    return Reason("row.city_code_shape", {"word": word, "code": code, "what": what})

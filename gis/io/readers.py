@@ -145,7 +145,7 @@ def read_vector(
             )
     if path.suffix.lower() == ".shp" and encoding is None:
         encoding, how = enc_mod.dbf_encoding(path)
-        notes.append(Reason("note.encoding", {"encoding": encoding or "as declared", "what": how}))
+        notes.append(how)
         if not (path.with_suffix(".prj").exists() or path.with_suffix(".PRJ").exists()):
             notes.append(Reason("note.no_prj"))
     if path.suffix.lower() in (".geojson", ".json"):

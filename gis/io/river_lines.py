@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from gis.catalogue import RIVER_ONLY_FIELDS, Layer
+from gis.io.reasons import Reason
 from gis.io.validate import Problem
 
 _CONNECTOR = "connector"
@@ -53,18 +54,32 @@ def unnamed_as_connectors(
     df = df.copy()
     df["line_kind"] = kind.astype(object).where(~unnamed, _CONNECTOR)
     df.loc[~unnamed & _blank(kind), "line_kind"] = None
+    why = Reason("row.unnamed_connector")
     notes = [
-        Problem(
-            rows[i],
-            "line_kind",
-            "a line with no name is kept as an unnamed connector: it joins the river network "
-            "but is not counted as a river",
-            action="repaired",
-        )
+        Problem.of(rows[i], "line_kind", why, action="repaired")
         for i in range(len(df))
         if unnamed.iloc[i]
     ]
     return df, notes
+
+
+def drop_refused(kept: list[Problem], refused: list[Problem]) -> list[Problem]:
+    """The connector notes of rows not refused later: a row is never said to be kept
+    while it is refused (an unnamed line without its id in a file with a code column).
+
+    Parameters
+    ----------
+    kept : list of Problem
+        From :func:`unnamed_as_connectors`.
+    refused : list of Problem
+        The rows refused by the import.
+
+    Returns
+    -------
+    list of Problem
+    """
+    gone = {p.row for p in refused}
+    return [p for p in kept if p.row not in gone]
 
 
 def not_rivers(df: pd.DataFrame, spec: Layer) -> set[int]:
@@ -89,6 +104,7 @@ def not_rivers(df: pd.DataFrame, spec: Layer) -> set[int]:
 
 __all__ = [
     "RIVER_ONLY_FIELDS",
+    "drop_refused",
     "not_rivers",
     "unnamed_as_connectors",
 ]  # RIVER_ONLY_FIELDS re-exported for the importer
