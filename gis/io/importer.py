@@ -23,7 +23,7 @@ from gis.audit import event as audit_event
 from gis.catalogue import Layer
 from gis.coords import in_china
 from gis.crs import STORAGE_EPSG
-from gis.io import archive, arcs, clip, names, preview, readers, river_lines, validate
+from gis.io import arcs, clip, names, preview, readers, river_lines, validate
 from gis.io.findings import FORMULA_LEAD, defuse_formulas, defuse_text
 from gis.io.reasons import Reason
 from gis.io.validate import Problem
@@ -268,24 +268,9 @@ def import_file(  # noqa: PLR0913 -- the public call and the CLI flags take thes
         store = GeoPackageStore(data)
     src = Path(path)
     name = str(src)
-    if not src.exists():
-        raise InputError(code="file.missing", file=name)
-    if src.is_file() and src.stat().st_size == 0:
-        raise InputError(code="file.zero_bytes", file=name)
-    suffix = src.suffix.lower()
-    if suffix not in readers.SUPPORTED:
-        raise InputError(
-            code="file.unsupported_type",
-            file=name,
-            params={"suffix": suffix, "supported": list(readers.SUPPORTED)},
-        )
     with tempfile.TemporaryDirectory(prefix="riverchief-import-") as tmp:
-        if suffix == ".zip":
-            inner = archive.extract_layer(src, Path(tmp), set(readers.SUPPORTED))
-            display = f"{name}!{inner.name}"
-        else:
-            inner, display = src, name
-        raw = _read(inner, display, source_layer, encoding)
+        inner, display = preview.data_file(src, Path(tmp))
+        raw = preview.read_source(inner, display, source_layer, encoding)
         report = ImportReport(
             display, layer, raw.row_word, read=len(raw.frame), notes=list(raw.notes), lost=raw.lost
         )
@@ -318,12 +303,6 @@ def import_file(  # noqa: PLR0913 -- the public call and the CLI flags take thes
         store.write(tables, mode=modes)
         report.written = True
     return report
-
-
-def _read(
-    path: Path, display: str, source_layer: str | None, encoding: str | None
-) -> readers.RawData:
-    return preview.read_source(path, display, source_layer, encoding)
 
 
 _Rejected = dict[int, Problem]  # position in the file's rows -> the row's first problem

@@ -187,6 +187,13 @@ def open_source(
     src: Path, tmp: Path, source_layer: str | None, encoding: str | None
 ) -> readers.RawData:
     """The rows of ``src`` as read (a zip's one data file unpacked into ``tmp``)."""
+    inner, display = data_file(src, tmp)
+    return read_source(inner, display, source_layer, encoding)
+
+
+def data_file(src: Path, tmp: Path) -> tuple[Path, str]:
+    """The data file to read for ``src`` (a zip's one data file, unpacked into ``tmp``) and
+    the name that messages give it; a missing, empty or unsupported file is refused."""
     name = str(src)
     if not src.exists():
         raise InputError(code="file.missing", file=name)
@@ -201,8 +208,8 @@ def open_source(
         )
     if suffix == ".zip":
         inner = archive.extract_layer(src, tmp, set(readers.SUPPORTED))
-        return read_source(inner, f"{name}!{inner.name}", source_layer, encoding)
-    return read_source(src, name, source_layer, encoding)
+        return inner, f"{name}!{inner.name}"
+    return src, name
 
 
 def read_source(
