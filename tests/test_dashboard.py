@@ -213,6 +213,12 @@ def test_cli_dashboard_json_is_the_library_figures(demo_path, demo_figures, caps
 
 
 def _run_app(lang: str) -> AppTest:
+    from ui import common
+
+    # a fresh server: another test's patrols page may have left its judged tracks in this
+    # process's resources, and the home page shows compliance once they are there
+    with common._LOCK:
+        common._RESOURCES.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.session_state["lang"] = lang
     if lang == "en":
