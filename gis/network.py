@@ -1113,7 +1113,9 @@ def _choose(
         cands = hits or cands
     if dem is not None:  # the branch lying lowest halfway along (braids rejoin: not the ends)
         mid = {
-            d: shapely.get_coordinates(shapely.line_interpolate_point(geoms[d], 0.5, True))[0]
+            d: shapely.get_coordinates(
+                shapely.line_interpolate_point(geoms[d], 0.5, normalized=True)
+            )[0]
             for d in cands
         }
         return min(cands, key=lambda d: float(dem(*mid[d])))
