@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -21,26 +20,6 @@ from shapely.ops import substring
 
 from gis._errors import InputError
 from gis.network import Network
-
-
-def single_parts(rivers: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``rivers`` with each multi-part river as one row per part, for :func:`build_network`.
-
-    A river clipped at the county boundary, or built from arcs with a braid or a gap, is a
-    MultiLineString; a channel is built on single lines, each part keeping the river's
-    attributes, so a point on any part finds its river.
-
-    Parameters
-    ----------
-    rivers : GeoDataFrame
-        The ``rivers`` layer (LineString and MultiLineString rows).
-
-    Returns
-    -------
-    GeoDataFrame
-        Single-part lines, in the rivers' order.
-    """
-    return rivers.explode(index_parts=False).reset_index(drop=True)
 
 
 @dataclass(frozen=True)

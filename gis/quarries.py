@@ -18,7 +18,7 @@ import pandas as pd
 
 from gis import _deprecation, rules
 from gis._errors import InputError, UnknownNameError
-from gis.channel import Channel, single_parts
+from gis.channel import Channel
 from gis.crs import metric_crs
 from gis.dates import parse_date, parse_datetime
 from gis.network import build_network
@@ -231,7 +231,7 @@ def _structures(store, q, crs, table, tolerance, found):
     ]
     if not ruled:
         return
-    channel = Channel(build_network(single_parts(store.read("rivers"))))
+    channel = Channel(build_network(store.read("rivers")))
     spots = {}
     for r in q.itertuples():
         try:

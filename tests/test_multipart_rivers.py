@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Point
 
-from gis.channel import single_parts
 from gis.coverage import find_gaps
 from gis.crs import to_metric
 from gis.jurisdiction import find_jurisdiction
@@ -71,12 +70,6 @@ def test_quarries_check_a_quarry_on_the_second_part(store):
     assert v[["quarry_id", "rule", "ref", "distance_m"]].values.tolist() == [
         ["Q1", "bridge_downstream", "B1", 300.0]
     ]
-
-
-def test_the_network_has_both_parts(store):
-    net = build_network(single_parts(store.read("rivers")))
-    assert len(net.lines) == 2 and sum(net.lines.length) == pytest.approx(6000, abs=0.5)
-    assert "multipart" not in set(net.issues["kind"])
 
 
 def test_the_network_takes_a_multipart_river_whole(store):

@@ -19,7 +19,7 @@ import shapely
 from gis import rules
 from gis._errors import InputError, UnknownNameError
 from gis.admin_codes import ABOVE_COUNTY
-from gis.channel import Channel, single_parts
+from gis.channel import Channel
 from gis.crs import STORAGE_EPSG, metric_crs
 from gis.dem import Dem
 from gis.network import build_network
@@ -230,7 +230,7 @@ class _Context:
                 if len(admin)
                 else None
             )
-            self._channel = Channel(build_network(single_parts(rivers)), border=county)
+            self._channel = Channel(build_network(rivers), border=county)
             widths = (
                 self.tables["channel_half_width"]
                 .set_index("management_level")["half_width_m"]
