@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import resource
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,9 +23,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _child import ROOT, machine_line, run_in_child  # the benchmarks folder
 
-ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "layers" / "demo" / "demo_county.gpkg"
 LAYER = "water_sources"
 
 
@@ -92,21 +88,8 @@ def child(csv: str, store: str) -> None:
 
 
 def run(csv: Path, work: Path) -> dict:
-    store = work / "store.gpkg"
-    shutil.copy(DEMO, store)
-    t = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", str(csv), str(store)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    wall = time.perf_counter() - t  # includes the --json rendering (json_s), reported apart
-    res = json.loads(out.stdout.strip().splitlines()[-1])
-    res["wall_s"] = wall
-    shutil.rmtree(store.parent / "rejects", ignore_errors=True)
-    store.unlink()
-    return res
+    # the wall time includes the --json rendering (json_s), reported apart
+    return run_in_child(__file__, [str(csv)], work)
 
 
 def main() -> None:
@@ -117,10 +100,7 @@ def main() -> None:
     if args.child:
         child(*args.child)
         return
-    commit = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
-    ).stdout.strip()
-    print(f"machine: {platform.machine()}, python {platform.python_version()}, commit {commit}")
+    print(machine_line())
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
         work = Path(tmp)
         results = {}

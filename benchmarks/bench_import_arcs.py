@@ -21,19 +21,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import resource
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+from _child import ROOT, machine_line, run_in_child  # the benchmarks folder
 
-ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "layers" / "demo" / "demo_county.gpkg"
 ARCS_PER_RIVER, ARC_M, VERTICES = 10, 2000.0, 11
 
 
@@ -106,20 +102,7 @@ def child(case: str, gpkg: str, store: str) -> None:
 
 
 def run(case: str, gpkg: Path, work: Path) -> dict:
-    store = work / "store.gpkg"
-    shutil.copy(DEMO, store)
-    t = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", case, str(gpkg), str(store)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    res = json.loads(out.stdout.strip().splitlines()[-1])
-    res["wall_s"] = time.perf_counter() - t
-    shutil.rmtree(work / "rejects", ignore_errors=True)
-    store.unlink()
-    return res
+    return run_in_child(__file__, [case, str(gpkg)], work)
 
 
 def main() -> None:
@@ -130,10 +113,7 @@ def main() -> None:
     if args.child:
         child(*args.child)
         return
-    commit = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
-    ).stdout.strip()
-    print(f"machine: {platform.machine()}, python {platform.python_version()}, commit {commit}")
+    print(machine_line())
     with tempfile.TemporaryDirectory(prefix="bench-arcs-") as tmp:
         work = Path(tmp)
         t = time.perf_counter()
