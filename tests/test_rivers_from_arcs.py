@@ -6,6 +6,8 @@ Hand geometry in metres in the county's GK zone (tests/county_geometry.py).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from shapely.geometry import LineString
 
@@ -151,3 +153,21 @@ def test_the_parts_of_a_braided_river_run_from_the_source(tmp_path):
     starts = [p.coords[0] for p in geom.geoms]
     assert starts[0] == pytest.approx(A, abs=0.01)  # the source first
     assert starts[-1] == pytest.approx(C, abs=0.01)  # the stretch below the braid last
+
+
+def test_a_river_wholly_outside_lists_every_arc_as_refused(tmp_path):
+    """Why: a merged river refused as outside listed only its first arc; the other arcs
+    were neither imported nor in the rejects file."""
+    far = [(X0 + 60_000 + i * 2000, Y0 + 5000) for i in range(4)]  # 60 km east of the county
+    lines = [LineString([A, B]), *(LineString(far[i : i + 2]) for i in range(3))]
+    rep, got = _import(
+        tmp_path, rivers(["R1", "R9", "R9", "R9"], ["清江", "远河", "远河", "远河"]), lines
+    )
+    assert got["river_code"].tolist() == ["R1"]
+    assert [(p.row, p.code) for p in rep.rejected] == [
+        (r, "import.outside_county")
+        for r in (2, 3, 4)  # features counted from 1
+    ]
+    assert rep.accepted + len(rep.rejected) == rep.read  # every row read is accounted for
+    refused = Path(rep.rejects_file).read_text(encoding="utf-8-sig").splitlines()
+    assert len(refused) == 1 + 3  # the header and the three arcs

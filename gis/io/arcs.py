@@ -33,12 +33,14 @@ JOIN_TOLERANCE_M = 1.0
 @dataclass
 class Merged:
     """The rows after merging: ``keep`` positions (one per river, plus every refused arc),
-    ``geoms`` their geometries, ``problems`` refused arcs by position, ``notes``."""
+    ``geoms`` their geometries, ``problems`` refused arcs by position, ``notes``, and
+    ``others``: a merged river's kept position -> the positions of its other arcs."""
 
     keep: list[int]
     geoms: list[Any]
     problems: dict[int, Problem] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    others: dict[int, list[int]] = field(default_factory=dict)
 
 
 def merge_arcs(
@@ -95,6 +97,7 @@ def merge_arcs(
         n_arcs += len(members)
         n_rivers += 1
         out.keep.append(members[0])
+        out.others[members[0]] = members[1:]
         out.geoms.append(_merge([geoms[i] for i in members]))
     order = np.argsort(out.keep, kind="stable")
     out.keep = [out.keep[i] for i in order]

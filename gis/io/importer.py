@@ -6,7 +6,7 @@ import csv
 import json
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import compress
 from pathlib import Path
 from typing import Any
@@ -358,8 +358,11 @@ def _validate(
             out_cols[f.name] = _check_field(f, df[f.name], spec, report, rows, rejected, optional)
     for i, p in _level_code_problems(out_cols, spec, rows).items():
         rejected.setdefault(i, p)
+    arcs_of: dict[int, list[int]] = {}  # a merged river's position -> its other arcs' rows
     if spec.name == "rivers" and isinstance(df, gpd.GeoDataFrame):
-        df, out_cols, rows, rejected = _merge_arcs(df, spec, report, out_cols, rows, rejected)
+        df, out_cols, rows, rejected, arcs_of = _merge_arcs(
+            df, spec, report, out_cols, rows, rejected
+        )
     if spec.geometry is not None:
         # the county unit is the boundary itself: a corrected outline replaces the old one whole
         county = spec.name == "admin_units" and "level" in out_cols
@@ -370,7 +373,12 @@ def _validate(
     else:
         _check_ids(out_cols[spec.key], spec, store, rows, rejected, opts.mode)
     _keep_extra_columns(df, spec, report, out_cols)
-    report.rejected = [rejected[i] for i in sorted(rejected)]
+    # a refused river is refused for each of its arcs: every row read is accepted or listed
+    report.rejected = sorted(
+        [rejected[i] for i in rejected]
+        + [replace(rejected[i], row=r) for i in rejected for r in arcs_of.get(i, ())],
+        key=_row_order,
+    )
     report.repaired[at:at] = river_lines.drop_refused(kept, report.rejected)
     return _accepted(df, spec, out_cols, rejected)
 
@@ -382,13 +390,14 @@ def _merge_arcs(  # noqa: PLR0913 -- the validation state, passed on and returne
     out_cols: dict[str, list[Any]],
     rows: list[int],
     rejected: _Rejected,
-) -> tuple[gpd.GeoDataFrame, dict[str, list[Any]], list[int], _Rejected]:
-    """Rivers from arcs (:mod:`gis.io.arcs`): one row per river; the state re-indexed."""
+) -> tuple[gpd.GeoDataFrame, dict[str, list[Any]], list[int], _Rejected, dict[int, list[int]]]:
+    """Rivers from arcs (:mod:`gis.io.arcs`): one row per river; the state re-indexed, and
+    each merged river's position -> the row numbers of its other arcs."""
     geoms = np.asarray(df.geometry.values, dtype=object)
     merged = arcs.merge_arcs(geoms, out_cols, spec.key, rows, set(rejected))
     report.notes += merged.notes
     if len(merged.keep) == len(df) and not merged.problems:
-        return df, out_cols, rows, rejected
+        return df, out_cols, rows, rejected, {}
     keep = merged.keep
     new_pos = {old: new for new, old in enumerate(keep)}
     out = df.iloc[keep].reset_index(drop=True)
@@ -399,6 +408,7 @@ def _merge_arcs(  # noqa: PLR0913 -- the validation state, passed on and returne
         {k: [v[i] for i in keep] for k, v in out_cols.items()},
         [rows[i] for i in keep],
         {new_pos[i]: p for i, p in problems.items() if i in new_pos},
+        {new_pos[i]: [rows[j] for j in others] for i, others in merged.others.items()},
     )
 
 
