@@ -109,6 +109,12 @@ class StoreError(RiverChiefError):
     default_code = "store.failed"
 
 
+class OutputError(RiverChiefError):
+    """An output that could not be made (a PDF without a browser to print it, ...)."""
+
+    default_code = "output.failed"
+
+
 class UnknownNameError(RiverChiefError, KeyError):
     """A name (layer, field, rule set, sample file) that does not exist.
 

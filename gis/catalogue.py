@@ -85,6 +85,19 @@ LINE_KINDS = {
 #: coastline may leave them empty (it has no river name, level or register entry).
 RIVER_ONLY_FIELDS = ("name", "management_level", "in_register")
 TARGET_TYPES = {"river": ("河流", "river"), "reservoir": ("水库", "reservoir")}
+#: The five lists of a 一河一策 plan (ASSESSMENT.md §3), in the plan's order.
+PLAN_LISTS = {
+    "problem": ("问题清单", "problems"),
+    "target": ("目标清单", "targets"),
+    "task": ("任务清单", "tasks"),
+    "measure": ("措施清单", "measures"),
+    "duty": ("责任清单", "duties"),
+}
+PLAN_STATUS = {
+    "not_started": ("未开始", "not started"),
+    "in_progress": ("推进中", "in progress"),
+    "done": ("已完成", "done"),
+}
 COORD_SYSTEMS = {
     "wgs84": ("WGS84", "WGS84"),
     "cgcs2000": ("CGCS2000", "CGCS2000"),
@@ -494,6 +507,39 @@ LAYERS: tuple[Layer, ...] = (
         },
     ),
     Layer(
+        "plan_items",
+        None,
+        "item_id",
+        "一河一策清单",
+        "一河一策: the items of a river's plan, one row per problem, target, task, measure or duty",
+        (
+            _f("item_id", "str", True, "编号", "item id"),
+            _f("river_code", "str", True, "河流编码", "river the plan is for"),
+            _f("list", "str", True, "清单", "which of the five lists", PLAN_LISTS),
+            _f("seq", "int", False, "序号", "order within the list"),
+            _f("text", "str", True, "内容", "what the item says"),
+            _f("admin_code", "str", False, "行政区划", "unit of the reach, if the item is for one"),
+            _f("unit", "str", False, "责任单位", "unit responsible"),
+            _f("deadline", "date", False, "完成时限", "deadline"),
+            _f("status", "str", False, "完成情况", "completion", PLAN_STATUS),
+            _f("completed_on", "date", False, "完成日期", "date it was done"),
+            _f("plan_start", "date", False, "方案起始", "first day of the plan's period"),
+            _f("plan_end", "date", False, "方案截止", "last day of the plan's period"),
+        ),
+        {
+            "item_id": "512099Y0001",
+            "river_code": "512099R001",
+            "list": "task",
+            "seq": 1,
+            "text": "清理河道两岸乱堆垃圾",
+            "unit": "县水利局",
+            "deadline": "2026-12-31",
+            "status": "in_progress",
+            "plan_start": "2025-01-01",
+            "plan_end": "2026-12-31",
+        },
+    ),
+    Layer(
         "patrols",
         "MultiLineString",
         "patrol_id",
@@ -668,6 +714,18 @@ HEADER_SYNONYMS: dict[str, str] = {
     "所在村": "village_name",
     "级别": "level",
     "河长级别": "level",
+    "清单": "list",
+    "清单类别": "list",
+    "清单类型": "list",
+    "内容": "text",
+    "事项": "text",
+    "具体内容": "text",
+    "责任单位": "unit",
+    "牵头单位": "unit",
+    "完成时限": "deadline",
+    "时限": "deadline",
+    "完成情况": "status",
+    "完成日期": "completed_on",
     "行政区划代码": "admin_code",
     "经度": "lon",
     "纬度": "lat",

@@ -4,13 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-if ! command -v chromium >/dev/null 2>&1; then
+# chromium: browser tests and PDF dossiers; poppler-utils: the tests read those PDFs back
+if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test: installing Debian chromium (and CJK fonts for readable screenshots)" >&2
+    echo "test: installing Debian chromium, CJK fonts and poppler-utils" >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null
   else
-    echo "test: the browser tests need Debian's chromium: sudo apt-get install chromium fonts-noto-cjk" >&2
+    echo "test: the browser and PDF tests need: sudo apt-get install chromium fonts-noto-cjk poppler-utils" >&2
     exit 1
   fi
 fi

@@ -60,6 +60,7 @@ FLOORS: dict[str, str] = {
     # analyses: one question of a River Chief office each
     "gis.coverage": "analyses",
     "gis.dashboard": "analyses",
+    "gis.dossier": "analyses",
     "gis.inventory": "analyses",
     "gis.jurisdiction": "analyses",
     "gis.patrols": "analyses",

@@ -21,6 +21,7 @@ from gis.demo.landscape import Landscape, build_landscape, cell_point
 from gis.demo.names import NameMaker
 from gis.demo.people import build_people
 from gis.demo.plan import COUNTY_CODE, COUNTY_NAME, GK_EPSG, N_COUNTY_RIVERS, N_REGISTER, N_SOURCES
+from gis.demo.plans import build_plans
 from gis.demo.quarries import place_quarries
 
 
@@ -67,6 +68,7 @@ def build(seed: int = 2024) -> Demo:
     L["mining_zones"] = gpd.GeoDataFrame(mining, crs=GK_EPSG)
     L["management_ranges"] = _management_ranges(c)
     L.update(build_people(c))
+    L["plan_items"] = build_plans(L["rivers"], L["chiefs"], L["assignments"], c.key, seed)
     L["answer_key"] = pd.DataFrame(c.key.rows)
     return Demo(land, L)
 

@@ -1,0 +1,98 @@
+"""``dossier``: the per-river archive (一河一档) as HTML or PDF, one river or all."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from gis.cli.common import iso_date, open_store, say
+from gis.cli.errors import language
+
+#: The commands of this module and their line in ``riverchief --help``.
+COMMANDS = {
+    "dossier": "per-river archive (一河一档): chiefs, points, zones, quarries, gaps, plan, "
+    "as HTML or PDF; --all for every river"
+}
+
+
+def _patrols(args, store):
+    """The patrol report of ``--from``..``--to`` when asked for (minutes), else None."""
+    if not (args.start or args.end):
+        return None
+    from gis.demo.patrols import quarter_for
+    from gis.patrols import assess_patrols
+    from gis.patrols.io import tracks_for
+    from gis.patrols.report import check_period
+
+    start, end = iso_date(args.start or "", "--from"), iso_date(args.end or "", "--to")
+    check_period(start, end)
+    tracks = tracks_for(store, tracks=args.tracks or quarter_for(store))
+    say("dossier", "judging the patrol tracks of the period (minutes for a county) ...")
+    return assess_patrols(
+        store, start=start, end=end, tracks=tracks, progress=lambda m: say("dossier", m)
+    )
+
+
+def cmd_dossier(args) -> int:
+    """Write one river's archive (``RIVER --out x.html|x.pdf``) or every river's (``--all``)."""
+    from gis._errors import InputError
+    from gis.dossier import county_context, river_dossier, write_dossier, write_dossiers
+    from gis.dossier.river import resolve_river
+
+    store = open_store(args.data)
+    lang = language(args.lang)
+    as_of = iso_date(args.as_of, "--as-of") if args.as_of else None
+    if not args.all:  # a wrong river is refused before the minutes of analysis
+        if not args.river:
+            raise InputError(code="cli.dossier_river")
+        args.river = resolve_river(store.read("rivers"), args.river)
+    say("dossier", "running the county's analyses ...")
+    county = county_context(store, as_of=as_of, patrols=_patrols(args, store))
+    if args.all:
+        folder = Path(args.out or "dossiers")
+        fmt = ".pdf" if args.pdf else ".html"
+        written = write_dossiers(
+            store,
+            folder,
+            fmt=fmt,
+            lang=lang,
+            staff=args.staff,
+            county=county,
+            progress=lambda i, n, code: say("dossier", f"{i}/{n} {code}"),
+        )
+        say("dossier", f"wrote {len(written)} archives and index.html into {folder}")
+        return 0
+    if args.json:
+        d = river_dossier(store, args.river, staff=args.staff, county=county)
+        print(json.dumps(d.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
+        if not args.out:
+            return 0
+    out = Path(args.out or f"{args.river}.html")
+    write_dossier(store, args.river, out, lang=lang, staff=args.staff, county=county)
+    say("dossier", f"wrote {out}")
+    return 0
+
+
+def register(sub, parents) -> None:
+    """Add ``dossier`` to the ``riverchief`` subparsers."""
+    s = sub.add_parser("dossier", parents=[parents.data, parents.json], help=COMMANDS["dossier"])
+    s.add_argument("river", nargs="?", help="river code, or a name only one river has")
+    s.add_argument(
+        "--out",
+        help="FILE.html or FILE.pdf (default RIVER.html); with --all, a folder "
+        "(default ./dossiers)",
+    )
+    s.add_argument("--all", action="store_true", help="every river of the county, and an index")
+    s.add_argument("--pdf", action="store_true", help="with --all: PDF files instead of HTML")
+    s.add_argument(
+        "--staff", action="store_true", help="show phones unmasked (for staff; masked by default)"
+    )
+    s.add_argument(
+        "--as-of",
+        help="the day the archive is made for, YYYY-MM-DD (default: the store's as_of, "
+        "else today): plan items past their deadline are overdue",
+    )
+    s.add_argument("--from", dest="start", help="patrol period start, YYYY-MM-DD (with --to)")
+    s.add_argument("--to", dest="end", help="patrol period end, YYYY-MM-DD")
+    s.add_argument("--tracks", help="a track file to judge instead of the store's patrols")
+    s.set_defaults(func=cmd_dossier)
