@@ -604,6 +604,17 @@ LABELS.update({f"dashboard.{k}": v for k, v in DASHBOARD_LABELS.items()})
 #: The river archive (一河一档, gis.dossier): its title, parts, statuses and headers.
 DOSSIER_LABELS: dict[str, tuple[str, str]] = {
     "title": ("一河一档", "River dossier"),
+    "no_rivers": (
+        "县库中没有河流：先导入河流图层",
+        "The store has no rivers: import the rivers first",
+    ),
+    "making": ("正在生成档案…", "Making the dossier…"),
+    "download_html": ("下载网页版(可打印)", "Download HTML (printable)"),
+    "download_pdf": ("下载 PDF", "Download PDF"),
+    "pdf_unavailable": (
+        "本机没有可生成 PDF 的浏览器：请下载网页版后用浏览器打印",
+        "No browser here can make the PDF: download the HTML and print it from a browser",
+    ),
     "made_on": ("生成日期", "Made on"),
     "made_by": ("制作单位", "Made by"),
     "office": ("{county}河长制办公室", "{county} River Chief Office"),

@@ -442,6 +442,7 @@ NAV = [
     ("水源保护区", "查询点"),
     ("采砂监管", "存在违规"),
     ("巡河监管", "期内未巡"),
+    ("一河一档", None),
     ("数据管理", None),
     ("总览", "镇乡管河流"),
 ]
@@ -597,3 +598,44 @@ def test_map_chrome_labels_scale_and_grouped_layers(app_url, browser, where, siz
     assert "镇" in " ".join(frame.locator(".rc-label-township").all_inner_texts())
     page.screenshot(path=str(ARTIFACTS / f"{name}-zoomed.png"))
     _finish(page, name, external, errors, ready)
+
+
+def test_dossier_page_opens_a_linked_river_and_prints_it(app_url, browser):
+    """A link names the river; the archive shows, and both downloads give a file that is
+    that river's archive (the HTML page and a PDF printed by the server's browser)."""
+    rivers = GeoPackageStore(ROOT / "layers/demo/demo_county.gpkg").read("rivers")
+    code = "512099R002"
+    name = rivers.loc[rivers["river_code"] == code, "name"].iloc[0]
+    for size in ({"width": 1366, "height": 768}, {"width": 390, "height": 844}):
+        page = browser.new_page(viewport=size)
+        external = []
+        page.on(
+            "request",
+            lambda r, out=external: (
+                out.append(r.url)
+                if urlparse(r.url).hostname not in ("127.0.0.1", "localhost", None)
+                and not r.url.startswith(("data:", "about:"))
+                else None
+            ),
+        )
+        page.goto(f"{app_url}/dossier?river={code}")
+        page.wait_for_selector(
+            "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000
+        )
+        assert not page.locator("[data-testid='stException']").count()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"dossier-{size['width']}.png"))
+        shown = next(f for f in page.frames if "一河一档" in (f.title() or ""))
+        assert name in shown.locator("h1").inner_text()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"dossier-{size['width']}.png"))
+        if size["width"] == 1366:
+            with page.expect_download() as dl:
+                page.get_by_role("button", name="下载网页版(可打印)").click()
+            text = Path(dl.value.path()).read_text(encoding="utf-8")
+            assert name in text and code in text
+            with page.expect_download(timeout=120_000) as dl:
+                page.get_by_role("button", name="下载 PDF").click()
+            assert Path(dl.value.path()).read_bytes()[:5] == b"%PDF-"
+        assert not external, external[:5]
+        page.close()

@@ -223,3 +223,14 @@ def test_zone_query_converts_a_typed_bd09_point_as_the_cli_does(demo_path):
         abs(place.x - q7.x) < 1e-6 and abs(place.y - q7.y) < 1e-6
     )  # BD-09's inverse is good to cm
     assert "512099S001-L2" in plain(at.table[0].value.to_string())
+
+
+def test_dossier_page_shows_the_linked_river_and_masks_phones(demo_path):
+    at = AppTest.from_file(str(ROOT / "app_pages/dossier.py"), default_timeout=120)
+    at.session_state["lang"] = "zh"
+    at.query_params["river"] = "512099R003"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    box = at.selectbox(key="dossier_river")
+    assert box.value == "512099R003"
+    assert len(box.options) == len(GeoPackageStore(demo_path).read("rivers"))
