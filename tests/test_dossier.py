@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -20,6 +21,7 @@ from gis.dossier import county_context, river_dossier, write_dossier, write_doss
 from gis.dossier.html import to_html
 from gis.store import GeoPackageStore, MemoryStore
 
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 GK = 4544  # the demo's Gauss-Krüger zone (3° zone 36)
 R001 = "512099R001"
 
@@ -238,6 +240,7 @@ def test_pdf_has_the_river_its_figures_and_embedded_fonts(pdf, r001):
 
 
 def test_pdf_map_area_is_drawn(pdf, tmp_path):
+    ARTIFACTS.mkdir(exist_ok=True)
     subprocess.run(
         ["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "3", str(pdf), str(tmp_path / "p")],
         check=True,
@@ -250,6 +253,23 @@ def test_pdf_map_area_is_drawn(pdf, tmp_path):
         blue.append(((rgb[..., 2] - rgb[..., 0]) > 60).mean())  # the river's blue
     # the overview map (a page's river drawn in blue), not a blank frame or headings only
     assert max(blue) > 0.005, blue
+    # the page with the map, for the README (docs/dossier-page.png is copied from here)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "70",
+            "-png",
+            "-singlefile",
+            "-f",
+            "2",
+            "-l",
+            "2",
+            str(pdf),
+            str(ARTIFACTS / "dossier-page"),
+        ],
+        check=True,
+    )
 
 
 def test_no_browser_is_a_clear_refusal(store, county, tmp_path, monkeypatch):
