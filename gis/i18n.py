@@ -604,6 +604,9 @@ LABELS.update({f"dashboard.{k}": v for k, v in DASHBOARD_LABELS.items()})
 #: The river archive (一河一档, gis.dossier): its title, parts, statuses and headers.
 DOSSIER_LABELS: dict[str, tuple[str, str]] = {
     "title": ("一河一档", "River dossier"),
+    "sheet_river": ("{name}河长制管护图", "{name}: river-chief map"),
+    "sheet_township": ("{name}河湖管护图", "{name}: rivers and their care"),
+    "sheet_county": ("{name}河湖水系图", "{name}: rivers and lakes"),
     "no_rivers": (
         "县库中没有河流：先导入河流图层",
         "The store has no rivers: import the rivers first",

@@ -11,7 +11,9 @@ from gis.cli.errors import language
 #: The commands of this module and their line in ``riverchief --help``.
 COMMANDS = {
     "dossier": "per-river archive (一河一档): chiefs, points, zones, quarries, gaps, plan, "
-    "as HTML or PDF; --all for every river"
+    "as HTML or PDF; --all for every river",
+    "map": "a printed map sheet (title, legend, scale bar, north arrow, CGCS2000 ticks) of the "
+    "county, a township or a river, as PDF or PNG",
 }
 
 
@@ -73,8 +75,35 @@ def cmd_dossier(args) -> int:
     return 0
 
 
+def cmd_map(args) -> int:
+    """Compose and print one map sheet."""
+    from gis.dossier.printmap import compose_map, write_map
+
+    store = open_store(args.data)
+    scope, target = (
+        ("river", args.river)
+        if args.river
+        else ("township", args.township)
+        if args.township
+        else ("county", None)
+    )
+    sheet = compose_map(
+        store,
+        scope=scope,
+        target=target,
+        paper=args.paper,
+        orientation=args.orientation,
+        lang=language(args.lang),
+        title=args.title,
+    )
+    say("map", f"wrote {write_map(sheet, Path(args.out))}")
+    return 0
+
+
 def register(sub, parents) -> None:
-    """Add ``dossier`` to the ``riverchief`` subparsers."""
+    """Add ``dossier`` and ``map`` to the ``riverchief`` subparsers."""
+    from gis.dossier.paper import ORIENTATIONS, PAPERS
+
     s = sub.add_parser("dossier", parents=[parents.data, parents.json], help=COMMANDS["dossier"])
     s.add_argument("river", nargs="?", help="river code, or a name only one river has")
     s.add_argument(
@@ -96,3 +125,13 @@ def register(sub, parents) -> None:
     s.add_argument("--to", dest="end", help="patrol period end, YYYY-MM-DD")
     s.add_argument("--tracks", help="a track file to judge instead of the store's patrols")
     s.set_defaults(func=cmd_dossier)
+    m = sub.add_parser("map", parents=[parents.data], help=COMMANDS["map"])
+    which = m.add_mutually_exclusive_group()
+    which.add_argument("--river", help="a river code, or a name only one river has")
+    which.add_argument("--township", help="a township code, or a name only one township has")
+    which.add_argument("--county", action="store_true", help="the whole county (the default)")
+    m.add_argument("--out", required=True, help="FILE.pdf, FILE.png or FILE.html")
+    m.add_argument("--paper", choices=tuple(PAPERS), default="A4")
+    m.add_argument("--orientation", choices=ORIENTATIONS, default="landscape")
+    m.add_argument("--title", help="the sheet's title (default: the name and kind of map)")
+    m.set_defaults(func=cmd_map)

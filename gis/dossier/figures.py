@@ -73,7 +73,7 @@ def _lines(ax, gdf: gpd.GeoDataFrame, key: str, *, width: float | None = None) -
         )
 
 
-def _scale_bar(ax, width_m: float) -> None:
+def scale_bar(ax, width_m: float) -> None:
     """A bar of a round length (1, 2 or 5 × 10^n m) about a fifth of the map wide."""
     target = width_m / 5
     base = 10 ** int(f"{target:e}".split("e")[1])
@@ -86,7 +86,7 @@ def _scale_bar(ax, width_m: float) -> None:
     ax.text(x + length / 2, y + 0.02 * (y1 - y0), text, ha="center", va="bottom", fontsize=7)
 
 
-def _north_arrow(ax) -> None:
+def north_arrow(ax) -> None:
     ax.annotate(
         "N",
         xy=(0.95, 0.93),
@@ -182,8 +182,8 @@ def draw(  # noqa: PLR0913 -- the layers of one map
                         parse_math=False,
                         clip_on=True,
                     )
-        _scale_bar(ax, maxx - minx)
-        _north_arrow(ax)
+        scale_bar(ax, maxx - minx)
+        north_arrow(ax)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", bbox_inches="tight", pad_inches=0.05)
         return buf.getvalue()

@@ -67,6 +67,11 @@ figcaption { font-size: 8.5pt; color: #444; }
 """
 
 
+def colon(lang: str) -> str:
+    """The colon after a label: full-width in Chinese text."""
+    return "：" if lang == "zh" else ": "
+
+
 def _words(codes: dict[str, tuple[str, str]], lang: str) -> Callable[[Any], Any]:
     return lambda v: label(codes[v], lang) if isinstance(v, str) and v in codes else v
 
@@ -245,8 +250,9 @@ def to_html(
     name = html.escape(str(d.river["name"]))
     title = f"{name}（{html.escape(d.river['river_code'])}）{t('dossier.title', lang)}"
     meta = [
-        f"{t('dossier.made_on', lang)}：{dt.date.today().isoformat()}",
-        f"{t('dossier.made_by', lang)}：" + t("dossier.office", lang).format(county=county),
+        f"{t('dossier.made_on', lang)}{colon(lang)}{dt.date.today().isoformat()}",
+        f"{t('dossier.made_by', lang)}{colon(lang)}"
+        + t("dossier.office", lang).format(county=county),
         t("dossier.crs_note", lang),
         t("dossier.sources", lang).format(store=store),
     ]

@@ -48,6 +48,39 @@ def find_browser() -> str | None:
     return next((p for b in BROWSERS if (p := shutil.which(b))), None)
 
 
+def _print(html_text: str, out: Path, flags: list[str], made_name: str) -> Path:
+    """Run the browser on ``html_text`` with ``flags`` writing ``made_name`` in a private
+    folder; move it to ``out`` only when it was made."""
+    browser = find_browser()
+    if browser is None:
+        raise OutputError(code="dossier.no_browser")
+    out = Path(out)
+    with tempfile.TemporaryDirectory(prefix="riverchief-print-") as tmp:
+        page = Path(tmp) / "page.html"
+        page.write_text(html_text, encoding="utf-8")
+        made = Path(tmp) / made_name
+        cmd = [
+            browser,
+            *FLAGS,
+            f"--user-data-dir={Path(tmp) / 'profile'}",
+            *[f.format(made=made) for f in flags],
+            page.as_uri(),
+        ]
+        try:
+            run = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_S, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise OutputError(
+                code="dossier.pdf_failed", params={"path": out.name, "detail": type(exc).__name__}
+            ) from exc
+        if not made.is_file() or made.stat().st_size == 0:
+            tail = run.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
+            raise OutputError(
+                code="dossier.pdf_failed", params={"path": out.name, "detail": tail[0][:200]}
+            )
+        shutil.move(str(made), out)
+    return out
+
+
 def html_to_pdf(html_text: str, out: Path) -> Path:
     """Print ``html_text`` (a self-contained page) to the PDF ``out``.
 
@@ -68,31 +101,22 @@ def html_to_pdf(html_text: str, out: Path) -> Path:
     OutputError
         No browser here (``dossier.no_browser``), or it failed (``dossier.pdf_failed``).
     """
-    browser = find_browser()
-    if browser is None:
-        raise OutputError(code="dossier.no_browser")
-    out = Path(out)
-    with tempfile.TemporaryDirectory(prefix="riverchief-pdf-") as tmp:
-        page = Path(tmp) / "page.html"
-        page.write_text(html_text, encoding="utf-8")
-        made = Path(tmp) / "page.pdf"
-        cmd = [
-            browser,
-            *FLAGS,
-            f"--user-data-dir={Path(tmp) / 'profile'}",
-            f"--print-to-pdf={made}",
-            page.as_uri(),
-        ]
-        try:
-            run = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_S, check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise OutputError(
-                code="dossier.pdf_failed", params={"path": out.name, "detail": type(exc).__name__}
-            ) from exc
-        if not made.is_file() or made.stat().st_size == 0:
-            tail = run.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
-            raise OutputError(
-                code="dossier.pdf_failed", params={"path": out.name, "detail": tail[0][:200]}
-            )
-        shutil.move(str(made), out)
-    return out
+    return _print(html_text, out, ["--print-to-pdf={made}"], "page.pdf")
+
+
+def html_to_png(html_text: str, out: Path, *, size: tuple[int, int], scale: float = 1.0) -> Path:
+    """A screenshot of ``html_text`` laid out in a window of ``size`` CSS pixels, at
+    ``scale`` device pixels each (a printed sheet as an image).
+
+    Raises
+    ------
+    OutputError
+        As :func:`html_to_pdf`.
+    """
+    flags = [
+        "--screenshot={made}",
+        f"--window-size={size[0]},{size[1]}",
+        f"--force-device-scale-factor={scale:.4f}",
+        "--hide-scrollbars",
+    ]
+    return _print(html_text, out, flags, "page.png")

@@ -1,0 +1,7 @@
+"""The sheet options of printed maps, in a module of their own so the command line lists
+them without loading the drawing libraries."""
+
+#: Paper sizes in millimetres (portrait).
+PAPERS = {"A4": (210, 297), "A3": (297, 420)}
+ORIENTATIONS = ("landscape", "portrait")
+SCOPES = ("river", "township", "county")

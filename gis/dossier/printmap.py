@@ -1,0 +1,367 @@
+"""Printed thematic maps (专题图): a river, a township or the county on A4/A3 with a
+title, legend, scale bar in metres, north arrow, CGCS2000 grid ticks, date, producing
+unit and data source, offline (the county's own layers, no tiles).
+
+The map itself is drawn by matplotlib; the sheet (title, legend, notes) is HTML, printed
+to PDF or PNG by the machine's Chromium-family browser, so Chinese text is real,
+embedded text in the PDF.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
+from matplotlib.patches import PathPatch  # noqa: E402
+from matplotlib.path import Path as MplPath  # noqa: E402
+from pyproj import Transformer  # noqa: E402
+
+from gis import catalogue  # noqa: E402
+from gis._errors import AmbiguousNameError, OutputError, UnknownNameError  # noqa: E402
+from gis.crs import to_metric  # noqa: E402
+from gis.dossier.figures import north_arrow, scale_bar  # noqa: E402
+from gis.dossier.html import colon  # noqa: E402
+from gis.dossier.paper import ORIENTATIONS, PAPERS, SCOPES  # noqa: E402
+from gis.dossier.pdf import html_to_pdf, html_to_png  # noqa: E402
+from gis.dossier.river import resolve_river  # noqa: E402
+from gis.i18n import t  # noqa: E402
+from gis.maps.style import SYMBOLS, zone_label  # noqa: E402
+from gis.store import Store  # noqa: E402
+
+#: Printed resolution of the map image, and of a PNG sheet.
+DPI = 200
+PNG_DPI = 150
+#: Layers drawn, bottom up, with their symbol and label key (the one symbology table).
+LEVEL_KEYS = {lv: f"rivers_{lv}" for lv in catalogue.CHIEF_LEVELS}
+
+
+@dataclass
+class Sheet:
+    """A composed map: the HTML page, and what it shows (for tests and captions)."""
+
+    html: str
+    title: str
+    legend: list[tuple[str, str]]  # (symbol key, label)
+    extent: tuple[float, float, float, float]  # metric CRS
+
+
+def _polys(ax, gdf: gpd.GeoDataFrame, key: str) -> None:
+    sym = SYMBOLS[key]
+    for geom in gdf.geometry:
+        if geom is None or geom.is_empty:
+            continue
+        for p in getattr(geom, "geoms", [geom]):
+            rings = [np.asarray(p.exterior.coords), *(np.asarray(r.coords) for r in p.interiors)]
+            codes = np.concatenate(
+                [
+                    [MplPath.MOVETO] + [MplPath.LINETO] * (len(r) - 2) + [MplPath.CLOSEPOLY]
+                    for r in rings
+                ]
+            )
+            path = MplPath(np.concatenate(rings), codes)
+            ax.add_patch(
+                PathPatch(
+                    path,
+                    facecolor=sym.fill or "none",
+                    alpha=sym.fill_opacity or 1.0,
+                    edgecolor=sym.color,
+                    linewidth=sym.weight * 0.6,
+                )
+            )
+
+
+def _lines(ax, gdf: gpd.GeoDataFrame, key: str, scale: float = 0.7) -> None:
+    sym = SYMBOLS[key]
+    segs = []
+    for geom in gdf.geometry:
+        if geom is None or geom.is_empty:
+            continue
+        for p in getattr(geom, "geoms", [geom]):
+            ring = p.exterior if p.geom_type == "Polygon" else p
+            segs.append(np.asarray(ring.coords))
+    if segs:
+        ax.add_collection(
+            LineCollection(segs, colors=sym.color, linewidths=sym.weight * scale, alpha=sym.opacity)
+        )
+
+
+def _dots(ax, gdf: gpd.GeoDataFrame, key: str) -> None:
+    if gdf.empty:
+        return
+    sym = SYMBOLS[key]
+    ax.scatter(
+        gdf.geometry.x,
+        gdf.geometry.y,
+        s=(sym.radius * 2) ** 2 / 3,
+        c=sym.fill or sym.color,
+        edgecolors=sym.color,
+        linewidths=0.5,
+        zorder=4,
+    )
+
+
+def _ticks(ax, crs) -> None:
+    """Graticule ticks in CGCS2000 degrees along the bottom and left edges."""
+    to_ll = Transformer.from_crs(crs, 4490, always_xy=True)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    xs = np.linspace(x0, x1, 400)
+    lons, _ = to_ll.transform(xs, np.full_like(xs, y0))
+    ys = np.linspace(y0, y1, 400)
+    _, lats = to_ll.transform(np.full_like(ys, x0), ys)
+
+    def place(values, coords):
+        span = values.max() - values.min()
+        step = next(s for s in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0) if span / s <= 6)
+        ticks = np.arange(np.ceil(values.min() / step) * step, values.max(), step)
+        return np.interp(ticks, values, coords), ticks
+
+    tx, tlon = place(lons, xs)
+    ty, tlat = place(lats, ys)
+    ax.set_xticks(tx, [f"{v:.2f}°E" for v in tlon], fontsize=6)
+    ax.set_yticks(ty, [f"{v:.2f}°N" for v in tlat], fontsize=6, rotation=90, va="center")
+    ax.tick_params(direction="in", length=3, top=True, right=True)
+
+
+def _draw(ax, store, scope, name, rivers, admin, focus, lang) -> list[tuple[str, str]]:  # noqa: PLR0913
+    """The county's layers, bottom up; the legend rows of what was drawn."""
+    legend: list[tuple[str, str]] = []
+    crs = rivers.crs
+    zones = store.read("protection_zones")
+    if not zones.empty:
+        zones = zones.to_crs(crs)
+        for lv in ("level2", "level1"):
+            z = zones[zones["level"] == lv]
+            if not z.empty:
+                _polys(ax, z, f"zones_{lv}")
+                legend.append((f"zones_{lv}", zone_label(lv, lang)))
+    res = store.read("reservoirs")
+    if not res.empty:
+        _polys(ax, res.to_crs(crs), "reservoirs")
+        legend.append(("reservoirs", t("reservoirs", lang)))
+    if scope != "county":
+        villages = admin[admin["level"] == "village"]
+        _lines(ax, villages, "villages")
+        legend.append(("villages", t("villages", lang)))
+    _lines(ax, admin[admin["level"] == "township"], "townships")
+    legend.append(("townships", t("townships", lang)))
+    _lines(ax, admin[admin["level"] == "county"], "county")
+    legend.append(("county", t("county_boundary", lang)))
+    for lv in reversed(catalogue.CHIEF_LEVELS):
+        r = rivers[rivers["management_level"] == lv]
+        if not r.empty:
+            _lines(ax, r, LEVEL_KEYS[lv])
+            legend.append((LEVEL_KEYS[lv], t(LEVEL_KEYS[lv], lang)))
+    if scope == "river":
+        _lines(ax, focus, "selected_reaches", scale=0.6)
+        legend.append(("selected_reaches", name))
+    elif scope == "township":
+        _lines(ax, focus, "drawn_area", scale=1.2)
+    for layer in ("water_sources", "quarries"):
+        pts = store.read(layer)
+        if not pts.empty:
+            _dots(ax, pts.to_crs(crs), layer)
+            legend.append((layer, t(layer, lang)))
+    return legend
+
+
+def _frame(store: Store, scope: str, target: str | None):
+    """(title words, the layers in one metric CRS, the target's frame, the target)."""
+    rivers = to_metric(store.read("rivers"))
+    crs = rivers.crs
+    admin = store.read("admin_units").to_crs(crs)
+    if scope == "river":
+        code = resolve_river(rivers, target or "")
+        focus = rivers[rivers["river_code"] == code]
+        name = str(focus["name"].iloc[0])
+    elif scope == "township":
+        towns = admin[admin["level"] == "township"]
+        hit = towns[(towns["admin_code"] == target) | (towns["name"] == target)]
+        if len(hit) != 1:
+            if len(hit) > 1:
+                raise AmbiguousNameError("township", str(target), list(hit["admin_code"]))
+            raise UnknownNameError("township", str(target), list(towns["name"][:10]))
+        focus, name = hit, str(hit["name"].iloc[0])
+    else:
+        focus = admin[admin["level"] == "county"]
+        if focus.empty:
+            focus = admin
+        name = str(store.meta().get("county_name") or "")
+    return name, rivers, admin, focus
+
+
+def compose_map(  # noqa: PLR0913 -- a sheet's options, all keyword-only
+    store: Store,
+    *,
+    scope: str = "county",
+    target: str | None = None,
+    paper: str = "A4",
+    orientation: str = "landscape",
+    lang: str = "zh",
+    title: str | None = None,
+) -> Sheet:
+    """A printable map sheet of the county, a township or a river.
+
+    Parameters
+    ----------
+    store : Store
+        The county store.
+    scope : {"river", "township", "county"}
+        What the map is of; ``target`` names the river or township (code or unique name).
+    paper : {"A4", "A3"}
+    orientation : {"landscape", "portrait"}
+    lang : {"zh", "en"}
+    title : str, optional
+        The sheet's title (default: the name and the kind of map).
+
+    Returns
+    -------
+    Sheet
+    """
+    for what, value, valid in (
+        ("map scope", scope, SCOPES),
+        ("paper size", paper, tuple(PAPERS)),
+        ("orientation", orientation, ORIENTATIONS),
+    ):
+        if value not in valid:
+            raise UnknownNameError(what, value, valid)
+    name, rivers, admin, focus = _frame(store, scope, target)
+    w_mm, h_mm = PAPERS[paper] if orientation == "portrait" else PAPERS[paper][::-1]
+    map_w, map_h = (w_mm - 70) / 25.4, (h_mm - 45) / 25.4  # legend column and title band
+    fig, ax = plt.subplots(figsize=(map_w, map_h), dpi=DPI)
+    try:
+        minx, miny, maxx, maxy = focus.total_bounds
+        pad = 0.05 * max(maxx - minx, maxy - miny, 500.0)
+        minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
+        aspect = map_w / map_h
+        if (maxx - minx) / (maxy - miny) < aspect:
+            grow = ((maxy - miny) * aspect - (maxx - minx)) / 2
+            minx, maxx = minx - grow, maxx + grow
+        else:
+            grow = ((maxx - minx) / aspect - (maxy - miny)) / 2
+            miny, maxy = miny - grow, maxy + grow
+        ax.set_xlim(minx, maxx)
+        ax.set_ylim(miny, maxy)
+        ax.set_aspect("equal")
+        crs = rivers.crs
+        legend = _draw(ax, store, scope, name, rivers, admin, focus, lang)
+        _ticks(ax, crs)
+        scale_bar(ax, maxx - minx)
+        north_arrow(ax)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", bbox_inches="tight", pad_inches=0.02)
+    finally:
+        plt.close(fig)
+    heading = title or t(f"dossier.sheet_{scope}", lang).format(name=name)
+    page = _sheet_html(
+        heading,
+        buf.getvalue(),
+        legend,
+        store=store,
+        lang=lang,
+        size=(w_mm, h_mm),
+    )
+    return Sheet(page, heading, legend, (minx, miny, maxx, maxy))
+
+
+def _swatch(key: str) -> str:
+    sym = SYMBOLS[key]
+    if sym.kind == "line":
+        return f'<span class="sw line" style="border-color:{sym.color}"></span>'
+    if sym.kind == "dot":
+        return (
+            f'<span class="sw dot" style="background:{sym.fill};border-color:{sym.color}"></span>'
+        )
+    return f'<span class="sw box" style="background:{sym.fill};border-color:{sym.color}"></span>'
+
+
+def _sheet_html(
+    heading: str,
+    png: bytes,
+    legend: list[tuple[str, str]],
+    *,
+    store: Store,
+    lang: str,
+    size: tuple[float, float],
+) -> str:
+    w, h = size
+    county = str(store.meta().get("county_name") or "")
+    notes = [
+        t("dossier.crs_note", lang),
+        f"{t('dossier.made_on', lang)}{colon(lang)}{dt.date.today().isoformat()}",
+        f"{t('dossier.made_by', lang)}{colon(lang)}"
+        + t("dossier.office", lang).format(county=county),
+        t("dossier.sources", lang).format(store=Path(str(getattr(store, "path", ""))).name),
+    ]
+    items = "".join(f"<li>{_swatch(k)}{html.escape(text)}</li>" for k, text in legend)
+    data = base64.b64encode(png).decode("ascii")
+    return f"""<!doctype html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head>
+<meta charset="utf-8"><title>{html.escape(heading)}</title><style>
+@page {{ size: {w}mm {h}mm; margin: 0; }}
+html, body {{ margin: 0; width: {w}mm; height: {h}mm; }}
+body {{ font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+  box-sizing: border-box; padding: 10mm; display: grid; grid-template-columns: 1fr 50mm;
+  grid-template-rows: 14mm 1fr 12mm; gap: 3mm; }}
+h1 {{ grid-column: 1 / 3; margin: 0; font-size: 20pt; text-align: center; }}
+.map {{ border: 0.6pt solid #000; overflow: hidden; }}
+.map img {{ width: 100%; height: 100%; object-fit: contain; }}
+.legend {{ border: 0.6pt solid #000; padding: 3mm; font-size: 9pt; }}
+.legend h2 {{ font-size: 11pt; margin: 0 0 2mm; }}
+.legend ul {{ list-style: none; margin: 0; padding: 0; }}
+.legend li {{ margin: 1.2mm 0; display: flex; align-items: center; gap: 2mm; }}
+.sw {{ display: inline-block; width: 8mm; height: 3.5mm; border: 0.8pt solid; }}
+.sw.line {{ height: 0; border-width: 1.6pt 0 0 0; }}
+.sw.dot {{ width: 3mm; height: 3mm; border-radius: 50%; }}
+footer {{ grid-column: 1 / 3; font-size: 8pt; color: #333; }}
+</style></head><body><h1>{html.escape(heading)}</h1>
+<div class="map"><img alt="{html.escape(heading)}" src="data:image/png;base64,{data}"></div>
+<div class="legend"><h2>{html.escape(t("legend", lang))}</h2><ul>{items}</ul></div>
+<footer>{" · ".join(html.escape(n) for n in notes)}</footer></body></html>"""
+
+
+def write_map(sheet: Sheet, out: str | Path) -> Path:
+    """Print ``sheet`` to ``out``: ``.pdf`` (vector text, embedded fonts) or ``.png``.
+
+    Parameters
+    ----------
+    sheet : Sheet
+        From :func:`compose_map`.
+    out : path
+        ``.pdf``, ``.png`` (the paper at :data:`PNG_DPI`) or ``.html``.
+
+    Returns
+    -------
+    Path
+    """
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix == ".html":
+        out.write_text(sheet.html, encoding="utf-8")
+        return out
+    if suffix == ".pdf":
+        return html_to_pdf(sheet.html, out)
+    if suffix == ".png":
+        w_mm, h_mm = (float(x) for x in _page_mm(sheet.html))
+        css = (round(w_mm / 25.4 * 96), round(h_mm / 25.4 * 96))  # CSS pixels are 1/96 in
+        return html_to_png(sheet.html, out, size=css, scale=PNG_DPI / 96)
+    raise OutputError(code="map.bad_output", params={"name": out.name})
+
+
+def _page_mm(page: str) -> tuple[str, str]:
+    import re
+
+    m = re.search(r"@page \{ size: ([\d.]+)mm ([\d.]+)mm", page)
+    if m is None:  # pragma: no cover - the sheet always states its page
+        raise ValueError("sheet without a page size")
+    return m.group(1), m.group(2)
