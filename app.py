@@ -15,6 +15,7 @@ from gis.maps import use_offline_assets
 from gis.maps.basemaps import BASEMAPS
 from gis.safe import md_text
 from ui.common import DATA, DATA_ERROR, load_meta, mtime, show_error, staff_login
+from ui.printing import print_button
 
 st.set_page_config(page_title="河长制 GIS / River Chief GIS", layout="wide")
 use_offline_assets()  # every page's maps load Leaflet from /app/static, never a CDN
@@ -53,6 +54,7 @@ st.session_state["basemap"] = st.sidebar.selectbox(
     t("basemap", lang), BASEMAPS, format_func=lambda b: t(f"basemap_{b}", lang)
 )
 staff_login(lang)
+print_button(lang)
 
 pages = [
     st.Page("app_pages/overview.py", title=t("overview", lang), url_path="overview", default=True),

@@ -637,5 +637,14 @@ def test_dossier_page_opens_a_linked_river_and_prints_it(app_url, browser):
             with page.expect_download(timeout=120_000) as dl:
                 page.get_by_role("button", name="下载 PDF").click()
             assert Path(dl.value.path()).read_bytes()[:5] == b"%PDF-"
+            # the sidebar's print button, on every page: the sheet of the river the link names
+            with page.expect_download(timeout=120_000) as dl:
+                page.get_by_role("button", name="打印/导出地图 (PDF)").click()
+            import subprocess
+
+            text = subprocess.run(
+                ["pdftotext", dl.value.path(), "-"], capture_output=True, check=True
+            ).stdout.decode()
+            assert f"{name}河长制管护图" in text and "图例" in text
         assert not external, external[:5]
         page.close()

@@ -1,0 +1,52 @@
+"""The sidebar's 打印/导出 button on every page: the map sheet of what the page is about
+(the river or township its link names, else the county), as a PDF with title, legend,
+scale bar, north arrow and CGCS2000 ticks, printed by the server's browser."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gis.dossier.pdf import find_browser
+from gis.i18n import t
+from gis.io.findings import as_download
+from gis.store import GeoPackageStore
+from ui.common import DATA
+
+
+def sheet_scope() -> tuple[str, str | None]:
+    """What the page's link names: ``?river=`` (a code), else ``?township=``, else the
+    county. A code the store lacks falls back to the county, never an error page."""
+    store = GeoPackageStore(DATA)
+    river, town = st.query_params.get("river"), st.query_params.get("township")
+    if river and river in set(store.read("rivers")["river_code"]):
+        return "river", river
+    if town:
+        admin = store.read("admin_units")
+        if town in set(admin.loc[admin["level"] == "township", "admin_code"]):
+            return "township", town
+    return "county", None
+
+
+def print_button(lang: str) -> None:
+    """A download button that prints the sheet only when clicked (a minute of nothing on
+    every page load otherwise)."""
+    if find_browser() is None:
+        st.sidebar.caption(t("dossier.pdf_unavailable", lang))
+        return
+    scope, target = sheet_scope()
+
+    def build() -> bytes:
+        from gis.dossier.printmap import compose_map, write_map
+
+        sheet = compose_map(GeoPackageStore(DATA), scope=scope, target=target, lang=lang)
+        return as_download(lambda out: [write_map(sheet, out)], "map.pdf")
+
+    st.sidebar.download_button(
+        t("dossier.print_map", lang),
+        data=build,
+        file_name=f"{target or 'county'}_map.pdf",
+        mime="application/pdf",
+        key="print_map",
+        on_click="ignore",
+        help=t(f"dossier.print_help_{scope}", lang),
+    )
