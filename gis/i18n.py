@@ -607,6 +607,7 @@ DOSSIER_LABELS: dict[str, tuple[str, str]] = {
     "sheet_river": ("{name}河长制管护图", "{name}: river-chief map"),
     "sheet_township": ("{name}河湖管护图", "{name}: rivers and their care"),
     "sheet_county": ("{name}河湖水系图", "{name}: rivers and lakes"),
+    "atlas": ("{name}河湖水系图集", "{name}: atlas of rivers and lakes"),
     "print_map": ("打印/导出地图 (PDF)", "Print / export the map (PDF)"),
     "print_help_county": (
         "全县专题图：图名、图例、比例尺、指北针、经纬网",

@@ -128,3 +128,26 @@ def test_pdf_and_png_from_the_command_line(store, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     img.save(ARTIFACTS / "printed-map.png")
     assert main(["map", "--data", str(store.path), "--out", str(tmp_path / "x.docx")]) == 2
+
+
+def test_atlas_is_the_county_then_each_township_one_to_a_page(store, tmp_path):
+    admin = store.read("admin_units")
+    towns = sorted(admin.loc[admin["level"] == "township", "admin_code"])[:3]
+    keep = admin[(admin["level"] == "county") | admin["admin_code"].isin(towns)]
+    mem = MemoryStore({"admin_units": keep, "rivers": store.read("rivers")}, meta=store.meta())
+    from gis.dossier.printmap import compose_atlas, write_map
+
+    ticks = []
+    atlas = compose_atlas(mem, progress=lambda i, n: ticks.append((i, n)))
+    assert ticks[-1] == (4, 4)
+    out = write_map(atlas, tmp_path / "atlas.pdf")
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, check=True).stdout.decode()
+    assert re.search(r"Pages:\s+4\n", info)
+    names = dict(zip(keep["admin_code"], keep["name"], strict=True))
+    for page, code in enumerate(towns, start=2):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(out), "-"],
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        assert f"{names[code]}河湖管护图" in text

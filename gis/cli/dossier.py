@@ -80,6 +80,18 @@ def cmd_map(args) -> int:
     from gis.dossier.printmap import compose_map, write_map
 
     store = open_store(args.data)
+    if args.atlas:
+        from gis.dossier.printmap import compose_atlas
+
+        atlas = compose_atlas(
+            store,
+            paper=args.paper,
+            orientation=args.orientation,
+            lang=language(args.lang),
+            progress=lambda i, n: say("map", f"{i}/{n} sheets"),
+        )
+        say("map", f"wrote {write_map(atlas, Path(args.out))}")
+        return 0
     scope, target = (
         ("river", args.river)
         if args.river
@@ -130,6 +142,11 @@ def register(sub, parents) -> None:
     which.add_argument("--river", help="a river code, or a name only one river has")
     which.add_argument("--township", help="a township code, or a name only one township has")
     which.add_argument("--county", action="store_true", help="the whole county (the default)")
+    which.add_argument(
+        "--atlas",
+        action="store_true",
+        help="the county atlas: the county's sheet and one per township, in one file",
+    )
     m.add_argument("--out", required=True, help="FILE.pdf, FILE.png or FILE.html")
     m.add_argument("--paper", choices=tuple(PAPERS), default="A4")
     m.add_argument("--orientation", choices=ORIENTATIONS, default="landscape")

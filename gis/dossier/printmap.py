@@ -13,6 +13,7 @@ import base64
 import datetime as dt
 import html
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from pyproj import Transformer  # noqa: E402
 from gis import catalogue  # noqa: E402
 from gis._errors import AmbiguousNameError, OutputError, UnknownNameError  # noqa: E402
 from gis.crs import to_metric  # noqa: E402
-from gis.dossier.figures import north_arrow, scale_bar  # noqa: E402
+from gis.dossier.figures import cjk_font, north_arrow, scale_bar  # noqa: E402
 from gis.dossier.html import colon  # noqa: E402
 from gis.dossier.paper import ORIENTATIONS, PAPERS, SCOPES  # noqa: E402
 from gis.dossier.pdf import html_to_pdf, html_to_png  # noqa: E402
@@ -55,6 +56,8 @@ class Sheet:
     title: str
     legend: list[tuple[str, str]]  # (symbol key, label)
     extent: tuple[float, float, float, float]  # metric CRS
+    body: str  # the sheet's own markup, for an atlas of sheets
+    size: tuple[float, float]  # the page, millimetres
 
 
 def _polys(ax, gdf: gpd.GeoDataFrame, key: str) -> None:
@@ -168,6 +171,25 @@ def _draw(ax, store, scope, name, rivers, admin, focus, lang) -> list[tuple[str,
         legend.append(("selected_reaches", name))
     elif scope == "township":
         _lines(ax, focus, "drawn_area", scale=1.2)
+    font = cjk_font()
+    if font:  # township names; without a CJK font the legend and title carry the words
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        towns = admin[admin["level"] == "township"]
+        for name_, geom in zip(towns["name"], towns.geometry, strict=True):
+            at = geom.representative_point()
+            if x0 < at.x < x1 and y0 < at.y < y1:
+                ax.text(  # a name from a file is text, never mathtext ("$...$")
+                    at.x,
+                    at.y,
+                    str(name_),
+                    fontsize=7,
+                    color=SYMBOLS["townships"].color,
+                    family=font,
+                    ha="center",
+                    parse_math=False,
+                    clip_on=True,
+                    zorder=5,
+                )
     for layer in ("water_sources", "quarries"):
         pts = store.read(layer)
         if not pts.empty:
@@ -264,15 +286,9 @@ def compose_map(  # noqa: PLR0913 -- a sheet's options, all keyword-only
     finally:
         plt.close(fig)
     heading = title or t(f"dossier.sheet_{scope}", lang).format(name=name)
-    page = _sheet_html(
-        heading,
-        buf.getvalue(),
-        legend,
-        store=store,
-        lang=lang,
-        size=(w_mm, h_mm),
-    )
-    return Sheet(page, heading, legend, (minx, miny, maxx, maxy))
+    body = _sheet_body(heading, buf.getvalue(), legend, store=store, lang=lang)
+    page = sheets_html([body], title=heading, lang=lang, size=(w_mm, h_mm))
+    return Sheet(page, heading, legend, (minx, miny, maxx, maxy), body, (w_mm, h_mm))
 
 
 def _swatch(key: str) -> str:
@@ -286,16 +302,10 @@ def _swatch(key: str) -> str:
     return f'<span class="sw box" style="background:{sym.fill};border-color:{sym.color}"></span>'
 
 
-def _sheet_html(
-    heading: str,
-    png: bytes,
-    legend: list[tuple[str, str]],
-    *,
-    store: Store,
-    lang: str,
-    size: tuple[float, float],
+def _sheet_body(
+    heading: str, png: bytes, legend: list[tuple[str, str]], *, store: Store, lang: str
 ) -> str:
-    w, h = size
+    """One sheet's markup (a ``section.sheet``): title, map, legend, notes."""
     county = str(store.meta().get("county_name") or "")
     notes = [
         t("dossier.crs_note", lang),
@@ -306,28 +316,80 @@ def _sheet_html(
     ]
     items = "".join(f"<li>{_swatch(k)}{html.escape(text)}</li>" for k, text in legend)
     data = base64.b64encode(png).decode("ascii")
+    return (
+        f'<section class="sheet"><h1>{html.escape(heading)}</h1>'
+        f'<div class="map"><img alt="{html.escape(heading)}" '
+        f'src="data:image/png;base64,{data}"></div>'
+        f'<div class="legend"><h2>{html.escape(t("legend", lang))}</h2><ul>{items}</ul></div>'
+        f"<footer>{' · '.join(html.escape(n) for n in notes)}</footer></section>"
+    )
+
+
+def sheets_html(bodies: list[str], *, title: str, lang: str, size: tuple[float, float]) -> str:
+    """A document of sheets, one to a page of ``size`` millimetres."""
+    w, h = size
     return f"""<!doctype html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head>
-<meta charset="utf-8"><title>{html.escape(heading)}</title><style>
+<meta charset="utf-8"><title>{html.escape(title)}</title><style>
 @page {{ size: {w}mm {h}mm; margin: 0; }}
-html, body {{ margin: 0; width: {w}mm; height: {h}mm; }}
-body {{ font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif;
-  box-sizing: border-box; padding: 10mm; display: grid; grid-template-columns: 1fr 50mm;
-  grid-template-rows: 14mm 1fr 12mm; gap: 3mm; }}
+html, body {{ margin: 0; }}
+body {{ font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; }}
+.sheet {{ width: {w}mm; height: {h}mm; box-sizing: border-box; padding: 10mm; display: grid;
+  grid-template-columns: 1fr 50mm; grid-template-rows: 14mm 1fr 12mm; gap: 3mm;
+  break-after: page; overflow: hidden; }}
+.sheet:last-child {{ break-after: auto; }}
 h1 {{ grid-column: 1 / 3; margin: 0; font-size: 20pt; text-align: center; }}
-.map {{ border: 0.6pt solid #000; overflow: hidden; }}
+.map {{ border: 0.6pt solid #000; overflow: hidden; min-height: 0; }}
 .map img {{ width: 100%; height: 100%; object-fit: contain; }}
 .legend {{ border: 0.6pt solid #000; padding: 3mm; font-size: 9pt; }}
 .legend h2 {{ font-size: 11pt; margin: 0 0 2mm; }}
 .legend ul {{ list-style: none; margin: 0; padding: 0; }}
 .legend li {{ margin: 1.2mm 0; display: flex; align-items: center; gap: 2mm; }}
-.sw {{ display: inline-block; width: 8mm; height: 3.5mm; border: 0.8pt solid; }}
+.sw {{ display: inline-block; width: 8mm; height: 3.5mm; border: 0.8pt solid; flex: none; }}
 .sw.line {{ height: 0; border-width: 1.6pt 0 0 0; }}
 .sw.dot {{ width: 3mm; height: 3mm; border-radius: 50%; }}
 footer {{ grid-column: 1 / 3; font-size: 8pt; color: #333; }}
-</style></head><body><h1>{html.escape(heading)}</h1>
-<div class="map"><img alt="{html.escape(heading)}" src="data:image/png;base64,{data}"></div>
-<div class="legend"><h2>{html.escape(t("legend", lang))}</h2><ul>{items}</ul></div>
-<footer>{" · ".join(html.escape(n) for n in notes)}</footer></body></html>"""
+</style></head><body>{"".join(bodies)}</body></html>"""
+
+
+def compose_atlas(
+    store: Store,
+    *,
+    paper: str = "A4",
+    orientation: str = "landscape",
+    lang: str = "zh",
+    progress: Callable[[int, int], None] | None = None,
+) -> Sheet:
+    """The county atlas: the county's sheet, then one sheet per township (by code).
+
+    Parameters
+    ----------
+    store : Store
+    paper, orientation, lang
+        As :func:`compose_map`.
+    progress : callable, optional
+        Called with (sheets done, sheets in all).
+
+    Returns
+    -------
+    Sheet
+        All pages in one document (``legend`` and ``extent`` are the county sheet's).
+    """
+    admin = store.read("admin_units")
+    towns = sorted(admin.loc[admin["level"] == "township", "admin_code"])
+    first = compose_map(store, scope="county", paper=paper, orientation=orientation, lang=lang)
+    bodies = [first.body]
+    for i, code in enumerate(towns, start=1):
+        if progress is not None:
+            progress(i, len(towns) + 1)
+        sheet = compose_map(
+            store, scope="township", target=code, paper=paper, orientation=orientation, lang=lang
+        )
+        bodies.append(sheet.body)
+    if progress is not None:
+        progress(len(towns) + 1, len(towns) + 1)
+    title = t("dossier.atlas", lang).format(name=str(store.meta().get("county_name") or ""))
+    page = sheets_html(bodies, title=title, lang=lang, size=first.size)
+    return Sheet(page, title, first.legend, first.extent, first.body, first.size)
 
 
 def write_map(sheet: Sheet, out: str | Path) -> Path:
@@ -352,16 +414,7 @@ def write_map(sheet: Sheet, out: str | Path) -> Path:
     if suffix == ".pdf":
         return html_to_pdf(sheet.html, out)
     if suffix == ".png":
-        w_mm, h_mm = (float(x) for x in _page_mm(sheet.html))
+        w_mm, h_mm = sheet.size
         css = (round(w_mm / 25.4 * 96), round(h_mm / 25.4 * 96))  # CSS pixels are 1/96 in
         return html_to_png(sheet.html, out, size=css, scale=PNG_DPI / 96)
     raise OutputError(code="map.bad_output", params={"name": out.name})
-
-
-def _page_mm(page: str) -> tuple[str, str]:
-    import re
-
-    m = re.search(r"@page \{ size: ([\d.]+)mm ([\d.]+)mm", page)
-    if m is None:  # pragma: no cover - the sheet always states its page
-        raise ValueError("sheet without a page size")
-    return m.group(1), m.group(2)
