@@ -3,7 +3,8 @@ way with geopandas overlays, to the same rules as :func:`gis.reaches.segment`.
 
 1. ``overlay(rivers, units)``: the pieces of each river in each unit.
 2. ``sjoin(units, units, "touches")``: neighbouring units; their shared edge, buffered by
-   the tolerance with flat caps, is a band; ``overlay(rivers, bands)`` gives the stretches
+   the tolerance (round caps and joins: within that distance), is a band;
+   ``overlay(rivers, bands)`` gives the stretches
    along it, kept where a river follows the edge for ``min_boundary_m``.
 3. Chainage of every piece end by projecting it onto its river (``line_locate_point``).
 4. Per river, in Python: a boundary stretch wins, then the unit the river is in (ties: the
@@ -70,7 +71,9 @@ def overlay_segment(
         crs=crs,
     )
     bands = bands[bands.length >= min_boundary_m]
-    bands = bands.set_geometry(bands.buffer(boundary_tolerance, cap_style="flat"))
+    # within the tolerance of the edge, a true distance: round caps and joins (flat caps
+    # around GEOS's two-point edge segments left a notch at every bend)
+    bands = bands.set_geometry(bands.buffer(boundary_tolerance))
     along = gpd.overlay(lines, bands, how="intersection", keep_geom_type=True)
     along = along[along.length >= min_boundary_m].explode(ignore_index=True)
     steps["shared-edge bands + overlay"], t = time.perf_counter() - t, time.perf_counter()

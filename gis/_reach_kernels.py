@@ -426,39 +426,6 @@ def _length_near(  # noqa: PLR0913 -- a compiled kernel takes flat arrays and sc
 
 
 @_compiled
-def near_length(
-    xy: F, off: I, step: F, river: I, edge: I, eoff: I, eseg: F, tol: float
-) -> F:  # pragma: no cover - compiled
-    """For each (river[i], edge[i]): :func:`_length_near` of the edge's segments
-    ``eseg[eoff[e]:eoff[e + 1]]``. The river's length inside the edge's buffer cannot
-    exceed it, so a pair below ``min_len`` needs no buffer at all."""
-    out = np.zeros(river.shape[0])
-    for n in range(river.shape[0]):
-        e0, e1 = eoff[edge[n]], eoff[edge[n] + 1]
-        if e1 == e0:
-            continue
-        x0 = min(eseg[e0:e1, 0].min(), eseg[e0:e1, 2].min()) - tol
-        x1 = max(eseg[e0:e1, 0].max(), eseg[e0:e1, 2].max()) + tol
-        y0 = min(eseg[e0:e1, 1].min(), eseg[e0:e1, 3].min()) - tol
-        y1 = max(eseg[e0:e1, 1].max(), eseg[e0:e1, 3].max()) + tol
-        out[n] = _length_near(
-            xy,
-            off[river[n]],
-            off[river[n] + 1],
-            step,
-            eseg,
-            np.arange(e0, e1),
-            e1 - e0,
-            x0,
-            y0,
-            x1,
-            y1,
-            tol,
-        )
-    return out
-
-
-@_compiled
 def _band(  # noqa: PLR0913 -- a compiled kernel takes flat arrays and scalars, no objects
     xy: F,
     lo: int,
@@ -473,10 +440,10 @@ def _band(  # noqa: PLR0913 -- a compiled kernel takes flat arrays and scalars, 
     w0: int,
     write: bool,
 ) -> int:  # pragma: no cover - compiled
-    """Chainage intervals of river vertices ``lo:hi`` inside the flat-capped buffer of the
-    segments ``eseg``: the union of one rectangle per segment, which is what GEOS builds
-    for a MultiLineString of two-point lines. Returns how many intervals (0 if they add up
-    to less than ``min_len``)."""
+    """Chainage intervals of river vertices ``lo:hi`` within ``tol`` of the segments
+    ``eseg`` (a true distance: the union of one capsule per segment is the round-capped,
+    round-joined buffer of the whole edge, with no notch at a bend). Returns how many
+    intervals (0 if they add up to less than ``min_len``)."""
     m = eseg.shape[0]
     x0 = min(eseg[:, 0].min(), eseg[:, 2].min()) - tol
     x1 = max(eseg[:, 0].max(), eseg[:, 2].max()) + tol
@@ -525,11 +492,31 @@ def _band(  # noqa: PLR0913 -- a compiled kernel takes flat arrays and scalars, 
 
 
 @_compiled
+def _disc(
+    ax: float, ay: float, dx: float, dy: float, cx: float, cy: float, tol: float
+) -> tuple[float, float]:  # pragma: no cover - compiled
+    """Fractions ``(t0, t1)`` of the segment ``a + t d`` within ``tol`` of point ``c``
+    (``t1 < t0`` when it misses)."""
+    a2 = dx * dx + dy * dy
+    fx, fy = ax - cx, ay - cy
+    b = 2.0 * (fx * dx + fy * dy)
+    c = fx * fx + fy * fy - tol * tol
+    if a2 == 0.0:
+        return (0.0, 1.0) if c <= 0.0 else (1.0, 0.0)
+    disc = b * b - 4.0 * a2 * c
+    if disc < 0.0:
+        return 1.0, 0.0
+    r = np.sqrt(disc)
+    return max(0.0, (-b - r) / (2.0 * a2)), min(1.0, (-b + r) / (2.0 * a2))
+
+
+@_compiled
 def _clip(
     xy: F, i: int, eseg: F, e: int, tol: float
 ) -> tuple[float, float]:  # pragma: no cover - compiled
-    """Fractions ``(t0, t1)`` of river segment ``i`` inside the rectangle of edge segment
-    ``e`` (its length along, ``tol`` either side); ``t1 <= t0`` when they miss."""
+    """Fractions ``(t0, t1)`` of river segment ``i`` within ``tol`` of edge segment ``e``:
+    inside its capsule (the rectangle along it and a disc at each end). A capsule is convex,
+    so that is one interval, the hull of the three pieces'; ``t1 <= t0`` when they miss."""
     ax, ay, bx, by = xy[i, 0], xy[i, 1], xy[i + 1, 0], xy[i + 1, 1]
     px, py, qx, qy = eseg[e, 0], eseg[e, 1], eseg[e, 2], eseg[e, 3]
     if (
@@ -539,9 +526,14 @@ def _clip(
         or min(ay, by) > max(py, qy) + tol
     ):
         return 1.0, 0.0
+    lo, hi = 1.0, 0.0
+    for cx, cy in ((px, py), (qx, qy)):
+        d0, d1 = _disc(ax, ay, bx - ax, by - ay, cx, cy, tol)
+        if d1 >= d0:
+            lo, hi = min(lo, d0), max(hi, d1)
     ln = np.sqrt((qx - px) * (qx - px) + (qy - py) * (qy - py))
     if ln == 0:
-        return 1.0, 0.0
+        return lo, hi
     ux, uy = (qx - px) / ln, (qy - py) / ln
     # along the edge segment in [0, ln], across it in [-tol, tol]: Liang-Barsky
     a0, da = (ax - px) * ux + (ay - py) * uy, (bx - ax) * ux + (by - ay) * uy
@@ -556,7 +548,9 @@ def _clip(
             if ta > tb:
                 ta, tb = tb, ta
             t0, t1 = max(t0, ta), min(t1, tb)
-    return t0, t1
+    if t1 > t0:
+        lo, hi = min(lo, t0), max(hi, t1)
+    return lo, hi
 
 
 @_compiled

@@ -41,6 +41,16 @@ LEVEL_MISMATCH_COLUMNS = [
 ]
 #: An assignment's fields that name an admin unit.
 UNIT_FIELDS = ("admin_code", "shared_admin_code")
+AGREEMENT_COLUMNS = [
+    "assignment_id",
+    "chief_id",
+    "level",
+    "river_code",
+    "admin_code",
+    "shared_admin_code",
+    "from_m",
+    "to_m",
+]
 #: The register-error tables of a :class:`Coverage`, in the order exported.
 REGISTER_TABLES = ("unknown_codes", "zero_coverage", "level_mismatches")
 
@@ -99,6 +109,12 @@ class Coverage:
     level_mismatches: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=LEVEL_MISMATCH_COLUMNS)
     )
+    #: Boundary agreements (an assignment naming a shared unit) that match no boundary
+    #: reach: the river does not run within the tolerance of that pair's shared edge there
+    #: for the minimum length, so the agreement covers nothing. Never silently ignored.
+    agreements_unmatched: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=AGREEMENT_COLUMNS)
+    )
 
     def unassigned_length_m_by_level(self) -> dict[str, float]:
         """Unassigned metres per level, top down: the county and the levels below it always;
@@ -128,6 +144,7 @@ class Coverage:
             "signboard_issues": _records(self.signboard_issues),
             "by_township": _records(self.by_township),
             "not_checked": _records(self.not_checked),
+            "agreements_unmatched": _records(self.agreements_unmatched),
             **{k: _records(getattr(self, k)) for k in REGISTER_TABLES},
         }
 
@@ -144,6 +161,7 @@ class Coverage:
             "signboard_issues": self.signboard_issues,
             "by_township": self.by_township,
             "not_checked": self.not_checked,
+            "agreements_unmatched": self.agreements_unmatched,
             **{k: getattr(self, k) for k in REGISTER_TABLES},
         }
 
@@ -262,9 +280,10 @@ def find_gaps(
     >>> store = GeoPackageStore(datasets.get_path("demo"))
     >>> gaps = find_gaps(store, level="township")
     >>> sorted(gaps.tables())  # doctest: +NORMALIZE_WHITESPACE
-    ['boundary_reaches_unagreed', 'by_township', 'duplicates', 'holes', 'level_mismatches',
-     'mismatches', 'not_checked', 'orphan_chiefs', 'reservoirs_without_chief',
-     'signboard_issues', 'unassigned', 'unknown_codes', 'zero_coverage']
+    ['agreements_unmatched', 'boundary_reaches_unagreed', 'by_township', 'duplicates', 'holes',
+     'level_mismatches', 'mismatches', 'not_checked', 'orphan_chiefs',
+     'reservoirs_without_chief', 'signboard_issues', 'unassigned', 'unknown_codes',
+     'zero_coverage']
     >>> gaps.unassigned_length_m_by_level()  # doctest: +ELLIPSIS
     {'county': 0.0, 'township': ..., 'village': 0.0}
     """
@@ -682,7 +701,52 @@ def coverage_of(  # noqa: PLR0913 -- analysis signature owned by the capability 
         ),
         by_township=township_summary(reaches, un, admin),
         slivers=slivers if slivers is not None else pd.DataFrame(),
+        agreements_unmatched=_unmatched_agreements(a, reaches, rules),
     )
+
+
+def _unmatched_agreements(a: pd.DataFrame, reaches: pd.DataFrame, rules) -> pd.DataFrame:
+    """Agreements (river assignments naming a shared unit) that overlap no boundary reach
+    of their pair, level and river by more than ``rules.overlap_min_m``."""
+    spans: dict[tuple, list[tuple[float, float]]] = {}
+    shared = reaches[reaches["shared_admin_code"].notna()]
+    for river, lv, unit, other, lo, hi in _tuples(
+        shared,
+        ["river_code", "level", "admin_code", "shared_admin_code", "from_m", "to_m"],
+        named=False,
+    ):
+        spans.setdefault((lv, river, frozenset((unit, other))), []).append((lo, hi))
+    rows = []
+    agreed = a[a["shared_admin_code"].notna()]
+    for aid, cid, lv, river, unit, other, lo, hi in _tuples(
+        agreed,
+        [
+            "assignment_id",
+            "chief_id",
+            "level",
+            "river_code",
+            "admin_code",
+            "shared_admin_code",
+            "lo",
+            "hi",
+        ],
+        named=False,
+    ):
+        found = spans.get((lv, river, frozenset((unit, other))), ())
+        if not any(min(hi, r1) - max(lo, r0) > rules.overlap_min_m for r0, r1 in found):
+            rows.append(
+                {
+                    "assignment_id": aid,
+                    "chief_id": cid,
+                    "level": lv,
+                    "river_code": river,
+                    "admin_code": unit,
+                    "shared_admin_code": other,
+                    "from_m": None if lo == -np.inf else round(float(lo), 1),
+                    "to_m": None if hi == np.inf else round(float(hi), 1),
+                }
+            )
+    return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
 
 
 def _missing(v) -> bool:

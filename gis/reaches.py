@@ -412,12 +412,12 @@ def _boundary_pieces(  # noqa: PLR0913 -- the part's arrays, passed on as they a
     long = ~shapely.is_empty(edges) & (shapely.length(edges) >= min_len)
     base = n_units + len(river.labels)
     river.labels.extend(zip(ca[first].tolist(), cb[first].tolist(), strict=True))
-    eoff, eseg, longest = _segments(edges)
-    # GEOS returns a shared edge as two-point lines, whose flat-capped buffer is a union of
-    # rectangles: the compiled kernel clips the river to those directly (no buffer, no
-    # overlay); an edge with longer parts (round joins) goes through GEOS
-    simple = long & (longest <= 2)
-    fast = np.flatnonzero(simple[inv])
+    eoff, eseg, _longest = _segments(edges)
+    # "within tol of the shared edge" is a true distance: the compiled kernel clips the
+    # river to one capsule per edge segment, whose union is the round-capped, round-joined
+    # buffer of the whole edge (GEOS returns it as many two-point lines; flat-capped
+    # rectangles around those left a notch at every bend)
+    fast = np.flatnonzero(long[inv])
     start, lo, hi = kernels.band_pieces(
         river.xy,
         river.off,
@@ -430,30 +430,12 @@ def _boundary_pieces(  # noqa: PLR0913 -- the part's arrays, passed on as they a
         float(tol),
         float(min_len),
     )
-    c_fast = np.repeat(fast, np.diff(start))
-    # the rest: a river whose segments near the edge add up to less than min_len cannot
-    # follow it, and its band need not be built (buffers are dear)
-    slow = np.flatnonzero(long[inv] & ~simple[inv])
-    slow = slow[
-        kernels.near_length(
-            river.xy, river.off, river.step, cr[slow], inv[slow], eoff, eseg, float(tol)
-        )
-        >= min_len
-    ]
-    need = np.unique(inv[slow])
-    bands = np.empty(len(keys), dtype=object)
-    bands[need] = shapely.buffer(edges[need], tol, cap_style="flat")
-    along = shapely.intersection(river.lines[cr[slow]], bands[inv[slow]])
-    slow = slow[shapely.length(along) >= min_len]  # the river follows this boundary long enough
-    geo = _pieces(
-        river, slow, inv[slow], along[shapely.length(along) >= min_len], shared=True, river_of=cr
-    )
-    cidx = np.concatenate([c_fast, geo[0]])
+    cidx = np.repeat(fast, np.diff(start))
     order = np.argsort(cidx, kind="stable")  # the order the pairs were met in
     return (
         cr[cidx[order]],
-        np.concatenate([lo, geo[1]])[order],
-        np.concatenate([hi, geo[2]])[order],
+        lo[order],
+        hi[order],
         np.ones(len(cidx), bool),
         base + inv[cidx[order]],
     )

@@ -293,7 +293,7 @@ def test_key_boundary_reaches(demo, rivers_gk):
     for _, k in pd.concat([agreed, unagreed]).iterrows():
         left, right = k.detail.split("|")
         shared = towns[left].boundary.intersection(towns[right].boundary)
-        along = rivers_gk.geometry[k.river_code].intersection(shared.buffer(30, cap_style="flat"))
+        along = rivers_gk.geometry[k.river_code].intersection(shared.buffer(30))  # within 30 m
         # runs along the common boundary for ~300 m or more (the stored 1e-7° precision
         # can split a shared edge at a few vertices, so allow some metres less)
         assert along.length >= 250

@@ -20,6 +20,7 @@ COUNTED = (
     "orphan_chiefs",
     "reservoirs_without_chief",
     "boundary_reaches_unagreed",
+    "agreements_unmatched",
     "signboard_issues",
 )
 

@@ -84,7 +84,7 @@ def boundary_stretches(
                 if edge.is_empty or edge.length < min_len:
                     continue
                 edge = edge.difference(outer.buffer(1.0))
-                along = line.intersection(edge.buffer(tol, cap_style="flat"))
+                along = line.intersection(edge.buffer(tol))  # within tol: a true distance
                 if along.length < min_len:
                     continue
                 ends = [
