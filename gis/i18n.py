@@ -717,6 +717,10 @@ DOSSIER_LABELS: dict[str, tuple[str, str]] = {
     "col_admin_code": ("行政区划", "Admin unit"),
     "gap_unassigned": ("缺河长河段", "Reach without a chief"),
     "gap_boundary_reaches_unagreed": ("未签协议的界河段", "Boundary reach without an agreement"),
+    "gap_agreements_unmatched": (
+        "界河协议无对应界河段",
+        "Boundary agreement matching no boundary reach",
+    ),
     "gap_holes": ("责任区间空档", "Hole in the chainage ranges"),
     "gap_duplicates": ("重复责任", "Duplicate responsibility"),
     "gap_signboard_issues": ("公示牌问题", "Signboard issue"),

@@ -43,6 +43,7 @@ POI_LAYERS = {
 GAP_TABLES = (
     "unassigned",
     "boundary_reaches_unagreed",
+    "agreements_unmatched",
     "holes",
     "duplicates",
     "signboard_issues",
