@@ -325,6 +325,7 @@ def test_gaps_cli_json_and_three_formats(tmp_path):
         "signboard_issues",
         "by_township",
         "not_checked",
+        "agreements_unmatched",
         "unknown_codes",
         "zero_coverage",
         "level_mismatches",
