@@ -300,3 +300,31 @@ def test_plan_items_import_from_a_chinese_register(demo_copy, tmp_path):
     new = got[got["text"].isin(["清理垃圾", "岸坡垃圾"])]
     assert set(new["list"]) == {"task", "problem"} and set(new["river_code"]) == {R001}
     assert new.loc[new["list"] == "task", "status"].iloc[0] == "in_progress"
+
+
+def test_patrols_part_is_the_reports_reaches_of_this_river(store):
+    """With a period's patrol report, the archive lists each reach of the river with its
+    patrols and flags the never-patrolled ones (the report's own rows, not recomputed)."""
+    from types import SimpleNamespace
+
+    from gis.dossier.html import to_html
+
+    c = county_context(store)
+    mine = c.jurisdiction.reaches.loc[c.jurisdiction.select("river", R001), "reach_id"].tolist()
+    other = c.jurisdiction.reaches["reach_id"][~c.jurisdiction.reaches["reach_id"].isin(mine)]
+    rows = pd.DataFrame(
+        {
+            "reach_id": mine + other.head(3).tolist(),
+            "length_m": 100.0,
+            "patrols": [0 if i % 4 == 0 else i for i in range(len(mine) + 3)],
+            "last_patrol": "2026-09-01",
+        }
+    )
+    rows["never_patrolled"] = rows["patrols"] == 0
+    c.patrols = SimpleNamespace(reaches=rows)
+    d = river_dossier(store, R001, county=c)
+    part = d.parts["patrols"]
+    assert part.status is None and set(part.table["reach_id"]) == set(mine)
+    assert part.table["never_patrolled"].sum() == rows.head(len(mine))["never_patrolled"].sum()
+    never = int(part.table["never_patrolled"].sum())
+    assert f"从未巡河的河段 {never} 段" in to_html(d)

@@ -266,6 +266,16 @@ def to_html(
         p = d.parts[part]
         if p.status is not None:
             sections.append((f"part_{part}", _status(p, lang)))
+        elif part == "patrols":
+            summary = t("dossier.patrols_summary", lang).format(
+                patrols=int(p.table["patrols"].sum()), never=int(p.table["never_patrolled"].sum())
+            )
+            sections.append(
+                (
+                    f"part_{part}",
+                    f'<p class="meta">{html.escape(summary)}</p>' + table_html(part, p.table, lang),
+                )
+            )
         else:
             sections.append((f"part_{part}", table_html(part, p.table, lang)))
     body = "".join(
