@@ -601,6 +601,86 @@ DASHBOARD_LABELS: dict[str, tuple[str, str]] = {
     "as_of": ("截至 {d}", "as of {d}"),
 }
 LABELS.update({f"dashboard.{k}": v for k, v in DASHBOARD_LABELS.items()})
+# the findings of gis.coverage (tables of Coverage.tables()), their columns and code values:
+# the gaps page's tabs and table headers, and the sheets of its reports
+FINDING_LABELS: dict[str, tuple[str, str]] = {
+    "unassigned": ("无河长河段", "Unassigned reaches"),
+    "boundary_reaches_unagreed": ("未约定的界河河段", "Boundary reaches without agreement"),
+    "holes": ("责任区间空档", "Holes in chainage ranges"),
+    "duplicates": ("重复责任", "Duplicate assignments"),
+    "mismatches": ("责任与河长不符", "Assignment mismatches"),
+    "orphan_chiefs": ("无责任河段的河长", "Chiefs with no reach"),
+    "reservoirs_without_chief": ("无河长水库", "Reservoirs without a chief"),
+    "signboard_issues": ("公示牌问题", "Signboard issues"),
+    "unknown_codes": ("责任表中不存在的编码", "Assignments to codes that do not exist"),
+    "zero_coverage": ("覆盖 0 米的责任", "Assignments covering 0 m"),
+    "level_mismatches": ("河长级别与责任级别不符", "Chiefs assigned at another level"),
+    "by_township": ("分镇乡统计", "By township"),
+    "not_checked": ("未检查", "Not checked"),
+}
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "reach_id": ("河段编号", "Reach"),
+    "river_code": ("河流编码", "River code"),
+    "river_name": ("河流", "River"),
+    "level": ("级别", "Level"),
+    "admin_code": ("行政区划代码", "Admin code"),
+    "admin_name": ("行政区", "Admin unit"),
+    "shared_admin_code": ("共管行政区代码", "Shared with (code)"),
+    "shared_admin_name": ("共管行政区", "Shared with"),
+    "county_code": ("县代码", "County code"),
+    "township_code": ("镇乡代码", "Township code"),
+    "township_name": ("镇乡", "Township"),
+    "from_m": ("起点桩号(m)", "From (m)"),
+    "to_m": ("终点桩号(m)", "To (m)"),
+    "length_m": ("长度(m)", "Length (m)"),
+    "assignment_id": ("责任编号", "Assignment"),
+    "chief_id": ("河长编号", "Chief ID"),
+    "chief_ids": ("河长编号", "Chief IDs"),
+    "chief_name": ("河长", "Chief"),
+    "chief_level": ("河长级别", "Chief level"),
+    "kind": ("问题类型", "Kind"),
+    "detail": ("说明", "Detail"),
+    "name": ("名称", "Name"),
+    "reservoir_code": ("水库编码", "Reservoir code"),
+    "scale": ("规模", "Scale"),
+    "board_id": ("公示牌编号", "Board"),
+    "field": ("字段", "Field"),
+    "code": ("编码", "Code"),
+    "reason": ("原因", "Reason"),
+    "fix": ("处理办法", "Fix"),
+    "unit_name": ("行政区", "Admin unit"),
+    "target_code": ("责任对象编码", "Target code"),
+    "target_name": ("责任对象", "Target"),
+    "river_length_km": ("河流长度(km)", "River length (km)"),
+    "assigned_pct_township": ("镇乡级覆盖率(%)", "Township-level covered (%)"),
+    "unassigned_km_township": ("镇乡级无河长(km)", "Township-level unassigned (km)"),
+    "assigned_pct_village": ("村级覆盖率(%)", "Village-level covered (%)"),
+    "unassigned_km_village": ("村级无河长(km)", "Village-level unassigned (km)"),
+}
+#: the ``kind`` values of the mismatch and signboard findings
+FINDING_KIND_WORDS: dict[str, tuple[str, str]] = {
+    "unknown_chief": ("河长不在名录中", "chief not in the register"),
+    "level": ("级别不符", "level differs"),
+    "outside_jurisdiction": ("超出河长辖区", "outside the chief's area"),
+    "no_current_chief": ("公示河长已不在任", "no current chief"),
+    "stale_chief": ("公示牌信息过时", "board shows a former chief"),
+    "no_signboard_nearby": ("附近无公示牌", "no signboard nearby"),
+}
+LABELS.update({f"finding.{k}": v for k, v in FINDING_LABELS.items()})
+LABELS.update(
+    {
+        # Streamlit's uploader, worded by ui.chrome (its own texts are English only)
+        "upload_browse": ("选择文件", "Browse files"),
+        "upload_limit": (
+            "拖放文件到此处，或点击选择；单个文件不超过 {mb}MB",
+            "Drop a file here or browse; up to {mb} MB per file",
+        ),
+        "finding_kind_pick": ("问题类别", "Finding"),
+        "not_placed": ("条无位置(未上图)", "rows have no place (not drawn)"),
+    }
+)
+LABELS.update({f"col.{k}": v for k, v in COLUMN_LABELS.items()})
+LABELS.update({f"finding_kind.{k}": v for k, v in FINDING_KIND_WORDS.items()})
 # keys of the faces that show the same words as another key: one pair, two names
 LABELS.update(
     {
