@@ -104,9 +104,21 @@ status.empty()
 
 c1, c2 = st.columns(2)
 start = c1.date_input(
-    t("period_from", lg), value=dmin, min_value=dmin, max_value=dmax, key="p_from"
+    t("period_from", lg),
+    value=dmin,
+    min_value=dmin,
+    max_value=dmax,
+    key="p_from",
+    format="YYYY/MM/DD",  # the way a 河长办 writes dates, in either language
 )
-end = c2.date_input(t("period_to", lg), value=dmax, min_value=dmin, max_value=dmax, key="p_to")
+end = c2.date_input(
+    t("period_to", lg),
+    value=dmax,
+    min_value=dmin,
+    max_value=dmax,
+    key="p_to",
+    format="YYYY/MM/DD",
+)
 try:
     check_period(start, end)  # the library's coded refusal, in the user's language
 except InputError as exc:
