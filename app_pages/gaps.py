@@ -133,7 +133,7 @@ with right:
     if shown.empty:  # an empty table would say "empty": say whether it was checked
         st.markdown(t("none_found", lg) if n_rivers else not_checked)
     else:
-        st.dataframe(md_frame(readable(shown, names, lg)), hide_index=True, height=420)
+        st.table(md_frame(readable(shown, names, lg)).set_index(t(f"col.{shown.columns[0]}", lg)))
         unplaced = int((shown.geometry.isna() | shown.geometry.is_empty).sum())
         if unplaced:
             st.caption(f"{unplaced} {t('not_placed', lg)}")
