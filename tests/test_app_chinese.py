@@ -151,7 +151,7 @@ def test_uploader_worded_in_chinese(app_url, browser):
     after = button.evaluate("b => getComputedStyle(b, '::after').content")
     assert "选择文件" in after
     assert button.evaluate("b => getComputedStyle(b).fontSize") == "0px"  # "Upload" unseen
-    hint = page.locator("[data-testid='stFileUploaderDropzoneInstructions'] span").first
+    hint = page.locator("[data-testid='stFileUploaderDropzoneInstructions']").first
     assert "200MB" in hint.evaluate("s => getComputedStyle(s, '::after').content")
     page.close()
 

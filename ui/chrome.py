@@ -35,8 +35,8 @@ def chrome_css(lang: str) -> str:
 {drop} button {{ font-size: 0 !important; }}
 {drop} button * {{ display: none !important; }}
 {drop} button::after {{ content: {button}; font-size: 0.875rem; }}
-[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0 !important; }}
-[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
-  content: {limit}; font-size: 0.8rem;
+[data-testid="stFileUploaderDropzoneInstructions"] * {{ display: none !important; }}
+[data-testid="stFileUploaderDropzoneInstructions"]::after {{
+  content: {limit}; font-size: 0.8rem; opacity: 0.7;
 }}
 </style>"""
