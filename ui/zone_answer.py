@@ -49,8 +49,9 @@ def zones_group(zones: gpd.GeoDataFrame, ids: list[str], lang: str) -> folium.Fe
                 "color": "#e69f00",
                 "weight": 5,
                 "fillColor": "#e69f00",
-                "fillOpacity": 0.25,
+                "fillOpacity": 0.2,
             },
+            interactive=False,  # a highlight: what lies inside stays hoverable
         ).add_to(fg)
     return fg
 
