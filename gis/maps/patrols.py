@@ -12,6 +12,7 @@ from folium.utilities import JsCode
 from gis.i18n import t
 from gis.maps.base import SIMPLIFY_M, Backdrop, add_layer, base_map, finish, json_safe
 from gis.maps.style import SYMBOLS, styler
+from gis.maps.tooltips import tooltip
 from gis.safe import html_text
 
 #: Recency buckets, most recent first (colours: gis.maps.style.SYMBOLS).
@@ -82,9 +83,7 @@ def patrol_map(
                     json_safe(part),
                     name=f"{t('last_patrolled', lang)}: {t(f'recency_{bucket}', lang)}",
                     style_function=styler(f"recency_{bucket}"),
-                    tooltip=folium.GeoJsonTooltip(
-                        ["reach_id", "last_patrol", "patrols", "length_m"]
-                    ),
+                    tooltip=tooltip(["reach_id", "last_patrol", "patrols", "length_m"], lang),
                 ),
                 f"recency_{bucket}",
             )
@@ -99,7 +98,7 @@ def patrol_map(
                         json_safe(part.drop(columns=["start", "end"])),
                         name=t(key, lang),
                         style_function=styler(key),
-                        tooltip=folium.GeoJsonTooltip(["patrol_id", "chief_id", "flags"]),
+                        tooltip=tooltip(["patrol_id", "chief_id", "flags"], lang),
                     ),
                     key,
                 )
