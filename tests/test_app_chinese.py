@@ -184,6 +184,19 @@ def test_a_shared_link_opens_the_same_view(app_url, browser):
     page.close()
 
 
+def test_a_jurisdiction_link_opens_the_reach_card(app_url, browser):
+    """?by=river&code=...&reach=...: the river picked and the reach's card (its county chief,
+    independently: the demo's chief of 黄沟江 at the county level) shown."""
+    reach = "512099R001/V/91555"
+    page = _open(browser, f"{app_url}/jurisdiction?lang=zh&by=river&code=512099R001&reach={reach}")
+    text = page.inner_text("[data-testid='stMain']")
+    assert f"黄沟江** · {reach}" in text or f"黄沟江 · {reach}" in text
+    assert "董丽" in text and "县委书记" in text
+    assert "code=512099R001" in page.url
+    _shoot(page, "link-jurisdiction-zh")
+    page.close()
+
+
 def test_switching_language_is_kept_on_reload(app_url, browser):
     page = _open(browser, f"{app_url}/zones")
     page.get_by_text("English").click()

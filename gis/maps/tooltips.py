@@ -29,6 +29,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "structure_id": ("编号", "ID"),
     "kind": ("类型", "Kind"),
     "placed_by": ("设立单位", "Placed by"),
+    "population_served": ("供水人口", "Population served"),
 }
 #: columns holding a catalogue code, by the code lists that word them
 CODE_COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
