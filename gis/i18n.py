@@ -676,6 +676,7 @@ LABELS.update(
             "Drop a file here or browse; up to {mb} MB per file",
         ),
         "finding_kind_pick": ("问题类别", "Finding"),
+        "county_view": ("— 全县(不选河长) —", "— whole county (no chief) —"),
         "zone_conflict": ("{zone}内有{what}", "{what} inside the {zone} zone"),
         "not_placed": ("条无位置(未上图)", "rows have no place (not drawn)"),
     }

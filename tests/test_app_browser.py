@@ -269,15 +269,26 @@ def test_patrols_page_shows_the_report_and_replays_tracks(app_url, browser, demo
         f"{len(report.suspicious):,}",
         f"{int(reaches['never_patrolled'].sum())} / {len(reaches)}",
     ]
-    # the chief shown first is the one with the most suspicious patrols (ties: lowest id)
+    # the county first: no chief picked, no tracks; the never-patrolled reaches listed
+    expect(page.get_by_role("combobox", name="查看河长轨迹")).to_have_value("— 全县(不选河长) —")
+    assert "最近巡河: 期内未巡" in frame.locator(".rc-legend").inner_text()
+    expect(frame.locator(".leaflet-timeline-control")).to_have_count(0)
+    # the chief listed first is the one with the most suspicious patrols (ties: lowest id);
+    # a link with ?chief= opens their tracks and a working time slider
     n = report.suspicious.groupby("chief_id").size()
     top = n[n == n.max()].index.min()
+    page.goto(f"{app_url}/patrols?chief={top}")
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=300_000
+    )
     expect(page.get_by_role("combobox", name="查看河长轨迹")).to_have_value(re.compile(f"{top}$"))
-    # the map: reaches by recency, the chief's tracks, and a working time slider
-    assert "最近巡河: 期内未巡" in frame.locator(".rc-legend").inner_text()
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
     slider = frame.locator(".leaflet-timeline-control")
-    expect(slider).to_have_count(1)
+    expect(slider).to_have_count(1, timeout=60_000)
     first = slider.locator("output.time-text").inner_text()
+    # the slider reads the county's clock (Asia/Shanghai), whatever the browser's zone
+    mine = a.patrols[a.patrols["chief_id"] == top]["start"].min()
+    assert first == mine.tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
     for _ in range(3):
         slider.locator("button.next").click()
     assert slider.locator("output.time-text").inner_text() != first

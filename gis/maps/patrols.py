@@ -116,12 +116,17 @@ def patrol_map(
             tl.layer_name = t("time_slider", lang)  # the layer control's label
             setattr(tl, "_rc_group", "watch")  # noqa: B010  # its group in the layer control
             tl.add_to(m)
-            TimelineSlider(
+            slider = TimelineSlider(
                 auto_play=False,
                 show_ticks=False,
                 enable_keyboard_controls=True,
                 date_options="YYYY-MM-DD HH:mm",
-            ).add_timelines(tl).add_to(m)
+            )
+            # the county's clock (Asia/Shanghai, UTC+8, no DST), not the browser's time zone
+            slider.options["format_output"] = JsCode(
+                "function(date) { return moment(date).utcOffset(480).format('YYYY-MM-DD HH:mm'); }"
+            )
+            slider.add_timelines(tl).add_to(m)
         b = tracks.total_bounds
         m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     # every recency bucket is named, also one no reach falls in ("none never patrolled")
