@@ -7,7 +7,7 @@ import streamlit as st
 
 from gis import maps
 from gis.admin_codes import ABOVE_COUNTY
-from gis.auth import EXPORT_UNMASKED
+from gis.auth import EXPORT_UNMASKED, UNMASKED_READ
 from gis.coverage import LEVELS, find_gaps
 from gis.i18n import t
 from gis.io.findings import as_download, write_findings
@@ -133,7 +133,10 @@ with right:
     if shown.empty:  # an empty table would say "empty": say whether it was checked
         st.markdown(t("none_found", lg) if n_rivers else not_checked)
     else:
-        st.table(md_frame(readable(shown, names, lg)).set_index(t(f"col.{shown.columns[0]}", lg)))
+        table = readable(shown, names, lg)
+        if not may(UNMASKED_READ):  # signboard findings quote phone numbers
+            table = mask_frame(table)
+        st.table(md_frame(table).set_index(t(f"col.{shown.columns[0]}", lg)))
         unplaced = int((shown.geometry.isna() | shown.geometry.is_empty).sum())
         if unplaced:
             st.caption(f"{unplaced} {t('not_placed', lg)}")

@@ -202,7 +202,7 @@ with right:
         ),
         hide_index=True,
         height=260,
-        column_config={t("flags", lg): st.column_config.TextColumn(width="large")},
+        column_config={t("flags", lg): st.column_config.TextColumn(width="medium")},
     )
     st.markdown(f"**{t('reaches_never_patrolled', lg)}** ({int(never.sum())})")
     st.dataframe(

@@ -27,6 +27,13 @@ pytestmark = pytest.mark.browser
 
 #: every page by its URL path ("" is the root page; /overview is the same page by name)
 PAGES = ("", "overview", "jurisdiction", "gaps", "zones", "quarries", "patrols", "data", "setup")
+#: views inside the pages, by their links: findings tabs whose rows carry words and codes
+VIEWS = (
+    "gaps?finding=mismatches",
+    "gaps?finding=signboard_issues",
+    "gaps?finding=orphan_chiefs",
+    "zones?at=105.520229,30.389123",
+)
 #: English the Chinese UI must never show: code values, Streamlit's own texts, CLI flags,
 #: server paths (whole words, case-sensitive: a code is lower case)
 ENGLISH_IN_ZH = (
@@ -127,8 +134,9 @@ def _shoot(page, name: str) -> None:
 def test_every_page_in_one_language(app_url, browser, lang):
     """Each page by its URL, in ``lang``: no untranslated text, no 'page not found'."""
     bad = {}
-    for path in PAGES:
-        page = _open(browser, f"{app_url}/{path}?lang={lang}")
+    for path in PAGES + VIEWS:
+        sep = "&" if "?" in path else "?"
+        page = _open(browser, f"{app_url}/{path}{sep}lang={lang}")
         assert not page.locator("[data-testid='stException']").count(), path
         text = _text(page)
         if lang == "zh":
@@ -138,7 +146,7 @@ def test_every_page_in_one_language(app_url, browser, lang):
             found += [w for w in ("Page not found", "--point", "/tmp/") if w in text]
         if found:
             bad[path or "/"] = found
-        _shoot(page, f"{path or 'root'}-{lang}")
+        _shoot(page, re.sub(r"\W+", "-", path or "root") + f"-{lang}")
         page.close()
     assert not bad, f"untranslated on the {lang} pages: {bad}"
 
@@ -181,6 +189,16 @@ def test_a_shared_link_opens_the_same_view(app_url, browser):
     assert "二级保护区内有采砂场" in text  # the quarry inside: an alert, not folded away
     assert page.locator("[data-testid='stAlertContentWarning']").count() >= 1
     _shoot(page, "link-zones-zh")
+    page.close()
+
+
+def test_signboard_findings_in_words_with_phones_masked(app_url, browser):
+    """The signboard tab: the analysis's sentence in Chinese, the phone on the board masked
+    for a visitor (independently: the demo's board 512099P122 shows 丁娟 100-0000-9088)."""
+    page = _open(browser, f"{app_url}/gaps?lang=zh&finding=signboard_issues")
+    text = page.inner_text("[data-testid='stTable']")
+    assert "公示牌显示 丁娟 100-****-9088" in text and "100-0000-9088" not in text
+    assert "公示牌信息过时" in text and "stale_chief" not in text
     page.close()
 
 

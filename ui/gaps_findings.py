@@ -9,6 +9,7 @@ that names nothing with a place keeps an empty geometry (listed, not drawn) and 
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import folium
@@ -116,6 +117,8 @@ def readable(df: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame
             ]
     if "kind" in out.columns:
         out["kind"] = [_kind_word(v, lang) for v in out["kind"]]
+    if "detail" in out.columns:
+        out["detail"] = [detail_words(v, names, lang) for v in out["detail"]]
     if "scale" in out.columns:
         out["scale"] = [
             label(catalogue.RESERVOIR_SCALES[v], lang) if v in catalogue.RESERVOIR_SCALES else v
@@ -139,6 +142,36 @@ def readable(df: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame
             "、".join(v) if isinstance(v, list | tuple) else v for v in out["chief_ids"]
         ]
     return out.rename(columns={c: t(f"col.{c}", lang) for c in out.columns if f"col.{c}" in LABELS})
+
+
+#: the coverage analysis's ``detail`` texts (English sentences with codes), as patterns
+#: and the label that says them: the codes become names, the sentence the user's language
+_DETAILS = (
+    (re.compile(r"^no such chief$"), "detail.no_such_chief"),
+    (re.compile(r"^a (?P<a>\w+) chief holds a (?P<b>\w+) assignment$"), "detail.level"),
+    (re.compile(r"^chief of (?P<a>\S+) assigned in (?P<b>\S+)$"), "detail.outside"),
+    (re.compile(r"^the reach has no (?P<a>\w+) chief$"), "detail.no_current"),
+    (re.compile(r"^board shows (?P<a>.*); current: (?P<b>.*)$", re.S), "detail.stale"),
+    (re.compile(r"^(?P<a>\S+): no board within (?P<b>\d+) m$"), "detail.no_board"),
+)
+
+
+def detail_words(text, names: dict[str, str], lang: str):
+    """A finding's ``detail`` in ``lang``, admin codes and levels as words; a text of
+    another shape stays as it is."""
+    if not isinstance(text, str):
+        return text
+    for pattern, key in _DETAILS:
+        hit = pattern.match(text)
+        if hit:
+            words = {
+                k: label(catalogue.LEVELS[v], lang)
+                if v in catalogue.LEVELS
+                else (f"{names[v]}({v})" if v in names else v)
+                for k, v in hit.groupdict().items()
+            }
+            return t(key, lang).format(**words)
+    return text
 
 
 def _kind_word(v, lang: str) -> str:
