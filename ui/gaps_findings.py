@@ -129,7 +129,9 @@ def readable(df: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame
         ("admin_code", "admin_name"),
         ("shared_admin_code", "shared_admin_name"),
     ):
-        if code_col in out.columns and name_col not in out.columns:
+        if code_col == "admin_code" and "unit_name" in out.columns:  # named already
+            out = out.drop(columns=code_col)
+        elif code_col in out.columns and name_col not in out.columns:
             at = out.columns.get_loc(code_col)
             out.insert(
                 at,
@@ -141,7 +143,12 @@ def readable(df: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame
         out["chief_ids"] = [
             "、".join(v) if isinstance(v, list | tuple) else v for v in out["chief_ids"]
         ]
-    return out.rename(columns={c: t(f"col.{c}", lang) for c in out.columns if f"col.{c}" in LABELS})
+    heads: list[str] = []
+    for c in out.columns:  # one heading per column, also where two fields share a word
+        head = t(f"col.{c}", lang) if f"col.{c}" in LABELS else c
+        heads.append(head if head not in heads else f"{head} ({c})")
+    out.columns = heads
+    return out
 
 
 #: the coverage analysis's ``detail`` texts (English sentences with codes), as patterns
