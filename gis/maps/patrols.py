@@ -3,6 +3,8 @@ with a time slider (folium Timeline over vendored leaflet.timeline; no CDN)."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -123,8 +125,12 @@ def patrol_map(
                 date_options="YYYY-MM-DD HH:mm",
             )
             # the county's clock (Asia/Shanghai, UTC+8, no DST), not the browser's time zone
-            slider.options["format_output"] = JsCode(
-                "function(date) { return moment(date).utcOffset(480).format('YYYY-MM-DD HH:mm'); }"
+            slider.options["format_output"] = cast(  # folium's own default is a JsCode too
+                Any,
+                JsCode(
+                    "function(date) { return moment(date).utcOffset(480)"
+                    ".format('YYYY-MM-DD HH:mm'); }"
+                ),
             )
             slider.add_timelines(tl).add_to(m)
         b = tracks.total_bounds
