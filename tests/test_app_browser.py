@@ -239,10 +239,10 @@ def test_gaps_page_lists_the_unassigned_reaches_and_downloads(app_url, browser, 
         page.get_by_role("button", name="XLSX").click()
     import pandas as pd
 
-    sheets = pd.read_excel(dl.value.path(), sheet_name=None)
-    assert len(sheets["unassigned"]) == len(cov.unassigned) and "by_township" in sheets
+    sheets = pd.read_excel(dl.value.path(), sheet_name=None)  # the report in Chinese
+    assert len(sheets["无河长河段"]) == len(cov.unassigned) and "分镇乡统计" in sheets
     # the stale-signboard findings quote phones: masked for a visitor who is not staff
-    details = sheets["signboard_issues"]["detail"].astype(str)
+    details = sheets["公示牌问题"]["说明"].astype(str)
     assert (
         details.str.contains("****", regex=False).any()
         and not details.str.contains(r"100-0000-\d{4}").any()
@@ -383,9 +383,10 @@ def test_zones_page_answers_a_drawn_polygon(app_url, browser, demo_path):
     rows = [w for w in table.inner_text().split() if w.startswith("512099S") and "-L" in w]
     assert sorted(rows) == expected
     # what lies inside each zone comes after the table, once computed
-    expect(page.locator("[data-testid='stExpander']").filter(has_text="保护区内")).to_have_count(
-        len(expected), timeout=30_000
+    inside = page.locator("[data-testid='stMarkdownContainer'] strong").filter(
+        has_text=re.compile(r"^保护区内: ")
     )
+    expect(inside).to_have_count(len(expected), timeout=30_000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "zones-drawn-zh.png"), full_page=True)
     _finish(page, "zones-drawn-zh", external, errors, ready)
