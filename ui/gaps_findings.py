@@ -136,7 +136,7 @@ def readable(df: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame
             out.insert(
                 at,
                 name_col,
-                [names.get(c, "") if isinstance(c, str) else "" for c in out[code_col]],
+                [names.get(c, c) if isinstance(c, str) else "—" for c in out[code_col]],
             )
             out = out.drop(columns=code_col)
     if "chief_ids" in out.columns:
