@@ -64,7 +64,7 @@ st.subheader(t("page_gaps", lg))
 with st.spinner("…"):
     tables, placed, names, n_rivers, register = load_coverage(path, mt)
 by_town_all = tables["by_township"]
-towns = list(by_town_all["township_code"])
+towns = list(by_town_all.get("township_code", []))  # none: a county without rivers
 urlstate.seed("gaps-town", "township", ["", *towns])
 town = (
     st.selectbox(
