@@ -14,17 +14,16 @@ from gis.i18n import county_title, t
 from gis.maps import use_offline_assets
 from gis.maps.basemaps import BASEMAPS
 from gis.safe import md_text
+from ui import urlstate
+from ui.chrome import chrome_css
 from ui.common import DATA, DATA_ERROR, load_meta, mtime, show_error, staff_login
 from ui.printing import print_button
 
 st.set_page_config(page_title="河长制 GIS / River Chief GIS", layout="wide")
 use_offline_assets()  # every page's maps load Leaflet from /app/static, never a CDN
-st.session_state["lang"] = (
-    "en"
-    if st.sidebar.radio("语言 / Language", ["中文", "English"], horizontal=True) == "English"
-    else "zh"
-)
+st.session_state["lang"] = urlstate.language()  # ?lang=zh|en: kept on reload and in links
 lang = st.session_state["lang"]
+st.html(chrome_css(lang))  # Streamlit's own English widget texts, in the user's words
 if DATA_ERROR is not None:
     st.title(t("app_title", lang))
     show_error(DATA_ERROR, lang)
@@ -57,7 +56,11 @@ staff_login(lang)
 print_button(lang)
 
 pages = [
-    st.Page("app_pages/overview.py", title=t("overview", lang), url_path="overview", default=True),
+    st.Page("app_pages/overview.py", title=t("overview", lang), url_path="home", default=True),
+    # the root page is served at "/"; /overview (a link, a bookmark) opens the same page
+    st.Page(
+        "app_pages/overview.py", title=t("overview", lang), url_path="overview", visibility="hidden"
+    ),
     st.Page(
         "app_pages/jurisdiction.py", title=t("page_jurisdiction", lang), url_path="jurisdiction"
     ),

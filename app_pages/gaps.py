@@ -1,23 +1,24 @@
-"""Coverage gaps: reaches with no chief on the map, a table filterable by township, and
-the findings as GeoPackage, XLSX or CSV (zipped) downloads."""
+"""Coverage gaps: every finding kind as a tab with its rows on the map, filtered by
+township (metrics, tables and downloads alike), and the report as GeoPackage, XLSX or CSV."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from gis import maps
 from gis.admin_codes import ABOVE_COUNTY
-from gis.auth import EXPORT_UNMASKED
-from gis.coverage import LEVELS, REGISTER_TABLES, find_gaps
+from gis.auth import EXPORT_UNMASKED, UNMASKED_READ
+from gis.coverage import LEVELS, find_gaps
 from gis.i18n import t
-from gis.linref import format_k
+from gis.io.findings import as_download, write_findings
 from gis.network import rivers_only
 from gis.privacy import mask_frame
 from gis.safe import md_frame
 from gis.store import GeoPackageStore
+from ui import urlstate
 from ui.common import DATA, backdrop, lang, load_layers, may, mtime, show_map
-from ui.downloads import download_buttons, tables_file
+from ui.downloads import download_buttons
+from ui.gaps_findings import KINDS, finding_group, in_township, place_rows, readable, report_tables
 
 
 @st.cache_data(show_spinner=False)
@@ -30,7 +31,7 @@ def load_coverage(path: str, mtime: float) -> tuple:
     register = all(len(store.read(n)) for n in ("chiefs", "assignments"))
     return (
         cov.tables(),
-        cov.unassigned_length_m_by_level(),
+        place_rows(cov.tables(), cov.reaches, store),
         names,
         len(rivers_only(store.read("rivers"))),
         register,
@@ -38,31 +39,58 @@ def load_coverage(path: str, mtime: float) -> tuple:
 
 
 @st.cache_data(show_spinner=False)
-def findings_file(path: str, mtime: float, suffix: str, masked: bool) -> bytes:
-    """The whole analysis written as ``suffix``; CSV's one-file-per-table comes zipped.
+def findings_file(
+    path: str, mtime: float, suffix: str, masked: bool, town: str | None, lg: str
+) -> bytes:
+    """The findings of township ``town`` (None: the county) written as ``suffix``: the GPKG
+    with geometry, XLSX/CSV in ``lg`` with names and a per-township sheet, no geometry.
     Signboard findings quote phone numbers: masked unless for staff."""
-    tables = load_coverage(path, mtime)[0]
+    tables, placed, names = load_coverage(path, mtime)[:3]
+    placed = {k: in_township(placed[k], town) for k in KINDS}
+    by_town = tables["by_township"]
+    if town is not None:
+        by_town = by_town[by_town["township_code"] == town]
+    if suffix == ".gpkg":
+        out = {**placed, "by_township": by_town, "not_checked": tables["not_checked"]}
+    else:
+        out = report_tables(placed, by_town, names, lg)
     if masked:
-        tables = {k: mask_frame(v) for k, v in tables.items()}
-    return tables_file(tables, "gaps", suffix)
+        out = {k: mask_frame(v) for k, v in out.items()}
+    return as_download(lambda dest: write_findings(out, dest), f"gaps{suffix}")
 
 
 lg, path, mt = lang(), str(DATA), mtime()
 st.subheader(t("page_gaps", lg))
 with st.spinner("…"):
-    tables, by_level, names, n_rivers, register = load_coverage(path, mt)
-unassigned, holes = tables["unassigned"], tables["holes"]
+    tables, placed, names, n_rivers, register = load_coverage(path, mt)
+by_town_all = tables["by_township"]
+towns = list(by_town_all.get("township_code", []))  # none: a county without rivers
+urlstate.seed("gaps-town", "township", ["", *towns])
+town = (
+    st.selectbox(
+        t("township", lg),
+        ["", *towns],
+        format_func=lambda c: f"{names.get(c, c)} {c}" if c else t("all", lg),
+        key="gaps-town",
+    )
+    or None
+)
+urlstate.put(township=town)
+rows = {k: in_township(placed[k], town) for k in KINDS}
+unassigned = rows["unassigned"]
 unchecked = set(tables["not_checked"]["level"])  # no polygons there: never shown as 0 km
 not_checked = t("not_checked", lg)
-cols = st.columns(1 + len(by_level))  # province and city only where a river needs them
+levels = [lv for lv in LEVELS if lv in set(tables["unassigned"]["level"]) or lv not in ABOVE_COUNTY]
+cols = st.columns(1 + len(levels))  # province and city only where a river needs them
 cols[0].metric(
     t("unassigned", lg),
-    not_checked if not n_rivers or unchecked >= set(by_level) else f"{len(unassigned)}",
+    not_checked if not n_rivers or unchecked >= set(levels) else f"{len(unassigned)}",
 )
-for col, level in zip(cols[1:], by_level, strict=True):
+for col, level in zip(cols[1:], levels, strict=True):
+    km = unassigned.loc[unassigned["level"] == level, "length_m"].sum() / 1000
     col.metric(
         f"{t(f'level_{level}', lg)} · {t('unassigned_km', lg)}",
-        not_checked if level in unchecked else f"{by_level[level] / 1000:.2f}",
+        not_checked if level in unchecked else f"{km:.2f}",
     )
 if not n_rivers:
     st.warning(t("no_rivers_not_checked", lg))
@@ -74,60 +102,49 @@ else:
             t(f"level_{r.level}", lg)
             + t("level_not_checked_above" if r.level in ABOVE_COUNTY else "level_not_checked", lg)
         )
-    if not unchecked and unassigned.empty:
+    if not unchecked and tables["unassigned"].empty:
         st.success(t("all_checked_none_found", lg))
 if not register:
     st.warning(t("register_not_checked", lg))
 
-townships = sorted(unassigned["township_code"].dropna().unique())
-choice = st.selectbox(
-    t("township", lg), [t("all", lg)] + [f"{names.get(c, c)} {c}" for c in townships]
-)
-shown = (
-    unassigned
-    if choice == t("all", lg)
-    else unassigned[unassigned["township_code"] == choice.split()[-1]]
-)
 
+def counted(kind: str) -> str:
+    needs_register = kind not in ("unassigned", "boundary_reaches_unagreed")
+    n = not_checked if needs_register and not register else len(rows[kind])
+    return f"{t(f'finding.{kind}', lg)} ({n})"
+
+
+urlstate.seed("gaps-kind", "finding", KINDS)
+kind = st.radio(
+    t("finding_kind_pick", lg), KINDS, format_func=counted, horizontal=True, key="gaps-kind"
+)
+urlstate.put(finding=kind)
+shown = rows[kind]
 left, right = st.columns([1.3, 1])
 with left:
     show_map(
-        maps.gaps_map(load_layers(path, mt), shown, lang=lg, backdrop=backdrop(path)),
+        maps.gaps_map(load_layers(path, mt), unassigned, lang=lg, backdrop=backdrop(path)),
         height=600,
         key="gaps-map",
+        feature_group_to_add=finding_group(shown, kind, lg),
     )
 with right:
-    st.markdown(f"**{t('unassigned', lg)}** ({len(shown)})")
+    st.markdown(f"**{t(f'finding.{kind}', lg)}** ({len(shown)})")
     if shown.empty:  # an empty table would say "empty": say whether it was checked
         st.markdown(t("none_found", lg) if n_rivers else not_checked)
     else:
-        st.table(
-            md_frame(
-                pd.DataFrame(
-                    {
-                        t("reach_id", lg): shown["reach_id"],
-                        t("river", lg): shown["river_name"],
-                        t("level", lg): [t(f"level_{v}", lg) for v in shown["level"]],
-                        t("township", lg): [
-                            "—" if pd.isna(c) else names.get(c, c) for c in shown["township_code"]
-                        ],
-                        t("chainage", lg): [
-                            f"{format_k(a)} – {format_k(b)}"
-                            for a, b in zip(shown["from_m"], shown["to_m"], strict=True)
-                        ],
-                        t("length_m", lg): [f"{v:,.0f}" for v in shown["length_m"]],
-                    }
-                ).set_index(t("reach_id", lg))
-            )
-        )
-    st.markdown(f"**{t('holes', lg)}**: {len(holes) if register else not_checked}")
-    for name in REGISTER_TABLES:  # register errors: counts here, the rows in the downloads
-        st.markdown(f"**{t(name, lg)}**: {len(tables[name]) if register else not_checked}")
+        table = readable(shown, names, lg)
+        if not may(UNMASKED_READ):  # signboard findings quote phone numbers
+            table = mask_frame(table)
+        st.table(md_frame(table).set_index(t(f"col.{shown.columns[0]}", lg)))
+        unplaced = int((shown.geometry.isna() | shown.geometry.is_empty).sum())
+        if unplaced:
+            st.caption(f"{unplaced} {t('not_placed', lg)}")
     st.markdown(f"**{t('download', lg)}**")
     masked = not may(EXPORT_UNMASKED)
     download_buttons(
-        "gaps",
-        lambda suffix: findings_file(path, mt, suffix, masked),
+        "gaps" if town is None else f"gaps-{town}",
+        lambda suffix: findings_file(path, mt, suffix, masked, town, lg),
         key="dl",
         unmasked=not masked,
     )

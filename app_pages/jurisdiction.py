@@ -14,6 +14,7 @@ from gis.jurisdiction import SELECT_BY, find_jurisdiction
 from gis.maps import jurisdiction_map, lines_of, reach_lines, selection_group
 from gis.safe import md_frame, md_text
 from gis.store import GeoPackageStore
+from ui import urlstate
 from ui.common import DATA, backdrop, keyed_resource, lang, load_layers, may, mtime, show_map
 from ui.downloads import download_buttons, tables_file
 
@@ -37,12 +38,22 @@ if j.rivers.empty:
     st.info(t("no_rivers_no_reaches", lg))
 
 c1, c2 = st.columns([1, 3])
-by = c1.selectbox(t("select_by", lg), SELECT_BY, format_func=lambda b: t(f"by_{b}", lg))
+urlstate.seed("juris-by", "by", SELECT_BY)  # a link: ?by=river&code=...&reach=...
+by = c1.selectbox(
+    t("select_by", lg), SELECT_BY, format_func=lambda b: t(f"by_{b}", lg), key="juris-by"
+)
 opts = j.choices(by)
 label = dict(zip(opts["code"], opts["label"] + " " + opts["code"], strict=True))
+urlstate.seed(f"pick-{by}", "code", list(opts["code"]))
 code = c2.selectbox(
     t(f"by_{by}", lg), ["—", *opts["code"]], format_func=lambda c: label.get(c, c), key=f"pick-{by}"
 )
+if "_url_seeded_juris_reach" not in st.session_state:
+    st.session_state["_url_seeded_juris_reach"] = True
+    reach = urlstate.get("reach")
+    if reach is not None and reach in set(j.reaches["reach_id"]):
+        st.session_state["juris_reach"] = reach
+urlstate.put(by=by, code=None if code == "—" else code, reach=st.session_state.get("juris_reach"))
 selected = j.reaches.loc[j.select(by, code), "reach_id"].tolist() if code != "—" else []
 if st.session_state.get("juris_sel") != (by, code):  # a new selection frames the map once
     st.session_state["juris_sel"] = (by, code)
@@ -65,6 +76,7 @@ with left:
     if click and (click["lng"], click["lat"]) != st.session_state.get("juris_click"):
         st.session_state["juris_click"] = (click["lng"], click["lat"])
         st.session_state["juris_reach"] = j.nearest(click["lng"], click["lat"])
+        urlstate.put(reach=st.session_state["juris_reach"])
         st.rerun()
 
 with right:

@@ -20,6 +20,7 @@ from gis.patrols.lines import recency, track_pieces
 from gis.patrols.report import check_period
 from gis.safe import md_text
 from gis.store import GeoPackageStore
+from ui import patrol_views, urlstate
 from ui.common import (
     DATA,
     backdrop,
@@ -104,9 +105,21 @@ status.empty()
 
 c1, c2 = st.columns(2)
 start = c1.date_input(
-    t("period_from", lg), value=dmin, min_value=dmin, max_value=dmax, key="p_from"
+    t("period_from", lg),
+    value=dmin,
+    min_value=dmin,
+    max_value=dmax,
+    key="p_from",
+    format="YYYY/MM/DD",  # the way a 河长办 writes dates, in either language
 )
-end = c2.date_input(t("period_to", lg), value=dmax, min_value=dmin, max_value=dmax, key="p_to")
+end = c2.date_input(
+    t("period_to", lg),
+    value=dmax,
+    min_value=dmin,
+    max_value=dmax,
+    key="p_to",
+    format="YYYY/MM/DD",
+)
 try:
     check_period(start, end)  # the library's coded refusal, in the user's language
 except InputError as exc:
@@ -155,11 +168,15 @@ label = {
 }
 left, right = st.columns([1.5, 1])
 with right:
-    chief = (
-        st.selectbox(t("choose_chief", lg), list(worst.index), format_func=label.get, key="p_chief")
-        if len(worst)
-        else None
+    # the county first: a chief's tracks only once one is picked (the worst listed first)
+    urlstate.seed("p_chief", "chief", list(worst.index))
+    chief = st.selectbox(
+        t("choose_chief", lg),
+        ["", *worst.index],
+        format_func=lambda c: label.get(c, c) if c else t("county_view", lg),
+        key="p_chief",
     )
+    urlstate.put(chief=chief or None)
     mine = in_period[in_period["chief_id"] == chief].sort_values("start")
     when = mine["start"].dt.tz_convert(LOCAL_TZ).dt.strftime("%m-%d %H:%M")
     choices = [t("all_patrols", lg)] + [
@@ -168,32 +185,45 @@ with right:
     ]
     pick = st.selectbox(t("choose_patrol", lg), choices, key="p_patrol")
     ids = tuple(mine["patrol_id"]) if pick == choices[0] else (pick.split(" · ")[0],)
-    st.caption(t("slider_help", lg))
+    if chief:
+        st.caption(t("slider_help", lg))
     shown = mine[mine["patrol_id"].isin(ids)]
     st.dataframe(
         pd.DataFrame(
             {
+                t("flags", lg): [
+                    "；".join(t(f"flag_{f}", lg) for f in fl) or "✓" for fl in shown["flags"]
+                ],
                 t("choose_patrol", lg): shown["patrol_id"],
                 t("date", lg): shown["start"].dt.tz_convert(LOCAL_TZ).dt.strftime("%Y-%m-%d %H:%M"),
                 t("distance_km", lg): (shown["distance_m"] / 1000).round(2),
                 t("duration_min", lg): (shown["duration_s"] / 60).round(0),
-                t("flags", lg): [
-                    "；".join(t(f"flag_{f}", lg) for f in fl) or "✓" for fl in shown["flags"]
-                ],
             }
         ),
         hide_index=True,
         height=260,
+        column_config={t("flags", lg): st.column_config.TextColumn(width="medium")},
+    )
+    st.markdown(f"**{t('reaches_never_patrolled', lg)}** ({int(never.sum())})")
+    st.dataframe(
+        patrol_views.never_rows(report.reaches, net.admin_names, lg), hide_index=True, height=220
     )
 with left:
     m = patrol_map(
         load_layers(path, mt),
         reach_gdf,
-        load_tracks(path, mt, *tk, ids, a, net),
+        load_tracks(path, mt, *tk, ids, a, net) if chief else None,
         lang=lg,
         backdrop=backdrop(path),
     )
-    show_map(m, height=620, key="patrol-map")
+    show_map(
+        m,
+        height=620,
+        key="patrol-map",
+        feature_group_to_add=patrol_views.never_group(
+            reach_gdf, report.reaches.loc[never, "reach_id"], lg
+        ),
+    )
 
 g1, g2 = st.columns(2)
 with g1:
@@ -202,6 +232,7 @@ with g1:
     wk = wk[[c for c in CHIEF_LEVELS if c in wk.columns]]
     st.bar_chart(
         wk.rename(columns=lambda c: t(f"level_{c}", lg)),
+        color=patrol_views.level_colours(wk.columns),  # by code: the same in both languages
         x_label=t("week", lg),
         y_label=t("valid_patrols", lg),
     )
@@ -230,17 +261,18 @@ names = net.admin_names
 st.dataframe(
     pd.DataFrame(
         {
+            t("flags", lg): [
+                "；".join(t(f"flag_{f}", lg) for f in fl if f in FLAGS) for fl in sus["flags"]
+            ],
             t("choose_patrol", lg): sus["patrol_id"],
             t("chief", lg): [label.get(c, c) for c in sus["chief_id"]],
             t("township", lg): [names.get(c, c) for c in sus["township_code"]],
             t("date", lg): sus["start"].dt.tz_convert(LOCAL_TZ).dt.strftime("%Y-%m-%d %H:%M"),
-            t("flags", lg): [
-                "；".join(t(f"flag_{f}", lg) for f in fl if f in FLAGS) for fl in sus["flags"]
-            ],
             t("distance_km", lg): (sus["distance_m"] / 1000).round(2),
             t("speed_ms", lg): sus["mean_speed_ms"].round(2),
         }
     ),
     hide_index=True,
     height=320,
+    column_config={t("flags", lg): st.column_config.TextColumn(width="large")},
 )

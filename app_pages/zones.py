@@ -3,6 +3,7 @@ or uploaded) and what lies inside each; the sources without a zone; a proposed z
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
 
@@ -15,12 +16,13 @@ from shapely.geometry import Point
 
 from gis import catalogue, coords, maps
 from gis._errors import RiverChiefError
-from gis.i18n import label, t
+from gis.i18n import t
 from gis.maps.basemaps import drawn_to_cgcs2000
-from gis.safe import md_frame, md_text
+from gis.safe import md_frame
 from gis.store import GeoPackageStore
 from gis.zones import delineate
 from gis.zones.query import inside_zone, parse_point, read_places, sources_without_zone, zones_at
+from ui import urlstate, zone_answer
 from ui.common import DATA, backdrop, basemap, lang, load_layers, mtime, show_error, show_map
 
 # The systems a typed-in point may be in; converted by gis.coords, as the CLI converts.
@@ -64,8 +66,7 @@ def query_file(path: str, mtime: float, name: str, data: bytes, crs: str) -> lis
 
 
 def code_word(codes: dict[str, tuple[str, str]], value) -> str:
-    """A catalogue code (``river``, ``level2``, ``official``) in the user's words."""
-    return label(codes[value], lg) if value in codes else value
+    return zone_answer.code_word(codes, value, lg)
 
 
 @st.cache_data(show_spinner=False)
@@ -73,46 +74,43 @@ def count_sources(path: str, mtime: float) -> int:
     return len(GeoPackageStore(path).read("water_sources"))
 
 
+@st.cache_data(show_spinner=False)
+def load_zones(path: str, mtime: float) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
+    """The zones (for highlighting an answer) and each source's name by its code."""
+    store = GeoPackageStore(path)
+    src = store.read("water_sources")
+    return store.read("protection_zones"), dict(zip(src["source_code"], src["name"], strict=True))
+
+
 def show_found(found: list[dict]) -> None:
     """The zones at the place, and what lies inside each of them."""
     if not found:
         st.info(t("in_no_zone", lg))
         return
-    st.table(
-        md_frame(
-            pd.DataFrame(
-                [
-                    {
-                        t("zone_id", lg): z["zone_id"],
-                        t("source_code", lg): z["source_code"],
-                        t("level", lg): code_word(catalogue.ZONE_LEVELS, z["level"]),
-                        t("origin", lg): code_word(catalogue.ZONE_ORIGINS, z["origin"]),
-                    }
-                    for z in found
-                ]
-            )
-        )
-    )
+    zone_answer.show_zones(found, source_names, lg)
     for z in found:
         contents = inside(path, mt, z["zone_id"])
-        counts = ", ".join(f"{t(k, lg)} {len(v)}" for k, v in contents.items())
-        with st.expander(f"{t('inside_zone', lg)} {md_text(z['zone_id'])}: {counts}"):
-            for k, v in contents.items():
-                if len(v):
-                    key = v.columns[0]
-                    names = v["name"] if "name" in v.columns else v.get("chief_name", v[key])
-                    st.markdown(
-                        f"**{t(k, lg)}**: "
-                        + "、".join(
-                            f"{md_text(n)} ({md_text(c)})"
-                            for n, c in zip(names, v[key], strict=True)
-                        )
-                    )
+        zone_answer.show_contents(z, contents, source_names.get(z["source_code"], ""), lg)
+
+
+def set_place(place) -> None:
+    """A new query: its place replaces the old one, and the old one's error goes with it."""
+    st.session_state["zone_place"] = place
+    st.session_state.pop("zone_error", None)
+    if place is not None and place.geom_type == "Point":
+        urlstate.put(at=f"{place.x:.6f},{place.y:.6f}")
+    else:
+        urlstate.put(at=None)
 
 
 lg, path, mt = lang(), str(DATA), mtime()
 st.subheader(t("page_zones", lg))
 unzoned = load_unzoned(path, mt)
+all_zones, source_names = load_zones(path, mt)
+if "_url_seeded_zone_at" not in st.session_state:  # a shared link: its point is the query
+    st.session_state["_url_seeded_zone_at"] = True
+    with contextlib.suppress(RiverChiefError):  # no point in the link: nothing asked yet
+        st.session_state["zone_place"] = Point(parse_point(urlstate.get("at") or ""))
 
 left, right = st.columns([1.4, 1])
 with right:
@@ -132,12 +130,10 @@ with right:
                 try:
                     x, y = parse_point(text)
                     src = SYSTEMS[system]
-                    st.session_state["zone_place"] = Point(
-                        coords.convert_point(x, y, src=src, dst="cgcs2000")
-                    )
+                    set_place(Point(coords.convert_point(x, y, src=src, dst="cgcs2000")))
                 except RiverChiefError as exc:
-                    st.session_state.pop("zone_place", None)  # no old answer under the error
-                    show_error(exc, lg, box=st.warning)
+                    set_place(None)  # no old answer under the error
+                    st.session_state["zone_error"] = exc
     elif how == "draw":
         st.caption(t("draw_help", lg))
     else:
@@ -168,6 +164,8 @@ with right:
                 )
             except RiverChiefError as exc:
                 show_error(exc, lg, box=st.warning)
+    if st.session_state.get("zone_error") is not None:  # said until the next query
+        show_error(st.session_state["zone_error"], lg, box=st.warning)
     place = st.session_state.get("zone_place")
     if place is not None:
         try:
@@ -224,18 +222,31 @@ with left:
     # while drawing, map clicks are vertices, not queries: return only the finished drawing
     # (a map per mode: st_folium keeps the returned_objects it was first mounted with)
     watch = ["last_active_drawing"] if how == "draw" else ["last_clicked"]
-    out = show_map(m, height=620, returned_objects=watch, key=f"zone-map-{how}") or {}
+    try:
+        found_here = query(path, mt, shapely.to_geojson(place)) if place is not None else []
+    except RiverChiefError:
+        found_here = []  # said beside the map
+    out = (
+        show_map(
+            m,
+            height=620,
+            returned_objects=watch,
+            key=f"zone-map-{how}",
+            feature_group_to_add=zone_answer.zones_group(
+                all_zones, [z["zone_id"] for z in found_here], lg
+            ),
+        )
+        or {}
+    )
     click, drawing = out.get("last_clicked"), (out.get("last_active_drawing") or {}).get("geometry")
     if how == "draw":
         if drawing and drawing != st.session_state.get("zone_drawing"):
             st.session_state["zone_drawing"] = drawing
-            st.session_state["zone_place"] = drawn_to_cgcs2000(
-                shapely.geometry.shape(drawing), basemap()
-            )
+            set_place(drawn_to_cgcs2000(shapely.geometry.shape(drawing), basemap()))
             st.rerun()
     elif click and (click["lng"], click["lat"]) != st.session_state.get("zone_click"):
         st.session_state["zone_click"] = (click["lng"], click["lat"])
-        st.session_state["zone_place"] = Point(click["lng"], click["lat"])
+        set_place(Point(click["lng"], click["lat"]))
         st.rerun()
     if proposal is not None and len(proposal):
         st.table(

@@ -667,7 +667,6 @@ DOSSIER_LABELS: dict[str, tuple[str, str]] = {
     "status_no_plan": ("已检查：该河尚无一河一策清单", "Checked: this river has no 一河一策 items"),
     "none_found": ("已检查，无", "Checked: none"),
     "no_record": ("未记录", "not recorded"),
-    "river_code": ("河流编码", "River code"),
     "river_name": ("河流名称", "River"),
     "management_level": ("管理级别", "Managed at"),
     "in_register": ("列入名录", "In the register"),
@@ -715,19 +714,101 @@ DOSSIER_LABELS: dict[str, tuple[str, str]] = {
     "col_worst_class": ("最差类别", "Worst class"),
     "col_chief_id": ("河长编号", "Chief"),
     "col_admin_code": ("行政区划", "Admin unit"),
-    "gap_unassigned": ("缺河长河段", "Reach without a chief"),
-    "gap_boundary_reaches_unagreed": ("未签协议的界河段", "Boundary reach without an agreement"),
-    "gap_agreements_unmatched": (
-        "界河协议无对应界河段",
-        "Boundary agreement matching no boundary reach",
-    ),
-    "gap_holes": ("责任区间空档", "Hole in the chainage ranges"),
-    "gap_duplicates": ("重复责任", "Duplicate responsibility"),
-    "gap_signboard_issues": ("公示牌问题", "Signboard issue"),
-    "gap_zero_coverage": ("覆盖 0 米的责任", "Assignment covering 0 m"),
 }
 LABELS.update({f"dossier.{k}": v for k, v in DOSSIER_LABELS.items()})
 
+# the findings of gis.coverage (tables of Coverage.tables()), their columns and code values:
+# the gaps page's tabs and table headers, and the sheets of its reports
+FINDING_LABELS: dict[str, tuple[str, str]] = {
+    "unassigned": LABELS["unassigned"],
+    "boundary_reaches_unagreed": ("未约定的界河河段", "Boundary reaches without agreement"),
+    "agreements_unmatched": (
+        "无对应界河段的界河协议",
+        "Boundary agreements matching no boundary reach",
+    ),
+    "holes": LABELS["holes"],
+    "duplicates": ("重复责任", "Duplicate assignments"),
+    "mismatches": ("责任与河长不符", "Assignment mismatches"),
+    "orphan_chiefs": ("无责任河段的河长", "Chiefs with no reach"),
+    "reservoirs_without_chief": ("无河长水库", "Reservoirs without a chief"),
+    "signboard_issues": ("公示牌问题", "Signboard issues"),
+    "unknown_codes": LABELS["unknown_codes"],
+    "zero_coverage": LABELS["zero_coverage"],
+    "level_mismatches": LABELS["level_mismatches"],
+    "by_township": ("分镇乡统计", "By township"),
+    "not_checked": ("未检查", "Not checked"),
+}
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "reach_id": LABELS["reach_id"],
+    "river_code": ("河流编码", "River code"),
+    "river_name": LABELS["river"],
+    "level": LABELS["level"],
+    "admin_code": ("行政区划代码", "Admin code"),
+    "admin_name": ("行政区", "Admin unit"),
+    "shared_admin_code": ("共管行政区代码", "Shared with (code)"),
+    "shared_admin_name": ("共管行政区", "Shared with"),
+    "county_code": ("县代码", "County code"),
+    "township_code": ("镇乡代码", "Township code"),
+    "township_name": LABELS["township"],
+    "from_m": ("起点桩号(m)", "From (m)"),
+    "to_m": ("终点桩号(m)", "To (m)"),
+    "length_m": LABELS["length_m"],
+    "assignment_id": ("责任编号", "Assignment"),
+    "chief_id": ("河长编号", "Chief ID"),
+    "chief_ids": ("河长编号", "Chief IDs"),
+    "chief_name": LABELS["chief"],
+    "chief_level": ("河长级别", "Chief level"),
+    "kind": ("问题类型", "Kind"),
+    "detail": LABELS["detail"],
+    "name": LABELS["name"],
+    "reservoir_code": ("水库编码", "Reservoir code"),
+    "scale": ("规模", "Scale"),
+    "board_id": ("公示牌编号", "Board"),
+    "field": LABELS["field"],
+    "code": LABELS["code"],
+    "reason": LABELS["reason"],
+    "fix": LABELS["fix"],
+    "unit_name": ("所在行政区", "Unit"),
+    "target_code": ("责任对象编码", "Target code"),
+    "target_name": ("责任对象", "Target"),
+    "river_length_km": ("河流长度(km)", "River length (km)"),
+    "assigned_pct_township": ("镇乡级覆盖率(%)", "Township-level covered (%)"),
+    "unassigned_km_township": ("镇乡级无河长(km)", "Township-level unassigned (km)"),
+    "assigned_pct_village": ("村级覆盖率(%)", "Village-level covered (%)"),
+    "unassigned_km_village": ("村级无河长(km)", "Village-level unassigned (km)"),
+}
+#: the ``kind`` values of the mismatch and signboard findings
+FINDING_KIND_WORDS: dict[str, tuple[str, str]] = {
+    "unknown_chief": ("河长不在名录中", "chief not in the register"),
+    "level": ("级别不符", "level differs"),
+    "outside_jurisdiction": ("超出河长辖区", "outside the chief's area"),
+    "no_current_chief": ("公示河长已不在任", "no current chief"),
+    "stale_chief": ("公示牌信息过时", "board shows a former chief"),
+    "no_signboard_nearby": ("附近无公示牌", "no signboard nearby"),
+}
+LABELS.update({f"finding.{k}": v for k, v in FINDING_LABELS.items()})
+LABELS.update(
+    {
+        # Streamlit's uploader, worded by ui.chrome (its own texts are English only)
+        "upload_browse": ("选择文件", "Browse files"),
+        "upload_limit": (
+            "拖放文件到此处，或点击选择；单个文件不超过 {mb}MB",
+            "Drop a file here or browse; up to {mb} MB per file",
+        ),
+        "finding_kind_pick": ("问题类别", "Finding"),
+        "detail.no_such_chief": ("河长名录中没有该河长", "no such chief in the register"),
+        "detail.level": ("{a}河长承担了{b}责任", "a {a} chief holds a {b} assignment"),
+        "detail.outside": ("{a}的河长被指派到{b}", "the chief of {a} is assigned in {b}"),
+        "detail.no_current": ("该河段没有{a}河长", "the reach has no {a} chief"),
+        "detail.stale": ("公示牌显示 {a}；现任：{b}", "the board shows {a}; current: {b}"),
+        "detail.no_board": ("{a}：{b} 米内没有公示牌", "{a}: no board within {b} m"),
+        "county_view": ("— 全县(不选河长) —", "— whole county (no chief) —"),
+        "zone_conflict": ("{zone}内有{what}", "{what} inside the {zone} zone"),
+        "not_placed": ("条无位置(未上图)", "rows have no place (not drawn)"),
+    }
+)
+LABELS.update({f"col.{k}": v for k, v in COLUMN_LABELS.items()})
+LABELS.update({f"finding_kind.{k}": v for k, v in FINDING_KIND_WORDS.items()})
 # keys of the faces that show the same words as another key: one pair, two names
 LABELS.update(
     {

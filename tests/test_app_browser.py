@@ -239,10 +239,10 @@ def test_gaps_page_lists_the_unassigned_reaches_and_downloads(app_url, browser, 
         page.get_by_role("button", name="XLSX").click()
     import pandas as pd
 
-    sheets = pd.read_excel(dl.value.path(), sheet_name=None)
-    assert len(sheets["unassigned"]) == len(cov.unassigned) and "by_township" in sheets
+    sheets = pd.read_excel(dl.value.path(), sheet_name=None)  # the report in Chinese
+    assert len(sheets["无河长河段"]) == len(cov.unassigned) and "分镇乡统计" in sheets
     # the stale-signboard findings quote phones: masked for a visitor who is not staff
-    details = sheets["signboard_issues"]["detail"].astype(str)
+    details = sheets["公示牌问题"]["说明"].astype(str)
     assert (
         details.str.contains("****", regex=False).any()
         and not details.str.contains(r"100-0000-\d{4}").any()
@@ -269,15 +269,26 @@ def test_patrols_page_shows_the_report_and_replays_tracks(app_url, browser, demo
         f"{len(report.suspicious):,}",
         f"{int(reaches['never_patrolled'].sum())} / {len(reaches)}",
     ]
-    # the chief shown first is the one with the most suspicious patrols (ties: lowest id)
+    # the county first: no chief picked, no tracks; the never-patrolled reaches listed
+    expect(page.get_by_role("combobox", name="查看河长轨迹")).to_have_value("— 全县(不选河长) —")
+    assert "最近巡河: 期内未巡" in frame.locator(".rc-legend").inner_text()
+    expect(frame.locator(".leaflet-timeline-control")).to_have_count(0)
+    # the chief listed first is the one with the most suspicious patrols (ties: lowest id);
+    # a link with ?chief= opens their tracks and a working time slider
     n = report.suspicious.groupby("chief_id").size()
     top = n[n == n.max()].index.min()
+    page.goto(f"{app_url}/patrols?chief={top}")
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=300_000
+    )
     expect(page.get_by_role("combobox", name="查看河长轨迹")).to_have_value(re.compile(f"{top}$"))
-    # the map: reaches by recency, the chief's tracks, and a working time slider
-    assert "最近巡河: 期内未巡" in frame.locator(".rc-legend").inner_text()
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
     slider = frame.locator(".leaflet-timeline-control")
-    expect(slider).to_have_count(1)
+    expect(slider).to_have_count(1, timeout=60_000)
     first = slider.locator("output.time-text").inner_text()
+    # the slider reads the county's clock (Asia/Shanghai), whatever the browser's zone
+    mine = a.patrols[a.patrols["chief_id"] == top]["start"].min()
+    assert first == mine.tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
     for _ in range(3):
         slider.locator("button.next").click()
     assert slider.locator("output.time-text").inner_text() != first
@@ -372,9 +383,10 @@ def test_zones_page_answers_a_drawn_polygon(app_url, browser, demo_path):
     rows = [w for w in table.inner_text().split() if w.startswith("512099S") and "-L" in w]
     assert sorted(rows) == expected
     # what lies inside each zone comes after the table, once computed
-    expect(page.locator("[data-testid='stExpander']").filter(has_text="保护区内")).to_have_count(
-        len(expected), timeout=30_000
+    inside = page.locator("[data-testid='stMarkdownContainer'] strong").filter(
+        has_text=re.compile(r"^保护区内: ")
     )
+    expect(inside).to_have_count(len(expected), timeout=30_000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "zones-drawn-zh.png"), full_page=True)
     _finish(page, "zones-drawn-zh", external, errors, ready)

@@ -252,7 +252,7 @@ def test_gaps_quarries_zones_patrols_data_show_names_as_text(
     _check(page, watched[1], "quarries")
     page.close()
 
-    # zones: a typed point inside S001's level-2 zone, its expander of what lies inside
+    # zones: a typed point inside S001's level-2 zone, what lies inside it (shown open)
     q7 = store.read("quarries").set_index("quarry_id").geometry.loc["512099Q007"]
     page = _open(watched, hostile_url + "/zones")
     _map_ready(page)
@@ -262,15 +262,13 @@ def test_gaps_quarries_zones_patrols_data_show_names_as_text(
         "512099S001-L2", timeout=30_000
     )
     _settle(page)
-    exp = page.locator("[data-testid='stExpander']").filter(has_text="512099S001-L2")
-    exp.locator("summary").click()
-    page.wait_for_timeout(500)
+    exp = page.locator("[data-testid='stMain']")
     inside = _text(exp)
     assert any(p in inside for p in PAYLOADS), inside
     frame = _map_ready(page)
     src = store.read("water_sources").to_crs(4326).iloc[0]
     assert src["name"] in _hover(page, frame, src.geometry.x, src.geometry.y, watched[1])
-    exp.scroll_into_view_if_needed()  # the screenshot shows what lies inside the zone
+    page.get_by_text("512099Q007").first.scroll_into_view_if_needed()  # what lies inside
     _check(page, watched[1], "zones")
     page.close()
 

@@ -167,6 +167,18 @@ def _expected_tables(page_name: str, path: Path) -> dict[str, pd.DataFrame]:
     return find_jurisdiction(store).tables()
 
 
+def _gaps_report(path: Path) -> dict[str, pd.DataFrame]:
+    """The gaps page's XLSX/CSV report: the findings in Chinese, no geometry."""
+    from gis.coverage import find_gaps
+    from ui.gaps_findings import place_rows, report_tables
+
+    store = GeoPackageStore(path)
+    cov = find_gaps(store)
+    admin = store.read("admin_units")
+    names = dict(zip(admin["admin_code"], admin["name"], strict=True))
+    return report_tables(place_rows(cov.tables(), cov.reaches, store), cov.by_township, names, "zh")
+
+
 def _columns(df: pd.DataFrame) -> list[str]:
     """The headers a table gets in a file: its geometry as the trailing 'wkt' column."""
     cols = [c for c in df.columns if c != "geometry"]
@@ -221,10 +233,10 @@ def _check_downloads(page, page_name: str, path: Path, tmp_path: Path) -> None:
             _check_gpkg(data, tables, tmp_path)
         elif fmt == "XLSX":
             assert download.suggested_filename == f"{page_name}.xlsx"
-            _check_xlsx(data, tables)
+            _check_xlsx(data, _gaps_report(path) if page_name == "gaps" else tables)
         else:
             assert download.suggested_filename == f"{page_name}.csv.zip"
-            _check_csv(data, tables, page_name)
+            _check_csv(data, _gaps_report(path) if page_name == "gaps" else tables, page_name)
 
 
 def _check_exports(page, path: Path, tmp_path: Path) -> None:

@@ -124,7 +124,7 @@ def test_page_shows_data_only_escaped(hostile_app, page):
         assert any("县[l](http:__203.0.113.9_)<b>粗<_b>$x^2$.gpkg" in t for t in texts)
 
 
-def test_zone_query_expanders_escape_names(hostile_app, hostile_path):
+def test_zone_query_answer_escapes_names(hostile_app, hostile_path):
     from shapely.geometry import Point
 
     from gis.store import GeoPackageStore
@@ -137,5 +137,7 @@ def test_zone_query_expanders_escape_names(hostile_app, hostile_path):
     )
     at = hostile_app("app_pages/zones.py", zone_place=Point(q7.x, q7.y))
     texts = _assert_escaped(at)
-    assert at.expander and any("512099S001-L2" in _plain(t) for t in texts)
+    # what lies inside the zone: the quarry as an alert, the rest as lists, all escaped
+    assert at.warning and any("512099Q007" in _plain(w.value) for w in at.warning)
+    assert any("512099S001-L2" in _plain(t) for t in texts)
     assert isinstance(at.table[0].value, pd.DataFrame)

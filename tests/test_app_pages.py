@@ -9,6 +9,7 @@ import pytest
 from markdown_text import plain
 from streamlit.testing.v1 import AppTest
 
+from gis.i18n import t
 from gis.store import GeoPackageStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,7 +105,7 @@ def test_patrols_figures_equal_the_report(demo_quarter):
     ]
     assert [d.value for d in at.date_input] == [report.start, report.end]
     sus = at.dataframe[-1].value
-    assert sorted(sus.iloc[:, 0]) == sorted(report.suspicious["patrol_id"])
+    assert sorted(sus[t("choose_patrol")]) == sorted(report.suspicious["patrol_id"])
 
 
 def _chiefs_shown(at: AppTest) -> list[tuple[str, str]]:

@@ -40,8 +40,9 @@ def test_gaps_page_of_a_county_without_rivers_checked_nothing(partial_store, mon
     assert [m.value for m in at.metric] == [NOT_CHECKED] * 4  # never "0" or "0.00"
     warnings = [w.value for w in at.warning]
     assert warnings == [t("no_rivers_not_checked"), t("register_not_checked")]
+    kinds = at.radio[0].options  # the findings' tabs, each with its count or 未核查
     for name in ("holes", "unknown_codes", "zero_coverage", "level_mismatches"):
-        assert f"**{t(name)}**: {NOT_CHECKED}" in _said(at)
+        assert f"{t('finding.' + name)} ({NOT_CHECKED})" in kinds
     assert not at.table  # no empty table (Streamlit would print "empty")
 
 
@@ -58,7 +59,7 @@ def test_gaps_page_without_townships_names_no_township(partial_store, monkeypatc
     assert [m.value for m in at.metric][2] == NOT_CHECKED
     shown = at.table[0].value  # the one unassigned reach has no township to name
     assert shown[t("township")].tolist() == ["—"]
-    assert f"**{t('unknown_codes')}**: 0" in _said(at)  # township codes are not typos
+    assert f"{t('finding.unknown_codes')} (0)" in at.radio[0].options  # codes are not typos
 
 
 @pytest.mark.parametrize("kind", ["boundary_only", "clean"])

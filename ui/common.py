@@ -39,6 +39,7 @@ from gis.i18n import t
 from gis.maps import Backdrop, basemaps
 from gis.safe import md_text
 from gis.store import GeoPackageStore
+from ui import urlstate
 
 try:  # $RIVERCHIEF_DATA (riverchief app sets it), else the config file, else the demo
     DATA: Path = datasets.default_store()[0]
@@ -274,6 +275,8 @@ def show_map(
     for fg in groups:
         if fg is not None and bm == "gaode":
             basemaps.shift_to_gcj02(fg)
+    if center is None and (linked := urlstate.view()) is not None:  # ?lat=&lon=&zoom=
+        center, kwargs["zoom"] = linked
     if center is not None:
         center = basemaps.point_on(center[0], center[1], bm)
     out = st_folium(

@@ -43,6 +43,8 @@ HIDDEN = {
     "events": {"river_code"},
     "water_quality": {"river_code"},
 }
+#: Base-sheet rows worded by a label another table already holds.
+BASE_KEYS = {"river_code": "col.river_code"}
 #: The largest map count per archive: a river crossing more townships gets the overview
 #: and the longest stretches (the tables list every reach).
 MAX_STRETCH_MAPS = 12
@@ -95,7 +97,7 @@ def _cell_words(part: str, col: str, lang: str) -> Callable[[Any], Any] | None:
     if part == "freshness" and col == "last_import_utc":
         return lambda v: v if isinstance(v, str) and v else t("dossier.no_record", lang)
     if part == "gaps" and col == "kind":
-        return lambda v: t(f"dossier.gap_{v}", lang)
+        return lambda v: t(f"finding.{v}", lang)
     if part == "quarries" and col == "rules":
         return lambda v: (
             "、".join(t(f"rule_{r}", lang) for r in v.split("、")) if isinstance(v, str) else v
@@ -212,7 +214,7 @@ def base_html(d: RiverDossier, lang: str) -> str:
     ]
     plan = plan_completion(d.parts["plan"])
     body = "".join(
-        f"<tr><th>{html.escape(t(f'dossier.{k}', lang))}</th>"
+        f"<tr><th>{html.escape(t(BASE_KEYS.get(k, f'dossier.{k}'), lang))}</th>"
         f"<td>{html.escape(_fmt(v, lang))}</td></tr>"
         for k, v in rows
     )

@@ -29,6 +29,7 @@ from gis.i18n import t
 from gis.maps.chrome import GroupedLayerControl, MapCss, MetricScale, NorthArrow
 from gis.maps.labels import Labels, label_points
 from gis.maps.style import GROUPS, HILLSHADE_OPACITY, SYMBOLS, styler
+from gis.maps.tooltips import tooltip
 from gis.safe import html_text
 
 _E = TypeVar("_E", bound=folium.Element)  # stable_ids gives back what it was given
@@ -307,7 +308,7 @@ def base_map(
                     part,
                     name=t(f"rivers_{level}", lang),
                     style_function=styler(f"rivers_{level}"),
-                    tooltip=folium.GeoJsonTooltip(["name", "river_code"]),
+                    tooltip=tooltip(["name", "river_code"], lang),
                 ),
                 f"rivers_{level}",
             )

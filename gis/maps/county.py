@@ -21,6 +21,8 @@ from gis.maps.base import (
 )
 from gis.maps.labels import label_points
 from gis.maps.style import SYMBOLS, styler, zone_label
+from gis.maps.tooltips import tooltip as field_tooltip
+from gis.maps.tooltips import worded
 from gis.privacy import mask_frame
 from gis.store import Store
 
@@ -148,10 +150,10 @@ def county_map(
         sym = SYMBOLS[key]
         fields = [f for f in (tooltip or []) if f in gdf.columns]
         layer = folium.GeoJson(
-            gdf,
+            worded(gdf, lang),
             name=name,
             style_function=styler(key),
-            tooltip=folium.GeoJsonTooltip(fields) if fields else None,
+            tooltip=field_tooltip(fields, lang) if fields else None,
             show=show,
             marker=folium.CircleMarker(radius=sym.radius, fill=True),
         )

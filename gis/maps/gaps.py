@@ -10,6 +10,7 @@ from gis.catalogue import CHIEF_LEVELS
 from gis.i18n import t
 from gis.maps.base import Backdrop, add_layer, base_map, finish, json_safe
 from gis.maps.style import SYMBOLS, styler
+from gis.maps.tooltips import tooltip, worded
 
 #: Unassigned reaches by the level that lacks a chief (colours: gis.maps.style.SYMBOLS).
 GAP_LEVELS = CHIEF_LEVELS
@@ -46,10 +47,10 @@ def gaps_map(
             add_layer(
                 m,
                 folium.GeoJson(
-                    g,
+                    worded(g, lang),
                     name=f"{t('unassigned', lang)} · {t(f'level_{level}', lang)}",
                     style_function=styler(f"unassigned_{level}"),
-                    tooltip=folium.GeoJsonTooltip(["reach_id", "river_name", "level", "length_m"]),
+                    tooltip=tooltip(["reach_id", "river_name", "level", "length_m"], lang),
                 ),
                 f"unassigned_{level}",
             )

@@ -3,6 +3,8 @@ with a time slider (folium Timeline over vendored leaflet.timeline; no CDN)."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -12,6 +14,7 @@ from folium.utilities import JsCode
 from gis.i18n import t
 from gis.maps.base import SIMPLIFY_M, Backdrop, add_layer, base_map, finish, json_safe
 from gis.maps.style import SYMBOLS, styler
+from gis.maps.tooltips import tooltip
 from gis.safe import html_text
 
 #: Recency buckets, most recent first (colours: gis.maps.style.SYMBOLS).
@@ -82,9 +85,7 @@ def patrol_map(
                     json_safe(part),
                     name=f"{t('last_patrolled', lang)}: {t(f'recency_{bucket}', lang)}",
                     style_function=styler(f"recency_{bucket}"),
-                    tooltip=folium.GeoJsonTooltip(
-                        ["reach_id", "last_patrol", "patrols", "length_m"]
-                    ),
+                    tooltip=tooltip(["reach_id", "last_patrol", "patrols", "length_m"], lang),
                 ),
                 f"recency_{bucket}",
             )
@@ -99,7 +100,7 @@ def patrol_map(
                         json_safe(part.drop(columns=["start", "end"])),
                         name=t(key, lang),
                         style_function=styler(key),
-                        tooltip=folium.GeoJsonTooltip(["patrol_id", "chief_id", "flags"]),
+                        tooltip=tooltip(["patrol_id", "chief_id", "flags"], lang),
                     ),
                     key,
                 )
@@ -117,12 +118,21 @@ def patrol_map(
             tl.layer_name = t("time_slider", lang)  # the layer control's label
             setattr(tl, "_rc_group", "watch")  # noqa: B010  # its group in the layer control
             tl.add_to(m)
-            TimelineSlider(
+            slider = TimelineSlider(
                 auto_play=False,
                 show_ticks=False,
                 enable_keyboard_controls=True,
                 date_options="YYYY-MM-DD HH:mm",
-            ).add_timelines(tl).add_to(m)
+            )
+            # the county's clock (Asia/Shanghai, UTC+8, no DST), not the browser's time zone
+            slider.options["format_output"] = cast(  # folium's own default is a JsCode too
+                Any,
+                JsCode(
+                    "function(date) { return moment(date).utcOffset(480)"
+                    ".format('YYYY-MM-DD HH:mm'); }"
+                ),
+            )
+            slider.add_timelines(tl).add_to(m)
         b = tracks.total_bounds
         m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     # every recency bucket is named, also one no reach falls in ("none never patrolled")

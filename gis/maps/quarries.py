@@ -9,6 +9,7 @@ import pandas as pd
 from gis.i18n import t
 from gis.maps.base import Backdrop, add_layer, base_map, finish, json_safe
 from gis.maps.style import SYMBOLS, styler
+from gis.maps.tooltips import tooltip, worded
 
 
 def quarry_map(
@@ -48,11 +49,11 @@ def quarry_map(
             add_layer(
                 m,
                 folium.GeoJson(
-                    part,
+                    worded(part, lang),
                     name=t(key, lang),
                     marker=folium.CircleMarker(radius=SYMBOLS[key].radius, fill=True),
                     style_function=styler(key),
-                    tooltip=folium.GeoJsonTooltip(["quarry_id", "name", "status", "rules"]),
+                    tooltip=tooltip(["quarry_id", "name", "status", "rules"], lang),
                 ),
                 key,
             )

@@ -9,10 +9,12 @@ import geopandas as gpd
 from folium.plugins import Draw
 from jinja2 import Template
 
-from gis.i18n import t
+from gis import catalogue
+from gis.i18n import label, t
 from gis.maps.base import Backdrop, add_layer, base_map, finish, fit_to, json_safe
 from gis.maps.county import ZONE_ORDER
 from gis.maps.style import SYMBOLS, styler, zone_label
+from gis.maps.tooltips import tooltip, worded
 
 
 def zone_map(
@@ -50,10 +52,10 @@ def zone_map(
             add_layer(
                 m,
                 folium.GeoJson(
-                    z,
+                    worded(z, lang),
                     name=zone_label(level, lang),
                     style_function=styler(f"zones_{level}"),
-                    tooltip=folium.GeoJsonTooltip(["zone_id", "source_code", "level"]),
+                    tooltip=tooltip(["zone_id", "source_code", "level"], lang),
                 ),
                 f"zones_{level}",
             )
@@ -62,17 +64,18 @@ def zone_map(
             proposal.to_crs(4326)[["zone_id", "source_code", "level", "area_m2", "geometry"]]
         )
         base = SYMBOLS["proposal"].path()
+        worded_level1 = label(catalogue.ZONE_LEVELS["level1"], lang)
         add_layer(
             m,
             folium.GeoJson(
-                p,
+                worded(p, lang),
                 name=t("proposal", lang),
                 # the inner (level-1) zone of a proposal darker than its level-2 ring
-                style_function=lambda f, b=base: {
+                style_function=lambda f, b=base, inner=worded_level1: {
                     **b,
-                    "fillOpacity": 0.6 if f["properties"]["level"] == "level1" else 0.3,
+                    "fillOpacity": 0.6 if f["properties"]["level"] == inner else 0.3,
                 },
-                tooltip=folium.GeoJsonTooltip(["zone_id", "level", "area_m2"]),
+                tooltip=tooltip(["zone_id", "level", "area_m2"], lang),
             ),
             "proposal",
         )
@@ -82,11 +85,11 @@ def zone_map(
         add_layer(
             m,
             folium.GeoJson(
-                src,
+                worded(src, lang),
                 name=t("water_sources", lang),
                 marker=folium.CircleMarker(radius=SYMBOLS["water_sources"].radius, fill=True),
                 style_function=styler("water_sources"),
-                tooltip=folium.GeoJsonTooltip(["name", "source_type"]),
+                tooltip=tooltip(["name", "source_type"], lang),
             ),
             "water_sources",
         )
