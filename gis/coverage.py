@@ -720,16 +720,7 @@ def _unmatched_agreements(a: pd.DataFrame, reaches: pd.DataFrame, rules) -> pd.D
     agreed = a[a["shared_admin_code"].notna()]
     for aid, cid, lv, river, unit, other, lo, hi in _tuples(
         agreed,
-        [
-            "assignment_id",
-            "chief_id",
-            "level",
-            "river_code",
-            "admin_code",
-            "shared_admin_code",
-            "lo",
-            "hi",
-        ],
+        [*AGREEMENT_COLUMNS[:6], "lo", "hi"],
         named=False,
     ):
         found = spans.get((lv, river, frozenset((unit, other))), ())

@@ -49,7 +49,11 @@ def cjk_font() -> str | None:
     return next((name for name in CJK_FONTS if name in have), None)
 
 
-def _lines(ax, gdf: gpd.GeoDataFrame, key: str, *, width: float | None = None) -> None:
+def draw_lines(
+    ax, gdf: gpd.GeoDataFrame, key: str, *, width: float | None = None, scale: float = 0.8
+) -> None:
+    """Lines (and polygon outlines) of ``gdf`` in the symbol ``key`` of the symbology table;
+    ``width`` in points, else the symbol's screen weight times ``scale`` (print is finer)."""
     sym = SYMBOLS[key]
     segs = []
     for geom in gdf.geometry:
@@ -67,7 +71,7 @@ def _lines(ax, gdf: gpd.GeoDataFrame, key: str, *, width: float | None = None) -
             LineCollection(
                 segs,
                 colors=sym.color,
-                linewidths=width if width is not None else sym.weight * 0.8,
+                linewidths=width if width is not None else sym.weight * scale,
                 alpha=sym.opacity,
             )
         )
@@ -148,10 +152,10 @@ def draw(  # noqa: PLR0913 -- the layers of one map
         ax.set_aspect("equal")
         ax.set_xticks([])
         ax.set_yticks([])
-        _lines(ax, townships, "townships")
-        _lines(ax, river, "rivers_county", width=2.2)
+        draw_lines(ax, townships, "townships")
+        draw_lines(ax, river, "rivers_county", width=2.2)
         empty = reaches[reaches["levels_without_chief"].notna()]
-        _lines(ax, empty, "unassigned_village", width=4.0)
+        draw_lines(ax, empty, "unassigned_village", width=4.0)
         for layer, key in POINT_SYMBOLS.items():
             pts = points[points["layer"] == layer]
             if pts.empty:

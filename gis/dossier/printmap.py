@@ -24,7 +24,6 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 from pyproj import Transformer  # noqa: E402
@@ -32,7 +31,7 @@ from pyproj import Transformer  # noqa: E402
 from gis import catalogue  # noqa: E402
 from gis._errors import AmbiguousNameError, OutputError, UnknownNameError  # noqa: E402
 from gis.crs import to_metric  # noqa: E402
-from gis.dossier.figures import cjk_font, north_arrow, scale_bar  # noqa: E402
+from gis.dossier.figures import cjk_font, draw_lines, north_arrow, scale_bar  # noqa: E402
 from gis.dossier.html import colon  # noqa: E402
 from gis.dossier.paper import ORIENTATIONS, PAPERS, SCOPES  # noqa: E402
 from gis.dossier.pdf import html_to_pdf, html_to_png  # noqa: E402
@@ -83,21 +82,6 @@ def _polys(ax, gdf: gpd.GeoDataFrame, key: str) -> None:
                     linewidth=sym.weight * 0.6,
                 )
             )
-
-
-def _lines(ax, gdf: gpd.GeoDataFrame, key: str, scale: float = 0.7) -> None:
-    sym = SYMBOLS[key]
-    segs = []
-    for geom in gdf.geometry:
-        if geom is None or geom.is_empty:
-            continue
-        for p in getattr(geom, "geoms", [geom]):
-            ring = p.exterior if p.geom_type == "Polygon" else p
-            segs.append(np.asarray(ring.coords))
-    if segs:
-        ax.add_collection(
-            LineCollection(segs, colors=sym.color, linewidths=sym.weight * scale, alpha=sym.opacity)
-        )
 
 
 def _dots(ax, gdf: gpd.GeoDataFrame, key: str) -> None:
@@ -155,22 +139,22 @@ def _draw(ax, store, scope, name, rivers, admin, focus, lang) -> list[tuple[str,
         legend.append(("reservoirs", t("reservoirs", lang)))
     if scope != "county":
         villages = admin[admin["level"] == "village"]
-        _lines(ax, villages, "villages")
+        draw_lines(ax, villages, "villages", scale=0.7)
         legend.append(("villages", t("villages", lang)))
-    _lines(ax, admin[admin["level"] == "township"], "townships")
+    draw_lines(ax, admin[admin["level"] == "township"], "townships", scale=0.7)
     legend.append(("townships", t("townships", lang)))
-    _lines(ax, admin[admin["level"] == "county"], "county")
+    draw_lines(ax, admin[admin["level"] == "county"], "county", scale=0.7)
     legend.append(("county", t("county_boundary", lang)))
     for lv in reversed(catalogue.CHIEF_LEVELS):
         r = rivers[rivers["management_level"] == lv]
         if not r.empty:
-            _lines(ax, r, LEVEL_KEYS[lv])
+            draw_lines(ax, r, LEVEL_KEYS[lv], scale=0.7)
             legend.append((LEVEL_KEYS[lv], t(LEVEL_KEYS[lv], lang)))
     if scope == "river":
-        _lines(ax, focus, "selected_reaches", scale=0.6)
+        draw_lines(ax, focus, "selected_reaches", scale=0.6)
         legend.append(("selected_reaches", name))
     elif scope == "township":
-        _lines(ax, focus, "drawn_area", scale=1.2)
+        draw_lines(ax, focus, "drawn_area", scale=1.2)
     font = cjk_font()
     if font:  # township names; without a CJK font the legend and title carry the words
         (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
