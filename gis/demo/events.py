@@ -54,10 +54,8 @@ def build_sections(
         t = _CLASSES.index(r["target_class"])
         worse = 0
         for month in MONTHS:
-            if i in breach:
-                c = t + int(rng.integers(0, 3))  # at or up to two classes worse
-            else:
-                c = t - int(rng.integers(0, 2))  # at target or one class better
+            # a breach is at or up to two classes worse; the others at target or one better
+            c = t + int(rng.integers(0, 3)) if i in breach else t - int(rng.integers(0, 2))
             worse += c > t
             measurements.append(
                 {
