@@ -73,7 +73,7 @@ def test_sections_and_measurements_xlsx(county, tmp_path):
     lon, lat = _lonlat(county, "512099R031", 0.3)
     sections = pd.DataFrame(
         {
-            "断面编号": ["S01"],
+            "断面编号": ["S99"],
             "断面名称": ["青龙桥"],
             "河流编码": ["512099R031"],
             "断面类别": ["省控"],
@@ -87,7 +87,7 @@ def test_sections_and_measurements_xlsx(county, tmp_path):
     path = tmp_path / "断面.xlsx"
     sections.to_excel(path, index=False)
     import_file(path, "monitoring_sections", store=county)
-    got = county.read("monitoring_sections").set_index("section_id").loc["S01"]
+    got = county.read("monitoring_sections").set_index("section_id").loc["S99"]
     assert (got["name"], got["kind"], got["target_class"], got["base_class"]) == (
         "青龙桥",
         "provincial",
@@ -96,8 +96,8 @@ def test_sections_and_measurements_xlsx(county, tmp_path):
     )
     measurements = pd.DataFrame(
         {
-            "监测编号": ["M1", "M2"],
-            "断面编号": ["S01", "S01"],
+            "监测编号": ["M91", "M92"],
+            "断面编号": ["S99", "S99"],
             "监测月份": ["2026-07-01", "2026-08-01"],
             "水质类别": ["Ⅳ类", "Ⅱ类"],
         }
@@ -106,5 +106,5 @@ def test_sections_and_measurements_xlsx(county, tmp_path):
     measurements.to_excel(path, index=False)
     import_file(path, "section_measurements", store=county)
     rows = county.read("section_measurements").set_index("measurement_id")
-    assert rows["water_class"].to_dict() == {"M1": "IV", "M2": "II"}
-    assert str(rows.loc["M1", "month"]).startswith("2026-07-01")
+    assert rows.loc[["M91", "M92"], "water_class"].to_dict() == {"M91": "IV", "M92": "II"}
+    assert str(rows.loc["M91", "month"]).startswith("2026-07-01")
