@@ -17,6 +17,7 @@ from shapely.geometry import Point
 
 from gis.demo import waters
 from gis.demo.context import AnswerKey, County
+from gis.demo.events import build_sections
 from gis.demo.landscape import Landscape, build_landscape, cell_point
 from gis.demo.names import NameMaker
 from gis.demo.people import build_people
@@ -69,6 +70,9 @@ def build(seed: int = 2024) -> Demo:
     L["management_ranges"] = _management_ranges(c)
     L.update(build_people(c))
     L["plan_items"] = build_plans(L["rivers"], L["chiefs"], L["assignments"], c.key, seed)
+    L["monitoring_sections"], L["section_measurements"] = build_sections(
+        L["rivers"], L["admin_units"], c.key, seed=seed
+    )
     L["answer_key"] = pd.DataFrame(c.key.rows)
     return Demo(land, L)
 
