@@ -96,6 +96,8 @@ def _cell_words(part: str, col: str, lang: str) -> Callable[[Any], Any] | None:
         return lambda v: label((catalogue.get_layer(v).zh, catalogue.get_layer(v).en), lang)
     if part == "freshness" and col == "last_import_utc":
         return lambda v: v if isinstance(v, str) and v else t("dossier.no_record", lang)
+    if part == "water_quality" and col == "worst_class":
+        return _words(getattr(catalogue, "WATER_CLASSES", {}), lang)
     if part == "gaps" and col == "kind":
         return lambda v: t(f"finding.{v}", lang)
     if part == "quarries" and col == "rules":
