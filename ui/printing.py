@@ -10,20 +10,27 @@ from gis.dossier.pdf import find_browser
 from gis.i18n import t
 from gis.io.findings import as_download
 from gis.store import GeoPackageStore
-from ui.common import DATA
+from ui.common import DATA, mtime
+
+
+@st.cache_data(show_spinner=False)
+def _codes(path: str, mtime: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The store's river and township codes (read once per store version, not per page)."""
+    store = GeoPackageStore(path)
+    admin = store.read("admin_units")
+    towns = admin.loc[admin["level"] == "township", "admin_code"]
+    return frozenset(store.read("rivers")["river_code"]), frozenset(towns)
 
 
 def sheet_scope() -> tuple[str, str | None]:
     """What the page's link names: ``?river=`` (a code), else ``?township=``, else the
     county. A code the store lacks falls back to the county, never an error page."""
-    store = GeoPackageStore(DATA)
+    rivers, towns = _codes(str(DATA), mtime())
     river, town = st.query_params.get("river"), st.query_params.get("township")
-    if river and river in set(store.read("rivers")["river_code"]):
+    if river in rivers:
         return "river", river
-    if town:
-        admin = store.read("admin_units")
-        if town in set(admin.loc[admin["level"] == "township", "admin_code"]):
-            return "township", town
+    if town in towns:
+        return "township", town
     return "county", None
 
 
