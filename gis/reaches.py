@@ -109,7 +109,7 @@ def segment(
     ugeo = np.asarray(units.geometry.values)
     tree = shapely.STRtree(ugeo)
     up = _ancestors(admin)
-    rings = _segments(shapely.boundary(ugeo))[:2]
+    rings = _segments(shapely.boundary(ugeo))
     args = (
         units["admin_code"].to_numpy(),
         ugeo,
@@ -412,7 +412,7 @@ def _boundary_pieces(  # noqa: PLR0913 -- the part's arrays, passed on as they a
     long = ~shapely.is_empty(edges) & (shapely.length(edges) >= min_len)
     base = n_units + len(river.labels)
     river.labels.extend(zip(ca[first].tolist(), cb[first].tolist(), strict=True))
-    eoff, eseg, _longest = _segments(edges)
+    eoff, eseg = _segments(edges)
     # "within tol of the shared edge" is a true distance: the compiled kernel clips the
     # river to one capsule per edge segment, whose union is the round-capped, round-joined
     # buffer of the whole edge (GEOS returns it as many two-point lines; flat-capped
@@ -441,19 +441,15 @@ def _boundary_pieces(  # noqa: PLR0913 -- the part's arrays, passed on as they a
     )
 
 
-def _segments(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every segment (x0, y0, x1, y1) of each (multi)line, CSR by line; and the most
-    vertices any part of each line has."""
+def _segments(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every segment (x0, y0, x1, y1) of each (multi)line, CSR by line."""
     xy, start, owner = _line_parts(lines)
-    npts = np.diff(start)
     part, same = _part_of(start)
     seg = np.hstack([xy[:-1], xy[1:]])[same] if len(xy) else np.zeros((0, 4))
     seg_owner = owner[part[:-1][same]] if len(xy) else np.zeros(0, np.int64)
     order = np.argsort(seg_owner, kind="stable")  # parts of collections come last
     seg, seg_owner = seg[order], seg_owner[order]
-    longest = np.zeros(len(lines), np.int64)
-    np.maximum.at(longest, owner, npts)
-    return np.searchsorted(seg_owner, np.arange(len(lines) + 1)), np.ascontiguousarray(seg), longest
+    return np.searchsorted(seg_owner, np.arange(len(lines) + 1)), np.ascontiguousarray(seg)
 
 
 def _part_of(start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
