@@ -29,12 +29,14 @@ def load_coverage(path: str, mtime: float) -> tuple:
     names = dict(zip(admin["admin_code"], admin["name"], strict=True))
     # the register checks need a register: without one their zeros are "not checked"
     register = all(len(store.read(n)) for n in ("chiefs", "assignments"))
+    staffed = set(store.read("chiefs")["level"])  # a level the county names chiefs at
     return (
         cov.tables(),
         place_rows(cov.tables(), cov.reaches, store),
         names,
         len(rivers_only(store.read("rivers"))),
         register,
+        staffed,
     )
 
 
@@ -62,7 +64,7 @@ def findings_file(
 lg, path, mt = lang(), str(DATA), mtime()
 st.subheader(t("page_gaps", lg))
 with st.spinner("…"):
-    tables, placed, names, n_rivers, register = load_coverage(path, mt)
+    tables, placed, names, n_rivers, register, staffed = load_coverage(path, mt)
 by_town_all = tables["by_township"]
 towns = list(by_town_all.get("township_code", []))  # none: a county without rivers
 urlstate.seed("gaps-town", "township", ["", *towns])
@@ -80,8 +82,10 @@ rows = {k: in_township(placed[k], town) for k in KINDS}
 unassigned = rows["unassigned"]
 unchecked = set(tables["not_checked"]["level"])  # no polygons there: never shown as 0 km
 not_checked = t("not_checked", lg)
-levels = [lv for lv in LEVELS if lv in set(tables["unassigned"]["level"]) or lv not in ABOVE_COUNTY]
-cols = st.columns(1 + len(levels))  # province and city only where a river needs them
+# province and city only where the county has chiefs there or a river lacks one
+above = set(tables["unassigned"]["level"]) | staffed
+levels = [lv for lv in LEVELS if lv in above or lv not in ABOVE_COUNTY]
+cols = st.columns(1 + len(levels))
 cols[0].metric(
     t("unassigned", lg),
     not_checked if not n_rivers or unchecked >= set(levels) else f"{len(unassigned)}",

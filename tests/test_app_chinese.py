@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from app_server import serve_app
 
-from gis import catalogue
+from gis import catalogue, datasets
 from gis.i18n import FINDING_LABELS, t
+from gis.jurisdiction import find_jurisdiction
+from gis.store import GeoPackageStore
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "chinese"
@@ -204,8 +206,11 @@ def test_signboard_findings_in_words_with_phones_masked(app_url, browser):
 
 def test_a_jurisdiction_link_opens_the_reach_card(app_url, browser):
     """?by=river&code=...&reach=...: the river picked and the reach's card (its county chief,
-    independently: the demo's chief of 黄沟江 at the county level) shown."""
-    reach = "512099R001/V/91555"
+    independently: the demo's chief of 黄沟江 at the county level) shown. The reach is the
+    village reach at chainage 91.6 km, read from the store (its id moves with the demo)."""
+    reaches = find_jurisdiction(GeoPackageStore(datasets.get_path("demo"))).reaches
+    at = reaches[(reaches["river_code"] == "512099R001") & (reaches["level"] == "village")]
+    [reach] = at.loc[(at["from_m"] <= 91_600) & (at["to_m"] > 91_600), "reach_id"]
     page = _open(browser, f"{app_url}/jurisdiction?lang=zh&by=river&code=512099R001&reach={reach}")
     text = page.inner_text("[data-testid='stMain']")
     assert f"黄沟江** · {reach}" in text or f"黄沟江 · {reach}" in text

@@ -137,5 +137,5 @@ def test_gaps_page_counts_the_register_errors():
     at.session_state["lang"] = "zh"
     at.run()
     assert not at.exception, [e.message for e in at.exception]
-    shown = [m.value for m in at.markdown]
-    assert "**覆盖 0 米的责任**: 29" in shown and "**责任表中不存在的编码**: 0" in shown
+    kinds = at.radio[0].options  # each finding kind offered with its count
+    assert "覆盖 0 米的责任 (30)" in kinds and "责任表中不存在的编码 (0)" in kinds
