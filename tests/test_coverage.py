@@ -346,22 +346,3 @@ def test_gaps_cli_json_and_three_formats(tmp_path):
     assert len(layer) == 5 and layer.crs.to_epsg() == 4490
     subprocess.run(run + ["--out", str(tmp_path / "g.csv")], capture_output=True, check=True)
     assert len(pd.read_csv(tmp_path / "g.unassigned.csv")) == 5
-
-
-def test_band_kernel_equals_the_geos_buffer(demo_path, monkeypatch):
-    # the compiled bands (rectangles of the shared edges' two-point lines) against the path
-    # any other edge takes: buffer the edge with GEOS and overlay the river on it
-    import gis.reaches as reaches_mod
-
-    store = GeoPackageStore(demo_path)
-    rivers, admin = store.read("rivers"), store.read("admin_units")
-    fast, _ = segment(rivers, admin, level="township")
-    segments = reaches_mod._segments
-    monkeypatch.setattr(
-        reaches_mod, "_segments", lambda lines: (*segments(lines)[:2], segments(lines)[2] + 10)
-    )
-    slow, _ = segment(rivers, admin, level="township")
-    assert fast["shared_admin_code"].notna().sum() > 20  # the demo has boundary reaches to compare
-    cols = ["reach_id", "admin_code", "shared_admin_code"]
-    assert fast[cols].fillna("").values.tolist() == slow[cols].fillna("").values.tolist()
-    assert fast["to_m"].tolist() == pytest.approx(slow["to_m"].tolist(), abs=0.011)
