@@ -70,6 +70,13 @@ pages = [
     st.Page("app_pages/patrols.py", title=t("page_patrols", lang), url_path="patrols"),
     st.Page("app_pages/dossier.py", title=t("dossier.title", lang), url_path="dossier"),
     st.Page("app_pages/data.py", title=t("page_data", lang), url_path="data"),
+    # opened by a map's 打印此视图 button with the extent on screen (?bbox=)
+    st.Page(
+        "app_pages/print_view.py",
+        title=t("dossier.print_page", lang),
+        url_path="print",
+        visibility="hidden",
+    ),
     setup,
 ]
 try:

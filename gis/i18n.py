@@ -607,6 +607,7 @@ DOSSIER_LABELS: dict[str, tuple[str, str]] = {
     "sheet_river": ("{name}河长制管护图", "{name}: river-chief map"),
     "sheet_township": ("{name}河湖管护图", "{name}: rivers and their care"),
     "sheet_county": ("{name}河湖水系图", "{name}: rivers and lakes"),
+    "sheet_view": ("{name}河湖管护图（局部）", "{name}: rivers and their care (detail)"),
     "atlas": ("{name}河湖水系图集", "{name}: atlas of rivers and lakes"),
     "print_map": ("打印/导出地图 (PDF)", "Print / export the map (PDF)"),
     "print_help_county": (
@@ -615,6 +616,19 @@ DOSSIER_LABELS: dict[str, tuple[str, str]] = {
     ),
     "print_help_township": ("本镇乡专题图", "This township's sheet"),
     "print_help_river": ("本河流专题图", "This river's sheet"),
+    "print_help_view": ("打印地图当前显示的范围", "The extent the map shows now"),
+    "print_view": ("打印此视图", "Print this view"),
+    "print_page": ("打印地图", "Print the map"),
+    "print_preview": ("打印预览", "Print preview"),
+    "paper": ("纸张", "Paper"),
+    "orientation": ("方向", "Orientation"),
+    "orientation_landscape": ("横向", "Landscape"),
+    "orientation_portrait": ("纵向", "Portrait"),
+    "download_png": ("下载 PNG", "Download PNG"),
+    "no_view": (
+        "没有打印范围：请在任一地图左上角点“打印此视图”",
+        "No extent to print: click “Print this view” at the top left of any map",
+    ),
     "no_rivers": (
         "县库中没有河流：先导入河流图层",
         "The store has no rivers: import the rivers first",

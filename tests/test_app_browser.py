@@ -11,7 +11,7 @@ import re
 import shutil
 import time
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import pytest
 from app_server import serve_app
@@ -660,3 +660,38 @@ def test_dossier_page_opens_a_linked_river_and_prints_it(app_url, browser):
             assert f"{name}河长制管护图" in text and "图例" in text
         assert not external, external[:5]
         page.close()
+
+
+def test_print_this_view_opens_the_extent_on_screen_as_a_sheet(app_url, browser):
+    """The map's 打印此视图 opens the print page in a new tab with the extent the map shows
+    (?bbox= inside the county's frame); its PDF is one landscape A4 sheet titled as a
+    detail of the county, with the legend; PNG too; nothing fetched from outside."""
+    page, frame, external, errors, ready = _open(
+        browser, f"{app_url}/quarries?lang=zh", timeout=120_000
+    )
+    with page.context.expect_page(timeout=60_000) as opened:
+        frame.get_by_role("button", name="打印此视图").click()
+    sheet = opened.value
+    sheet.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000
+    )
+    query = dict(p.split("=", 1) for p in urlparse(sheet.url).query.split("&"))
+    w, s, e, n = (float(v) for v in unquote(query["bbox"]).split(","))
+    assert query["lang"] == "zh" and 104.5 < w < e < 106.2 and 29.5 < s < n < 31.0
+    assert not sheet.locator("[data-testid='stException']").count()
+    ARTIFACTS.mkdir(exist_ok=True)
+    sheet.screenshot(path=str(ARTIFACTS / "print-view-1366.png"))
+    with sheet.expect_download(timeout=120_000) as dl:
+        sheet.get_by_role("button", name="下载 PDF").click()
+    pdf = dl.value.path()
+    import subprocess
+
+    text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, check=True).stdout
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True, check=True).stdout.decode()
+    assert "示范县河湖管护图（局部）" in text.decode() and "图例" in text.decode()
+    assert re.search(r"Pages:\s+1\n", info) and re.search(r"Page size:\s+841.9\d* x 59[45]", info)
+    with sheet.expect_download(timeout=120_000) as dl:
+        sheet.get_by_role("button", name="下载 PNG").click()
+    assert Path(dl.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    sheet.close()
+    _finish(page, "print-view", external, errors, ready)

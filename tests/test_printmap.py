@@ -151,3 +151,41 @@ def test_atlas_is_the_county_then_each_township_one_to_a_page(store, tmp_path):
             check=True,
         ).stdout.decode()
         assert f"{names[code]}河湖管护图" in text
+
+
+def test_a_view_sheet_shows_at_least_the_extent_asked(store):
+    """--bbox / 打印此视图: the sheet's frame holds the extent (in the county's GK zone),
+    widened only to the paper's shape; its title says it is a detail of the county."""
+    w, s, e, n = 105.30, 30.25, 105.45, 30.35
+    sheet = compose_map(store, scope="view", bbox=(w, s, e, n))
+    gk = Transformer.from_crs(4490, int(store.meta()["gk_epsg"]), always_xy=True)
+    xs, ys = gk.transform([w, e, w, e], [s, s, n, n])
+    x0, y0, x1, y1 = sheet.extent
+    assert x0 <= min(xs) + 1 and x1 >= max(xs) - 1 and y0 <= min(ys) + 1 and y1 >= max(ys) - 1
+    # landscape A4's map box is wider than the extent: grown left and right, not up and down
+    assert (y1 - y0) == pytest.approx(max(ys) - min(ys), rel=0.02)
+    assert sheet.title == "示范县河湖管护图（局部）"
+
+
+@pytest.mark.parametrize(
+    "text", ["", "1,2,3", "105.4,30.2,105.1,30.5", "30.2,105.1,30.5,105.4", "a,b,c,d", "nan,1,2,3"]
+)
+def test_an_extent_that_is_none_is_refused_with_the_order_to_write(text):
+    from gis._errors import InputError
+    from gis.dossier.printmap import parse_bbox
+
+    with pytest.raises(InputError) as exc:
+        parse_bbox(text)
+    assert exc.value.code == "map.bad_bbox" and "W,S,E,N" in str(exc.value)
+
+
+def test_an_extent_outside_the_county_is_refused_naming_both(store, tmp_path, capsys):
+    from gis._errors import InputError
+
+    with pytest.raises(InputError) as exc:
+        compose_map(store, scope="view", bbox=(100.0, 20.0, 101.0, 21.0))
+    assert exc.value.code == "map.view_outside" and "105.1" in str(exc.value)
+    out = tmp_path / "v.png"
+    args = ["--lang", "zh", "map", "--data", str(store.path), "--bbox", "100,20,101,21"]
+    assert main([*args, "--out", str(out)]) == 2 and not out.exists()
+    assert "不相交" in capsys.readouterr().err

@@ -37,6 +37,7 @@ from gis.auth import (
 )
 from gis.i18n import t
 from gis.maps import Backdrop, basemaps
+from gis.maps.chrome import PrintView
 from gis.safe import md_text
 from gis.store import GeoPackageStore
 from ui import urlstate
@@ -275,6 +276,9 @@ def show_map(
     for fg in groups:
         if fg is not None and bm == "gaode":
             basemaps.shift_to_gcj02(fg)
+    # 打印此视图: the extent on screen, to the print page in a new tab (no phones on a sheet)
+    lg = lang()
+    m.add_child(PrintView(t("dossier.print_view", lg), lang=lg, gcj=bm == "gaode"))
     if center is None and (linked := urlstate.view()) is not None:  # ?lat=&lon=&zoom=
         center, kwargs["zoom"] = linked
     if center is not None:

@@ -4,11 +4,16 @@ scale bar, north arrow and CGCS2000 ticks, printed by the server's browser."""
 
 from __future__ import annotations
 
+import contextlib
+
+import shapely
 import streamlit as st
 
+from gis._errors import InputError
 from gis.dossier.pdf import find_browser
 from gis.i18n import t
 from gis.io.findings import as_download
+from gis.maps import basemaps
 from gis.store import GeoPackageStore
 from ui.common import DATA, mtime
 
@@ -22,11 +27,33 @@ def _codes(path: str, mtime: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(store.read("rivers")["river_code"]), frozenset(towns)
 
 
+def view_bbox() -> tuple[float, float, float, float]:
+    """The link's ``?bbox=W,S,E,N`` in CGCS2000 degrees (a GCJ-02 map's extent, said by
+    ``?crs=gcj02``, shifted back).
+
+    Raises
+    ------
+    InputError
+        Not an extent (``map.bad_bbox``).
+    """
+    from gis.dossier.printmap import parse_bbox
+
+    bbox = parse_bbox(st.query_params.get("bbox", ""))
+    if st.query_params.get("crs") == "gcj02":
+        w, s, e, n = basemaps.drawn_to_cgcs2000(shapely.box(*bbox), "gaode").bounds
+        bbox = (w, s, e, n)
+    return bbox
+
+
 def sheet_scope() -> tuple[str, str | None]:
-    """What the page's link names: ``?river=`` (a code), else ``?township=``, else the
-    county. A code the store lacks falls back to the county, never an error page."""
+    """What the page's link names: ``?bbox=`` (an extent, the print page's), ``?river=``
+    (a code), else ``?township=``, else the county. A code the store lacks or an extent
+    that is none falls back to the county, never an error page."""
     rivers, towns = _codes(str(DATA), mtime())
     river, town = st.query_params.get("river"), st.query_params.get("township")
+    if st.query_params.get("bbox"):
+        with contextlib.suppress(InputError):
+            return "view", ",".join(f"{v:.6f}" for v in view_bbox())
     if river in rivers:
         return "river", river
     if town in towns:
@@ -43,15 +70,19 @@ def print_button(lang: str) -> None:
     scope, target = sheet_scope()
 
     def build() -> bytes:
-        from gis.dossier.printmap import compose_map, write_map
+        from gis.dossier.printmap import compose_map, parse_bbox, write_map
 
-        sheet = compose_map(GeoPackageStore(DATA), scope=scope, target=target, lang=lang)
+        store = GeoPackageStore(DATA)
+        if scope == "view":  # target: the extent, already in CGCS2000
+            sheet = compose_map(store, scope="view", bbox=parse_bbox(str(target)), lang=lang)
+        else:
+            sheet = compose_map(store, scope=scope, target=target, lang=lang)
         return as_download(lambda out: [write_map(sheet, out)], "map.pdf")
 
     st.sidebar.download_button(
         t("dossier.print_map", lang),
         data=build,
-        file_name=f"{target or 'county'}_map.pdf",
+        file_name=f"{scope if scope == 'view' else target or 'county'}_map.pdf",
         mime="application/pdf",
         key="print_map",
         on_click="ignore",

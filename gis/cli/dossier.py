@@ -77,7 +77,7 @@ def cmd_dossier(args) -> int:
 
 def cmd_map(args) -> int:
     """Compose and print one map sheet."""
-    from gis.dossier.printmap import compose_map, write_map
+    from gis.dossier.printmap import compose_map, parse_bbox, write_map
 
     store = open_store(args.data)
     if args.atlas:
@@ -97,12 +97,15 @@ def cmd_map(args) -> int:
         if args.river
         else ("township", args.township)
         if args.township
+        else ("view", None)
+        if args.bbox
         else ("county", None)
     )
     sheet = compose_map(
         store,
         scope=scope,
         target=target,
+        bbox=parse_bbox(args.bbox) if args.bbox else None,
         paper=args.paper,
         orientation=args.orientation,
         lang=language(args.lang),
@@ -142,6 +145,9 @@ def register(sub, parents) -> None:
     which.add_argument("--river", help="a river code, or a name only one river has")
     which.add_argument("--township", help="a township code, or a name only one township has")
     which.add_argument("--county", action="store_true", help="the whole county (the default)")
+    which.add_argument(
+        "--bbox", help="an extent W,S,E,N in decimal degrees, CGCS2000 (the app's 打印此视图)"
+    )
     which.add_argument(
         "--atlas",
         action="store_true",

@@ -24,12 +24,18 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import shapely  # noqa: E402
 from matplotlib.patches import PathPatch  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 from pyproj import Transformer  # noqa: E402
 
 from gis import catalogue  # noqa: E402
-from gis._errors import AmbiguousNameError, OutputError, UnknownNameError  # noqa: E402
+from gis._errors import (  # noqa: E402
+    AmbiguousNameError,
+    InputError,
+    OutputError,
+    UnknownNameError,
+)
 from gis.crs import to_metric  # noqa: E402
 from gis.dossier.figures import cjk_font, draw_lines, north_arrow, scale_bar  # noqa: E402
 from gis.dossier.html import colon  # noqa: E402
@@ -182,11 +188,46 @@ def _draw(ax, store, scope, name, rivers, admin, focus, lang) -> list[tuple[str,
     return legend
 
 
-def _frame(store: Store, scope: str, target: str | None):
+Extent = tuple[float, float, float, float]
+
+
+def parse_bbox(text: str) -> Extent:
+    """``"W,S,E,N"`` in decimal degrees (CGCS2000) as four numbers.
+
+    Raises
+    ------
+    InputError
+        Not four finite numbers, west not left of east, south not below north, or outside
+        longitude/latitude ranges (``map.bad_bbox``).
+
+    Examples
+    --------
+    >>> parse_bbox("105.1,30.2,105.4,30.5")
+    (105.1, 30.2, 105.4, 30.5)
+    """
+    try:
+        w, s, e, n = (float(v) for v in str(text).split(","))
+    except ValueError:
+        raise InputError(code="map.bad_bbox", params={"text": str(text)[:80]}) from None
+    if not (np.isfinite([w, s, e, n]).all() and -180 <= w < e <= 180 and -90 <= s < n <= 90):
+        raise InputError(code="map.bad_bbox", params={"text": str(text)[:80]})
+    return w, s, e, n
+
+
+def _frame(store: Store, scope: str, target: str | None, bbox: Extent | None = None):
     """(title words, the layers in one metric CRS, the target's frame, the target)."""
     rivers = to_metric(store.read("rivers"))
     crs = rivers.crs
     admin = store.read("admin_units").to_crs(crs)
+    if scope == "view":
+        if bbox is None:
+            raise InputError(code="map.bad_bbox", params={"text": ""})
+        county = admin.to_crs(4490).total_bounds
+        if not shapely.box(*bbox).intersects(shapely.box(*county)):
+            params = {"box": _box_words(bbox), "county": _box_words(tuple(county))}
+            raise InputError(code="map.view_outside", params=params)
+        view = gpd.GeoDataFrame(geometry=[shapely.box(*bbox)], crs=4490).to_crs(crs)
+        return str(store.meta().get("county_name") or ""), rivers, admin, view
     if scope == "river":
         code = resolve_river(rivers, target or "")
         focus = rivers[rivers["river_code"] == code]
@@ -207,24 +248,32 @@ def _frame(store: Store, scope: str, target: str | None):
     return name, rivers, admin, focus
 
 
+def _box_words(b) -> str:
+    return ",".join(f"{v:.4f}" for v in b)
+
+
 def compose_map(  # noqa: PLR0913 -- a sheet's options, all keyword-only
     store: Store,
     *,
     scope: str = "county",
     target: str | None = None,
+    bbox: Extent | None = None,
     paper: str = "A4",
     orientation: str = "landscape",
     lang: str = "zh",
     title: str | None = None,
 ) -> Sheet:
-    """A printable map sheet of the county, a township or a river.
+    """A printable map sheet of the county, a township, a river or an extent.
 
     Parameters
     ----------
     store : Store
         The county store.
-    scope : {"river", "township", "county"}
+    scope : {"river", "township", "county", "view"}
         What the map is of; ``target`` names the river or township (code or unique name).
+    bbox : (west, south, east, north), optional
+        The extent of ``scope="view"`` in degrees, CGCS2000 (see :func:`parse_bbox`); the
+        sheet shows at least this, widened to the paper's shape.
     paper : {"A4", "A3"}
     orientation : {"landscape", "portrait"}
     lang : {"zh", "en"}
@@ -242,13 +291,13 @@ def compose_map(  # noqa: PLR0913 -- a sheet's options, all keyword-only
     ):
         if value not in valid:
             raise UnknownNameError(what, value, valid)
-    name, rivers, admin, focus = _frame(store, scope, target)
+    name, rivers, admin, focus = _frame(store, scope, target, bbox)
     w_mm, h_mm = PAPERS[paper] if orientation == "portrait" else PAPERS[paper][::-1]
     map_w, map_h = (w_mm - 70) / 25.4, (h_mm - 45) / 25.4  # legend column and title band
     fig, ax = plt.subplots(figsize=(map_w, map_h), dpi=DPI)
     try:
         minx, miny, maxx, maxy = focus.total_bounds
-        pad = 0.05 * max(maxx - minx, maxy - miny, 500.0)
+        pad = 0.0 if scope == "view" else 0.05 * max(maxx - minx, maxy - miny, 500.0)
         minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
         aspect = map_w / map_h
         if (maxx - minx) / (maxy - miny) < aspect:

@@ -5,21 +5,22 @@ from __future__ import annotations
 
 import html
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from gis._errors import OutputError
 from gis.dossier.html import to_html
-from gis.dossier.pdf import html_to_pdf
+from gis.dossier.pdf import Printer, html_to_pdf
 from gis.dossier.river import County, county_context, resolve_river, river_dossier
 from gis.i18n import t
 from gis.store import Store
 
 FORMATS = (".html", ".pdf")
-#: Browsers printing at once in a batch: each mostly waits on its own start-up, so a few
-#: at once keep two cores busy (1.2 s a river alone, measured in BENCHMARKS.md).
-PDF_WORKERS = 4
+#: Tabs of the batch's one browser printing at once while the next pages are drawn
+#: (measured in BENCHMARKS.md); pages drawn ahead of the printer are bounded by twice this.
+PDF_WORKERS = 2
 
 
 def _county_name(store: Store) -> str:
@@ -135,20 +136,21 @@ def write_dossiers(  # noqa: PLR0913 -- the batch's options, all keyword-only
                 progress(count[0], len(codes), code)
 
     if fmt == ".pdf":
-        # matplotlib is not thread-safe: pages are made here, only the printing is pooled
-        def print_one(page: str, out: Path, code: str) -> None:
-            html_to_pdf(page, out)
-            tick(code)
+        # matplotlib is not thread-safe: pages are drawn here, one browser prints them
+        with Printer(pages=PDF_WORKERS) as printer, ThreadPoolExecutor(PDF_WORKERS) as pool:
 
-        with ThreadPoolExecutor(max_workers=PDF_WORKERS) as pool:
-            futures = [
-                pool.submit(
-                    print_one, render(store, code, lang=lang, staff=staff, county=c), out, code
-                )
-                for code, out in zip(codes, written, strict=True)
-            ]
-            for f in futures:
-                f.result()
+            def print_one(page: str, out: Path, code: str) -> None:
+                printer.pdf(page, out)
+                tick(code)
+
+            ahead: deque[Future[None]] = deque()
+            for code, out in zip(codes, written, strict=True):
+                page = render(store, code, lang=lang, staff=staff, county=c)
+                ahead.append(pool.submit(print_one, page, out, code))
+                while len(ahead) > 2 * PDF_WORKERS or (ahead and ahead[0].done()):
+                    ahead.popleft().result()  # a failed print stops the batch here
+            while ahead:
+                ahead.popleft().result()
     else:
         for code, out in zip(codes, written, strict=True):
             write_dossier(store, code, out, lang=lang, staff=staff, county=c)

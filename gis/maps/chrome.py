@@ -31,6 +31,7 @@ img.rc-hillshade {{ filter: grayscale(1) contrast(1.15); image-rendering: auto; 
 .rc-layer-group {{ font-weight: 700; color: #333; margin: 6px 0 2px; padding-top: 3px;
   border-top: 1px solid #ddd; }}
 .rc-layer-group:first-child {{ border-top: none; margin-top: 0; padding-top: 0; }}
+.rc-print a {{ width: auto !important; padding: 0 6px; font-size: 12px; white-space: nowrap; }}
 .rc-north {{ background: rgba(255,255,255,.85); border-radius: 4px; padding: 2px 4px 0;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); line-height: 0; }}
 @media (max-width: 480px) {{ .rc-legend > div {{ font-size: 10px !important;
@@ -105,6 +106,52 @@ class NorthArrow(folium.MacroElement):
         self._name = "NorthArrow"
         self.svg = _ARROW.format(letter="北" if lang == "zh" else "N")
         self.position = position
+
+
+class PrintView(folium.MacroElement):
+    """A 打印此视图 button on the map: opens the app's print page (``page``, relative to the
+    app's own URL) in a new tab with the extent on screen as ``?bbox=W,S,E,N``. On a
+    GCJ-02 basemap the map's degrees are shifted; ``crs=gcj02`` lets the page undo it.
+    The app page holding the map's frame is same-origin, so its URL is readable."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var c = L.control({position: "topleft"});
+            c.onAdd = function() {
+                var bar = L.DomUtil.create("div", "leaflet-bar rc-print");
+                var a = L.DomUtil.create("a", "", bar);
+                a.href = "#";
+                a.setAttribute("role", "button");
+                a.title = {{ this.label|tojson }};
+                a.setAttribute("aria-label", {{ this.label|tojson }});
+                a.textContent = {{ this.label|tojson }};
+                L.DomEvent.disableClickPropagation(bar);
+                L.DomEvent.on(a, "click", function(e) {
+                    L.DomEvent.preventDefault(e);
+                    var b = map.getBounds(), base;
+                    try { base = window.parent.location.href; }
+                    catch (err) { base = window.location.href; }
+                    var u = new URL({{ this.page|tojson }}, base);
+                    u.search = "";
+                    u.searchParams.set("bbox", [b.getWest(), b.getSouth(), b.getEast(),
+                        b.getNorth()].map(function(v) { return v.toFixed(5); }).join(","));
+                    u.searchParams.set("lang", {{ this.lang|tojson }});
+                    if ({{ this.gcj|tojson }}) { u.searchParams.set("crs", "gcj02"); }
+                    window.open(u.toString(), "_blank", "noopener");
+                });
+                return bar;
+            };
+            c.addTo(map);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, label: str, *, lang: str, page: str = "print", gcj: bool = False) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "PrintView"
+        self.label, self.lang, self.page, self.gcj = label, lang, page, gcj
 
 
 def group_of(el: Any) -> str:
