@@ -63,3 +63,24 @@ def test_a_browser_gone_is_a_refusal_naming_the_file(tmp_path):
         assert not (tmp_path / "second.pdf").exists()
     finally:
         printer.close()
+
+
+def test_a_burst_of_prints_waits_for_a_free_browser_then_is_refused(tmp_path, monkeypatch):
+    """At most MAX_BROWSERS browsers at once in a process (the app's buttons are open to
+    visitors): one more waits, then gets a refusal that says to try again."""
+    from gis.dossier import pdf
+
+    monkeypatch.setattr(pdf, "BUSY_WAIT_S", 0.2)
+    held = [Printer() for _ in range(pdf.MAX_BROWSERS)]
+    try:
+        with pytest.raises(OutputError) as exc:
+            Printer()
+        assert exc.value.code == "dossier.busy"
+        with pytest.raises(OutputError):
+            html_to_pdf(_page(1), tmp_path / "x.pdf")
+    finally:
+        for p in held:
+            p.close()
+    with Printer() as printer:  # the slots are free again
+        printer.pdf(_page(1), tmp_path / "after.pdf")
+    assert "RIVER-001" in _text(tmp_path / "after.pdf")

@@ -48,6 +48,11 @@ FLAGS = (
 #: protocol's option, off by default, in a :class:`Printer`).
 PRINT_ONCE = ("--no-pdf-header-footer",)
 TIMEOUT_S = 180
+#: Browsers one process runs at once (a batch's browser counts one): the app's print
+#: buttons are open to visitors, and a burst of clicks must not start a browser each.
+MAX_BROWSERS = 3
+BUSY_WAIT_S = 60  # how long a print waits for a free browser before it is refused
+_BROWSERS = threading.BoundedSemaphore(MAX_BROWSERS)
 
 
 def find_browser() -> str | None:
@@ -66,6 +71,15 @@ def _print(html_text: str, out: Path, flags: list[str], made_name: str) -> Path:
     if browser is None:
         raise OutputError(code="dossier.no_browser")
     out = Path(out)
+    if not _BROWSERS.acquire(timeout=BUSY_WAIT_S):
+        raise OutputError(code="dossier.busy", params={"n": MAX_BROWSERS})
+    try:
+        return _print_in(browser, html_text, out, flags, made_name)
+    finally:
+        _BROWSERS.release()
+
+
+def _print_in(browser: str, html_text: str, out: Path, flags: list[str], made_name: str) -> Path:
     with tempfile.TemporaryDirectory(prefix="riverchief-print-") as tmp:
         page = Path(tmp) / "page.html"
         page.write_text(html_text, encoding="utf-8")
@@ -128,8 +142,24 @@ class Printer:
         self._pending: dict[int, Future[dict[str, Any]]] = {}
         self._ids = itertools.count(1)
         self._proc: subprocess.Popen[bytes] | None = None
+        self._slot = False
         if os.name == "posix":
-            self._start()
+            self._take_slot()
+            try:
+                self._start()
+            except BaseException:
+                self._free_slot()
+                raise
+
+    def _take_slot(self) -> None:
+        if not _BROWSERS.acquire(timeout=BUSY_WAIT_S):
+            raise OutputError(code="dossier.busy", params={"n": MAX_BROWSERS})
+        self._slot = True
+
+    def _free_slot(self) -> None:
+        if self._slot:
+            self._slot = False
+            _BROWSERS.release()
 
     def _start(self) -> None:
         browser = find_browser()
@@ -265,6 +295,7 @@ class Printer:
                 self._proc.wait()
             self._out.close()
             self._proc = None
+        self._free_slot()
         self._tmp.cleanup()
 
     def __enter__(self) -> Printer:
