@@ -17,13 +17,14 @@ from shapely.geometry import Point
 
 from gis.demo import waters
 from gis.demo.context import AnswerKey, County
-from gis.demo.events import build_sections
+from gis.demo.events import build_events
 from gis.demo.landscape import Landscape, build_landscape, cell_point
 from gis.demo.names import NameMaker
 from gis.demo.people import build_people
 from gis.demo.plan import COUNTY_CODE, COUNTY_NAME, GK_EPSG, N_COUNTY_RIVERS, N_REGISTER, N_SOURCES
 from gis.demo.plans import build_plans
 from gis.demo.quarries import place_quarries
+from gis.demo.sections import build_sections
 
 
 @dataclass
@@ -73,6 +74,7 @@ def build(seed: int = 2024) -> Demo:
     L["monitoring_sections"], L["section_measurements"] = build_sections(
         L["rivers"], L["admin_units"], c.key, seed=seed
     )
+    L["events"], L["event_steps"] = build_events(L, c.key, seed=seed)
     L["answer_key"] = pd.DataFrame(c.key.rows)
     return Demo(land, L)
 

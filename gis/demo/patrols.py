@@ -9,7 +9,8 @@ The tracks are generated on demand (about 4 M points) rather than shipped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -37,24 +38,68 @@ PLAN = {
 }
 
 
-def simulate(
-    net: PatrolNetwork,
+#: What the demo's planted chiefs do on patrol, by the answer-key kind that names them
+#: (:mod:`gis.demo.roles` picks them at build time; :func:`ensure` reads them back from the
+#: store's key, so the quarter and the key agree).
+PLANTED_PATROLS = {
+    "assess_lazy_chief": "lazy",  # patrols only in LAZY_WEEKS
+    "assess_fake_patroller": "faker",  # patrols every period, most of them faked
+    "assess_polluted_river": "full",  # patrols every period, never faked
+    "assess_overdue_handler": "full",
+    "assess_major_incident": "full",
+}
+LAZY_WEEKS = (2, 8)  # the only weeks (0-based) the lazy chief patrols: 2 of the 13 required
+FAKER_KINDS = ("vehicle_speed", "stationary", "off_river")  # cycled; every fourth one genuine
+SEED = 20260701
+
+
+@dataclass
+class Quarter:
+    """The quarter's patrols before they are walked: who patrols when, where, which are fake.
+
+    ``plans[i]`` is ``(chief_id, level, start)`` of the patrol ``ref(i)``; ``by_chief`` holds
+    each chief's stretches as (river number, lo, hi, weight) arrays, chainage along
+    ``lines[river number]`` (a stretch under 600 m widened to 600 m: people walk on past
+    its ends); a patrol walks one stretch, picked by weight.
+    """
+
+    river_codes: list[str]
+    lines: np.ndarray
+    by_chief: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
+    chiefs: pd.DataFrame
+    plans: list[tuple[str, str, pd.Timestamp]]
+    fakes: dict[int, str]
+    gcj_phone: set[str]
+
+    @staticmethod
+    def ref(i: int) -> str:
+        """The ``patrol_ref`` of ``plans[i]``."""
+        return f"DP{i + 1:06d}"
+
+
+def plan_quarter(
+    reaches: pd.DataFrame,
+    assigned: pd.DataFrame,
+    chiefs: pd.DataFrame,
     rivers: gpd.GeoDataFrame,
     *,
-    seed: int = 20260701,
+    rng: np.random.Generator,
     per_fake: int = 8,
-    progress: Callable[[float], None] | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Raw points of a quarter of patrols (as :func:`gis.patrols.read.read_tracks` gives them)
-    and the answer key (patrol_ref, kind)."""
-    rng = np.random.default_rng(seed)
+    planted: Mapping[str, str] | None = None,
+) -> Quarter:
+    """Draw the quarter's plan from ``rng`` (the first draws of :func:`simulate`).
+
+    ``reaches``, ``assigned`` and ``chiefs`` as in :class:`gis.patrols.network.PatrolNetwork`;
+    ``planted`` maps chief_id to a role of :data:`PLANTED_PATROLS`.
+    """
+    planted = planted or {}
     # walks are laid out on the whole river (chainage), so a patroller whose stretch is
     # short walks on past its ends, as people do, instead of pacing a few metres
-    rv = rivers.to_crs(net.crs).set_index("river_code")
+    rv = rivers.to_crs(reaches.crs).set_index("river_code")
     river_line = rv.geometry
-    codes = net.reaches["river_code"].to_numpy()
-    r0 = net.reaches["from_m"].to_numpy(dtype=float)
-    a = net.assigned[net.assigned["hi"] - net.assigned["lo"] >= 50].copy()
+    codes = reaches["river_code"].to_numpy()
+    r0 = reaches["from_m"].to_numpy(dtype=float)
+    a = assigned[assigned["hi"] - assigned["lo"] >= 50].copy()
     a["river"] = codes[a["reach"].to_numpy()]
     a["lo"] = a["lo"] + r0[a["reach"].to_numpy()]
     a["hi"] = a["hi"] + r0[a["reach"].to_numpy()]
@@ -64,7 +109,6 @@ def simulate(
     a.loc[short, "lo"] = np.maximum(0, mid - 300)[short]
     a.loc[short, "hi"] = np.minimum(rlen, mid + 300)[short]
     river_no = {c: i for i, c in enumerate(river_line.index)}
-    lines = river_line.to_numpy()
     by_chief = {
         c: (
             g["river"].map(river_no).to_numpy(),
@@ -74,16 +118,54 @@ def simulate(
         )
         for c, g in a.groupby("chief_id")
     }
-    chiefs = net.chiefs[net.chiefs["chief_id"].isin(by_chief)].sort_values("chief_id")
+    chiefs = chiefs[chiefs["chief_id"].isin(by_chief)].sort_values("chief_id")
     town_rate = {
         t: rng.uniform(0.75, 1.0) for t in sorted(chiefs["township_code"].dropna().unique())
     }
     gcj_phone = set(chiefs["chief_id"][rng.random(len(chiefs)) < 0.2])
-    plans = _plans(rng, chiefs, town_rate)
+    plans = _plans(rng, chiefs, town_rate, planted)
+    # the random fakes fall on chiefs without a planted role, so each role stays clean
+    free = np.array([i for i, p in enumerate(plans) if p[0] not in planted])
     fakes = {}
-    fake_idx = rng.choice(len(plans), size=per_fake * len(FAKES), replace=False)
+    fake_idx = rng.choice(free, size=per_fake * len(FAKES), replace=False)
     for j, i in enumerate(fake_idx):
         fakes[int(i)] = FAKES[j // per_fake]
+    k = 0
+    for i, p in enumerate(plans):
+        if planted.get(p[0]) == "faker":
+            if k % 4 != 3:
+                fakes[i] = FAKER_KINDS[k % 4]
+            k += 1
+    return Quarter(
+        list(river_line.index),
+        river_line.to_numpy(),
+        by_chief,
+        chiefs,
+        plans,
+        fakes,
+        gcj_phone,
+    )
+
+
+def simulate(
+    net: PatrolNetwork,
+    rivers: gpd.GeoDataFrame,
+    *,
+    seed: int = SEED,
+    per_fake: int = 8,
+    planted: Mapping[str, str] | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Raw points of a quarter of patrols (as :func:`gis.patrols.read.read_tracks` gives them)
+    and the answer key (patrol_ref, kind).
+
+    ``planted`` maps chief_id to a role of :data:`PLANTED_PATROLS` (see :func:`planted_roles`).
+    """
+    rng = np.random.default_rng(seed)
+    q = plan_quarter(
+        net.reaches, net.assigned, net.chiefs, rivers, rng=rng, per_fake=per_fake, planted=planted
+    )
+    by_chief, plans, fakes, lines, gcj_phone = q.by_chief, q.plans, q.fakes, q.lines, q.gcj_phone
     parts: dict[str, list] = {
         k: [] for k in ("track", "reach", "along", "dx", "dy", "secs", "start")
     }
@@ -143,7 +225,7 @@ def simulate(
     tr = pts["track"].to_numpy()
     chief_of = np.array([c for c, _, _ in plans], dtype=object)
     pts["chief"] = chief_of[tr - 1]
-    refs = np.array([f"DP{t:06d}" for t in range(len(plans) + 1)], dtype=object)
+    refs = np.array([None] + [Quarter.ref(t) for t in range(len(plans))], dtype=object)
     pts["patrol_ref"] = refs[tr]
     pts["time_text"] = pd.to_datetime(pts["time"], utc=True)
     pts["coords"] = np.where(pd.Series(pts["chief"]).isin(gcj_phone), "gcj02", "wgs84")
@@ -162,7 +244,9 @@ def simulate(
     return pts[[*RAW_COLUMNS, "coords"]], answer
 
 
-def _plans(rng: np.random.Generator, chiefs: pd.DataFrame, town_rate: dict) -> list[tuple]:
+def _plans(
+    rng: np.random.Generator, chiefs: pd.DataFrame, town_rate: dict, planted: Mapping[str, str]
+) -> list[tuple]:
     """The patrols each chief makes in the quarter: ``(chief, level, start time)``."""
     t0 = pd.Timestamp(QUARTER_START, tz="Asia/Shanghai")
     plans = []
@@ -174,8 +258,14 @@ def _plans(rng: np.random.Generator, chiefs: pd.DataFrame, town_rate: dict) -> l
             else min(0.995, town_rate.get(c.township_code, base) + (base - 0.8))
         )
         days = {"week": 7, "month": 30, "quarter": 88}[period]
+        role = planted.get(c.chief_id)
         for i in range(n):
-            if rng.random() < rate or i == 0 and c.level == "county":
+            made = rng.random() < rate or i == 0 and c.level == "county"
+            if role == "lazy":
+                made = i in LAZY_WEEKS
+            elif role is not None:
+                made = True
+            if made:
                 day = i * days + int(rng.integers(0, days - 1))
                 plans.append(
                     (
@@ -269,6 +359,16 @@ def read(path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pts, pd.read_csv(_key_path(path), keep_default_na=False).replace({"": None})
 
 
+def planted_roles(store) -> dict[str, str]:
+    """chief_id -> patrol role (:data:`PLANTED_PATROLS`) of the chiefs the store's answer
+    key names; empty for a store without one."""
+    if "answer_key" not in store.layers():
+        return {}
+    key = store.read("answer_key")
+    key = key[key["kind"].isin(PLANTED_PATROLS)]
+    return {str(r): PLANTED_PATROLS[k] for r, k in zip(key["ref_id"], key["kind"], strict=True)}
+
+
 def _key_path(path):
     p = Path(path)
     return p.with_name(p.stem + "_answer_key.csv")
@@ -280,7 +380,12 @@ def ensure(path=None, *, store=None, progress: Callable[[float], None] | None = 
     if path.exists() and _key_path(path).exists():
         return path
     store = store or GeoPackageStore(datasets.get_path("demo"))
-    pts, key = simulate(network_from_store(store), store.read("rivers"), progress=progress)
+    pts, key = simulate(
+        network_from_store(store),
+        store.read("rivers"),
+        planted=planted_roles(store),
+        progress=progress,
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     write(pts, key, tmp)

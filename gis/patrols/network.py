@@ -54,14 +54,7 @@ def network_of(
     reaches, assignments, chiefs, *, admin, reservoirs, tolerance: float = 50.0
 ) -> PatrolNetwork:
     """The same from frames (a partition of a province works too)."""
-    parent = dict(zip(admin["admin_code"], admin["parent_code"], strict=True))
-    level = dict(zip(admin["admin_code"], admin["level"], strict=True))
-    ch = chiefs[["chief_id", "name", "level", "admin_code"]].copy()
-    ch["has_assignment"] = ch["chief_id"].isin(assignments["chief_id"])
-    ch["township_code"] = [
-        c if level.get(c) == "township" else parent.get(c) if level.get(c) == "village" else None
-        for c in ch["admin_code"]
-    ]
+    ch = chief_table(chiefs, assignments, admin)
     res = reservoirs.to_crs(reaches.crs).set_index("reservoir_code").geometry
     ra = assignments[assignments["target_type"] == "reservoir"]
     chief_res = ra.groupby("chief_id")["reservoir_code"].apply(
@@ -75,6 +68,20 @@ def network_of(
         ch,
         dict(zip(admin["admin_code"], admin["name"], strict=True)),
     )
+
+
+def chief_table(chiefs, assignments, admin) -> pd.DataFrame:
+    """``chief_id, name, level, admin_code, has_assignment, township_code`` of each chief
+    (the township a village chief's village belongs to; None for county chiefs)."""
+    parent = dict(zip(admin["admin_code"], admin["parent_code"], strict=True))
+    level = dict(zip(admin["admin_code"], admin["level"], strict=True))
+    ch = chiefs[["chief_id", "name", "level", "admin_code"]].copy()
+    ch["has_assignment"] = ch["chief_id"].isin(assignments["chief_id"])
+    ch["township_code"] = [
+        c if level.get(c) == "township" else parent.get(c) if level.get(c) == "village" else None
+        for c in ch["admin_code"]
+    ]
+    return ch
 
 
 def assigned_intervals(reaches: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
