@@ -387,7 +387,16 @@ def test_generator_is_deterministic_and_matches_the_shipped_files(tmp_path):
 
     fresh = GeoPackageStore(generate(seed=2024, out=tmp_path))
     shipped = GeoPackageStore(datasets.get_path("demo"))
-    for name in ("rivers", "admin_units", "chiefs", "assignments", "answer_key", "quarries"):
+    for name in (
+        "rivers",
+        "admin_units",
+        "chiefs",
+        "assignments",
+        "answer_key",
+        "quarries",
+        "events",
+        "event_steps",
+    ):
         a, b = fresh.read(name), shipped.read(name)
         assert a.drop(columns="geometry", errors="ignore").equals(
             b.drop(columns="geometry", errors="ignore")

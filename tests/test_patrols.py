@@ -14,7 +14,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString
 
-from gis import coords
+from gis import coords, datasets
 from gis._errors import InputError
 from gis.cli import main
 from gis.patrols import (
@@ -472,7 +472,14 @@ def test_cli_patrols_import_json_and_unknown_chief(demo_copy, tmp_path, capsys):
 def test_demo_every_planted_fake_is_flagged_and_few_genuine(demo_quarter):
     report, a, key = demo_quarter
     flags = a.patrols.set_index("patrol_id")["flags"]
-    assert len(key) == 40
+    # 40 fakes spread over ordinary chiefs, and three of every four of the planted fake
+    # patroller's (the store's answer key names the chief)
+    answer = GeoPackageStore(datasets.get_path("demo")).read("answer_key")
+    [faker] = answer.loc[answer["kind"] == "assess_fake_patroller", "ref_id"]
+    own = a.patrols[a.patrols["chief_id"] == faker]
+    assert (key["chief_id"] != faker).sum() == 40
+    assert set(key.loc[key["chief_id"] == faker, "patrol_ref"]) < set(own["patrol_id"])
+    assert (key["chief_id"] == faker).sum() == len(own) - len(own) // 4
     for ref, kind in zip(key["patrol_ref"], key["kind"], strict=True):
         assert kind in flags[ref], (ref, kind, flags[ref])
     genuine = flags[~flags.index.isin(key["patrol_ref"])]

@@ -40,3 +40,22 @@ class County:
     t_name: list[str] = field(default_factory=list)
     v_code: list[str] = field(default_factory=list)  # village index -> admin_code
     res_plan: list[dict] = field(default_factory=list)  # reservoirs as waters places them
+
+
+#: Stored coordinates are rounded to this many degrees (~1 cm; keeps the file small).
+STORED_PRECISION = 1e-7
+
+
+def as_stored(df):
+    """``df`` as the GeoPackage will hold it: CGCS2000 degrees rounded to
+    :data:`STORED_PRECISION`. A step that must agree with what is later computed from the
+    written file (the patrol simulator's plan) works on this, not on the metric frames."""
+    import geopandas as gpd
+
+    from gis.crs import STORAGE_EPSG
+
+    if not isinstance(df, gpd.GeoDataFrame):
+        return df
+    df = df.to_crs(STORAGE_EPSG)
+    df["geometry"] = df.geometry.set_precision(STORED_PRECISION)
+    return df

@@ -2,11 +2,10 @@
 the planted chiefs of :mod:`gis.demo.roles` and the answer key.
 
 Found on patrol (巡河发现): the demo's patrols are simulated on demand from the written
-GeoPackage (:mod:`gis.demo.patrols`), after this build, so the events are drawn from the
-same quarter plan instead: :func:`gis.demo.patrols.plan_quarter` with the simulator's seed
-gives the same patrols (chief, day, ``patrol_ref``), and an event found on a patrol lies on
-a stretch that patrol's chief walks (picked by length, as the simulator picks it), reported
-within the hour after the patrol started. Fakes find nothing. Public complaints (群众投诉),
+GeoPackage (:mod:`gis.demo.patrols`); the build runs the same simulation on the network of
+what the file will hold (the same draws), so an event found on a patrol lies beside the
+river where that patrol's track went, reported minutes after the track passed there. Fakes
+find nothing. Public complaints (群众投诉),
 inspections (督查暗访) and cases passed down (上级交办) fall anywhere on the assigned rivers.
 
 Each event goes 登记 → 交办 → 承办 → 办结 → 归档; a few are sent back on review (审核退回)
@@ -22,14 +21,16 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 from shapely.geometry import Point
 
-from gis.demo.context import AnswerKey
-from gis.demo.patrols import PLANTED_PATROLS, SEED, Quarter, plan_quarter
+from gis import coords
+from gis.demo.context import AnswerKey, as_stored
+from gis.demo.patrols import PLANTED_PATROLS, SEED, Quarter, plan_quarter, simulate
 from gis.demo.plan import AS_OF
 from gis.demo.roles import KINDS, choose_roles, holders, stretches
-from gis.patrols.network import assigned_intervals, chief_table
+from gis.patrols.network import network_of
 from gis.reaches import segment
 
 P_FIND = {"village": 0.08, "township": 0.15, "county": 0.3}  # a patrol finds a problem
@@ -105,11 +106,20 @@ def build_events(
     ``layers`` are the demo's frames so far (metric CRS): rivers, admin_units, chiefs,
     assignments, monitoring_sections, section_measurements.
     """
-    rivers, admin = layers["rivers"], layers["admin_units"]
-    reaches = segment(rivers, admin, level="village")[0].reset_index(drop=True)
-    assigned = assigned_intervals(reaches, layers["assignments"])
-    chiefs = chief_table(layers["chiefs"], layers["assignments"], admin)
-    s = stretches(reaches, assigned, chiefs)
+    # the simulator walks the patrols on the network of the written file
+    # (gis.patrols.network.network_from_store): build that network from what the file will
+    # hold, or the plans, and so the patrol_refs, differ
+    stored = {n: as_stored(layers[n]) for n in ("rivers", "admin_units", "reservoirs")}
+    reaches = segment(stored["rivers"], stored["admin_units"], level="village")[0]
+    net = network_of(
+        reaches.reset_index(drop=True),
+        layers["assignments"],
+        layers["chiefs"],
+        admin=stored["admin_units"],
+        reservoirs=stored["reservoirs"],
+    )
+    rivers, admin = stored["rivers"].to_crs(net.crs), stored["admin_units"].to_crs(net.crs)
+    s = stretches(net.reaches, net.assigned, net.chiefs)
     roles, section = choose_roles(
         s,
         sections=layers["monitoring_sections"],
@@ -119,9 +129,18 @@ def build_events(
     )
     planted = {c: PLANTED_PATROLS[KINDS[r]] for r, c in roles.items()}
     q = plan_quarter(
-        reaches, assigned, chiefs, rivers, rng=np.random.default_rng(SEED), planted=planted
+        net.reaches,
+        net.assigned,
+        net.chiefs,
+        rivers,
+        rng=np.random.default_rng(SEED),
+        planted=planted,
     )
-    g = _Gen(np.random.default_rng([seed, 17, 2]), q, s, rivers, admin, roles)
+    # the quarter itself (what `ensure` writes later, the same draws): a find lies where
+    # its patrol's track went, at the time it was there
+    points, _ = simulate(net, stored["rivers"], planted=planted)
+    tracks = _tracks(points, net.crs)
+    g = _Gen(np.random.default_rng([seed, 17, 2]), q, s, rivers, admin, roles, tracks)
     g.patrol_events()
     g.other_events()
     events, steps = g.handle()
@@ -129,11 +148,29 @@ def build_events(
     return events, steps
 
 
+def _tracks(points: pd.DataFrame, crs) -> dict[str, tuple[np.ndarray, pd.DatetimeIndex]]:
+    """Each simulated patrol's points in ``crs`` (a GCJ-02 phone's shift undone) and their
+    Beijing times, naive as the events' times."""
+    lon = points["lon"].to_numpy(dtype=float).copy()
+    lat = points["lat"].to_numpy(dtype=float).copy()
+    gcj = (points["coords"] == "gcj02").to_numpy()
+    lon[gcj], lat[gcj] = coords.gcj02_to_wgs84(lon[gcj], lat[gcj])
+    x, y = pyproj.Transformer.from_crs(4490, crs, always_xy=True).transform(lon, lat)
+    when = pd.DatetimeIndex(points["time_text"]).tz_convert("Asia/Shanghai").tz_localize(None)
+    out = {}
+    for ref, idx in pd.Series(np.arange(len(points))).groupby(points["patrol_ref"].to_numpy()):
+        i = idx.to_numpy()
+        out[str(ref)] = (np.column_stack([x[i], y[i]]), when[i])
+    return out
+
+
 class _Gen:
     """The events as they are drawn: places, reports, then handling."""
 
-    def __init__(self, rng, q: Quarter, s, rivers, admin, roles: dict[str, str]) -> None:
-        self.rng, self.q, self.roles = rng, q, roles
+    def __init__(  # noqa: PLR0913 -- the build's frames, each read here
+        self, rng, q: Quarter, s, rivers, admin, roles: dict[str, str], tracks
+    ) -> None:
+        self.rng, self.q, self.roles, self.tracks = rng, q, roles, tracks
         self.s = s
         self.line = rivers.set_index("river_code").geometry
         self.crs = rivers.crs
@@ -153,18 +190,20 @@ class _Gen:
         q, rng = self.q, self.rng
         forced = {c for r, c in self.roles.items() if r in ("polluted", "handler", "major")}
         nth: dict[str, int] = {}
-        for i, (chief, level, start) in enumerate(q.plans):
+        for i, (chief, level, _start) in enumerate(q.plans):
             found = rng.random() < P_FIND[level]
             nth[chief] = nth.get(chief, 0) + 1
             if chief in forced and nth[chief] in FORCED_FINDS:
                 found = True  # a diligent chief's patrols find something now and then
             if i in q.fakes or not found:
                 continue
-            river, lo, hi, w = q.by_chief[chief]
-            pick = int(rng.choice(len(w), p=w))
-            code = q.river_codes[int(river[pick])]
-            at = float(rng.uniform(lo[pick], hi[pick]))
-            when = _beijing(start) + pd.Timedelta(minutes=float(rng.uniform(20, 75)))
+            xy, times = self.tracks[q.ref(i)]
+            j = int(rng.integers(len(xy)))  # where on the walk it was seen
+            here = Point(xy[j])
+            rivers = {q.river_codes[int(r)] for r in q.by_chief[chief][0]}
+            code = min(sorted(rivers), key=lambda c: self.line[c].distance(here))
+            when = times[j] + pd.Timedelta(minutes=float(rng.uniform(2, 15)))
+            at = float(self.line[code].project(here))
             self._add("patrol", code, at, when, reporter=chief, patrol_id=q.ref(i))
 
     def other_events(self) -> None:
@@ -330,11 +369,6 @@ class _Gen:
             out.append(("resolved", t3, e.handling_unit, "已重新整改"))
         out.append(("archived", t3 + h(12, 72), OFFICE, "审核通过，归档"))
         return out
-
-
-def _beijing(t: pd.Timestamp) -> pd.Timestamp:
-    """A patrol's tz-aware start as naive Beijing time (how registers write times)."""
-    return t.tz_convert("Asia/Shanghai").tz_localize(None)
 
 
 def _iso(t: pd.Timestamp) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pyproj
 from matplotlib import colormaps
@@ -14,6 +13,7 @@ from PIL import Image
 from gis.crs import STORAGE_EPSG
 from gis.demo import terrain
 from gis.demo.build import Demo
+from gis.demo.context import as_stored
 from gis.demo.plan import AS_OF, COUNTY_CODE, COUNTY_NAME, GK_EPSG
 from gis.store import GeoPackageStore
 
@@ -26,10 +26,7 @@ def write_demo(demo: Demo, out_dir: str | Path, *, seed: int) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     tables = {}
     for name, df in demo.layers.items():
-        if isinstance(df, gpd.GeoDataFrame):
-            df = df.to_crs(STORAGE_EPSG)
-            df["geometry"] = df.geometry.set_precision(1e-7)  # ~1 cm; keeps the file small
-        tables[name] = df
+        tables[name] = as_stored(df)
     gpkg = out / GPKG_NAME
     if gpkg.exists():
         gpkg.unlink()

@@ -9,6 +9,7 @@ The tracks are generated on demand (about 4 M points) rather than shipped.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -374,12 +375,28 @@ def _key_path(path):
     return p.with_name(p.stem + "_answer_key.csv")
 
 
+def _made_for(store) -> str:
+    """What a track file was simulated from: the demo's generator and its planted chiefs
+    (a regenerated demo plants others, and its old quarter would contradict its key)."""
+    meta = store.meta()
+    made = {"generator": meta.get("generator"), "as_of": meta.get("as_of")}
+    return json.dumps({**made, "planted": planted_roles(store)}, sort_keys=True)
+
+
 def ensure(path=None, *, store=None, progress: Callable[[float], None] | None = None):
-    """The demo quarter's track file, generated (about 30 s) if it is not there yet."""
+    """The demo quarter's track file, generated (about 30 s) if it is not there yet or was
+    made for another build of the demo."""
     path = Path(path or datasets.get_path("demo_patrols"))
-    if path.exists() and _key_path(path).exists():
-        return path
     store = store or GeoPackageStore(datasets.get_path("demo"))
+    made_for = _made_for(store)
+    stamp = path.with_name(path.stem + "_made_for.json")
+    if (
+        path.exists()
+        and _key_path(path).exists()
+        and stamp.exists()
+        and stamp.read_text(encoding="utf-8") == made_for
+    ):
+        return path
     pts, key = simulate(
         network_from_store(store),
         store.read("rivers"),
@@ -391,6 +408,7 @@ def ensure(path=None, *, store=None, progress: Callable[[float], None] | None = 
     write(pts, key, tmp)
     _key_path(tmp).replace(_key_path(path))
     tmp.replace(path)
+    stamp.write_text(made_for, encoding="utf-8")
     return path
 
 

@@ -40,7 +40,7 @@ HIDDEN = {
     "points": {"layer", "chainage_m"},
     "gaps": {"admin_code", "detail"},
     "plan": {"item_id", "river_code", "plan_start", "plan_end"},
-    "events": {"river_code"},
+    "events": {"river_code", "admin_code", "chief_id", "reporter", "patrol_id", "description"},
     "water_quality": {"river_code"},
 }
 #: Base-sheet rows worded by a label another table already holds.
@@ -109,7 +109,14 @@ def _cell_words(part: str, col: str, lang: str) -> Callable[[Any], Any] | None:
         spec = catalogue.get_layer(layer)
         if col in spec.field_names and spec.field(col).codes:
             return _words(spec.field(col).codes or {}, lang)
+        if col in spec.field_names and spec.field(col).dtype == "datetime":
+            return _minute
     return None
+
+
+def _minute(v: Any) -> Any:
+    """A stored ISO time as a register writes it: ``2026-07-08 12:20``."""
+    return v.replace("T", " ")[:16] if isinstance(v, str) else v
 
 
 def header(part: str, col: str, lang: str) -> str:
