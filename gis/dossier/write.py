@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gis._errors import OutputError
 from gis.dossier.html import to_html
-from gis.dossier.pdf import Printer, html_to_pdf
+from gis.dossier.pdf import Printer
 from gis.dossier.river import County, county_context, resolve_river, river_dossier
 from gis.i18n import t
 from gis.store import Store
@@ -75,10 +75,11 @@ def write_dossier(  # noqa: PLR0913 -- the archive's options, all keyword-only
     out = Path(out)
     if out.suffix.lower() not in FORMATS:
         raise OutputError(code="dossier.bad_output", params={"name": out.name})
-    page = render(store, river, lang=lang, staff=staff, county=county)
     if out.suffix.lower() == ".pdf":
-        return html_to_pdf(page, out)
-    out.write_text(page, encoding="utf-8")
+        # the browser starts while the archive is drawn, not after
+        with Printer() as printer:
+            return printer.pdf(render(store, river, lang=lang, staff=staff, county=county), out)
+    out.write_text(render(store, river, lang=lang, staff=staff, county=county), encoding="utf-8")
     return out
 
 
