@@ -68,6 +68,7 @@ pages = [
     st.Page("app_pages/zones.py", title=t("page_zones", lang), url_path="zones"),
     st.Page("app_pages/quarries.py", title=t("page_quarries", lang), url_path="quarries"),
     st.Page("app_pages/patrols.py", title=t("page_patrols", lang), url_path="patrols"),
+    st.Page("app_pages/assess.py", title=t("assess.page", lang), url_path="assess"),
     st.Page("app_pages/dossier.py", title=t("dossier.title", lang), url_path="dossier"),
     st.Page("app_pages/data.py", title=t("page_data", lang), url_path="data"),
     # opened by a map's 打印此视图 button with the extent on screen (?bbox=)

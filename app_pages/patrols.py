@@ -10,41 +10,24 @@ import streamlit as st
 
 from gis._errors import InputError
 from gis.catalogue import CHIEF_LEVELS
-from gis.demo.patrols import quarter_for
 from gis.i18n import t
 from gis.maps import patrol_map, reach_layer
-from gis.patrols import FLAGS, assess_tracks, compliance
+from gis.patrols import FLAGS, compliance
 from gis.patrols.clean import LOCAL_TZ
-from gis.patrols.io import tracks_for
 from gis.patrols.lines import recency, track_pieces
 from gis.patrols.report import check_period
-from gis.safe import md_text
 from gis.store import GeoPackageStore
 from ui import patrol_views, urlstate
 from ui.common import (
     DATA,
     backdrop,
-    keyed_resource,
     lang,
     load_layers,
     mtime,
     show_error,
     show_map,
 )
-
-
-def load_assessment(path: str, tracks: str | None, say):
-    """Clean, match and judge every patrol (millions of points: one shared object, not
-    copied on every rerun). Only what the page draws is kept."""
-    a, net = assess_tracks(GeoPackageStore(path), tracks=tracks, progress=say)
-    a.points = a.points[
-        ["patrol", "seg", "x", "y", "t"]
-    ].copy()  # drop per-point id strings (hundreds of MB)
-    local = a.patrols["start"].dt.tz_convert(LOCAL_TZ)
-    first, last = local.min().date(), local.max().date()
-    # whole months around the data: a quarter of tracks reads as that quarter
-    nxt = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return a, net, (first.replace(day=1), nxt - dt.timedelta(days=1))
+from ui.patrol_views import judged_patrols
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -80,28 +63,7 @@ def load_tracks(
 lg, path, mt = lang(), str(DATA), mtime()
 st.subheader(t("page_patrols", lg))
 store = GeoPackageStore(path)
-status = st.empty()
-try:
-    tracks = tracks_for(
-        store,
-        tracks=quarter_for(
-            store, progress=lambda f: status.progress(f, text=t("analysing_patrols", lg))
-        ),
-    )
-except Exception as e:  # a store with no patrols: say so and how to import (the library's message)
-    st.info(t("no_patrol_data", lg))
-    show_error(e, lg, box=st.caption)
-    st.stop()
-tk = (str(tracks) if tracks else None, tracks.stat().st_mtime if tracks else 0.0)
-with st.spinner(t("analysing_patrols", lg)):
-    a, net, (dmin, dmax) = keyed_resource(
-        "patrols",
-        (path, mt, *tk),
-        lambda: load_assessment(
-            path, tk[0], lambda msg: status.caption(f"{t('analysing_patrols', lg)}: {md_text(msg)}")
-        ),
-    )
-status.empty()
+tk, (a, net, (dmin, dmax)) = judged_patrols(store, path, mt, lg)
 
 c1, c2 = st.columns(2)
 start = c1.date_input(

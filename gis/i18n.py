@@ -823,6 +823,54 @@ LABELS.update(
 )
 LABELS.update({f"col.{k}": v for k, v in COLUMN_LABELS.items()})
 LABELS.update({f"finding_kind.{k}": v for k, v in FINDING_KIND_WORDS.items()})
+#: The chiefs' scorecard (gis.assessment): grades, indicators, why one has no value.
+ASSESS_LABELS: dict[str, tuple[str, str]] = {
+    "page": ("履职考核", "Assessment"),
+    "making": ("正在考核：巡河、问题办理与水质…", "Scoring: patrols, problems, water quality…"),
+    "grade_excellent": ("优秀", "Excellent"),
+    "grade_good": ("良好", "Good"),
+    "grade_pass": ("合格", "Pass"),
+    "grade_fail": ("不合格", "Fail"),
+    "patrol_rate": ("巡河率", "Patrol rate"),
+    "anomaly_rate": ("异常巡河率", "Suspicious-patrol rate"),
+    "track_coverage": ("轨迹覆盖率", "Track coverage"),
+    "reports_per_10km": ("每十公里上报问题数", "Problems reported per 10 km"),
+    "on_time_rate": ("按时办结率", "Resolved on time"),
+    "water_quality": ("水质达标率", "Water quality at target"),
+    "none_required": ("本期无巡河要求", "no patrol required"),
+    "no_patrols": ("本期未巡河", "no patrols"),
+    "no_valid_patrols": ("本期无有效巡河", "no valid patrols"),
+    "no_assignment": ("无责任河段", "no assigned stretch"),
+    "none_due": ("本期无到期问题", "no problem due"),
+    "no_sections": ("责任河段无水质断面", "no section on the stretch"),
+    "no_events_layer": ("未导入问题事件", "no events imported"),
+    "total": ("总分", "Total"),
+    "grade": ("等级", "Grade"),
+    "capped_by": ("一票否决事件", "Veto by incident"),
+    "indicator": ("指标", "Indicator"),
+    "raw": ("实际值", "Value"),
+    "score": ("得分", "Score"),
+    "weight": ("权重", "Weight"),
+    "basis": ("计算依据", "Counted"),
+    "definition": ("定义", "Definition"),
+    "pick_chief": ("查看河长", "Chief"),
+    "evidence_patrols": ("本期巡河", "Patrols of the period"),
+    "evidence_events": ("本期到期问题", "Problems due in the period"),
+    "evidence_sections": ("水质断面月度结果", "Section months"),
+    "grades_by_level": ("各级河长考核等级", "Grades by level"),
+    "on_time": ("按时办结", "on time"),
+    "valid": ("有效", "valid"),
+    "flags": ("异常", "flags"),
+    "staff_only": (
+        "履职考核结果仅工作人员登录后可见。",
+        "Assessment results are shown to signed-in staff only.",
+    ),
+    "patrol_id": ("巡河编号", "Patrol"),
+    "start": ("开始时间", "Started"),
+    "meets": ("达标", "At target"),
+    "month": ("月份", "Month"),
+}
+LABELS.update({f"assess.{k}": v for k, v in ASSESS_LABELS.items()})
 # keys of the faces that show the same words as another key: one pair, two names
 LABELS.update(
     {

@@ -28,7 +28,18 @@ VIEWPORTS = {"1366": (1366, 768), "390": (390, 844)}
 pytestmark = pytest.mark.browser
 
 #: every page by its URL path ("" is the root page; /overview is the same page by name)
-PAGES = ("", "overview", "jurisdiction", "gaps", "zones", "quarries", "patrols", "data", "setup")
+PAGES = (
+    "",
+    "overview",
+    "jurisdiction",
+    "gaps",
+    "zones",
+    "quarries",
+    "patrols",
+    "assess",
+    "data",
+    "setup",
+)
 #: views inside the pages, by their links: findings tabs whose rows carry words and codes
 VIEWS = (
     "gaps?finding=mismatches",

@@ -58,6 +58,7 @@ FLOORS: dict[str, str] = {
     "gis.reaches": "engine",
     "gis.store": "engine",
     # analyses: one question of a River Chief office each
+    "gis.assessment": "analyses",
     "gis.coverage": "analyses",
     "gis.dashboard": "analyses",
     "gis.dossier": "analyses",

@@ -4,13 +4,22 @@ colour per chief level for the charts (the same in both languages)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import folium
 import geopandas as gpd
 import pandas as pd
+import streamlit as st
 
 from gis.catalogue import CHIEF_LEVELS
+from gis.demo.patrols import quarter_for
 from gis.i18n import t
-from gis.safe import html_text
+from gis.patrols import assess_tracks
+from gis.patrols.clean import LOCAL_TZ
+from gis.patrols.io import tracks_for
+from gis.safe import html_text, md_text
+from gis.store import GeoPackageStore
+from ui.common import keyed_resource, show_error
 
 #: one colour per chief level, by code (Okabe-Ito, colour-blind safe): a level keeps its
 #: colour whatever the language or the levels present
@@ -50,3 +59,50 @@ def never_group(reach_gdf: gpd.GeoDataFrame, never_ids, lang: str) -> folium.Fea
             tooltip=folium.GeoJsonTooltip(["reach_id"], aliases=[t("reach_id", lang)]),
         ).add_to(fg)
     return fg
+
+
+def load_assessment(path: str, tracks: str | None, say):
+    """Clean, match and judge every patrol (millions of points: one shared object, not
+    copied on every rerun; the patrols and assessment pages share it). Only what the pages
+    draw is kept."""
+    a, net = assess_tracks(GeoPackageStore(path), tracks=tracks, progress=say)
+    a.points = a.points[
+        ["patrol", "seg", "x", "y", "t"]
+    ].copy()  # drop per-point id strings (hundreds of MB)
+    local = a.patrols["start"].dt.tz_convert(LOCAL_TZ)
+    first, last = local.min().date(), local.max().date()
+    # whole months around the data: a quarter of tracks reads as that quarter
+    nxt = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return a, net, (first.replace(day=1), nxt - dt.timedelta(days=1))
+
+
+def judged_patrols(store, path: str, mt: str, lg: str):
+    """``(track key, (assessment, network, (first day, last day)))`` of the store's
+    patrols, the demo's simulated quarter when it has none, judged once per store version
+    and shared by the patrols and assessment pages. A store without tracks is said (the
+    library's message) and the page stops."""
+    status = st.empty()
+    try:
+        tracks = tracks_for(
+            store,
+            tracks=quarter_for(
+                store, progress=lambda f: status.progress(f, text=t("analysing_patrols", lg))
+            ),
+        )
+    except Exception as e:  # no patrols: say so and how to import (the library's message)
+        st.info(t("no_patrol_data", lg))
+        show_error(e, lg, box=st.caption)
+        st.stop()
+    tk = (str(tracks) if tracks else None, tracks.stat().st_mtime if tracks else 0.0)
+    with st.spinner(t("analysing_patrols", lg)):
+        judged = keyed_resource(
+            "patrols",
+            (path, mt, *tk),
+            lambda: load_assessment(
+                path,
+                tk[0],
+                lambda msg: status.caption(f"{t('analysing_patrols', lg)}: {md_text(msg)}"),
+            ),
+        )
+    status.empty()
+    return tk, judged

@@ -19,6 +19,7 @@ import sys
 
 from gis._errors import RiverChiefError
 from gis.cli import (
+    assess,
     coords,
     county,
     dashboard,
@@ -48,6 +49,7 @@ GROUPS = (
     zones,
     quarries,
     patrols,
+    assess,
     dossier,
     coords,
     jurisdiction,

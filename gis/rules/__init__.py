@@ -36,6 +36,10 @@ TABLES = {
     "import_limits": "Size limits of imports: file and archive bytes, rows, columns, cells, a "
     "cell's length",
     "import_clip": "Clipping imports to the county: how far outside it a border river may run",
+    "assessment_indicators": "Chief assessment indicators: definition, scoring band, weight by "
+    "level and source (issue 17)",
+    "assessment_grades": "Chief assessment grades by minimum total score",
+    "assessment_vetoes": "Chief assessment vetoes (一票否决): incidents that cap the grade",
 }
 
 
