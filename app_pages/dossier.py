@@ -5,15 +5,19 @@ from __future__ import annotations
 import streamlit as st
 import streamlit.components.v1 as components
 
+from gis._errors import InputError
 from gis.auth import UNMASKED_READ
 from gis.dossier import county_context
 from gis.dossier.pdf import find_browser, html_to_pdf
 from gis.dossier.write import render
 from gis.i18n import t
 from gis.io.findings import as_download
+from gis.patrols import compliance
+from gis.patrols.report import check_period
 from gis.safe import md_text
 from gis.store import GeoPackageStore
-from ui.common import DATA, audited, keyed_resource, lang, may, mtime
+from ui.common import DATA, audited, keyed_resource, lang, may, mtime, show_error
+from ui.patrol_views import judged_patrols
 
 
 @st.cache_data(show_spinner=False)
@@ -22,14 +26,60 @@ def river_choices(path: str, mtime: str) -> dict[str, str]:
     return dict(zip(rivers["river_code"], rivers["name"].astype(str), strict=True))
 
 
-def county(path: str, mt: str):
-    """The county's analyses, once per store version, shared by every session."""
-    return keyed_resource("dossier", (path, mt), lambda: county_context(GeoPackageStore(path)))
+def county(path: str, mt: str, period: tuple | None, report):
+    """The county's analyses, once per store version (and patrol period, when the archive
+    has one), shared by every session."""
+    return keyed_resource(
+        "dossier",
+        (path, mt, period),
+        lambda: county_context(GeoPackageStore(path), patrols=report),
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def page_html(path: str, mt: str, code: str, lg: str, staff: bool) -> str:
-    return render(GeoPackageStore(path), code, lang=lg, staff=staff, county=county(path, mt))
+def page_html(
+    path: str, mt: str, code: str, lg: str, staff: bool, period: tuple | None, _report
+) -> str:
+    # keyed on the period (track file, from, to); its judged report is not hashed
+    c = county(path, mt, period, _report)
+    return render(GeoPackageStore(path), code, lang=lg, staff=staff, county=c)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def patrol_report(path: str, mt: str, period: tuple, _a, _net):
+    return compliance(_a, _net, start=period[1], end=period[2])
+
+
+def patrol_period(lg: str):
+    """With the toggle on: the period's patrol report (the judged patrols shared with the
+    patrols page) and its key; else (None, None)."""
+    if not st.toggle(t("dossier.with_patrols", lg), key="dossier_patrols"):
+        return None, None
+    tk, (a, net, (dmin, dmax)) = judged_patrols(GeoPackageStore(path), path, mt, lg)
+    c1, c2 = st.columns(2)
+    start = c1.date_input(
+        t("period_from", lg),
+        value=dmin,
+        min_value=dmin,
+        max_value=dmax,
+        key="d_from",
+        format="YYYY/MM/DD",
+    )
+    end = c2.date_input(
+        t("period_to", lg),
+        value=dmax,
+        min_value=dmin,
+        max_value=dmax,
+        key="d_to",
+        format="YYYY/MM/DD",
+    )
+    try:
+        check_period(start, end)
+    except InputError as exc:
+        show_error(exc, lg)
+        st.stop()
+    period = (tk, start, end)
+    return period, patrol_report(path, mt, period, a, net)
 
 
 lg, path, mt = lang(), str(DATA), mtime()
@@ -49,8 +99,9 @@ code = st.selectbox(
 )
 st.query_params["river"] = code  # a link to this page opens this river's archive
 staff = bool(may(UNMASKED_READ))  # asked on the server at every run
+period, report = patrol_period(lg)
 with st.spinner(t("dossier.making", lg)):
-    html_text = page_html(path, mt, code, lg, staff)
+    html_text = page_html(path, mt, code, lg, staff, period, report)
 left, right = st.columns(2)
 name = f"{code}_{t('dossier.title', lg)}"
 html_bytes = html_text.encode("utf-8")

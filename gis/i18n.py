@@ -634,6 +634,10 @@ DOSSIER_LABELS: dict[str, tuple[str, str]] = {
         "The store has no rivers: import the rivers first",
     ),
     "making": ("正在生成档案…", "Making the dossier…"),
+    "with_patrols": (
+        "加入巡河统计(首次约需一分钟)",
+        "Add patrol statistics (a minute the first time)",
+    ),
     "download_html": ("下载网页版(可打印)", "Download HTML (printable)"),
     "download_pdf": ("下载 PDF", "Download PDF"),
     "pdf_unavailable": (

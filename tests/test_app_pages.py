@@ -235,3 +235,26 @@ def test_dossier_page_shows_the_linked_river_and_masks_phones(demo_path):
     box = at.selectbox(key="dossier_river")
     assert box.value == "512099R003"
     assert len(box.options) == len(GeoPackageStore(demo_path).read("rivers"))
+
+
+def test_dossier_page_adds_the_patrol_statistics_of_a_period(demo_path, demo_quarter):
+    """The toggle judges the store's patrols (the demo's simulated quarter, shared with the
+    patrols page) and the archive's patrol part counts them: the same numbers as the
+    library's dossier made from the same period's report."""
+    from gis.dossier import county_context, river_dossier
+
+    at = AppTest.from_file(str(ROOT / "app_pages/dossier.py"), default_timeout=300)
+    at.session_state["lang"] = "zh"
+    at.query_params["river"] = "512099R003"
+    at.run()
+    at.toggle(key="dossier_patrols").set_value(True).run()
+    assert not at.exception, [e.message for e in at.exception]
+    page = at.get("iframe")[0].proto.srcdoc
+    assert "未计算：生成档案时未给出巡河时段" not in page
+    store = GeoPackageStore(demo_path)
+    part = river_dossier(
+        store, "512099R003", county=county_context(store, patrols=demo_quarter[0])
+    ).parts["patrols"]
+    assert part.status is None and len(part.table)
+    first = part.table.iloc[0]
+    assert str(first.iloc[0]) in page
