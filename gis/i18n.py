@@ -664,6 +664,10 @@ DOSSIER_LABELS: dict[str, tuple[str, str]] = {
     "part_plan": ("一河一策", "River plan (一河一策)"),
     "part_patrols": ("巡河情况", "Patrols"),
     "part_events": ("问题与处理", "Problems and their handling"),
+    "part_events_attention": (
+        "需关注的问题(逾期、未办结、退回或较重大)",
+        "Problems to act on (overdue, open, sent back or serious)",
+    ),
     "part_water_quality": ("水质断面", "Water-quality sections"),
     "part_freshness": ("数据更新情况", "Data freshness"),
     "status_patrols_not_computed": (
@@ -723,6 +727,9 @@ DOSSIER_LABELS: dict[str, tuple[str, str]] = {
     "col_violations": ("违规(项)", "Violations"),
     "col_rules": ("违反规则", "Rules broken"),
     "col_overdue": ("逾期", "Overdue"),
+    "col_count": ("件数", "Events"),
+    "col_on_time": ("按时办结", "On time"),
+    "col_open": ("未办结", "Open"),
     "col_patrols": ("巡河次数", "Patrols"),
     "col_last_patrol": ("最近巡河", "Last patrol"),
     "col_never_patrolled": ("从未巡河", "Never patrolled"),

@@ -133,15 +133,26 @@ def test_planted_chiefs_do_what_the_key_says(demo, events, key):
     assert len(roles) == planted.loc[roles, "ref_id"].nunique() == 5
 
 
-def test_a_rivers_dossier_lists_its_events_with_times_as_a_register_writes_them(demo, events):
+def test_a_rivers_dossier_counts_its_events_and_lists_those_to_act_on(demo, events, key):
     from gis.dossier import river_dossier
     from gis.dossier.write import render
 
-    code = "512099R031"
-    part = river_dossier(demo, code).parts["events"]
+    overdue = key[key["kind"] == "assess_event_overdue"]
+    code = overdue["river_code"].value_counts().index[0]  # the overdue handler's river
+    d = river_dossier(demo, code)
     mine = events[events["river_code"] == code]
-    assert part.status is None and sorted(part.table["event_id"]) == sorted(mine.index)
+    by_type = d.parts["events"].table.set_index("event_type")
+    assert by_type["count"].sum() == len(mine)
+    assert by_type["count"].to_dict() == mine["event_type"].value_counts().to_dict()
+    deadline, done = pd.to_datetime(mine["deadline"]), pd.to_datetime(mine["resolved_at"])
+    late = (done > deadline) | (done.isna() & (deadline < AS_OF))
+    assert by_type["overdue"].sum() == late.sum() and by_type["open"].sum() == done.isna().sum()
+    act = late | done.isna() | (mine["status"] == "returned") | (mine["severity"] != "general")
+    attention = d.parts["events_attention"].table
+    assert len(attention) >= 3
+    assert sorted(attention["event_id"]) == sorted(mine.index[act])
     page = render(demo, code)
-    first = mine.sort_values("reported_at").iloc[0]
-    assert str(first["reported_at"]).replace("T", " ")[:16] in page
-    assert str(first["reported_at"]) not in page  # no ISO "T" in the printed tables
+    shown = attention if len(attention) else mine.reset_index()
+    first = str(shown["reported_at"].iloc[0])
+    if len(attention):  # printed as a register writes times, never ISO with "T"
+        assert first.replace("T", " ")[:16] in page and first not in page

@@ -31,6 +31,7 @@ PART_LAYERS = {
     "plan": "plan_items",
     "patrols": None,
     "events": "events",
+    "events_attention": "events",
     "water_quality": "monitoring_sections",
     "freshness": None,
 }
@@ -40,7 +41,7 @@ HIDDEN = {
     "points": {"layer", "chainage_m"},
     "gaps": {"admin_code", "detail"},
     "plan": {"item_id", "river_code", "plan_start", "plan_end"},
-    "events": {"river_code", "admin_code", "chief_id", "reporter", "patrol_id", "description"},
+    "events_attention": {"river_code", "admin_code", "chief_id", "reporter", "patrol_id"},
     "water_quality": {"river_code"},
 }
 #: Base-sheet rows worded by a label another table already holds.
@@ -275,6 +276,8 @@ def to_html(
     ]
     for part in PART_LAYERS:
         p = d.parts[part]
+        if part == "events_attention" and d.parts["events"].status is not None:
+            continue  # said once, under 问题与处理
         if p.status is not None:
             sections.append((f"part_{part}", _status(p, lang)))
         elif part == "patrols":

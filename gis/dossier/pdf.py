@@ -144,11 +144,12 @@ class Printer:
         self._proc: subprocess.Popen[bytes] | None = None
         self._slot = False
         if os.name == "posix":
-            self._take_slot()
             try:
+                self._take_slot()
                 self._start()
-            except BaseException:
+            except BaseException:  # busy, no browser: nothing left behind
                 self._free_slot()
+                self._tmp.cleanup()
                 raise
 
     def _take_slot(self) -> None:
@@ -200,7 +201,8 @@ class Printer:
             os.close(to_parent)
         self._out = os.fdopen(from_parent, "wb", buffering=0)
         self._in = os.fdopen(from_child, "rb", buffering=0)
-        threading.Thread(target=self._read, daemon=True, name="riverchief-printer").start()
+        self._reader = threading.Thread(target=self._read, daemon=True, name="riverchief-printer")
+        self._reader.start()
 
     def _read(self) -> None:
         """Hand each answer to its caller; when the browser goes, fail whoever waits."""
@@ -294,6 +296,8 @@ class Printer:
                 self._proc.kill()
                 self._proc.wait()
             self._out.close()
+            self._reader.join(10)  # the browser gone, its end of the pipe reads EOF
+            self._in.close()
             self._proc = None
         self._free_slot()
         self._tmp.cleanup()

@@ -261,7 +261,7 @@ def river_dossier(
         "gaps": Part(_gap_rows(c.gaps, code)),
         "plan": _plan(c.plan_items, code, c.as_of),
         "patrols": _patrols(c.patrols, reaches),
-        "events": _optional(c, "events", code),
+        **_events(c, code),
         "water_quality": _water_quality(c, code),
         "freshness": Part(c.freshness),
     }
@@ -520,6 +520,32 @@ def _optional(c: County, name: str, code: str) -> Part:
     if df.empty:
         return Part(df, status="no_data")
     return Part(df[df["river_code"] == code].reset_index(drop=True))
+
+
+def _events(c: County, code: str) -> dict[str, Part]:
+    """``events``: the river's problems by type (how many, resolved on time, overdue, still
+    open at the archive's date); ``events_attention``: the ones to act on (overdue, open,
+    sent back, or more than general), each in full. The full list is the export's."""
+    rows = _optional(c, "events", code)
+    if rows.status is not None:
+        return {"events": rows, "events_attention": rows}
+    ev = rows.table
+    deadline = pd.to_datetime(ev["deadline"], errors="coerce")
+    done = pd.to_datetime(ev["resolved_at"], errors="coerce")
+    late = (done > deadline) | (done.isna() & (deadline < pd.Timestamp(c.as_of)))
+    counts = pd.DataFrame(
+        {
+            "event_type": ev["event_type"],
+            "count": 1,
+            "on_time": (done.notna() & ~late).astype(int),
+            "overdue": late.astype(int),
+            "open": done.isna().astype(int),
+        }
+    )
+    by_type = counts.groupby("event_type", sort=False).sum().reset_index()
+    act = late | done.isna() | (ev["status"] == "returned") | (ev["severity"] != "general")
+    attention = ev[act].sort_values("reported_at", kind="stable").reset_index(drop=True)
+    return {"events": Part(by_type), "events_attention": Part(attention)}
 
 
 def _water_quality(c: County, code: str) -> Part:
