@@ -637,7 +637,13 @@ def test_dossier_page_opens_a_linked_river_and_prints_it(app_url, browser):
         assert not page.locator("[data-testid='stException']").count()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"dossier-{size['width']}.png"))
-        shown = next(f for f in page.frames if "一河一档" in (f.title() or ""))
+        shown = None
+        for _ in range(120):  # the archive's frame loads after the page settles
+            shown = next((f for f in page.frames if "一河一档" in (f.title() or "")), None)
+            if shown is not None:
+                break
+            page.wait_for_timeout(500)
+        assert shown is not None, "the archive's frame never loaded"
         assert name in shown.locator("h1").inner_text()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"dossier-{size['width']}.png"))

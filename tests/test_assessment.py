@@ -149,7 +149,17 @@ def test_assess_json_is_strict_and_the_same_as_the_library(store, card, planted,
     assert len(got) == len(card.chiefs)
     for chief in roles.values():
         assert got[chief]["grade"] == _grade(card, chief)["grade"]
-        assert got[chief]["total"] == pytest.approx(_grade(card, chief)["total"])
+        assert got[chief]["score"] == pytest.approx(_grade(card, chief)["total"])
+    major = got[roles["assess_major_incident"]]
+    assert major["vetoes"] == [_grade(card, roles["assess_major_incident"])["capped_by"]]
+    assert set(major["indicators"]["patrol_rate"]) == {
+        "value",
+        "score",
+        "weight",
+        "numerator",
+        "evidence_count",
+        "status",
+    }
 
 
 def test_the_page_is_for_staff_and_shows_the_librarys_grades(card, demo_copy, monkeypatch):

@@ -59,9 +59,11 @@ class Scorecard:
         return {"chiefs": self.chiefs, "indicators": self.indicators, **self.evidence}
 
     def to_json(self) -> dict:
-        """Strict JSON (no NaN): the period, the rule tables, and each chief with its
-        indicators."""
+        """Strict JSON (no NaN) of ``riverchief assess --json``: the period, the rule tables,
+        and each chief with its score, grade, vetoes and indicators (``value`` the raw value,
+        ``evidence_count`` the items it was counted over, ``status`` why there is none)."""
         by = {c: g for c, g in self.indicators.groupby("chief_id", sort=False)}
+        names = {"raw": "value", "denominator": "evidence_count"}
         cols = ["raw", "score", "weight", "numerator", "denominator", "status"]
         chiefs = []
         for r in self.chiefs.itertuples(index=False):
@@ -71,11 +73,12 @@ class Scorecard:
                     "chief_id": r.chief_id,
                     "name": r.name,
                     "level": r.level,
-                    "total": r.total,
+                    "admin_code": r.admin_code,
+                    "score": r.total,
                     "grade": r.grade,
-                    "capped_by": r.capped_by,
+                    "vetoes": r.capped_by.split(";") if isinstance(r.capped_by, str) else [],
                     "indicators": {
-                        i: dict(zip(cols, vals, strict=True))
+                        i: {names.get(c, c): v for c, v in zip(cols, vals, strict=True)}
                         for i, *vals in g[["indicator", *cols]].itertuples(index=False)
                     },
                 }
@@ -128,7 +131,7 @@ def assess_chiefs(  # noqa: PLR0913 -- the period and its sources, all keyword-o
     table = rules_mod.load("assessment_indicators", override=ov.get("assessment_indicators"))
     grades = rules_mod.load("assessment_grades", override=ov.get("assessment_grades"))
     vetoes = rules_mod.load("assessment_vetoes", override=ov.get("assessment_vetoes"))
-    chiefs = report.chiefs[["chief_id", "name", "level", "required", "valid"]].copy()
+    chiefs = report.chiefs[["chief_id", "name", "level", "admin_code", "required", "valid"]].copy()
     patrols = _in_period(report.assessment.patrols, start, end)
     events = _events(store)
     values = {
@@ -292,7 +295,7 @@ def _scored(chiefs, table, values) -> pd.DataFrame:
 def _totals(chiefs, long, grades, vetoes, events, start, end) -> pd.DataFrame:
     w = long["weight"] * long["score"].fillna(0)
     total = w.groupby(long["chief_id"]).sum() / long.groupby("chief_id")["weight"].sum()
-    out = chiefs[["chief_id", "name", "level"]].copy()
+    out = chiefs[["chief_id", "name", "level", "admin_code"]].copy()
     out["total"] = out["chief_id"].map(total.round(1))
     bands = grades.sort_values("min_score", ascending=False)
     out["grade"] = [
