@@ -36,6 +36,7 @@ COMMANDS: dict[str, list[str]] = {
     "coords convert": ["coords", "convert", "--from", "wgs84", "--to", "bd09", "105.3", "30.3"],
     "jurisdiction": ["jurisdiction", "--river", "512099R001"],
     "dossier": ["dossier", "512099R001"],
+    "assess": ["assess", "--from", "2026-07-01", "--to", "2026-09-30"],
 }
 #: further forms of a command whose JSON has another shape
 MORE = [
