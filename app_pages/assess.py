@@ -10,18 +10,21 @@ import pandas as pd
 import streamlit as st
 
 from gis import catalogue
-from gis._errors import InputError
 from gis.assessment import GRADES, assess_chiefs
+from gis.assessment.bulletin import bulletin
 from gis.auth import UNMASKED_READ
 from gis.catalogue import CHIEF_LEVELS
 from gis.i18n import LABELS, label, t
+from gis.maps import patrol_map, reach_layer
+from gis.maps.events import event_group
 from gis.patrols import compliance
-from gis.patrols.report import check_period
+from gis.patrols.lines import recency, track_pieces
 from gis.rules import load
 from gis.safe import md_frame
 from gis.store import GeoPackageStore
-from ui.common import DATA, lang, may, mtime, show_error
-from ui.patrol_views import judged_patrols, level_colours
+from ui.common import DATA, backdrop, lang, load_layers, may, mtime, show_map
+from ui.downloads import FORMATS, tables_file
+from ui.patrol_views import judged_patrols, level_colours, period_inputs
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -29,9 +32,14 @@ def scorecard(path: str, mt: str, tk: tuple, start: dt.date, end: dt.date, _a, _
     # keyed on the data version, the track file and the period; the judged patrols (_a,
     # _net) are the shared object the patrols page made, not hashed
     report = compliance(_a, _net, start=start, end=end)
-    return assess_chiefs(
+    card = assess_chiefs(
         GeoPackageStore(path), start=start, end=end, patrol_report=report, net=_net
     )
+    return card, reach_layer(_net.reaches, report.reaches, recency(report.reaches, end))
+
+
+#: Grades best first, green to red, the same in both languages.
+GRADE_COLOURS = dict(zip(GRADES, ("#1a9850", "#91cf60", "#fc8d59", "#d73027"), strict=True))
 
 
 def readable(rows: pd.DataFrame, layers: tuple[str, ...], lg: str) -> pd.DataFrame:
@@ -78,33 +86,13 @@ if not may(UNMASKED_READ):  # asked on the server at every run, not only by hidi
 store = GeoPackageStore(path)
 tk, (a, net, (dmin, dmax)) = judged_patrols(store, path, mt, lg)
 c1, c2, c3 = st.columns(3)
-start = c1.date_input(
-    t("period_from", lg),
-    value=dmin,
-    min_value=dmin,
-    max_value=dmax,
-    key="a_from",
-    format="YYYY/MM/DD",
-)
-end = c2.date_input(
-    t("period_to", lg),
-    value=dmax,
-    min_value=dmin,
-    max_value=dmax,
-    key="a_to",
-    format="YYYY/MM/DD",
-)
 levels = [lv for lv in CHIEF_LEVELS if lv in set(net.chiefs["level"])]
 level = c3.selectbox(
     t("level", lg), levels, index=len(levels) - 1, format_func=lambda v: t(f"level_{v}", lg)
 )
-try:
-    check_period(start, end)
-except InputError as exc:
-    show_error(exc, lg)
-    st.stop()
+start, end = period_inputs(dmin, dmax, key="a", lg=lg, cols=(c1, c2))
 with st.spinner(t("assess.making", lg)):
-    card = scorecard(path, mt, tk, start, end, a, net)
+    card, reach_gdf = scorecard(path, mt, tk, start, end, a, net)
 
 chiefs = card.chiefs[card.chiefs["level"] == level]
 cols = st.columns(len(GRADES))
@@ -123,6 +111,27 @@ st.bar_chart(
     sort=False,
     stack=False,
     height=220,
+)
+st.caption(t("assess.fairness", lg))
+fair = card.fairness.assign(level=[t(f"level_{v}", lg) for v in card.fairness["level"]])
+heads = {c: t("level", lg) if c == "level" else t(f"assess.{c}", lg) for c in fair.columns}
+# our own numbers and words, no text from a file: shown as they are (no markdown escapes)
+st.dataframe(fair.rename(columns=heads), hide_index=True, use_container_width=True)
+towns = card.by_township.dropna(subset=["mean_total"]).set_index("township")
+if len(towns):
+    st.caption(t("assess.by_township", lg))
+    st.bar_chart(
+        towns[list(GRADES)].rename(columns=lambda g: t(f"assess.grade_{g}", lg)),
+        color=[GRADE_COLOURS[g] for g in GRADES],
+        height=260,
+    )
+stem = f"{t('assess.bulletin', lg)}_{start:%Y%m%d}-{end:%Y%m%d}"
+st.download_button(
+    t("assess.download_bulletin", lg),
+    data=lambda: tables_file(bulletin(card, lg), stem, ".xlsx"),  # written on the click
+    file_name=f"{stem}.xlsx",
+    mime=dict(FORMATS)[".xlsx"],
+    on_click="ignore",
 )
 table = chiefs.sort_values("total", na_position="first")
 shown = pd.DataFrame(
@@ -160,6 +169,10 @@ st.table(
                     for s, v in zip(mine["status"], mine["score"], strict=True)
                 ],
                 t("assess.weight", lg): [f"{w:g}" for w in mine["weight"]],
+                t("assess.raw_measured", lg): [
+                    "" if not isinstance(a, str) else f"{v:.3f} ({a})"
+                    for v, a in zip(mine["raw_measured"], mine["appeal_id"], strict=True)
+                ],
                 t("assess.definition", lg): [
                     spec.loc[i, "definition_zh" if lg == "zh" else "definition"]
                     for i in mine["indicator"]
@@ -169,10 +182,37 @@ st.table(
     )
 )
 ev = card.evidence
+# the evidence on the map: his stretches by when last patrolled, his tracks of the period
+# (valid and suspicious, on the time slider) and the problems due on his watch
+held = net.reaches["reach_id"].iloc[net.assigned.loc[net.assigned["chief_id"] == chief, "reach"]]
+trips = ev["patrols"].loc[ev["patrols"]["chief_id"] == chief, "patrol_id"]
+due = ev["events_due"][ev["events_due"]["chief_id"] == chief]
+m = patrol_map(
+    load_layers(path, mt),
+    reach_gdf[reach_gdf["reach_id"].isin(set(held))],
+    track_pieces(a, tuple(trips), net.crs) if len(trips) else None,
+    lang=lg,
+    backdrop=backdrop(path),
+)
+if not len(trips) and len(held):
+    b = reach_gdf[reach_gdf["reach_id"].isin(set(held))].total_bounds
+    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]], max_zoom=15)  # a 40 m stretch in its setting
+group = None
+if "events" in store.layers():
+    events = store.read("events")
+    group = event_group(
+        events[events["event_id"].isin(set(due["event_id"]))],
+        due.set_index("event_id")["on_time"],
+        name=t("assess.evidence_events", lg),
+        lang=lg,
+    )
+show_map(m, height=480, key="assess-map", feature_group_to_add=group)
 for key, frame, layers in (
     ("evidence_patrols", ev["patrols"], ()),
     ("evidence_events", ev["events_due"], ("events",)),
     ("evidence_sections", ev["section_months"], ("monitoring_sections", "section_measurements")),
+    ("evidence_plans", ev["plan_items_due"], ("plan_items",)),
+    ("evidence_appeals", ev["appeals"], ("appeals",)),
 ):
     rows = frame[frame["chief_id"] == chief] if "chief_id" in frame else frame.iloc[0:0]
     with st.expander(f"{t(f'assess.{key}', lg)} ({len(rows)})"):

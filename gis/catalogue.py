@@ -145,6 +145,13 @@ SECTION_KINDS = {
     "city": ("市控", "city"),
     "county": ("县控", "county"),
 }
+#: Decisions on an appeal against an assessment indicator (申诉, issue 17 item 4).
+APPEAL_DECISIONS = {
+    "pending": ("待审", "pending"),
+    "upheld": ("支持", "upheld"),
+    "partial": ("部分支持", "partly upheld"),
+    "rejected": ("驳回", "rejected"),
+}
 COORD_SYSTEMS = {
     "wgs84": ("WGS84", "WGS84"),
     "cgcs2000": ("CGCS2000", "CGCS2000"),
@@ -758,6 +765,45 @@ LAYERS: tuple[Layer, ...] = (
             "section_id": "S01",
             "month": "2026-07-01",
             "water_class": "IV",
+        },
+    ),
+    Layer(
+        "appeals",
+        None,
+        "appeal_id",
+        "考核申诉",
+        "Appeals against an indicator of a chief's assessment, with the decision",
+        (
+            _f("appeal_id", "str", True, "申诉编号", "appeal id"),
+            _f("chief_id", "str", True, "河长编号", "chief"),
+            _f("indicator", "str", True, "申诉指标", "indicator appealed (assessment rule table)"),
+            _f("period_start", "date", True, "考核期起", "first day of the assessed period"),
+            _f("period_end", "date", True, "考核期止", "last day of the assessed period"),
+            _f("filed_at", "datetime", True, "申诉时间", "filed at"),
+            _f("reason", "str", True, "申诉理由", "reason"),
+            _f("decision", "str", True, "审核结论", "decision", APPEAL_DECISIONS),
+            _f(
+                "value_after",
+                "float",
+                False,
+                "核定值",
+                "the indicator's raw value the decision sets (upheld or partly upheld)",
+            ),
+            _f("decided_at", "datetime", False, "审核时间", "decided at"),
+            _f("decided_by", "str", False, "审核人", "decided by"),
+        ),
+        {
+            "appeal_id": "AP2026Q3001",
+            "chief_id": "512099C0101",
+            "indicator": "patrol_rate",
+            "period_start": "2026-07-01",
+            "period_end": "2026-09-30",
+            "filed_at": "2026-10-10T09:00:00",
+            "reason": "8月防汛封路,两次巡河改为视频巡查",
+            "decision": "upheld",
+            "value_after": 1.0,
+            "decided_at": "2026-10-20T15:00:00",
+            "decided_by": "县河长办",
         },
     ),
     Layer(

@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from gis import catalogue
 from gis.assessment import assess_chiefs
+from gis.assessment.workload import COMPONENTS
 from gis.cli import main
 from gis.store import GeoPackageStore
 
@@ -159,7 +161,45 @@ def test_assess_json_is_strict_and_the_same_as_the_library(store, card, planted,
         "numerator",
         "evidence_count",
         "status",
+        "value_measured",
+        "score_measured",
+        "appeal_id",
+        "decision",
     }
+    assert set(major["workload"]) == {*COMPONENTS, "index"}
+    assert out["fairness"] == card.to_json()["fairness"]
+    in_towns = card.chiefs["township_code"].notna().sum()
+    assert sum(t["chiefs"] for t in out["by_township"]) == in_towns
+
+
+def test_the_scores_are_fair_to_workload_on_the_demo(card):
+    """Issue 17 item 3: |r| of the total with the workload index and with km < 0.2 at every
+    level, while the unnormalised totals of the township chiefs are not (r beyond -0.4)."""
+    fair = card.fairness.set_index("level")
+    assert set(fair.index) == {"county", "township", "village"}
+    assert fair[["r_index", "r_km"]].abs().max().max() < 0.2 and fair["fair"].all()
+    assert fair.loc["township", "r_index_plain"] < -0.4
+    # r recomputed here by plain numpy from the chiefs and workload tables
+    d = card.chiefs.set_index("chief_id").join(card.workload)
+    v = d[(d["level"] == "village") & (d["km"] > 0) & d["total"].notna()]
+    r = np.corrcoef(v["total"], v["index"])[0, 1]
+    assert fair.loc["village", "r_index"] == pytest.approx(r, abs=0.001)
+    assert fair.loc["village", "no_river"] == ((d["level"] == "village") & (d["km"] == 0)).sum()
+
+
+def test_the_bulletin_is_in_chinese(card, tmp_path):
+    from gis.assessment.bulletin import bulletin
+    from gis.io.findings import write_findings
+
+    sheets = bulletin(card)
+    assert list(sheets)[:2] == ["河长考核结果", "指标明细"]
+    chiefs = sheets["河长考核结果"]
+    assert set(chiefs["等级"].dropna()) <= {"优秀", "良好", "合格", "不合格", "—"}
+    assert set(chiefs["级别"]) == {"县级", "镇乡级", "村级"}
+    ascii_heads = [c for s in sheets.values() for c in s.columns if str(c).isascii()]
+    assert not ascii_heads
+    (f,) = write_findings(sheets, tmp_path / "tb.xlsx")
+    assert pd.read_excel(f, sheet_name="公平性")["相关系数在±0.2以内"].all()
 
 
 def test_the_page_is_for_staff_and_shows_the_librarys_grades(card, demo_copy, monkeypatch):
@@ -197,6 +237,40 @@ def test_the_page_is_for_staff_and_shows_the_librarys_grades(card, demo_copy, mo
         ("fail", "不合格"),
     ):
         assert shown[word] == str(int((village["grade"] == grade).sum()))
-    lowest = at.dataframe[0].value
+    fair = at.dataframe[0].value
+    assert list(fair.columns[:2]) == ["级别", "河长人数"] and fair.iloc[:, -1].all()
+    assert at.get("download_button")[0].proto.label == "下载考核通报(Excel)"
+    lowest = at.dataframe[1].value
     assert list(lowest.columns) == ["河长编号", "名称", "总分", "等级", "一票否决事件"]
     assert lowest["总分"].iloc[0] == village["total"].min()
+
+
+def test_the_demo_appeals_show_both_values(card, planted, store):
+    """Issue 17 item 4: the upheld appeal sets the patrol rate and both totals show; the
+    fake patroller's rejected appeal changes nothing."""
+    _, key = planted
+    appeals = store.read("appeals").set_index("appeal_id")
+    upheld = appeals.loc[key.loc["appeal_upheld", "ref_id"]]
+    v = _value(card, upheld["chief_id"], "patrol_rate")
+    assert v["raw"] == upheld["value_after"] == 1.0 and v["raw_measured"] < 1
+    assert v["appeal_id"] == upheld.name and v["decision"] == "upheld"
+    row = _grade(card, upheld["chief_id"])
+    assert row["total"] > row["total_measured"]
+    rejected = appeals.loc[key.loc["appeal_rejected", "ref_id"]]
+    faker = _grade(card, rejected["chief_id"])
+    assert faker["grade"] == faker["grade_measured"] == "fail"
+    listed = card.evidence["appeals"].set_index("appeal_id")
+    assert listed["problem"].isna().all() and len(listed) == 2
+
+
+def test_the_readmes_fairness_table_is_the_demos(card):
+    """The figures in the README are the ones the library computes on the demo quarter."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    fair = card.fairness.set_index("level")
+    cols = ["chiefs", "r_index", "r_km", "r_index_plain", "r_km_plain"]
+    for level in fair.index:
+        row = next(ln for ln in text.splitlines() if ln.startswith(f"| {level} |"))
+        got = [float(c.replace(",", "").replace("−", "-")) for c in row.split("|")[2:-1]]
+        assert got == pytest.approx([float(fair.loc[level, c]) for c in cols], abs=0.0005)

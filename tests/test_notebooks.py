@@ -66,3 +66,12 @@ def test_patrols_notebook(tmp_path):
     faker = int(key.loc["assess_fake_patroller", "value"])
     assert f"planted fakes: {40 + faker}" in text
     assert image and (tmp_path / "patrols.png").stat().st_size > 10_000
+
+
+def test_assessment_notebook(tmp_path):
+    text, image = _run("05-assessment.ipynb", tmp_path)
+    assert "fair at every level: True" in text
+    assert "assess_fake_patroller" in text and "anomaly_rate = " in text
+    assert "sheets: 河长考核结果、指标明细" in text and "AP2026Q3001" in text
+    assert image and (tmp_path / "assessment-fairness.png").stat().st_size > 10_000
+    assert (tmp_path / "考核通报.xlsx").stat().st_size > 10_000

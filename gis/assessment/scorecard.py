@@ -1,17 +1,20 @@
 """The chiefs' scorecard (河长履职考核) for a period: each indicator with an exact definition
 in the rule table ``assessment_indicators`` (data, with its source), a raw value, a score on
-a banded line, the weight of the chief's level, and the evidence behind it.
+a banded line, the weight of the chief's level, and the evidence behind it; each chief's
+workload, and the correlation of the scores with it (fairness).
 
 An indicator with nothing to measure (no events due, no section on the chief's stretch) is
-``None`` with a status saying why, never 0, and its weight goes to the others. Rates count
-by the period's own items (patrols started in it, events due in it), so none passes 100 %.
+``None`` with a status saying why, never 0, and its weight goes to the others; one outside
+the level's mix (weight 0) is not listed. Rates count the period's own items (patrols
+started in it, events due in it), so none passes 100 %. An upheld appeal sets a value; the
+value as measured, its score and the total before appeals are kept beside it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,16 +22,42 @@ import pandas as pd
 
 from gis import catalogue
 from gis import rules as rules_mod
-from gis.patrols.clean import LOCAL_TZ
-from gis.patrols.network import PatrolNetwork, merge_intervals, network_from_store
+from gis.assessment import indicators as ind
+from gis.assessment.appeals import apply_appeals
+from gis.assessment.inputs import Inputs, inputs_from_store
+from gis.assessment.water import stretches, water
+from gis.assessment.workload import fairness, lower_chiefs, workload
+from gis.patrols.network import PatrolNetwork, network_from_store
 from gis.patrols.report import PatrolReport, check_period
-from gis.reports import strict
+from gis.reports import records, strict
 from gis.store import Store
 
 #: Grades best first (codes of ``assessment_grades``; the words are in gis.i18n).
 GRADES = ("excellent", "good", "pass", "fail")
 #: Levels the indicator table weighs (a province or city chief is not scored here).
 WEIGHTED_LEVELS = catalogue.CHIEF_LEVELS[2:]
+#: The rule tables a scorecard reads; a county overrides any of them.
+RULE_TABLES = (
+    "assessment_indicators",
+    "assessment_grades",
+    "assessment_vetoes",
+    "assessment_workload",
+    "assessment_boundary_sections",
+    "patrol_frequency",
+)
+#: What each chief's indicator row holds beside its keys (the JSON's and the bulletin's).
+VALUE_COLUMNS = (
+    "raw",
+    "score",
+    "weight",
+    "numerator",
+    "denominator",
+    "status",
+    "raw_measured",
+    "score_measured",
+    "appeal_id",
+    "decision",
+)
 #: Why an indicator has no value.
 STATUS = (
     "none_required",
@@ -37,34 +66,75 @@ STATUS = (
     "no_assignment",
     "none_due",
     "no_sections",
+    "no_base_year",
     "no_events_layer",
+    "no_plan_layer",
+    "no_signboard_layer",
+    "no_boards",
+    "no_lower_chiefs",
 )
 
 
 @dataclass
 class Scorecard:
-    """``chiefs``: one row per chief (total, grade, the incidents that capped it);
-    ``indicators``: one row per chief and indicator; ``evidence``: the patrols, events and
-    section-months each value was counted from; ``rules``: where each table came from."""
+    """``chiefs``: one row per chief (total and grade after appeals, ``total_measured`` and
+    ``grade_measured`` before, the incidents that capped it); ``indicators``: one row per
+    chief and indicator of his level; ``workload``: per chief; ``fairness``: per level;
+    ``by_township``: grades per township; ``evidence``: the patrols, events, section-months,
+    plan tasks, lower chiefs and appeals each value was counted from; ``rules``: where each
+    table came from."""
 
     start: dt.date
     end: dt.date
     chiefs: pd.DataFrame
     indicators: pd.DataFrame
+    workload: pd.DataFrame = field(default_factory=pd.DataFrame)
+    fairness: pd.DataFrame = field(default_factory=pd.DataFrame)
+    by_township: pd.DataFrame = field(default_factory=pd.DataFrame)
     evidence: dict[str, pd.DataFrame] = field(default_factory=dict)
     rules: dict[str, str] = field(default_factory=dict)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The sheets of an export: chiefs, indicators, then the evidence."""
-        return {"chiefs": self.chiefs, "indicators": self.indicators, **self.evidence}
+        """The sheets of an export: chiefs, indicators, workload, fairness, townships, then
+        the evidence."""
+        return {
+            "chiefs": self.chiefs,
+            "indicators": self.indicators,
+            "workload": self.workload.reset_index(),
+            "fairness": self.fairness,
+            "by_township": self.by_township,
+            **self.evidence,
+        }
+
+    def of_level(self, level: str) -> Scorecard:
+        """The same scorecard with only the chiefs of ``level`` (fairness kept for it)."""
+        keep = self.chiefs["level"] == level
+        ids = set(self.chiefs.loc[keep, "chief_id"])
+        ev = {
+            k: v[v["chief_id"].isin(ids)] if "chief_id" in v else v
+            for k, v in self.evidence.items()
+        }
+        return Scorecard(
+            self.start,
+            self.end,
+            self.chiefs[keep].reset_index(drop=True),
+            self.indicators[self.indicators["chief_id"].isin(ids)].reset_index(drop=True),
+            self.workload[self.workload.index.isin(ids)],
+            self.fairness[self.fairness["level"] == level].reset_index(drop=True),
+            self.by_township,
+            ev,
+            self.rules,
+        )
 
     def to_json(self) -> dict:
         """Strict JSON (no NaN) of ``riverchief assess --json``: the period, the rule tables,
-        and each chief with its score, grade, vetoes and indicators (``value`` the raw value,
-        ``evidence_count`` the items it was counted over, ``status`` why there is none)."""
+        each chief with score, grade, vetoes, workload and indicators (``value`` the raw value
+        after appeals, ``value_measured`` before, ``evidence_count`` the items it was counted
+        over, ``status`` why there is none), the townships and the fairness per level."""
         by = {c: g for c, g in self.indicators.groupby("chief_id", sort=False)}
-        names = {"raw": "value", "denominator": "evidence_count"}
-        cols = ["raw", "score", "weight", "numerator", "denominator", "status"]
+        names = {"raw": "value", "raw_measured": "value_measured", "denominator": "evidence_count"}
+        cols = list(VALUE_COLUMNS)
+        load = self.workload.to_dict("index") if len(self.workload) else {}
         chiefs = []
         for r in self.chiefs.itertuples(index=False):
             g = by.get(r.chief_id, self.indicators.iloc[0:0])
@@ -76,15 +146,33 @@ class Scorecard:
                     "admin_code": r.admin_code,
                     "score": r.total,
                     "grade": r.grade,
+                    "score_measured": r.total_measured,
+                    "grade_measured": r.grade_measured,
                     "vetoes": r.capped_by.split(";") if isinstance(r.capped_by, str) else [],
                     "indicators": {
                         i: {names.get(c, c): v for c, v in zip(cols, vals, strict=True)}
                         for i, *vals in g[["indicator", *cols]].itertuples(index=False)
                     },
+                    "workload": load.get(r.chief_id, {}),
                 }
             )
         period = {"from": self.start.isoformat(), "to": self.end.isoformat()}
-        return strict({"period": period, "rules": self.rules, "chiefs": chiefs})
+        fair = {r.pop("level"): r for r in records(self.fairness)}
+        return strict(
+            {
+                "period": period,
+                "rules": self.rules,
+                "chiefs": chiefs,
+                "by_township": records(self.by_township),
+                "fairness": fair,
+            }
+        )
+
+
+def load_rules(overrides: Mapping[str, Path | str] | None = None) -> dict[str, pd.DataFrame]:
+    """The :data:`RULE_TABLES`, each the county's CSV where ``overrides`` names one."""
+    ov = dict(overrides or {})
+    return {n: rules_mod.load(n, override=ov.get(n)) for n in RULE_TABLES}
 
 
 def assess_chiefs(  # noqa: PLR0913 -- the period and its sources, all keyword-only
@@ -102,8 +190,9 @@ def assess_chiefs(  # noqa: PLR0913 -- the period and its sources, all keyword-o
     Parameters
     ----------
     store : Store
-        The county store: chiefs, assignments, rivers; ``events`` and
-        ``monitoring_sections``/``section_measurements`` when it has them.
+        The county store: chiefs, assignments, rivers; ``events``, ``monitoring_sections``
+        and ``section_measurements``, ``signboards``, ``plan_items`` and ``appeals`` when it
+        has them.
     start, end : datetime.date
         The period, both days included.
     patrol_report : PatrolReport, optional
@@ -113,8 +202,7 @@ def assess_chiefs(  # noqa: PLR0913 -- the period and its sources, all keyword-o
     net : PatrolNetwork, optional
         The county's reaches and assignments, when already built.
     rule_overrides : mapping, optional
-        ``assessment_indicators``, ``assessment_grades``, ``assessment_vetoes`` (and the
-        patrol tables) → the county's CSV.
+        Any of :data:`RULE_TABLES` (and the patrol tables) → the county's CSV.
 
     Returns
     -------
@@ -128,192 +216,180 @@ def assess_chiefs(  # noqa: PLR0913 -- the period and its sources, all keyword-o
     report = patrol_report or assess_patrols(
         store, start=start, end=end, tracks=tracks, net=net, rule_overrides=ov
     )
-    table = rules_mod.load("assessment_indicators", override=ov.get("assessment_indicators"))
-    grades = rules_mod.load("assessment_grades", override=ov.get("assessment_grades"))
-    vetoes = rules_mod.load("assessment_vetoes", override=ov.get("assessment_vetoes"))
-    chiefs = report.chiefs[["chief_id", "name", "level", "admin_code", "required", "valid"]].copy()
-    patrols = _in_period(report.assessment.patrols, start, end)
-    events = _events(store)
+    tables = load_rules(ov)
+    inp = inputs_from_store(store, report=report, net=net, frequency=tables["patrol_frequency"])
+    return score(inp, tables)
+
+
+def score(inp: Inputs, tables: Mapping[str, pd.DataFrame] | None = None) -> Scorecard:
+    """The scorecard of ``inp`` (any number of counties at once) by ``tables``
+    (:func:`load_rules`, the defaults when not given)."""
+    tables = dict(tables or load_rules())
+    chiefs = inp.chiefs
+    ids = pd.Index(chiefs["chief_id"])
+    given, inp = inp, _keyed(inp, ids)
+    spans = stretches(inp)
+    lower = lower_chiefs(inp)
+    rivers = (
+        spans[["chief_id", "river_code"]]
+        .drop_duplicates()
+        .merge(chiefs[["chief_id", "level", "admin_code"]], on="chief_id")
+    )
+    load = workload(inp, ids, spans, lower)
+    per_patrol = tables["assessment_workload"].set_index("level")["patrol_km"].astype(float) * 1000
+    level = chiefs.set_index("chief_id")["level"]
+    due, on_time = ind.on_time(inp, ids)
+    plans_due, plans = ind.plans(inp, ids, rivers)
+    months, wq = water(inp, ids, spans, tables["assessment_boundary_sections"])
+    metres = ind.track_metres(inp, ids)
     values = {
-        **_patrol_values(chiefs, patrols),
-        "track_coverage": _coverage(chiefs, patrols, report.assessment.visits, net),
-        "reports_per_10km": _reports(chiefs, patrols, events, start, end),
+        **ind.patrols(inp, ids),
+        "track_coverage": ind.coverage(inp, ids, level.map(per_patrol), metres),
+        "reports_per_10km": ind.reports(inp, ids),
+        "on_time_rate": on_time,
+        "lower_compliance": ind.lower_compliance(inp, ids, lower),
+        **wq,
+        "signboards_current": ind.signboards(inp, ids, rivers),
+        "plan_done": plans,
     }
-    due, on_time = _on_time(chiefs, events, start, end)
-    values["on_time_rate"] = on_time
-    sections, water = _water(chiefs, store, net, start, end)
-    values["water_quality"] = water
-    long = _scored(chiefs, table, values)
-    out = _totals(chiefs, long, grades, vetoes, events, start, end)
+    table = tables["assessment_indicators"]
+    long, appeals = apply_appeals(_long(chiefs, table, values), inp)
+    long = _scored(long, table, "raw", "score", "weight")
+    long = _scored(long, table, "raw_measured", "score_measured", "weight_measured")
+    out = _totals(chiefs, long, tables, inp)
+    plain = _plain_totals(chiefs, inp, table, values, load, metres)
+    out["total_plain"] = out["chief_id"].map(plain)
+    fair = fairness(out, load)
     evidence = {
-        "patrols": patrols[["chief_id", "patrol_id", "start", "valid", "distance_m"]].assign(
-            flags=patrols["flags"].map(";".join)
-        ),
+        "patrols": given.patrols[
+            ["chief_id", "patrol_id", "start", "valid", "distance_m", "flags"]
+        ],
         "events_due": due,
-        "section_months": sections,
+        "section_months": months,
+        "plan_items_due": plans_due,
+        "lower_chiefs": lower.astype(str),
+        "appeals": appeals,
     }
-    rules = {
-        "assessment_indicators": table.attrs["rule_set"],
-        "assessment_grades": grades.attrs["rule_set"],
-        "assessment_vetoes": vetoes.attrs["rule_set"],
-    }
-    return Scorecard(start, end, out, long, evidence, rules)
-
-
-def _in_period(p: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Patrols started in the period (Beijing dates), as the compliance report counts them."""
-    day = p["start"].dt.tz_convert(LOCAL_TZ).dt.date
-    return p[day.notna() & (day >= start) & (day <= end)].reset_index()
-
-
-def _ratio(num: pd.Series, den: pd.Series, empty: str) -> pd.DataFrame:
-    out = pd.DataFrame({"numerator": num.astype(float), "denominator": den.astype(float)})
-    ok = out["denominator"] > 0
-    out["raw"] = np.where(ok, out["numerator"] / out["denominator"].where(ok, 1.0), np.nan)
-    out["status"] = [None if k else empty for k in ok]
-    return out
-
-
-def _patrol_values(chiefs: pd.DataFrame, patrols: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    ids = chiefs["chief_id"]
-    made = patrols.groupby("chief_id").size().reindex(ids).fillna(0)
-    flagged = patrols[~patrols["valid"]].groupby("chief_id").size().reindex(ids).fillna(0)
-    valid = chiefs.set_index("chief_id")["valid"].astype(float)
-    required = chiefs.set_index("chief_id")["required"].astype(float)
-    rate = _ratio(np.minimum(valid, required), required, "none_required")
-    return {"patrol_rate": rate, "anomaly_rate": _ratio(flagged, made, "no_patrols")}
-
-
-def _coverage(
-    chiefs: pd.DataFrame, patrols: pd.DataFrame, visits: pd.DataFrame, net: PatrolNetwork
-) -> pd.DataFrame:
-    """The union of the valid patrols' spans on each assigned interval, per chief."""
-    valid = patrols.loc[patrols["valid"], ["index", "chief_id"]].rename(columns={"index": "patrol"})
-    v = visits.merge(valid, on="patrol")[["chief_id", "reach", "lo", "hi"]]
-    a = net.assigned.rename(columns={"lo": "alo", "hi": "ahi"})
-    m = v.merge(a, on=["chief_id", "reach"])
-    m["lo"], m["hi"] = np.maximum(m["lo"], m["alo"]), np.minimum(m["hi"], m["ahi"])
-    m = merge_intervals(
-        m.loc[m["hi"] > m["lo"], ["chief_id", "reach", "lo", "hi"]], ["chief_id", "reach"]
+    rules = {n: str(t.attrs.get("rule_set", n)) for n, t in tables.items()}
+    return Scorecard(
+        inp.start, inp.end, out, long, load, fair, _townships(out, inp), evidence, rules
     )
-    ids = chiefs["chief_id"]
-    covered = (m["hi"] - m["lo"]).groupby(m["chief_id"]).sum().reindex(ids).fillna(0.0)
-    total = (a["ahi"] - a["alo"]).groupby(a["chief_id"]).sum().reindex(ids).fillna(0.0)
-    return _ratio(covered, total, "no_assignment")
 
 
-def _events(store: Store) -> pd.DataFrame | None:
-    if "events" not in store.layers():
-        return None
-    ev = pd.DataFrame(store.read("events").drop(columns="geometry", errors="ignore"))
-    for col in ("reported_at", "deadline", "resolved_at"):
-        ev[col] = pd.to_datetime(ev[col], errors="coerce")
-    return ev
-
-
-def _days(t: pd.Series, start: dt.date, end: dt.date) -> pd.Series:
-    d = t.dt.date
-    return d.notna() & (d >= start) & (d <= end)
-
-
-def _reports(chiefs, patrols, events, start, end) -> pd.DataFrame:
-    ids = chiefs["chief_id"]
-    tens = patrols[patrols["valid"]].groupby("chief_id")["distance_m"].sum().reindex(ids)
-    tens = tens.fillna(0.0) / 10_000
-    if events is None:
-        out = _ratio(pd.Series(0.0, index=ids), tens, "no_valid_patrols")
-        out["raw"], out["status"] = np.nan, "no_events_layer"
-        return out
-    mine = events[(events["source"] == "patrol") & _days(events["reported_at"], start, end)]
-    found = mine.groupby("reporter").size().reindex(ids).fillna(0)
-    return _ratio(found, tens, "no_valid_patrols")
-
-
-def _on_time(chiefs, events, start, end) -> tuple[pd.DataFrame, pd.DataFrame]:
-    ids = chiefs["chief_id"]
-    if events is None:
-        out = _ratio(pd.Series(0.0, index=ids), pd.Series(0.0, index=ids), "no_events_layer")
-        return pd.DataFrame(columns=["chief_id", "event_id", "deadline", "resolved_at"]), out
-    due = events[_days(events["deadline"], start, end) & events["chief_id"].isin(ids)].copy()
-    due["on_time"] = due["resolved_at"].notna() & (due["resolved_at"] <= due["deadline"])
-    n = due.groupby("chief_id").size().reindex(ids).fillna(0)
-    ok = due[due["on_time"]].groupby("chief_id").size().reindex(ids).fillna(0)
-    cols = ["chief_id", "event_id", "event_type", "deadline", "resolved_at", "status", "on_time"]
-    return due[cols].reset_index(drop=True), _ratio(ok, n, "none_due")
-
-
-def _water(chiefs, store, net, start, end) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Section-months at or better than target on each chief's stretches (chainage)."""
-    ids = chiefs["chief_id"]
-    empty = _ratio(pd.Series(0.0, index=ids), pd.Series(0.0, index=ids), "no_sections")
-    if not {"monitoring_sections", "section_measurements"} <= set(store.layers()):
-        return pd.DataFrame(), empty
-    sec = pd.DataFrame(store.read("monitoring_sections").drop(columns="geometry", errors="ignore"))
-    months = pd.DataFrame(store.read("section_measurements"))
-    if sec.empty or months.empty:
-        return pd.DataFrame(), empty
-    months = months[_days(pd.to_datetime(months["month"], errors="coerce"), start, end)]
-    r = net.assigned["reach"].to_numpy()
-    stretch = pd.DataFrame(
-        {
-            "chief_id": net.assigned["chief_id"].to_numpy(),
-            "river_code": net.reaches["river_code"].to_numpy()[r],
-            "lo": net.assigned["lo"].to_numpy() + net.reaches["from_m"].to_numpy()[r],
-            "hi": net.assigned["hi"].to_numpy() + net.reaches["from_m"].to_numpy()[r],
-        }
+def _keyed(inp: Inputs, ids: pd.Index) -> Inputs:
+    """``inp`` with the chief ids of its two big frames (patrols, assignments) as
+    categoricals on ``ids`` (:func:`gis.assessment.indicators.keyed`)."""
+    if not ids.is_unique:
+        dup = ids[ids.duplicated()].unique()[:5].tolist()
+        raise ValueError(f"chief_id: a chief is listed twice ({dup}); each chief_id once")
+    return replace(
+        inp,
+        patrols=inp.patrols.assign(chief_id=ind.keyed(inp.patrols["chief_id"], ids)),
+        assigned=inp.assigned.assign(chief_id=ind.keyed(inp.assigned["chief_id"], ids)),
     )
-    on = stretch.merge(
-        sec[["section_id", "river_code", "chainage_m", "target_class"]], on="river_code"
-    )
-    on = on[(on["chainage_m"] >= on["lo"]) & (on["chainage_m"] <= on["hi"])]
-    on = on[["chief_id", "section_id", "target_class"]].drop_duplicates()
-    rows = on.merge(months[["section_id", "month", "water_class"]], on="section_id")
-    order = list(catalogue.WATER_CLASSES)
-    rows["meets"] = rows["water_class"].map(order.index) <= rows["target_class"].map(order.index)
-    n = rows.groupby("chief_id").size().reindex(ids).fillna(0)
-    ok = rows[rows["meets"]].groupby("chief_id").size().reindex(ids).fillna(0)
-    return rows.reset_index(drop=True), _ratio(ok, n, "no_sections")
 
 
-def _scored(chiefs, table, values) -> pd.DataFrame:
-    """One row per chief and indicator: raw, score 0-100 on the band, the level's weight."""
+def _long(chiefs: pd.DataFrame, table: pd.DataFrame, values: dict) -> pd.DataFrame:
+    """One row per chief and indicator of his level's mix (a weight above 0)."""
     level = chiefs.set_index("chief_id")["level"]
     parts = []
     for spec in table.itertuples(index=False):
-        v = values[spec.indicator].copy()
-        zero, full = float(spec.zero_at), float(spec.full_at)
-        v["score"] = (100 * ((v["raw"] - zero) / (full - zero)).clip(0, 1)).round(1)
         weights = {lv: float(getattr(spec, f"weight_{lv}", 0)) for lv in WEIGHTED_LEVELS}
-        v["weight"] = level.reindex(v.index).map(weights).fillna(0.0).to_numpy()
-        v.loc[v["raw"].isna(), "weight"] = 0.0  # nothing measured: its weight goes to the others
+        v = values[spec.indicator].copy()
+        v["level_weight"] = level.reindex(v.index).map(weights).fillna(0.0).to_numpy()
         v["indicator"] = spec.indicator
-        parts.append(v.rename_axis("chief_id").reset_index())
-    cols = ["chief_id", "indicator", "numerator", "denominator", "raw", "score", "weight", "status"]
+        parts.append(v[v["level_weight"] > 0].rename_axis("chief_id").reset_index())
+    cols = ["chief_id", "indicator", "numerator", "denominator", "raw", "status", "level_weight"]
     return pd.concat(parts, ignore_index=True)[cols]
 
 
-def _totals(chiefs, long, grades, vetoes, events, start, end) -> pd.DataFrame:
-    w = long["weight"] * long["score"].fillna(0)
-    total = w.groupby(long["chief_id"]).sum() / long.groupby("chief_id")["weight"].sum()
-    out = chiefs[["chief_id", "name", "level", "admin_code"]].copy()
-    out["total"] = out["chief_id"].map(total.round(1))
+def _scored(long: pd.DataFrame, table: pd.DataFrame, raw: str, score: str, weight: str):
+    """Score 0-100 on the indicator's band (linear between ``zero_at`` and ``full_at``, no
+    cliff), and the level's weight where there is a value (else 0: it goes to the others)."""
+    # only the two numbers: the rule table's text columns copied to every row cost 1 GiB
+    spec = table.set_index("indicator")[["zero_at", "full_at"]].astype(float)
+    band = spec.reindex(long["indicator"]).to_numpy()
+    zero, full = band[:, 0], band[:, 1]
+    s = ((long[raw].to_numpy(dtype=float) - zero) / (full - zero)).clip(0, 1)
+    long[score] = (100 * s).round(1)
+    long[weight] = np.where(long[raw].notna(), long["level_weight"], 0.0)
+    return long
+
+
+def _grade(total: pd.Series, grades: pd.DataFrame) -> list:
+    """The best grade whose ``min_score`` the total reaches (None without a total)."""
     bands = grades.sort_values("min_score", ascending=False)
-    out["grade"] = [
-        None
-        if pd.isna(s)
-        else next(g for g, m in zip(bands["grade"], bands["min_score"], strict=True) if s >= m)
-        for s in out["total"]
-    ]
+    s = total.to_numpy(dtype=float)
+    out = np.full(len(s), None, dtype=object)
+    left = ~np.isnan(s)
+    for g, m in zip(bands["grade"], bands["min_score"].astype(float), strict=True):
+        hit = left & (s >= m)
+        out[hit] = g
+        left &= ~hit
+    return out.tolist()
+
+
+def _weighted(long: pd.DataFrame, score: str, weight: str) -> pd.Series:
+    w = long[weight] * long[score].fillna(0)
+    den = long.groupby("chief_id")[weight].sum()
+    return (w.groupby(long["chief_id"]).sum() / den.where(den > 0)).round(1)
+
+
+def _totals(chiefs, long, tables, inp) -> pd.DataFrame:
+    out = chiefs[["chief_id", "name", "level", "admin_code", "township_code"]].copy()
+    for suffix, score, weight in (
+        ("", "score", "weight"),
+        ("_measured", "score_measured", "weight_measured"),
+    ):
+        out[f"total{suffix}"] = out["chief_id"].map(_weighted(long, score, weight))
+        out[f"grade{suffix}"] = _grade(out[f"total{suffix}"], tables["assessment_grades"])
     out["capped_by"] = None
-    if events is not None:
-        hit = events[_days(events["reported_at"], start, end)]
-        for r in vetoes.itertuples(index=False):
+    if inp.events is not None:
+        hit = inp.events[ind.within(inp.events["reported_at"], inp.start, inp.end)]
+        for r in tables["assessment_vetoes"].itertuples(index=False):
             mine = hit[hit["severity"] == r.severity].groupby("chief_id")["event_id"].agg(list)
-            for chief, ids in mine.items():
+            for chief, events in mine.items():
                 i = out.index[out["chief_id"] == chief]
-                if len(ids) < int(r.count) or not len(i) or out.at[i[0], "grade"] is None:
+                if len(events) < int(r.count) or not len(i):
                     continue
-                if GRADES.index(out.at[i[0], "grade"]) < GRADES.index(r.cap):
-                    out.at[i[0], "grade"] = r.cap
-                    out.at[i[0], "capped_by"] = ";".join(ids)
+                out.at[i[0], "capped_by"] = ";".join(events)  # named even where it did not bite
+                for col in ("grade", "grade_measured"):
+                    g = out.at[i[0], col]
+                    if g is not None and GRADES.index(g) < GRADES.index(r.cap):
+                        out.at[i[0], col] = r.cap
     return out.reset_index(drop=True)
+
+
+def _plain_totals(chiefs, inp, table, values, load, metres) -> pd.Series:  # noqa: PLR0913
+    """The totals without normalisation, for the fairness comparison: patrols owed per
+    stretch held (应巡 = frequency × periods × stretches) and coverage of the whole
+    assigned length."""
+    ch = chiefs.set_index("chief_id")
+    ids = ch.index
+    owed = ch["required"].astype(float) * load["stretches"].reindex(ids).clip(lower=1)
+    plain = {
+        **values,
+        "patrol_rate": ind.ratio(
+            np.minimum(ch["valid"].astype(float), owed), owed, "none_required"
+        ),
+        "track_coverage": ind.coverage(inp, ids, pd.Series(np.inf, index=ids), metres),
+    }
+    long = _long(chiefs, table, plain).assign(raw_measured=np.nan)
+    return _weighted(_scored(long, table, "raw", "score", "weight"), "score", "weight")
+
+
+def _townships(out: pd.DataFrame, inp: Inputs) -> pd.DataFrame:
+    """Chiefs of each township (township and village) with their mean total and grades."""
+    t = out[out["township_code"].notna()]
+    g = t.groupby("township_code")
+    d = pd.DataFrame({"chiefs": g.size()})
+    # Series.mean per group (not groupby().mean(): a different summation order rounds a
+    # half-way mean the other way)
+    d["mean_total"] = g["total"].agg(lambda x: round(float(x.mean()), 1)).astype(float)
+    grades = pd.crosstab(t["township_code"], t["grade"]).reindex(index=d.index, columns=GRADES)
+    d[list(GRADES)] = grades.fillna(0).astype(int)
+    d["ungraded"] = t["grade"].isna().groupby(t["township_code"]).sum().astype(int)
+    d = d.rename_axis("township_code").reset_index()
+    d.insert(1, "township", [inp.admin_names.get(str(c)) for c in d["township_code"]])
+    cols = ["township_code", "township", "chiefs", "mean_total", *GRADES, "ungraded"]
+    return d[cols]

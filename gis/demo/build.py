@@ -16,6 +16,7 @@ import shapely
 from shapely.geometry import Point
 
 from gis.demo import waters
+from gis.demo.appeals import build_appeals
 from gis.demo.context import AnswerKey, County
 from gis.demo.events import build_events
 from gis.demo.landscape import Landscape, build_landscape, cell_point
@@ -75,6 +76,7 @@ def build(seed: int = 2024) -> Demo:
         L["rivers"], L["admin_units"], c.key, seed=seed
     )
     L["events"], L["event_steps"] = build_events(L, c.key, seed=seed)
+    L["appeals"] = build_appeals(L["chiefs"], L["assignments"], c.key, seed=seed)
     L["answer_key"] = pd.DataFrame(c.key.rows)
     return Demo(land, L)
 

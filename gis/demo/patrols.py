@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 import shapely
+import shapely.ops
 from scipy.signal import lfilter
 
 from gis import coords as coords_mod
@@ -52,6 +53,9 @@ PLANTED_PATROLS = {
 LAZY_WEEKS = (2, 8)  # the only weeks (0-based) the lazy chief patrols: 2 of the 13 required
 FAKER_KINDS = ("vehicle_speed", "stationary", "off_river")  # cycled; every fourth one genuine
 SEED = 20260701
+#: Bumped when the simulator draws other patrols, so a cached quarter is made again
+#: (2: reservoir chiefs and chiefs of a few metres of river patrol too).
+SIMULATOR = 2
 
 
 @dataclass
@@ -223,6 +227,11 @@ def simulate(
     )
     if copies:
         pts = _with_copies(pts, copies)
+    # the chiefs the plan above leaves out, drawn after it from their own stream so the
+    # river patrols (and the events found on them) stay as they were
+    more, extra = _unplanned(q, net, rng=np.random.default_rng([seed, 2]), first=len(plans) + 1)
+    plans = [*plans, *extra]
+    pts = pd.concat([pts, more], ignore_index=True)
     tr = pts["track"].to_numpy()
     chief_of = np.array([c for c, _, _ in plans], dtype=object)
     pts["chief"] = chief_of[tr - 1]
@@ -276,6 +285,49 @@ def _plans(
                     )
                 )
     return plans
+
+
+def _unplanned(
+    q: Quarter, net: PatrolNetwork, *, rng: np.random.Generator, first: int
+) -> tuple[pd.DataFrame, list[tuple]]:
+    """Patrols of the chiefs :func:`plan_quarter` has no stretch for: a reservoir's chief
+    walks its shore, a chief holding only a few metres of river walks 600 m around them.
+    Genuine patrols, at each level's cadence (:data:`PLAN`); track numbers from ``first``."""
+    rings = {
+        c: shapely.get_exterior_ring(max(shapely.get_parts(g), key=lambda p: p.area))
+        for c, g in net.reservoirs.items()
+        if g is not None and not g.is_empty
+    }
+    a = net.assigned[~net.assigned["chief_id"].isin(q.by_chief)]
+    river_no = {code: i for i, code in enumerate(q.river_codes)}
+    tiny = {}
+    for c, g in a.groupby("chief_id"):
+        r = int(g["reach"].iloc[0])
+        line = q.lines[river_no[net.reaches["river_code"].iloc[r]]]  # the whole river
+        mid = float(net.reaches["from_m"].iloc[r]) + float(g["lo"].iloc[0] + g["hi"].iloc[0]) / 2
+        tiny[c] = shapely.ops.substring(line, max(0.0, mid - 300), min(line.length, mid + 300))
+    targets = {**tiny, **rings}  # a chief of both walks the reservoir
+    chiefs = net.chiefs[
+        net.chiefs["chief_id"].isin(targets) & ~net.chiefs["chief_id"].isin(q.by_chief)
+    ].sort_values("chief_id")
+    plans = _plans(rng, chiefs, {}, {})
+    rows = []
+    for i, (chief, level, start) in enumerate(plans):
+        line = targets[chief]
+        along, secs = _walk(rng, level, 0.0, float(line.length), None)
+        xy = shapely.get_coordinates(shapely.line_interpolate_point(line, along))
+        xy = xy + _noise(rng, len(along))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "track": first + i,
+                    "x": xy[:, 0],
+                    "y": xy[:, 1],
+                    "time": start.tz_convert("UTC").value + (secs * 1e9).astype(np.int64),
+                }
+            )
+        )
+    return (pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()), plans
 
 
 def _with_copies(pts: pd.DataFrame, copies: list[tuple[int, int]]) -> pd.DataFrame:
@@ -379,7 +431,7 @@ def _made_for(store) -> str:
     """What a track file was simulated from: the demo's generator and its planted chiefs
     (a regenerated demo plants others, and its old quarter would contradict its key)."""
     meta = store.meta()
-    made = {"generator": meta.get("generator"), "as_of": meta.get("as_of")}
+    made = {"generator": meta.get("generator"), "as_of": meta.get("as_of"), "sim": SIMULATOR}
     return json.dumps({**made, "planted": planted_roles(store)}, sort_keys=True)
 
 

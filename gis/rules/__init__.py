@@ -40,6 +40,10 @@ TABLES = {
     "level and source (issue 17)",
     "assessment_grades": "Chief assessment grades by minimum total score",
     "assessment_vetoes": "Chief assessment vetoes (一票否决): incidents that cap the grade",
+    "assessment_workload": "Chief assessment workload: the length one patrol of a level is "
+    "expected to cover (caps the coverage asked of a long stretch)",
+    "assessment_boundary_sections": "Chief assessment: weight of a cross-boundary water-quality "
+    "section for the upstream and downstream side",
 }
 
 
