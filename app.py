@@ -15,15 +15,20 @@ from gis.maps import use_offline_assets
 from gis.maps.basemaps import BASEMAPS
 from gis.safe import md_text
 from ui import urlstate
-from ui.chrome import chrome_css
-from ui.common import DATA, DATA_ERROR, load_meta, mtime, show_error, staff_login
+from ui.chrome import chrome_css, locale_script
+from ui.common import DATA, DATA_ERROR, HIT_KEY, load_meta, mtime, show_error, staff_login
 from ui.printing import print_button
+from ui.search_box import sidebar_search
+
+#: Pages without the sidebar's search: the home page has its own, the others draw no map
+NO_SIDEBAR_SEARCH = ("", "home", "overview", "data", "print", "setup", "dossier")
 
 st.set_page_config(page_title="河长制 GIS / River Chief GIS", layout="wide")
 use_offline_assets()  # every page's maps load Leaflet from /app/static, never a CDN
 st.session_state["lang"] = urlstate.language()  # ?lang=zh|en: kept on reload and in links
 lang = st.session_state["lang"]
 st.html(chrome_css(lang))  # Streamlit's own English widget texts, in the user's words
+st.html(locale_script(lang), unsafe_allow_javascript=True)  # the calendar in the user's words
 if DATA_ERROR is not None:
     st.title(t("app_title", lang))
     show_error(DATA_ERROR, lang)
@@ -80,7 +85,11 @@ pages = [
     ),
     setup,
 ]
+page = st.navigation(pages)
+st.session_state[HIT_KEY] = None  # a hit picked on another page is not drawn on this one
 try:
-    st.navigation(pages).run()
+    if page.url_path not in NO_SIDEBAR_SEARCH:
+        sidebar_search(lang)  # the hit is drawn on the page's map
+    page.run()
 except RiverChiefError as exc:
     show_error(exc, lang)  # a refusal on any page (an unreadable store ...), never a traceback

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 import streamlit.components.v1 as components
 
-from gis._errors import InputError
 from gis.auth import UNMASKED_READ
 from gis.dossier import county_context
 from gis.dossier.pdf import find_browser, html_to_pdf
@@ -13,11 +12,10 @@ from gis.dossier.write import render
 from gis.i18n import t
 from gis.io.findings import as_download
 from gis.patrols import compliance
-from gis.patrols.report import check_period
 from gis.safe import md_text
 from gis.store import GeoPackageStore
-from ui.common import DATA, audited, keyed_resource, lang, may, mtime, show_error
-from ui.patrol_views import judged_patrols
+from ui.common import DATA, audited, keyed_resource, lang, may, mtime
+from ui.patrol_views import judged_patrols, period_inputs
 
 
 @st.cache_data(show_spinner=False)
@@ -56,28 +54,7 @@ def patrol_period(lg: str):
     if not st.toggle(t("dossier.with_patrols", lg), key="dossier_patrols"):
         return None, None
     tk, (a, net, (dmin, dmax)) = judged_patrols(GeoPackageStore(path), path, mt, lg)
-    c1, c2 = st.columns(2)
-    start = c1.date_input(
-        t("period_from", lg),
-        value=dmin,
-        min_value=dmin,
-        max_value=dmax,
-        key="d_from",
-        format="YYYY/MM/DD",
-    )
-    end = c2.date_input(
-        t("period_to", lg),
-        value=dmax,
-        min_value=dmin,
-        max_value=dmax,
-        key="d_to",
-        format="YYYY/MM/DD",
-    )
-    try:
-        check_period(start, end)
-    except InputError as exc:
-        show_error(exc, lg)
-        st.stop()
+    start, end = period_inputs(dmin, dmax, key="d", lg=lg)
     period = (tk, start, end)
     return period, patrol_report(path, mt, period, a, net)
 

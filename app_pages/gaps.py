@@ -18,7 +18,15 @@ from gis.store import GeoPackageStore
 from ui import urlstate
 from ui.common import DATA, backdrop, lang, load_layers, may, mtime, show_map
 from ui.downloads import download_buttons
-from ui.gaps_findings import KINDS, finding_group, in_township, place_rows, readable, report_tables
+from ui.gaps_findings import (
+    KINDS,
+    finding_group,
+    in_township,
+    place_rows,
+    readable,
+    report_tables,
+    row_label,
+)
 
 
 @st.cache_data(show_spinner=False)
@@ -125,15 +133,29 @@ kind = st.radio(
 urlstate.put(finding=kind)
 shown = rows[kind]
 left, right = st.columns([1.3, 1])
+with right:  # first: the row picked here frames the map on the left
+    st.markdown(f"**{t(f'finding.{kind}', lg)}** ({len(shown)})")
+    placed_rows = [i for i, g in enumerate(shown.geometry) if g is not None and not g.is_empty]
+    labels = [row_label(r) for r in shown.to_dict("records")]
+    pick = st.selectbox(
+        t("locate_on_map", lg),
+        [None, *placed_rows],
+        format_func=lambda i: t("locate_pick", lg) if i is None else labels[i],
+        key=f"gaps-locate-{kind}-{town}",
+        disabled=not placed_rows,
+    )
+picked = shown.iloc[[pick]] if pick is not None else shown.iloc[0:0]
+view = maps.view_of(picked.to_crs(4326), width_px=500) if len(picked) else None  # the map column
 with left:
     show_map(
         maps.gaps_map(load_layers(path, mt), unassigned, lang=lg, backdrop=backdrop(path)),
         height=600,
         key="gaps-map",
-        feature_group_to_add=finding_group(shown, kind, lg),
+        feature_group_to_add=[finding_group(shown, kind, lg), maps.located(picked, lang=lg)],
+        center=view[0] if view else None,
+        zoom=view[1] if view else None,
     )
 with right:
-    st.markdown(f"**{t(f'finding.{kind}', lg)}** ({len(shown)})")
     if shown.empty:  # an empty table would say "empty": say whether it was checked
         st.markdown(t("none_found", lg) if n_rivers else not_checked)
     else:

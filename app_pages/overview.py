@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import folium
 import pandas as pd
 import streamlit as st
 
 from gis import catalogue, maps
-from gis.auth import UNMASKED_READ
 from gis.i18n import county_title, label, t
 from gis.inventory import summarize
-from gis.privacy import mask_frame
 from gis.safe import md_text
-from gis.search import find, search_index
 from gis.store import GeoPackageStore
-from ui.common import DATA, backdrop, lang, load_layers, load_meta, may, mtime, show_map
+from ui.common import DATA, backdrop, lang, load_layers, load_meta, mtime, show_map
 from ui.dashboard import show_figures
+from ui.search_box import hit_label, hits_for
 
 
 @st.cache_data(show_spinner=False)
@@ -39,28 +36,6 @@ def load_missing(path: str, mtime: float) -> tuple[list[str], list[str]]:
         [n for n in INVENTORY_LAYERS if n not in present],
         [lv for lv in ("township", "village") if lv not in levels],
     )
-
-
-@st.cache_data(show_spinner=False)
-def load_index(path: str, mtime: float):
-    return search_index(GeoPackageStore(path))
-
-
-def highlight(hit) -> folium.FeatureGroup:
-    """The chosen search hit, drawn over the map (fed to st_folium, so no remount)."""
-    fg = folium.FeatureGroup(name="search")
-    g = maps.json_safe(hit.to_crs(4326)[["kind", "code", "name", "geometry"]])
-    folium.GeoJson(
-        g,
-        style_function=lambda _f: {
-            "color": "#ff00ff",
-            "weight": 6,
-            "fillColor": "#ff00ff",
-            "fillOpacity": 0.15,
-        },
-        tooltip=folium.GeoJsonTooltip(["name", "code"]),
-    ).add_to(fg)
-    return maps.stable_ids(fg, prefix="hit")
 
 
 def build_map(path: str, mt: float, lg: str):
@@ -96,9 +71,7 @@ with left:
     query = st.text_input(t("search", lg), placeholder=t("search_hint", lg))
     chosen = None
     if query.strip():
-        hits = find(load_index(path, mt), query)
-        if not may(UNMASKED_READ):  # a chief's post or name may hold a number
-            hits = mask_frame(hits)
+        hits = hits_for(query)
         if hits.empty:
             st.info(t("search_none", lg))
         else:
@@ -123,7 +96,7 @@ with left:
             pick = st.selectbox(
                 t("show_on_map", lg),
                 range(len(hits)),
-                format_func=lambda i: f"{hits['name'].iloc[i]} {hits['code'].iloc[i]}",
+                format_func=lambda i: hit_label(hits, i),
             )
             chosen = hits.iloc[[pick]]
 with right:
@@ -137,7 +110,7 @@ with right:
         build_map(path, mt, lg),
         height=640,
         key="overview-map",
-        feature_group_to_add=highlight(chosen) if view else None,
+        feature_group_to_add=maps.highlight(chosen, lang=lg) if view else None,
         center=view[0] if view else None,
         zoom=view[1] if view else None,
     )

@@ -8,14 +8,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from gis._errors import InputError
+from gis import maps
 from gis.catalogue import CHIEF_LEVELS
 from gis.i18n import t
 from gis.maps import patrol_map, reach_layer
 from gis.patrols import FLAGS, compliance
 from gis.patrols.clean import LOCAL_TZ
 from gis.patrols.lines import recency, track_pieces
-from gis.patrols.report import check_period
 from gis.store import GeoPackageStore
 from ui import patrol_views, urlstate
 from ui.common import (
@@ -24,10 +23,9 @@ from ui.common import (
     lang,
     load_layers,
     mtime,
-    show_error,
     show_map,
 )
-from ui.patrol_views import judged_patrols
+from ui.patrol_views import judged_patrols, period_inputs
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -65,28 +63,7 @@ st.subheader(t("page_patrols", lg))
 store = GeoPackageStore(path)
 tk, (a, net, (dmin, dmax)) = judged_patrols(store, path, mt, lg)
 
-c1, c2 = st.columns(2)
-start = c1.date_input(
-    t("period_from", lg),
-    value=dmin,
-    min_value=dmin,
-    max_value=dmax,
-    key="p_from",
-    format="YYYY/MM/DD",  # the way a 河长办 writes dates, in either language
-)
-end = c2.date_input(
-    t("period_to", lg),
-    value=dmax,
-    min_value=dmin,
-    max_value=dmax,
-    key="p_to",
-    format="YYYY/MM/DD",
-)
-try:
-    check_period(start, end)  # the library's coded refusal, in the user's language
-except InputError as exc:
-    show_error(exc, lg)
-    st.stop()
+start, end = period_inputs(dmin, dmax, key="p", lg=lg)
 report, reach_gdf = load_report(path, mt, *tk, start, end, a, net)
 
 ch, sus = report.chiefs, report.suspicious
@@ -150,26 +127,45 @@ with right:
     if chief:
         st.caption(t("slider_help", lg))
     shown = mine[mine["patrol_id"].isin(ids)]
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("flags", lg): [
-                    "；".join(t(f"flag_{f}", lg) for f in fl) or "✓" for fl in shown["flags"]
-                ],
-                t("choose_patrol", lg): shown["patrol_id"],
-                t("date", lg): shown["start"].dt.tz_convert(LOCAL_TZ).dt.strftime("%Y-%m-%d %H:%M"),
-                t("distance_km", lg): (shown["distance_m"] / 1000).round(2),
-                t("duration_min", lg): (shown["duration_s"] / 60).round(0),
-            }
-        ),
-        hide_index=True,
-        height=260,
-        column_config={t("flags", lg): st.column_config.TextColumn(width="medium")},
-    )
+    if not chief:  # an empty table would say "empty" in English: say what fills it
+        st.caption(t("patrols_after_chief", lg))
+    elif shown.empty:
+        st.caption(t("no_patrols_of_chief", lg))
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("flags", lg): [
+                        "；".join(t(f"flag_{f}", lg) for f in fl) or "✓" for fl in shown["flags"]
+                    ],
+                    t("choose_patrol", lg): shown["patrol_id"],
+                    t("date", lg): shown["start"]
+                    .dt.tz_convert(LOCAL_TZ)
+                    .dt.strftime("%Y-%m-%d %H:%M"),
+                    t("distance_km", lg): (shown["distance_m"] / 1000).round(2),
+                    t("duration_min", lg): (shown["duration_s"] / 60).round(0),
+                }
+            ),
+            hide_index=True,
+            height=260,
+            column_config={t("flags", lg): st.column_config.TextColumn(width="medium")},
+        )
     st.markdown(f"**{t('reaches_never_patrolled', lg)}** ({int(never.sum())})")
-    st.dataframe(
-        patrol_views.never_rows(report.reaches, net.admin_names, lg), hide_index=True, height=220
+    never_rows = patrol_views.never_rows(report.reaches, net.admin_names, lg)
+    if never_rows.empty:
+        st.caption(t("no_never_patrolled", lg))
+    else:
+        st.dataframe(never_rows, hide_index=True, height=220)
+    ids_never = list(never_rows.iloc[:, 0])
+    pick = st.selectbox(
+        t("locate_on_map", lg),
+        [None, *ids_never],
+        format_func=lambda r: t("locate_pick", lg) if r is None else r,
+        key="p_locate",
+        disabled=not ids_never,
     )
+picked = reach_gdf[reach_gdf["reach_id"] == pick] if pick else reach_gdf.iloc[0:0]
+view = maps.view_of(picked.to_crs(4326), width_px=600) if len(picked) else None
 with left:
     m = patrol_map(
         load_layers(path, mt),
@@ -182,9 +178,12 @@ with left:
         m,
         height=620,
         key="patrol-map",
-        feature_group_to_add=patrol_views.never_group(
-            reach_gdf, report.reaches.loc[never, "reach_id"], lg
-        ),
+        feature_group_to_add=[
+            patrol_views.never_group(reach_gdf, report.reaches.loc[never, "reach_id"], lg),
+            maps.located(picked, lang=lg),
+        ],
+        center=view[0] if view else None,
+        zoom=view[1] if view else None,
     )
 
 g1, g2 = st.columns(2)
@@ -220,21 +219,24 @@ with g2:
 
 st.markdown(f"**{t('suspicious_patrols', lg)}** ({len(sus):,})")
 names = net.admin_names
-st.dataframe(
-    pd.DataFrame(
-        {
-            t("flags", lg): [
-                "；".join(t(f"flag_{f}", lg) for f in fl if f in FLAGS) for fl in sus["flags"]
-            ],
-            t("choose_patrol", lg): sus["patrol_id"],
-            t("chief", lg): [label.get(c, c) for c in sus["chief_id"]],
-            t("township", lg): [names.get(c, c) for c in sus["township_code"]],
-            t("date", lg): sus["start"].dt.tz_convert(LOCAL_TZ).dt.strftime("%Y-%m-%d %H:%M"),
-            t("distance_km", lg): (sus["distance_m"] / 1000).round(2),
-            t("speed_ms", lg): sus["mean_speed_ms"].round(2),
-        }
-    ),
-    hide_index=True,
-    height=320,
-    column_config={t("flags", lg): st.column_config.TextColumn(width="large")},
-)
+if sus.empty:
+    st.caption(t("no_suspicious_patrols", lg))
+else:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("flags", lg): [
+                    "；".join(t(f"flag_{f}", lg) for f in fl if f in FLAGS) for fl in sus["flags"]
+                ],
+                t("choose_patrol", lg): sus["patrol_id"],
+                t("chief", lg): [label.get(c, c) for c in sus["chief_id"]],
+                t("township", lg): [names.get(c, c) for c in sus["township_code"]],
+                t("date", lg): sus["start"].dt.tz_convert(LOCAL_TZ).dt.strftime("%Y-%m-%d %H:%M"),
+                t("distance_km", lg): (sus["distance_m"] / 1000).round(2),
+                t("speed_ms", lg): sus["mean_speed_ms"].round(2),
+            }
+        ),
+        hide_index=True,
+        height=320,
+        column_config={t("flags", lg): st.column_config.TextColumn(width="large")},
+    )

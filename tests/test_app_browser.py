@@ -7,6 +7,7 @@ machine (offline first).
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import time
@@ -250,6 +251,119 @@ def test_gaps_page_lists_the_unassigned_reaches_and_downloads(app_url, browser, 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "gaps-zh.png"), full_page=True)
     _finish(page, "gaps-zh", external, errors, ready)
+
+
+def test_gaps_row_picked_frames_the_map_on_it(app_url, browser, demo_path):
+    """Picking a finding row in 在地图上定位 zooms the map to that reach (the scale bar
+    drops from kilometres to metres) and draws it over the others."""
+    page, frame, external, errors, ready = _open(browser, app_url + "/gaps?finding=unassigned")
+    scale = frame.locator(".leaflet-control-scale-line").first
+    before = scale.inner_text()
+    page.get_by_label("在地图上定位").first.click()
+    page.get_by_role("option").nth(1).click()  # the first row (option 0: none)
+    page.wait_for_timeout(500)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+    )
+    page.wait_for_timeout(1500)  # Leaflet's zoom animation
+    after = scale.inner_text()
+    assert before.endswith("km") and after.endswith(" m") and not after.endswith("km"), (
+        before,
+        after,
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "gaps-located-zh.png"))
+    _finish(page, "gaps-located-zh", external, errors, ready)
+
+
+def test_patrols_never_patrolled_reach_picked_frames_the_map(app_url, browser, demo_quarter):
+    """A never-patrolled reach picked under its list is framed on the patrols map."""
+    report = demo_quarter[0]
+    never = report.reaches[report.reaches["never_patrolled"]]
+    page, frame, external, errors, ready = _open(browser, app_url + "/patrols", timeout=400_000)
+    scale = frame.locator(".leaflet-control-scale-line").first
+    before = scale.inner_text()
+    page.get_by_label("在地图上定位").first.click()
+    options = page.get_by_role("option")
+    shown = [options.nth(i).inner_text() for i in range(1, options.count())]
+    assert set(shown) == set(never["reach_id"])  # every never-patrolled reach, nothing else
+    options.nth(1).click()
+    page.wait_for_timeout(500)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+    )
+    page.wait_for_timeout(1500)  # Leaflet's zoom animation
+    after = scale.inner_text()
+    assert before.endswith("km") and after.endswith(" m") and not after.endswith("km"), (
+        before,
+        after,
+    )
+    _finish(page, "patrols-located-zh", external, errors, ready)
+
+
+def test_map_tools_show_cgcs2000_under_the_cursor_and_measure(app_url, browser, demo_path):
+    """The readout under the cursor is a lon/lat inside the county; two clicks with 测量
+    give the great-circle distance between those two readouts (pyproj.Geod, GRS80, within
+    0.5 %: Leaflet measures on a sphere)."""
+    import pyproj
+
+    page, frame, external, errors, ready = _open(browser, app_url + "/quarries")
+    box = page.locator('iframe[title="streamlit_folium.st_folium"]').first.bounding_box()
+    readout = frame.locator(".rc-coords")
+    x0, y0, x1, y1 = GeoPackageStore(demo_path).read("admin_units").to_crs(4326).total_bounds
+    points = []
+    for fx, fy in ((0.35, 0.45), (0.65, 0.6)):
+        px, py = box["x"] + fx * box["width"], box["y"] + fy * box["height"]
+        page.mouse.move(px, py)
+        page.wait_for_timeout(300)
+        text = readout.inner_text()
+        assert text.startswith("经度 ") and "纬度" in text, text
+        lon, lat = map(float, readout.get_attribute("data-value").split(", "))
+        assert x0 <= lon <= x1 and y0 <= lat <= y1, (lon, lat)
+        points.append((px, py, lon, lat))
+    frame.get_by_role("button", name="测量").click()
+    for px, py, _lon, _lat in points:
+        page.mouse.click(px, py)
+        page.wait_for_timeout(300)
+    result = frame.locator(".rc-measure-result")
+    assert result.inner_text().startswith("距离 ")
+    (_, _, lon1, lat1), (_, _, lon2, lat2) = points
+    _az, _back, metres = pyproj.Geod(ellps="GRS80").inv(lon1, lat1, lon2, lat2)
+    assert float(result.get_attribute("data-metres")) == pytest.approx(metres, rel=0.005)
+    page.screenshot(path=str(ARTIFACTS / "map-tools-zh.png"))
+    _finish(page, "map-tools-zh", external, errors, ready)
+
+
+def test_search_in_the_sidebar_frames_any_pages_map(app_url, browser, demo_path):
+    """The sidebar's search on a page with a map: the village picked is framed on that
+    page's map (its outline drawn over it), and the home page does not keep it."""
+    from gis.search import find, search_index
+
+    index = search_index(GeoPackageStore(demo_path))
+    village = index[index["kind"] == "village"].iloc[0]
+    assert find(index, village["name"])["code"].iloc[0] == village["code"]
+    page, frame, external, errors, ready = _open(browser, app_url + "/quarries")
+    scale = frame.locator(".leaflet-control-scale-line").first
+    before = scale.inner_text()
+    box = page.locator("[data-testid='stSidebar']").get_by_label(re.compile("搜索"))
+    box.fill(village["name"])
+    box.press("Enter")
+    page.wait_for_timeout(500)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+    )
+    from playwright.sync_api import expect
+
+    picked = page.locator("[data-testid='stSidebar']").get_by_role(
+        "combobox", name=re.compile("地图")
+    )
+    expect(picked).to_have_value(f"{village['name']} {village['code']}", timeout=30_000)
+    page.wait_for_timeout(1500)  # Leaflet's zoom animation
+    after = scale.inner_text()
+    assert before.endswith("km") and after != before, (before, after)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "search-quarries-zh.png"))
+    _finish(page, "search-quarries-zh", external, errors, ready)
 
 
 @pytest.mark.slow
@@ -549,6 +663,12 @@ def test_gaode_basemap_shifts_the_data_and_clicks_come_back(app_url, browser, de
         j.card(rid)["chiefs"][0]["name"], timeout=30_000
     )
     assert rid in page.inner_text("body")
+    # the cursor's readout there is the reach's CGCS2000 position, the shift undone
+    frame.locator(".leaflet-container").hover(position={"x": x, "y": y})
+    page.wait_for_timeout(300)
+    lon, lat = map(float, frame.locator(".rc-coords").get_attribute("data-value").split(", "))
+    true_off = math.hypot(lon - mid.x, lat - mid.y)
+    assert true_off < 1.5e-3 and true_off < math.hypot(lon - gx, lat - gy) / 2, (lon, lat)
     assert tiles and all("autonavi.com" in u for u in tiles), tiles[:3]
     page.close()
 

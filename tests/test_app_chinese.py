@@ -65,6 +65,7 @@ ENGLISH_IN_ZH = (
     "per file",
     "Upload",
     "Page not found",
+    "empty",  # an empty st.dataframe's placeholder
     "--point",
     "--swap-xy",
     "--field-map",
@@ -240,3 +241,28 @@ def test_switching_language_is_kept_on_reload(app_url, browser):
     _idle(page)
     assert "Protection zones" in page.inner_text("[data-testid='stMain']")
     page.close()
+
+
+@pytest.mark.parametrize(
+    ("browser_locale", "lang", "shown", "not_shown"),
+    [
+        ("en-US", "zh", ("2026年", "一"), ("July", "August", "September", "Mo")),
+        ("zh-CN", "en", ("July", "August"), ("年", "七月")),
+    ],
+)
+def test_calendar_speaks_the_app_language(  # noqa: PLR0913 -- the case's four values
+    app_url, browser, browser_locale, lang, shown, not_shown
+):
+    """The date fields' calendar names months and weekdays in the app's language, whatever
+    the browser's own language is."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale=browser_locale)
+    page.goto(f"{app_url}/patrols?lang={lang}")
+    _idle(page)
+    page.locator("[data-testid='stDateInputCalendarButton']").first.click()
+    dialog = page.locator("[role='dialog']").first
+    dialog.wait_for()
+    text = dialog.inner_text()
+    _shoot(page, f"calendar-{lang}")
+    page.close()
+    assert all(w in text for w in shown), text
+    assert not [w for w in not_shown if re.search(rf"(?<![A-Za-z]){w}(?![A-Za-z])", text)], text

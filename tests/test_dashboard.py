@@ -212,6 +212,26 @@ def test_cli_dashboard_json_is_the_library_figures(demo_path, demo_figures, caps
     assert "采砂违规(项): 14" in out and "巡河达标率: 未计算" in out
 
 
+def shown_compliance(demo_path, lang: str) -> str:
+    """What the home page's patrol card shows for the demo: "not computed" unless the
+    demo's quarter was judged and kept beside the store (by the patrols page, here or in an
+    earlier server), then the library's figure from that kept result."""
+    import datetime as dt
+
+    from gis import datasets
+    from gis.dashboard import patrol_figure
+    from gis.patrols.persist import cached_assessment, is_kept
+    from ui.patrol_views import DRAWN
+
+    store = GeoPackageStore(demo_path)
+    quarter = str(datasets.get_path("demo_patrols"))
+    if not Path(quarter).exists() or not is_kept(store, tracks=quarter, points=DRAWN):
+        return "未计算" if lang == "zh" else "Not computed"
+    a, net = cached_assessment(store, tracks=quarter, points=DRAWN)
+    day = dt.date.fromisoformat(county_figures(store, patrols=False).as_of)
+    return f"{patrol_figure(store, day=day, assessed=(a, net)).value:.1f}%"
+
+
 def _run_app(lang: str) -> AppTest:
     from ui import common
 
@@ -242,9 +262,10 @@ def test_overview_cards_show_the_figures_and_link_their_pages(demo_figures, lang
     zh = lang == "zh"
     assert shown["采砂违规(项)" if zh else "Open quarry violations"] == "14"
     assert shown["未划定保护区水源(处)" if zh else "Sources without an official zone"] == "19"
-    # the demo's quarter is never simulated or judged by the home page: not computed
-    assert shown["巡河达标率" if zh else "Patrol compliance"] == (
-        "未计算" if zh else "Not computed"
+    # the demo's quarter is never simulated or judged by the home page: not computed,
+    # unless judged patrols are kept beside the store
+    assert shown["巡河达标率" if zh else "Patrol compliance"] == shown_compliance(
+        ROOT / "layers" / "demo" / "demo_county.gpkg", lang
     )
     for level, word in zip(CHIEF_LEVELS[2:], ("县级", "镇乡级", "村级"), strict=True):
         f = demo_figures.get("coverage_pct", level)
@@ -276,3 +297,19 @@ def test_the_home_page_shows_compliance_only_once_the_patrols_page_judged_them(
     keyed_resource("patrols", (str(path), mt, None, 0.0), lambda: (a, net, None))
     after = figures(str(path), mt).get("patrol_compliance_pct")
     assert after.status == "ok" and after.detail["compliant"] == 1 and after.detail["chiefs"] == 3
+
+
+def test_the_home_page_reads_patrols_judged_before_a_restart(demo_path):
+    """Judged patrols kept beside the store are read back by a fresh server's home page
+    (not judged again there): the card shows the library's figure, not "not computed"."""
+    from gis.demo import patrols as demo_patrols
+    from gis.patrols.persist import cached_assessment, is_kept
+    from ui.patrol_views import DRAWN
+
+    store = GeoPackageStore(demo_path)
+    quarter = str(demo_patrols.ensure())
+    cached_assessment(store, tracks=quarter, points=DRAWN)  # as the patrols page does
+    assert is_kept(store, tracks=quarter, points=DRAWN)
+    at = _run_app("zh")  # a fresh server: nothing held in memory
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["巡河达标率"] == shown_compliance(demo_path, "zh") != "未计算"

@@ -3,6 +3,7 @@ value for every builder; folium pointed at the vendored assets once, by the app.
 
 from __future__ import annotations
 
+import base64
 import inspect
 import json
 import math
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 import shapely
 
-from gis import maps
+from gis import datasets, maps
 from gis.store import GeoPackageStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,6 +94,26 @@ def test_backdrop_is_the_demo_hillshade_and_none_elsewhere(demo_path, demo_copy,
     # a backdrop whose files are gone draws nothing (the map is still drawn)
     gone = maps.Backdrop(tmp_path / "hillshade.png", tmp_path / "hillshade.json")
     assert not overlays(maps.county_map(layers, backdrop=gone))
+
+
+def test_a_published_backdrop_is_fetched_not_inlined(demo_path, tmp_path):
+    """Published, the grey image is a file the server serves and the map names its URL
+    (no base64 in the map); where the folder cannot be written the image stays inline."""
+    layers = maps.overview_layers(GeoPackageStore(demo_path))
+    inline = maps.Backdrop.for_store(demo_path)
+    published = inline.publish(tmp_path / "cache", "/app/static/cache/")
+    (name,) = [p.name for p in (tmp_path / "cache").iterdir()]
+    assert published.url == f"/app/static/cache/{name}"
+    written = (tmp_path / "cache" / name).read_bytes()
+    grey = maps.base.grey_hillshade(datasets.get_path("demo_hillshade").read_bytes())
+    assert written == grey and name.endswith(".png")
+    html = maps.county_map(layers, backdrop=published).get_root().render()
+    assert published.url in html and "data:image/png;base64," not in html
+    heavy = maps.county_map(layers, backdrop=inline).get_root().render()
+    assert len(heavy) - len(html) > 0.9 * len(base64.b64encode(grey))
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    assert inline.publish(blocked / "cache", "/x").url is None  # stays inline
 
 
 def test_every_builder_takes_one_backdrop_and_the_base_is_public():

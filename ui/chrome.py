@@ -1,9 +1,12 @@
-"""Streamlit's own English widget texts (the file uploader's button and size limit) shown
-in the user's words.
+"""Streamlit's own English widget texts (the file uploader's button and size limit, the
+date fields' calendar) shown in the user's words.
 
-Streamlit has no option for these texts, so the English is hidden with CSS and the words
-of :mod:`gis.i18n` are drawn in its place (``::after``); no script runs. The words are
-quoted for CSS from the fixed label table, never from user data.
+Streamlit has no option for the uploader's texts, so the English is hidden with CSS and the
+words of :mod:`gis.i18n` are drawn in its place (``::after``). The words are quoted for CSS
+from the fixed label table, never from user data. The calendar names its months and
+weekdays in the browser's language (Streamlit reads ``navigator.language`` at each render),
+so an English browser showed an English calendar in the Chinese UI: :func:`locale_script`
+sets that language to the app's.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import json
 
 import streamlit as st
 
-from gis.i18n import t
+from gis.i18n import LOCALES, t
 
 #: Streamlit's upload limit in MB (``server.maxUploadSize``; 200 unless configured)
 DEFAULT_UPLOAD_MB = 200
@@ -23,7 +26,8 @@ def _css_text(text: str) -> str:
 
 
 def chrome_css(lang: str) -> str:
-    """A ``<style>`` block that words the uploader in ``lang``."""
+    """A ``<style>`` block that words the uploader in ``lang`` (and takes the place of the
+    script-only element of :func:`locale_script` out of the layout)."""
     try:
         mb = int(st.get_option("server.maxUploadSize"))
     except Exception:  # outside a Streamlit server (tests of the module)
@@ -39,4 +43,25 @@ def chrome_css(lang: str) -> str:
 [data-testid="stFileUploaderDropzoneInstructions"]::after {{
   content: {limit}; font-size: 0.8rem; opacity: 0.7;
 }}
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script) {{ display: none; }}
 </style>"""
+
+
+def locale_script(lang: str) -> str:
+    """A script that makes the browser's language the app's (``lang``), so the date fields'
+    calendar names months and weekdays in it. Its only datum is a tag from the fixed
+    :data:`gis.i18n.LOCALES`; it takes effect from the next render, which every run makes."""
+    tag = json.dumps(LOCALES[lang])
+    return f"""<script>
+(() => {{
+  const tag = {tag};
+  for (const name of ["language", "languages"]) {{
+    Object.defineProperty(Navigator.prototype, name, {{
+      configurable: true,
+      get: () => (name === "language" ? tag : [tag]),
+    }});
+  }}
+  document.documentElement.lang = tag;
+  window.dispatchEvent(new Event("languagechange"));
+}})();
+</script>"""

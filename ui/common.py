@@ -37,7 +37,7 @@ from gis.auth import (
 )
 from gis.i18n import t
 from gis.maps import Backdrop, basemaps
-from gis.maps.chrome import PrintView
+from gis.maps.chrome import PrintView, map_tools
 from gis.safe import md_text
 from gis.store import GeoPackageStore
 from ui import urlstate
@@ -48,6 +48,10 @@ try:  # $RIVERCHIEF_DATA (riverchief app sets it), else the config file, else th
 except RiverChiefError as _exc:  # a broken config file: app.py says so instead of any page
     DATA, DATA_ERROR = datasets.get_path("demo"), _exc
 SESSION_KEY = "auth"  # the session's gis.auth.Session; never a widget key
+HIT_KEY = "search_hit"  # the sidebar search's hit (ui.search_box), drawn on every page's map
+#: Files the app makes for browsers to fetch (Streamlit serves ./static beside app.py)
+STATIC_CACHE = Path(__file__).resolve().parents[1] / "static" / "cache"
+STATIC_CACHE_URL = "/app/static/cache"
 log = logging.getLogger("riverchief.app")
 
 
@@ -273,12 +277,19 @@ def show_map(
     groups = (
         feature_group_to_add if isinstance(feature_group_to_add, list) else [feature_group_to_add]
     )
+    hit = st.session_state.get(HIT_KEY)
+    if hit is not None and len(hit) and hit.geometry.notna().all():
+        groups = [*groups, maps.highlight(hit, lang=lang())]  # the search, on every map
+        feature_group_to_add = [g for g in groups if g is not None]
+        if center is None:  # the page's own framing (a selection) comes first
+            center, kwargs["zoom"] = maps.view_of(hit.to_crs(4326), width_px=500)
     for fg in groups:
         if fg is not None and bm == "gaode":
             basemaps.shift_to_gcj02(fg)
     # 打印此视图: the extent on screen, to the print page in a new tab (no phones on a sheet)
     lg = lang()
     m.add_child(PrintView(t("dossier.print_view", lg), lang=lg, gcj=bm == "gaode"))
+    m.add_child(map_tools(lg, gcj=bm == "gaode"))  # cursor coordinates, measure
     if center is None and (linked := urlstate.view()) is not None:  # ?lat=&lon=&zoom=
         center, kwargs["zoom"] = linked
     if center is not None:
@@ -322,8 +333,10 @@ def load_layers(path: str, mtime: float) -> dict:
 @functools.lru_cache(maxsize=8)
 def backdrop(path: str) -> Backdrop | None:
     """The offline basemap of the store at ``path`` (the hillshade, demo county only),
-    built once per store and handed to every map builder."""
-    return Backdrop.for_store(path)
+    built once per store and handed to every map builder; its image is served from
+    ``static/cache`` (fetched once by the browser, not resent with every map)."""
+    found = Backdrop.for_store(path)
+    return None if found is None else found.publish(STATIC_CACHE, STATIC_CACHE_URL)
 
 
 _RESOURCES: dict[str, tuple[tuple, object]] = {}

@@ -2,7 +2,8 @@
 
 Computed once per store version (:func:`gis.dashboard.county_figures`, about 3 s on the
 demo). Patrol compliance needs every track judged (minutes): it is shown only when the
-patrols page has already judged this store's tracks in this server, never computed here.
+patrols page has already judged this store's tracks, in this server or in one before it
+(kept beside the store, read back in seconds), never computed here.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from streamlit.errors import StreamlitPageNotFoundError
 from gis import datasets
 from gis.dashboard import Dashboard, Figure, county_figures, patrol_figure
 from gis.i18n import t
+from gis.patrols.persist import is_kept
 from gis.store import GeoPackageStore
-from ui.common import peek_resource
+from ui.common import keyed_resource, peek_resource
+from ui.patrol_views import DRAWN, load_assessment
 
 #: Each page's file, by its url_path (app.py registers app_pages/<url_path>.py).
 PAGE_DIR = "app_pages"
@@ -55,6 +58,10 @@ def figures(path: str, mtime: str) -> Dashboard:
     if tracks is None and not is_demo:  # a real county without tracks: say so
         return d.with_figure(patrol_figure(store, day=dt.date.fromisoformat(d.as_of)))
     held = peek_resource("patrols", (path, mtime, *tracks)) if tracks else None
+    if held is None and tracks and is_kept(store, tracks=tracks[0], points=DRAWN):
+        held = keyed_resource(  # judged before a restart: read back, shared with the pages
+            "patrols", (path, mtime, *tracks), lambda: load_assessment(path, tracks[0], None)
+        )
     if held is None:  # not judged yet (or the demo's quarter not simulated): not computed
         return d
     a, net, _period = held

@@ -224,7 +224,17 @@ def finding_group(rows: gpd.GeoDataFrame, kind: str, lang: str) -> folium.Featur
     return fg
 
 
+def row_label(row: dict) -> str:
+    """A finding row as one line to pick it by: its key and its name (a widget's text,
+    not HTML; the map's tooltip escapes the same words)."""
+    return _key_and_name(row) or "—"
+
+
 def _tip(row: dict, lang: str) -> str:
+    return escape(_key_and_name(row))
+
+
+def _key_and_name(row: dict) -> str:
     key = next(
         (
             row[c]
@@ -236,4 +246,4 @@ def _tip(row: dict, lang: str) -> str:
     name = next(
         (row[c] for c in ("river_name", "name", "chief_name") if isinstance(row.get(c), str)), ""
     )
-    return escape(f"{key} {name}".strip())
+    return f"{key} {name}".strip()

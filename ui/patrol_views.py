@@ -11,12 +11,14 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from gis._errors import InputError
 from gis.catalogue import CHIEF_LEVELS
 from gis.demo.patrols import quarter_for
 from gis.i18n import t
-from gis.patrols import assess_tracks
 from gis.patrols.clean import LOCAL_TZ
 from gis.patrols.io import tracks_for
+from gis.patrols.persist import cached_assessment
+from gis.patrols.report import check_period
 from gis.safe import html_text, md_text
 from gis.store import GeoPackageStore
 from ui.common import keyed_resource, show_error
@@ -61,14 +63,16 @@ def never_group(reach_gdf: gpd.GeoDataFrame, never_ids, lang: str) -> folium.Fea
     return fg
 
 
+#: The point columns the maps draw (the per-point id strings are hundreds of MB)
+DRAWN = ("patrol", "seg", "x", "y", "t")
+
+
 def load_assessment(path: str, tracks: str | None, say):
     """Clean, match and judge every patrol (millions of points: one shared object, not
     copied on every rerun; the patrols and assessment pages share it). Only what the pages
     draw is kept."""
-    a, net = assess_tracks(GeoPackageStore(path), tracks=tracks, progress=say)
-    a.points = a.points[
-        ["patrol", "seg", "x", "y", "t"]
-    ].copy()  # drop per-point id strings (hundreds of MB)
+    # kept beside the store: a restarted app reads it back in seconds
+    a, net = cached_assessment(GeoPackageStore(path), tracks=tracks, points=DRAWN, progress=say)
     local = a.patrols["start"].dt.tz_convert(LOCAL_TZ)
     first, last = local.min().date(), local.max().date()
     # whole months around the data: a quarter of tracks reads as that quarter
@@ -106,3 +110,32 @@ def judged_patrols(store, path: str, mt: str, lg: str):
         )
     status.empty()
     return tk, judged
+
+
+def period_inputs(dmin: dt.date, dmax: dt.date, *, key: str, lg: str, cols=None):
+    """The period's two date fields (YYYY/MM/DD, the way a 河长办 writes dates, in either
+    language) within the tracks' days, checked by the library's coded refusal: the page
+    stops with the error in the user's language when the end is before the start."""
+    c1, c2 = cols or st.columns(2)
+    start = c1.date_input(
+        t("period_from", lg),
+        value=dmin,
+        min_value=dmin,
+        max_value=dmax,
+        key=f"{key}_from",
+        format="YYYY/MM/DD",
+    )
+    end = c2.date_input(
+        t("period_to", lg),
+        value=dmax,
+        min_value=dmin,
+        max_value=dmax,
+        key=f"{key}_to",
+        format="YYYY/MM/DD",
+    )
+    try:
+        check_period(start, end)
+    except InputError as exc:
+        show_error(exc, lg)
+        st.stop()
+    return start, end

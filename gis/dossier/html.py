@@ -18,7 +18,7 @@ import pandas as pd
 from gis import catalogue
 from gis.dossier import figures
 from gis.dossier.river import Part, RiverDossier, plan_completion
-from gis.i18n import LABELS, label, t
+from gis.i18n import LABELS, LOCALES, label, t
 
 #: The parts in the order printed, with the catalogue layer whose fields name their columns.
 PART_LAYERS = {
@@ -298,7 +298,7 @@ def to_html(
     )
     metas = "".join(f'<p class="meta">{html.escape(m)}</p>' for m in meta)
     return (
-        f'<!doctype html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head>'
+        f'<!doctype html><html lang="{LOCALES[lang]}"><head>'
         f'<meta charset="utf-8"><title>{title}</title><style>{CSS}</style></head>'
         f"<body><header><h1>{title}</h1>{metas}</header>{body}</body></html>"
     )

@@ -42,7 +42,7 @@ from gis.dossier.html import colon  # noqa: E402
 from gis.dossier.paper import ORIENTATIONS, PAPERS, SCOPES  # noqa: E402
 from gis.dossier.pdf import html_to_pdf, html_to_png  # noqa: E402
 from gis.dossier.river import resolve_river  # noqa: E402
-from gis.i18n import t  # noqa: E402
+from gis.i18n import LOCALES, t  # noqa: E402
 from gis.maps.style import SYMBOLS, zone_label  # noqa: E402
 from gis.store import Store  # noqa: E402
 
@@ -361,7 +361,7 @@ def _sheet_body(
 def sheets_html(bodies: list[str], *, title: str, lang: str, size: tuple[float, float]) -> str:
     """A document of sheets, one to a page of ``size`` millimetres."""
     w, h = size
-    return f"""<!doctype html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head>
+    return f"""<!doctype html><html lang="{LOCALES[lang]}"><head>
 <meta charset="utf-8"><title>{html.escape(title)}</title><style>
 @page {{ size: {w}mm {h}mm; margin: 0; }}
 html, body {{ margin: 0; }}

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import io
 import json
 import math
-from dataclasses import dataclass
+import os
+import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -149,6 +152,9 @@ class Backdrop:
 
     image: Path
     bounds_file: Path
+    #: Where a browser fetches the grey image (:meth:`publish`); ``None``: inline, as a
+    #: data URL (a standalone HTML file, a notebook)
+    url: str | None = None
 
     @classmethod
     def for_store(cls, path: str | Path) -> Backdrop | None:
@@ -190,8 +196,52 @@ class Backdrop:
             pixelated=False,
             className="rc-hillshade",
         )
+        if self.url:  # folium reads a URL without a scheme as a local file: set it after
+            overlay.url = self.url
         setattr(overlay, "_rc_group", "base")  # noqa: B010  # folium classes are closed to mypy
         overlay.add_to(m)
+
+    def publish(self, folder: str | Path, url_prefix: str) -> Backdrop:
+        """The same backdrop fetched from ``url_prefix`` instead of inlined: its grey image
+        is written once per version into ``folder``, which a server serves at
+        ``url_prefix``. An app sends its maps on every rerun; inlined, the image was a
+        third of each map's bytes. Where ``folder`` cannot be written the image stays
+        inline (the map is the same, only heavier).
+
+        Parameters
+        ----------
+        folder : str or Path
+            A folder the server publishes (the app: ``static/cache``).
+        url_prefix : str
+            The URL of ``folder`` (the app: ``/app/static/cache``).
+
+        Returns
+        -------
+        Backdrop
+        """
+        if not self.image.exists():
+            return self
+        name = _published(str(self.image), self.image.stat().st_mtime, str(folder))
+        return self if name is None else replace(self, url=f"{url_prefix.rstrip('/')}/{name}")
+
+
+@functools.lru_cache(maxsize=8)
+def _published(path: str, mtime: float, folder: str) -> str | None:
+    """The file name of the grey image of ``path`` in ``folder``, written when missing
+    (named by its content, so a new version never meets a browser's cached old one)."""
+    data = grey_hillshade(Path(path).read_bytes())
+    name = f"hillshade-{hashlib.sha256(data).hexdigest()[:16]}.png"
+    target = Path(folder) / name
+    try:
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, target)  # atomic: a browser never reads half a file
+    except OSError:
+        return None
+    return name
 
 
 def fit_to(m: folium.Map, gdf: gpd.GeoDataFrame) -> None:
@@ -531,6 +581,65 @@ def view_of(
     span = max(x1 - x0, (y1 - y0) * 1.3, 0.005)
     zoom = int(max(8, min(16, math.floor(math.log2(360.0 * width_px / 256.0 / span)))))
     return ((y0 + y1) / 2, (x0 + x1) / 2), zoom
+
+
+def highlight(hit: gpd.GeoDataFrame, *, lang: str = "zh") -> folium.FeatureGroup:
+    """A search hit (``kind, code, name, geometry`` in any CRS) drawn over a map, to hand
+    to st_folium as ``feature_group_to_add`` (no remount); its tooltip labelled in ``lang``.
+
+    Parameters
+    ----------
+    hit : GeoDataFrame
+        The hit, as :func:`gis.search.find` gives it.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    folium.FeatureGroup
+    """
+    fg = folium.FeatureGroup(name=t("search", lang))
+    g = json_safe(hit.to_crs(4326)[["name", "code", "geometry"]])
+    folium.GeoJson(
+        g,
+        style_function=lambda _f: {
+            "color": "#ff00ff",  # magenta: in no layer's symbol, on any basemap
+            "weight": 6,
+            "fillColor": "#ff00ff",
+            "fillOpacity": 0.15,
+        },
+        marker=folium.CircleMarker(radius=14, color="#ff00ff", weight=4, fill=False),
+        tooltip=folium.GeoJsonTooltip(
+            ["name", "code"], aliases=[html_text(t("name", lang)), html_text(t("code", lang))]
+        ),
+    ).add_to(fg)
+    return stable_ids(fg, prefix="hit")
+
+
+def located(rows: gpd.GeoDataFrame, *, lang: str = "zh") -> folium.FeatureGroup:
+    """A row picked in a page's list (a finding, a reach), drawn over the map as a thick
+    black line (a ring for a point), apart from every layer's colour; for st_folium's
+    ``feature_group_to_add``.
+
+    Parameters
+    ----------
+    rows : GeoDataFrame
+        Any CRS; rows without geometry are skipped.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    folium.FeatureGroup
+    """
+    fg = folium.FeatureGroup(name=t("located", lang))
+    drawn = rows[rows.geometry.notna() & ~rows.geometry.is_empty]
+    if len(drawn):
+        g = gpd.GeoDataFrame(geometry=drawn.geometry.values, crs=rows.crs).to_crs(4326)
+        folium.GeoJson(
+            g.to_json(),
+            style_function=lambda _f: {"color": "#000000", "weight": 11, "opacity": 0.9},
+            marker=folium.CircleMarker(radius=16, color="#000000", weight=4, fill=False),
+        ).add_to(fg)
+    return stable_ids(fg, prefix="loc")
 
 
 def stable_ids(m: _E, *, prefix: str = "rc") -> _E:

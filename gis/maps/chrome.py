@@ -13,6 +13,7 @@ import folium
 from folium.map import Layer
 from folium.template import Template
 
+from gis.i18n import t
 from gis.maps.style import FONT_STACK, GROUPS, group_title
 
 #: The inline CSS of every map.
@@ -236,3 +237,152 @@ class GroupedLayerControl(folium.LayerControl):
                 self.overlays[el.layer_name] = el.get_name()
                 self.titles.append((el.get_name(), group_title(g, self.lang)))
         return folium.MacroElement.render(self, **kwargs)
+
+
+class MapTools(folium.MacroElement):
+    """The coordinates under the cursor in CGCS2000 (click the box to copy them) and a
+    测量 button measuring distance and area on the map. Self-contained script (no plugin,
+    no CDN). On a GCJ-02 basemap (``gcj=True``) the map's degrees are shifted: the readout
+    undoes the shift (the same formula and fixed-point inverse as :mod:`gis.coords`), so it
+    always shows CGCS2000. Distances are great-circle (Leaflet's ``distance``, a sphere of
+    radius 6,378,137 m: within 0.5 % of the ellipsoid), areas the spherical polygon formula
+    on the same sphere (as Leaflet.draw's ``geodesicArea``)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var W = {{ this.words|tojson }}, GCJ = {{ this.gcj|tojson }};
+            var A = 6378245.0, EE = 0.00669342162296594323, PI = Math.PI;
+            function delta(lon, lat) {
+                var x = lon - 105.0, y = lat - 35.0;
+                var dlat = -100 + 2*x + 3*y + 0.2*y*y + 0.1*x*y + 0.2*Math.sqrt(Math.abs(x));
+                dlat += (20*Math.sin(6*x*PI) + 20*Math.sin(2*x*PI)) * 2/3;
+                dlat += (20*Math.sin(y*PI) + 40*Math.sin(y/3*PI)) * 2/3;
+                dlat += (160*Math.sin(y/12*PI) + 320*Math.sin(y*PI/30)) * 2/3;
+                var dlon = 300 + x + 2*y + 0.1*x*x + 0.1*x*y + 0.1*Math.sqrt(Math.abs(x));
+                dlon += (20*Math.sin(6*x*PI) + 20*Math.sin(2*x*PI)) * 2/3;
+                dlon += (20*Math.sin(x*PI) + 40*Math.sin(x/3*PI)) * 2/3;
+                dlon += (150*Math.sin(x/12*PI) + 300*Math.sin(x/30*PI)) * 2/3;
+                var rad = lat / 180 * PI, magic = 1 - EE*Math.sin(rad)*Math.sin(rad);
+                var sq = Math.sqrt(magic);
+                return [dlon*180 / (A/sq*Math.cos(rad)*PI),
+                        dlat*180 / ((A*(1-EE)) / (magic*sq) * PI)];
+            }
+            function cgcs(ll) {
+                if (!GCJ) { return [ll.lng, ll.lat]; }
+                var lon = ll.lng, lat = ll.lat;
+                for (var i = 0; i < 30; i++) {
+                    var d = delta(lon, lat), rx = lon + d[0] - ll.lng, ry = lat + d[1] - ll.lat;
+                    lon -= rx; lat -= ry;
+                    if (Math.abs(rx) < 1e-10 && Math.abs(ry) < 1e-10) { break; }
+                }
+                return [lon, lat];
+            }
+            var coords = L.control({position: "bottomright"});
+            coords.onAdd = function() {
+                var box = L.DomUtil.create("div", "leaflet-bar rc-coords");
+                box.style.cssText = "background:#fff;padding:2px 6px;font:12px/1.5 sans-serif;"
+                    + "cursor:copy;min-width:13em";
+                box.title = W.copy;
+                box.textContent = W.coords;
+                L.DomEvent.disableClickPropagation(box);
+                map.on("mousemove", function(e) {
+                    var p = cgcs(e.latlng);
+                    box.dataset.value = p[0].toFixed(6) + ", " + p[1].toFixed(6);
+                    box.textContent = W.lon + " " + p[0].toFixed(6) + "  "
+                        + W.lat + " " + p[1].toFixed(6);
+                });
+                L.DomEvent.on(box, "click", function() {
+                    var v = box.dataset.value;
+                    if (!v) { return; }
+                    var done = function() { box.textContent = W.copied + " " + v; };
+                    if (navigator.clipboard && window.isSecureContext) {
+                        navigator.clipboard.writeText(v).then(done, done);
+                    } else { done(); }
+                });
+                return box;
+            };
+            coords.addTo(map);
+
+            var R = 6378137, pts = [], line = null, poly = null, on = false;
+            function area(ll) {
+                var s = 0, n = ll.length;
+                for (var i = 0; i < n; i++) {
+                    var a = ll[i], b = ll[(i + 1) % n];
+                    s += (b.lng - a.lng) * PI / 180
+                        * (2 + Math.sin(a.lat * PI / 180) + Math.sin(b.lat * PI / 180));
+                }
+                return Math.abs(s * R * R / 2);
+            }
+            function km(m) { return m >= 1000 ? (m / 1000).toFixed(2) + " km"
+                                              : m.toFixed(0) + " m"; }
+            function km2(m2) { return m2 >= 1e6 ? (m2 / 1e6).toFixed(3) + " km²"
+                                                : m2.toFixed(0) + " m²"; }
+            var tool = L.control({position: "topleft"});
+            tool.onAdd = function() {
+                var bar = L.DomUtil.create("div", "leaflet-bar rc-measure");
+                var a = L.DomUtil.create("a", "", bar);
+                a.href = "#"; a.setAttribute("role", "button");
+                a.style.cssText = "width:auto;padding:0 6px;font-size:12px";
+                a.textContent = W.measure; a.title = W.hint;
+                var out = L.DomUtil.create("div", "rc-measure-result", bar);
+                out.style.cssText = "display:none;background:#fff;padding:2px 6px;"
+                    + "font:12px/1.5 sans-serif";
+                L.DomEvent.disableClickPropagation(bar);
+                function clear() {
+                    pts = [];
+                    if (line) { map.removeLayer(line); line = null; }
+                    if (poly) { map.removeLayer(poly); poly = null; }
+                }
+                function show() {
+                    var d = 0;
+                    for (var i = 1; i < pts.length; i++) { d += map.distance(pts[i-1], pts[i]); }
+                    var text = W.distance + " " + km(d);
+                    if (pts.length >= 3) { text += " · " + W.area + " " + km2(area(pts)); }
+                    out.textContent = pts.length ? text : W.hint;
+                    out.dataset.metres = d.toFixed(3);
+                    out.dataset.squareMetres = pts.length >= 3 ? area(pts).toFixed(3) : "0";
+                }
+                L.DomEvent.on(a, "click", function(e) {
+                    L.DomEvent.preventDefault(e);
+                    on = !on; clear();
+                    a.style.fontWeight = on ? "700" : "400";
+                    out.style.display = on ? "block" : "none";
+                    map.getContainer().style.cursor = on ? "crosshair" : "";
+                    if (on) { map.doubleClickZoom.disable(); }
+                    else { map.doubleClickZoom.enable(); }
+                    show();
+                });
+                map.on("click", function(e) {
+                    if (!on) { return; }
+                    pts.push(e.latlng);
+                    if (!line) {
+                        line = L.polyline(pts, {color: "#000", weight: 3, dashArray: "6 4"})
+                            .addTo(map);
+                    } else { line.setLatLngs(pts); }
+                    if (pts.length >= 3) {
+                        if (!poly) {
+                            poly = L.polygon(pts, {color: "#000", weight: 0, fillOpacity: 0.1})
+                                .addTo(map);
+                        } else { poly.setLatLngs(pts); }
+                    }
+                    show();
+                });
+                return bar;
+            };
+            tool.addTo(map);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, words: dict[str, str], *, gcj: bool = False) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "MapTools"
+        self.words, self.gcj = words, gcj
+
+
+def map_tools(lang: str, *, gcj: bool = False) -> MapTools:
+    """:class:`MapTools` worded in ``lang``."""
+    keys = ("coords", "lon", "lat", "copy", "copied", "measure", "hint", "distance", "area")
+    return MapTools({k: t(f"tool_{k}", lang) for k in keys}, gcj=gcj)

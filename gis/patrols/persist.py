@@ -1,0 +1,167 @@
+"""Judged patrols kept beside the store, so a restarted app (or a second command) reads them
+in seconds instead of cleaning, matching and judging millions of points again.
+
+A result is kept under a key of everything it depends on: the store's version, the track
+file (path, size, modification time), the rule set and the content of the patrol rule
+tables. Any change is another key, so a stale result is never read; a result that cannot
+be read (half written, damaged, an older layout) is computed again, never an error. The
+folder is ``.<store file name>.cache/patrols`` beside the store; where it cannot be
+written, the result is only computed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from gis import rules as rules_mod
+from gis.patrols.assess import DEFAULT_RULE_SET, Assessment
+from gis.patrols.network import PatrolNetwork
+
+#: Bumped when what is written changes: an older folder is then never read.
+LAYOUT = "1"
+FRAMES = ("patrols", "visits", "points")
+#: Results of other keys kept beside the newest (a store switched back and forth)
+KEEP = 2
+#: A folder still being written after this long was left by a killed process
+STALE_WRITE_S = 3600.0
+
+
+def cache_folder(store_path: str | Path) -> Path:
+    """Where the judged patrols of the store at ``store_path`` are kept."""
+    p = Path(store_path)
+    return p.parent / f".{p.name}.cache" / "patrols"
+
+
+def assessment_key(
+    store, *, tracks: str | Path | None, rule_set: str, points: Sequence[str] | None
+) -> str:
+    """A name for everything the judged patrols depend on (see the module docstring)."""
+    parts = [LAYOUT, str(store.version()), rule_set, ",".join(points or ["*"])]
+    if tracks is not None:
+        st = Path(tracks).stat()
+        parts += [str(Path(tracks).resolve()), str(st.st_size), str(st.st_mtime_ns)]
+    for name in ("patrol_validity", "patrol_checks"):
+        table = rules_mod.load(name)
+        parts.append(str(pd.util.hash_pandas_object(table, index=False).sum()))
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+
+
+def is_kept(
+    store,
+    *,
+    tracks: str | Path | None = None,
+    rule_set: str = DEFAULT_RULE_SET,
+    points: Sequence[str] | None = None,
+) -> bool:
+    """Whether :func:`cached_assessment` with these arguments would read, not compute (a
+    home page shows patrol figures only when that is cheap)."""
+    path = getattr(store, "path", None)
+    if not path:
+        return False
+    key = assessment_key(store, tracks=tracks, rule_set=rule_set, points=points)
+    return (cache_folder(path) / key / "meta.json").is_file()
+
+
+def cached_assessment(  # noqa: PLR0913 -- the analysis's options and the cache's
+    store,
+    *,
+    tracks: str | Path | None = None,
+    net: PatrolNetwork | None = None,
+    rule_set: str = DEFAULT_RULE_SET,
+    points: Sequence[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[Assessment, PatrolNetwork]:
+    """:func:`gis.patrols.assess_tracks`, read from beside the store when it was made for
+    the same store version, tracks and rules, else made and kept there.
+
+    Parameters
+    ----------
+    store : GeoPackageStore
+        A store with a ``path`` (another store is only computed).
+    tracks, net, rule_set, progress
+        As :func:`gis.patrols.assess_tracks` (the county's default rule tables).
+    points : sequence of str, optional
+        The point columns to keep (all when not given): the points are most of the bytes.
+
+    Returns
+    -------
+    (Assessment, PatrolNetwork)
+    """
+    from gis.patrols import assess_tracks
+    from gis.patrols.network import network_from_store
+
+    path = getattr(store, "path", None)
+    folder = (
+        cache_folder(path) / assessment_key(store, tracks=tracks, rule_set=rule_set, points=points)
+        if path
+        else None
+    )
+    found = _read(folder) if folder is not None else None
+    if found is not None:
+        return found, net or network_from_store(store)
+    a, net = assess_tracks(store, tracks=tracks, net=net, rule_set=rule_set, progress=progress)
+    if points is not None:
+        a.points = a.points[list(points)].copy()
+    if folder is not None:
+        _write(a, folder)
+    return a, net
+
+
+def _read(folder: Path) -> Assessment | None:
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        frames = {n: pd.read_parquet(folder / f"{n}.parquet") for n in FRAMES}
+    except (OSError, ValueError):  # absent, half written, damaged: made again
+        return None
+    if meta.get("layout") != LAYOUT:
+        return None
+    # parquet gives lists back as arrays; the flags are lists everywhere else
+    frames["patrols"]["flags"] = frames["patrols"]["flags"].map(list)
+    return Assessment(
+        frames["patrols"], frames["visits"], frames["points"], meta["rule_set"], meta["checks"]
+    )
+
+
+def _write(a: Assessment, folder: Path) -> None:
+    """Written into a new folder that is renamed into place: a reader sees all or none."""
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".writing-"))
+        for n in FRAMES:
+            getattr(a, n).to_parquet(tmp / f"{n}.parquet", index=False)
+        meta = {"layout": LAYOUT, "rule_set": a.rule_set, "checks": a.checks}
+        (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        try:
+            os.replace(tmp, folder)
+        except OSError:  # another process kept the same result first
+            shutil.rmtree(tmp, ignore_errors=True)
+        _prune(folder)
+    except OSError:  # a read-only folder: the result is only computed
+        return
+
+
+def _prune(newest: Path) -> None:
+    """Drop all but the newest :data:`KEEP` other results, and writes a kill left."""
+    now = time.time()
+    done, left = [], []
+    for p in newest.parent.iterdir():
+        if p == newest or not p.is_dir():
+            continue
+        if not p.name.startswith(".writing-"):
+            done.append(p)
+        elif now - p.stat().st_mtime > STALE_WRITE_S:  # not another process's write
+            left.append(p)
+    done.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for p in left + done[KEEP:]:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(p)

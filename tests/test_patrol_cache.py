@@ -1,0 +1,85 @@
+"""Judged patrols kept beside the store (gis.patrols.persist): read back equal, made again
+when the store, the tracks or the rules change, and when the kept copy is damaged; only
+computed where nothing can be written."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+from test_patrols import _user_geoparquet
+
+import gis.patrols
+from gis.patrols.persist import cache_folder, cached_assessment
+from gis.store import GeoPackageStore
+
+POINTS = ("patrol", "seg", "x", "y", "t")
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Calls of the real analysis."""
+    calls = []
+    real = gis.patrols.assess_tracks
+
+    def spy(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(gis.patrols, "assess_tracks", spy)
+    return calls
+
+
+def _equal(a, b):
+    for name in ("patrols", "visits", "points"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+    assert a.rule_set == b.rule_set and a.checks == b.checks
+
+
+def test_read_back_equal_and_made_again_on_any_change(demo_copy, tmp_path, counted):
+    store = GeoPackageStore(demo_copy)
+    tracks = tmp_path / "轨迹.parquet"
+    _user_geoparquet(store, tracks)
+    first, _ = cached_assessment(store, tracks=tracks, points=POINTS)
+    again, net = cached_assessment(store, tracks=tracks, points=POINTS)
+    assert len(counted) == 1  # the second came from beside the store
+    _equal(first, again)
+    assert list(again.points.columns) == list(POINTS)
+    assert isinstance(again.patrols["flags"].iloc[0], list) and len(net.reaches)
+    assert len(list(cache_folder(demo_copy).iterdir())) == 1
+
+    st = tracks.stat()
+    os.utime(tracks, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    cached_assessment(store, tracks=tracks, points=POINTS)
+    assert len(counted) == 2  # new tracks: judged again
+    store.write({"chiefs": store.read("chiefs")})
+    cached_assessment(store, tracks=tracks, points=POINTS)
+    assert len(counted) == 3  # a write to the store: judged again
+    cached_assessment(store, tracks=tracks, points=None)
+    assert len(counted) == 4  # other columns kept: another result
+    assert len(list(cache_folder(demo_copy).iterdir())) == 3  # the newest and two others
+
+
+def test_a_damaged_copy_is_made_again_and_nothing_written_is_only_computed(
+    demo_copy, tmp_path, counted
+):
+    store = GeoPackageStore(demo_copy)
+    tracks = tmp_path / "轨迹.parquet"
+    _user_geoparquet(store, tracks)
+    first, _ = cached_assessment(store, tracks=tracks, points=POINTS)
+    (kept,) = cache_folder(demo_copy).iterdir()
+    (kept / "points.parquet").write_bytes(b"PAR1 cut short")
+    again, _ = cached_assessment(store, tracks=tracks, points=POINTS)
+    assert len(counted) == 2
+    _equal(first, again)
+
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    other = blocked / "county.gpkg"
+    other.write_bytes(demo_copy.read_bytes())
+    cache_folder(other).parent.write_text("a file where the cache folder would be")
+    store = GeoPackageStore(other)
+    cached_assessment(store, tracks=tracks, points=POINTS)
+    cached_assessment(store, tracks=tracks, points=POINTS)
+    assert len(counted) == 4  # nothing could be kept: computed each time, no error
