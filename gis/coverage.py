@@ -115,10 +115,13 @@ class Coverage:
     agreements_unmatched: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=AGREEMENT_COLUMNS)
     )
+    #: The levels the analysis was asked for (``find_gaps(level=...)``).
+    levels: tuple[str, ...] = LEVELS
 
-    def unassigned_length_m_by_level(self) -> dict[str, float]:
+    def unassigned_length_m_by_level(self) -> dict[str, float | None]:
         """Unassigned metres per level, top down: the county and the levels below it always;
-        province and city when a river of the county is managed at that level or above."""
+        province and city when a river of the county is managed at that level or above.
+        ``None`` for a level the analysis was not asked for: never checked, so never 0."""
         s = (
             self.unassigned.groupby("level")["length_m"].sum()
             if len(self.unassigned)
@@ -126,7 +129,7 @@ class Coverage:
         )
         seen = set(self.reaches["level"]) | set(self.not_checked["level"])
         shown = [lv for lv in LEVELS if lv not in ABOVE_COUNTY or lv in seen]
-        return {lv: round(float(s.get(lv, 0.0)), 1) for lv in shown}
+        return {lv: round(float(s.get(lv, 0.0)), 1) if lv in self.levels else None for lv in shown}
 
     def to_json(self) -> dict:
         cols = ["reach_id", "river_code", "river_name", "level", "admin_code", "length_m"]
@@ -285,7 +288,7 @@ def find_gaps(
      'reservoirs_without_chief', 'signboard_issues', 'unassigned', 'unknown_codes',
      'zero_coverage']
     >>> gaps.unassigned_length_m_by_level()  # doctest: +ELLIPSIS
-    {'county': 0.0, 'township': ..., 'village': 0.0}
+    {'county': None, 'township': ..., 'village': None}
     """
     if rules is not None:
         _deprecation.warn("find_gaps(rules=...)", "find_gaps(tolerances=...)")
@@ -313,6 +316,7 @@ def find_gaps(
         rules=rules,
         slivers=slivers,
     )
+    cov.levels = levels
     cov.not_checked = levels_not_checked(admin, levels, rivers=rivers)
     checked = [lv for lv in levels if lv not in set(cov.not_checked["level"])]
     found = register_errors(

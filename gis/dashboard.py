@@ -201,10 +201,10 @@ def _coverage(store: Store) -> list[Figure]:
             for key, unit, out in (("coverage_pct", "%", pct), ("unassigned_km", "km", km)):
                 out.append(Figure(key, None, unit, PAGES[key], lv, status=status, reason=reason))
             continue
+        metres = unassigned[lv]
+        assert metres is not None  # find_gaps(store) is asked for every level
         km.append(
-            Figure(
-                "unassigned_km", round(unassigned[lv] / 1000, 2), "km", PAGES["unassigned_km"], lv
-            )
+            Figure("unassigned_km", round(metres / 1000, 2), "km", PAGES["unassigned_km"], lv)
         )
         held = whole - float(open_m.get(lv, 0.0))
         detail = {"covered_km": round(held / 1000, 2), "total_km": round(whole / 1000, 2)}

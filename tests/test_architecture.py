@@ -65,6 +65,7 @@ FLOORS: dict[str, str] = {
     "gis.inventory": "analyses",
     "gis.jurisdiction": "analyses",
     "gis.patrols": "analyses",
+    "gis.province": "analyses",
     "gis.quarries": "analyses",
     "gis.river_network": "analyses",
     "gis.search": "analyses",

@@ -44,7 +44,7 @@ def cmd_gaps(args) -> int:
     print(
         f"unassigned reaches: {len(cov.unassigned)}  ("
         + ", ".join(
-            f"{k} not checked" if k in unchecked else f"{k} {v / 1000:.2f} km"
+            f"{k} not checked" if k in unchecked or v is None else f"{k} {v / 1000:.2f} km"
             for k, v in by.items()
         )
         + ")"
