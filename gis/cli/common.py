@@ -70,8 +70,8 @@ def parents() -> Parents:
     out = argparse.ArgumentParser(add_help=False)
     out.add_argument(
         "--out",
-        help="write the findings: FILE.gpkg (layers), FILE.xlsx (sheets) or FILE.csv "
-        "(one file per table)",
+        help="write the findings: FILE.gpkg (layers), FILE.xlsx (sheets), FILE.csv "
+        "(one file per table) or FILE.parquet (one file per table; layers as GeoParquet)",
     )
     return Parents(data, js, out)
 

@@ -5,13 +5,11 @@ A GeoPackage gets one layer per table, an XLSX one sheet, CSV one file.
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,12 +19,14 @@ import pyogrio
 
 from gis import catalogue
 from gis._errors import InputError
+from gis.io.atomic import atomic_path
+from gis.io.geoparquet import arrow_safe, write_geoparquet
 from gis.privacy import mask_frame
 
 if TYPE_CHECKING:  # the store is passed in; importing it here is only for the type
     from gis.store import Store
 
-FORMATS = (".gpkg", ".xlsx", ".csv")
+FORMATS = (".gpkg", ".xlsx", ".csv", ".parquet")
 
 
 #: What an empty findings sheet says under its headers, so it never reads as left blank.
@@ -47,9 +47,10 @@ def write_findings(
     tables : dict of str to DataFrame
         Named tables; a GeoDataFrame becomes a spatial layer in a GeoPackage (EPSG:4490).
     out : str or Path
-        ``.gpkg`` (one layer per table), ``.xlsx`` (one sheet per table) or ``.csv``
-        (one file per table). Spreadsheet cells that would run as formulas get a
-        leading ``'`` (:func:`defuse_formulas`).
+        ``.gpkg`` (one layer per table), ``.xlsx`` (one sheet per table), ``.csv``
+        (one file per table) or ``.parquet`` (one file per table, a layer's as GeoParquet
+        for county reads: :mod:`gis.io.geoparquet`). Spreadsheet cells that would run as
+        formulas get a leading ``'`` (:func:`defuse_formulas`).
     note_empty : bool, default True
         Write :data:`NONE_FOUND` under the headers of an empty sheet.
 
@@ -83,7 +84,7 @@ def write_findings(
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".gpkg":
-        with _atomic(path) as tmp:
+        with atomic_path(path) as tmp:
             for name, df in tables.items():
                 frame = df.to_crs(4490) if isinstance(df, gpd.GeoDataFrame) else _plain(df)
                 if isinstance(frame, gpd.GeoDataFrame) and len(frame) == 0:
@@ -91,7 +92,7 @@ def write_findings(
                 pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
         return [path]
     if suffix == ".xlsx":
-        with _atomic(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+        with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             for name, df in tables.items():
                 sheet = defuse_formulas(_fit_cells(_plain(df)))
                 if note_empty and sheet.empty:
@@ -99,30 +100,25 @@ def write_findings(
                 sheet.to_excel(xl, sheet_name=name[:31], index=False)
         return [path]
     written = []
+    if suffix == ".parquet":  # one file per table; a layer's for county reads (GeoParquet)
+        for name, df in tables.items():
+            f = path.with_name(f"{path.stem}.{name}.parquet")
+            if isinstance(df, gpd.GeoDataFrame) and "geometry" in df:
+                written.append(write_geoparquet(df, f))
+            else:
+                with atomic_path(f) as tmp:
+                    arrow_safe(_plain(pd.DataFrame(df))).to_parquet(tmp, index=False)
+                written.append(f)
+        return written
     for name, df in tables.items():
         f = path.with_name(f"{path.stem}.{name}.csv")
         # CRLF rows (as Excel writes them): a cell holding a lone CR is then quoted, not split
-        with _atomic(f) as tmp:
+        with atomic_path(f) as tmp:
             defuse_formulas(_plain(df)).to_csv(
                 tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n"
             )
         written.append(f)
     return written
-
-
-@contextlib.contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
-    """A fresh temporary path beside ``path`` (same suffix, so writers pick the format);
-    moved onto ``path`` when the block ends normally, removed otherwise."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
-    os.close(fd)
-    tmp = Path(name)
-    tmp.unlink()  # GDAL refuses to create a GeoPackage over an empty file
-    try:
-        yield tmp
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def as_download(write: Callable[[Path], list[Path]], filename: str) -> bytes:

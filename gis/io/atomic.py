@@ -1,0 +1,24 @@
+"""Write a file all or nothing: beside its target, then moved into place."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A fresh temporary path beside ``path`` (same suffix, so writers pick the format);
+    moved onto ``path`` when the block ends normally, removed otherwise."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+    os.close(fd)
+    tmp = Path(name)
+    tmp.unlink()  # GDAL refuses to create a GeoPackage over an empty file
+    try:
+        yield tmp
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
