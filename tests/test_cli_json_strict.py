@@ -39,6 +39,7 @@ COMMANDS: dict[str, list[str]] = {
     "assess": ["assess", "--from", "2026-07-01", "--to", "2026-09-30"],
     # a LocalCluster of one worker process over one county
     "province gaps": ["province", "gaps", "{copy}", "--level", "township", "--workers", "1"],
+    "province zones": ["province", "zones", "{copy}", "--missing", "--workers", "1"],
 }
 #: further forms of a command whose JSON has another shape
 MORE = [

@@ -175,3 +175,18 @@ def test_cli_json_is_strict_and_progress_goes_to_stderr(counties, alone, tmp_pat
         text=True,
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "nowhere" in bad.stderr
+
+
+def test_zones_of_each_county_are_what_it_gives_alone(counties):
+    from gis.province import province_zones
+    from gis.zones.delineate import delineate_zones
+
+    two = sorted(counties.glob("*.gpkg"))[:2]
+    r = province_zones(two, missing=True, workers=2)
+    assert r.complete
+    for p in two:
+        s = GeoPackageStore(p)
+        assert r.county_json[s.meta()["county_code"]] == delineate_zones(s, missing=True).to_json()
+    zones = r.tables()["zones"]
+    assert len(zones) == sum(len(j["proposals"]) for j in r.county_json.values()) > 0
+    assert zones.crs.to_epsg() == 4490 and set(zones["county_code"]) == {"512100", "512101"}

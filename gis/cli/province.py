@@ -23,12 +23,10 @@ def show_progress(done: int, total: int, store: str) -> None:
     say("province", f"[{bar}] {done}/{total} {Path(store).name}")
 
 
-def cmd_gaps(args) -> int:
-    """Gaps of every county; exit 1 when a county failed (the report says which)."""
-    from gis.io.findings import write_findings
-    from gis.province import county_stores, province_gaps
+def _stores(args):
+    """The county stores, refused before any task; the output must not be one of them."""
+    from gis.province import county_stores
 
-    lang = language(args.lang)
     counties = county_stores(args.stores)
     if args.out and Path(args.out).exists():
         for c in counties:
@@ -37,26 +35,70 @@ def cmd_gaps(args) -> int:
                     code="output.is_the_store", params={"out": args.out, "data": c.store}
                 )
     say("province", f"{len(counties)} counties, one task each ...")
+    return [c.store for c in counties]
+
+
+def _finish(args, report, lines) -> int:
+    """Write, print (JSON or ``lines``), list the failed counties; exit 1 if any failed."""
+    from gis.io.findings import write_findings
+
+    lang = language(args.lang)
+    if args.out:
+        for f in write_findings(report.tables(lang), args.out):
+            say("province", f"wrote {f}")
+    found = report.to_json(lang)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False, indent=2))
+    else:
+        for line in lines(found):
+            print(line)
+    for r in found["failed"]:
+        print(f"failed: {r['store']}: {r['reason']}", file=sys.stderr)
+    return 0 if report.complete else 1
+
+
+def cmd_gaps(args) -> int:
+    """Gaps of every county; exit 1 when a county failed (the report says which)."""
+    from gis.province import province_gaps
+
     report = province_gaps(
-        [c.store for c in counties],
+        _stores(args),
         level=args.level,
         scheduler=args.scheduler,
         workers=args.workers,
         progress=show_progress,
     )
-    if args.out:
-        for f in write_findings(report.tables(lang), args.out):
-            say("province", f"wrote {f}")
-    if args.json:
-        print(json.dumps(report.to_json(lang), ensure_ascii=False, indent=2))
-    else:
-        for c in report.to_json(lang)["counties"]:
+
+    def lines(found):
+        for c in found["counties"]:
             by = _levels(c["unassigned_length_m_by_level"])
-            print(f"{c['county_code']} {c['county_name']}: {by}")
-        print(f"all counties: {_levels(report.unassigned_length_m_by_level())}")
-    for r in report.to_json(lang)["failed"]:
-        print(f"failed: {r['store']}: {r['reason']}", file=sys.stderr)
-    return 0 if report.complete else 1
+            yield f"{c['county_code']} {c['county_name']}: {by}"
+        yield f"all counties: {_levels(found['unassigned_length_m_by_level'])}"
+
+    return _finish(args, report, lines)
+
+
+def cmd_zones(args) -> int:
+    """Zone proposals of every county; exit 1 when a county failed."""
+    from gis.province import province_zones
+
+    report = province_zones(
+        _stores(args),
+        missing=args.missing,
+        scheduler=args.scheduler,
+        workers=args.workers,
+        progress=show_progress,
+    )
+
+    def lines(found):
+        for c in found["counties"]:
+            n = c["findings"]
+            yield (
+                f"{c['county_code']} {c['county_name']}: {n.get('proposals', 0)} zones proposed, "
+                f"{n.get('problems', 0)} sources without a zone"
+            )
+
+    return _finish(args, report, lines)
 
 
 def _levels(by: dict) -> str:
@@ -66,9 +108,8 @@ def _levels(by: dict) -> str:
 
 
 def register(sub, parents) -> None:
-    """Add ``province gaps`` to the ``riverchief`` subparsers."""
+    """Add ``province gaps`` and ``province zones`` to the ``riverchief`` subparsers."""
     from gis.coverage import ALL_LEVELS, LEVELS
-    from gis.province import DEFAULT_WORKERS
 
     p = sub.add_parser("province", help=COMMANDS["province"])
     verbs = p.add_subparsers(dest="verb", required=True)
@@ -77,20 +118,34 @@ def register(sub, parents) -> None:
         parents=[parents.out, parents.json],
         help="unassigned reaches and every coverage finding, per county and summed",
     )
-    g.add_argument(
+    _common(g)
+    g.add_argument("--level", choices=[*LEVELS, ALL_LEVELS], default=ALL_LEVELS)
+    g.set_defaults(func=cmd_gaps)
+    z = verbs.add_parser(
+        "zones",
+        parents=[parents.out, parents.json],
+        help="propose drinking-water protection zones in every county",
+    )
+    _common(z)
+    z.add_argument("--missing", action="store_true", help="only sources without an official zone")
+    z.set_defaults(func=cmd_zones)
+
+
+def _common(v) -> None:
+    from gis.province import DEFAULT_WORKERS
+
+    v.add_argument(
         "stores", nargs="+", metavar="STORE", help="county GeoPackages, or folders of them"
     )
-    g.add_argument("--level", choices=[*LEVELS, ALL_LEVELS], default=ALL_LEVELS)
-    g.add_argument(
+    v.add_argument(
         "--scheduler",
         metavar="tcp://HOST:PORT",
         help="a running dask scheduler (its workers must read the same paths); "
         "default: a local cluster on this machine",
     )
-    g.add_argument(
+    v.add_argument(
         "--workers",
         type=int,
         default=DEFAULT_WORKERS,
         help=f"processes of the local cluster (default {DEFAULT_WORKERS})",
     )
-    g.set_defaults(func=cmd_gaps)

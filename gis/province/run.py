@@ -1,0 +1,173 @@
+"""Run a task per county store on dask.distributed, and the county stores of a run.
+
+Counties are independent, so a city or province run is a map over county stores: a
+``LocalCluster`` on this machine by default, an existing cluster with
+``scheduler="tcp://HOST:PORT"``. dask schedules, re-runs the task of a worker that died and
+holds each worker to its memory limit; nothing here schedules.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gis._errors import InputError
+from gis.gpkg_tx import not_a_geopackage
+from gis.store import GeoPackageStore
+
+#: Workers of the default LocalCluster: this machine's two cores, one process each
+#: (GEOS and numba release the GIL, but pandas glue does not).
+DEFAULT_WORKERS = 2
+#: Seconds to reach an existing scheduler before refusing its address.
+CONNECT_TIMEOUT_S = 20
+#: Progress callback: (counties done, counties in all, the county store just done).
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class County:
+    """One county store of a province run, as read before any task is sent."""
+
+    store: str
+    county_code: str
+    county_name: str
+
+
+def county_stores(paths: Sequence[str | Path]) -> list[County]:
+    """The county stores of a run: each path a county GeoPackage or a folder of them.
+
+    Parameters
+    ----------
+    paths : sequence of str or Path
+        GeoPackages, or folders whose ``*.gpkg`` files (not recursive) are county stores.
+
+    Returns
+    -------
+    list of County
+        In the order given (a folder's files sorted by name).
+
+    Raises
+    ------
+    InputError
+        No store at all, a path that does not exist, a file that is not a county store,
+        or two stores of the same county code (which one is right cannot be guessed).
+    """
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files += sorted(f for f in p.glob("*.gpkg") if not f.name.startswith("."))
+        elif p.exists():
+            files.append(p)
+        else:
+            raise InputError(code="province.no_path", params={"path": str(p)})
+    if not files:
+        raise InputError(code="province.no_stores", params={"paths": ", ".join(map(str, paths))})
+    out: list[County] = []
+    seen: dict[str, str] = {}
+    for f in files:
+        if why := not_a_geopackage(f):
+            raise InputError(code="cli.data_not_a_store", params={"path": str(f), "why": why})
+        meta = GeoPackageStore(f).meta()
+        code = meta.get("county_code", "")
+        if "schema_version" not in meta or not code:
+            raise InputError(code="province.not_county_store", params={"path": str(f)})
+        if code in seen:
+            raise InputError(
+                code="province.duplicate_county",
+                params={"code": code, "first": seen[code], "second": str(f)},
+            )
+        seen[code] = str(f)
+        out.append(County(str(f), code, meta.get("county_name", "")))
+    return out
+
+
+def county_store(path: str) -> GeoPackageStore:
+    """The store at ``path`` as a worker sees it: a worker of a remote cluster that cannot
+    read the file must refuse it, never analyse an empty store and report zeros."""
+    store = GeoPackageStore(path)
+    if not store.exists():
+        raise InputError(code="province.no_path", params={"path": path})
+    if not store.meta().get("county_code"):
+        raise InputError(code="province.not_county_store", params={"path": path})
+    return store
+
+
+@contextmanager
+def dask_client(scheduler: str | None = None, workers: int = DEFAULT_WORKERS) -> Iterator[Any]:
+    """A dask client on ``scheduler``, or on a LocalCluster of ``workers`` processes."""
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+        except (OSError, TimeoutError) as exc:
+            raise InputError(
+                code="province.no_scheduler", params={"address": scheduler, "error": str(exc)}
+            ) from None
+        with client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=max(1, workers),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+def run_counties(
+    task: Callable[..., Any],
+    stores: Sequence[str],
+    *,
+    scheduler: str | None = None,
+    workers: int = DEFAULT_WORKERS,
+    progress: Progress | None = None,
+    **options: Any,
+) -> list[Any]:
+    """``[task(store, **options) for store in stores]``, one dask task per county.
+
+    Parameters
+    ----------
+    task : callable
+        Importable by the workers (a module-level function).
+    stores : sequence of str
+        County store paths, readable by every worker.
+    scheduler : str, optional
+        Address of a running dask scheduler; a LocalCluster of ``workers`` processes is
+        started (and stopped) when omitted.
+    workers : int
+        Processes of the LocalCluster.
+    progress : callable, optional
+        Called as each county finishes (in the order they finish).
+    **options
+        Passed to ``task``.
+
+    Returns
+    -------
+    list
+        The results in the order of ``stores``. A task whose worker died is run again by
+        dask (its ``allowed-failures``); an exception of the task itself is raised here.
+    """
+    from dask.distributed import as_completed
+
+    results: list[Any] = [None] * len(stores)
+    with dask_client(scheduler, workers) as client:
+        futures = {
+            client.submit(task, s, pure=False, key=f"county-{i}-{Path(s).stem}", **options): i
+            for i, s in enumerate(stores)
+        }
+        for done, fut in enumerate(as_completed(futures), 1):
+            i = futures[fut]
+            results[i] = fut.result()
+            if progress is not None:
+                progress(done, len(stores), stores[i])
+    return results
