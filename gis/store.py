@@ -568,7 +568,7 @@ class GeoPackageStore:
             _release(lock)
 
     def _prepare(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
-        return _prepare(name, df)
+        return prepare(name, df)
 
     def _next_fids(self, target: Path, names: list[str]) -> dict[str, int | None]:
         """The fids appends would start at now: the batch is numbered from there, so its
@@ -669,8 +669,15 @@ def _remove_stale_batches(target: Path) -> None:
                 os.close(fd)
 
 
-def _prepare(name: str, df: pd.DataFrame) -> pd.DataFrame:
-    """Check the CRS and conform the columns of a frame about to be stored."""
+def prepare(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Check the CRS and conform the columns of a frame about to be stored (every store's
+    writes go through here, so each refuses the same frames).
+
+    Raises
+    ------
+    StoreError
+        A spatial frame without a CRS, or not in CGCS2000.
+    """
     layer = catalogue.get_layer(name)
     if layer.geometry is not None:
         if not isinstance(df, gpd.GeoDataFrame) or df.crs is None:
@@ -803,7 +810,7 @@ class MemoryStore:
         modes = write_modes(tables, mode)
         prepared = {}
         for name, df in tables.items():
-            prepared[name] = _prepare(name, df)  # the same checks as the file store
+            prepared[name] = prepare(name, df)  # the same checks as the file store
         for name, df in prepared.items():
             self._tables[name] = (
                 _concat(self.read(name), df)

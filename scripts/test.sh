@@ -15,6 +15,17 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>
     exit 1
   fi
 fi
+# PostgreSQL + PostGIS: the PostGIS store's tests start a throw-away cluster from these
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+  || ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test: installing Debian postgresql and postgis" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgis >/dev/null
+  else
+    echo "test: the PostGIS tests are skipped without: sudo apt-get install postgresql postgis" >&2
+  fi
+fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/python -m mypy  # gis/, configured in pyproject.toml [tool.mypy]

@@ -84,3 +84,25 @@ def partial_store(tmp_path_factory):
         return built[kind]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """A PostGIS database for the tests (tests/pg_server.py): started here, stopped at the
+    end; skipped with the reason when this machine has no PostgreSQL and PostGIS."""
+    from pg_server import Server, why_not  # tests/ is on sys.path (pytest prepends it)
+
+    if reason := why_not():
+        pytest.skip(reason)
+    server = Server()
+    yield server.start()
+    server.stop()
+
+
+@pytest.fixture()
+def pg_county(pg_url, request):
+    """A PostGIS store URL of a county code no other test uses."""
+    import zlib
+
+    code = f"9{zlib.crc32(request.node.nodeid.encode()) % 100000:05d}"
+    return f"{pg_url}&county={code}"

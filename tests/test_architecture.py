@@ -57,6 +57,7 @@ FLOORS: dict[str, str] = {
     "gis.network": "engine",
     "gis.reaches": "engine",
     "gis.store": "engine",
+    "gis.store_pg": "engine",
     # analyses: one question of a River Chief office each
     "gis.assessment": "analyses",
     "gis.coverage": "analyses",

@@ -32,6 +32,7 @@ from gis.cli import (
     patrols,
     province,
     quarries,
+    stores,
     tools,
     zones,
 )
@@ -55,6 +56,7 @@ GROUPS = (
     dossier,
     coords,
     jurisdiction,
+    stores,
     tools,
 )
 EXIT_USER_ERROR = 2  # as argparse exits for a bad option

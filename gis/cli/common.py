@@ -93,11 +93,11 @@ def pairs(items: list[str] | None, option: str) -> dict[str, str]:
 
 
 def open_store(path: str, *, demo: bool = True):
-    """The county store at ``path``; refused when there is none (``demo``: say how to build
-    the demo county)."""
-    from gis.store import GeoPackageStore
+    """The county store at ``path`` (a GeoPackage, or a ``postgresql://...?county=CODE``
+    URL); refused when there is none (``demo``: say how to build the demo county)."""
+    from gis.store_pg import open_data
 
-    store = GeoPackageStore(path)
+    store = open_data(path)
     if not store.exists():
         raise InputError(
             code="cli.no_store" if demo else "cli.no_store_data", params={"path": path}
@@ -118,10 +118,10 @@ def iso_date(text: str, option: str):
 def audit(data: str, action: str, **kw) -> None:
     """The command line's writes go to the audit log as the OS user (local use: no login)."""
     from gis.audit import LOCAL_ROLE, os_user, record
-    from gis.store import GeoPackageStore
+    from gis.store_pg import open_data
 
     try:
-        record(GeoPackageStore(data), who=os_user(), role=LOCAL_ROLE, action=action, **kw)
+        record(open_data(data), who=os_user(), role=LOCAL_ROLE, action=action, **kw)
     except RiverChiefError as exc:  # the data is written; say the log is not, never fail silently
         print(
             f"[audit] warning: the audit log was not written: {exc.message(language())}",
@@ -136,7 +136,7 @@ def guard_store(args: argparse.Namespace) -> None:
     from gis.gpkg_tx import not_a_geopackage
 
     data = getattr(args, "data", None)
-    if not data or not Path(data).exists():
+    if not data or data.startswith(("postgresql://", "postgres://")) or not Path(data).exists():
         return
     if why := not_a_geopackage(Path(data)):
         raise InputError(code="cli.data_not_a_store", params={"path": data, "why": why})
