@@ -14,9 +14,21 @@ from gis.i18n import county_title, t
 from gis.maps import use_offline_assets
 from gis.maps.basemaps import BASEMAPS
 from gis.safe import md_text
+from gis.store_pg import open_data
 from ui import urlstate
 from ui.chrome import chrome_css, locale_script
-from ui.common import DATA, DATA_ERROR, HIT_KEY, load_meta, mtime, show_error, staff_login
+from ui.common import (
+    DATA,
+    DATA_ERROR,
+    DATA_KEY,
+    DATA_NAME,
+    HIT_KEY,
+    ON_POSTGIS,
+    load_meta,
+    mtime,
+    show_error,
+    staff_login,
+)
 from ui.printing import print_button
 from ui.search_box import sidebar_search
 
@@ -34,9 +46,17 @@ if DATA_ERROR is not None:
     show_error(DATA_ERROR, lang)
     st.stop()
 try:
-    if DATA.exists():
-        mtime()  # the store's version: its refusal of a file that is no GeoPackage says why
-    not_set_up = can_init(DATA)
+    if ON_POSTGIS:  # the database's refusal (unreachable, no such county) says why
+        if not open_data(DATA_KEY).exists():
+            st.title(t("app_title", lang))
+            st.error(t("no_data_postgis", lang) + md_text(DATA_NAME))
+            st.info(t("no_data_postgis_fix", lang))
+            st.stop()
+        not_set_up = False
+    else:
+        if DATA.exists():
+            mtime()  # the store's version: its refusal of a file that is no GeoPackage says why
+        not_set_up = can_init(DATA)
 except RiverChiefError as exc:  # not a GeoPackage, unreadable: said, never a traceback
     st.title(t("app_title", lang))
     show_error(exc, lang)
@@ -45,15 +65,15 @@ setup = st.Page("app_pages/setup.py", title=t("page_setup", lang), url_path="set
 if not_set_up:  # `streamlit run app.py` on a store not set up yet: set it up here
     st.title(t("app_title", lang))
     if not DATA.exists():
-        st.error(t("no_data", lang) + md_text(DATA.name))
+        st.error(t("no_data", lang) + md_text(DATA_NAME))
         st.info(t("no_data_fix", lang))
     staff_login(lang)
     st.navigation([setup]).run()
     st.stop()
 # the county's name heads every page (a store that names none: its file name, 未命名)
-county = county_title(load_meta(str(DATA), mtime()), DATA.name, lang)
+county = county_title(load_meta(DATA_KEY, mtime()), DATA_NAME, lang)
 st.title(f"{md_text(county)} · {t('app_title', lang)}")
-st.sidebar.caption(f"{t('data_file', lang)}: {md_text(DATA.name)}")
+st.sidebar.caption(f"{t('data_file', lang)}: {md_text(DATA_NAME)}")
 st.session_state["basemap"] = st.sidebar.selectbox(
     t("basemap", lang), BASEMAPS, format_func=lambda b: t(f"basemap_{b}", lang)
 )

@@ -21,8 +21,8 @@ from gis.patrols import compliance
 from gis.patrols.lines import recency, track_pieces
 from gis.rules import load
 from gis.safe import md_frame
-from gis.store import GeoPackageStore
-from ui.common import DATA, backdrop, lang, load_layers, may, mtime, show_map
+from gis.store_pg import open_data
+from ui.common import DATA_KEY, backdrop, lang, load_layers, may, mtime, show_map
 from ui.downloads import FORMATS, tables_file
 from ui.patrol_views import judged_patrols, level_colours, period_inputs
 
@@ -32,9 +32,7 @@ def scorecard(path: str, mt: str, tk: tuple, start: dt.date, end: dt.date, _a, _
     # keyed on the data version, the track file and the period; the judged patrols (_a,
     # _net) are the shared object the patrols page made, not hashed
     report = compliance(_a, _net, start=start, end=end)
-    card = assess_chiefs(
-        GeoPackageStore(path), start=start, end=end, patrol_report=report, net=_net
-    )
+    card = assess_chiefs(open_data(path), start=start, end=end, patrol_report=report, net=_net)
     return card, reach_layer(_net.reaches, report.reaches, recency(report.reaches, end))
 
 
@@ -78,12 +76,12 @@ def _words(v, key: str, lg: str):
     return t(f"assess.{key}_{v}", lg) if isinstance(v, str) else "—"
 
 
-lg, path, mt = lang(), str(DATA), mtime()
+lg, path, mt = lang(), DATA_KEY, mtime()
 st.subheader(t("assess.page", lg))
 if not may(UNMASKED_READ):  # asked on the server at every run, not only by hiding the page
     st.info(t("assess.staff_only", lg))
     st.stop()
-store = GeoPackageStore(path)
+store = open_data(path)
 tk, (a, net, (dmin, dmax)) = judged_patrols(store, path, mt, lg)
 c1, c2, c3 = st.columns(3)
 levels = [lv for lv in CHIEF_LEVELS if lv in set(net.chiefs["level"])]

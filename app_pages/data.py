@@ -18,8 +18,21 @@ from gis.i18n import t
 from gis.io.findings import as_download, export_store
 from gis.io.importer import import_file
 from gis.io.readers import SUPPORTED
-from gis.store import GeoPackageStore
-from ui.common import DATA, audit_fields, audited, lang, may, mtime, session, show_error
+from gis.store_pg import open_data
+from ui.common import (
+    DATA,
+    DATA_KEY,
+    DATA_NAME,
+    DATA_STEM,
+    ON_POSTGIS,
+    audit_fields,
+    audited,
+    lang,
+    may,
+    mtime,
+    session,
+    show_error,
+)
 from ui.import_report import show_report
 from ui.importing import Choices, import_form, saved
 
@@ -33,8 +46,8 @@ def export_now(path: str, suffix: str, masked: bool) -> bytes:
     names who logs in from where: it goes only into unmasked exports, which are therefore
     built on each click (the cache key, the store's version, ignores audit rows)."""
     if suffix == ".gpkg" and not masked:
-        return GeoPackageStore(path).snapshot()
-    store = GeoPackageStore(path)
+        return open_data(path).snapshot()
+    store = open_data(path)
     layers = [
         n
         for n in catalogue.LAYER_NAMES
@@ -58,7 +71,7 @@ def run_import(upload, layer: str, choices: Choices, *, mode: str, dry_run: bool
         src = saved(upload, tmp)
         rejects = Path(tmp) / "rejects.csv"
         kwargs = dict(
-            data=DATA,
+            **({"store": open_data(DATA_KEY)} if ON_POSTGIS else {"data": DATA}),
             crs=choices.crs,
             encoding=choices.encoding,
             field_map=choices.field_map,
@@ -134,7 +147,7 @@ elif upload is not None and choices is not None and (check or write):
 
 st.divider()
 st.markdown(f"**{t('export', lg)}**")
-path, mt = str(DATA), mtime()
+path, mt = DATA_KEY, mtime()
 masked = not may(EXPORT_UNMASKED)
 
 
@@ -142,7 +155,7 @@ def download(suffix: str):
     if masked:
         return lambda: exported(path, mt, suffix)
     return audited(
-        "export_unmasked", f"{DATA.name}{suffix}", lambda: export_now(path, suffix, masked=False)
+        "export_unmasked", f"{DATA_NAME}{suffix}", lambda: export_now(path, suffix, masked=False)
     )
 
 
@@ -150,19 +163,19 @@ e1, e2, e3 = st.columns(3)
 e1.download_button(
     t("export_gpkg", lg),
     data=download(".gpkg"),
-    file_name=DATA.name,
+    file_name=DATA_NAME,
     mime="application/geopackage+sqlite3",
 )
 e2.download_button(
     t("export_xlsx", lg),
     data=download(".xlsx"),
-    file_name=f"{DATA.stem}.xlsx",
+    file_name=f"{DATA_STEM}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 e3.download_button(
     t("export_csv", lg),
     data=download(".csv"),
-    file_name=f"{DATA.stem}.csv.zip",
+    file_name=f"{DATA_STEM}.csv.zip",
     mime="application/zip",
 )
 st.caption(t("export_note", lg) + (" " + t("export_masked", lg) if masked else ""))

@@ -13,14 +13,14 @@ from gis.i18n import t
 from gis.io.findings import as_download
 from gis.patrols import compliance
 from gis.safe import md_text
-from gis.store import GeoPackageStore
-from ui.common import DATA, audited, keyed_resource, lang, may, mtime
+from gis.store_pg import open_data
+from ui.common import DATA_KEY, audited, keyed_resource, lang, may, mtime
 from ui.patrol_views import judged_patrols, period_inputs
 
 
 @st.cache_data(show_spinner=False)
 def river_choices(path: str, mtime: str) -> dict[str, str]:
-    rivers = GeoPackageStore(path).read("rivers").sort_values("river_code")
+    rivers = open_data(path).read("rivers").sort_values("river_code")
     return dict(zip(rivers["river_code"], rivers["name"].astype(str), strict=True))
 
 
@@ -30,7 +30,7 @@ def county(path: str, mt: str, period: tuple | None, report):
     return keyed_resource(
         "dossier",
         (path, mt, period),
-        lambda: county_context(GeoPackageStore(path), patrols=report),
+        lambda: county_context(open_data(path), patrols=report),
     )
 
 
@@ -40,7 +40,7 @@ def page_html(
 ) -> str:
     # keyed on the period (track file, from, to); its judged report is not hashed
     c = county(path, mt, period, _report)
-    return render(GeoPackageStore(path), code, lang=lg, staff=staff, county=c)
+    return render(open_data(path), code, lang=lg, staff=staff, county=c)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -53,13 +53,13 @@ def patrol_period(lg: str):
     patrols page) and its key; else (None, None)."""
     if not st.toggle(t("dossier.with_patrols", lg), key="dossier_patrols"):
         return None, None
-    tk, (a, net, (dmin, dmax)) = judged_patrols(GeoPackageStore(path), path, mt, lg)
+    tk, (a, net, (dmin, dmax)) = judged_patrols(open_data(path), path, mt, lg)
     start, end = period_inputs(dmin, dmax, key="d", lg=lg)
     period = (tk, start, end)
     return period, patrol_report(path, mt, period, a, net)
 
 
-lg, path, mt = lang(), str(DATA), mtime()
+lg, path, mt = lang(), DATA_KEY, mtime()
 st.subheader(t("dossier.title", lg))
 choices = river_choices(path, mt)
 if not choices:

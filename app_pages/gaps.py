@@ -14,9 +14,9 @@ from gis.io.findings import as_download, write_findings
 from gis.network import rivers_only
 from gis.privacy import mask_frame
 from gis.safe import md_frame
-from gis.store import GeoPackageStore
+from gis.store_pg import open_data
 from ui import urlstate
-from ui.common import DATA, backdrop, lang, load_layers, may, mtime, show_map
+from ui.common import DATA_KEY, backdrop, lang, load_layers, may, mtime, show_map
 from ui.downloads import download_buttons
 from ui.gaps_findings import (
     KINDS,
@@ -31,7 +31,7 @@ from ui.gaps_findings import (
 
 @st.cache_data(show_spinner=False)
 def load_coverage(path: str, mtime: float) -> tuple:
-    store = GeoPackageStore(path)
+    store = open_data(path)
     cov = find_gaps(store)
     admin = store.read("admin_units")
     names = dict(zip(admin["admin_code"], admin["name"], strict=True))
@@ -69,7 +69,7 @@ def findings_file(
     return as_download(lambda dest: write_findings(out, dest), f"gaps{suffix}")
 
 
-lg, path, mt = lang(), str(DATA), mtime()
+lg, path, mt = lang(), DATA_KEY, mtime()
 st.subheader(t("page_gaps", lg))
 with st.spinner("…"):
     tables, placed, names, n_rivers, register, staffed = load_coverage(path, mt)

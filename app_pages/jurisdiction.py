@@ -13,18 +13,27 @@ from gis.i18n import t
 from gis.jurisdiction import SELECT_BY, find_jurisdiction
 from gis.maps import jurisdiction_map, lines_of, reach_lines, selection_group
 from gis.safe import md_frame, md_text
-from gis.store import GeoPackageStore
+from gis.store_pg import open_data
 from ui import urlstate
-from ui.common import DATA, backdrop, keyed_resource, lang, load_layers, may, mtime, show_map
+from ui.common import (
+    DATA_KEY,
+    backdrop,
+    keyed_resource,
+    lang,
+    load_layers,
+    may,
+    mtime,
+    show_map,
+)
 from ui.downloads import download_buttons, tables_file
 
 
 def load(path: str, mt: float):
-    j = find_jurisdiction(GeoPackageStore(path))
+    j = find_jurisdiction(open_data(path))
     return j, reach_lines(j.reaches, j.rivers)
 
 
-lg, path, mt = lang(), str(DATA), mtime()
+lg, path, mt = lang(), DATA_KEY, mtime()
 st.subheader(t("page_jurisdiction", lg))
 with st.spinner(t("building_reaches", lg)):
     j, lines = keyed_resource("jurisdiction", (path, mt), lambda: load(path, mt))

@@ -9,15 +9,24 @@ from gis import catalogue, maps
 from gis.i18n import county_title, label, t
 from gis.inventory import summarize
 from gis.safe import md_text
-from gis.store import GeoPackageStore
-from ui.common import DATA, backdrop, lang, load_layers, load_meta, mtime, show_map
+from gis.store_pg import open_data
+from ui.common import (
+    DATA_KEY,
+    DATA_NAME,
+    backdrop,
+    lang,
+    load_layers,
+    load_meta,
+    mtime,
+    show_map,
+)
 from ui.dashboard import show_figures
 from ui.search_box import hit_label, hits_for
 
 
 @st.cache_data(show_spinner=False)
 def load_summary(path: str, mtime: float) -> dict:
-    return summarize(GeoPackageStore(path))
+    return summarize(open_data(path))
 
 
 #: The layers the inventory counts: one the store lacks is said, so its 0 is not read as checked.
@@ -29,7 +38,7 @@ INVENTORY_LAYERS = (
 @st.cache_data(show_spinner=False)
 def load_missing(path: str, mtime: float) -> tuple[list[str], list[str]]:
     """The inventory's layers and the boundary levels below the county the store lacks."""
-    store = GeoPackageStore(path)
+    store = open_data(path)
     present = set(store.layers())
     levels = set(store.read("admin_units")["level"]) if "admin_units" in present else set()
     return (
@@ -42,9 +51,9 @@ def build_map(path: str, mt: float, lg: str):
     return maps.county_map(load_layers(path, mt), lang=lg, backdrop=backdrop(path))
 
 
-lg, path, mt = lang(), str(DATA), mtime()
+lg, path, mt = lang(), DATA_KEY, mtime()
 meta = load_meta(path, mt)
-st.subheader(f"{md_text(county_title(meta, DATA.name, lg))} · {t('overview', lg)}")
+st.subheader(f"{md_text(county_title(meta, DATA_NAME, lg))} · {t('overview', lg)}")
 show_figures(path, mt, lg)  # the key figures first, each linking to its page
 summary = load_summary(path, mt)
 missing_layers, missing_levels = load_missing(path, mt)

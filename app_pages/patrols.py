@@ -15,10 +15,10 @@ from gis.maps import patrol_map, reach_layer
 from gis.patrols import FLAGS, compliance
 from gis.patrols.clean import LOCAL_TZ
 from gis.patrols.lines import recency, track_pieces
-from gis.store import GeoPackageStore
+from gis.store_pg import open_data
 from ui import patrol_views, urlstate
 from ui.common import (
-    DATA,
+    DATA_KEY,
     backdrop,
     lang,
     load_layers,
@@ -58,9 +58,9 @@ def load_tracks(
     return track_pieces(_a, patrol_ids, _net.crs)
 
 
-lg, path, mt = lang(), str(DATA), mtime()
+lg, path, mt = lang(), DATA_KEY, mtime()
 st.subheader(t("page_patrols", lg))
-store = GeoPackageStore(path)
+store = open_data(path)
 tk, (a, net, (dmin, dmax)) = judged_patrols(store, path, mt, lg)
 
 start, end = period_inputs(dmin, dmax, key="p", lg=lg)

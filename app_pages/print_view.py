@@ -13,8 +13,8 @@ from gis.dossier.pdf import find_browser
 from gis.i18n import t
 from gis.io.findings import as_download
 from gis.safe import md_text
-from gis.store import GeoPackageStore
-from ui.common import DATA, lang, mtime, show_error
+from gis.store_pg import open_data
+from ui.common import DATA_KEY, lang, mtime, show_error
 from ui.printing import view_bbox
 
 
@@ -23,13 +23,13 @@ def view_sheet(path: str, mt: str, bbox: tuple, paper: str, orientation: str, lg
     """The composed sheet (plain strings and numbers: cached by value)."""
     from gis.dossier.printmap import compose_map
 
-    store = GeoPackageStore(path)
+    store = open_data(path)
     return compose_map(
         store, scope="view", bbox=bbox, paper=paper, orientation=orientation, lang=lg
     )
 
 
-lg, path, mt = lang(), str(DATA), mtime()
+lg, path, mt = lang(), DATA_KEY, mtime()
 st.subheader(t("dossier.print_page", lg))
 if not st.query_params.get("bbox"):
     st.info(t("dossier.no_view", lg))

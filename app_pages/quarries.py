@@ -9,14 +9,14 @@ from gis import maps
 from gis.i18n import t
 from gis.quarries import check_quarries
 from gis.safe import md_frame, md_text
-from gis.store import GeoPackageStore
-from ui.common import DATA, backdrop, lang, load_layers, mtime, show_map
+from gis.store_pg import open_data
+from ui.common import DATA_KEY, backdrop, lang, load_layers, mtime, show_map
 from ui.downloads import download_buttons, tables_file
 
 
 @st.cache_data(show_spinner=False)
 def load_report(path: str, mtime: float) -> tuple:
-    report = check_quarries(GeoPackageStore(path))
+    report = check_quarries(open_data(path))
     return (
         report.quarries.drop(columns="violations"),
         report.violations(),
@@ -28,7 +28,7 @@ def load_report(path: str, mtime: float) -> tuple:
 @st.cache_data(show_spinner=False)
 def report_file(path: str, mtime: float, suffix: str) -> bytes:
     """The quarries and violations as ``riverchief quarries --out`` writes them."""
-    return tables_file(check_quarries(GeoPackageStore(path)).tables(), "quarries", suffix)
+    return tables_file(check_quarries(open_data(path)).tables(), "quarries", suffix)
 
 
 def rule_set_label(rule_set: str, lg: str) -> str:
@@ -40,7 +40,7 @@ def rule_set_label(rule_set: str, lg: str) -> str:
     return f"{t('rule_set_override', lg)} {md_text(name)}"
 
 
-lg, path, mt = lang(), str(DATA), mtime()
+lg, path, mt = lang(), DATA_KEY, mtime()
 st.subheader(t("page_quarries", lg))
 with st.spinner("…"):
     quarries, violations, summary, rule_set = load_report(path, mt)

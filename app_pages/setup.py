@@ -17,7 +17,7 @@ from gis._errors import RiverChiefError
 from gis.auth import IMPORT, authorize
 from gis.county import can_init, init_county
 from gis.i18n import t
-from ui.common import DATA, audit_fields, lang, may, session, show_error
+from ui.common import DATA, ON_POSTGIS, audit_fields, lang, may, session, show_error
 
 #: Boundary files the page takes (a shapefile comes zipped: one upload, all its parts).
 BOUNDARY_TYPES = ["zip", "gpkg", "geojson", "json", "kml"]
@@ -60,6 +60,9 @@ def done_text(report, lg: str) -> str:
 
 lg = lang()
 st.subheader(t("page_setup", lg))
+if ON_POSTGIS:  # a database county is loaded by its administrator, never from a page
+    st.info(t("setup_postgis", lg))
+    st.stop()
 st.markdown(t("setup_intro", lg))
 if REPORT_KEY in st.session_state:
     st.success(st.session_state.pop(REPORT_KEY))

@@ -19,11 +19,20 @@ from gis._errors import RiverChiefError
 from gis.i18n import t
 from gis.maps.basemaps import drawn_to_cgcs2000
 from gis.safe import md_frame
-from gis.store import GeoPackageStore
+from gis.store_pg import open_data
 from gis.zones import delineate
 from gis.zones.query import inside_zone, parse_point, read_places, sources_without_zone, zones_at
 from ui import urlstate, zone_answer
-from ui.common import DATA, backdrop, basemap, lang, load_layers, mtime, show_error, show_map
+from ui.common import (
+    DATA_KEY,
+    backdrop,
+    basemap,
+    lang,
+    load_layers,
+    mtime,
+    show_error,
+    show_map,
+)
 
 # The systems a typed-in point may be in; converted by gis.coords, as the CLI converts.
 SYSTEMS = {"CGCS2000 / WGS84": "cgcs2000", "GCJ-02 (高德/腾讯)": "gcj02", "BD-09 (百度)": "bd09"}
@@ -31,26 +40,26 @@ SYSTEMS = {"CGCS2000 / WGS84": "cgcs2000", "GCJ-02 (高德/腾讯)": "gcj02", "B
 
 @st.cache_data(show_spinner=False)
 def load_unzoned(path: str, mtime: float) -> pd.DataFrame:
-    return pd.DataFrame(sources_without_zone(GeoPackageStore(path)).drop(columns="geometry"))
+    return pd.DataFrame(sources_without_zone(open_data(path)).drop(columns="geometry"))
 
 
 @st.cache_data(show_spinner=False)
 def load_proposal(path: str, mtime: float, source: str) -> gpd.GeoDataFrame:
-    return delineate(GeoPackageStore(path), sources=[source]).zones
+    return delineate(open_data(path), sources=[source]).zones
 
 
 @st.cache_data(show_spinner=False)
 def query(path: str, mtime: float, place: str) -> list[dict]:
     """Zones at a place given as GeoJSON text (a point or a drawn polygon), CGCS2000."""
     geom = shapely.from_geojson(place)
-    return zones_at(GeoPackageStore(path), gpd.GeoSeries([geom], crs=4490))[0]
+    return zones_at(open_data(path), gpd.GeoSeries([geom], crs=4490))[0]
 
 
 @st.cache_data(show_spinner=False)
 def inside(path: str, mtime: float, zone_id: str) -> dict[str, pd.DataFrame]:
     return {
         k: pd.DataFrame(v.drop(columns="geometry"))
-        for k, v in inside_zone(GeoPackageStore(path), zone_id).items()
+        for k, v in inside_zone(open_data(path), zone_id).items()
     }
 
 
@@ -62,7 +71,7 @@ def query_file(path: str, mtime: float, name: str, data: bytes, crs: str) -> lis
         src = Path(tmp) / Path(name).name
         src.write_bytes(data)
         places = read_places(src, crs=crs or None)
-    return zones_at(GeoPackageStore(path), places)
+    return zones_at(open_data(path), places)
 
 
 def code_word(codes: dict[str, tuple[str, str]], value) -> str:
@@ -71,13 +80,13 @@ def code_word(codes: dict[str, tuple[str, str]], value) -> str:
 
 @st.cache_data(show_spinner=False)
 def count_sources(path: str, mtime: float) -> int:
-    return len(GeoPackageStore(path).read("water_sources"))
+    return len(open_data(path).read("water_sources"))
 
 
 @st.cache_data(show_spinner=False)
 def load_zones(path: str, mtime: float) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
     """The zones (for highlighting an answer) and each source's name by its code."""
-    store = GeoPackageStore(path)
+    store = open_data(path)
     src = store.read("water_sources")
     return store.read("protection_zones"), dict(zip(src["source_code"], src["name"], strict=True))
 
@@ -103,7 +112,7 @@ def set_place(place) -> None:
         urlstate.put(at=None)
 
 
-lg, path, mt = lang(), str(DATA), mtime()
+lg, path, mt = lang(), DATA_KEY, mtime()
 st.subheader(t("page_zones", lg))
 unzoned = load_unzoned(path, mt)
 all_zones, source_names = load_zones(path, mt)

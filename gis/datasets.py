@@ -175,8 +175,25 @@ def default_store() -> tuple[Path, str]:
     >>> before == (get_path("demo"), "demo"), str(after[0]), after[1]
     (True, '/srv/gis/西湖区.gpkg', 'config')
     """
+    data, source = default_data()
+    return Path(data), source
+
+
+#: What names a PostGIS store instead of a file (:mod:`gis.store_pg`).
+URL_SCHEMES = ("postgresql://", "postgres://")
+
+
+def default_data() -> tuple[str, str]:
+    """As :func:`default_store`, the store as given: a path, or a ``postgresql://`` URL
+    (which a ``Path`` would mangle).
+
+    Returns
+    -------
+    (str, str)
+        The store and its source, one of :data:`SOURCES`.
+    """
     if os.environ.get(DATA_ENV):
-        return Path(os.environ[DATA_ENV]), "env"
+        return os.environ[DATA_ENV], "env"
     config = config_path()
     if config.is_file():
         import tomllib
@@ -192,8 +209,10 @@ def default_store() -> tuple[Path, str]:
                 code="config.unreadable",
                 params={"path": str(config), "why": f'no {CONFIG_KEY} = "..." line'},
             )
-        return Path(value).expanduser(), "config"
-    return get_path("demo"), "demo"
+        if value.startswith(URL_SCHEMES):
+            return value, "config"
+        return str(Path(value).expanduser()), "config"
+    return str(get_path("demo")), "demo"
 
 
 def write_config(store: Path) -> Path:

@@ -520,6 +520,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "code": ("编码", "Code"),
     "show_on_map": ("在地图上显示", "Show on the map"),
     "no_data": ("找不到数据文件：", "No data file at: "),
+    "no_data_postgis": (
+        "PostGIS 数据库中还没有本县的数据：",
+        "The PostGIS database holds no data of this county yet: ",
+    ),
+    "no_data_postgis_fix": (
+        "管理员可用 riverchief copy-store 把县级数据库(.gpkg)复制进 PostGIS 后再打开。",
+        "An administrator copies the county store (.gpkg) into PostGIS with "
+        "riverchief copy-store, then opens the app again.",
+    ),
+    "setup_postgis": (
+        "本应用连接的是 PostGIS 数据库：县库由管理员用 riverchief copy-store 建立，不在此页建立。",
+        "This app works on a PostGIS database: its county is loaded by an administrator with "
+        "riverchief copy-store, not set up on this page.",
+    ),
     "no_data_fix": (
         "工作人员登录后可在“建立县库”页上传县界，建立本县的县级数据库；"
         "或由管理员指定已有的县级数据库再启动应用。",

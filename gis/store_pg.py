@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import geopandas as gpd
 import pandas as pd
@@ -32,11 +32,11 @@ import shapely
 from gis import catalogue
 from gis._errors import StoreError
 from gis.crs import STORAGE_EPSG
+from gis.datasets import URL_SCHEMES
 from gis.store import SCHEMA_VERSION, Modes, conform, empty_frame, prepare, write_modes
 
 SCHEMA = "riverchief"
 COUNTY = "rc_county"  # not a catalogue field name: no layer can shadow it
-SCHEMES = ("postgresql://", "postgres://")
 REVISION_KEY = "revision"  # as the GeoPackage's meta table
 _SQL_TYPES = {
     "str": "text",
@@ -51,7 +51,7 @@ _DDL_LOCK = 0x52435F4444  # one advisory lock id for creating the tables
 
 def is_postgis_url(data: str | object) -> bool:
     """Whether ``data`` names a PostGIS store rather than a file."""
-    return isinstance(data, str) and data.startswith(SCHEMES)
+    return isinstance(data, str) and data.startswith(URL_SCHEMES)
 
 
 def split_url(url: str) -> tuple[str, str]:
@@ -66,19 +66,35 @@ def split_url(url: str) -> tuple[str, str]:
     query = parse_qsl(qs, keep_blank_values=True)
     county = [v for k, v in query if k == "county"]
     if not county or not county[0]:
-        raise StoreError(code="store.pg_no_county", params={"url": _redact(url)})
+        raise StoreError(code="store.pg_no_county", params={"url": redact(url)})
     rest = urlencode([(k, v) for k, v in query if k != "county"], safe="/")
     return base + (f"?{rest}" if rest else ""), county[0]
 
 
-def _redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    p = urlsplit(url)
-    if p.password is None:
-        return url
-    host = p.hostname or ""
-    netloc = f"{p.username}:***@{host}" + (f":{p.port}" if p.port else "")
-    return urlunsplit(p._replace(netloc=netloc))
+def display_name(url: str) -> str:
+    """How a PostGIS store is named to users: its database and county, no password."""
+    dsn, county = split_url(url)
+    db = urlsplit(dsn).path.lstrip("/") or "postgres"
+    return f"PostGIS {db} · {county}"
+
+
+def postgis_stem(url: str) -> str:
+    """A file stem for the store's exports: ``<database>-<county>``."""
+    dsn, county = split_url(url)
+    return f"{urlsplit(dsn).path.lstrip('/') or 'postgres'}-{county}"
+
+
+def redact(url: str) -> str:
+    """The URL without its password (in the address or as ``password=``), for messages
+    and reports; a path is itself."""
+    base, mark, qs = url.partition("?")
+    password = urlsplit(base).password if is_postgis_url(base) else None
+    if password is not None:
+        base = base.replace(f":{password}@", ":***@", 1)
+    if qs:
+        pairs = parse_qsl(qs, keep_blank_values=True)
+        qs = urlencode([(k, "***" if k == "password" else v) for k, v in pairs], safe="/*")
+    return base + mark + qs
 
 
 class PostGISStore:
@@ -95,7 +111,7 @@ class PostGISStore:
         self.dsn, self.county = split_url(url)
 
     def __repr__(self) -> str:
-        return f"PostGISStore({_redact(self.url)!r})"
+        return f"PostGISStore({redact(self.url)!r})"
 
     @contextmanager
     def _connect(self) -> Iterator[Any]:
@@ -106,7 +122,7 @@ class PostGISStore:
         except psycopg.Error as exc:
             raise StoreError(
                 code="store.pg_unreachable",
-                params={"url": _redact(self.url), "detail": str(exc).strip()},
+                params={"url": redact(self.url), "detail": str(exc).strip()},
             ) from None
         try:
             with conn:  # commits on success, rolls back on an exception
@@ -114,7 +130,7 @@ class PostGISStore:
         except psycopg.Error as exc:
             raise StoreError(
                 code="store.pg_failed",
-                params={"url": _redact(self.url), "detail": str(exc).strip()},
+                params={"url": redact(self.url), "detail": str(exc).strip()},
             ) from None
         finally:
             conn.close()
@@ -176,6 +192,19 @@ class PostGISStore:
                 (self.county,),
             ).fetchall()
         return dict(rows)
+
+    def snapshot(self) -> bytes:
+        """This county as the bytes of a GeoPackage (every layer and fact): the download
+        a GeoPackage store gives of its file."""
+        import tempfile
+        from pathlib import Path
+
+        from gis.store import GeoPackageStore
+
+        with tempfile.TemporaryDirectory(prefix="riverchief-snapshot-") as tmp:
+            out = Path(tmp) / "county.gpkg"
+            copy_store(self, GeoPackageStore(out))
+            return out.read_bytes()
 
     def version(self) -> str:
         """``postgis:<county>:<revision>``: changes with every write of this county."""
@@ -243,6 +272,37 @@ class PostGISStore:
                     f"ON CONFLICT ({COUNTY}, key) DO UPDATE SET value = EXCLUDED.value",
                     (self.county, k, str(v)),
                 )
+
+
+def county_urls(url: str) -> list[str]:
+    """The store URL of every county a PostGIS database holds (``url`` without ``county=``),
+    sorted by county code; just ``url`` when it names a county.
+
+    Raises
+    ------
+    StoreError
+        The database cannot be reached.
+    """
+    import psycopg
+
+    if "county" in dict(parse_qsl(url.partition("?")[2])):
+        return [url]
+    try:
+        with psycopg.connect(url, connect_timeout=10) as conn:
+            if not _has_schema(conn):
+                return []
+            codes = [
+                r[0]
+                for r in conn.execute(
+                    f"SELECT DISTINCT {COUNTY} FROM {SCHEMA}.meta ORDER BY {COUNTY}"
+                ).fetchall()
+            ]
+    except psycopg.Error as exc:
+        raise StoreError(
+            code="store.pg_unreachable", params={"url": redact(url), "detail": str(exc).strip()}
+        ) from None
+    join = "&" if "?" in url else "?"
+    return [f"{url}{join}county={c}" for c in codes]
 
 
 def open_data(data: str | Any) -> Any:

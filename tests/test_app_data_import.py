@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_data import app_data
 from markdown_text import plain
 from streamlit.testing.v1 import AppTest
 
@@ -44,9 +45,8 @@ SOURCES = (  # row 2 has lat/lon the wrong way round; row 3's id is in the demo 
 @pytest.fixture()
 def store(demo_copy, monkeypatch):
     """The app serving a private copy of the demo store."""
-    import ui.common
 
-    monkeypatch.setattr(ui.common, "DATA", demo_copy)
+    app_data(monkeypatch, demo_copy)
     auth.LIMITER.clear()
     yield demo_copy
     auth.LIMITER.clear()
@@ -181,9 +181,8 @@ def test_staff_write_adds_the_accepted_rows_and_logs_them(store):
 
 def test_the_shipped_demo_is_never_written_from_the_page(demo_path, monkeypatch):
     """Why: the app served the demo by default and its Data page wrote into it."""
-    import ui.common
 
-    monkeypatch.setattr(ui.common, "DATA", demo_path)
+    app_data(monkeypatch, demo_path)
     auth.LIMITER.clear()
     before = _sha(demo_path)
     at = _click(_page("河长名录.csv", REGISTER, "chiefs", STAFF_OF_DEMO), "导入")

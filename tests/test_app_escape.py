@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_data import app_data
 from hostile_store import COUNTY_NAME, PAYLOADS
 from streamlit.testing.v1 import AppTest
 
@@ -60,9 +61,8 @@ def _markdown_texts(at: AppTest) -> list[str]:
 
 @pytest.fixture()
 def hostile_app(hostile_path, monkeypatch):
-    import ui.common
 
-    monkeypatch.setattr(ui.common, "DATA", hostile_path)  # pages read ui.common.DATA at each run
+    app_data(monkeypatch, hostile_path)  # pages read ui.common.DATA at each run
 
     def run(page: str, **state) -> AppTest:
         at = AppTest.from_file(str(ROOT / page), default_timeout=180)

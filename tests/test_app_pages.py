@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_data import app_data
 from markdown_text import plain
 from streamlit.testing.v1 import AppTest
 
@@ -144,11 +145,10 @@ def test_jurisdiction_card_is_the_librarys_and_masks_phones(demo_path):
 
 
 def test_staff_login_unmasks_phones_and_enables_import(demo_copy, monkeypatch):
-    import ui.common
     from gis import auth
     from gis.auth import hash_password
 
-    monkeypatch.setattr(ui.common, "DATA", demo_copy)  # a login writes the audit log into the store
+    app_data(monkeypatch, demo_copy)  # a login writes the audit log into the store
     auth.LIMITER.clear()
     chiefs = GeoPackageStore(demo_copy).read("chiefs").set_index("name")["phone"]
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_data import app_data
 from streamlit.testing.v1 import AppTest
 
 from gis import catalogue
@@ -17,9 +18,8 @@ NOT_CHECKED = t("not_checked")
 
 
 def _page(page: str, store: Path, monkeypatch, **state) -> AppTest:
-    import ui.common
 
-    monkeypatch.setattr(ui.common, "DATA", store)
+    app_data(monkeypatch, store)
     at = AppTest.from_file(str(ROOT / "app_pages" / page), default_timeout=180)
     at.session_state["lang"] = "zh"
     for k, v in state.items():

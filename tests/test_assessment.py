@@ -11,6 +11,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from app_data import app_data
 
 from gis import catalogue
 from gis.assessment import assess_chiefs
@@ -215,7 +216,7 @@ def test_the_page_is_for_staff_and_shows_the_librarys_grades(card, demo_copy, mo
     import ui.patrol_views
     from gis.demo import patrols as demo_patrols
 
-    monkeypatch.setattr(ui.common, "DATA", demo_copy)  # a login writes the audit log
+    app_data(monkeypatch, demo_copy)  # a login writes the audit log
     # the copy is not the shipped demo: hand it the demo's simulated quarter explicitly
     quarter = demo_patrols.ensure()
     monkeypatch.setattr(ui.patrol_views, "quarter_for", lambda store, progress=None: quarter)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from app_data import app_data
 from markdown_text import plain
 from streamlit.testing.v1 import AppTest
 
@@ -333,9 +334,8 @@ class StubUpload:
 @pytest.fixture()
 def app_store(demo_copy, monkeypatch):
     """The app serving a private copy of the demo store, limits reset, a stub upload."""
-    import ui.common
 
-    monkeypatch.setattr(ui.common, "DATA", demo_copy)
+    app_data(monkeypatch, demo_copy)
     monkeypatch.setattr(
         st, "file_uploader", lambda *a, **k: StubUpload("chiefs.csv", CHIEF_CSV.encode())
     )

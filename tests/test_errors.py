@@ -11,6 +11,7 @@ import string
 from pathlib import Path
 
 import pytest
+from app_data import app_data
 from markdown_text import plain
 from streamlit.testing.v1 import AppTest
 
@@ -267,11 +268,10 @@ def test_data_page_says_a_refused_upload_in_chinese_without_flags_or_server_path
 
 
 def test_any_page_says_an_unreadable_store_in_chinese(tmp_path, monkeypatch):
-    import ui.common
 
     broken = tmp_path / "county.gpkg"
     broken.write_text("not a GeoPackage", encoding="utf-8")
-    monkeypatch.setattr(ui.common, "DATA", broken)
+    app_data(monkeypatch, broken)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     assert not at.exception, [e.message for e in at.exception]
     text = plain(at.error[0].value)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 import pytest
+from app_data import app_data
 from pyproj import Geod
 from shapely.geometry import LineString, box
 
@@ -368,9 +369,7 @@ def _page(page: str, path, monkeypatch, **state):
 
     from streamlit.testing.v1 import AppTest
 
-    import ui.common
-
-    monkeypatch.setattr(ui.common, "DATA", path)
+    app_data(monkeypatch, path)
     root = Path(__file__).resolve().parents[1]
     at = AppTest.from_file(str(root / "app_pages" / page), default_timeout=180)
     at.session_state["lang"] = "zh"

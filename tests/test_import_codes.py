@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from app_data import app_data
 from shapely.geometry import LineString
 
 from gis import auth
@@ -224,10 +225,9 @@ def test_the_dashboard_command_says_as_of_in_chinese(demo_path, capsys, monkeypa
 
 
 def test_the_data_page_shows_the_rows_outside_the_county(demo_copy, monkeypatch):
-    import ui.common
     from tests.test_app_data_import import ADMIN_SESSION, _all_text, _click, _page
 
-    monkeypatch.setattr(ui.common, "DATA", demo_copy)
+    app_data(monkeypatch, demo_copy)
     auth.LIMITER.clear()
     sources = (  # row 3 is in China but far from the demo county
         "水源编码,水源名称,水源类型,供水人口,已划定保护区,经度,纬度\n"

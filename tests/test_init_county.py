@@ -16,6 +16,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
+from app_data import app_data
 from app_server import ROOT, free_port
 from markdown_text import plain
 from shapely.geometry import LineString, Polygon, box
@@ -420,10 +421,9 @@ def test_app_sigterm_stops_the_server(demo_path):
 def app_test(monkeypatch, data: Path):
     from streamlit.testing.v1 import AppTest
 
-    import ui.common
     from gis import auth
 
-    monkeypatch.setattr(ui.common, "DATA", data)
+    app_data(monkeypatch, data)
     auth.LIMITER.clear()
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
 

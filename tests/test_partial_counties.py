@@ -10,6 +10,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+from app_data import app_data
 from streamlit.testing.v1 import AppTest
 
 from gis.cli import main
@@ -210,9 +211,8 @@ def test_summary_refuses_a_geopackage_that_is_no_county_store(tmp_path, capsys):
 
 
 def _page(page: str, store: Path, monkeypatch) -> AppTest:
-    import ui.common
 
-    monkeypatch.setattr(ui.common, "DATA", store)
+    app_data(monkeypatch, store)
     at = AppTest.from_file(str(ROOT / "app_pages" / page), default_timeout=180)
     at.session_state["lang"] = "zh"
     at.run()

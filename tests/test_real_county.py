@@ -28,6 +28,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import real_county as rc
+from app_data import app_data
 from shapely.geometry import Point
 
 from gis.cli import main
@@ -459,10 +460,8 @@ PAGES = ("overview.py", "jurisdiction.py", "gaps.py", "zones.py", "quarries.py",
 def test_every_app_page_runs_on_the_county(county, capsys, monkeypatch, page):
     from streamlit.testing.v1 import AppTest
 
-    import ui.common
-
     _init_and_import(county, capsys)
-    monkeypatch.setattr(ui.common, "DATA", county["store"])
+    app_data(monkeypatch, county["store"])
     at = AppTest.from_file(str(ROOT / "app_pages" / page), default_timeout=180)
     at.session_state["lang"] = "zh"
     at.run()

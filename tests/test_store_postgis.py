@@ -127,3 +127,26 @@ def test_addresses_that_cannot_work_are_refused_clearly(pg_url):
             {}, meta={"county_code": "512100"}
         )  # one county's facts never land on another
     assert e.value.code == "store.copy_other_county"
+
+
+def test_a_province_run_reads_every_county_a_database_holds(pg_url, demo_path, tmp_path):
+    import psycopg
+    from test_province import _derive
+
+    from gis.province import province_gaps
+    from gis.store_pg import copy_store
+
+    with psycopg.connect(pg_url, autocommit=True) as c:
+        c.execute("CREATE DATABASE province_test")
+    url = pg_url.replace("/riverchief_test?", "/province_test?") + "&password=not-shown"
+    alone = {}
+    for i in range(2):
+        f = _derive(demo_path, tmp_path / f"c{i}.gpkg", i)
+        code = GeoPackageStore(f).meta()["county_code"]
+        copy_store(GeoPackageStore(f), PostGISStore(f"{url}&county={code}"))
+        alone[code] = find_gaps(GeoPackageStore(f), level="township").to_json()
+    r = province_gaps([url], level="township", workers=1)  # no county=: every county in it
+    assert r.complete and r.county_json == alone
+    j = r.to_json()
+    assert [c["county_code"] for c in j["counties"]] == sorted(alone)
+    assert "not-shown" not in json.dumps(j) and "password=***" in j["counties"][0]["store"]

@@ -39,14 +39,37 @@ from gis.i18n import t
 from gis.maps import Backdrop, basemaps
 from gis.maps.chrome import PrintView, map_tools
 from gis.safe import md_text
-from gis.store import GeoPackageStore
+from gis.store_pg import display_name, is_postgis_url, open_data, postgis_stem
 from ui import urlstate
 
 try:  # $RIVERCHIEF_DATA (riverchief app sets it), else the config file, else the demo
-    DATA: Path = datasets.default_store()[0]
+    DATA_KEY: str = datasets.default_data()[0]
     DATA_ERROR: RiverChiefError | None = None
 except RiverChiefError as _exc:  # a broken config file: app.py says so instead of any page
-    DATA, DATA_ERROR = datasets.get_path("demo"), _exc
+    DATA_KEY, DATA_ERROR = str(datasets.get_path("demo")), _exc
+
+
+def data_names(key: str) -> dict[str, object]:
+    """The module's names for the store ``key`` (a path or a PostGIS URL): ``DATA_KEY``
+    (what loaders are keyed on and open), ``ON_POSTGIS``, ``DATA`` (the file; for a
+    PostGIS store the name its GeoPackage export gets), ``DATA_NAME`` (how users see it,
+    never with a password) and ``DATA_STEM`` (export file names)."""
+    pg = is_postgis_url(key)
+    data = Path(f"{postgis_stem(key)}.gpkg") if pg else Path(key)
+    return {
+        "DATA_KEY": key,
+        "ON_POSTGIS": pg,
+        "DATA": data,
+        "DATA_NAME": display_name(key) if pg else data.name,
+        "DATA_STEM": data.stem,
+    }
+
+
+_names = data_names(DATA_KEY)
+ON_POSTGIS: bool = bool(_names["ON_POSTGIS"])
+DATA: Path = Path(str(_names["DATA"]))
+DATA_NAME: str = str(_names["DATA_NAME"])
+DATA_STEM: str = str(_names["DATA_STEM"])
 SESSION_KEY = "auth"  # the session's gis.auth.Session; never a widget key
 HIT_KEY = "search_hit"  # the sidebar search's hit (ui.search_box), drawn on every page's map
 #: Files the app makes for browsers to fetch (Streamlit serves ./static beside app.py)
@@ -70,7 +93,7 @@ def error_text(exc: BaseException, lg: str, *, files: dict[str, str] | None = No
     the server's paths become the names the user knows (``files``: server path -> name; the
     store as its file name; any other temporary copy as its own file name)."""
     text = exc.message(lg) if isinstance(exc, RiverChiefError) else str(exc)
-    for old, new in sorted({**(files or {}), str(DATA): DATA.name}.items(), reverse=True):
+    for old, new in sorted({**(files or {}), DATA_KEY: DATA_NAME}.items(), reverse=True):
         text = text.replace(old, new)
     return _TEMP_DIRS.sub("", text)
 
@@ -106,14 +129,14 @@ def session() -> Session:
 
 def store_county() -> str | None:
     try:
-        return load_county(str(DATA), mtime())
+        return load_county(DATA_KEY, mtime())
     except (RiverChiefError, OSError):
         return None
 
 
 @st.cache_data(show_spinner=False)
 def load_county(path: str, mtime: float) -> str | None:
-    return county_of(GeoPackageStore(path))
+    return county_of(open_data(path))
 
 
 def may(action: str) -> Decision:
@@ -143,7 +166,7 @@ def audit(
     s = as_session or session()
     try:
         record(
-            GeoPackageStore(DATA),
+            open_data(DATA_KEY),
             who=(who or s.user)[:MAX_USER_NAME],
             role=s.role,
             action=action,
@@ -315,19 +338,19 @@ def show_map(
 def mtime() -> str:
     """The cache key of the store: its version, which changes with every committed write,
     also one still in QGIS's WAL file (where the file's mtime does not move)."""
-    return GeoPackageStore(DATA).version()
+    return open_data(DATA_KEY).version()
 
 
 @st.cache_data(show_spinner=False)
 def load_meta(path: str, mtime: float) -> dict:
-    return GeoPackageStore(path).meta()
+    return open_data(path).meta()
 
 
 @st.cache_data(show_spinner=False)
 def load_layers(path: str, mtime: float) -> dict:
     # the heavy part (read + simplify); folium maps are rebuilt every run, identically
     # (stable ids), because a folium element must not be rendered twice
-    return maps.overview_layers(GeoPackageStore(path))
+    return maps.overview_layers(open_data(path))
 
 
 @functools.lru_cache(maxsize=8)

@@ -18,7 +18,8 @@ from gis import datasets
 from gis.dashboard import Dashboard, Figure, county_figures, patrol_figure
 from gis.i18n import t
 from gis.patrols.persist import is_kept
-from gis.store import GeoPackageStore
+from gis.store import Store
+from gis.store_pg import open_data
 from ui.common import keyed_resource, peek_resource
 from ui.patrol_views import DRAWN, load_assessment
 
@@ -28,23 +29,24 @@ PAGE_DIR = "app_pages"
 
 @st.cache_data(show_spinner=False)
 def load_figures(path: str, mtime: str) -> Dashboard:
-    return county_figures(GeoPackageStore(path), patrols=False)
+    return county_figures(open_data(path), patrols=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def load_patrol_figure(path: str, mtime: str, tracks_key: tuple, day: str, _assessed) -> Figure:
     # keyed on the store, the track file and the day; the shared assessment is not hashed
-    return patrol_figure(GeoPackageStore(path), day=dt.date.fromisoformat(day), assessed=_assessed)
+    return patrol_figure(open_data(path), day=dt.date.fromisoformat(day), assessed=_assessed)
 
 
-def patrol_tracks(store: GeoPackageStore) -> tuple[str | None, float] | None:
+def patrol_tracks(store: Store) -> tuple[str | None, float] | None:
     """The track file the patrols page judges for ``store``, as its cache key names it
     (``(None, 0.0)``: the store's imported patrols), or None when there is none on disk
     (the demo's simulated quarter is only looked for, never generated here)."""
     if "patrol_points" in store.layers():
         return None, 0.0
     demo, quarter = datasets.get_path("demo"), datasets.get_path("demo_patrols")
-    if Path(store.path).resolve() == demo.resolve() and quarter.exists():
+    path = getattr(store, "path", None)  # a PostGIS store has no file: never the demo
+    if path is not None and Path(path).resolve() == demo.resolve() and quarter.exists():
         return str(quarter), quarter.stat().st_mtime
     return None
 
@@ -52,9 +54,9 @@ def patrol_tracks(store: GeoPackageStore) -> tuple[str | None, float] | None:
 def figures(path: str, mtime: str) -> Dashboard:
     """The figures, with patrol compliance when the patrols page has judged the tracks."""
     d = load_figures(path, mtime)
-    store = GeoPackageStore(path)
+    store = open_data(path)
     tracks = patrol_tracks(store)
-    is_demo = Path(path).resolve() == datasets.get_path("demo").resolve()
+    is_demo = datasets.is_demo(path)  # a PostGIS URL is never the demo
     if tracks is None and not is_demo:  # a real county without tracks: say so
         return d.with_figure(patrol_figure(store, day=dt.date.fromisoformat(d.as_of)))
     held = peek_resource("patrols", (path, mtime, *tracks)) if tracks else None

@@ -20,7 +20,7 @@ from gis.patrols.io import tracks_for
 from gis.patrols.persist import cached_assessment
 from gis.patrols.report import check_period
 from gis.safe import html_text, md_text
-from gis.store import GeoPackageStore
+from gis.store_pg import open_data
 from ui.common import keyed_resource, show_error
 
 #: one colour per chief level, by code (Okabe-Ito, colour-blind safe): a level keeps its
@@ -72,7 +72,7 @@ def load_assessment(path: str, tracks: str | None, say):
     copied on every rerun; the patrols and assessment pages share it). Only what the pages
     draw is kept."""
     # kept beside the store: a restarted app reads it back in seconds
-    a, net = cached_assessment(GeoPackageStore(path), tracks=tracks, points=DRAWN, progress=say)
+    a, net = cached_assessment(open_data(path), tracks=tracks, points=DRAWN, progress=say)
     local = a.patrols["start"].dt.tz_convert(LOCAL_TZ)
     first, last = local.min().date(), local.max().date()
     # whole months around the data: a quarter of tracks reads as that quarter

@@ -14,14 +14,14 @@ from gis.dossier.pdf import find_browser
 from gis.i18n import t
 from gis.io.findings import as_download
 from gis.maps import basemaps
-from gis.store import GeoPackageStore
-from ui.common import DATA, mtime
+from gis.store_pg import open_data
+from ui.common import DATA_KEY, mtime
 
 
 @st.cache_data(show_spinner=False)
 def _codes(path: str, mtime: str) -> tuple[frozenset[str], frozenset[str]]:
     """The store's river and township codes (read once per store version, not per page)."""
-    store = GeoPackageStore(path)
+    store = open_data(path)
     admin = store.read("admin_units")
     towns = admin.loc[admin["level"] == "township", "admin_code"]
     return frozenset(store.read("rivers")["river_code"]), frozenset(towns)
@@ -49,7 +49,7 @@ def sheet_scope() -> tuple[str, str | None]:
     """What the page's link names: ``?bbox=`` (an extent, the print page's), ``?river=``
     (a code), else ``?township=``, else the county. A code the store lacks or an extent
     that is none falls back to the county, never an error page."""
-    rivers, towns = _codes(str(DATA), mtime())
+    rivers, towns = _codes(DATA_KEY, mtime())
     river, town = st.query_params.get("river"), st.query_params.get("township")
     if st.query_params.get("bbox"):
         with contextlib.suppress(InputError):
@@ -72,7 +72,7 @@ def print_button(lang: str) -> None:
     def build() -> bytes:
         from gis.dossier.printmap import compose_map, parse_bbox, write_map
 
-        store = GeoPackageStore(DATA)
+        store = open_data(DATA_KEY)
         if scope == "view":  # target: the extent, already in CGCS2000
             sheet = compose_map(store, scope="view", bbox=parse_bbox(str(target)), lang=lang)
         else:

@@ -13,19 +13,19 @@ from gis.auth import UNMASKED_READ
 from gis.i18n import t
 from gis.privacy import mask_frame
 from gis.search import find, search_index
-from gis.store import GeoPackageStore
-from ui.common import DATA, HIT_KEY, may, mtime
+from gis.store_pg import open_data
+from ui.common import DATA_KEY, HIT_KEY, may, mtime
 
 
 @st.cache_data(show_spinner=False)
 def load_index(path: str, mtime: str) -> gpd.GeoDataFrame:
-    return search_index(GeoPackageStore(path))
+    return search_index(open_data(path))
 
 
 def hits_for(query: str) -> gpd.GeoDataFrame:
     """The store's hits for ``query``; a chief's post or name may hold a number: masked
     for visitors."""
-    hits = find(load_index(str(DATA), mtime()), query)
+    hits = find(load_index(DATA_KEY, mtime()), query)
     return hits if may(UNMASKED_READ) else mask_frame(hits)
 
 

@@ -32,7 +32,7 @@ class Parents:
 def default_data() -> str:
     """The county store a command uses without ``--data``: $RIVERCHIEF_DATA, else the config
     file's ``data = "..."``, else the demo county (:func:`gis.datasets.default_store`)."""
-    return str(datasets.default_store()[0])
+    return datasets.default_data()[0]
 
 
 def resolve_data(args: argparse.Namespace) -> None:
@@ -43,8 +43,7 @@ def resolve_data(args: argparse.Namespace) -> None:
     if not hasattr(args, "data"):
         return
     if args.data is None:
-        path, args.data_source = datasets.default_store()
-        args.data = str(path)
+        args.data, args.data_source = datasets.default_data()
     else:
         args.data_source = "option"
 
@@ -136,7 +135,7 @@ def guard_store(args: argparse.Namespace) -> None:
     from gis.gpkg_tx import not_a_geopackage
 
     data = getattr(args, "data", None)
-    if not data or data.startswith(("postgresql://", "postgres://")) or not Path(data).exists():
+    if not data or data.startswith(datasets.URL_SCHEMES) or not Path(data).exists():
         return
     if why := not_a_geopackage(Path(data)):
         raise InputError(code="cli.data_not_a_store", params={"path": data, "why": why})

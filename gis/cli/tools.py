@@ -46,9 +46,16 @@ def cmd_app(args) -> int:
     import threading
     import webbrowser
 
-    if not Path(args.data).is_file():
+    from gis.store_pg import display_name, is_postgis_url, open_data
+
+    if is_postgis_url(args.data):  # refused here too: unreachable, or no such county
+        if not open_data(args.data).exists():
+            raise InputError(code="cli.no_store_data", params={"path": display_name(args.data)})
+        env = dict(os.environ, RIVERCHIEF_DATA=args.data)
+    elif not Path(args.data).is_file():
         raise InputError(code="cli.app_no_store", params={"path": args.data})
-    env = dict(os.environ, RIVERCHIEF_DATA=str(Path(args.data).resolve()))
+    else:
+        env = dict(os.environ, RIVERCHIEF_DATA=str(Path(args.data).resolve()))
     # always headless: a non-headless first run asks for an e-mail address on stdin
     cmd = [
         sys.executable,
@@ -68,7 +75,8 @@ def cmd_app(args) -> int:
     shown = "localhost" if args.address in ANY_ADDRESS else args.address
     url = f"http://{shown}:{args.port}"
     lan = " (colleagues: this PC's address)" if args.address in ANY_ADDRESS else ""
-    print(f"River Chief GIS: open {url}{lan}  (data: {args.data}; Ctrl+C stops)", file=sys.stderr)
+    data = display_name(args.data) if is_postgis_url(args.data) else args.data  # no password
+    print(f"River Chief GIS: open {url}{lan}  (data: {data}; Ctrl+C stops)", file=sys.stderr)
     if not args.headless:
         threading.Timer(3.0, lambda: webbrowser.open(url)).start()
     # a checkout runs in its root (its .streamlit/secrets.toml, as always); an installed app in

@@ -18,6 +18,7 @@ from gis.coverage import LEVELS
 from gis.crs import STORAGE_EPSG
 from gis.province.run import County
 from gis.reports import records
+from gis.store_pg import redact
 
 #: Columns of a report's failed counties (and of its ``failed`` table).
 FAILED_COLUMNS = ["store", "county_code", "county_name", "code", "reason"]
@@ -52,14 +53,17 @@ class ProvinceReport:
         return {
             "county_code": c.county_code,
             "county_name": c.county_name,
-            "store": c.store,
+            "store": redact(c.store),  # a database URL without its password
             "findings": {k: len(v) for k, v in j.items() if isinstance(v, list)},
         }
 
     def failures(self, lang: str = "en") -> list[dict[str, Any]]:
         """The failed counties, each reason in ``lang``."""
         errors = self.failed.get("error", [])
-        rows = self.failed.assign(reason=[e.message(lang) for e in errors])
+        rows = self.failed.assign(
+            reason=[e.message(lang) for e in errors],
+            store=[redact(s) for s in self.failed["store"]],
+        )
         return records(rows[FAILED_COLUMNS])
 
     def to_json(self, lang: str = "en") -> dict[str, Any]:

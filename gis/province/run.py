@@ -17,7 +17,8 @@ from typing import Any
 
 from gis._errors import InputError
 from gis.gpkg_tx import not_a_geopackage
-from gis.store import GeoPackageStore
+from gis.store import Store
+from gis.store_pg import county_urls, is_postgis_url, open_data
 
 #: Workers of the default LocalCluster: this machine's two cores, one process each
 #: (GEOS and numba release the GIL, but pandas glue does not).
@@ -56,8 +57,12 @@ def county_stores(paths: Sequence[str | Path]) -> list[County]:
         No store at all, a path that does not exist, a file that is not a county store,
         or two stores of the same county code (which one is right cannot be guessed).
     """
-    files: list[Path] = []
-    for p in map(Path, paths):
+    files: list[Path | str] = []
+    for given in paths:
+        if is_postgis_url(given):  # a database: its one county, or every county it holds
+            files += county_urls(str(given))
+            continue
+        p = Path(given)
         if p.is_dir():
             files += sorted(f for f in p.glob("*.gpkg") if not f.name.startswith("."))
         elif p.exists():
@@ -69,9 +74,9 @@ def county_stores(paths: Sequence[str | Path]) -> list[County]:
     out: list[County] = []
     seen: dict[str, str] = {}
     for f in files:
-        if why := not_a_geopackage(f):
+        if isinstance(f, Path) and (why := not_a_geopackage(f)):
             raise InputError(code="cli.data_not_a_store", params={"path": str(f), "why": why})
-        meta = GeoPackageStore(f).meta()
+        meta = open_data(f).meta()
         code = meta.get("county_code", "")
         if "schema_version" not in meta or not code:
             raise InputError(code="province.not_county_store", params={"path": str(f)})
@@ -85,10 +90,11 @@ def county_stores(paths: Sequence[str | Path]) -> list[County]:
     return out
 
 
-def county_store(path: str) -> GeoPackageStore:
-    """The store at ``path`` as a worker sees it: a worker of a remote cluster that cannot
-    read the file must refuse it, never analyse an empty store and report zeros."""
-    store = GeoPackageStore(path)
+def county_store(path: str) -> Store:
+    """The store at ``path`` (a file or a PostGIS URL) as a worker sees it: a worker of a
+    remote cluster that cannot read it must refuse it, never analyse an empty store and
+    report zeros."""
+    store = open_data(path)
     if not store.exists():
         raise InputError(code="province.no_path", params={"path": path})
     if not store.meta().get("county_code"):
