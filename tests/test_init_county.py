@@ -219,9 +219,10 @@ def test_cli_init_reports_in_chinese_by_default(tmp_path, capsys, monkeypatch):
     assert code == 2 and "已有数据" in err and "riverchief init NEW.gpkg" in err
 
 
-def test_import_without_data_never_writes_the_demo(tmp_path, capsys, demo_path):
+def test_import_without_data_never_writes_the_demo(tmp_path, capsys, demo_path, monkeypatch):
     """The README's ``riverchief import 河长名录.xlsx --layer chiefs`` wrote into the shipped
     demo county: with no store named, a writing command is refused and says how to make one."""
+    monkeypatch.chdir(tmp_path)  # the dry run's rejects go to ./rejects, never the project
     before = GeoPackageStore(demo_path).version()
     boards = tmp_path / "boards.csv"
     boards.write_text(BOARDS, encoding="utf-8")
