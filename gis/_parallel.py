@@ -16,8 +16,13 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+#: Threads per process when a call names none (a dask worker of a province run sets it to
+#: its own share of the cores, so that processes do not each take every core).
+THREADS_ENV = "RIVERCHIEF_THREADS"
+
+
 def worker_count(workers: int | None) -> int:
-    """``workers``, or one per core when it is None.
+    """``workers``, or ``$RIVERCHIEF_THREADS``, or one per core when it is None.
 
     Parameters
     ----------
@@ -28,6 +33,8 @@ def worker_count(workers: int | None) -> int:
     int
         At least 1.
     """
+    if workers is None and os.environ.get(THREADS_ENV, "").isdigit():
+        workers = int(os.environ[THREADS_ENV])
     return max(1, workers or os.cpu_count() or 1)
 
 

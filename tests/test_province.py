@@ -190,3 +190,12 @@ def test_zones_of_each_county_are_what_it_gives_alone(counties):
     zones = r.tables()["zones"]
     assert len(zones) == sum(len(j["proposals"]) for j in r.county_json.values()) > 0
     assert zones.crs.to_epsg() == 4490 and set(zones["county_code"]) == {"512100", "512101"}
+
+
+def test_a_worker_takes_its_share_of_the_cores(monkeypatch):
+    from gis._parallel import THREADS_ENV, worker_count
+
+    monkeypatch.setenv(THREADS_ENV, "1")  # as province_gaps sets it for each worker
+    assert worker_count(None) == 1 and worker_count(3) == 3  # a named count still wins
+    monkeypatch.setenv(THREADS_ENV, "")
+    assert worker_count(None) >= 1

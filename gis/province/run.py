@@ -9,6 +9,7 @@ holds each worker to its memory limit; nothing here schedules.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from gis._errors import InputError
+from gis._parallel import THREADS_ENV
 from gis.gpkg_tx import not_a_geopackage
 from gis.store import Store
 from gis.store_pg import county_urls, is_postgis_url, open_data
@@ -117,13 +119,16 @@ def dask_client(scheduler: str | None = None, workers: int = DEFAULT_WORKERS) ->
         with client:
             yield client
         return
+    n = max(1, workers)
+    share = max(1, (os.cpu_count() or 1) // n)  # each worker's threads: its share of the cores
     with (
         LocalCluster(
-            n_workers=max(1, workers),
+            n_workers=n,
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
             silence_logs=logging.ERROR,
+            env={THREADS_ENV: str(share)},
         ) as cluster,
         Client(cluster) as client,
     ):
