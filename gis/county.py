@@ -27,7 +27,8 @@ from gis.audit import event as audit_event
 from gis.coords import in_china
 from gis.i18n import t
 from gis.io import archive, readers, validate
-from gis.store import GeoPackageStore
+from gis.store import Store
+from gis.store_pg import open_data, redact
 
 #: The level of the unit ``init_county`` writes (a code of ``catalogue.ADMIN_LEVELS``).
 COUNTY_LEVEL = "county"
@@ -132,6 +133,7 @@ def init_county(  # noqa: PLR0913 -- the public call and the CLI options, one by
     ...                      boundary=folder / "outline.geojson")
     >>> report.gk_epsg, round(report.area_km2), report.parts_dissolved
     (4549, 107, 1)
+    >>> from gis.store import GeoPackageStore
     >>> store = GeoPackageStore(folder / "county.gpkg")
     >>> {k: store.meta()[k] for k in META_KEYS}
     {'county_code': '330106', 'county_name': '西湖区', 'gk_epsg': '4549'}
@@ -139,8 +141,8 @@ def init_county(  # noqa: PLR0913 -- the public call and the CLI options, one by
     [['330106', '西湖区', 'county']]
     """
     code, name = _checked_code(code), _checked_name(name)
-    store = GeoPackageStore(path)
-    _refuse_data(store)
+    store = open_data(path)  # a GeoPackage, or a postgresql://...?county= URL
+    _refuse_data(store, path)
     geom, parts, notes = _read_boundary(Path(boundary), crs, encoding, source_layer)
     centre = geom.centroid
     if not in_china(centre.x, centre.y):
@@ -164,7 +166,7 @@ def init_county(  # noqa: PLR0913 -- the public call and the CLI options, one by
         modes[AUDIT_TABLE] = "append"
     meta = dict(zip(META_KEYS, (code, name, str(gk)), strict=True))
     store.write(tables, mode=modes, meta=meta)
-    return InitReport(str(path), code, name, gk, round(area_km2, 3), parts, tuple(notes))
+    return InitReport(redact(str(path)), code, name, gk, round(area_km2, 3), parts, tuple(notes))
 
 
 def _checked_code(code: str) -> str:
@@ -194,22 +196,22 @@ def can_init(path: str | Path) -> bool:
     -------
     bool
     """
-    store = GeoPackageStore(path)
+    store = open_data(path)
     return not store.exists() or not (_data_layers(store) or store.meta().get("county_code"))
 
 
-def _data_layers(store: GeoPackageStore) -> list[str]:
+def _data_layers(store: Store) -> list[str]:
     return [n for n in store.layers() if n != AUDIT_TABLE]
 
 
-def _refuse_data(store: GeoPackageStore) -> None:
+def _refuse_data(store: Store, path: str | Path) -> None:
     """A store that already holds layers or a county is never set up again (its data would
     be under another county's name)."""
-    if not can_init(store.path):
+    if not can_init(path):
         layers = _data_layers(store)
         raise StoreError(
             code="county.store_has_data",
-            params={"path": str(store.path), "layers": ", ".join(layers) or "-"},
+            params={"path": redact(str(path)), "layers": ", ".join(layers) or "-"},
         )
 
 

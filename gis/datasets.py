@@ -215,13 +215,13 @@ def default_data() -> tuple[str, str]:
     return str(get_path("demo")), "demo"
 
 
-def write_config(store: Path) -> Path:
+def write_config(store: Path | str) -> Path:
     """Make ``store`` the default county store (:func:`default_store`) in the config file.
 
     Parameters
     ----------
-    store : pathlib.Path
-        The county store; written as an absolute path.
+    store : pathlib.Path or str
+        The county store; a path is written absolute, a ``postgresql://`` URL as given.
 
     Returns
     -------
@@ -233,7 +233,8 @@ def write_config(store: Path) -> Path:
     config = config_path()
     config.parent.mkdir(parents=True, exist_ok=True)
     # a JSON string is a TOML basic string (quotes, backslashes and control characters escaped)
-    text = f"{CONFIG_KEY} = {json.dumps(str(store.absolute()), ensure_ascii=False)}\n"
+    value = store if str(store).startswith(URL_SCHEMES) else str(Path(store).absolute())
+    text = f"{CONFIG_KEY} = {json.dumps(value, ensure_ascii=False)}\n"
     config.write_text(text, encoding="utf-8")
     return config
 

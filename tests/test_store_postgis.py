@@ -150,3 +150,74 @@ def test_a_province_run_reads_every_county_a_database_holds(pg_url, demo_path, t
     j = r.to_json()
     assert [c["county_code"] for c in j["counties"]] == sorted(alone)
     assert "not-shown" not in json.dumps(j) and "password=***" in j["counties"][0]["store"]
+
+
+WALK = [  # the README's "your own county" walkthrough, store named last (--data, or init's)
+    ["import", "examples/your_county/乡镇界.geojson", "--layer", "admin_units"],
+    ["import", "examples/your_county/村界.geojson", "--layer", "admin_units"],
+    ["import", "examples/your_county/河流弧段.zip", "--layer", "rivers", "--crs", "EPSG:4490"],
+    [
+        "import",
+        "examples/your_county/河长名录.xlsx",
+        "--layer",
+        "chiefs",
+        "--default",
+        "admin_code=130999",
+    ],
+    [
+        "import",
+        "examples/your_county/河长责任.csv",
+        "--layer",
+        "assignments",
+        "--default",
+        "admin_code=130999",
+    ],
+    ["import", "examples/your_county/饮用水水源.csv", "--layer", "water_sources"],
+]
+
+
+def test_the_readme_walkthrough_into_postgis_ends_as_into_the_file(pg_url, tmp_path):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    walk = [[str(root / a) if a.startswith("examples/") else a for a in argv] for argv in WALK]
+    gpkg, url = str(tmp_path / "沃克县.gpkg"), f"{pg_url}&county=130999"
+    results = {}
+    for store in (gpkg, url):
+        init = [
+            "init",
+            store,
+            "--code",
+            "130999",
+            "--name",
+            "沃克县",
+            "--boundary",
+            str(root / "examples/your_county/县界.geojson"),
+        ]
+        p = subprocess.run(
+            [sys.executable, "-m", "gis.cli", *init], capture_output=True, text=True, cwd=tmp_path
+        )
+        assert p.returncode == 0, p.stderr
+        codes = []
+        for argv in walk:
+            p = subprocess.run(
+                [sys.executable, "-m", "gis.cli", *argv, "--data", store],
+                capture_output=True,
+                text=True,
+                cwd=tmp_path,
+            )
+            assert "Traceback" not in p.stderr, p.stderr
+            codes.append(p.returncode)
+        out = {}
+        for cmd in (["summary"], ["gaps"]):
+            p = subprocess.run(
+                [sys.executable, "-m", "gis.cli", *cmd, "--json", "--data", store],
+                capture_output=True,
+                text=True,
+                cwd=tmp_path,
+            )
+            assert p.returncode == 0, p.stderr
+            out[cmd[0]] = json.loads(p.stdout)
+        results[store] = (codes, out)
+    assert results[url] == results[gpkg]  # the same exit codes (rows refused) and findings
+    assert not [*root.glob("postgresql*"), *tmp_path.glob("postgresql*")]  # never a file

@@ -31,19 +31,24 @@ def cmd_init(args) -> int:
         source_layer=args.source_layer,
         audit={"who": os_user(), "role": LOCAL_ROLE},
     )
-    config = datasets.write_config(Path(args.store)) if args.make_default else None
+    config = datasets.write_config(args.store) if args.make_default else None
     if args.json:
         out = {**report.to_json(), "config": str(config) if config else None}
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     print(report.format(language(args.lang)))
     if config:
-        say("init", f"default store is now {Path(args.store).absolute()} (written to {config})")
+        shown = (
+            report.store
+            if args.store.startswith(datasets.URL_SCHEMES)
+            else Path(args.store).absolute()
+        )
+        say("init", f"default store is now {shown} (written to {config})")
     else:
         say(
             "init",
-            f"use it with --data {args.store}, or set it as the default: --make-default "
-            f"or {datasets.DATA_ENV}={args.store}",
+            f"use it with --data {report.store}, or set it as the default: --make-default "
+            f"or {datasets.DATA_ENV}={report.store}",
         )
     return 0
 

@@ -28,7 +28,8 @@ from gis.io.findings import FORMULA_LEAD, defuse_formulas, defuse_text
 from gis.io.reasons import Reason
 from gis.io.validate import Problem
 from gis.reports import strict
-from gis.store import GeoPackageStore, Store
+from gis.store import Store
+from gis.store_pg import open_data
 
 _LISTS = ("rejected", "repaired")  # the per-row parts of an import report
 MODES = ("append", "replace")  # import_file(mode=): add the rows, or replace the layer with them
@@ -265,7 +266,7 @@ def import_file(  # noqa: PLR0913 -- the public call and the CLI flags take thes
     if store is None:
         if data is None:
             raise InputError(code="import.no_store")
-        store = GeoPackageStore(data)
+        store = open_data(data)  # a path, or a postgresql://...?county= URL
     src = Path(path)
     name = str(src)
     with tempfile.TemporaryDirectory(prefix="riverchief-import-") as tmp:
