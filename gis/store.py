@@ -54,13 +54,14 @@ Modes = str | Mapping[str, str]
 
 
 class Store(Protocol):
-    """What every county store offers. A PostGIS store would implement the same.
+    """What every county store offers.
 
     ``layers()`` lists the layers held; ``read(name, bbox=)`` gives one as the catalogue
     types it (an absent layer reads as empty); ``write(tables, mode=, meta=)`` replaces or
     appends several layers at once, all or none; ``meta()`` gives the county's key/value
     facts; ``version()`` a token that changes with every write (a cache key).
-    :class:`GeoPackageStore` and :class:`MemoryStore` implement it.
+    :class:`GeoPackageStore`, :class:`MemoryStore` and :class:`gis.store_pg.PostGISStore`
+    implement it (tests/test_store_contract.py holds all three to it).
     """
 
     def layers(self) -> list[str]: ...
