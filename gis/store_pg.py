@@ -381,11 +381,8 @@ def _insert(conn: Any, county: str, name: str, df: pd.DataFrame) -> None:
     )
     rows = []
     for i, row in enumerate(plain.itertuples(index=False, name=None)):
-        extra = {
-            c: _plain_value(v)
-            for c, v in zip(extras, row[len(fields) :], strict=True)
-            if v is not None
-        }
+        # every extra column in every row, blanks too: read back in the order written
+        extra = {c: _plain_value(v) for c, v in zip(extras, row[len(fields) :], strict=True)}
         out = [county, *(_plain_value(v) for v in row[: len(fields)])]
         out.append(json.dumps(extra, ensure_ascii=False, default=str) if extra else None)
         if geo:

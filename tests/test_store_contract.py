@@ -95,11 +95,15 @@ def test_a_refused_write_changes_nothing(new_store, demo_layers):
 
 def test_other_columns_and_blank_shapes_are_kept(new_store, demo_layers):
     rivers = demo_layers["rivers"].head(3).copy()
-    rivers["remark"] = ["有 '引号' 与 <b>", None, "第三"]  # a column the catalogue lacks
+    rivers["note"] = [None, None, "x"]  # columns the catalogue lacks, the first blank first
+    rivers["remark"] = ["有 '引号' 与 <b>", None, "第三"]
     rivers.loc[rivers.index[1], "geometry"] = None
     rivers = gpd.GeoDataFrame(rivers, geometry="geometry", crs=4490)
     store = new_store()
     store.write({"rivers": rivers})
     back = store.read("rivers")
     assert back["remark"].tolist() == rivers["remark"].tolist()
+    assert back["note"].isna().tolist() == [True, True, False] and back["note"].iloc[2] == "x"
+    cols = list(back.columns)
+    assert cols.index("note") < cols.index("remark")  # in the order written
     assert back.geometry.isna().tolist() == [False, True, False]
