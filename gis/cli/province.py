@@ -135,7 +135,10 @@ def _common(v) -> None:
     from gis.province import DEFAULT_WORKERS
 
     v.add_argument(
-        "stores", nargs="+", metavar="STORE", help="county GeoPackages, or folders of them"
+        "stores",
+        nargs="+",
+        metavar="STORE",
+        help="county GeoPackages, folders of them, or postgresql:// databases (every county)",
     )
     v.add_argument(
         "--scheduler",

@@ -20,7 +20,7 @@ from gis._errors import InputError
 from gis._parallel import THREADS_ENV
 from gis.gpkg_tx import not_a_geopackage
 from gis.store import Store
-from gis.store_pg import county_urls, is_postgis_url, open_data
+from gis.store_pg import county_urls, is_postgis_url, open_data, redact
 
 #: Workers of the default LocalCluster: this machine's two cores, one process each
 #: (GEOS and numba release the GIL, but pandas glue does not).
@@ -41,12 +41,14 @@ class County:
 
 
 def county_stores(paths: Sequence[str | Path]) -> list[County]:
-    """The county stores of a run: each path a county GeoPackage or a folder of them.
+    """The county stores of a run: county GeoPackages, folders of them, or PostGIS databases.
 
     Parameters
     ----------
     paths : sequence of str or Path
-        GeoPackages, or folders whose ``*.gpkg`` files (not recursive) are county stores.
+        GeoPackages, folders whose ``*.gpkg`` files (not recursive) are county stores, and
+        ``postgresql://`` URLs: with ``county=`` that county, without it every county the
+        database holds.
 
     Returns
     -------
@@ -72,7 +74,8 @@ def county_stores(paths: Sequence[str | Path]) -> list[County]:
         else:
             raise InputError(code="province.no_path", params={"path": str(p)})
     if not files:
-        raise InputError(code="province.no_stores", params={"paths": ", ".join(map(str, paths))})
+        shown = ", ".join(redact(str(p)) for p in paths)
+        raise InputError(code="province.no_stores", params={"paths": shown})
     out: list[County] = []
     seen: dict[str, str] = {}
     for f in files:
@@ -81,13 +84,13 @@ def county_stores(paths: Sequence[str | Path]) -> list[County]:
         meta = open_data(f).meta()
         code = meta.get("county_code", "")
         if "schema_version" not in meta or not code:
-            raise InputError(code="province.not_county_store", params={"path": str(f)})
+            raise InputError(code="province.not_county_store", params={"path": redact(str(f))})
         if code in seen:
             raise InputError(
                 code="province.duplicate_county",
-                params={"code": code, "first": seen[code], "second": str(f)},
+                params={"code": code, "first": seen[code], "second": redact(str(f))},
             )
-        seen[code] = str(f)
+        seen[code] = redact(str(f))
         out.append(County(str(f), code, meta.get("county_name", "")))
     return out
 
@@ -98,9 +101,9 @@ def county_store(path: str) -> Store:
     report zeros."""
     store = open_data(path)
     if not store.exists():
-        raise InputError(code="province.no_path", params={"path": path})
+        raise InputError(code="province.no_path", params={"path": redact(path)})
     if not store.meta().get("county_code"):
-        raise InputError(code="province.not_county_store", params={"path": path})
+        raise InputError(code="province.not_county_store", params={"path": redact(path)})
     return store
 
 
