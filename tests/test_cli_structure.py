@@ -130,7 +130,7 @@ def test_the_short_listing_is_the_full_one():
     the names and help are those the modules register."""
     full = _listing(build_parser())
     assert _listing(build_parser("")) == full
-    assert [name for name, _ in full][:2] == ["summary", "layers"] and len(full) == 22
+    assert [name for name, _ in full][:2] == ["summary", "layers"] and len(full) == 23
     # one command in full, the others listed: the same listing, and only its options built
     one = build_parser("gaps")
     assert _listing(one) == full

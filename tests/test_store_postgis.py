@@ -221,3 +221,33 @@ def test_the_readme_walkthrough_into_postgis_ends_as_into_the_file(pg_url, tmp_p
         results[store] = (codes, out)
     assert results[url] == results[gpkg]  # the same exit codes (rows refused) and findings
     assert not [*root.glob("postgresql*"), *tmp_path.glob("postgresql*")]  # never a file
+
+
+def test_grant_office_from_the_command_line(pg_url, demo_path):
+    rivers = GeoPackageStore(demo_path).read("rivers").head(2)
+    own = f"{pg_url}&county=710003"
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gis.cli",
+            "grant-office",
+            "office_710003",
+            "--data",
+            own,
+            "--password-stdin",
+        ],
+        input="s3cret\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert p.returncode == 0 and "office_710003" in p.stdout and "s3cret" not in p.stdout
+    office = PostGISStore(own.replace("user=riverchief", "user=office_710003"))
+    office.write({"rivers": rivers})
+    assert len(office.read("rivers")) == 2
+    elsewhere = PostGISStore(
+        f"{pg_url}&county=710004".replace("user=riverchief", "user=office_710003")
+    )
+    with pytest.raises(StoreError):
+        elsewhere.write({"rivers": rivers})

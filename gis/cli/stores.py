@@ -1,13 +1,17 @@
-"""``copy-store``: a county from a GeoPackage into PostGIS and back (or between any two)."""
+"""``copy-store``: a county from a GeoPackage into PostGIS and back (or between any two);
+``grant-office``: a county office's database role."""
 
 from __future__ import annotations
+
+import sys
 
 from gis.cli.common import open_store, say
 
 #: The commands of this module and their line in ``riverchief --help``.
 COMMANDS = {
     "copy-store": "copy a county store: GeoPackage to PostGIS (postgresql://...?county=CODE) "
-    "and back, losing nothing"
+    "and back, losing nothing",
+    "grant-office": "a county office's PostGIS role: reads every county, writes only its own",
 }
 
 
@@ -23,8 +27,24 @@ def cmd_copy(args) -> int:
     return 0
 
 
+def cmd_grant(args) -> int:
+    """Create (or update) the office role of the county named by ``--data``."""
+    import getpass
+
+    from gis.store_pg import display_name, grant_office
+
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n") or None
+    elif sys.stdin.isatty():
+        password = getpass.getpass(f"password for {args.role} (if the role is new): ") or None
+    grant_office(args.data, args.role, password=password)
+    print(f"{args.role}: reads every county, writes only {display_name(args.data)}")
+    return 0
+
+
 def register(sub, parents) -> None:
-    """Add ``copy-store`` to the ``riverchief`` subparsers."""
+    """Add ``copy-store`` and ``grant-office`` to the ``riverchief`` subparsers."""
     s = sub.add_parser("copy-store", help=COMMANDS["copy-store"])
     s.add_argument(
         "src", help="the county store to copy: FILE.gpkg or postgresql://...?county=CODE"
@@ -32,3 +52,17 @@ def register(sub, parents) -> None:
     s.add_argument("dst", help="where to: FILE.gpkg or postgresql://...?county=CODE")
     s.add_argument("--layer", nargs="+", help="only these layers (default: every layer)")
     s.set_defaults(func=cmd_copy)
+    g = sub.add_parser("grant-office", help=COMMANDS["grant-office"])
+    g.add_argument(
+        "--data",
+        required=True,
+        help="the office's county in the database: postgresql://...?county=CODE "
+        "(as the database's owner)",
+    )
+    g.add_argument("role", help="the office's login role (created when missing)")
+    g.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the new role's password from standard input (else asked when a terminal)",
+    )
+    g.set_defaults(func=cmd_grant)
