@@ -52,13 +52,9 @@ def register(sub, parents) -> None:
     s.add_argument("dst", help="where to: FILE.gpkg or postgresql://...?county=CODE")
     s.add_argument("--layer", nargs="+", help="only these layers (default: every layer)")
     s.set_defaults(func=cmd_copy)
-    g = sub.add_parser("grant-office", help=COMMANDS["grant-office"])
-    g.add_argument(
-        "--data",
-        required=True,
-        help="the office's county in the database: postgresql://...?county=CODE "
-        "(as the database's owner)",
-    )
+    # --data: the office's county in the database, postgresql://...?county=CODE, connected
+    # as the database's owner
+    g = sub.add_parser("grant-office", parents=[parents.data], help=COMMANDS["grant-office"])
     g.add_argument("role", help="the office's login role (created when missing)")
     g.add_argument(
         "--password-stdin",
