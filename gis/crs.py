@@ -4,12 +4,16 @@ Storage is CGCS2000 geographic (EPSG:4490). Lengths and areas are computed in th
 3-degree Gauss-Krüger zone whose central meridian is nearest the data (EPSG:4534 to
 EPSG:4554). Never measure in degrees or Web Mercator.
 
+Data that spans more than one zone (a province, a national river file) is measured
+geodesically on the ellipsoid, never in one zone far from most of it (:func:`lengths_m`).
+
 Lon/lat between WGS84, GCJ-02 and BD-09, and China's extent, are :mod:`gis.coords`.
 """
 
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pyproj
 
 from gis._errors import CRSError
@@ -149,3 +153,73 @@ def to_metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """
     target = metric_crs(gdf)
     return gdf if gdf.crs.equals(target) else gdf.to_crs(target)
+
+
+#: The ellipsoid of geodesic lengths: CGCS2000's is GRS80's (the semi-minor axes differ by
+#: 0.1 mm), and WGS84's differs from it by under a millimetre in these lengths.
+GEOD = pyproj.Geod(ellps="GRS80")
+
+
+def _zone(lon: float, lat: float) -> int:
+    """The projected zone a point is measured in: GK inside China, UTM outside."""
+    if in_china(lon, lat):
+        return gk_epsg_for_lon(lon)
+    return 32600 + int((lon + 180) // 6) + 1 if lat >= 0 else 32700 + int((lon + 180) // 6) + 1
+
+
+def spans_zones(gdf: gpd.GeoDataFrame) -> bool:
+    """Whether ``gdf`` reaches into more than one measuring zone (its box's corners).
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> one = gpd.GeoDataFrame(geometry=[LineString([(105.0, 30.0), (105.5, 30.0)])], crs=4490)
+    >>> two = gpd.GeoDataFrame(geometry=[LineString([(105.0, 30.0), (112.0, 30.0)])], crs=4490)
+    >>> spans_zones(one), spans_zones(two)
+    (False, True)
+    """
+    if gdf.crs is None:
+        raise CRSError(code="crs.data_missing")
+    if len(gdf) == 0:
+        return False
+    x0, y0, x1, y1 = gdf.total_bounds
+    if not gdf.crs.equals(pyproj.CRS(STORAGE_EPSG)):
+        x0, y0, x1, y1 = pyproj.Transformer.from_crs(
+            gdf.crs, STORAGE_EPSG, always_xy=True
+        ).transform_bounds(x0, y0, x1, y1)
+    corners = {_zone(x, y) for x in (x0, x1) for y in (y0, y1)}
+    return len(corners) > 1
+
+
+def lengths_m(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Each line's length in metres: in its Gauss-Krüger zone (:func:`to_metric`) when the
+    data lies in one zone, else geodesic on the ellipsoid, so that no line is measured in a
+    zone far from it (up to 8 % too long across China).
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        Lines (or any geometries: their boundary-free length) in any CRS.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        0 for a missing or empty geometry.
+
+    Examples
+    --------
+    One degree of longitude along 30°N, measured from Chengdu's zone to the coast:
+
+    >>> from shapely.geometry import LineString
+    >>> lines = gpd.GeoDataFrame(geometry=[LineString([(104.0, 30.0), (105.0, 30.0)]),
+    ...                                    LineString([(121.0, 30.0), (122.0, 30.0)])], crs=4490)
+    >>> [round(m) for m in lengths_m(lines)]  # the same length at both ends
+    [96486, 96486]
+    """
+    if not spans_zones(gdf):
+        return np.asarray(to_metric(gdf).length.to_numpy(), dtype=float)
+    geo = gdf.geometry if gdf.crs.is_geographic else gdf.geometry.to_crs(STORAGE_EPSG)
+    return np.array(
+        [0.0 if g is None or g.is_empty else GEOD.geometry_length(g) for g in geo.values],
+        dtype=float,
+    )

@@ -27,7 +27,7 @@ from shapely.ops import substring
 
 from gis._errors import InputError
 from gis.catalogue import LINE_KINDS
-from gis.crs import to_metric
+from gis.crs import lengths_m, to_metric
 
 #: Line kinds that are not flowlines: kept as rows, but no node, order or length of theirs.
 NOT_FLOWING = frozenset({"coastline"})
@@ -65,6 +65,7 @@ class Network:
     issues: pd.DataFrame = field(default_factory=pd.DataFrame)
     main_downstream: dict[int, int] = field(default_factory=dict)  # at splits: the main path
     kind: np.ndarray | None = None  # line kind of each edge (see :func:`line_kinds`)
+    _lengths: np.ndarray | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         n_nodes = len(self.node_xy)
@@ -73,6 +74,13 @@ class Network:
         for e, (a, b) in enumerate(zip(self.src, self.dst, strict=True)):
             self._out[a].append(e)
             self._in[b].append(e)
+
+    def edge_lengths(self) -> np.ndarray:
+        """Each edge's length in metres: in the network's zone, or geodesic when the lines
+        span zones (:func:`gis.crs.lengths_m`: never measured in one far zone)."""
+        if self._lengths is None:
+            self._lengths = lengths_m(self.lines)
+        return self._lengths
 
     @property
     def n(self) -> int:
@@ -389,7 +397,7 @@ class Network:
         [1000.0, 3000.0, 3000.0, 6000.0]
         """
         length = (
-            self.lines.length.to_numpy() if lengths is None else np.asarray(lengths, dtype=float)
+            self.edge_lengths() if lengths is None else np.asarray(lengths, dtype=float)
         ).astype(float)
         comp = self._component
         n_comp = len(self._members)
