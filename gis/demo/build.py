@@ -17,7 +17,7 @@ from shapely.geometry import Point
 
 from gis.demo import waters
 from gis.demo.appeals import build_appeals
-from gis.demo.context import AnswerKey, County
+from gis.demo.context import AnswerKey, County, as_stored
 from gis.demo.events import build_events
 from gis.demo.landscape import Landscape, build_landscape, cell_point
 from gis.demo.names import NameMaker
@@ -77,8 +77,28 @@ def build(seed: int = 2024) -> Demo:
     )
     L["events"], L["event_steps"] = build_events(L, c.key, seed=seed)
     L["appeals"] = build_appeals(L["chiefs"], L["assignments"], c.key, seed=seed)
+    _measure_unassigned(L, c.key)
     L["answer_key"] = pd.DataFrame(c.key.rows)
     return Demo(land, L)
+
+
+def _measure_unassigned(L: dict[str, pd.DataFrame], key: AnswerKey) -> None:
+    """The metres each planted unassigned reach has in the finished data. A planted reach is
+    the river's whole stretch in the unit; a 界河 band along the unit's edge, or a chief of
+    a neighbouring unit holding part of it, leaves less than that without a chief.
+    tests/test_answer_key.py recomputes every value with an independent overlay."""
+    from gis.coverage import find_gaps
+    from gis.store import MemoryStore
+
+    names = ("rivers", "admin_units", "assignments", "chiefs", "reservoirs", "signboards")
+    # as the GeoPackage will hold them: the rounding of stored coordinates moves a 界河
+    # band's ends, and with them what is left without a chief
+    store = MemoryStore({n: as_stored(L[n]) for n in names})
+    found = find_gaps(store).unassigned
+    metres = found.groupby(["river_code", "admin_code", "level"])["length_m"].sum()
+    for row in key.rows:
+        if row["kind"] == "unassigned_reach":
+            row["value"] = float(metres[(row["river_code"], row["admin_code"], row["level"])])
 
 
 def _rivers(c: County) -> gpd.GeoDataFrame:
