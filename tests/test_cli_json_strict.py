@@ -40,6 +40,29 @@ COMMANDS: dict[str, list[str]] = {
     # a LocalCluster of one worker process over one county
     "province gaps": ["province", "gaps", "{copy}", "--level", "township", "--workers", "1"],
     "province zones": ["province", "zones", "{copy}", "--missing", "--workers", "1"],
+    # the demo holds no patrols: its county is a failed one (exit 1), said in the JSON
+    "province patrols": [
+        "province",
+        "patrols",
+        "{copy}",
+        "--from",
+        "2026-07-01",
+        "--to",
+        "2026-09-30",
+        "--workers",
+        "1",
+    ],
+    "province assess": [
+        "province",
+        "assess",
+        "{copy}",
+        "--from",
+        "2026-07-01",
+        "--to",
+        "2026-09-30",
+        "--workers",
+        "1",
+    ],
 }
 #: further forms of a command whose JSON has another shape
 MORE = [

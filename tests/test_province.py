@@ -199,3 +199,63 @@ def test_a_worker_takes_its_share_of_the_cores(monkeypatch):
     assert worker_count(None) == 1 and worker_count(3) == 3  # a named count still wins
     monkeypatch.setenv(THREADS_ENV, "")
     assert worker_count(None) >= 1
+
+
+def _tracks(demo: Path, out: Path) -> Path:
+    """Three walks of one village chief along his own stretch (a point every 10 m, 8 s)."""
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+    import pyproj
+
+    s = GeoPackageStore(demo)
+    a = s.read("assignments")
+    row = a[(a["level"] == "village") & a["from_m"].notna()].iloc[0]
+    line = s.read("rivers").set_index("river_code").to_crs(4544).geometry[row.river_code]
+    rows = []
+    for k, day in enumerate((6, 13, 20)):
+        t0 = dt.datetime(2026, 7, day, 8, 0)
+        for i, m in enumerate(np.arange(row.from_m, min(row.to_m, row.from_m + 1500), 10.0)):
+            p = line.interpolate(m)
+            rows.append(
+                (row.chief_id, f"P{k}", (t0 + dt.timedelta(seconds=8 * i)).isoformat(), p.x, p.y)
+            )
+    df = pd.DataFrame(rows, columns=["河长编号", "巡河编号", "时间", "x", "y"])
+    df["经度"], df["纬度"] = pyproj.Transformer.from_crs(4544, 4490, always_xy=True).transform(
+        df["x"].to_numpy(), df["y"].to_numpy()
+    )
+    df.drop(columns=["x", "y"]).to_csv(out, index=False)
+    return out
+
+
+def test_patrols_and_scorecards_of_each_county_are_what_it_gives_alone(
+    counties, demo_path, tmp_path
+):
+    import datetime as dt
+
+    from gis.assessment import assess_chiefs
+    from gis.patrols import assess_patrols, import_tracks
+    from gis.patrols.clean import CleanOptions
+    from gis.province import province_assess, province_patrols
+
+    tracks = _tracks(demo_path, tmp_path / "tracks.csv")
+    stores = []
+    for i in range(2):
+        p = tmp_path / f"county{i}.gpkg"
+        shutil.copy(counties / f"county{i}.gpkg", p)
+        import_tracks([tracks], GeoPackageStore(p), options=CleanOptions(coords="cgcs2000"))
+        stores.append(p)
+    bare = tmp_path / "county2.gpkg"  # no patrols: a failed county, never a county of zeros
+    shutil.copy(counties / "county2.gpkg", bare)
+    period = {"start": dt.date(2026, 7, 1), "end": dt.date(2026, 9, 30)}
+    patrols = province_patrols([*stores, bare], workers=2, **period)
+    assert [f["county_code"] for f in patrols.failures()] == ["512102"]
+    assess = province_assess(stores, workers=2, **period)
+    assert assess.complete
+    for p in stores:
+        s = GeoPackageStore(p)
+        code = s.meta()["county_code"]
+        assert patrols.county_json[code] == assess_patrols(s, **period).to_json()
+        assert assess.county_json[code] == assess_chiefs(s, **period).to_json()
+    assert set(assess.tables()["chiefs"]["county_code"]) == {"512100", "512101"}

@@ -101,6 +101,60 @@ def cmd_zones(args) -> int:
     return _finish(args, report, lines)
 
 
+def cmd_patrols(args) -> int:
+    """Patrol compliance of every county from its stored patrols; exit 1 when one failed."""
+    from gis.cli.common import iso_date
+    from gis.province import province_patrols
+
+    start, end = iso_date(args.start, "--from"), iso_date(args.end, "--to")
+    report = province_patrols(
+        _stores(args),
+        start=start,
+        end=end,
+        scheduler=args.scheduler,
+        workers=args.workers,
+        progress=show_progress,
+    )
+
+    def lines(found):
+        for c in found["counties"]:
+            j = report.county_json[c["county_code"]]
+            ok = sum(1 for r in j["chiefs"] if r["compliant"])
+            yield (
+                f"{c['county_code']} {c['county_name']}: {ok} of {len(j['chiefs'])} chiefs "
+                f"compliant, {len(j['reaches_never_patrolled'])} reaches never patrolled, "
+                f"{len(j['suspicious'])} suspicious patrols"
+            )
+
+    return _finish(args, report, lines)
+
+
+def cmd_assess(args) -> int:
+    """The chiefs' scorecard of every county; exit 1 when one failed."""
+    from collections import Counter
+
+    from gis.cli.common import iso_date
+    from gis.province import province_assess
+
+    start, end = iso_date(args.start, "--from"), iso_date(args.end, "--to")
+    report = province_assess(
+        _stores(args),
+        start=start,
+        end=end,
+        scheduler=args.scheduler,
+        workers=args.workers,
+        progress=show_progress,
+    )
+
+    def lines(found):
+        for c in found["counties"]:
+            grades = Counter(r["grade"] for r in report.county_json[c["county_code"]]["chiefs"])
+            shown = ", ".join(f"{g} {n}" for g, n in sorted(grades.items(), key=str))
+            yield f"{c['county_code']} {c['county_name']}: {shown}"
+
+    return _finish(args, report, lines)
+
+
 def _levels(by: dict) -> str:
     return ", ".join(
         f"{lv} not checked" if m is None else f"{lv} {m / 1000:.2f} km" for lv, m in by.items()
@@ -108,7 +162,7 @@ def _levels(by: dict) -> str:
 
 
 def register(sub, parents) -> None:
-    """Add ``province gaps`` and ``province zones`` to the ``riverchief`` subparsers."""
+    """Add ``province gaps|zones|patrols|assess`` to the ``riverchief`` subparsers."""
     from gis.coverage import ALL_LEVELS, LEVELS
 
     p = sub.add_parser("province", help=COMMANDS["province"])
@@ -129,6 +183,15 @@ def register(sub, parents) -> None:
     _common(z)
     z.add_argument("--missing", action="store_true", help="only sources without an official zone")
     z.set_defaults(func=cmd_zones)
+    for verb, text, func in (
+        ("patrols", "patrol compliance of every county from the patrols it holds", cmd_patrols),
+        ("assess", "the chiefs' scorecard of every county (河长履职考核)", cmd_assess),
+    ):
+        v = verbs.add_parser(verb, parents=[parents.out, parents.json], help=text)
+        _common(v)
+        v.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
+        v.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+        v.set_defaults(func=func)
 
 
 def _common(v) -> None:

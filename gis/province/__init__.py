@@ -7,10 +7,14 @@ own run gives.
 """
 
 from gis.province.analyses import (
+    county_assess,
     county_gaps,
+    county_patrols,
     county_zones,
     merge_gaps,
+    province_assess,
     province_gaps,
+    province_patrols,
     province_zones,
 )
 from gis.province.report import FAILED_COLUMNS, ProvinceGaps, ProvinceReport, merge
@@ -27,6 +31,8 @@ __all__ = [
     "DEFAULT_WORKERS",
     "FAILED_COLUMNS",
     "County",
+    "county_assess",
+    "county_patrols",
     "ProvinceGaps",
     "ProvinceReport",
     "county_gaps",
@@ -36,7 +42,9 @@ __all__ = [
     "dask_client",
     "merge",
     "merge_gaps",
+    "province_assess",
     "province_gaps",
+    "province_patrols",
     "province_zones",
     "run_counties",
 ]

@@ -1,8 +1,10 @@
 """The analyses a province runs county by county: what one county's task returns, and the
-verbs that run them all (``province_gaps``, ``province_zones``)."""
+verbs that run them all (``province_gaps``, ``province_zones``, ``province_patrols``,
+``province_assess``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -85,6 +87,33 @@ def county_zones(store: str, *, missing: bool = False) -> dict[str, Any]:
         d = delineate_zones(county_store(store), missing=missing)
         t = d.tables()
         return d.to_json(), {"zones": t["zones"], "problems": t["problems"]}
+
+    return _task(run)
+
+
+def county_patrols(store: str, *, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """One county's patrol compliance over ``start``..``end`` from the patrols it holds, as
+    a worker runs it: ``json`` (``assess_patrols(...).to_json()``) and ``tables``
+    (``chiefs``, ``by_township``); or ``error`` (a county without patrols is refused)."""
+    from gis.patrols import assess_patrols
+
+    def run():
+        r = assess_patrols(county_store(store), start=start, end=end)
+        t = r.tables()
+        return r.to_json(), {"chiefs": t["chiefs"], "by_township": t["by_township"]}
+
+    return _task(run)
+
+
+def county_assess(store: str, *, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """One county's chiefs' scorecard over ``start``..``end``, as a worker runs it:
+    ``json`` (``assess_chiefs(...).to_json()``) and ``tables`` (``chiefs``, ``by_township``);
+    or ``error``."""
+    from gis.assessment import assess_chiefs
+
+    def run():
+        sc = assess_chiefs(county_store(store), start=start, end=end)
+        return sc.to_json(), {"chiefs": sc.chiefs, "by_township": sc.by_township}
 
     return _task(run)
 
@@ -191,4 +220,52 @@ def province_zones(
         workers,
         progress,
         missing=missing,
+    )
+
+
+def province_patrols(
+    stores: Sequence[str | Path],
+    *,
+    start: dt.date,
+    end: dt.date,
+    scheduler: str | None = None,
+    workers: int = DEFAULT_WORKERS,
+    progress: Progress | None = None,
+) -> ProvinceReport:
+    """Patrol compliance of every county from the patrols each store holds, one dask task
+    per county; as :func:`province_gaps` for ``stores``, ``scheduler``, ``workers`` and
+    ``progress``. A county without patrols is a failed county of the report, never a 0."""
+    return _province(
+        county_patrols,
+        lambda cs: ProvinceReport("patrols", cs),
+        stores,
+        scheduler,
+        workers,
+        progress,
+        start=start,
+        end=end,
+    )
+
+
+def province_assess(
+    stores: Sequence[str | Path],
+    *,
+    start: dt.date,
+    end: dt.date,
+    scheduler: str | None = None,
+    workers: int = DEFAULT_WORKERS,
+    progress: Progress | None = None,
+) -> ProvinceReport:
+    """The chiefs' scorecard of every county, one dask task per county; as
+    :func:`province_patrols`. Each county is scored by its own rule tables and workload:
+    scores are compared within a county, the merged table keeps each with its county."""
+    return _province(
+        county_assess,
+        lambda cs: ProvinceReport("assess", cs),
+        stores,
+        scheduler,
+        workers,
+        progress,
+        start=start,
+        end=end,
     )
