@@ -259,3 +259,18 @@ def test_patrols_and_scorecards_of_each_county_are_what_it_gives_alone(
         assert patrols.county_json[code] == assess_patrols(s, **period).to_json()
         assert assess.county_json[code] == assess_chiefs(s, **period).to_json()
     assert set(assess.tables()["chiefs"]["county_code"]) == {"512100", "512101"}
+
+
+def test_workers_start_under_a_host_that_replaced_the_main_script(counties):
+    """Streamlit (here its AppTest) puts a script of its own in ``__main__``, which spawned
+    workers would re-run and fail on; the province run must not depend on it."""
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        import streamlit as st
+
+        st.write("a page")
+
+    AppTest.from_function(page).run()
+    r = province_gaps([counties / "county0.gpkg"], level=LEVEL, workers=1)
+    assert r.complete and list(r.county_json) == ["512100"]

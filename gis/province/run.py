@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -108,6 +109,28 @@ def county_store(path: str) -> Store:
 
 
 @contextmanager
+def _no_main_script() -> Iterator[None]:
+    """Worker processes start by spawning, which re-runs the parent's ``__main__`` script.
+    A host that put a script of its own there (Streamlit, a notebook kernel, a test runner
+    running a page) breaks every worker; tasks are module functions, so while the cluster
+    runs the workers start as from an interactive interpreter, with no script to re-run."""
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved: dict[str, Any] = {
+        k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__
+    }
+    main.__dict__.pop("__file__", None)
+    main.__dict__["__spec__"] = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+
+
+@contextmanager
 def dask_client(scheduler: str | None = None, workers: int = DEFAULT_WORKERS) -> Iterator[Any]:
     """A dask client on ``scheduler``, or on a LocalCluster of ``workers`` processes."""
     from dask.distributed import Client, LocalCluster
@@ -125,6 +148,7 @@ def dask_client(scheduler: str | None = None, workers: int = DEFAULT_WORKERS) ->
     n = max(1, workers)
     share = max(1, (os.cpu_count() or 1) // n)  # each worker's threads: its share of the cores
     with (
+        _no_main_script(),
         LocalCluster(
             n_workers=n,
             threads_per_worker=1,
