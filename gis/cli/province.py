@@ -38,6 +38,23 @@ def _stores(args):
     return [c.store for c in counties]
 
 
+def _run(args, verb, **options):
+    """``verb`` (a ``gis.province`` function) over the command's stores and cluster options."""
+    return verb(
+        _stores(args),
+        scheduler=args.scheduler,
+        workers=args.workers,
+        progress=show_progress,
+        **options,
+    )
+
+
+def _period(args) -> dict:
+    from gis.cli.common import iso_date
+
+    return {"start": iso_date(args.start, "--from"), "end": iso_date(args.end, "--to")}
+
+
 def _finish(args, report, lines) -> int:
     """Write, print (JSON or ``lines``), list the failed counties; exit 1 if any failed."""
     from gis.io.findings import write_findings
@@ -61,13 +78,7 @@ def cmd_gaps(args) -> int:
     """Gaps of every county; exit 1 when a county failed (the report says which)."""
     from gis.province import province_gaps
 
-    report = province_gaps(
-        _stores(args),
-        level=args.level,
-        scheduler=args.scheduler,
-        workers=args.workers,
-        progress=show_progress,
-    )
+    report = _run(args, province_gaps, level=args.level)
 
     def lines(found):
         for c in found["counties"]:
@@ -82,13 +93,7 @@ def cmd_zones(args) -> int:
     """Zone proposals of every county; exit 1 when a county failed."""
     from gis.province import province_zones
 
-    report = province_zones(
-        _stores(args),
-        missing=args.missing,
-        scheduler=args.scheduler,
-        workers=args.workers,
-        progress=show_progress,
-    )
+    report = _run(args, province_zones, missing=args.missing)
 
     def lines(found):
         for c in found["counties"]:
@@ -103,18 +108,9 @@ def cmd_zones(args) -> int:
 
 def cmd_patrols(args) -> int:
     """Patrol compliance of every county from its stored patrols; exit 1 when one failed."""
-    from gis.cli.common import iso_date
     from gis.province import province_patrols
 
-    start, end = iso_date(args.start, "--from"), iso_date(args.end, "--to")
-    report = province_patrols(
-        _stores(args),
-        start=start,
-        end=end,
-        scheduler=args.scheduler,
-        workers=args.workers,
-        progress=show_progress,
-    )
+    report = _run(args, province_patrols, **_period(args))
 
     def lines(found):
         for c in found["counties"]:
@@ -133,18 +129,9 @@ def cmd_assess(args) -> int:
     """The chiefs' scorecard of every county; exit 1 when one failed."""
     from collections import Counter
 
-    from gis.cli.common import iso_date
     from gis.province import province_assess
 
-    start, end = iso_date(args.start, "--from"), iso_date(args.end, "--to")
-    report = province_assess(
-        _stores(args),
-        start=start,
-        end=end,
-        scheduler=args.scheduler,
-        workers=args.workers,
-        progress=show_progress,
-    )
+    report = _run(args, province_assess, **_period(args))
 
     def lines(found):
         for c in found["counties"]:
