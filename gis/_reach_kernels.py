@@ -31,6 +31,9 @@ I = NDArray[np.int64]  # noqa: E741 -- I for integer arrays, beside F and B
 B = NDArray[np.bool_]
 
 EPS = 1e-6  # m: pieces touching within this are one; the same slack as GEOS output noise
+#: m: lengths are reported to the cm, so a span that rounds to ``sliver_m`` is no sliver
+#: (nor a decision that hangs on a tenth of a millimetre, as a 19.9995 m stretch would)
+HALF_CM = 0.005
 
 
 @_compiled
@@ -111,12 +114,13 @@ def resolve(
 ) -> tuple[tuple[I, F, F, I], tuple[I, I, F, F, I]]:  # pragma: no cover - compiled
     """One label per chainage interval of each river: a boundary stretch wins, then the
     unit the river is in; where two cover it (a triple point, a river on an edge too short
-    for a band) the stretch before goes on if it is one of them, else the label of lower
-    ``rank`` (code order) wins: the answer does not hang on the order pieces were found in.
-    Touching equal labels merge; a span shorter than ``sliver_m`` joins its longer
-    neighbour (the left on a tie), first sliver first.
+    for a band) the stretch before goes on if it is one of them and no sliver, else the
+    label of lower ``rank`` (code order) wins: the answer does not hang on the order pieces
+    were found in. Touching equal labels merge; a span shorter than ``sliver_m`` (to the
+    cm) joins its longer neighbour (the left on a tie), first sliver first.
 
     Returns spans (river, from, to, label) and slivers (river, label, from, to, into)."""
+    sliver_m -= HALF_CM
     nr = poff.shape[0] - 1
     cap = 2 * lo.shape[0] + 2 * nr
     s_r = np.empty(cap, np.int64)
@@ -135,7 +139,7 @@ def resolve(
         if p1 == p0:
             continue
         cuts = _cuts(lo, hi, p0, p1, length[r])
-        a_, b_, l_, m = _sweep(cuts, lo, hi, p0, p1, shared, label, rank)
+        a_, b_, l_, m = _sweep(cuts, lo, hi, p0, p1, shared, label, rank, sliver_m)
         while m > 1:
             i, into = _first_sliver(a_, b_, m, sliver_m)
             if i < 0:
@@ -167,8 +171,8 @@ def _cuts(lo: F, hi: F, p0: int, p1: int, length: float) -> F:  # pragma: no cov
 
 
 @_compiled
-def _sweep(
-    cuts: F, lo: F, hi: F, p0: int, p1: int, shared: B, label: I, rank: I
+def _sweep(  # noqa: PLR0913 -- a compiled kernel takes flat arrays and scalars, no objects
+    cuts: F, lo: F, hi: F, p0: int, p1: int, shared: B, label: I, rank: I, sliver_m: float
 ) -> tuple[F, F, I, int]:  # pragma: no cover - compiled
     """One river's labelled intervals between its cuts, touching equal labels merged:
     ``(from, to, label, count)``."""
@@ -197,8 +201,12 @@ def _sweep(
         if b - a <= EPS or best < 0:
             continue  # a zero-length cut, or outside every unit (beyond the area)
         lab = label[best]
-        if m > 0 and l_[m - 1] != lab and abs(b_[m - 1] - a) < EPS:
-            for q in range(nl):  # the stretch before also covers this one: keep it
+        # the stretch before also covers this one: it goes on, if it is no sliver (a
+        # stretch of micrometres before two bands that start at one point, as a polygonal
+        # buffer has them, must not decide which band the overlap goes to)
+        go_on = m > 0 and l_[m - 1] != lab and abs(b_[m - 1] - a) < EPS
+        if go_on and b_[m - 1] - a_[m - 1] >= sliver_m:
+            for q in range(nl):
                 i = live[q]
                 if label[i] == l_[m - 1] and shared[i] == shared[best]:
                     lab = l_[m - 1]
