@@ -148,7 +148,8 @@ picked = shown.iloc[[pick]] if pick is not None else shown.iloc[0:0]
 view = maps.view_of(picked.to_crs(4326), width_px=500) if len(picked) else None  # the map column
 with left:
     show_map(
-        maps.gaps_map(load_layers(path, mt), unassigned, lang=lg, backdrop=backdrop(path)),
+        lambda: maps.gaps_map(load_layers(path, mt), unassigned, lang=lg, backdrop=backdrop(path)),
+        base=("gaps", path, mt, town),
         height=600,
         key="gaps-map",
         feature_group_to_add=[finding_group(shown, kind, lg), maps.located(picked, lang=lg)],

@@ -21,6 +21,7 @@ from ui.common import (
     keyed_resource,
     lang,
     load_layers,
+    map_answer,
     may,
     mtime,
     show_map,
@@ -62,6 +63,11 @@ if "_url_seeded_juris_reach" not in st.session_state:
     reach = urlstate.get("reach")
     if reach is not None and reach in set(j.reaches["reach_id"]):
         st.session_state["juris_reach"] = reach
+# a click on the map: its reach, before the map is drawn, so the same run shows it
+click = map_answer("juris-map").get("last_clicked")
+if click and (click["lng"], click["lat"]) != st.session_state.get("juris_click"):
+    st.session_state["juris_click"] = (click["lng"], click["lat"])
+    st.session_state["juris_reach"] = j.nearest(click["lng"], click["lat"])
 urlstate.put(by=by, code=None if code == "—" else code, reach=st.session_state.get("juris_reach"))
 selected = j.reaches.loc[j.select(by, code), "reach_id"].tolist() if code != "—" else []
 if st.session_state.get("juris_sel") != (by, code):  # a new selection frames the map once
@@ -71,8 +77,9 @@ view = st.session_state.get("juris_view")
 
 left, right = st.columns([1.5, 1])
 with left:
-    out = show_map(
-        jurisdiction_map(load_layers(path, mt), lines, lang=lg, backdrop=backdrop(path)),
+    show_map(
+        lambda: jurisdiction_map(load_layers(path, mt), lines, lang=lg, backdrop=backdrop(path)),
+        base=("jurisdiction", path, mt),
         key="juris-map",
         returned_objects=["last_clicked"],
         feature_group_to_add=selection_group(
@@ -81,12 +88,6 @@ with left:
         center=view[0] if view else None,
         zoom=view[1] if view else None,
     )
-    click = (out or {}).get("last_clicked")
-    if click and (click["lng"], click["lat"]) != st.session_state.get("juris_click"):
-        st.session_state["juris_click"] = (click["lng"], click["lat"])
-        st.session_state["juris_reach"] = j.nearest(click["lng"], click["lat"])
-        urlstate.put(reach=st.session_state["juris_reach"])
-        st.rerun()
 
 with right:
     rid = st.session_state.get("juris_reach")

@@ -116,7 +116,8 @@ with right:
         else None
     )
     show_map(
-        build_map(path, mt, lg),
+        lambda: build_map(path, mt, lg),
+        base=("overview", path, mt),
         height=640,
         key="overview-map",
         feature_group_to_add=maps.highlight(chosen, lang=lg) if view else None,

@@ -167,15 +167,15 @@ with right:
 picked = reach_gdf[reach_gdf["reach_id"] == pick] if pick else reach_gdf.iloc[0:0]
 view = maps.view_of(picked.to_crs(4326), width_px=600) if len(picked) else None
 with left:
-    m = patrol_map(
-        load_layers(path, mt),
-        reach_gdf,
-        load_tracks(path, mt, *tk, ids, a, net) if chief else None,
-        lang=lg,
-        backdrop=backdrop(path),
-    )
     show_map(
-        m,
+        lambda: patrol_map(
+            load_layers(path, mt),
+            reach_gdf,
+            load_tracks(path, mt, *tk, ids, a, net) if chief else None,
+            lang=lg,
+            backdrop=backdrop(path),
+        ),
+        base=("patrols", path, mt, *tk, start, end, chief, ids),
         height=620,
         key="patrol-map",
         feature_group_to_add=[

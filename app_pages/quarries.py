@@ -58,10 +58,14 @@ st.caption(f"{t('rule_set', lg)}: {rule_set_label(rule_set, lg)}")
 
 left, right = st.columns([1.3, 1])
 with left:
-    m = maps.quarry_map(
-        load_layers(path, mt), quarries, violations, lang=lg, backdrop=backdrop(path)
+    show_map(
+        lambda: maps.quarry_map(
+            load_layers(path, mt), quarries, violations, lang=lg, backdrop=backdrop(path)
+        ),
+        base=("quarries", path, mt),
+        height=600,
+        key="quarry-map",
     )
-    show_map(m, height=600, key="quarry-map")
 with right:
     st.markdown(f"**{t('violations', lg)}**")
     table = pd.DataFrame(

@@ -29,6 +29,7 @@ from ui.common import (
     basemap,
     lang,
     load_layers,
+    map_answer,
     mtime,
     show_error,
     show_map,
@@ -120,6 +121,21 @@ if "_url_seeded_zone_at" not in st.session_state:  # a shared link: its point is
     st.session_state["_url_seeded_zone_at"] = True
     with contextlib.suppress(RiverChiefError):  # no point in the link: nothing asked yet
         st.session_state["zone_place"] = Point(parse_point(urlstate.get("at") or ""))
+
+# what the map answered (a click, a drawing) is the query of this run: the answer and the
+# map's marker follow at once, with no second run
+answer = map_answer(f"zone-map-{st.session_state.get('zone-how', 'point')}")
+click, drawing = (
+    answer.get("last_clicked"),
+    (answer.get("last_active_drawing") or {}).get("geometry"),
+)
+if st.session_state.get("zone-how") == "draw":
+    if drawing and drawing != st.session_state.get("zone_drawing"):
+        st.session_state["zone_drawing"] = drawing
+        set_place(drawn_to_cgcs2000(shapely.geometry.shape(drawing), basemap()))
+elif click and (click["lng"], click["lat"]) != st.session_state.get("zone_click"):
+    st.session_state["zone_click"] = (click["lng"], click["lat"])
+    set_place(Point(click["lng"], click["lat"]))
 
 left, right = st.columns([1.4, 1])
 with right:
@@ -220,14 +236,16 @@ with left:
         if place is not None and place.geom_type != "Point"
         else None
     )
-    m = maps.zone_map(
-        load_layers(path, mt),
-        proposal=proposal,
-        point=point,
-        drawn=drawn,
-        lang=lg,
-        backdrop=backdrop(path),
-    )
+
+    def m():
+        return maps.zone_map(
+            load_layers(path, mt),
+            proposal=proposal,
+            drawn=drawn,
+            lang=lg,
+            backdrop=backdrop(path),
+        )
+
     # while drawing, map clicks are vertices, not queries: return only the finished drawing
     # (a map per mode: st_folium keeps the returned_objects it was first mounted with)
     watch = ["last_active_drawing"] if how == "draw" else ["last_clicked"]
@@ -238,25 +256,17 @@ with left:
     out = (
         show_map(
             m,
+            base=("zones", path, mt, chosen, None if drawn is None else shapely.to_geojson(place)),
             height=620,
             returned_objects=watch,
             key=f"zone-map-{how}",
-            feature_group_to_add=zone_answer.zones_group(
-                all_zones, [z["zone_id"] for z in found_here], lg
-            ),
+            feature_group_to_add=[
+                zone_answer.zones_group(all_zones, [z["zone_id"] for z in found_here], lg),
+                maps.query_point_group(point, lang=lg),
+            ],
         )
         or {}
     )
-    click, drawing = out.get("last_clicked"), (out.get("last_active_drawing") or {}).get("geometry")
-    if how == "draw":
-        if drawing and drawing != st.session_state.get("zone_drawing"):
-            st.session_state["zone_drawing"] = drawing
-            set_place(drawn_to_cgcs2000(shapely.geometry.shape(drawing), basemap()))
-            st.rerun()
-    elif click and (click["lng"], click["lat"]) != st.session_state.get("zone_click"):
-        st.session_state["zone_click"] = (click["lng"], click["lat"])
-        set_place(Point(click["lng"], click["lat"]))
-        st.rerun()
     if proposal is not None and len(proposal):
         st.table(
             md_frame(

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from gis import datasets, maps
 from gis._errors import InputError, RiverChiefError
@@ -40,7 +39,7 @@ from gis.maps import Backdrop, basemaps
 from gis.maps.chrome import PrintView, map_tools
 from gis.safe import md_text
 from gis.store_pg import display_name, is_postgis_url, open_data, postgis_stem
-from ui import urlstate
+from ui import map_cache, urlstate
 
 try:  # $RIVERCHIEF_DATA (riverchief app sets it), else the config file, else the demo
     DATA_KEY: str = datasets.default_data()[0]
@@ -287,47 +286,76 @@ def show_map(
     returned_objects=(),
     feature_group_to_add=None,
     center=None,
-    **kwargs,
+    zoom=None,
+    base: tuple | None = None,
 ):
-    """st_folium with the chosen basemap under the data. Everything drawn (the map, the
+    """The map with the chosen basemap under the data. Everything drawn (the map, the
     groups added to it, the centre) moves with the basemap; the answer's ``last_clicked``
-    comes back in CGCS2000 (the Gaode shift undone)."""
-    bm = basemap()
-    try:
-        basemaps.apply_basemap(m, bm, tianditu_key=secret("tianditu_key"))
-    except RiverChiefError as exc:
-        show_error(exc, lang(), box=st.warning)
+    comes back in CGCS2000 (the Gaode shift undone).
+
+    ``base``: the inputs the map ``m`` is built from (a builder, then: ``m()``), when they
+    are all there is to it: the map is then built and rendered once for them and reused
+    on every rerun (see :mod:`ui.map_cache`); what changes goes in ``feature_group_to_add``.
+    """
+    bm, lg = basemap(), lang()
+    tianditu = secret("tianditu_key")
+
+    def build():
+        mm = m() if callable(m) else m
+        note = None
+        try:
+            basemaps.apply_basemap(mm, bm, tianditu_key=tianditu)
+        except RiverChiefError as exc:
+            note = exc
+        # 打印此视图: the extent on screen, to the print page in a new tab (no phones on a sheet)
+        mm.add_child(PrintView(t("dossier.print_view", lg), lang=lg, gcj=bm == "gaode"))
+        mm.add_child(map_tools(lg, gcj=bm == "gaode"))  # cursor coordinates, measure
+        return mm, note
+
+    r = map_cache.rendered(
+        None if base is None else (*base, bm, lg, bool(tianditu)),
+        build,
+        publish=(STATIC_CACHE, STATIC_CACHE_URL),
+    )
+    if r.note is not None:
+        show_error(r.note, lg, box=st.warning)
     groups = (
         feature_group_to_add if isinstance(feature_group_to_add, list) else [feature_group_to_add]
     )
     hit = st.session_state.get(HIT_KEY)
     if hit is not None and len(hit) and hit.geometry.notna().all():
-        groups = [*groups, maps.highlight(hit, lang=lang())]  # the search, on every map
-        feature_group_to_add = [g for g in groups if g is not None]
+        groups = [*groups, maps.highlight(hit, lang=lg)]  # the search, on every map
         if center is None:  # the page's own framing (a selection) comes first
-            center, kwargs["zoom"] = maps.view_of(hit.to_crs(4326), width_px=500)
+            center, zoom = maps.view_of(hit.to_crs(4326), width_px=500)
+    groups = [g for g in groups if g is not None]
     for fg in groups:
-        if fg is not None and bm == "gaode":
+        if bm == "gaode":
             basemaps.shift_to_gcj02(fg)
-    # 打印此视图: the extent on screen, to the print page in a new tab (no phones on a sheet)
-    lg = lang()
-    m.add_child(PrintView(t("dossier.print_view", lg), lang=lg, gcj=bm == "gaode"))
-    m.add_child(map_tools(lg, gcj=bm == "gaode"))  # cursor coordinates, measure
     if center is None and (linked := urlstate.view()) is not None:  # ?lat=&lon=&zoom=
-        center, kwargs["zoom"] = linked
+        center, zoom = linked
     if center is not None:
         center = basemaps.point_on(center[0], center[1], bm)
-    out = st_folium(
-        m,
-        height=height,
-        use_container_width=True,
-        returned_objects=list(returned_objects),
+    out = map_cache.draw(
+        r,
         key=f"{key}-{bm}",
-        feature_group_to_add=feature_group_to_add,
+        height=height,
+        returned_objects=list(returned_objects),
+        groups=groups,
         center=center,
-        **kwargs,
+        zoom=zoom,
     )
-    out = dict(out or {})  # a copy: st_folium's value stays as the browser sent it
+    return _answer(out, bm)
+
+
+def map_answer(key: str) -> dict:
+    """What the map ``key`` of :func:`show_map` last answered, read before it is drawn, so a
+    page can act on a click in the same run (not draw, see the click, and run again)."""
+    bm = basemap()
+    return _answer(st.session_state.get(f"{key}-{bm}"), bm)
+
+
+def _answer(out, bm: str) -> dict:
+    out = dict(out or {})  # a copy: the component's value stays as the browser sent it
     click = out.get("last_clicked")
     if click:
         lon, lat = basemaps.click_to_cgcs2000(click["lng"], click["lat"], bm)

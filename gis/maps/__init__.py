@@ -33,7 +33,7 @@ from gis.maps.labels import Labels, label_points
 from gis.maps.patrols import patrol_map, reach_layer
 from gis.maps.quarries import quarry_map
 from gis.maps.style import SYMBOLS, Symbol, zone_label
-from gis.maps.zones import zone_map
+from gis.maps.zones import query_point_group, zone_map
 
 __all__ = [
     "STATIC_URL",
@@ -59,6 +59,7 @@ __all__ = [
     "overview_layers",
     "patrol_map",
     "quarry_map",
+    "query_point_group",
     "reach_layer",
     "reach_lines",
     "selection_group",

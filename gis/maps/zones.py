@@ -96,17 +96,7 @@ def zone_map(
     # the query point's symbol is named before a query too: the legend says what a click shows
     extra = (("query_point", t("query_point", lang)),)
     if point is not None:
-        q = SYMBOLS["query_point"]
-        folium.CircleMarker(
-            [point[1], point[0]],
-            radius=q.radius,
-            color=q.color,
-            weight=2,
-            fill=True,
-            fill_color=q.fill,
-            fill_opacity=1,
-            tooltip=f"{point[0]:.5f}, {point[1]:.5f}",
-        ).add_to(m)
+        _point_marker(point).add_to(m)
     if drawn is not None:
         add_layer(
             m,
@@ -130,6 +120,29 @@ def zone_map(
         edit_options={"edit": False, "remove": True},
     ).add_to(m)
     return finish(m, lang, extra=extra)
+
+
+def query_point_group(point: tuple[float, float] | None, lang: str = "zh") -> folium.FeatureGroup:
+    """The queried point (lon, lat) as a group to add to a drawn :func:`zone_map` (a new
+    query changes only this, not the map); an empty group without one."""
+    fg = folium.FeatureGroup(name=t("query_point", lang), control=False)
+    if point is not None:
+        _point_marker(point).add_to(fg)
+    return fg
+
+
+def _point_marker(point: tuple[float, float]) -> folium.CircleMarker:
+    q = SYMBOLS["query_point"]
+    return folium.CircleMarker(
+        [point[1], point[0]],
+        radius=q.radius,
+        color=q.color,
+        weight=2,
+        fill=True,
+        fill_color=q.fill,
+        fill_opacity=1,
+        tooltip=f"{point[0]:.5f}, {point[1]:.5f}",
+    )
 
 
 class DrawWords(folium.MacroElement):

@@ -1,0 +1,44 @@
+"""ui.map_cache: a base map rendered once per key, its script published as a file named by
+its content (inline where the folder cannot be written)."""
+
+from __future__ import annotations
+
+import folium
+
+from ui import map_cache
+
+
+def _build(calls):
+    def build():
+        calls.append(1)
+        m = folium.Map(location=[30.3, 105.2], zoom_start=10, tiles=None)
+        folium.CircleMarker([30.3, 105.2], radius=4).add_to(m)
+        return m, None
+
+    return build
+
+
+def test_a_kept_map_is_built_once_and_its_script_served_as_a_file(tmp_path):
+    calls: list[int] = []
+    key = ("test", str(tmp_path))
+    r = map_cache.rendered(key, _build(calls), publish=(tmp_path, "/app/static/cache"))
+    again = map_cache.rendered(key, _build(calls), publish=(tmp_path, "/app/static/cache"))
+    assert again is r and len(calls) == 1
+    (published,) = tmp_path.glob("map-*.js")
+    assert r.js_links[-1] == f"/app/static/cache/{published.name}"
+    assert "L.map(" in published.read_text() and "map_div" in published.read_text()
+    assert r.script.strip() == f"/* {published.name} */"  # the inline part names its file
+
+
+def test_an_unwritable_folder_leaves_the_script_inline(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("")  # a file where the folder should be: nothing can be written
+    r = map_cache.rendered(("t2", str(tmp_path)), _build([]), publish=(blocked / "x", "/u"))
+    assert "L.map(" in r.script and not any(link.startswith("/u/") for link in r.js_links)
+
+
+def test_a_map_without_key_is_rendered_every_time(tmp_path):
+    calls: list[int] = []
+    map_cache.rendered(None, _build(calls))
+    map_cache.rendered(None, _build(calls))
+    assert len(calls) == 2
