@@ -80,7 +80,9 @@ def _print(html_text: str, out: Path, flags: list[str], made_name: str) -> Path:
 
 
 def _print_in(browser: str, html_text: str, out: Path, flags: list[str], made_name: str) -> Path:
-    with tempfile.TemporaryDirectory(prefix="riverchief-print-") as tmp:
+    # the browser's helper processes may still write into its profile as it is removed:
+    # what they leave in the temp folder is no reason to fail a print that is done
+    with tempfile.TemporaryDirectory(prefix="riverchief-print-", ignore_cleanup_errors=True) as tmp:
         page = Path(tmp) / "page.html"
         page.write_text(html_text, encoding="utf-8")
         made = Path(tmp) / made_name
@@ -133,7 +135,9 @@ class Printer:
     """
 
     def __init__(self, *, pages: int = 1) -> None:
-        self._tmp = tempfile.TemporaryDirectory(prefix="riverchief-print-")
+        self._tmp = tempfile.TemporaryDirectory(  # see _print_in: a dying browser's leftovers
+            prefix="riverchief-print-", ignore_cleanup_errors=True
+        )
         self._pages = max(1, pages)
         self._tabs: queue.Queue[str] = queue.Queue()
         self._made = 0
