@@ -3,6 +3,8 @@ its content (inline where the folder cannot be written)."""
 
 from __future__ import annotations
 
+import os
+
 import folium
 
 from ui import map_cache
@@ -42,3 +44,16 @@ def test_a_map_without_key_is_rendered_every_time(tmp_path):
     map_cache.rendered(None, _build(calls))
     map_cache.rendered(None, _build(calls))
     assert len(calls) == 2
+
+
+def test_old_scripts_go_but_never_one_a_kept_map_sends(tmp_path, monkeypatch):
+    monkeypatch.setattr(map_cache, "MAX_FILES", 1)
+    stale = tmp_path / "map-old.js"
+    stale.write_text("var x;")
+    os.utime(stale, (0, 0))  # the oldest
+    kept = [
+        map_cache.rendered(("prune", i, str(tmp_path)), _build([]), publish=(tmp_path, "/u"))
+        for i in range(2)
+    ]
+    assert not stale.exists()
+    assert all(r.file is not None and r.file.exists() for r in kept)

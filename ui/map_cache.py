@@ -51,6 +51,7 @@ class Rendered:
     js_links: list[str]
     note: Any = None  # what building it had to say (a basemap that failed), said every run
     hashes: dict[tuple, str] = field(default_factory=dict)
+    file: Path | None = None  # where its script was published
 
 
 def rendered(
@@ -80,6 +81,8 @@ def rendered(
         _MAPS[key] = r
         while len(_MAPS) > MAX_MAPS:
             _MAPS.popitem(last=False)
+        if r.file is not None:
+            _prune(r.file.parent)
     return r
 
 
@@ -121,13 +124,24 @@ def _publish(r: Rendered, folder: Path, url: str) -> None:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
             os.replace(tmp, target)  # atomic: a browser never reads half a file
-            old = sorted(folder.glob("map-*.js"), key=lambda p: p.stat().st_mtime)
-            for p in old[:-MAX_FILES]:
-                p.unlink(missing_ok=True)
     except OSError:
         return
     r.script = f"/* {name} */\n"  # the component's key is a hash of this: one per map
     r.js_links = [*r.js_links, f"{url.rstrip('/')}/{name}"]
+    r.file = target
+
+
+def _prune(folder: Path) -> None:
+    """The oldest published scripts beyond MAX_FILES removed, never one a kept map sends
+    (called under the lock)."""
+    kept = {r.file for r in _MAPS.values()}
+    try:
+        old = sorted(folder.glob("map-*.js"), key=lambda p: p.stat().st_mtime)
+        for p in old[:-MAX_FILES]:
+            if p not in kept:
+                p.unlink(missing_ok=True)
+    except OSError:
+        pass  # a file another server removed first: nothing to do
 
 
 def _walk(el):
