@@ -10,6 +10,8 @@ The tracks are generated on demand (about 4 M points) rather than shipped.
 from __future__ import annotations
 
 import json
+import os
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -456,11 +458,16 @@ def ensure(path=None, *, store=None, progress: Callable[[float], None] | None = 
         progress=progress,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
+    # temp names of this process and thread: the app's server and a test (or two pages)
+    # may make the same quarter at once, and one's rename must not take the other's file;
+    # both write the same deterministic quarter, so whichever lands last is the same
+    tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     write(pts, key, tmp)
     _key_path(tmp).replace(_key_path(path))
     tmp.replace(path)
-    stamp.write_text(made_for, encoding="utf-8")
+    stamp_tmp = stamp.with_name(f"{stamp.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    stamp_tmp.write_text(made_for, encoding="utf-8")
+    stamp_tmp.replace(stamp)
     return path
 
 
