@@ -15,6 +15,7 @@ in pyproject.toml; ``tests/test_app_browser.py`` drives it in Chromium).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -50,7 +51,7 @@ class Rendered:
     css_links: list[str]
     js_links: list[str]
     note: Any = None  # what building it had to say (a basemap that failed), said every run
-    hashes: dict[tuple, str] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)  # component key, by widget key
     file: Path | None = None  # where its script was published
 
 
@@ -135,13 +136,11 @@ def _prune(folder: Path) -> None:
     """The oldest published scripts beyond MAX_FILES removed, never one a kept map sends
     (called under the lock)."""
     kept = {r.file for r in _MAPS.values()}
-    try:
+    with contextlib.suppress(OSError):  # a file another server removed first
         old = sorted(folder.glob("map-*.js"), key=lambda p: p.stat().st_mtime)
         for p in old[:-MAX_FILES]:
             if p not in kept:
                 p.unlink(missing_ok=True)
-    except OSError:
-        pass  # a file another server removed first: nothing to do
 
 
 def _walk(el):
@@ -183,9 +182,9 @@ def draw(
         fg = "".join(
             sf._get_feature_group_string(g, map=r.map, idx=i) for i, g in enumerate(groups)
         )
-        hkey = r.hashes.get((key,))
+        hkey = r.hashes.get(key)
         if hkey is None:
-            hkey = r.hashes[(key,)] = sf.generate_js_hash(r.script, key, False)
+            hkey = r.hashes[key] = sf.generate_js_hash(r.script, key, False)
     defaults = {k: v for k, v in _DEFAULTS.items() if k in returned_objects}
     if "bounds" in returned_objects:
         defaults["bounds"] = r.bounds
