@@ -11,6 +11,7 @@ coverage, a store without patrols is not 0 % compliance.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from gis.coverage import find_gaps
+from gis.kept import kept_json
 from gis.network import rivers_only
 from gis.patrols import assess_tracks, compliance
 from gis.patrols.assess import Assessment
@@ -98,6 +100,11 @@ class Dashboard:
         """The stable JSON of ``riverchief dashboard --json`` (strict: no NaN)."""
         return strict({"as_of": self.as_of, "figures": [asdict(f) for f in self.figures]})
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Dashboard:
+        """The dashboard :meth:`to_json` wrote (``KeyError``/``TypeError`` on another)."""
+        return cls(str(data["as_of"]), [Figure(**f) for f in data["figures"]])
+
 
 def county_figures(
     store: Store,
@@ -152,6 +159,45 @@ def county_figures(
         figures.append(patrol_figure(store, day=day, tracks=tracks, assessed=assessed))
     figures += [_quarry_violations(quarries), _sources_without_zone(store)]
     return Dashboard(quarries.as_of, figures)
+
+
+def kept_figures(store: Store) -> Dashboard:
+    """``county_figures(store, patrols=False)``, kept beside the store for the day
+    (:func:`gis.kept.kept_json`): a restarted app reads them instead of computing them.
+
+    Examples
+    --------
+    >>> from gis import datasets
+    >>> from gis.store import GeoPackageStore
+    >>> kept_figures(GeoPackageStore(datasets.get_path("demo"))).get("quarry_violations").value
+    14
+    """
+    return kept_json(
+        store,
+        "dashboard",
+        [dt.date.today().isoformat()],  # no as_of in the store: judged at today
+        lambda: county_figures(store, patrols=False).to_json(),
+        check=Dashboard.from_json,
+    )
+
+
+def kept_patrol_figure(
+    store: Store,
+    *,
+    day: dt.date,
+    key: str,
+    assessed: Callable[[], tuple[Assessment, PatrolNetwork]],
+) -> Figure:
+    """:func:`patrol_figure` for patrols judged under ``key`` (the judged patrols' own key,
+    :func:`gis.patrols.persist.assessment_key`), kept beside the store: ``assessed`` is
+    called only when it is not (reading judged patrols back takes seconds)."""
+    return kept_json(
+        store,
+        "patrol_figure",
+        [key, day.isoformat()],
+        lambda: strict(asdict(patrol_figure(store, day=day, assessed=assessed()))),
+        check=lambda d: Figure(**d),
+    )
 
 
 def _river_length(store: Store) -> Figure:

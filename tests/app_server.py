@@ -25,16 +25,22 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve_app(
-    data: Path, *, launch: list[str] | None = None, options: tuple[str, ...] = ()
+    data: Path,
+    *,
+    launch: list[str] | None = None,
+    options: tuple[str, ...] = (),
+    port: int | None = None,
 ) -> Iterator[tuple[str, int]]:
     """The app on the store ``data``, as ``(url, port)`` once it answers its health check.
 
-    ``launch`` replaces ``python -m streamlit run`` (a test that patches Streamlit first);
-    ``options`` are more ``--server.*`` style arguments.
+    ``launch`` replaces ``python ui/server.py run`` (the launcher of ``riverchief app``: a
+    test that patches Streamlit first gives its own);
+    ``options`` are more ``--server.*`` style arguments; ``port`` a given one (else a free
+    one).
     """
-    port = free_port()
+    port = port or free_port()
     cmd = [
-        *(launch or [sys.executable, "-m", "streamlit", "run"]),
+        *(launch or [sys.executable, str(ROOT / "ui" / "server.py"), "run"]),
         str(ROOT / "app.py"),
         "--server.port",
         str(port),

@@ -51,6 +51,7 @@ FLOORS: dict[str, str] = {
     "gis.county": "engine",
     "gis.dem": "engine",
     "gis.gpkg_tx": "engine",
+    "gis.kept": "engine",
     "gis.io": "engine",
     "gis.linref": "engine",
     "gis.maps": "engine",

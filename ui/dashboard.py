@@ -1,9 +1,10 @@
 """The home page's key figures as metric cards, each linking to the page behind it.
 
 Computed once per store version (:func:`gis.dashboard.county_figures`, about 3 s on the
-demo). Patrol compliance needs every track judged (minutes): it is shown only when the
-patrols page has already judged this store's tracks, in this server or in one before it
-(kept beside the store, read back in seconds), never computed here.
+demo) and kept beside the store, so a restarted server reads them back. Patrol compliance
+needs every track judged (minutes): it is shown only when the patrols page has already
+judged this store's tracks, in this server or in one before it, never computed here; its
+figure is kept beside the store too (reading the judged tracks back takes seconds).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from gis import datasets
-from gis.dashboard import Dashboard, Figure, county_figures, patrol_figure
+from gis.dashboard import Dashboard, Figure, kept_figures, kept_patrol_figure, patrol_figure
 from gis.i18n import t
-from gis.patrols.persist import is_kept
+from gis.patrols.assess import DEFAULT_RULE_SET
+from gis.patrols.persist import assessment_key, is_kept
 from gis.store import Store
 from gis.store_pg import open_data
 from ui.common import keyed_resource, peek_resource
@@ -29,13 +31,18 @@ PAGE_DIR = "app_pages"
 
 @st.cache_data(show_spinner=False)
 def load_figures(path: str, mtime: str) -> Dashboard:
-    return county_figures(open_data(path), patrols=False)
+    return kept_figures(open_data(path))  # kept beside the store: a restart reads it back
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def load_patrol_figure(path: str, mtime: str, tracks_key: tuple, day: str, _assessed) -> Figure:
-    # keyed on the store, the track file and the day; the shared assessment is not hashed
-    return patrol_figure(open_data(path), day=dt.date.fromisoformat(day), assessed=_assessed)
+def load_patrol_figure(
+    path: str, mtime: str, tracks_key: tuple, day: str, judged_key: str, _assessed
+) -> Figure:
+    # keyed on the store, the track file and the day; the shared assessment is not hashed,
+    # and only read (seconds) when the figure is not kept beside the store
+    return kept_patrol_figure(
+        open_data(path), day=dt.date.fromisoformat(day), key=judged_key, assessed=_assessed
+    )
 
 
 def patrol_tracks(store: Store) -> tuple[str | None, float] | None:
@@ -60,14 +67,17 @@ def figures(path: str, mtime: str) -> Dashboard:
     if tracks is None and not is_demo:  # a real county without tracks: say so
         return d.with_figure(patrol_figure(store, day=dt.date.fromisoformat(d.as_of)))
     held = peek_resource("patrols", (path, mtime, *tracks)) if tracks else None
-    if held is None and tracks and is_kept(store, tracks=tracks[0], points=DRAWN):
-        held = keyed_resource(  # judged before a restart: read back, shared with the pages
+    if tracks is None or (held is None and not is_kept(store, tracks=tracks[0], points=DRAWN)):
+        return d  # not judged yet (or the demo's quarter not simulated): not computed
+
+    def assessed() -> tuple:
+        a, net, _period = held or keyed_resource(  # judged before a restart: read back
             "patrols", (path, mtime, *tracks), lambda: load_assessment(path, tracks[0], None)
         )
-    if held is None:  # not judged yet (or the demo's quarter not simulated): not computed
-        return d
-    a, net, _period = held
-    return d.with_figure(load_patrol_figure(path, mtime, tracks, d.as_of, (a, net)))
+        return a, net
+
+    judged_key = assessment_key(store, tracks=tracks[0], rule_set=DEFAULT_RULE_SET, points=DRAWN)
+    return d.with_figure(load_patrol_figure(path, mtime, tracks, d.as_of, judged_key, assessed))
 
 
 def _label(f: Figure, lg: str) -> str:

@@ -57,10 +57,11 @@ def cmd_app(args) -> int:
     else:
         env = dict(os.environ, RIVERCHIEF_DATA=str(Path(args.data).resolve()))
     # always headless: a non-headless first run asks for an e-mail address on stdin
+    # ``streamlit run``, with the app's libraries imported before the server answers (the
+    # first visit after a restart does not wait for them: ui/server.py)
     cmd = [
         sys.executable,
-        "-m",
-        "streamlit",
+        str(APP.parent / "ui" / "server.py"),
         "run",
         str(APP),
         "--server.address",

@@ -152,7 +152,8 @@ def compliance(
     p = p[in_period | undated]
     valid = p[p["valid"] & in_period.reindex(p.index)]
     ch = net.chiefs[net.chiefs["has_assignment"]].copy()
-    ch["required"] = [required_patrols(lv, start, end, freq) for lv in ch["level"]]
+    owed = {lv: required_patrols(lv, start, end, freq) for lv in set(ch["level"])}  # per level
+    ch["required"] = [owed[lv] for lv in ch["level"]]
     ch["valid"] = (
         valid.groupby("chief_id").size().reindex(ch["chief_id"]).fillna(0).astype(int).to_numpy()
     )

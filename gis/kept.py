@@ -1,0 +1,113 @@
+"""Small results kept beside the store as JSON, so a restarted app reads them in
+milliseconds instead of computing them again (the home page's figures: 2-5 s).
+
+A result is kept under a key of everything it depends on: the store's version, the content
+of the shipped rule tables, the kind of result and what its caller adds (a date, the
+patrols' own key). Any change is another key, so a stale result is never read. A file that
+cannot be read (half written, damaged, edited by hand) is computed again, never an error;
+where the folder cannot be written (a read-only share, a PostGIS store, which has no
+folder) the result is only computed. The folder is ``.<store file name>.cache/results``
+beside the store, next to the judged patrols (:mod:`gis.patrols.persist`).
+
+JSON, never pickle: a file beside a store on a shared drive is not trusted to run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gis.store import Store
+
+#: Bumped when what is written changes: an older file is then never read.
+LAYOUT = "1"
+#: Files of one kind kept beside the newest (a store switched back and forth, other days)
+KEEP = 4
+
+
+def cache_folder(store_path: str | Path) -> Path:
+    """Where the results of the store at ``store_path`` are kept."""
+    p = Path(store_path)
+    return p.parent / f".{p.name}.cache" / "results"
+
+
+@functools.lru_cache(maxsize=1)
+def rules_digest() -> str:
+    """A digest of the shipped rule tables (a new version of the package may change them)."""
+    h = hashlib.sha256()
+    for f in sorted(resources.files("gis.rules").iterdir(), key=lambda f: f.name):
+        if f.name.endswith(".csv"):
+            h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def result_key(store: Store, kind: str, parts: Sequence[str]) -> str:
+    """The name of the result ``kind`` of ``store`` for ``parts`` (see the module)."""
+    text = "\x1f".join([LAYOUT, kind, str(store.version()), rules_digest(), *parts])
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def kept_json(
+    store: Store,
+    kind: str,
+    parts: Sequence[str],
+    compute: Callable[[], Any],
+    *,
+    check: Callable[[Any], Any] = lambda x: x,
+) -> Any:
+    """``check(compute())``, or ``check`` of the JSON kept beside ``store`` for ``kind``
+    and ``parts``.
+
+    Parameters
+    ----------
+    store : Store
+        A store with a ``path`` (a GeoPackage) keeps its results; any other only computes.
+    kind : str
+        The kind of result, a file-name prefix (``"dashboard"``).
+    parts : sequence of str
+        What the result depends on beyond the store's version and the rule tables.
+    compute : callable
+        Makes the result: anything :func:`json.dumps` takes (no NaN).
+    check : callable
+        Turns the JSON into what the caller returns; raising ``KeyError``, ``TypeError``
+        or ``ValueError`` on a file it cannot read (then the result is computed again).
+
+    Returns
+    -------
+    What ``check`` returns.
+    """
+    path = getattr(store, "path", None)
+    if not path:
+        return check(compute())
+    folder = cache_folder(path)
+    target = folder / f"{kind}-{result_key(store, kind, parts)}.json"
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        return check(json.loads(target.read_text(encoding="utf-8")))
+    value = compute()
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{kind}-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(tmp, target)  # atomic: a reader never meets half a file
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        _prune(folder, kind, keep=target)
+    return check(json.loads(text))  # the same path as a read: what is kept is what is used
+
+
+def _prune(folder: Path, kind: str, *, keep: Path) -> None:
+    old = sorted(folder.glob(f"{kind}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for p in [p for p in old if p != keep][KEEP:]:
+        p.unlink(missing_ok=True)
