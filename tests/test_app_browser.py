@@ -904,3 +904,70 @@ def test_a_click_is_answered_without_resending_the_map(app_url, browser, demo_pa
             f"zones point click -> answer {point_s:.2f}s, {point_bytes:,} bytes\n"
         )
     page.close()
+
+
+def _view(page) -> tuple[float, float, int]:
+    fr = next(f for f in page.frames if "st_folium" in f.url)
+    return tuple(
+        fr.evaluate(
+            "(() => { const c = map_div.getCenter(); return [c.lat, c.lng, map_div.getZoom()]; })()"
+        )
+    )
+
+
+def test_the_map_view_is_kept_in_the_url_and_a_link_opens_it(app_url, browser):
+    """Issue 16: a pan or zoom goes into the page's URL (in the browser: no run of the page);
+    a reload or a copied link opens that view; a later run (a language switch) does not
+    put an old view back."""
+    from urllib.parse import parse_qs
+
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(app_url + "/jurisdiction")
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane svg path").first.wait_for(
+        timeout=120_000
+    )
+    page.wait_for_timeout(1000)
+    lat, lon, zoom = _view(page)
+    want = (round(lat + 0.01, 5), round(lon - 0.02, 5), int(zoom) + 2)
+    fr = next(f for f in page.frames if "st_folium" in f.url)
+    fr.evaluate(f"map_div.setView([{want[0]}, {want[1]}], {want[2]}, {{animate: false}}) && 0")
+    page.wait_for_function(
+        "(z) => new URL(location.href).searchParams.get('zoom') === String(z)", arg=want[2]
+    )
+    q = parse_qs(urlparse(page.url).query)
+    assert (float(q["lat"][0]), float(q["lon"][0]), int(q["zoom"][0])) == want
+    assert q["lang"] == ["zh"] and "crs" not in q
+    link = page.url
+    # a copied link, in a new tab: the same view
+    other = browser.new_page(viewport={"width": 1366, "height": 768})
+    other.goto(link)
+    frame2 = other.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    frame2.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane svg path").first.wait_for(
+        timeout=120_000
+    )
+    other.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+    other.wait_for_timeout(1000)
+    got = _view(other)
+    pixel = 360 / (256 * 2 ** want[2])  # degrees of one screen pixel at that zoom
+    assert abs(got[0] - want[0]) < 1.5 * pixel and abs(got[1] - want[1]) < 1.5 * pixel
+    assert got[2] == want[2]
+    assert other.url.count("lat=") == 1  # the map wrote it back, once
+    other.close()
+    # the first tab moves on; a run of the page (the language) keeps the new view, not the old
+    fr.evaluate(
+        f"map_div.setView([{want[0] - 0.01}, {want[1]}], {want[2]}, {{animate: false}}) && 0"
+    )
+    page.wait_for_function(  # a pan at the same zoom moves by whole pixels
+        "([v, px]) => Math.abs(new URL(location.href).searchParams.get('lat') - v) < px",
+        arg=[want[0] - 0.01, 1.5 * pixel],
+    )
+    page.get_by_text("English").click()
+    page.wait_for_timeout(500)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+    page.wait_for_timeout(1500)
+    q = parse_qs(urlparse(page.url).query)
+    assert q["lang"] == ["en"]
+    if "lat" in q:  # the English map reports its own view, never the link's old one
+        assert float(q["lat"][0]) != want[0]
+    page.close()

@@ -36,7 +36,7 @@ from gis.auth import (
 )
 from gis.i18n import t
 from gis.maps import Backdrop, basemaps
-from gis.maps.chrome import PrintView, map_tools
+from gis.maps.chrome import PrintView, ViewInUrl, map_tools
 from gis.safe import md_text
 from gis.store_pg import display_name, is_postgis_url, open_data, postgis_stem
 from ui import map_cache, urlstate
@@ -310,6 +310,7 @@ def show_map(
         # 打印此视图: the extent on screen, to the print page in a new tab (no phones on a sheet)
         mm.add_child(PrintView(t("dossier.print_view", lg), lang=lg, gcj=bm == "gaode"))
         mm.add_child(map_tools(lg, gcj=bm == "gaode"))  # cursor coordinates, measure
+        mm.add_child(ViewInUrl(gcj=bm == "gaode"))  # a reload or a copied link keeps the view
         return mm, note
 
     r = map_cache.rendered(
@@ -331,7 +332,8 @@ def show_map(
     for fg in groups:
         if bm == "gaode":
             basemaps.shift_to_gcj02(fg)
-    if center is None and (linked := urlstate.view()) is not None:  # ?lat=&lon=&zoom=
+    linked = urlstate.take_view()  # ?lat=&lon=&zoom=: a link's view, used once
+    if center is None and linked is not None:
         center, zoom = linked
     if center is not None:
         center = basemaps.point_on(center[0], center[1], bm)

@@ -14,9 +14,12 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from gis.coords import gcj02_to_wgs84
+
 LANG = "lang"
 #: the map view's parameters (WGS84 degrees as Leaflet shows them, and the zoom level)
 VIEW = ("lat", "lon", "zoom")
+GCJ = "crs"  # "gcj02": the view was kept on the Gaode basemap, in its shifted degrees
 
 
 def get(name: str, choices: Sequence[str] | None = None) -> str | None:
@@ -68,18 +71,25 @@ def language() -> str:
 
 
 def view() -> tuple[tuple[float, float], int] | None:
-    """The map view ``((lat, lon), zoom)`` the URL asks for, or None (absent or not numbers)."""
+    """The map view ``((lat, lon), zoom)`` the URL asks for, in CGCS2000 (a view kept on the
+    Gaode basemap, ``crs=gcj02``, shifted back), or None (absent or not numbers)."""
     try:
         lat, lon, zoom = (float(st.query_params[k]) for k in VIEW)
     except (KeyError, ValueError):
         return None
     if not all(math.isfinite(v) for v in (lat, lon, zoom)) or abs(lat) > 90 or abs(lon) > 180:
         return None
+    if st.query_params.get(GCJ) == "gcj02":
+        x, y = gcj02_to_wgs84(lon, lat)
+        lon, lat = float(x), float(y)
     return (lat, lon), int(max(0, min(zoom, 22)))
 
 
-def keep_view(out: dict) -> None:
-    """Write the view st_folium reported (``center`` and ``zoom`` in its answer) into the URL."""
-    c, z = out.get("center"), out.get("zoom")
-    if c and z is not None:
-        put(lat=f"{c['lat']:.5f}", lon=f"{c['lng']:.5f}", zoom=int(z))
+def take_view() -> tuple[tuple[float, float], int] | None:
+    """:func:`view`, then the view's parameters dropped from what the server holds: the map
+    opens there once, then keeps its own view in the URL as the user moves it
+    (:class:`gis.maps.chrome.ViewInUrl`, in the browser). Held here, a stale view would be
+    written back over the map's own whenever the page changed another parameter."""
+    linked = view()
+    put(**dict.fromkeys((*VIEW, GCJ)))
+    return linked

@@ -155,6 +155,42 @@ class PrintView(folium.MacroElement):
         self.label, self.lang, self.page, self.gcj = label, lang, page, gcj
 
 
+class ViewInUrl(folium.MacroElement):
+    """Keeps the map's view in the URL of the app page holding its frame (``?lat=&lon=&zoom=``,
+    5 decimals, about 1 m), as the user pans and zooms: a reload or a copied link opens the
+    same view. Written in the browser (``history.replaceState``), so a pan costs no run of
+    the page. On a GCJ-02 basemap the map's degrees are shifted: ``crs=gcj02`` says so, for
+    the page to undo it. Outside an app page (a notebook, a saved file) it does nothing."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            function keep() {
+                try {
+                    var w = window.parent, u = new URL(w.location.href), c = map.getCenter();
+                    u.searchParams.set("lat", c.lat.toFixed(5));
+                    u.searchParams.set("lon", c.lng.toFixed(5));
+                    u.searchParams.set("zoom", String(map.getZoom()));
+                    if ({{ this.gcj|tojson }}) { u.searchParams.set("crs", "gcj02"); }
+                    else { u.searchParams.delete("crs"); }
+                    if (u.href !== w.location.href) {
+                        w.history.replaceState(w.history.state, "", u.href);
+                    }
+                } catch (err) {}  // no app page around the map: nothing to keep
+            }
+            map.on("moveend", keep);
+            map.whenReady(function() { setTimeout(keep, 0); });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, *, gcj: bool = False) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "ViewInUrl"
+        self.gcj = gcj
+
+
 def group_of(el: Any) -> str:
     """The control group of a layer (set by :func:`gis.maps.base.add_layer`); ``care``
     for a layer added without one."""
