@@ -185,16 +185,22 @@ ev = card.evidence
 held = net.reaches["reach_id"].iloc[net.assigned.loc[net.assigned["chief_id"] == chief, "reach"]]
 trips = ev["patrols"].loc[ev["patrols"]["chief_id"] == chief, "patrol_id"]
 due = ev["events_due"][ev["events_due"]["chief_id"] == chief]
-m = patrol_map(
-    load_layers(path, mt),
-    reach_gdf[reach_gdf["reach_id"].isin(set(held))],
-    track_pieces(a, tuple(trips), net.crs) if len(trips) else None,
-    lang=lg,
-    backdrop=backdrop(path),
-)
-if not len(trips) and len(held):
-    b = reach_gdf[reach_gdf["reach_id"].isin(set(held))].total_bounds
-    m.fit_bounds([[b[1], b[0]], [b[3], b[2]]], max_zoom=15)  # a 40 m stretch in its setting
+
+
+def build_map():
+    m = patrol_map(
+        load_layers(path, mt),
+        reach_gdf[reach_gdf["reach_id"].isin(set(held))],
+        track_pieces(a, tuple(trips), net.crs) if len(trips) else None,
+        lang=lg,
+        backdrop=backdrop(path),
+    )
+    if not len(trips) and len(held):
+        b = reach_gdf[reach_gdf["reach_id"].isin(set(held))].total_bounds
+        m.fit_bounds([[b[1], b[0]], [b[3], b[2]]], max_zoom=15)  # a 40 m stretch in its setting
+    return m
+
+
 group = None
 if "events" in store.layers():
     events = store.read("events")
@@ -204,7 +210,13 @@ if "events" in store.layers():
         name=t("assess.evidence_events", lg),
         lang=lg,
     )
-show_map(m, height=480, key="assess-map", feature_group_to_add=group)
+show_map(  # built once per chief and period; the events due are a group on top
+    build_map,
+    base=("assess", path, mt, *tk, start, end, chief),
+    height=480,
+    key="assess-map",
+    feature_group_to_add=group,
+)
 for key, frame, layers in (
     ("evidence_patrols", ev["patrols"], ()),
     ("evidence_events", ev["events_due"], ("events",)),
