@@ -23,11 +23,15 @@ log = logging.getLogger("riverchief.app")
 #: inside a script's run (imported here, its front end would be a 404); the app's own ``ui``
 #: modules are light once what they import is loaded.
 LEFT_TO_THE_PAGE = ("streamlit_folium", "ui", "__future__")
+#: What Streamlit itself imports on first use, inside a page's run: its charts' library
+#: (0.4 s of the patrols page's first visit)
+STREAMLIT_LAZY = ("altair",)
 
 
 def page_imports(app_dir: Path = APP_DIR) -> list[str]:
     """The modules ``app.py``, its pages and ``ui`` import (read from their source, not
-    run), but :data:`LEFT_TO_THE_PAGE`: what the first visit to any page would import."""
+    run) and :data:`STREAMLIT_LAZY`, but :data:`LEFT_TO_THE_PAGE`: what the first visit to
+    any page would import."""
     names: dict[str, None] = {}
     files = [app_dir / "app.py", *sorted((app_dir / "app_pages").glob("*.py"))]
     for f in files + sorted((app_dir / "ui").glob("*.py")):
@@ -40,6 +44,7 @@ def page_imports(app_dir: Path = APP_DIR) -> list[str]:
                 names.update((a.name, None) for a in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 names[node.module] = None
+    names.update(dict.fromkeys(STREAMLIT_LAZY))
     return [n for n in names if n.split(".")[0] not in LEFT_TO_THE_PAGE]
 
 
