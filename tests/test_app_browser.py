@@ -971,3 +971,35 @@ def test_the_map_view_is_kept_in_the_url_and_a_link_opens_it(app_url, browser):
     if "lat" in q:  # the English map reports its own view, never the link's old one
         assert float(q["lat"][0]) != want[0]
     page.close()
+
+
+def test_a_click_on_a_map_half_below_the_fold_is_not_lost(app_url, browser, demo_path):
+    """Leaflet focuses the map on mouse-down; the browser scrolled the page to show the
+    map's frame, the map moved under the pointer and the click became a drag: at 1366×768
+    a click on the jurisdiction map selected nothing."""
+    import geopandas as gpd
+
+    from gis.jurisdiction import jurisdiction_of
+
+    j = jurisdiction_of(GeoPackageStore(demo_path))
+    rid = "512099R001/V/837"
+    line = j.reaches.set_index("reach_id").geometry.loc[rid]
+    mid = gpd.GeoSeries([line.interpolate(0.5, normalized=True)], crs=j.reaches.crs)
+    mid = mid.to_crs(4326).iloc[0]
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(app_url + "/jurisdiction")
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane svg path").first.wait_for(
+        timeout=120_000
+    )
+    page.wait_for_timeout(1500)
+    box = frame.locator(".leaflet-container").bounding_box()
+    x, y = _pixel(page, mid.x, mid.y)
+    assert box["y"] + box["height"] > 768 > box["y"] + y  # the map runs below the fold
+    before = page.evaluate("window.scrollY")
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_function(
+        "(r) => new URL(location.href).searchParams.get('reach') === r", arg=rid, timeout=30_000
+    )
+    assert page.evaluate("window.scrollY") == before  # the page stayed where it was
+    page.close()

@@ -36,7 +36,7 @@ from gis.auth import (
 )
 from gis.i18n import t
 from gis.maps import Backdrop, basemaps
-from gis.maps.chrome import PrintView, ViewInUrl, map_tools
+from gis.maps.chrome import FocusInPlace, PrintView, ViewInUrl, map_tools
 from gis.safe import md_text
 from gis.store_pg import display_name, is_postgis_url, open_data, postgis_stem
 from ui import map_cache, urlstate
@@ -311,6 +311,7 @@ def show_map(
         mm.add_child(PrintView(t("dossier.print_view", lg), lang=lg, gcj=bm == "gaode"))
         mm.add_child(map_tools(lg, gcj=bm == "gaode"))  # cursor coordinates, measure
         mm.add_child(ViewInUrl(gcj=bm == "gaode"))  # a reload or a copied link keeps the view
+        mm.add_child(FocusInPlace())  # a click on a map half below the fold is not lost
         return mm, note
 
     r = map_cache.rendered(

@@ -191,6 +191,30 @@ class ViewInUrl(folium.MacroElement):
         self.gcj = gcj
 
 
+class FocusInPlace(folium.MacroElement):
+    """A click on a map that is partly below the fold no longer loses itself. Leaflet
+    focuses the map on mouse-down (for its keyboard handler); in an app's frame the browser
+    then scrolls the page to show the frame, the map moves under the pointer between
+    mouse-down and mouse-up, and the click is taken for a drag. Here the focus never
+    scrolls."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var el = {{ this._parent.get_name() }}.getContainer();
+            el.focus = function(options) {
+                var still = Object.assign({}, options, {preventScroll: true});
+                HTMLElement.prototype.focus.call(el, still);
+            };
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "FocusInPlace"
+
+
 def group_of(el: Any) -> str:
     """The control group of a layer (set by :func:`gis.maps.base.add_layer`); ``care``
     for a layer added without one."""
