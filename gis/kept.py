@@ -34,10 +34,11 @@ LAYOUT = "1"
 KEEP = 4
 
 
-def cache_folder(store_path: str | Path) -> Path:
-    """Where the results of the store at ``store_path`` are kept."""
+def cache_folder(store_path: str | Path, kind: str = "results") -> Path:
+    """Where the results (``kind``: the small ones here, ``patrols``: the judged patrols)
+    of the store at ``store_path`` are kept."""
     p = Path(store_path)
-    return p.parent / f".{p.name}.cache" / "results"
+    return p.parent / f".{p.name}.cache" / kind
 
 
 @functools.lru_cache(maxsize=1)

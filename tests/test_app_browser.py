@@ -845,20 +845,36 @@ def _wait_js(page, fn: str, arg) -> float:
     return time.time() - t0
 
 
+def _reach_middle(j, rid: str):
+    """The middle of reach ``rid`` of the jurisdiction ``j``, in WGS84 degrees."""
+    import geopandas as gpd
+
+    line = j.reaches.set_index("reach_id").geometry.loc[rid]
+    mid = gpd.GeoSeries([line.interpolate(0.5, normalized=True)], crs=j.reaches.crs)
+    return mid.to_crs(4326).iloc[0]
+
+
+def _map_page(browser, url: str):
+    """``url`` in a 1366×768 tab, once its map has drawn: (page, map frame locator)."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(url)
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane svg path").first.wait_for(
+        timeout=120_000
+    )
+    return page, frame
+
+
 def test_a_click_is_answered_without_resending_the_map(app_url, browser, demo_path):
     """Issue 16's budgets: the map is rendered once and its script fetched once as a file;
     a click sends back the page's changes, not the map (under 1 MB; the map is 1.25 MB).
     The times go to timings.txt (BENCHMARKS.md), never asserted."""
-    import geopandas as gpd
-
     from gis.jurisdiction import jurisdiction_of
 
     j = jurisdiction_of(GeoPackageStore(demo_path))
     rid = "512099R001/V/837"
     name = j.card(rid)["chiefs"][0]["name"]
-    line = j.reaches.set_index("reach_id").geometry.loc[rid]
-    mid = gpd.GeoSeries([line.interpolate(0.5, normalized=True)], crs=j.reaches.crs)
-    mid = mid.to_crs(4326).iloc[0]
+    mid = _reach_middle(j, rid)
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     sizes = _received(page)
     page.goto(app_url + "/jurisdiction")
@@ -921,12 +937,7 @@ def test_the_map_view_is_kept_in_the_url_and_a_link_opens_it(app_url, browser):
     put an old view back."""
     from urllib.parse import parse_qs
 
-    page = browser.new_page(viewport={"width": 1366, "height": 768})
-    page.goto(app_url + "/jurisdiction")
-    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
-    frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane svg path").first.wait_for(
-        timeout=120_000
-    )
+    page, _ = _map_page(browser, app_url + "/jurisdiction")
     page.wait_for_timeout(1000)
     lat, lon, zoom = _view(page)
     want = (round(lat + 0.01, 5), round(lon - 0.02, 5), int(zoom) + 2)
@@ -940,12 +951,7 @@ def test_the_map_view_is_kept_in_the_url_and_a_link_opens_it(app_url, browser):
     assert q["lang"] == ["zh"] and "crs" not in q
     link = page.url
     # a copied link, in a new tab: the same view
-    other = browser.new_page(viewport={"width": 1366, "height": 768})
-    other.goto(link)
-    frame2 = other.frame_locator('iframe[title="streamlit_folium.st_folium"]')
-    frame2.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane svg path").first.wait_for(
-        timeout=120_000
-    )
+    other, _ = _map_page(browser, link)
     other.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
     other.wait_for_timeout(1000)
     got = _view(other)
@@ -977,21 +983,11 @@ def test_a_click_on_a_map_half_below_the_fold_is_not_lost(app_url, browser, demo
     """Leaflet focuses the map on mouse-down; the browser scrolled the page to show the
     map's frame, the map moved under the pointer and the click became a drag: at 1366×768
     a click on the jurisdiction map selected nothing."""
-    import geopandas as gpd
-
     from gis.jurisdiction import jurisdiction_of
 
-    j = jurisdiction_of(GeoPackageStore(demo_path))
     rid = "512099R001/V/837"
-    line = j.reaches.set_index("reach_id").geometry.loc[rid]
-    mid = gpd.GeoSeries([line.interpolate(0.5, normalized=True)], crs=j.reaches.crs)
-    mid = mid.to_crs(4326).iloc[0]
-    page = browser.new_page(viewport={"width": 1366, "height": 768})
-    page.goto(app_url + "/jurisdiction")
-    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
-    frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane svg path").first.wait_for(
-        timeout=120_000
-    )
+    mid = _reach_middle(jurisdiction_of(GeoPackageStore(demo_path)), rid)
+    page, frame = _map_page(browser, app_url + "/jurisdiction")
     page.wait_for_timeout(1500)
     box = frame.locator(".leaflet-container").bounding_box()
     x, y = _pixel(page, mid.x, mid.y)

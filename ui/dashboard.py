@@ -66,9 +66,12 @@ def figures(path: str, mtime: str) -> Dashboard:
     is_demo = datasets.is_demo(path)  # a PostGIS URL is never the demo
     if tracks is None and not is_demo:  # a real county without tracks: say so
         return d.with_figure(patrol_figure(store, day=dt.date.fromisoformat(d.as_of)))
-    held = peek_resource("patrols", (path, mtime, *tracks)) if tracks else None
-    if tracks is None or (held is None and not is_kept(store, tracks=tracks[0], points=DRAWN)):
-        return d  # not judged yet (or the demo's quarter not simulated): not computed
+    if tracks is None:  # the demo's quarter not simulated: not computed
+        return d
+    held = peek_resource("patrols", (path, mtime, *tracks))
+    judged_key = assessment_key(store, tracks=tracks[0], rule_set=DEFAULT_RULE_SET, points=DRAWN)
+    if held is None and not is_kept(store, key=judged_key):
+        return d  # not judged yet: not computed here
 
     def assessed() -> tuple:
         a, net, _period = held or keyed_resource(  # judged before a restart: read back
@@ -76,7 +79,6 @@ def figures(path: str, mtime: str) -> Dashboard:
         )
         return a, net
 
-    judged_key = assessment_key(store, tracks=tracks[0], rule_set=DEFAULT_RULE_SET, points=DRAWN)
     return d.with_figure(load_patrol_figure(path, mtime, tracks, d.as_of, judged_key, assessed))
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from gis import kept
 from gis import rules as rules_mod
 from gis.patrols.assess import DEFAULT_RULE_SET, Assessment
 from gis.patrols.network import PatrolNetwork
@@ -39,8 +40,7 @@ STALE_WRITE_S = 3600.0
 
 def cache_folder(store_path: str | Path) -> Path:
     """Where the judged patrols of the store at ``store_path`` are kept."""
-    p = Path(store_path)
-    return p.parent / f".{p.name}.cache" / "patrols"
+    return kept.cache_folder(store_path, "patrols")
 
 
 def assessment_key(
@@ -63,13 +63,15 @@ def is_kept(
     tracks: str | Path | None = None,
     rule_set: str = DEFAULT_RULE_SET,
     points: Sequence[str] | None = None,
+    key: str | None = None,
 ) -> bool:
     """Whether :func:`cached_assessment` with these arguments would read, not compute (a
-    home page shows patrol figures only when that is cheap)."""
+    home page shows patrol figures only when that is cheap); ``key``: their
+    :func:`assessment_key`, when the caller has it already."""
     path = getattr(store, "path", None)
     if not path:
         return False
-    key = assessment_key(store, tracks=tracks, rule_set=rule_set, points=points)
+    key = key or assessment_key(store, tracks=tracks, rule_set=rule_set, points=points)
     return (cache_folder(path) / key / "meta.json").is_file()
 
 
