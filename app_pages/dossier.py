@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 import streamlit.components.v1 as components
 
@@ -14,6 +16,7 @@ from gis.io.findings import as_download
 from gis.patrols import compliance
 from gis.safe import md_text
 from gis.store_pg import open_data
+from ui import kept_output
 from ui.common import DATA_KEY, audited, keyed_resource, lang, may, mtime
 from ui.patrol_views import judged_patrols, period_inputs
 
@@ -38,9 +41,15 @@ def county(path: str, mt: str, period: tuple | None, report):
 def page_html(
     path: str, mt: str, code: str, lg: str, staff: bool, period: tuple | None, _report
 ) -> str:
-    # keyed on the period (track file, from, to); its judged report is not hashed
-    c = county(path, mt, period, _report)
-    return render(open_data(path), code, lang=lg, staff=staff, county=c)
+    # keyed on the period (track file, from, to); its judged report is not hashed. Kept for
+    # the next server too (a store without an as_of date is dated today: a key per day)
+    return kept_output.kept_text(
+        "dossier",
+        (path, mt, code, lg, staff, period, dt.date.today()),
+        lambda: render(
+            open_data(path), code, lang=lg, staff=staff, county=county(path, mt, period, _report)
+        ),
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -98,11 +98,11 @@ worst = (
     .fillna(0)
     .sort_values(ascending=False, kind="stable")
 )
-info = net.chiefs.set_index("chief_id")
+# plain dicts: a frame's .at for each of hundreds of chiefs took 0.15 s a run
+names = dict(zip(net.chiefs["chief_id"], net.chiefs["name"], strict=True))
+levels = dict(zip(net.chiefs["chief_id"], net.chiefs["level"], strict=True))
 label = {
-    c: f"{info.at[c, 'name']} · {t('level_' + info.at[c, 'level'], lg)} · {c}"
-    if c in info.index
-    else c
+    c: f"{names[c]} · {t('level_' + levels[c], lg)} · {c}" if c in names else c
     for c in counts.index
 }
 left, right = st.columns([1.5, 1])

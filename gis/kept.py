@@ -1,15 +1,18 @@
-"""Small results kept beside the store as JSON, so a restarted app reads them in
-milliseconds instead of computing them again (the home page's figures: 2-5 s).
+"""Results kept beside the store, so a restarted app reads them in milliseconds instead of
+computing them again: small ones as JSON (the home page's figures: 2-5 s), frames as
+Parquet (the village reaches every patrol page starts from: 0.5 s).
 
-A result is kept under a key of everything it depends on: the store's version, the content
-of the shipped rule tables, the kind of result and what its caller adds (a date, the
-patrols' own key). Any change is another key, so a stale result is never read. A file that
-cannot be read (half written, damaged, edited by hand) is computed again, never an error;
-where the folder cannot be written (a read-only share, a PostGIS store, which has no
-folder) the result is only computed. The folder is ``.<store file name>.cache/results``
-beside the store, next to the judged patrols (:mod:`gis.patrols.persist`).
+A result is kept under a key of everything it depends on: the store's version, the code
+that computes it and the shipped rule tables (:func:`code_digest`), the kind of result and
+what its caller adds (a date, the patrols' own key). Any change is another key, so a stale
+result is never read. A file that cannot be read (half written, damaged, edited by hand)
+is computed again, never an error; where the folder cannot be written (a read-only share,
+a PostGIS store, which has no folder) the result is only computed. The folder is
+``.<store file name>.cache/results`` beside the store, next to the judged patrols
+(:mod:`gis.patrols.persist`).
 
-JSON, never pickle: a file beside a store on a shared drive is not trusted to run code.
+JSON and Parquet, never pickle: a file beside a store on a shared drive is not trusted to run
+code.
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from gis.store import Store
 
 #: Bumped when what is written changes: an older file is then never read.
@@ -42,18 +46,20 @@ def cache_folder(store_path: str | Path, kind: str = "results") -> Path:
 
 
 @functools.lru_cache(maxsize=1)
-def rules_digest() -> str:
-    """A digest of the shipped rule tables (a new version of the package may change them)."""
+def code_digest() -> str:
+    """A digest of the package's source and shipped rule tables: a result another version of
+    the code computed (a changed segmentation, new rules) is never read."""
+    root = Path(__file__).resolve().parent
     h = hashlib.sha256()
-    for f in sorted(resources.files("gis.rules").iterdir(), key=lambda f: f.name):
-        if f.name.endswith(".csv"):
-            h.update(f.name.encode() + b"\0" + f.read_bytes())
+    for f in sorted(root.rglob("*")):
+        if f.suffix in (".py", ".csv", ".json") and "__pycache__" not in f.parts:
+            h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes())
     return h.hexdigest()[:16]
 
 
 def result_key(store: Store, kind: str, parts: Sequence[str]) -> str:
     """The name of the result ``kind`` of ``store`` for ``parts`` (see the module)."""
-    text = "\x1f".join([LAYOUT, kind, str(store.version()), rules_digest(), *parts])
+    text = "\x1f".join([LAYOUT, kind, str(store.version()), code_digest(), *parts])
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
@@ -108,7 +114,43 @@ def kept_json(
     return check(json.loads(text))  # the same path as a read: what is kept is what is used
 
 
-def _prune(folder: Path, kind: str, *, keep: Path) -> None:
-    old = sorted(folder.glob(f"{kind}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+def kept_frame(
+    store: Store,
+    kind: str,
+    parts: Sequence[str],
+    compute: Callable[[], pd.DataFrame],
+    *,
+    geo: bool = False,
+) -> pd.DataFrame:
+    """``compute()``, or the frame kept beside ``store`` for ``kind`` and ``parts`` (as
+    :func:`kept_json`, the frame as Parquet; ``geo``: a GeoDataFrame, as GeoParquet, its
+    CRS with it)."""
+    import geopandas as gpd
+    import pandas as pd
+
+    path = getattr(store, "path", None)
+    if not path:
+        return compute()
+    folder = cache_folder(path)
+    target = folder / f"{kind}-{result_key(store, kind, parts)}.parquet"
+    read = gpd.read_parquet if geo else pd.read_parquet
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):  # pyarrow's are too
+        return read(target)
+    value = compute()
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{kind}-", suffix=".tmp")
+        os.close(fd)
+        try:
+            value.to_parquet(tmp)
+            os.replace(tmp, target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        _prune(folder, kind, keep=target, suffix="parquet")
+    return value
+
+
+def _prune(folder: Path, kind: str, *, keep: Path, suffix: str = "json") -> None:
+    old = sorted(folder.glob(f"{kind}-*.{suffix}"), key=lambda p: p.stat().st_mtime, reverse=True)
     for p in [p for p in old if p != keep][KEEP:]:
         p.unlink(missing_ok=True)

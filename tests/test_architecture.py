@@ -63,6 +63,7 @@ FLOORS: dict[str, str] = {
     "gis.assessment": "analyses",
     "gis.coverage": "analyses",
     "gis.dashboard": "analyses",
+    "gis.warm": "analyses",
     "gis.dossier": "analyses",
     "gis.inventory": "analyses",
     "gis.jurisdiction": "analyses",

@@ -10,6 +10,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import gis.dashboard
@@ -123,3 +124,57 @@ def test_the_launcher_preloads_what_the_pages_import_but_the_component():
     # streamlit-folium registers its front end only when imported inside a page's run
     assert not [n for n in names if n.split(".")[0] in LEFT_TO_THE_PAGE]
     assert preload(["json", "no_such_module_here"]) == ["no_such_module_here"]  # never fatal
+
+
+def test_the_village_reaches_are_kept_equal_to_the_segmentation(demo_copy, monkeypatch):
+    from geopandas.testing import assert_geodataframe_equal
+
+    import gis.patrols.network as network
+    from gis.reaches import segment
+
+    store = GeoPackageStore(demo_copy)
+    first = network.network_from_store(store)
+    assert len(list(cache_folder(demo_copy).glob("village_reaches-*.parquet"))) == 1
+
+    def refuse(*a, **k):
+        raise AssertionError("segmented again")
+
+    monkeypatch.setattr(network, "segment", refuse)
+    again = network.network_from_store(store)  # read back, not segmented
+    reference = segment(store.read("rivers"), store.read("admin_units"), level="village")[0]
+    assert_geodataframe_equal(again.reaches, reference.reset_index(drop=True))
+    assert again.reaches.crs == first.reaches.crs and again.reaches.crs.to_epsg() == 4544
+    pd.testing.assert_frame_equal(again.assigned, first.assigned)
+
+
+def test_an_import_keeps_what_the_first_pages_read(demo_copy, tmp_path, capsys):
+    from gis.cli import main
+
+    csv = tmp_path / "chiefs.csv"
+    csv.write_text(
+        "chief_id,name,level,post,phone,admin_code\n512099C9001,测试,county,副县长,,512099\n",
+        encoding="utf-8",
+    )
+    store = GeoPackageStore(demo_copy)
+    folder = cache_folder(demo_copy)
+    argv = ["import", str(csv), "--layer", "chiefs", "--data", str(demo_copy)]
+    assert main([*argv, "--dry-run"]) == 0
+    assert not folder.exists()  # nothing written, nothing computed
+    assert main(argv) == 0
+    assert "computing what the app's pages read first" in capsys.readouterr().err
+    kept = sorted(p.name.split("-")[0] for p in folder.iterdir())
+    assert kept == ["dashboard", "village_reaches"]
+    # what the app then asks for is read, not computed: the same keys
+    before = {p: p.stat().st_mtime_ns for p in folder.iterdir()}
+    kept_figures(store)
+    assert {p: p.stat().st_mtime_ns for p in folder.iterdir()} == before
+
+
+def test_results_that_cannot_be_computed_yet_are_said_not_raised(tmp_path, demo_path):
+    from gis.warm import keep_results
+
+    store = GeoPackageStore(tmp_path / "new.gpkg")
+    store.write({"rivers": GeoPackageStore(demo_path).read("rivers")})  # no admin units yet
+    failed = keep_results(store)  # the figures can be made; the reaches need the villages
+    assert [line.split(": ")[0] for line in failed] == ["village_reaches"]
+    assert len(failed[0].split(": ")) >= 3  # the result, the error, its reason

@@ -57,3 +57,60 @@ def test_old_scripts_go_but_never_one_a_kept_map_sends(tmp_path, monkeypatch):
     ]
     assert not stale.exists()
     assert all(r.file is not None and r.file.exists() for r in kept)
+
+
+def test_a_published_map_is_kept_for_the_next_server(tmp_path, monkeypatch):
+    calls: list[int] = []
+    pub, keep = tmp_path / "pub", tmp_path / "keep"
+    key = ("kept", str(tmp_path))
+    first = map_cache.rendered(key, _build(calls), publish=(pub, "/u"), keep=keep)
+    monkeypatch.setattr(map_cache, "_MAPS", map_cache.OrderedDict())  # a new server
+    again = map_cache.rendered(key, _build(calls), publish=(pub, "/u"), keep=keep)
+    assert len(calls) == 1 and again is not first
+    assert (again.script, again.html, again.header, again.js_links, again.map_id) == (
+        first.script,
+        first.html,
+        first.header,
+        first.js_links,
+        first.map_id,
+    )
+    # what changes is drawn into the kept map as into the built one
+    group = folium.FeatureGroup(name="sel")
+    folium.CircleMarker([30.3, 105.2], radius=9).add_to(group)
+    drawn = map_cache.sf._get_feature_group_string(group, map=again.map)
+    assert "map_div.addLayer(feature_group_feature_group_0)" in drawn
+
+
+def test_a_kept_map_whose_files_are_gone_or_damaged_is_built_again(tmp_path, monkeypatch):
+    calls: list[int] = []
+    pub, keep = tmp_path / "pub", tmp_path / "keep"
+    key = ("gone", str(tmp_path))
+    map_cache.rendered(key, _build(calls), publish=(pub, "/u"), keep=keep)
+    for damage in (
+        lambda: next(pub.glob("map-*.js")).unlink(),  # its script pruned
+        lambda: next(keep.glob("map-*.json")).write_text("{half"),  # half written
+    ):
+        damage()
+        monkeypatch.setattr(map_cache, "_MAPS", map_cache.OrderedDict())
+        r = map_cache.rendered(key, _build(calls), publish=(pub, "/u"), keep=keep)
+        assert r.file is not None and r.file.exists()
+    assert len(calls) == 3
+
+
+def test_kept_text_is_made_once_per_key_and_again_when_damaged(tmp_path):
+    from ui import kept_output
+
+    made: list[str] = []
+
+    def make(text):
+        return lambda: made.append(text) or text
+
+    key = ("dossier", "R001", "zh")
+    assert kept_output.kept_text("page", key, make("<p>甲</p>"), folder=tmp_path) == "<p>甲</p>"
+    assert kept_output.kept_text("page", key, make("<p>乙</p>"), folder=tmp_path) == "<p>甲</p>"
+    assert kept_output.kept_text("page", (*key[:2], "en"), make("<p>B</p>"), folder=tmp_path)
+    (f,) = [p for p in tmp_path.glob("page-*.json") if "甲" in p.read_text()]
+    assert oct(f.stat().st_mode & 0o777) == "0o600"  # may hold what only staff see
+    f.write_text('{"key": ')  # damaged
+    assert kept_output.kept_text("page", key, make("<p>丙</p>"), folder=tmp_path) == "<p>丙</p>"
+    assert made == ["<p>甲</p>", "<p>B</p>", "<p>丙</p>"]

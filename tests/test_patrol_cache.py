@@ -83,3 +83,30 @@ def test_a_damaged_copy_is_made_again_and_nothing_written_is_only_computed(
     cached_assessment(store, tracks=tracks, points=POINTS)
     cached_assessment(store, tracks=tracks, points=POINTS)
     assert len(counted) == 4  # nothing could be kept: computed each time, no error
+
+
+def test_the_points_are_read_only_when_asked_and_a_copy_carries_none(
+    demo_copy, tmp_path, counted, monkeypatch
+):
+    import pickle
+
+    store = GeoPackageStore(demo_copy)
+    tracks = tmp_path / "轨迹.parquet"
+    _user_geoparquet(store, tracks)
+    first, _ = cached_assessment(store, tracks=tracks, points=POINTS)
+    reads = []
+    real = pd.read_parquet
+    monkeypatch.setattr(pd, "read_parquet", lambda f, *a, **k: reads.append(f) or real(f, *a, **k))
+    again, _ = cached_assessment(store, tracks=tracks, points=POINTS)
+    assert len(counted) == 1 and len(reads) == 2  # the patrols and the visits
+    copy = pickle.loads(pickle.dumps(again))  # what Streamlit's data cache does
+    assert copy._points is None  # not pickled: read when asked, from the file it names
+    _equal(first, again)  # the points read now
+    assert len(reads) == 3
+    _equal(first, copy)  # a copy reads them from the file it names
+    # a folder pruned meanwhile: the original still reads (its file is held open)
+    third, _ = cached_assessment(store, tracks=tracks, points=POINTS)
+    import shutil
+
+    shutil.rmtree(cache_folder(demo_copy))
+    pd.testing.assert_frame_equal(third.points, first.points)

@@ -39,7 +39,7 @@ from gis.maps import Backdrop, basemaps
 from gis.maps.chrome import FocusInPlace, PrintView, ViewInUrl, map_tools
 from gis.safe import md_text
 from gis.store_pg import display_name, is_postgis_url, open_data, postgis_stem
-from ui import map_cache, urlstate
+from ui import kept_output, map_cache, urlstate
 
 try:  # $RIVERCHIEF_DATA (riverchief app sets it), else the config file, else the demo
     DATA_KEY: str = datasets.default_data()[0]
@@ -318,6 +318,7 @@ def show_map(
         None if base is None else (*base, bm, lg, bool(tianditu)),
         build,
         publish=(STATIC_CACHE, STATIC_CACHE_URL),
+        keep=kept_output.FOLDER,
     )
     if r.note is not None:
         show_error(r.note, lg, box=st.warning)

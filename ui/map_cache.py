@@ -9,6 +9,10 @@ selection, a highlight), which streamlit-folium's front end adds to the map it a
 published as a file the browser fetches once (named by its content) instead of being resent
 with every rerun: a click sends a few kB, not the map's 1.25 MB.
 
+A published map is also kept on disk (``keep``, see :mod:`ui.kept_output`), so the first
+visit after a restart reads it back (milliseconds) instead of reading the layers, building
+and rendering the map again (1-2 s a page).
+
 This calls the component the way ``streamlit_folium.st_folium`` does (its version is pinned
 in pyproject.toml; ``tests/test_app_browser.py`` drives it in Chromium).
 """
@@ -17,7 +21,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
+import re
 import tempfile
 import threading
 from collections import OrderedDict
@@ -29,6 +35,8 @@ from typing import Any
 import folium
 import streamlit as st
 import streamlit_folium as sf
+
+from ui import kept_output
 
 MAX_MAPS = 24  # rendered base maps kept (a few MB each): pages x languages x basemaps
 MAX_FILES = 96  # published map scripts kept in the folder (older store versions go first)
@@ -60,12 +68,15 @@ def rendered(
     build: Callable[[], tuple[folium.Map, Any]],
     *,
     publish: tuple[Path, str] | None = None,
+    keep: Path | None = None,
 ) -> Rendered:
     """The base map of ``key``, built by ``build() -> (map, note)`` the first time; with no
     key (a map that changes with every run), built and rendered now and not kept.
 
     ``publish``: (folder, its URL) where a kept map's script is written for the browser to
-    fetch; where it cannot be written the script stays inline (the same map, heavier)."""
+    fetch; where it cannot be written the script stays inline (the same map, heavier).
+    ``keep``: a folder where a published map is kept for the next server (see the module);
+    ``key`` must then say everything the map is built from, by value (its ``repr``)."""
     if key is None:
         m, note = build()
         return _render(m, note)
@@ -74,10 +85,15 @@ def rendered(
         if hit is not None:
             _MAPS.move_to_end(key)
             return hit
-    m, note = build()
-    r = _render(m, note)
-    if publish is not None:
-        _publish(r, *publish)
+    r = None if keep is None or publish is None else _read_kept(keep, key, *publish)
+    if r is None:
+        m, note = build()
+        r = _render(m, note)
+        if publish is not None:
+            needs = _needs(r.script, publish[1])
+            _publish(r, *publish)
+            if keep is not None and r.file is not None and note is None:
+                _keep(r, keep, key, needs)
     with _LOCK:
         _MAPS[key] = r
         while len(_MAPS) > MAX_MAPS:
@@ -130,6 +146,58 @@ def _publish(r: Rendered, folder: Path, url: str) -> None:
     r.script = f"/* {name} */\n"  # the component's key is a hash of this: one per map
     r.js_links = [*r.js_links, f"{url.rstrip('/')}/{name}"]
     r.file = target
+
+
+def _needs(script: str, url: str) -> list[str]:
+    """The files of the published folder a script loads (the hillshade's image)."""
+    return sorted(set(re.findall(re.escape(url.rstrip("/")) + r"/([\w.-]+)", script)))
+
+
+def _keep(r: Rendered, folder: Path, key: Hashable, needs: list[str]) -> None:
+    assert r.file is not None
+    record = {
+        "key": repr(key),
+        "script": r.script,
+        "html": r.html,
+        "header": r.header,
+        "map_id": r.map_id,
+        "bounds": r.bounds,
+        "zoom": r.zoom,
+        "css_links": r.css_links,
+        "js_links": r.js_links,
+        "needs": [r.file.name, *needs],
+    }
+    with contextlib.suppress(TypeError, ValueError):  # not kept: built next time
+        text = json.dumps(record, ensure_ascii=False, allow_nan=False)
+        kept_output.write(kept_output.path_of("map", key, folder=folder), text)
+
+
+def _read_kept(folder: Path, key: Hashable, published: Path, url: str) -> Rendered | None:
+    """The map kept for ``key``, if its record and every file it loads are there."""
+    try:
+        record = json.loads(kept_output.path_of("map", key, folder=folder).read_text("utf-8"))
+        if record["key"] != repr(key) or not all(
+            (published / name).is_file() for name in record["needs"]
+        ):
+            return None
+        stand_in = folium.Map(tiles=None)  # what the changing groups are rendered into
+        stand_in._id = record["map_id"].removeprefix("map_")
+        if sf.get_full_id(stand_in) != record["map_id"]:
+            return None
+        return Rendered(
+            map=stand_in,
+            script=record["script"],
+            html=record["html"],
+            header=record["header"],
+            map_id=record["map_id"],
+            bounds=record["bounds"],
+            zoom=record["zoom"],
+            css_links=list(record["css_links"]),
+            js_links=list(record["js_links"]),
+            file=published / record["needs"][0],
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # damaged: built again
+        return None
 
 
 def _prune(folder: Path) -> None:

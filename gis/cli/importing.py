@@ -43,6 +43,14 @@ def cmd_import(args) -> int:
         audit={"who": os_user(), "role": LOCAL_ROLE, "detail": str(args.file)},
     )
     print(report.json_text() if args.json else report.format(ROW_HINTS))
+    if report.written:  # the app's first visit reads these instead of computing them
+        from gis.cli.common import say
+        from gis.store_pg import open_data
+        from gis.warm import keep_results
+
+        say("import", "computing what the app's pages read first (kept beside the store)")
+        for line in keep_results(open_data(args.data)):
+            say("import", f"not kept now (the page computes it when visited): {line}")
     return report.exit_code
 
 

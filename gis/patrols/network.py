@@ -9,6 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from gis import kept
 from gis.admin_codes import ABOVE_COUNTY
 from gis.patrols.match import ReachIndex, build_index
 from gis.reaches import segment
@@ -37,11 +38,18 @@ class PatrolNetwork:
 
 
 def network_from_store(store: Store, *, tolerance: float = 50.0) -> PatrolNetwork:
-    """Build the matching network of a county store (segments the rivers at village level)."""
+    """Build the matching network of a county store (segments the rivers at village level,
+    once per store version: the reaches are kept beside the store, see :mod:`gis.kept`)."""
     admin = store.read("admin_units")
-    reaches, _ = segment(store.read("rivers"), admin, level="village")
+    reaches = kept.kept_frame(
+        store,
+        "village_reaches",
+        [],
+        lambda: segment(store.read("rivers"), admin, level="village")[0].reset_index(drop=True),
+        geo=True,
+    )
     return network_of(
-        reaches.reset_index(drop=True),
+        reaches,
         store.read("assignments"),
         store.read("chiefs"),
         admin=admin,

@@ -17,15 +17,18 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from gis import kept
 from gis import rules as rules_mod
+from gis._errors import StoreError
 from gis.patrols.assess import DEFAULT_RULE_SET, Assessment
 from gis.patrols.network import PatrolNetwork
 
@@ -109,15 +112,7 @@ def cached_assessment(  # noqa: PLR0913 -- the analysis's options and the cache'
         if path
         else None
     )
-    if folder is not None and net is None and (folder / "meta.json").is_file():
-        # kept: read it (pyarrow lets go of the GIL) while the network is built, 0.9 s
-        # instead of 1.6 s on the demo; a read that fails leaves the network for judging
-        with ThreadPoolExecutor(1) as pool:
-            reading = pool.submit(_read, folder)
-            net = network_from_store(store)
-            found = reading.result()
-    else:
-        found = _read(folder) if folder is not None else None
+    found = _read(folder) if folder is not None else None
     if found is not None:
         return found, net or network_from_store(store)
     a, net = assess_tracks(store, tracks=tracks, net=net, rule_set=rule_set, progress=progress)
@@ -128,19 +123,68 @@ def cached_assessment(  # noqa: PLR0913 -- the analysis's options and the cache'
     return a, net
 
 
+class _ReadBack(Assessment):
+    """An assessment read back, its points (most of the bytes: 0.9 s and 190 MB for the demo
+    quarter) read when first asked for: the county's figures and the reaches' colours do
+    not need them, only a chief's tracks do. A copy (Streamlit's data cache pickles what
+    its functions return) carries the file's name, not the points."""
+
+    def __init__(self, patrols, visits, points_file: Path, rule_set: str, checks: dict):
+        self._lock = threading.Lock()
+        self._points: pd.DataFrame | None = None
+        self._file = points_file
+        # held open: a folder another process prunes meanwhile stays readable
+        self._handle: BinaryIO | None = points_file.open("rb")
+        super().__init__(patrols, visits, None, rule_set, checks)
+
+    @property
+    def points(self) -> pd.DataFrame:
+        with self._lock:
+            if self._points is None:
+                try:
+                    with self._handle or self._file.open("rb") as f:
+                        self._points = pd.read_parquet(f)
+                except OSError as exc:  # a copy's file pruned since
+                    raise StoreError(
+                        code="store.read_failed",
+                        params={"layer": "points", "path": str(self._file), "detail": str(exc)},
+                    ) from exc
+                self._handle = None
+            return self._points
+
+    @points.setter
+    def points(self, value: pd.DataFrame | None) -> None:
+        self._points = value
+
+    def __reduce__(self):
+        return _ReadBack._copy, (self.patrols, self.visits, self._file, self.rule_set, self.checks)
+
+    @classmethod
+    def _copy(cls, patrols, visits, points_file: Path, rule_set: str, checks: dict) -> _ReadBack:
+        new = cls.__new__(cls)
+        new._lock, new._points, new._file, new._handle = threading.Lock(), None, points_file, None
+        Assessment.__init__(new, patrols, visits, None, rule_set, checks)
+        return new
+
+
 def _read(folder: Path) -> Assessment | None:
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        frames = {n: pd.read_parquet(folder / f"{n}.parquet") for n in FRAMES}
+        frames = {n: pd.read_parquet(folder / f"{n}.parquet") for n in FRAMES if n != "points"}
+        points = folder / "points.parquet"
+        pq.read_metadata(points)  # whole and readable; its rows are read when needed
     except (OSError, ValueError):  # absent, half written, damaged: made again
         return None
     if meta.get("layout") != LAYOUT:
         return None
     # parquet gives lists back as arrays; the flags are lists everywhere else
     frames["patrols"]["flags"] = frames["patrols"]["flags"].map(list)
-    return Assessment(
-        frames["patrols"], frames["visits"], frames["points"], meta["rule_set"], meta["checks"]
-    )
+    try:
+        return _ReadBack(
+            frames["patrols"], frames["visits"], points, meta["rule_set"], meta["checks"]
+        )
+    except OSError:  # removed meanwhile
+        return None
 
 
 def _write(a: Assessment, folder: Path) -> None:

@@ -1,0 +1,90 @@
+"""What the app renders (a map's HTML and script, a river's archive) kept for the next
+server, so the first visit after a restart reads it back in milliseconds instead of
+computing it again (1-3 s a page).
+
+Rendered output is script the browser runs: it is kept in the installation's own folder
+(as trusted as the code, written by the server's user only), never beside the store on a
+shared drive (:mod:`gis.kept` keeps data there, as JSON and Parquet). A file is named by
+its key (everything it is made from, by value) and a digest of the app's source and map
+libraries, so another version of the app never reads it; one that cannot be read is made
+again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Hashable
+from importlib import metadata
+from pathlib import Path
+
+from gis import kept
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Not served by Streamlit's static folder: a kept page may hold what only staff see.
+FOLDER = ROOT / ".kept-output"
+#: Files of one kind kept (older store versions, other rivers and languages go first)
+MAX_FILES = 96
+
+
+@functools.lru_cache(maxsize=1)
+def source_digest() -> str:
+    """A digest of what renders a page besides its key: the app's source (the builders, the
+    symbology, the labels) and the versions of the libraries that render."""
+    h = hashlib.sha256(kept.code_digest().encode())  # gis: builders, labels, rules
+    for lib in ("folium", "branca", "streamlit-folium", "streamlit", "matplotlib"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            h.update(f"{lib}={metadata.version(lib)}\0".encode())
+    pages = sorted(p for d in ("ui", "app_pages") for p in (ROOT / d).glob("*.py"))
+    for f in [ROOT / "app.py", *pages]:
+        with contextlib.suppress(OSError):
+            h.update(str(f.relative_to(ROOT)).encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def path_of(kind: str, key: Hashable, *, folder: Path = FOLDER, suffix: str = "json") -> Path:
+    """Where the output ``kind`` of ``key`` is kept."""
+    name = hashlib.sha256(f"{kind}\x1f{key!r}\x1f{source_digest()}".encode()).hexdigest()[:24]
+    return folder / f"{kind}-{name}.{suffix}"
+
+
+def write(target: Path, text: str) -> None:
+    """``text`` into ``target`` whole (a reader never meets half a file), readable by this
+    user only; the oldest of its kind beyond :data:`MAX_FILES` removed. Nothing is kept
+    where the folder cannot be written."""
+    with contextlib.suppress(OSError):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")  # mode 0600
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(tmp, target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        kind = target.name.rsplit("-", 1)[0]
+        old = sorted(target.parent.glob(f"{kind}-*{target.suffix}"), key=_mtime)
+        for p in old[:-MAX_FILES]:
+            p.unlink(missing_ok=True)
+
+
+def _mtime(p: Path) -> float:
+    try:
+        return p.stat().st_mtime
+    except OSError:  # removed by another server meanwhile
+        return 0.0
+
+
+def kept_text(kind: str, key: Hashable, make: Callable[[], str], *, folder: Path = FOLDER) -> str:
+    """``make()``, or what it made for ``key`` before (see the module)."""
+    target = path_of(kind, key, folder=folder)
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        record = json.loads(target.read_text(encoding="utf-8"))  # whole, or an error
+        if record["key"] == repr(key) and isinstance(record["text"], str):
+            return record["text"]
+    text = make()
+    write(target, json.dumps({"key": repr(key), "text": text}, ensure_ascii=False))
+    return text
