@@ -42,13 +42,15 @@ def page_html(
     path: str, mt: str, code: str, lg: str, staff: bool, period: tuple | None, _report
 ) -> str:
     # keyed on the period (track file, from, to); its judged report is not hashed. Kept for
-    # the next server too (a store without an as_of date is dated today: a key per day)
+    # the next server too (a store without an as_of date is dated today: a key per day),
+    # but never the staff's archive: its phones are not copied to another disk file
     return kept_output.kept_text(
         "dossier",
-        (path, mt, code, lg, staff, period, dt.date.today()),
+        (path, mt, code, lg, period, dt.date.today()),
         lambda: render(
             open_data(path), code, lang=lg, staff=staff, county=county(path, mt, period, _report)
         ),
+        folder=None if staff else kept_output.folder_for(path),
     )
 
 

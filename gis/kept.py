@@ -38,6 +38,23 @@ LAYOUT = "1"
 KEEP = 4
 
 
+def _read_umask() -> int:
+    old = os.umask(0o022)  # the only way to read it is to set it
+    os.umask(old)
+    return old
+
+
+_UMASK = _read_umask()  # at import, before the app's threads
+
+
+def shareable(path: str | Path, *, folder: bool = False) -> None:
+    """Give a kept file (``folder``: a folder) the mode of any file this user creates, not
+    the temporary file's owner-only one: the app may run as another user than the
+    ``riverchief import`` that kept it."""
+    with contextlib.suppress(OSError):
+        os.chmod(path, (0o777 if folder else 0o666) & ~_UMASK)
+
+
 def cache_folder(store_path: str | Path, kind: str = "results") -> Path:
     """Where the results (``kind``: the small ones here, ``patrols``: the judged patrols)
     of the store at ``store_path`` are kept."""
@@ -107,6 +124,7 @@ def kept_json(
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(text)
+            shareable(tmp)
             os.replace(tmp, target)  # atomic: a reader never meets half a file
         finally:
             Path(tmp).unlink(missing_ok=True)
@@ -143,6 +161,7 @@ def kept_frame(
         os.close(fd)
         try:
             value.to_parquet(tmp)
+            shareable(tmp)
             os.replace(tmp, target)
         finally:
             Path(tmp).unlink(missing_ok=True)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import logging
 import math
+import os
 import re
 import tempfile
 import threading
@@ -310,15 +312,19 @@ def show_map(
         # 打印此视图: the extent on screen, to the print page in a new tab (no phones on a sheet)
         mm.add_child(PrintView(t("dossier.print_view", lg), lang=lg, gcj=bm == "gaode"))
         mm.add_child(map_tools(lg, gcj=bm == "gaode"))  # cursor coordinates, measure
-        mm.add_child(ViewInUrl(gcj=bm == "gaode"))  # a reload or a copied link keeps the view
+        # a reload or a copied link keeps the view; a language switch too (same scope)
+        mm.add_child(ViewInUrl(gcj=bm == "gaode", scope=view_scope(base)))
         mm.add_child(FocusInPlace())  # a click on a map half below the fold is not lost
         return mm, note
 
+    # the key the tiles are fetched with (a kept map outlives a restart: a new key is
+    # another map), as a digest: the key itself is a secret
+    tk = tianditu or os.environ.get(basemaps.TIANDITU_ENV, "")
     r = map_cache.rendered(
-        None if base is None else (*base, bm, lg, bool(tianditu)),
+        None if base is None else (*base, bm, lg, hashlib.sha256(tk.encode()).hexdigest()[:12]),
         build,
         publish=(STATIC_CACHE, STATIC_CACHE_URL),
-        keep=kept_output.FOLDER,
+        keep=kept_output.folder_for(DATA_KEY),
     )
     if r.note is not None:
         show_error(r.note, lg, box=st.warning)
@@ -349,6 +355,13 @@ def show_map(
         zoom=zoom,
     )
     return _answer(out, bm)
+
+
+def view_scope(base: tuple | None) -> str:
+    """What a map shows whatever its language and basemap (``base``, the page's inputs), as
+    a short digest: a new map of the same scope opens where the last one was left
+    (:class:`gis.maps.chrome.ViewInUrl`); "" (no base: a map of one run) never does."""
+    return "" if base is None else hashlib.sha256(repr(base).encode()).hexdigest()[:16]
 
 
 def map_answer(key: str) -> dict:

@@ -23,6 +23,7 @@ from importlib import metadata
 from pathlib import Path
 
 from gis import kept
+from gis.store_pg import is_postgis_url
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Not served by Streamlit's static folder: a kept page may hold what only staff see.
@@ -46,10 +47,21 @@ def source_digest() -> str:
     return h.hexdigest()[:16]
 
 
+def folder_for(store: str) -> Path | None:
+    """Where output of the store ``store`` (its path or URL) is kept: nowhere for a PostGIS
+    store, whose version does not move with an edit made outside this program."""
+    return None if is_postgis_url(store) else FOLDER
+
+
+def digest(key: Hashable) -> str:
+    """What a record says of its key: a digest (a key may hold a database URL)."""
+    return hashlib.sha256(repr(key).encode()).hexdigest()
+
+
 def path_of(kind: str, key: Hashable, *, folder: Path = FOLDER, suffix: str = "json") -> Path:
     """Where the output ``kind`` of ``key`` is kept."""
-    name = hashlib.sha256(f"{kind}\x1f{key!r}\x1f{source_digest()}".encode()).hexdigest()[:24]
-    return folder / f"{kind}-{name}.{suffix}"
+    name = hashlib.sha256(f"{kind}\x1f{digest(key)}\x1f{source_digest()}".encode()).hexdigest()
+    return folder / f"{kind}-{name[:24]}.{suffix}"
 
 
 def write(target: Path, text: str) -> None:
@@ -78,13 +90,18 @@ def _mtime(p: Path) -> float:
         return 0.0
 
 
-def kept_text(kind: str, key: Hashable, make: Callable[[], str], *, folder: Path = FOLDER) -> str:
-    """``make()``, or what it made for ``key`` before (see the module)."""
+def kept_text(
+    kind: str, key: Hashable, make: Callable[[], str], *, folder: Path | None = FOLDER
+) -> str:
+    """``make()``, or what it made for ``key`` before (see the module); ``folder`` None:
+    only made."""
+    if folder is None:
+        return make()
     target = path_of(kind, key, folder=folder)
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
         record = json.loads(target.read_text(encoding="utf-8"))  # whole, or an error
-        if record["key"] == repr(key) and isinstance(record["text"], str):
+        if record["key"] == digest(key) and isinstance(record["text"], str):
             return record["text"]
     text = make()
-    write(target, json.dumps({"key": repr(key), "text": text}, ensure_ascii=False))
+    write(target, json.dumps({"key": digest(key), "text": text}, ensure_ascii=False))
     return text

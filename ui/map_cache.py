@@ -76,7 +76,8 @@ def rendered(
     ``publish``: (folder, its URL) where a kept map's script is written for the browser to
     fetch; where it cannot be written the script stays inline (the same map, heavier).
     ``keep``: a folder where a published map is kept for the next server (see the module);
-    ``key`` must then say everything the map is built from, by value (its ``repr``)."""
+    ``key`` must then say everything the map is built from, by value (its ``repr``); None:
+    not kept."""
     if key is None:
         m, note = build()
         return _render(m, note)
@@ -156,7 +157,7 @@ def _needs(script: str, url: str) -> list[str]:
 def _keep(r: Rendered, folder: Path, key: Hashable, needs: list[str]) -> None:
     assert r.file is not None
     record = {
-        "key": repr(key),
+        "key": kept_output.digest(key),
         "script": r.script,
         "html": r.html,
         "header": r.header,
@@ -176,7 +177,7 @@ def _read_kept(folder: Path, key: Hashable, published: Path, url: str) -> Render
     """The map kept for ``key``, if its record and every file it loads are there."""
     try:
         record = json.loads(kept_output.path_of("map", key, folder=folder).read_text("utf-8"))
-        if record["key"] != repr(key) or not all(
+        if record["key"] != kept_output.digest(key) or not all(
             (published / name).is_file() for name in record["needs"]
         ):
             return None
@@ -196,7 +197,7 @@ def _read_kept(folder: Path, key: Hashable, published: Path, url: str) -> Render
             js_links=list(record["js_links"]),
             file=published / record["needs"][0],
         )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # damaged: built again
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):  # damaged
         return None
 
 

@@ -31,8 +31,13 @@ def _codes(path: str, mtime: str) -> tuple[frozenset[str], frozenset[str]]:
         rivers = store.read("rivers")["river_code"]
         return [sorted(rivers.dropna().astype(str)), sorted(towns.dropna().astype(str))]
 
-    rivers, towns = kept_json(store, "print_codes", [], compute)
-    return frozenset(rivers), frozenset(towns)
+    def check(value) -> tuple[frozenset[str], frozenset[str]]:
+        rivers, towns = value  # a file of another shape: ValueError, TypeError (made again)
+        if not all(isinstance(c, str) for c in [*rivers, *towns]):
+            raise TypeError("codes are text")
+        return frozenset(rivers), frozenset(towns)
+
+    return kept_json(store, "print_codes", [], compute, check=check)
 
 
 def view_bbox() -> tuple[float, float, float, float]:

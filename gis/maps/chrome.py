@@ -160,35 +160,54 @@ class ViewInUrl(folium.MacroElement):
     5 decimals, about 1 m), as the user pans and zooms: a reload or a copied link opens the
     same view. Written in the browser (``history.replaceState``), so a pan costs no run of
     the page. On a GCJ-02 basemap the map's degrees are shifted: ``crs=gcj02`` says so, for
-    the page to undo it. Outside an app page (a notebook, a saved file) it does nothing."""
+    the page to undo it. Outside an app page (a notebook, a saved file) it does nothing.
+
+    ``scope``: what the map shows, whatever its language or basemap (a digest of the page's
+    inputs). The view is also kept in the tab's session storage under it, and a new map of
+    the same scope that the page does not frame itself (no centre or zoom given) opens
+    where the last one was left: switching the language redraws the map without moving it.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function() {
-            var map = {{ this._parent.get_name() }};
+            var map = {{ this._parent.get_name() }}, gcj = {{ this.gcj|tojson }};
+            var slot = "riverchief-view:" + {{ this.scope|tojson }};
             function keep() {
                 try {
                     var w = window.parent, u = new URL(w.location.href), c = map.getCenter();
                     u.searchParams.set("lat", c.lat.toFixed(5));
                     u.searchParams.set("lon", c.lng.toFixed(5));
                     u.searchParams.set("zoom", String(map.getZoom()));
-                    if ({{ this.gcj|tojson }}) { u.searchParams.set("crs", "gcj02"); }
+                    if (gcj) { u.searchParams.set("crs", "gcj02"); }
                     else { u.searchParams.delete("crs"); }
                     if (u.href !== w.location.href) {
                         w.history.replaceState(w.history.state, "", u.href);
                     }
+                    var v = JSON.stringify([c.lat, c.lng, map.getZoom(), gcj]);
+                    if ({{ this.scope|tojson }}) { w.sessionStorage.setItem(slot, v); }
                 } catch (err) {}  // no app page around the map: nothing to keep
             }
+            function resume() {
+                // the page's own framing (a selection, a link's view) comes first
+                var g = window.__GLOBAL_DATA__ || {};
+                if (!{{ this.scope|tojson }} || g.last_center || g.last_zoom) { return; }
+                try {
+                    var v = JSON.parse(window.parent.sessionStorage.getItem(slot) || "null");
+                    if (v && v[3] === gcj) { map.setView([v[0], v[1]], v[2], {animate: false}); }
+                } catch (err) {}
+            }
             map.on("moveend", keep);
-            map.whenReady(function() { setTimeout(keep, 0); });
+            map.whenReady(function() { setTimeout(function() { resume(); keep(); }, 0); });
         })();
         {% endmacro %}
     """)
 
-    def __init__(self, *, gcj: bool = False) -> None:
+    def __init__(self, *, gcj: bool = False, scope: str = "") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "ViewInUrl"
         self.gcj = gcj
+        self.scope = scope
 
 
 class FocusInPlace(folium.MacroElement):

@@ -120,6 +120,11 @@ def cached_assessment(  # noqa: PLR0913 -- the analysis's options and the cache'
         a.points = a.points[list(points)].copy()
     if folder is not None:
         _write(a, folder)
+        # as it is read back: a copy (Streamlit's cache pickles reports) carries no points
+        kept_a = _read(folder)
+        if kept_a is not None:
+            kept_a.points = a.points  # already in memory
+            return kept_a, net
     return a, net
 
 
@@ -141,19 +146,22 @@ class _ReadBack(Assessment):
     def points(self) -> pd.DataFrame:
         with self._lock:
             if self._points is None:
+                handle, self._handle = self._handle, None  # used once: a retry opens the file
                 try:
-                    with self._handle or self._file.open("rb") as f:
+                    with handle or self._file.open("rb") as f:
                         self._points = pd.read_parquet(f)
-                except OSError as exc:  # a copy's file pruned since
+                except (OSError, ValueError) as exc:  # a copy's file pruned since, damaged
                     raise StoreError(
                         code="store.read_failed",
                         params={"layer": "points", "path": str(self._file), "detail": str(exc)},
                     ) from exc
-                self._handle = None
             return self._points
 
     @points.setter
     def points(self, value: pd.DataFrame | None) -> None:
+        if value is not None and self._handle is not None:  # given: the file is not read
+            self._handle.close()
+            self._handle = None
         self._points = value
 
     def __reduce__(self):
@@ -192,6 +200,7 @@ def _write(a: Assessment, folder: Path) -> None:
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".writing-"))
+        kept.shareable(tmp, folder=True)  # not mkdtemp's owner-only mode
         for n in FRAMES:
             getattr(a, n).to_parquet(tmp / f"{n}.parquet", index=False)
         meta = {"layout": LAYOUT, "rule_set": a.rule_set, "checks": a.checks}
