@@ -22,12 +22,13 @@ from collections.abc import Callable, Hashable
 from importlib import metadata
 from pathlib import Path
 
-from gis import kept
+from gis import datasets, kept
 from gis.store_pg import is_postgis_url
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Not served by Streamlit's static folder: a kept page may hold what only staff see.
-FOLDER = ROOT / ".kept-output"
+#: A checkout's own folder (not served by Streamlit's static folder); an installed app's
+#: folder may be read-only (site-packages): then this user's cache folder
+FOLDER = ROOT / ".kept-output" if os.access(ROOT, os.W_OK) else datasets.cache_dir() / "kept-output"
 #: Files of one kind kept (older store versions, other rivers and languages go first)
 MAX_FILES = 96
 
