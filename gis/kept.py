@@ -22,10 +22,11 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from gis.io.atomic import atomic_path
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,12 +48,12 @@ def _read_umask() -> int:
 _UMASK = _read_umask()  # at import, before the app's threads
 
 
-def shareable(path: str | Path, *, folder: bool = False) -> None:
-    """Give a kept file (``folder``: a folder) the mode of any file this user creates, not
-    the temporary file's owner-only one: the app may run as another user than the
-    ``riverchief import`` that kept it."""
+def shareable(folder: str | Path) -> None:
+    """Give a kept folder the mode of any folder this user makes, not a temporary folder's
+    owner-only one: the app may run as another user than the ``riverchief import`` that
+    kept it."""
     with contextlib.suppress(OSError):
-        os.chmod(path, (0o777 if folder else 0o666) & ~_UMASK)
+        os.chmod(folder, 0o777 & ~_UMASK)
 
 
 def cache_folder(store_path: str | Path, kind: str = "results") -> Path:
@@ -120,15 +121,9 @@ def kept_json(
     text = json.dumps(value, ensure_ascii=False, allow_nan=False)
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{kind}-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            shareable(tmp)
-            os.replace(tmp, target)  # atomic: a reader never meets half a file
-        finally:
-            Path(tmp).unlink(missing_ok=True)
-        _prune(folder, kind, keep=target)
+        with atomic_path(target) as tmp:  # a reader never meets half a file
+            tmp.write_text(text, encoding="utf-8")
+        prune(folder, f"{kind}-*.json", newest=KEEP, keep=target)
     return check(json.loads(text))  # the same path as a read: what is kept is what is used
 
 
@@ -157,19 +152,23 @@ def kept_frame(
     value = compute()
     with contextlib.suppress(OSError, ValueError, TypeError):
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{kind}-", suffix=".tmp")
-        os.close(fd)
-        try:
+        with atomic_path(target) as tmp:
             value.to_parquet(tmp)
-            shareable(tmp)
-            os.replace(tmp, target)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
-        _prune(folder, kind, keep=target, suffix="parquet")
+        prune(folder, f"{kind}-*.parquet", newest=KEEP, keep=target)
     return value
 
 
-def _prune(folder: Path, kind: str, *, keep: Path, suffix: str = "json") -> None:
-    old = sorted(folder.glob(f"{kind}-*.{suffix}"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for p in [p for p in old if p != keep][KEEP:]:
-        p.unlink(missing_ok=True)
+def prune(folder: Path, pattern: str, *, newest: int, keep: Path | None = None) -> None:
+    """Remove the files of ``folder`` matching ``pattern`` but ``keep`` and the ``newest``
+    others (a file another process removes meanwhile is no error)."""
+
+    def age(p: Path) -> float:
+        try:
+            return p.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    old = sorted(folder.glob(pattern), key=age, reverse=True)
+    for p in [p for p in old if p != keep][newest:]:
+        with contextlib.suppress(OSError):
+            p.unlink(missing_ok=True)

@@ -17,12 +17,12 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Hashable
 from importlib import metadata
 from pathlib import Path
 
 from gis import datasets, kept
+from gis.io.atomic import atomic_path
 from gis.store_pg import is_postgis_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,36 +59,21 @@ def digest(key: Hashable) -> str:
     return hashlib.sha256(repr(key).encode()).hexdigest()
 
 
-def path_of(kind: str, key: Hashable, *, folder: Path = FOLDER, suffix: str = "json") -> Path:
+def path_of(kind: str, key: Hashable, *, folder: Path = FOLDER) -> Path:
     """Where the output ``kind`` of ``key`` is kept."""
     name = hashlib.sha256(f"{kind}\x1f{digest(key)}\x1f{source_digest()}".encode()).hexdigest()
-    return folder / f"{kind}-{name[:24]}.{suffix}"
+    return folder / f"{kind}-{name[:24]}.json"
 
 
 def write(target: Path, text: str) -> None:
-    """``text`` into ``target`` whole (a reader never meets half a file), readable by this
-    user only; the oldest of its kind beyond :data:`MAX_FILES` removed. Nothing is kept
-    where the folder cannot be written."""
+    """``text`` into ``target`` whole, readable by this user only; the oldest of its kind
+    beyond :data:`MAX_FILES` removed. Nothing is kept where the folder cannot be written."""
     with contextlib.suppress(OSError):
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")  # mode 0600
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, target)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        with atomic_path(target, private=True) as tmp:
+            tmp.write_text(text, encoding="utf-8")
         kind = target.name.rsplit("-", 1)[0]
-        old = sorted(target.parent.glob(f"{kind}-*{target.suffix}"), key=_mtime)
-        for p in old[:-MAX_FILES]:
-            p.unlink(missing_ok=True)
-
-
-def _mtime(p: Path) -> float:
-    try:
-        return p.stat().st_mtime
-    except OSError:  # removed by another server meanwhile
-        return 0.0
+        kept.prune(target.parent, f"{kind}-*.json", newest=MAX_FILES - 1, keep=target)
 
 
 def kept_text(

@@ -22,9 +22,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -36,6 +34,7 @@ import folium
 import streamlit as st
 import streamlit_folium as sf
 
+from gis.io.atomic import atomic_path
 from ui import kept_output
 
 MAX_MAPS = 24  # rendered base maps kept (a few MB each): pages x languages x basemaps
@@ -136,12 +135,10 @@ def _publish(r: Rendered, folder: Path, url: str) -> None:
     name = f"map-{hashlib.sha256(data).hexdigest()[:20]}.js"
     target = folder / name
     try:
-        if not target.exists():
+        if not target.exists():  # whole: a browser never reads half a file
             folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, target)  # atomic: a browser never reads half a file
+            with atomic_path(target, private=True) as tmp:
+                tmp.write_bytes(data)
     except OSError:
         return
     r.script = f"/* {name} */\n"  # the component's key is a hash of this: one per map

@@ -10,13 +10,17 @@ from pathlib import Path
 
 
 @contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
+def atomic_path(path: Path, *, private: bool = False) -> Iterator[Path]:
     """A fresh temporary path beside ``path`` (same suffix, so writers pick the format);
-    moved onto ``path`` when the block ends normally, removed otherwise."""
+    moved onto ``path`` when the block ends normally, removed otherwise.
+
+    The writer creates the file (the mode of any file this user makes); ``private``: an
+    empty file readable by this user only is there to write into instead."""
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
     os.close(fd)
     tmp = Path(name)
-    tmp.unlink()  # GDAL refuses to create a GeoPackage over an empty file
+    if not private:
+        tmp.unlink()  # GDAL refuses to create a GeoPackage over an empty file
     try:
         yield tmp
         tmp.replace(path)

@@ -12,8 +12,6 @@ import hashlib
 import io
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,6 +27,7 @@ from PIL import Image, ImageFilter
 from gis import datasets
 from gis.catalogue import CHIEF_LEVELS
 from gis.i18n import t
+from gis.io.atomic import atomic_path
 from gis.maps.chrome import GroupedLayerControl, MapCss, MetricScale, NorthArrow
 from gis.maps.labels import Labels, label_points
 from gis.maps.style import GROUPS, HILLSHADE_OPACITY, SYMBOLS, styler
@@ -242,10 +241,8 @@ def _published(path: str, mtime: float, folder: str) -> str | None:
         if not target.exists():
             data = grey_hillshade(source)
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, target)  # atomic: a browser never reads half a file
+            with atomic_path(target, private=True) as tmp:  # a browser never reads half
+                tmp.write_bytes(data)
     except OSError:
         return None
     return name

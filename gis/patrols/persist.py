@@ -200,7 +200,7 @@ def _write(a: Assessment, folder: Path) -> None:
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".writing-"))
-        kept.shareable(tmp, folder=True)  # not mkdtemp's owner-only mode
+        kept.shareable(tmp)  # not mkdtemp's owner-only mode
         for n in FRAMES:
             getattr(a, n).to_parquet(tmp / f"{n}.parquet", index=False)
         meta = {"layout": LAYOUT, "rule_set": a.rule_set, "checks": a.checks}
